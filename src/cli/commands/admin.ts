@@ -1,0 +1,31 @@
+import { Command } from 'commander';
+import { auditCommand } from './admin-audit.js';
+import { keyCommands } from './admin-keys.js';
+import { permissionCommand } from './admin-permissions.js';
+import { tokenCommand } from './admin-tokens.js';
+import { userCommand } from './admin-users.js';
+
+export function adminCommand(): Command {
+  const admin = new Command('admin')
+    .description('Administer a local instance directly through its database (users, tokens, permissions, keys, audit).')
+    .addHelpText(
+      'after',
+      `
+Every admin command takes --data-dir / --database-url (or HUSH_DATA_DIR / DATABASE_URL) to find the instance,
+and may run while the server is running.
+
+Examples:
+  hush admin user create alice --password-stdin < pw.txt
+  hush admin token create alice --description "CI pipeline" --read-only
+  hush admin token revoke 7
+  hush admin permission grant alice --object-type netbox_secrets.secret --actions view,change
+  hush admin rotate-root-key
+  hush admin audit verify`,
+    );
+  admin.addCommand(userCommand());
+  admin.addCommand(tokenCommand());
+  admin.addCommand(permissionCommand());
+  for (const c of keyCommands()) admin.addCommand(c);
+  admin.addCommand(auditCommand());
+  return admin;
+}

@@ -1,0 +1,34 @@
+import { Command } from 'commander';
+import { runServer } from '../../main.js';
+import { configFrom, withStoreOptions } from '../options.js';
+
+export function serveCommand(): Command {
+  return withStoreOptions(
+    new Command('serve')
+      .description('Run the Hush server (creates ./data, the root key and an admin token on first start).')
+      .option('--host <host>', 'address to listen on (env HUSH_HOST, default 127.0.0.1)')
+      .option('--port <port>', 'port to listen on (env HUSH_PORT, default 8000)')
+      .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent (env HUSH_LOG_LEVEL, default info)'),
+  )
+    .addHelpText(
+      'after',
+      `
+Environment:
+  HUSH_HOST, HUSH_PORT, HUSH_DATA_DIR, HUSH_LOG_LEVEL   as the flags above
+  DATABASE_URL             postgres://… to use PostgreSQL; several servers may share it
+  HUSH_ROOT_KEY_FILE       root key file (default <data-dir>/root.key, created mode 0600)
+  HUSH_ROOT_KEY            the root key itself (32 bytes, base64 or hex) instead of a file
+  HUSH_BOOTSTRAP_TOKEN     40 hex characters: the first start gives the admin this token
+  HUSH_BOOTSTRAP_PASSWORD  the first start gives the admin this password
+  HUSH_TRUST_PROXY         true, or a list of proxy addresses whose X-Forwarded-* to trust
+  HUSH_BODY_LIMIT          largest request body in bytes (default 2097152)
+
+Examples:
+  hush serve
+  hush serve --port 8123 --data-dir /tmp/x
+  HUSH_BOOTSTRAP_TOKEN=$(openssl rand -hex 20) hush serve --host 0.0.0.0`,
+    )
+    .action(async (options) => {
+      await runServer(configFrom(options));
+    });
+}

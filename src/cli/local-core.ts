@@ -1,0 +1,31 @@
+import os from 'node:os';
+import type { AuditActor } from '../core/audit/log.js';
+import { createCore, type Core } from '../core/index.js';
+import type { MigrationSet } from '../core/store/migrate.js';
+import { allEngines } from '../engines/index.js';
+import { configFrom } from './options.js';
+
+/**
+ * Opens the instance's store directly (admin commands run on the server's machine, next to its data), migrated
+ * exactly as the server would, and closes it when `work` ends.
+ */
+export async function withLocalCore<T>(options: { dataDir?: string; databaseUrl?: string }, work: (core: Core) => Promise<T>): Promise<T> {
+  const migrations = allEngines()
+    .map((e) => e.migrations)
+    .filter((m): m is MigrationSet => m !== undefined);
+  const core = await createCore(configFrom(options), migrations);
+  try {
+    return await work(core);
+  } finally {
+    await core.close();
+  }
+}
+
+/** Audit entries made from the command line name the operating-system account that ran it. */
+export function cliActor(): AuditActor {
+  return { userId: null, username: `cli:${os.userInfo().username}`, tokenId: null, clientIp: null, requestId: null };
+}
+
+export function print(line = ''): void {
+  process.stdout.write(`${line}\n`);
+}

@@ -1,0 +1,107 @@
+import type { Kysely, Selectable } from 'kysely';
+import { nowIso } from '../ids.js';
+import { LockName } from '../names.js';
+import { takeLock, type Db } from '../store/tx.js';
+import type { Page } from '../store/constraint.js';
+import { entryHash } from './chain.js';
+import type { AuditLogTable, AuditTables } from './tables.js';
+
+/** What happened. `details` is free-form context and must never hold a secret value. */
+export interface AuditEvent {
+  engine: string;
+  action: string;
+  objectType?: string | undefined;
+  objectId?: string | number | undefined;
+  details?: Record<string, unknown> | undefined;
+}
+
+/** Who and from where; the same for every event of one request. */
+export interface AuditActor {
+  userId: number | null;
+  username: string | null;
+  tokenId: number | null;
+  clientIp: string | null;
+  requestId: string | null;
+}
+
+export interface AuditFilter {
+  actor?: string | undefined;
+  engine?: string | undefined;
+  action?: string | undefined;
+  objectType?: string | undefined;
+  objectId?: string | undefined;
+  since?: string | undefined;
+  until?: string | undefined;
+}
+
+export type AuditEntry = Selectable<AuditLogTable>;
+
+export const systemActor: AuditActor = { userId: null, username: null, tokenId: null, clientIp: null, requestId: null };
+
+export function createAuditLog(deps: { db: Kysely<AuditTables> }) {
+  const { db } = deps;
+
+  /**
+   * Appends events to the chain inside `trx`, the transaction of the change they describe, so a change and its
+   * record commit or roll back together. The lock makes appends from several processes take turns.
+   */
+  async function appendWithin(trx: Db<AuditTables>, actor: AuditActor, events: readonly AuditEvent[]): Promise<void> {
+    if (!events.length) return;
+    await takeLock(trx as never, LockName.audit);
+    const head = await trx.selectFrom('core_audit_head').selectAll().where('id', '=', 1).executeTakeFirstOrThrow();
+    let { seq, hash } = head;
+    const at = nowIso();
+    const rows: AuditLogTable[] = [];
+    for (const event of events) {
+      seq += 1;
+      const row = {
+        seq,
+        at,
+        actor_user_id: actor.userId,
+        actor_username: actor.username,
+        token_id: actor.tokenId,
+        engine: event.engine,
+        action: event.action,
+        object_type: event.objectType ?? null,
+        object_id: event.objectId === undefined ? null : String(event.objectId),
+        client_ip: actor.clientIp,
+        request_id: actor.requestId,
+        details: JSON.stringify(event.details ?? {}),
+        prev_hash: hash,
+      };
+      hash = entryHash(row);
+      rows.push({ ...row, hash });
+    }
+    await trx.insertInto('core_audit_log').values(rows).execute();
+    await trx.updateTable('core_audit_head').set({ seq, hash }).where('id', '=', 1).execute();
+  }
+
+  return {
+    appendWithin,
+
+    /** Appends in a transaction of its own (plaintext reads, which change nothing else). */
+    append: (actor: AuditActor, events: readonly AuditEvent[]) =>
+      db.transaction().execute((trx) => appendWithin(trx, actor, events)),
+
+    async list(filter: AuditFilter, page: Page): Promise<{ count: number; rows: AuditEntry[] }> {
+      let q = db.selectFrom('core_audit_log');
+      if (filter.actor !== undefined) {
+        const actor = filter.actor;
+        q = /^\d+$/.test(actor) ? q.where('actor_user_id', '=', Number(actor)) : q.where('actor_username', '=', actor);
+      }
+      if (filter.engine !== undefined) q = q.where('engine', '=', filter.engine);
+      if (filter.action !== undefined) q = q.where('action', '=', filter.action);
+      if (filter.objectType !== undefined) q = q.where('object_type', '=', filter.objectType);
+      if (filter.objectId !== undefined) q = q.where('object_id', '=', filter.objectId);
+      if (filter.since !== undefined) q = q.where('at', '>=', filter.since);
+      if (filter.until !== undefined) q = q.where('at', '<', filter.until);
+      const [{ n }, rows] = await Promise.all([
+        q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+        q.selectAll().orderBy('seq', 'desc').limit(page.limit).offset(page.offset).execute(),
+      ]);
+      return { count: Number(n), rows };
+    },
+  };
+}
+
+export type AuditLog = ReturnType<typeof createAuditLog>;

@@ -1,0 +1,27 @@
+export interface AuditLogTable {
+  seq: number;
+  at: string;
+  actor_user_id: number | null;
+  actor_username: string | null;
+  token_id: number | null;
+  engine: string;
+  action: string;
+  object_type: string | null;
+  object_id: string | null;
+  client_ip: string | null;
+  request_id: string | null;
+  details: string;
+  prev_hash: string;
+  hash: string;
+}
+
+export interface AuditHeadTable {
+  id: number;
+  seq: number;
+  hash: string;
+}
+
+export interface AuditTables {
+  core_audit_log: AuditLogTable;
+  core_audit_head: AuditHeadTable;
+}

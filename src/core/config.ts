@@ -1,0 +1,84 @@
+import path from 'node:path';
+import { invalid } from './errors.js';
+
+/** Everything Hush reads from its environment, validated once and frozen. Nothing else reads `process.env`. */
+export interface HushConfig {
+  readonly host: string;
+  readonly port: number;
+  readonly dataDir: string;
+  /** `postgres://…` selects PostgreSQL; absent means the embedded SQLite file `<dataDir>/hush.db`. */
+  readonly databaseUrl: string | undefined;
+  readonly rootKeyFile: string;
+  /** Root key given directly (base64 or hex of 32 bytes); takes precedence over the file. */
+  readonly rootKey: string | undefined;
+  readonly bootstrapToken: string | undefined;
+  readonly bootstrapPassword: string | undefined;
+  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  readonly bodyLimitBytes: number;
+  /** Trust X-Forwarded-* from these proxies (Fastify `trustProxy`); false by default. */
+  readonly trustProxy: boolean | string;
+  /** Token provisioning attempts allowed per client address per minute. */
+  readonly provisionRateLimit: number;
+}
+
+export interface ConfigInput {
+  host?: string | undefined;
+  port?: string | number | undefined;
+  dataDir?: string | undefined;
+  databaseUrl?: string | undefined;
+  logLevel?: string | undefined;
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+const TOKEN_PATTERN = /^[0-9a-f]{40}$/;
+
+function parsePort(raw: string | number, field: string): number {
+  const n = typeof raw === 'number' ? raw : Number(raw);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw invalid(field, `must be a port number 0-65535, got "${raw}"`);
+  return n;
+}
+
+function parsePositiveInt(raw: string, field: string): number {
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n <= 0) throw invalid(field, `must be a positive integer, got "${raw}"`);
+  return n;
+}
+
+/** Flags win over `HUSH_*` variables, which win over defaults. */
+export function loadConfig(flags: ConfigInput = {}, env: NodeJS.ProcessEnv = process.env): HushConfig {
+  const dataDir = path.resolve(flags.dataDir ?? env.HUSH_DATA_DIR ?? './data');
+  const logLevel = flags.logLevel ?? env.HUSH_LOG_LEVEL ?? 'info';
+  if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
+    throw invalid('HUSH_LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}`);
+  }
+  const databaseUrl = flags.databaseUrl ?? env.DATABASE_URL ?? env.HUSH_DATABASE_URL;
+  if (databaseUrl !== undefined && databaseUrl !== '' && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
+    throw invalid('DATABASE_URL', 'must start with postgres:// or postgresql:// (leave it unset for the embedded SQLite)');
+  }
+  const bootstrapToken = env.HUSH_BOOTSTRAP_TOKEN || undefined;
+  if (bootstrapToken !== undefined && !TOKEN_PATTERN.test(bootstrapToken)) {
+    throw invalid('HUSH_BOOTSTRAP_TOKEN', 'must be exactly 40 lower-case hexadecimal characters');
+  }
+  const trustProxyRaw = env.HUSH_TRUST_PROXY;
+  return Object.freeze({
+    host: flags.host ?? env.HUSH_HOST ?? '127.0.0.1',
+    port: parsePort(flags.port ?? env.HUSH_PORT ?? 8000, flags.port !== undefined ? '--port' : 'HUSH_PORT'),
+    dataDir,
+    databaseUrl: databaseUrl || undefined,
+    rootKeyFile: path.resolve(env.HUSH_ROOT_KEY_FILE ?? path.join(dataDir, 'root.key')),
+    rootKey: env.HUSH_ROOT_KEY || undefined,
+    bootstrapToken,
+    bootstrapPassword: env.HUSH_BOOTSTRAP_PASSWORD || undefined,
+    logLevel: logLevel as HushConfig['logLevel'],
+    bodyLimitBytes: env.HUSH_BODY_LIMIT ? parsePositiveInt(env.HUSH_BODY_LIMIT, 'HUSH_BODY_LIMIT') : 2 * 1024 * 1024,
+    trustProxy:
+      trustProxyRaw === undefined || trustProxyRaw === '' || trustProxyRaw === 'false'
+        ? false
+        : trustProxyRaw === 'true'
+          ? true
+          : trustProxyRaw,
+    provisionRateLimit: env.HUSH_PROVISION_RATE_LIMIT
+      ? parsePositiveInt(env.HUSH_PROVISION_RATE_LIMIT, 'HUSH_PROVISION_RATE_LIMIT')
+      : 10,
+  });
+}

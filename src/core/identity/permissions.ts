@@ -1,0 +1,157 @@
+import type { Kysely, Selectable } from 'kysely';
+import { conflict, forbidden, notFound } from '../errors.js';
+import { nowIso, type PermissionId } from '../ids.js';
+import { isUniqueViolation, type Page } from '../store/constraint.js';
+import type { Db } from '../store/tx.js';
+import type { Caller } from './caller.js';
+import type { IdentityTables, PermissionTable } from './tables.js';
+
+/**
+ * Grants in NetBox's model: a permission names object types (`app_label.model`, e.g. `netbox_secrets.secret`),
+ * actions (`view`, `add`, `change`, `delete`, or an engine's own such as `activate`) and the users holding it;
+ * `object_id` narrows it to one object. Superusers hold every permission.
+ */
+export interface PermissionInput {
+  name: string;
+  description?: string | undefined;
+  enabled?: boolean | undefined;
+  objectTypes: string[];
+  actions: string[];
+  objectId?: string | null | undefined;
+  userIds: number[];
+}
+
+export type PermissionRecord = Selectable<PermissionTable> & { objectTypes: string[]; actions: string[]; userIds: number[] };
+
+interface Grant {
+  objectTypes: string[];
+  actions: string[];
+  objectId: string | null;
+}
+
+const nameTaken = (name: string) => conflict('name', `A permission named "${name}" already exists.`);
+
+export function createPermissions(deps: { db: Kysely<IdentityTables> }) {
+  const { db } = deps;
+  // One load of the caller's grants per request: the Caller object lives exactly as long as its request.
+  const grantCache = new WeakMap<Caller, Promise<Grant[]>>();
+
+  async function get(id: number, trx: Db<IdentityTables> = db): Promise<PermissionRecord> {
+    const row = await trx.selectFrom('core_permissions').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!row) throw notFound('Permission');
+    const users = await trx.selectFrom('core_permission_users').select('user_id').where('permission_id', '=', id).orderBy('user_id').execute();
+    return { ...row, objectTypes: JSON.parse(row.object_types), actions: JSON.parse(row.actions), userIds: users.map((u) => u.user_id) };
+  }
+
+  async function setUsers(id: number, userIds: number[], trx: Db<IdentityTables>) {
+    await trx.deleteFrom('core_permission_users').where('permission_id', '=', id).execute();
+    const unique = [...new Set(userIds)];
+    if (unique.length) await trx.insertInto('core_permission_users').values(unique.map((u) => ({ permission_id: id, user_id: u }))).execute();
+  }
+
+  function loadGrants(caller: Caller): Promise<Grant[]> {
+    let grants = grantCache.get(caller);
+    if (!grants) {
+      grants = db
+        .selectFrom('core_permissions')
+        .innerJoin('core_permission_users', 'core_permission_users.permission_id', 'core_permissions.id')
+        .select(['object_types', 'actions', 'object_id'])
+        .where('core_permission_users.user_id', '=', caller.user.id)
+        .where('enabled', '=', 1)
+        .execute()
+        .then((rows) => rows.map((r) => ({ objectTypes: JSON.parse(r.object_types), actions: JSON.parse(r.actions), objectId: r.object_id })));
+      grantCache.set(caller, grants);
+    }
+    return grants;
+  }
+
+  async function can(caller: Caller, action: string, objectType: string, objectId?: string | number): Promise<boolean> {
+    if (caller.user.isSuperuser) return true;
+    const id = objectId === undefined ? undefined : String(objectId);
+    return (await loadGrants(caller)).some(
+      (g) => g.objectTypes.includes(objectType) && g.actions.includes(action) && (g.objectId === null || g.objectId === id),
+    );
+  }
+
+  return {
+    get,
+    can,
+
+    /** Throws 403 unless the caller may; every engine's permission check goes through here. */
+    async require(caller: Caller, action: string, objectType: string, objectId?: string | number): Promise<void> {
+      if (!(await can(caller, action, objectType, objectId))) throw forbidden();
+    },
+
+    /** Which objects of a type the caller may act on: `all`, or the ids of object-scoped grants (for list filters). */
+    async scope(caller: Caller, action: string, objectType: string): Promise<'all' | string[]> {
+      if (caller.user.isSuperuser) return 'all';
+      const ids: string[] = [];
+      for (const g of await loadGrants(caller)) {
+        if (!g.objectTypes.includes(objectType) || !g.actions.includes(action)) continue;
+        if (g.objectId === null) return 'all';
+        ids.push(g.objectId);
+      }
+      return ids;
+    },
+
+    async list(page: Page): Promise<{ count: number; rows: PermissionRecord[] }> {
+      const [{ n }, rows] = await Promise.all([
+        db.selectFrom('core_permissions').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+        db.selectFrom('core_permissions').select('id').orderBy('name').limit(page.limit).offset(page.offset).execute(),
+      ]);
+      return { count: Number(n), rows: await Promise.all(rows.map((r) => get(r.id))) };
+    },
+
+    async create(input: PermissionInput, trx: Db<IdentityTables>): Promise<PermissionRecord> {
+      const now = nowIso();
+      try {
+        const row = await trx
+          .insertInto('core_permissions')
+          .values({
+            name: input.name,
+            description: input.description ?? '',
+            enabled: input.enabled === false ? 0 : 1,
+            object_types: JSON.stringify(input.objectTypes),
+            actions: JSON.stringify(input.actions),
+            object_id: input.objectId ?? null,
+            created: now,
+            last_updated: now,
+          })
+          .returning('id')
+          .executeTakeFirstOrThrow();
+        await setUsers(row.id, input.userIds, trx);
+        return get(row.id, trx);
+      } catch (e) {
+        if (isUniqueViolation(e)) throw nameTaken(input.name);
+        throw e;
+      }
+    },
+
+    async update(id: PermissionId, patch: Partial<PermissionInput>, trx: Db<IdentityTables>): Promise<PermissionRecord> {
+      await get(id, trx);
+      const set: Record<string, unknown> = { last_updated: nowIso() };
+      if (patch.name !== undefined) set.name = patch.name;
+      if (patch.description !== undefined) set.description = patch.description;
+      if (patch.enabled !== undefined) set.enabled = patch.enabled ? 1 : 0;
+      if (patch.objectTypes !== undefined) set.object_types = JSON.stringify(patch.objectTypes);
+      if (patch.actions !== undefined) set.actions = JSON.stringify(patch.actions);
+      if (patch.objectId !== undefined) set.object_id = patch.objectId;
+      try {
+        await trx.updateTable('core_permissions').set(set).where('id', '=', id).execute();
+      } catch (e) {
+        if (isUniqueViolation(e)) throw nameTaken(String(patch.name));
+        throw e;
+      }
+      if (patch.userIds !== undefined) await setUsers(id, patch.userIds, trx);
+      return get(id, trx);
+    },
+
+    async remove(id: PermissionId, trx: Db<IdentityTables>): Promise<PermissionRecord> {
+      const record = await get(id, trx);
+      await trx.deleteFrom('core_permissions').where('id', '=', id).execute();
+      return record;
+    },
+  };
+}
+
+export type Permissions = ReturnType<typeof createPermissions>;

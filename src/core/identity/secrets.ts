@@ -1,0 +1,53 @@
+import { createHash, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
+
+/**
+ * Token keys and passwords. Keys are 160 random bits shown once; only their SHA-256 is stored, which is enough
+ * for random keys (no salt or slow hash needed: there is nothing to guess). Passwords are people's choices, so they
+ * get scrypt with a per-password salt.
+ */
+export const TOKEN_KEY_PATTERN = /^[0-9a-f]{40}$/;
+
+export function newTokenKey(): string {
+  return randomBytes(20).toString('hex');
+}
+
+export function hashTokenKey(key: string): string {
+  return createHash('sha256').update(key, 'utf8').digest('hex');
+}
+
+/** Compares two hex digests in constant time (lengths are public). */
+export function digestsEqual(a: string, b: string): boolean {
+  const ab = Buffer.from(a, 'hex');
+  const bb = Buffer.from(b, 'hex');
+  return ab.length === bb.length && timingSafeEqual(ab, bb);
+}
+
+// scrypt cost: about 50 ms on one core of the CI machine; login and provisioning are rare and rate-limited.
+const SCRYPT = { N: 1 << 15, r: 8, p: 1, keylen: 32 } as const;
+const SCRYPT_MAXMEM = 128 * SCRYPT.N * SCRYPT.r * 2;
+
+function scryptAsync(password: string, salt: Buffer, params: { N: number; r: number; p: number }, keylen: number): Promise<Buffer> {
+  return new Promise((resolve, reject) =>
+    scrypt(password, salt, keylen, { ...params, maxmem: Math.max(SCRYPT_MAXMEM, 256 * params.N * params.r) }, (err, out) =>
+      err ? reject(err) : resolve(out),
+    ),
+  );
+}
+
+export async function hashPassword(password: string): Promise<string> {
+  const salt = randomBytes(16);
+  const hash = await scryptAsync(password, salt, SCRYPT, SCRYPT.keylen);
+  return `scrypt$${SCRYPT.N}$${SCRYPT.r}$${SCRYPT.p}$${salt.toString('base64')}$${hash.toString('base64')}`;
+}
+
+// A hash to compare against when the user does not exist, so the response time does not reveal which usernames exist.
+let decoyHash: Promise<string> | undefined;
+
+export async function verifyPassword(password: string, stored: string | null): Promise<boolean> {
+  const target = stored ?? (await (decoyHash ??= hashPassword(newTokenKey())));
+  const [scheme, n, r, p, salt, hash] = target.split('$');
+  if (scheme !== 'scrypt' || !n || !r || !p || !salt || !hash) return false;
+  const expected = Buffer.from(hash, 'base64');
+  const actual = await scryptAsync(password, Buffer.from(salt, 'base64'), { N: Number(n), r: Number(r), p: Number(p) }, expected.length);
+  return timingSafeEqual(actual, expected) && stored !== null;
+}

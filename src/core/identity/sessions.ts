@@ -1,0 +1,61 @@
+import { randomBytes } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import { unauthenticated } from '../errors.js';
+import { nowIso, type UserId } from '../ids.js';
+import type { Caller } from './caller.js';
+import { digestsEqual, hashTokenKey } from './secrets.js';
+import type { IdentityTables } from './tables.js';
+
+/**
+ * Cookie sessions for the browser UI. The cookie holds a random secret (stored hashed, like tokens); unsafe requests
+ * must also echo the session's CSRF token in a header, which another site's form cannot read or send.
+ */
+const SESSION_TTL_MS = 12 * 60 * 60 * 1000;
+
+export function createSessions(deps: { db: Kysely<IdentityTables> }) {
+  const { db } = deps;
+  return {
+    async open(userId: UserId): Promise<{ secret: string; csrfToken: string; expires: string }> {
+      const secret = randomBytes(32).toString('base64url');
+      const csrfToken = randomBytes(24).toString('base64url');
+      const expires = new Date(Date.now() + SESSION_TTL_MS).toISOString();
+      await db
+        .insertInto('core_sessions')
+        .values({ user_id: userId, secret_hash: hashTokenKey(secret), csrf_hash: hashTokenKey(csrfToken), created: nowIso(), expires })
+        .execute();
+      return { secret, csrfToken, expires };
+    },
+
+    /** Resolves a cookie to a caller; `csrfToken` is required (and checked) for unsafe methods. */
+    async authenticate(secret: string, csrfToken: string | undefined, unsafe: boolean): Promise<Caller> {
+      const row = await db
+        .selectFrom('core_sessions')
+        .innerJoin('core_users', 'core_users.id', 'core_sessions.user_id')
+        .select(['core_sessions.id as session_id', 'core_sessions.csrf_hash', 'core_sessions.expires', 'core_users.id as user_id', 'core_users.username', 'core_users.kind', 'core_users.is_superuser', 'core_users.is_active'])
+        .where('core_sessions.secret_hash', '=', hashTokenKey(secret))
+        .executeTakeFirst();
+      if (!row || Date.parse(row.expires) <= Date.now()) throw unauthenticated('Session expired or invalid; log in again.', 'session_invalid');
+      if (row.is_active !== 1) throw unauthenticated('User inactive', 'user_inactive');
+      if (unsafe && (!csrfToken || !digestsEqual(row.csrf_hash, hashTokenKey(csrfToken)))) {
+        throw unauthenticated('CSRF token missing or wrong: send the X-CSRF-Token header you received at login.', 'csrf_failed');
+      }
+      return {
+        user: { id: row.user_id as UserId, username: row.username, kind: row.kind, isSuperuser: row.is_superuser === 1 },
+        tokenId: null,
+        sessionId: row.session_id,
+        writeEnabled: true,
+      };
+    },
+
+    async close(sessionId: number): Promise<void> {
+      await db.deleteFrom('core_sessions').where('id', '=', sessionId).execute();
+    },
+
+    /** Expired sessions are useless; removing them keeps the table small. */
+    async purgeExpired(): Promise<void> {
+      await db.deleteFrom('core_sessions').where('expires', '<=', nowIso()).execute();
+    },
+  };
+}
+
+export type Sessions = ReturnType<typeof createSessions>;

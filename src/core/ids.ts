@@ -1,0 +1,20 @@
+import { randomBytes } from 'node:crypto';
+
+/** Branded ids: a `UserId` cannot be passed where a `TokenId` is expected, though both are numbers on the wire. */
+declare const brand: unique symbol;
+export type Brand<T, B extends string> = T & { readonly [brand]: B };
+
+export type UserId = Brand<number, 'UserId'>;
+export type TokenId = Brand<number, 'TokenId'>;
+export type PermissionId = Brand<number, 'PermissionId'>;
+export type DataKeyId = Brand<number, 'DataKeyId'>;
+
+/** A random identifier for non-secret use (request ids, generated names). */
+export function randomId(bytes = 12): string {
+  return randomBytes(bytes).toString('base64url');
+}
+
+/** Current time as the ISO-8601 UTC string every table stores (sortable as text on both dialects). */
+export function nowIso(): string {
+  return new Date().toISOString();
+}

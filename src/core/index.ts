@@ -1,0 +1,49 @@
+import type { Kysely } from 'kysely';
+import { createAuditLog } from './audit/log.js';
+import type { AuditTables } from './audit/tables.js';
+import type { HushConfig } from './config.js';
+import { createPermissions } from './identity/permissions.js';
+import { createSessions } from './identity/sessions.js';
+import type { IdentityTables } from './identity/tables.js';
+import { createTokens } from './identity/tokens.js';
+import { createUsers } from './identity/users.js';
+import { createKeyring } from './keyring/keyring.js';
+import type { KeyringTables } from './keyring/tables.js';
+import { coreMigrations } from './migrations.js';
+import { openStore } from './store/db.js';
+import { migrateAll, type MigrationSet } from './store/migrate.js';
+
+export type CoreTables = IdentityTables & KeyringTables & AuditTables;
+
+/**
+ * Opens the store, migrates the core and then every engine, and starts the keyring. Everything a server or an
+ * admin command needs; nothing here listens on a socket.
+ */
+export async function createCore(config: HushConfig, engineMigrations: readonly MigrationSet[] = []) {
+  const store = openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+  try {
+    await migrateAll(store.db, store.dialect, [coreMigrations, ...engineMigrations]);
+    // Each service narrows this to its own tables; Kysely's table maps are invariant, so the composed handle stays untyped.
+    const db: Kysely<any> = store.db;
+    const keyring = createKeyring({ db, rootKeySource: { file: config.rootKeyFile, inline: config.rootKey } });
+    const keyringState = await keyring.start();
+    return {
+      config,
+      store,
+      db,
+      keyring,
+      keyringState,
+      users: createUsers({ db }),
+      tokens: createTokens({ db }),
+      sessions: createSessions({ db }),
+      permissions: createPermissions({ db }),
+      audit: createAuditLog({ db }),
+      close: () => store.close(),
+    };
+  } catch (e) {
+    await store.close();
+    throw e;
+  }
+}
+
+export type Core = Awaited<ReturnType<typeof createCore>>;

@@ -1,0 +1,11 @@
+import { auditMigration } from './audit/migrations/0004_audit.js';
+import { identityMigration } from './identity/migrations/0002_identity.js';
+import { keyringMigration } from './keyring/migrations/0003_keyring.js';
+import type { MigrationSet } from './store/migrate.js';
+import { locksMigration } from './store/migrations.js';
+
+/** The core's tables, migrated before any engine's. */
+export const coreMigrations: MigrationSet = {
+  module: 'core',
+  migrations: [locksMigration, identityMigration, keyringMigration, auditMigration],
+};

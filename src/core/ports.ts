@@ -1,0 +1,76 @@
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { AuditActor, AuditEvent } from './audit/log.js';
+import type { HushConfig } from './config.js';
+import type { HushError } from './errors.js';
+import type { Caller } from './identity/caller.js';
+import type { Core } from './index.js';
+import type { MigrationSet } from './store/migrate.js';
+import type { DialectCapabilities } from './store/dialect.js';
+
+export type { Caller } from './identity/caller.js';
+export type { AuditActor, AuditEvent } from './audit/log.js';
+
+/**
+ * What an engine receives from the core. It holds services, never key material: ciphertexts are made and opened
+ * through `keyring.cipher(table)`.
+ */
+export interface EngineContext {
+  readonly config: HushConfig;
+  /** The engine narrows this to its own tables: `ctx.db as Kysely<PhaseTables>`. Core tables are off limits. */
+  readonly db: Core['store']['db'];
+  readonly dialect: DialectCapabilities;
+  readonly keyring: Pick<Core['keyring'], 'cipher'>;
+  readonly permissions: Pick<Core['permissions'], 'can' | 'require' | 'scope'>;
+  readonly audit: Pick<Core['audit'], 'appendWithin' | 'append'>;
+  /** The whole core, for the admin engine only: it manages identity itself. Other engines must not use it. */
+  readonly core: Core;
+}
+
+/** How a route says who may call it. Every route must declare one; the server refuses to start otherwise. */
+export type RouteAccess =
+  /** No credentials needed (status pages, login endpoints). */
+  | 'public'
+  /** Any authenticated caller; the handler checks finer permissions itself. */
+  | 'authenticated'
+  /** A permission on an object type; `action` defaults from the method (GET view, POST add, PUT/PATCH change, DELETE delete). */
+  | { readonly objectType: string; readonly action?: string };
+
+/** Per-route settings the core's hooks read (Fastify route `config`). */
+export interface RouteRules {
+  access: RouteAccess;
+  /** Lets a read-only token make this unsafe request (NetBox's session-key endpoint does not write data). */
+  allowReadOnlyToken?: boolean;
+  /**
+   * The response carries plaintext. The handler must record what it revealed with `recordPlaintextReads(request, …)`;
+   * the core writes those entries before the reply leaves, and fails the request if it cannot.
+   */
+  returnsPlaintext?: boolean;
+}
+
+/** One engine, as the core sees it: a manifest the server reads (STYLE.md §8.1). */
+export interface EngineManifest {
+  readonly name: string;
+  /** URL prefixes the engine answers under; the longest match picks the engine that renders a 404. */
+  readonly prefixes: readonly string[];
+  readonly migrations: MigrationSet | undefined;
+  /** The engine's routes, registered in an encapsulated context with the core's hooks already installed. */
+  readonly routes: (ctx: EngineContext) => FastifyPluginAsync;
+  /** Renders any error in the engine's wire envelope. */
+  renderError(error: HushError, request: FastifyRequest): { status: number; body: unknown; headers?: Record<string, string> };
+  /** Finds the credential in a request when the engine's clients send it some other way than `Token`/`Bearer`. */
+  extractCredential?(request: FastifyRequest): string | undefined;
+  /** Resolves a cross-engine template reference (e.g. `secret.NAME`), or returns undefined when it is not the engine's. */
+  resolve?(reference: string, caller: Caller, actor: AuditActor): Promise<string | undefined>;
+}
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    hush?: RouteRules;
+  }
+  interface FastifyRequest {
+    /** Set by the core before the handler runs; null only on `public` routes called without credentials. */
+    caller: Caller | null;
+    /** Plaintext reveals to audit, set through `recordPlaintextReads`; see RouteRules.returnsPlaintext. */
+    auditReads: AuditEvent[] | undefined;
+  }
+}

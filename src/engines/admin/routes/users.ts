@@ -1,0 +1,69 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { UserId } from '../../../core/ids.js';
+import type { EngineContext } from '../../../core/ports.js';
+import { auditActorOf, pageLinks, pageOf } from '../../../http/route-kit.js';
+import { IdParams, paginated } from '../../../http/schemas.js';
+import { UserCreate, UserOut, UserQuery, UserUpdate } from '../schema.js';
+import { userJson } from '../serializers.js';
+import type { AdminService } from '../service.js';
+
+const access = { objectType: 'users.user' } as const;
+
+function toInput(body: { username?: string; password?: string; first_name?: string; last_name?: string; email?: string; kind?: 'person' | 'service'; is_superuser?: boolean; is_staff?: boolean; is_active?: boolean }) {
+  return {
+    username: body.username,
+    password: body.password,
+    firstName: body.first_name,
+    lastName: body.last_name,
+    email: body.email,
+    kind: body.kind,
+    isSuperuser: body.is_superuser ?? body.is_staff,
+    isActive: body.is_active,
+  };
+}
+
+export function userRoutes(ctx: EngineContext, service: AdminService): FastifyPluginAsyncTypebox {
+  const { users } = ctx.core;
+  return async (app) => {
+    app.get('/api/users/users/', {
+      config: { hush: { access } },
+      schema: { operationId: 'users_list', tags: ['users'], querystring: UserQuery, response: { 200: paginated(UserOut) } },
+    }, async (request) => {
+      const page = pageOf(request.query);
+      const { count, rows } = await users.list(page, { username: request.query.username });
+      return { count, ...pageLinks(request, page, count), results: rows.map((u) => userJson(request, u)) };
+    });
+
+    app.post('/api/users/users/', {
+      config: { hush: { access } },
+      schema: { operationId: 'users_create', tags: ['users'], body: UserCreate, response: { 201: UserOut } },
+    }, async (request, reply) => {
+      const row = await service.createUser(auditActorOf(request), { ...toInput(request.body), username: request.body.username });
+      return reply.status(201).send(userJson(request, row));
+    });
+
+    app.get('/api/users/users/:id/', {
+      config: { hush: { access } },
+      schema: { operationId: 'users_read', tags: ['users'], params: IdParams, response: { 200: UserOut } },
+    }, async (request) => userJson(request, await users.get(request.params.id)));
+
+    for (const method of ['PUT', 'PATCH'] as const) {
+      app.route({
+        method,
+        url: '/api/users/users/:id/',
+        config: { hush: { access } },
+        schema: { operationId: `users_${method === 'PUT' ? 'update' : 'partial_update'}`, tags: ['users'], params: IdParams, body: UserUpdate, response: { 200: UserOut } },
+        handler: async (request) =>
+          userJson(request, await service.updateUser(auditActorOf(request), request.params.id as UserId, toInput(request.body))),
+      });
+    }
+
+    app.delete('/api/users/users/:id/', {
+      config: { hush: { access } },
+      schema: { operationId: 'users_delete', tags: ['users'], params: IdParams },
+    }, async (request, reply) => {
+      await service.deleteUser(auditActorOf(request), request.params.id as UserId);
+      return reply.status(204).send();
+    });
+  };
+}

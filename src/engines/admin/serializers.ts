@@ -1,0 +1,83 @@
+import type { FastifyRequest } from 'fastify';
+import type { AuditEntry } from '../../core/audit/log.js';
+import type { PermissionRecord } from '../../core/identity/permissions.js';
+import type { TokenRow } from '../../core/identity/tokens.js';
+import type { UserRow } from '../../core/identity/users.js';
+
+/** NetBox renders `url` absolute, from the request's scheme and host (shared/specs/netbox.md §3.0 "URLs"). */
+export const absoluteUrl = (request: FastifyRequest, path: string) => `${request.protocol}://${request.host}${path}`;
+
+export function nestedUser(request: FastifyRequest, user: Pick<UserRow, 'id' | 'username'>) {
+  return { id: user.id, url: absoluteUrl(request, `/api/users/users/${user.id}/`), display: user.username, username: user.username };
+}
+
+export function userJson(request: FastifyRequest, u: UserRow) {
+  return {
+    ...nestedUser(request, u),
+    first_name: u.first_name,
+    last_name: u.last_name,
+    email: u.email,
+    kind: u.kind,
+    is_staff: u.is_superuser === 1,
+    is_superuser: u.is_superuser === 1,
+    is_active: u.is_active === 1,
+    date_joined: u.created,
+    last_login: u.last_login,
+    has_password: u.password_hash !== null,
+    groups: [] as never[],
+    permissions: [] as never[],
+  };
+}
+
+/** The key appears only in the response that created it (`key` passed here); afterwards only its last 4 characters. */
+export function tokenJson(request: FastifyRequest, t: TokenRow, owner: Pick<UserRow, 'id' | 'username'>, key?: string) {
+  return {
+    id: t.id,
+    url: absoluteUrl(request, `/api/users/tokens/${t.id}/`),
+    display: `****${t.key_hint}`,
+    user: nestedUser(request, owner),
+    created: t.created,
+    expires: t.expires,
+    last_used: t.last_used,
+    write_enabled: t.write_enabled === 1,
+    enabled: t.enabled === 1,
+    description: t.description,
+    ...(key === undefined ? {} : { key }),
+  };
+}
+
+/** Hush supports one constraint, `{"id": <object id>}`; NetBox's free-form constraints are not modelled. */
+export function permissionJson(request: FastifyRequest, p: PermissionRecord, users: Pick<UserRow, 'id' | 'username'>[]) {
+  return {
+    id: p.id,
+    url: absoluteUrl(request, `/api/users/permissions/${p.id}/`),
+    display: p.name,
+    name: p.name,
+    description: p.description,
+    enabled: p.enabled === 1,
+    object_types: p.objectTypes,
+    actions: p.actions,
+    constraints: p.object_id === null ? null : { id: p.object_id },
+    users: users.map((u) => nestedUser(request, u)),
+    groups: [] as never[],
+    created: p.created,
+    last_updated: p.last_updated,
+  };
+}
+
+export function auditJson(e: AuditEntry) {
+  return {
+    seq: e.seq,
+    time: e.at,
+    actor: e.actor_user_id === null ? null : { id: e.actor_user_id, username: e.actor_username },
+    token_id: e.token_id,
+    engine: e.engine,
+    action: e.action,
+    object_type: e.object_type,
+    object_id: e.object_id,
+    client_ip: e.client_ip,
+    request_id: e.request_id,
+    details: JSON.parse(e.details) as Record<string, unknown>,
+    hash: e.hash,
+  };
+}

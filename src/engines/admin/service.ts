@@ -1,0 +1,122 @@
+import type { AuditActor } from '../../core/audit/log.js';
+import { invalid, notFound } from '../../core/errors.js';
+import type { PermissionInput } from '../../core/identity/permissions.js';
+import type { NewToken, TokenPatch } from '../../core/identity/tokens.js';
+import type { NewUser, UserPatch } from '../../core/identity/users.js';
+import type { PermissionId, TokenId, UserId } from '../../core/ids.js';
+import type { Core } from '../../core/index.js';
+import { AuditAction } from '../../core/names.js';
+
+const ENGINE = 'admin';
+
+/** Rejects an expiry in the past: a token born expired is always a mistake. */
+export function checkExpiry(expires: string | null | undefined): void {
+  if (expires && Date.parse(expires) <= Date.now()) throw invalid('expires', 'must be in the future');
+}
+
+/**
+ * Identity changes made through the admin API or `hush admin`, each in one transaction with its audit entry.
+ * Slow work (password hashing) happens before the transaction opens.
+ */
+export function createAdminService(core: Pick<Core, 'db' | 'users' | 'tokens' | 'permissions' | 'audit'>) {
+  const { db, users, tokens, permissions, audit } = core;
+
+  async function checkUsersExist(ids: number[]): Promise<void> {
+    for (const id of ids) {
+      const found = await db.selectFrom('core_users').select('id').where('id', '=', id).executeTakeFirst();
+      if (!found) throw invalid('users', `Related object not found using the provided numeric ID: ${id}`);
+    }
+  }
+
+  return {
+    async createUser(actor: AuditActor, input: NewUser) {
+      const insert = await users.prepare(input);
+      return db.transaction().execute(async (trx) => {
+        const row = await insert(trx);
+        await audit.appendWithin(trx, actor, [{ engine: ENGINE, action: AuditAction.userCreate, objectType: 'users.user', objectId: row.id, details: { username: row.username } }]);
+        return row;
+      });
+    },
+
+    async updateUser(actor: AuditActor, id: UserId, patch: UserPatch) {
+      const update = await users.prepareUpdate(id, patch);
+      return db.transaction().execute(async (trx) => {
+        const row = await update(trx);
+        const changed = Object.keys(patch).map((k) => (k === 'password' ? 'password (changed)' : k));
+        await audit.appendWithin(trx, actor, [{ engine: ENGINE, action: AuditAction.userUpdate, objectType: 'users.user', objectId: id, details: { fields: changed } }]);
+        return row;
+      });
+    },
+
+    deleteUser: (actor: AuditActor, id: UserId) =>
+      db.transaction().execute(async (trx) => {
+        if (actor.userId === id) throw invalid('id', 'You cannot delete your own account.');
+        const row = await users.remove(id, trx);
+        await audit.appendWithin(trx, actor, [{ engine: ENGINE, action: AuditAction.userDelete, objectType: 'users.user', objectId: id, details: { username: row.username } }]);
+      }),
+
+    async createToken(actor: AuditActor, input: NewToken, action: string = AuditAction.tokenCreate) {
+      checkExpiry(input.expires);
+      return db.transaction().execute(async (trx) => {
+        const owner = await users.get(input.userId, trx);
+        const created = await tokens.create(input, trx);
+        await audit.appendWithin(trx, actor, [{ engine: ENGINE, action, objectType: 'users.token', objectId: created.row.id, details: { user_id: owner.id, write_enabled: input.writeEnabled !== false } }]);
+        return { ...created, owner };
+      });
+    },
+
+    updateToken: (actor: AuditActor, id: TokenId, patch: TokenPatch) => {
+      checkExpiry(patch.expires);
+      return db.transaction().execute(async (trx) => {
+        const row = await tokens.update(id, patch, trx);
+        await audit.appendWithin(trx, actor, [{ engine: ENGINE, action: AuditAction.tokenUpdate, objectType: 'users.token', objectId: id, details: { fields: Object.keys(patch) } }]);
+        return { row, owner: await users.get(row.user_id, trx) };
+      });
+    },
+
+    revokeToken: (actor: AuditActor, id: TokenId) =>
+      db.transaction().execute(async (trx) => {
+        const row = await tokens.revoke(id, trx);
+        await audit.appendWithin(trx, actor, [{ engine: ENGINE, action: AuditAction.tokenRevoke, objectType: 'users.token', objectId: id, details: { user_id: row.user_id } }]);
+        return row;
+      }),
+
+    async createPermission(actor: AuditActor, input: PermissionInput) {
+      await checkUsersExist(input.userIds);
+      return db.transaction().execute(async (trx) => {
+        const record = await permissions.create(input, trx);
+        await audit.appendWithin(trx, actor, [{ engine: ENGINE, action: AuditAction.permissionCreate, objectType: 'users.objectpermission', objectId: record.id, details: { name: record.name, object_types: record.objectTypes, actions: record.actions, users: record.userIds } }]);
+        return record;
+      });
+    },
+
+    async updatePermission(actor: AuditActor, id: PermissionId, patch: Partial<PermissionInput>) {
+      if (patch.userIds) await checkUsersExist(patch.userIds);
+      return db.transaction().execute(async (trx) => {
+        const record = await permissions.update(id, patch, trx);
+        await audit.appendWithin(trx, actor, [{ engine: ENGINE, action: AuditAction.permissionUpdate, objectType: 'users.objectpermission', objectId: id, details: { object_types: record.objectTypes, actions: record.actions, users: record.userIds } }]);
+        return record;
+      });
+    },
+
+    deletePermission: (actor: AuditActor, id: PermissionId) =>
+      db.transaction().execute(async (trx) => {
+        const record = await permissions.remove(id, trx);
+        await audit.appendWithin(trx, actor, [{ engine: ENGINE, action: AuditAction.permissionDelete, objectType: 'users.objectpermission', objectId: id, details: { name: record.name } }]);
+      }),
+
+    /** Nested users for a permission's `users` field, in one query. */
+    async usersByIds(ids: number[]) {
+      if (!ids.length) return [];
+      return db.selectFrom('core_users').select(['id', 'username']).where('id', 'in', ids).orderBy('id').execute();
+    },
+
+    async userOrNotFound(id: number) {
+      const row = await db.selectFrom('core_users').select(['id', 'username']).where('id', '=', id).executeTakeFirst();
+      if (!row) throw notFound('User');
+      return row;
+    },
+  };
+}
+
+export type AdminService = ReturnType<typeof createAdminService>;

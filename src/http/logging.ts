@@ -1,0 +1,41 @@
+import type { FastifyServerOptions } from 'fastify';
+import type { HushConfig } from '../core/config.js';
+
+/**
+ * Request logs carry method, path, status, time and request id. Nothing that can hold a credential or a secret
+ * is logged; the redaction list is a second line of defence for anything that ends up in a log object anyway.
+ */
+export const REDACTED_PATHS = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers["x-session-key"]',
+  'req.headers["x-csrf-token"]',
+  'res.headers["set-cookie"]',
+  '*.authorization',
+  '*.private_key',
+  '*.plaintext',
+  '*.value',
+  '*.data',
+  '*.password',
+  '*.token',
+  '*.key',
+  '*.session_key',
+  '*.secret',
+];
+
+export function loggerOptions(config: HushConfig): FastifyServerOptions['logger'] {
+  return {
+    level: config.logLevel,
+    redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+    serializers: {
+      // The path without its query string: queries may carry filters people consider sensitive.
+      req: (req: { method: string; url: string; id: string; ip?: string }) => ({
+        id: req.id,
+        method: req.method,
+        path: req.url.split('?')[0],
+        ip: req.ip,
+      }),
+      res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+    },
+  };
+}

@@ -1,0 +1,70 @@
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { forbidden, HushError, unauthenticated } from '../../core/errors.js';
+import type { Core } from '../../core/index.js';
+import { CsrfHeader, SessionCookie } from '../../core/names.js';
+import type { EngineManifest, RouteRules } from '../../core/ports.js';
+import { defaultCredential } from '../credentials.js';
+
+const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+/** NetBox's mapping from HTTP method to model action. */
+export function actionForMethod(method: string): string {
+  switch (method) {
+    case 'POST':
+      return 'add';
+    case 'PUT':
+    case 'PATCH':
+      return 'change';
+    case 'DELETE':
+      return 'delete';
+    default:
+      return 'view';
+  }
+}
+
+/** Refuses at boot a route that does not say who may call it: no endpoint can forget its permission check. */
+export function requireDeclaredAccess(scope: FastifyInstance, owner: string): void {
+  scope.addHook('onRoute', (route) => {
+    const rules = (route.config as { hush?: RouteRules } | undefined)?.hush;
+    if (!rules?.access) throw new Error(`Route ${route.method} ${route.url} of ${owner} declares no access rule (config.hush.access).`);
+  });
+}
+
+async function resolveCaller(core: Core, request: FastifyRequest, extract: EngineManifest['extractCredential']) {
+  const credential = extract?.(request) ?? defaultCredential(request);
+  if (credential !== undefined) return core.tokens.authenticate(credential);
+  const session = request.cookies?.[SessionCookie];
+  if (session) {
+    const csrf = request.headers[CsrfHeader];
+    return core.sessions.authenticate(session, typeof csrf === 'string' ? csrf : undefined, !SAFE_METHODS.has(request.method));
+  }
+  return null;
+}
+
+/**
+ * Establishes `request.caller` and enforces the route's declared access before the body is even parsed:
+ * credentials, the read-only flag of tokens, and object-type permissions.
+ */
+export function installCaller(scope: FastifyInstance, core: Core, extract?: EngineManifest['extractCredential']): void {
+  scope.addHook('onRequest', async (request) => {
+    request.auditReads = undefined;
+    const rules = request.routeOptions.config.hush;
+    if (!rules) return; // not-found handling; no route, nothing to protect
+    request.caller = await resolveCaller(core, request, extract);
+    if (rules.access === 'public') return;
+    const caller = request.caller;
+    if (!caller) throw unauthenticated('Authentication credentials were not provided.', 'credentials_missing');
+    if (!SAFE_METHODS.has(request.method) && !caller.writeEnabled && !rules.allowReadOnlyToken) {
+      throw forbidden('This token is read-only (write_enabled is false); use a write-enabled token for changes.', 'token_read_only');
+    }
+    if (typeof rules.access === 'object') {
+      await core.permissions.require(caller, rules.access.action ?? actionForMethod(request.method), rules.access.objectType);
+    }
+  });
+}
+
+/** The caller of a route that is not `public`; the core guarantees it is set. */
+export function callerOf(request: FastifyRequest) {
+  if (!request.caller) throw new HushError('internal', 'Route reached without a caller.');
+  return request.caller;
+}

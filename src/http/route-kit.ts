@@ -1,0 +1,4 @@
+/** What an engine's handlers may use from the HTTP core, in one import. */
+export { callerOf, actionForMethod } from './plugins/caller.js';
+export { auditActorOf, recordPlaintextReads } from './plugins/audit.js';
+export { pageOf, pageLinks } from './pagination.js';
