@@ -1,0 +1,77 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { after, describe, it } from 'node:test';
+import { spawnServer, type HushProcess } from '../helpers/process.js';
+import { randomToken, tempDir } from '../helpers/server.js';
+
+const get = (url: string, token?: string) => fetch(url, { headers: token ? { authorization: `Token ${token}` } : {} });
+
+/** Every byte the SQLite database has written, WAL included. */
+function databaseBytes(dir: string): Buffer {
+  return Buffer.concat(fs.readdirSync(dir).filter((f) => f.startsWith('hush.db')).map((f) => fs.readFileSync(path.join(dir, f))));
+}
+
+describe('hush serve: first start and bootstrap', () => {
+  const dirs: string[] = [];
+  const servers: HushProcess[] = [];
+  after(async () => {
+    await Promise.all(servers.map((s) => s.stop()));
+    for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
+  });
+  const start = async (dir: string, env: Record<string, string> = {}) => {
+    const s = await spawnServer(['--data-dir', dir], env);
+    servers.push(s);
+    return s;
+  };
+
+  it('prints a working admin token once, stores only its hash, and never prints it again', async () => {
+    const dir = tempDir();
+    dirs.push(dir);
+    const first = await start(dir);
+    const token = /^ {4}([0-9a-f]{40})$/m.exec(first.stdout())?.[1];
+    assert.ok(token, first.stdout());
+    assert.equal((await get(`${first.url}/api/users/users/`, token)).status, 200);
+    assert.equal(fs.statSync(path.join(dir, 'root.key')).mode & 0o777, 0o600);
+    await first.stop();
+    assert.ok(!databaseBytes(dir).includes(token));
+
+    const second = await start(dir);
+    assert.ok(!second.stdout().includes(token));
+    assert.ok(!/created the admin/.test(second.stdout()));
+    assert.equal((await get(`${second.url}/api/users/users/`, token)).status, 200);
+    await second.stop();
+  });
+
+  it('uses HUSH_BOOTSTRAP_TOKEN and HUSH_BOOTSTRAP_PASSWORD on first start', async () => {
+    const dir = tempDir();
+    dirs.push(dir);
+    const token = randomToken();
+    const s = await start(dir, { HUSH_BOOTSTRAP_TOKEN: token, HUSH_BOOTSTRAP_PASSWORD: 'bootstrap-pw' });
+    assert.match(s.stdout(), /with the token from HUSH_BOOTSTRAP_TOKEN/);
+    assert.ok(!s.stdout().includes(token));
+    assert.equal((await get(`${s.url}/api/users/users/`, token)).status, 200);
+    const provision = await fetch(`${s.url}/api/users/tokens/provision/`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'admin', password: 'bootstrap-pw' }),
+    });
+    assert.equal(provision.status, 201);
+    await s.stop();
+    assert.ok(!databaseBytes(dir).includes(token));
+    assert.ok(!databaseBytes(dir).includes('bootstrap-pw'));
+
+    // A later start with another bootstrap token changes nothing.
+    const other = randomToken();
+    const again = await start(dir, { HUSH_BOOTSTRAP_TOKEN: other });
+    assert.equal((await get(`${again.url}/api/users/users/`, other)).status, 403);
+    assert.equal((await get(`${again.url}/api/users/users/`, token)).status, 200);
+    await again.stop();
+  });
+
+  it('refuses a malformed HUSH_BOOTSTRAP_TOKEN with a message naming it', async () => {
+    const dir = tempDir();
+    dirs.push(dir);
+    await assert.rejects(start(dir, { HUSH_BOOTSTRAP_TOKEN: 'not-hex' }), /HUSH_BOOTSTRAP_TOKEN/);
+  });
+});

@@ -1,0 +1,37 @@
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { loadConfig } from '../../src/core/config.js';
+import { HushError } from '../../src/core/errors.js';
+
+describe('config', () => {
+  it('defaults to loopback:8000 and ./data with SQLite', () => {
+    const c = loadConfig({}, {});
+    assert.equal(c.host, '127.0.0.1');
+    assert.equal(c.port, 8000);
+    assert.equal(c.dataDir, path.resolve('data'));
+    assert.equal(c.rootKeyFile, path.resolve('data', 'root.key'));
+    assert.equal(c.databaseUrl, undefined);
+  });
+
+  it('reads HUSH_* variables, and flags win over them', () => {
+    const env = { HUSH_PORT: '9001', HUSH_HOST: '0.0.0.0', HUSH_DATA_DIR: '/tmp/x', DATABASE_URL: 'postgres://u@h/db' };
+    const fromEnv = loadConfig({}, env);
+    assert.deepEqual([fromEnv.port, fromEnv.host, fromEnv.dataDir, fromEnv.databaseUrl], [9001, '0.0.0.0', '/tmp/x', 'postgres://u@h/db']);
+    const fromFlags = loadConfig({ port: '8123', dataDir: '/tmp/y' }, env);
+    assert.deepEqual([fromFlags.port, fromFlags.dataDir], [8123, '/tmp/y']);
+  });
+
+  it('names the offending setting', () => {
+    const cases: [Record<string, string>, Record<string, string>, string][] = [
+      [{ port: 'eighty' }, {}, '--port'],
+      [{}, { HUSH_PORT: '70000' }, 'HUSH_PORT'],
+      [{}, { HUSH_BOOTSTRAP_TOKEN: 'short' }, 'HUSH_BOOTSTRAP_TOKEN'],
+      [{}, { DATABASE_URL: 'mysql://x' }, 'DATABASE_URL'],
+      [{}, { HUSH_LOG_LEVEL: 'loud' }, 'HUSH_LOG_LEVEL'],
+    ];
+    for (const [flags, env, field] of cases) {
+      assert.throws(() => loadConfig(flags, env), (e: unknown) => e instanceof HushError && e.field === field, field);
+    }
+  });
+});

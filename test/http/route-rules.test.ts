@@ -1,0 +1,82 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { FastifyPluginAsync } from 'fastify';
+import type { EngineManifest } from '../../src/core/ports.js';
+import { allEngines } from '../../src/engines/index.js';
+import { recordPlaintextReads } from '../../src/http/route-kit.js';
+import { startHush, type RunningHush } from '../helpers/server.js';
+
+/** A small engine used only here, to exercise the core's hooks exactly as a real engine would meet them. */
+function probeEngine(routes: FastifyPluginAsync): EngineManifest {
+  return {
+    name: 'probe',
+    prefixes: ['/probe/'],
+    migrations: undefined,
+    routes: () => routes,
+    renderError: (e) => ({ status: e.kind === 'unauthenticated' ? 401 : e.kind === 'not_found' ? 404 : e.kind === 'forbidden' ? 403 : e.kind === 'invalid' ? 422 : 500, body: { probe_error: e.message } }),
+  };
+}
+
+const probeRoutes: FastifyPluginAsync = async (app) => {
+  app.get('/probe/secret', { config: { hush: { access: 'authenticated', returnsPlaintext: true } } }, async (request) => {
+    recordPlaintextReads(request, [{ engine: 'probe', action: 'secret.read', objectType: 'probe.secret', objectId: 7 }]);
+    return { plaintext: 'hunter2' };
+  });
+  app.get('/probe/forgetful', { config: { hush: { access: 'authenticated', returnsPlaintext: true } } }, async () => ({ plaintext: 'leaked?' }));
+  app.get('/probe/guarded', { config: { hush: { access: { objectType: 'probe.thing' } } } }, async () => ({ ok: true }));
+  app.get('/probe/crash', { config: { hush: { access: 'public' } } }, async () => {
+    throw new Error('database exploded at /var/lib/secret-path');
+  });
+};
+
+describe('core route rules, through an engine', () => {
+  let hush: RunningHush;
+  before(async () => {
+    hush = await startHush({ engines: [...allEngines(), probeEngine(probeRoutes)] });
+  });
+  after(() => hush.close());
+
+  it('writes an audit entry before plaintext leaves', async () => {
+    const res = await hush.request('GET', '/probe/secret');
+    assert.equal(res.status, 200);
+    assert.equal(res.body.plaintext, 'hunter2');
+    const log = await hush.request('GET', '/api/core/audit-log/?engine=probe');
+    assert.equal(log.body.count, 1);
+    assert.equal(log.body.results[0].action, 'secret.read');
+    assert.equal(log.body.results[0].object_id, '7');
+    assert.equal(log.body.results[0].actor.username, 'admin');
+    assert.ok(!JSON.stringify(log.body).includes('hunter2'));
+  });
+
+  it('fails closed when a handler returns plaintext without recording the read', async () => {
+    const res = await hush.request('GET', '/probe/forgetful');
+    assert.equal(res.status, 500);
+    assert.ok(!JSON.stringify(res.body).includes('leaked'));
+  });
+
+  it("renders errors in the engine's own envelope, without internals", async () => {
+    const res = await hush.request('GET', '/probe/crash', { token: null });
+    assert.equal(res.status, 500);
+    assert.deepEqual(Object.keys(res.body), ['probe_error']);
+    assert.ok(!JSON.stringify(res.body).includes('secret-path'));
+    const missing = await hush.request('GET', '/probe/nothing-here');
+    assert.equal(missing.status, 404);
+    assert.ok('probe_error' in missing.body);
+  });
+
+  it('enforces a declared object-type permission for non-superusers', async () => {
+    const user = await hush.request('POST', '/api/users/users/', { body: { username: 'probe-user' } });
+    const token = await hush.request('POST', '/api/users/tokens/', { body: { user: user.body.id } });
+    assert.equal((await hush.request('GET', '/probe/guarded', { token: token.body.key })).status, 403);
+    await hush.request('POST', '/api/users/permissions/', { body: { name: 'probe view', object_types: ['probe.thing'], actions: ['view'], users: [user.body.id] } });
+    assert.equal((await hush.request('GET', '/probe/guarded', { token: token.body.key })).status, 200);
+    assert.equal((await hush.request('GET', '/probe/guarded', { token: null })).status, 401);
+  });
+
+  it('refuses to start when a route declares no access rule', async () => {
+    const careless = probeEngine(async (app) => {
+      app.get('/probe/open', async () => ({}));
+    });
+    await assert.rejects(startHush({ engines: [careless] }), /declares no access rule/);
+  });
+});
