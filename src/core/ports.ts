@@ -9,6 +9,10 @@ import type { DialectCapabilities } from './store/dialect.js';
 
 export type { Caller } from './identity/caller.js';
 export type { AuditActor, AuditEvent } from './audit/log.js';
+export type { HushMigration, MigrationSet } from './store/migrate.js';
+export type { DialectCapabilities } from './store/dialect.js';
+export type { FieldCipher, FieldAddress } from './keyring/keyring.js';
+export type { Db } from './store/tx.js';
 
 /**
  * What an engine receives from the core. It holds services, never key material: ciphertexts are made and opened

@@ -81,11 +81,15 @@ export function createKeyring(deps: { db: Kysely<KeyringTables>; rootKeySource: 
     return row.id;
   }
 
-  /** Makes a new data key the one that seals; earlier keys stay to open what they sealed. */
-  async function createDataKey(): Promise<number> {
+  /**
+   * Makes a new data key the one that seals; earlier keys stay to open what they sealed. With `onlyIfNone`, does
+   * nothing when a key exists (decided under the lock, so processes starting together create one key).
+   */
+  async function createDataKey(options: { onlyIfNone?: boolean } = {}): Promise<number | undefined> {
     const root = currentRoot!;
     const key = randomBytes(KEY_BYTES);
     const id = await withLock(db, LockName.keyring, async (trx) => {
+      if (options.onlyIfNone && (await trx.selectFrom('core_data_keys').select('id').executeTakeFirst())) return undefined;
       await trx.updateTable('core_data_keys').set({ state: 'retired' }).where('state', '=', 'active').execute();
       const inserted = await trx
         .insertInto('core_data_keys')
@@ -97,6 +101,7 @@ export function createKeyring(deps: { db: Kysely<KeyringTables>; rootKeySource: 
       await trx.updateTable('core_data_keys').set({ wrapped_key: wrapped }).where('id', '=', inserted.id).execute();
       return inserted.id;
     });
+    if (id === undefined) return undefined;
     dataKeys.set(id, key);
     active = { id, until: Date.now() + ACTIVE_KEY_TTL_MS };
     return id;
@@ -109,12 +114,9 @@ export function createKeyring(deps: { db: Kysely<KeyringTables>; rootKeySource: 
      */
     async start(): Promise<{ rootKeyCreated: boolean; rootKeyId: string }> {
       const created = reloadRootKeys(true);
-      const existing = await db.selectFrom('core_data_keys').select(['id', 'root_key_id']).execute();
+      const existing = await db.selectFrom('core_data_keys').select('id').execute();
       for (const row of existing) await dataKey(row.id);
-      if (!existing.length) {
-        const raced = await db.selectFrom('core_data_keys').select('id').executeTakeFirst();
-        if (!raced) await createDataKey();
-      }
+      if (!existing.length) await createDataKey({ onlyIfNone: true });
       return { rootKeyCreated: created, rootKeyId: currentRoot!.id };
     },
 
@@ -134,7 +136,7 @@ export function createKeyring(deps: { db: Kysely<KeyringTables>; rootKeySource: 
       return { seal, open, openText: async (c, at) => (await open(c, at)).toString('utf8') };
     },
 
-    createDataKey,
+    createDataKey: async (): Promise<number> => (await createDataKey())!,
 
     /** Fingerprint of the root key in use, for `hush admin` and logs. */
     rootKeyId: (): string | undefined => currentRoot?.id,

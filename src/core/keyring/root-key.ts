@@ -45,21 +45,29 @@ function readKeyFile(file: string): RootKey | undefined {
   return toRootKey(decodeKey(text, `The root key file ${file}`));
 }
 
-/** Writes a key file readable by its owner only; `wx` makes two processes starting at once agree on one key. */
+/**
+ * Writes a key file readable by its owner only, atomically: the key goes to a private temporary file that is then
+ * hard-linked into place, which fails if the file exists. Two processes starting at once thus agree on one key, and
+ * neither can read a half-written file. Returns false when the file already existed.
+ */
 export function writeKeyFile(file: string, key: Buffer): boolean {
   fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+  const temp = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
   try {
-    const fd = fs.openSync(file, 'wx', 0o600);
+    const fd = fs.openSync(temp, 'wx', 0o600);
     try {
       fs.writeSync(fd, `${key.toString('base64')}\n`);
       fs.fsyncSync(fd);
     } finally {
       fs.closeSync(fd);
     }
+    fs.linkSync(temp, file);
     return true;
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
     throw new HushError('unavailable', `Cannot create the root key file ${file}.`, { cause: e });
+  } finally {
+    fs.rmSync(temp, { force: true });
   }
 }
 
