@@ -1,0 +1,40 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+
+export interface BenchConfig {
+  durationSec: number;
+  warmupSec: number;
+  connections: number;
+  pipelining: number;
+  /** JS file run as `node <entry> serve …` */
+  hushEntry: string;
+}
+
+function positive(name: string, fallback: number, integer: boolean): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value <= 0 || (integer && !Number.isInteger(value))) {
+    throw new Error(`${name} must be a positive ${integer ? 'integer' : 'number'}, got "${raw}"`);
+  }
+  return value;
+}
+
+export function loadConfig(): BenchConfig {
+  // Relative to this compiled file (dist/bench/), so the harness works from any working directory.
+  const builtEntry = fileURLToPath(new URL('../src/cli/bin.js', import.meta.url));
+  // Undocumented on purpose in the CLI: lets the harness run against a stand-in server while src/ is unfinished.
+  const override = process.env.BENCH_HUSH_ENTRY;
+  const hushEntry = override ? path.resolve(override) : builtEntry;
+  if (!existsSync(hushEntry)) {
+    throw new Error(`Hush entry ${hushEntry} does not exist; run \`npm run build\` first (npm run bench does)`);
+  }
+  return {
+    durationSec: positive('BENCH_DURATION', 5, false),
+    warmupSec: 1,
+    connections: positive('BENCH_CONNECTIONS', 10, true),
+    pipelining: 1,
+    hushEntry,
+  };
+}
