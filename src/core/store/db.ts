@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase } from 'kysely';
 import pg from 'pg';
 import { postgresCapabilities, sqliteCapabilities, type DialectCapabilities } from './dialect.js';
 
@@ -46,7 +46,30 @@ export function openStore(options: StoreOptions): Store {
   database.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
   // WAL makes NORMAL durable against application crashes; only an OS crash can lose the last commits.
   database.pragma('synchronous = NORMAL');
-  return withClose(new Kysely<any>({ dialect: new SqliteDialect({ database }) }), sqliteCapabilities, file);
+  return withClose(new Kysely<any>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) }), sqliteCapabilities, file);
+}
+
+// Statements Hush issues are a bounded set of shapes; beyond this many, the oldest is dropped.
+const STATEMENT_CACHE_SIZE = 500;
+
+/**
+ * Kysely prepares every query anew; with better-sqlite3 that preparation costs more than running the query.
+ * Statements are reusable (all calls are synchronous), so each distinct SQL text is prepared once.
+ */
+function withStatementCache(database: SQLite.Database): SqliteDatabase {
+  const cache = new Map<string, SQLite.Statement>();
+  return {
+    close: () => database.close(),
+    prepare(sqlText: string) {
+      let statement = cache.get(sqlText);
+      if (!statement) {
+        statement = database.prepare(sqlText);
+        if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+        cache.set(sqlText, statement);
+      }
+      return statement;
+    },
+  };
 }
 
 function withClose(db: Kysely<any>, dialect: DialectCapabilities, location: string): Store {
