@@ -4,7 +4,7 @@ import rateLimit from '@fastify/rate-limit';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
-import { HushError } from '../core/errors.js';
+import { defaultStatus, HushError } from '../core/errors.js';
 import type { Core } from '../core/index.js';
 import type { EngineContext, EngineManifest } from '../core/ports.js';
 import { installErrorRenderer, sendError } from './errors.js';
@@ -17,7 +17,7 @@ import { systemRoutes } from './plugins/system.js';
 
 /** Errors outside any engine (health, metrics, unknown paths) use this plain shape. */
 const systemRenderer: EngineManifest['renderError'] = (error) => ({
-  status: error.kind === 'unauthenticated' ? 401 : ({ invalid: 400, forbidden: 403, not_found: 404, too_large: 413, rate_limited: 429, unavailable: 503 } as Record<string, number>)[error.kind] ?? 500,
+  status: defaultStatus[error.kind],
   body: { detail: error.message },
 });
 

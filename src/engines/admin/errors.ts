@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { HushError } from '../../core/errors.js';
+import { defaultStatus, type HushError } from '../../core/errors.js';
 
 /**
  * The admin API speaks NetBox's REST dialect (so pynetbox can drive it): `{"detail": …}` for most errors,
@@ -11,19 +11,8 @@ export const NETBOX_API_VERSION = '4.6';
 export const MSG_NO_CREDENTIALS = 'Authentication credentials were not provided.';
 export const MSG_BAD_LOGIN = 'Invalid username or password.';
 
-const STATUS: Record<HushError['kind'], number> = {
-  invalid: 400,
-  unauthenticated: 403,
-  forbidden: 403,
-  not_found: 404,
-  method_not_allowed: 405,
-  conflict: 409,
-  too_large: 413,
-  unsupported_media_type: 415,
-  rate_limited: 429,
-  internal: 500,
-  unavailable: 503,
-};
+// NetBox answers 403, not 401, for missing or bad credentials (its first authenticator has no challenge).
+const STATUS: Record<HushError['kind'], number> = { ...defaultStatus, unauthenticated: 403 };
 
 function fieldErrors(error: HushError): Record<string, string[]> {
   const body: Record<string, string[]> = {};
