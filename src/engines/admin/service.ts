@@ -21,6 +21,18 @@ export function checkExpiry(expires: string | null | undefined): void {
 export function createAdminService(core: Pick<Core, 'db' | 'users' | 'tokens' | 'permissions' | 'audit'>) {
   const { db, users, tokens, permissions, audit } = core;
 
+  /** Refuses a change that would leave the instance without an active superuser (nobody could administer it). */
+  async function keepOneSuperuser(trx: Parameters<typeof users.get>[1], id: UserId): Promise<void> {
+    const remaining = await trx!
+      .selectFrom('core_users')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('is_superuser', '=', 1)
+      .where('is_active', '=', 1)
+      .where('id', '!=', id)
+      .executeTakeFirstOrThrow();
+    if (Number(remaining.n) === 0) throw invalid('id', 'This is the last active superuser; make another user a superuser first.');
+  }
+
   async function checkUsersExist(ids: number[]): Promise<void> {
     for (const id of ids) {
       const found = await db.selectFrom('core_users').select('id').where('id', '=', id).executeTakeFirst();
@@ -41,6 +53,8 @@ export function createAdminService(core: Pick<Core, 'db' | 'users' | 'tokens' | 
     async updateUser(actor: AuditActor, id: UserId, patch: UserPatch) {
       const update = await users.prepareUpdate(id, patch);
       return db.transaction().execute(async (trx) => {
+        const before = await users.get(id, trx);
+        if (before.is_superuser === 1 && (patch.isSuperuser === false || patch.isActive === false)) await keepOneSuperuser(trx, id);
         const row = await update(trx);
         const changed = Object.keys(patch).map((k) => (k === 'password' ? 'password (changed)' : k));
         await audit.appendWithin(trx, actor, [{ engine: ENGINE, action: AuditAction.userUpdate, objectType: 'users.user', objectId: id, details: { fields: changed } }]);
@@ -51,6 +65,7 @@ export function createAdminService(core: Pick<Core, 'db' | 'users' | 'tokens' | 
     deleteUser: (actor: AuditActor, id: UserId) =>
       db.transaction().execute(async (trx) => {
         if (actor.userId === id) throw invalid('id', 'You cannot delete your own account.');
+        if ((await users.get(id, trx)).is_superuser === 1) await keepOneSuperuser(trx, id);
         const row = await users.remove(id, trx);
         await audit.appendWithin(trx, actor, [{ engine: ENGINE, action: AuditAction.userDelete, objectType: 'users.user', objectId: id, details: { username: row.username } }]);
       }),

@@ -32,6 +32,14 @@ forEachDialect('admin API resources', (dialect) => {
     assert.equal((await hush.request('GET', `/api/users/users/${id}/`)).status, 404);
   });
 
+  it('never leaves the instance without an active superuser', async () => {
+    const demote = await hush.request('PATCH', '/api/users/users/1/', { body: { is_superuser: false } });
+    assert.equal(demote.status, 400);
+    assert.match(demote.body.id[0], /last active superuser/);
+    assert.equal((await hush.request('DELETE', '/api/users/users/1/')).status, 400);
+    assert.equal((await hush.request('GET', '/api/users/users/1/')).body.is_superuser, true);
+  });
+
   it('rejects bad user input with 400 naming each field', async () => {
     const cases: [unknown, string][] = [
       [{}, 'username'],

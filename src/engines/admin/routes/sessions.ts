@@ -19,6 +19,7 @@ export function sessionRoutes(ctx: EngineContext): FastifyPluginAsyncTypebox {
     }, async (request, reply) => {
       const user = await users.checkPassword(request.body.username, request.body.password);
       if (!user) throw forbidden(MSG_BAD_LOGIN, 'login_failed');
+      await sessions.purgeExpired();
       const session = await sessions.open(user.id as UserId);
       await users.touchLogin(user.id as UserId);
       await audit.append({ ...auditActorOf(request), userId: user.id, username: user.username }, [
