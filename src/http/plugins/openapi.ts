@@ -20,11 +20,15 @@ export async function registerOpenApi(app: FastifyInstance, version: string): Pr
       security: [{ token: [] }],
     },
   });
-  await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
-  app.addHook('onRequest', async (request, reply) => {
-    const path = request.url.split('?')[0];
-    if (path === '/api/docs/openapi.json' || (path === '/api/docs/' && (request.query as { format?: string }).format === 'openapi')) {
-      return reply.header('content-type', 'application/json; charset=utf-8').send(app.swagger());
-    }
+  await app.register(swaggerUi, {
+    routePrefix: '/api/docs',
+    staticCSP: true,
+    uiHooks: {
+      // pynetbox's `nb.openapi()` asks the UI's own path for the document.
+      onRequest: async (request, reply) => {
+        if ((request.query as { format?: string }).format === 'openapi') await reply.send(app.swagger());
+      },
+    },
   });
+  app.get('/api/docs/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 }
