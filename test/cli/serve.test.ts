@@ -69,6 +69,24 @@ describe('hush serve: first start and bootstrap', () => {
     await again.stop();
   });
 
+  it('logs requests without credentials, passwords or bodies, even at trace level', async () => {
+    const dir = tempDir();
+    dirs.push(dir);
+    const token = randomToken();
+    const s = await start(dir, { HUSH_BOOTSTRAP_TOKEN: token, HUSH_LOG_LEVEL: 'trace' });
+    const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
+      fetch(`${s.url}${path}`, { method: 'POST', headers: { authorization: `Token ${token}`, 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+    assert.equal((await post('/api/users/users/', { username: 'logged', password: 'pw-in-the-body-123' }, { 'x-session-key': 'c2Vzc2lvbi1rZXktdmFsdWU=', cookie: 'hush_session=cookie-secret-value' })).status, 201);
+    await post('/api/users/tokens/provision/', { username: 'logged', password: 'pw-in-the-body-123' });
+    await fetch(`${s.url}/api/users/users/?username=query-filter`, { headers: { authorization: `Token ${token}` } });
+    await s.stop();
+    const log = s.stdout();
+    assert.match(log, /"path":"\/api\/users\/users\/"/);
+    for (const secret of [token, 'pw-in-the-body-123', 'c2Vzc2lvbi1rZXktdmFsdWU=', 'cookie-secret-value', 'query-filter']) {
+      assert.ok(!log.includes(secret), `log contains ${secret}`);
+    }
+  });
+
   it('refuses a malformed HUSH_BOOTSTRAP_TOKEN with a message naming it', async () => {
     const dir = tempDir();
     dirs.push(dir);

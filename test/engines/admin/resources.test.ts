@@ -6,7 +6,7 @@ import { startHush, type RunningHush } from '../../helpers/server.js';
 forEachDialect('admin API resources', (dialect) => {
   let hush: RunningHush;
   before(async () => {
-    hush = await startHush({ databaseUrl: dialect.databaseUrl, env: { HUSH_PROVISION_RATE_LIMIT: '5' } });
+    hush = await startHush({ databaseUrl: dialect.databaseUrl, env: { HUSH_PROVISION_RATE_LIMIT: '5', HUSH_BODY_LIMIT: '4096' } });
   });
   after(() => hush.close());
 
@@ -66,6 +66,16 @@ forEachDialect('admin API resources', (dialect) => {
     assert.match(notJson.body.detail, /JSON/);
     assert.equal((await hush.request('GET', '/api/users/users/abc/')).status, 400);
     assert.equal((await hush.request('PATCH', '/api/users/users/999999/', { body: { first_name: 'x' } })).status, 404);
+  });
+
+  it('refuses a body over the limit with 413 and sets security headers', async () => {
+    const res = await hush.request('POST', '/api/users/users/', { body: { username: 'big', email: `${'x'.repeat(5000)}@example.com` } });
+    assert.equal(res.status, 413);
+    assert.match(res.body.detail, /too large/);
+    const ok = await hush.request('GET', '/api/status/');
+    assert.equal(ok.headers.get('x-content-type-options'), 'nosniff');
+    assert.equal(ok.headers.get('cache-control'), 'no-store');
+    assert.match(ok.headers.get('x-request-id') ?? '', /^[0-9a-f-]{36}$/);
   });
 
   it('accepts pynetbox\'s "application/json;" content type', async () => {
