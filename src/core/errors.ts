@@ -80,3 +80,5 @@ export const unauthenticated = (message: string, reason: string): HushError =>
   new HushError('unauthenticated', message, { reason });
 
 export const isHushError = (e: unknown): e is HushError => e instanceof HushError;
+
+export { isUniqueViolation } from './store/constraint.js';

@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 
 /** Branded ids: a `UserId` cannot be passed where a `TokenId` is expected, though both are numbers on the wire. */
 declare const brand: unique symbol;
@@ -17,4 +17,9 @@ export function randomId(bytes = 12): string {
 /** Current time as the ISO-8601 UTC string every table stores (sortable as text on both dialects). */
 export function nowIso(): string {
   return new Date().toISOString();
+}
+
+/** A lower-case hyphenated UUID4, the id format of engines whose originals use UUIDs (Phase). */
+export function newUuid(): string {
+  return randomUUID();
 }

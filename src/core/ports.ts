@@ -23,7 +23,7 @@ export interface EngineContext {
   /** The engine narrows this to its own tables: `ctx.db as Kysely<PhaseTables>`. Core tables are off limits. */
   readonly db: Core['store']['db'];
   readonly dialect: DialectCapabilities;
-  readonly keyring: Pick<Core['keyring'], 'cipher'>;
+  readonly keyring: Pick<Core['keyring'], 'cipher' | 'randomHex' | 'keyedHash'>;
   readonly permissions: Pick<Core['permissions'], 'can' | 'require' | 'scope'>;
   readonly audit: Pick<Core['audit'], 'appendWithin' | 'append'>;
   /** The whole core, for the admin engine only: it manages identity itself. Other engines must not use it. */

@@ -1,10 +1,12 @@
 import type { EngineManifest } from '../core/ports.js';
 import { HUSH_VERSION } from '../version.js';
 import { adminEngine } from './admin/index.js';
+import { phaseEngine } from './phase/index.js';
 
 /** The engines this build serves. A new engine is one line here and one folder beside this file. */
 export function allEngines(): EngineManifest[] {
   const engines: EngineManifest[] = [];
   engines.push(adminEngine({ version: HUSH_VERSION, engineNames: () => engines.map((e) => e.name) }));
+  engines.push(phaseEngine);
   return engines;
 }

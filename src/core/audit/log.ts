@@ -45,8 +45,10 @@ export function createAuditLog(deps: { db: Kysely<AuditTables> }) {
    * Appends events to the chain inside `trx`, the transaction of the change they describe, so a change and its
    * record commit or roll back together. The lock makes appends from several processes take turns.
    */
-  async function appendWithin(trx: Db<AuditTables>, actor: AuditActor, events: readonly AuditEvent[]): Promise<void> {
+  // `trx` is the caller's transaction, typed with the caller's own tables; the audit tables are reached through it.
+  async function appendWithin(callerTrx: Db<any>, actor: AuditActor, events: readonly AuditEvent[]): Promise<void> {
     if (!events.length) return;
+    const trx = callerTrx as Db<AuditTables>;
     await takeLock(trx as never, LockName.audit);
     const head = await trx.selectFrom('core_audit_head').selectAll().where('id', '=', 1).executeTakeFirstOrThrow();
     let { seq, hash } = head;

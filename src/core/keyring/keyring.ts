@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { keyedBlake2b256Hex } from './sodium.js';
 import type { Kysely } from 'kysely';
 import { HushError } from '../errors.js';
 import { nowIso } from '../ids.js';
@@ -137,6 +138,12 @@ export function createKeyring(deps: { db: Kysely<KeyringTables>; rootKeySource: 
     },
 
     createDataKey: async (): Promise<number> => (await createDataKey())!,
+
+    /** Fresh random key material as hex (salts, seeds); engines never call node:crypto for secret data. */
+    randomHex: (bytes: number): string => randomBytes(bytes).toString('hex'),
+
+    /** Keyed BLAKE2b-256 (hex), e.g. Phase's keyDigest. */
+    keyedHash: keyedBlake2b256Hex,
 
     /** Fingerprint of the root key in use, for `hush admin` and logs. */
     rootKeyId: (): string | undefined => currentRoot?.id,

@@ -1,0 +1,30 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { EngineContext } from '../../../core/ports.js';
+import { callerOf } from '../../../http/route-kit.js';
+import { checkTokenType } from '../credentials.js';
+import { createAppService } from '../service/apps.js';
+import { createPhaseContext } from '../service/context.js';
+import { createSecretService } from '../service/secrets.js';
+import { appRoutes } from './apps.js';
+import { secretRoutes } from './secrets.js';
+
+/** Phase mounts the same views under four prefixes (shared/specs/phase.md §2.0). */
+export const PHASE_PREFIXES = ['/v1', '/public/v1', '/service/v1', '/service/public/v1'] as const;
+
+export function phaseRoutes(ctx: EngineContext): FastifyPluginAsyncTypebox {
+  const pc = createPhaseContext(ctx);
+  const apps = createAppService(pc);
+  const secrets = createSecretService(pc);
+  return async (app) => {
+    // Phase reads request bodies as JSON whatever the Content-Type (§2.0); handlers parse the raw text.
+    app.removeAllContentTypeParsers();
+    app.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => done(null, body));
+    app.addHook('preHandler', async (request) => {
+      if (request.routeOptions.config.hush?.access !== 'public') checkTokenType(request, callerOf(request));
+    });
+    for (const prefix of PHASE_PREFIXES) {
+      await app.register(secretRoutes(pc, secrets), { prefix });
+      await app.register(appRoutes(apps), { prefix });
+    }
+  };
+}

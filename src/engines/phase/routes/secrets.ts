@@ -1,0 +1,104 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
+import { forbidden } from '../../../core/errors.js';
+import type { AuditEvent } from '../../../core/ports.js';
+import { auditActorOf, callerOf, recordPlaintextReads } from '../../../http/route-kit.js';
+import { Type } from '../../../http/schemas.js';
+import { ERR, phaseError } from '../errors.js';
+import { IdParam, Message, SecretList, SecretsQuery, VersionOut } from '../schema.js';
+import type { PhaseContext, SecretAction } from '../service/context.js';
+import type { SecretService } from '../service/secrets.js';
+import { parseCreate, parseDelete, parseUpdate } from '../validate.js';
+
+type Query = { app_id?: string; env?: string };
+
+const readsOf = (secrets: { id: string; environment: string }[]): AuditEvent[] =>
+  secrets.map((s) => ({ engine: 'phase', action: 'secret.read', objectType: 'phase.secret', objectId: s.id, details: { environment: s.environment } }));
+
+/** /v1/secrets/ (shared/specs/phase.md §2), served with and without the trailing slash. */
+export function secretRoutes(pc: PhaseContext, secrets: SecretService): FastifyPluginAsyncTypebox {
+  /** Phase's order of checks (§2.0): environment, then access, then SSE. */
+  async function environmentFor(request: FastifyRequest, action: SecretAction) {
+    const caller = callerOf(request);
+    const { app, env } = await pc.resolveEnv(request.query as Query);
+    await pc.requireSecretAccess(caller, env, action);
+    if (app.sse_enabled !== 1) throw phaseError('invalid', ERR.sseOff);
+    return { caller, env, actor: auditActorOf(request) };
+  }
+
+  const rules = { access: 'authenticated', returnsPlaintext: true } as const;
+
+  return async (app) => {
+    for (const url of ['/secrets/', '/secrets']) {
+      app.get(url, {
+        config: { hush: rules },
+        schema: { operationId: `phase_secrets_list${url.length}`, tags: ['phase'], querystring: SecretsQuery, response: { 200: SecretList } },
+      }, async (request) => {
+        const { caller, env } = await environmentFor(request, 'view');
+        const result = await secrets.list(caller, env, request.query);
+        recordPlaintextReads(request, result.reads);
+        return result.secrets;
+      });
+
+      app.post(url, {
+        config: { hush: rules },
+        schema: { operationId: `phase_secrets_create${url.length}`, tags: ['phase'], querystring: SecretsQuery, response: { 200: SecretList } },
+      }, async (request) => {
+        const { caller, env, actor } = await environmentFor(request, 'add');
+        const created = await secrets.create(caller, actor, env, parseCreate(request.body));
+        recordPlaintextReads(request, readsOf(created));
+        return created;
+      });
+
+      app.put(url, {
+        config: { hush: rules },
+        schema: { operationId: `phase_secrets_update${url.length}`, tags: ['phase'], querystring: SecretsQuery, response: { 200: SecretList } },
+      }, async (request) => {
+        const { caller, env, actor } = await environmentFor(request, 'change');
+        const updated = await secrets.update(caller, actor, env, parseUpdate(request.body));
+        recordPlaintextReads(request, readsOf(updated));
+        return updated;
+      });
+
+      app.delete(url, {
+        config: { hush: { access: 'authenticated' } },
+        schema: { operationId: `phase_secrets_delete${url.length}`, tags: ['phase'], querystring: SecretsQuery, response: { 200: Message } },
+      }, async (request) => {
+        const { env, actor } = await environmentFor(request, 'delete');
+        const n = await secrets.remove(actor, env, parseDelete(request.body));
+        return { message: `Deleted ${n} ${n === 1 ? 'secret' : 'secrets'}` };
+      });
+
+      // Phase answers 403, not 405, for other methods on this view (§2.0 step 4).
+      app.route({
+        method: 'PATCH',
+        url,
+        config: { hush: { access: 'authenticated' } },
+        schema: { hide: true },
+        handler: async (request) => {
+          throw forbidden(ERR.unsupportedMethod(request.method));
+        },
+      });
+    }
+
+    app.get('/secrets/:id/history/', {
+      config: { hush: rules },
+      schema: { operationId: 'phase_secret_history', tags: ['phase'], params: IdParam, querystring: SecretsQuery, response: { 200: Type.Array(VersionOut) } },
+    }, async (request) => {
+      const { env } = await environmentFor(request, 'view');
+      const result = await secrets.history(env, request.params.id);
+      recordPlaintextReads(request, result.reads);
+      return result.versions;
+    });
+
+    app.post('/secrets/:id/restore/', {
+      config: { hush: rules },
+      schema: { operationId: 'phase_secret_restore', tags: ['phase'], params: IdParam, querystring: SecretsQuery, response: { 200: SecretList } },
+    }, async (request) => {
+      const { caller, env, actor } = await environmentFor(request, 'change');
+      const restored = await secrets.restore(caller, actor, env, request.params.id, request.body);
+      recordPlaintextReads(request, readsOf(restored));
+      return restored;
+    });
+  };
+}

@@ -1,0 +1,84 @@
+import type { Kysely } from 'kysely';
+import { forbidden, HushError, invalid, notFound } from '../../../core/errors.js';
+import type { Caller, EngineContext } from '../../../core/ports.js';
+import { ERR, phaseError } from '../errors.js';
+import { createPhaseRepo, type AppRow, type EnvRow } from '../repo.js';
+import type { PhaseTables } from '../tables.js';
+
+/** Object types of Phase data in Hush's permission model; grants on `phase.secret` name an environment id. */
+export const PhaseObject = { app: 'phase.app', secret: 'phase.secret' } as const;
+export type SecretAction = 'view' | 'add' | 'change' | 'delete';
+const VERB: Record<SecretAction, string> = { view: 'read', add: 'create', change: 'update', delete: 'delete' };
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Everything the Phase services share: repo, ciphers, salts, and the access rules. */
+export function createPhaseContext(ctx: EngineContext) {
+  const repo = createPhaseRepo(ctx.db as Kysely<PhaseTables>);
+  const envCipher = ctx.keyring.cipher('phase_environments');
+  // Salts never change once made, so a process keeps them after first use.
+  const salts = new Map<string, string>();
+
+  async function saltOf(env: EnvRow): Promise<string> {
+    let salt = salts.get(env.id);
+    if (!salt) {
+      salt = await envCipher.openText(env.salt_ct, { row: env.id, column: 'salt' });
+      salts.set(env.id, salt);
+    }
+    return salt;
+  }
+
+  async function hasAnySecretAccess(caller: Caller, env: EnvRow): Promise<boolean> {
+    for (const action of ['view', 'add', 'change', 'delete'] as const) {
+      if (await ctx.permissions.can(caller, action, PhaseObject.secret, env.id)) return true;
+    }
+    return false;
+  }
+
+  return {
+    ctx,
+    repo,
+    saltOf,
+    envCipher,
+
+    /** keyDigest: keyed BLAKE2b-256 of the key with the env salt's hex string as key (§2.7). */
+    digest: async (env: EnvRow, key: string) => ctx.keyring.keyedHash(key, await saltOf(env)),
+
+    /** `app_id` + `env` (name, case-insensitive) → app and environment, with Phase's errors (§2.8). */
+    async resolveEnv(query: { app_id?: string | undefined; env?: string | undefined }): Promise<{ app: AppRow; env: EnvRow }> {
+      if (!query.app_id || !query.env) throw forbidden(ERR.envContext, 'env_context_missing');
+      const app = UUID.test(query.app_id) ? await repo.getApp(query.app_id.toLowerCase()) : undefined;
+      if (!app) throw phaseError('not_found', ERR.appNotFound(query.app_id));
+      const env = await repo.findEnv(app.id, query.env.toLowerCase());
+      if (!env) throw phaseError('not_found', ERR.envNotFound(query.env, query.app_id));
+      return { app, env };
+    },
+
+    /** Phase's two-step check: any access to the environment at all, then the action (§2.0 step 6). */
+    async requireSecretAccess(caller: Caller, env: EnvRow, action: SecretAction): Promise<void> {
+      if (!(await hasAnySecretAccess(caller, env))) {
+        if (caller.user.kind === 'service') throw new HushError('unauthenticated', ERR.serviceNoEnv, { reason: 'env_denied' });
+        throw forbidden(ERR.userNoEnv);
+      }
+      if (!(await ctx.permissions.can(caller, action, PhaseObject.secret, env.id))) throw forbidden(ERR.noPermission(VERB[action]));
+    },
+
+    canReadEnv: (caller: Caller, env: EnvRow) => ctx.permissions.can(caller, 'view', PhaseObject.secret, env.id),
+
+    /** An app the caller may see (view on `phase.app`), else 404 as if it did not exist. */
+    async visibleApp(caller: Caller, id: string, action: SecretAction = 'view'): Promise<AppRow> {
+      const app = UUID.test(id) ? await repo.getApp(id.toLowerCase()) : undefined;
+      if (!app || !(await ctx.permissions.can(caller, 'view', PhaseObject.app, app.id))) throw phaseError('not_found', ERR.appNotFound(id));
+      if (action !== 'view' && !(await ctx.permissions.can(caller, action, PhaseObject.app, app.id))) throw forbidden();
+      return app;
+    },
+
+    checkUuid(field: string, id: string): void {
+      if (!UUID.test(id)) throw invalid(field, 'must be a UUID');
+    },
+
+    notFound,
+  };
+}
+
+export type PhaseContext = ReturnType<typeof createPhaseContext>;

@@ -1,0 +1,89 @@
+import { newUuid, nowIso } from '../../../core/ids.js';
+import type { AuditActor, Db } from '../../../core/ports.js';
+import type { EnvRow, SecretRow } from '../repo.js';
+import type { PhaseTables } from '../tables.js';
+import type { SecretType } from '../validate.js';
+import type { PhaseContext } from './context.js';
+
+/** The whole content of one version of a secret. */
+export interface SecretContent {
+  key: string;
+  value: string;
+  comment: string;
+  path: string;
+  type: SecretType;
+  digest: string;
+  tags: string[];
+}
+
+export interface SealedContent {
+  key_ct: string;
+  value_ct: string;
+  comment_ct: string;
+}
+
+/**
+ * Writes versions. Ciphertexts are bound to (secret id, version, column), so a value copied to another secret or
+ * version does not open; sealing happens before the transaction, the writes inside it.
+ */
+export function createSecretWriter(pc: PhaseContext) {
+  const { repo, ctx } = pc;
+  const versions = ctx.keyring.cipher('phase_secret_versions');
+  const overrides = ctx.keyring.cipher('phase_overrides');
+  const at = (id: string, version: number, column: string) => ({ row: `${id}:v${version}`, column });
+
+  async function versionRow(id: string, version: number, content: SecretContent, sealed: SealedContent, actor: AuditActor, trx: Db<PhaseTables>, now: string) {
+    await repo.insertVersion(
+      { secret_id: id, version, ...sealed, path: content.path, type: content.type, tags: JSON.stringify(content.tags), created_at: now, actor_user_id: actor.userId },
+      trx,
+    );
+  }
+
+  return {
+    seal: async (id: string, version: number, c: SecretContent): Promise<SealedContent> => ({
+      key_ct: await versions.seal(c.key, at(id, version, 'key')),
+      value_ct: await versions.seal(c.value, at(id, version, 'value')),
+      comment_ct: await versions.seal(c.comment, at(id, version, 'comment')),
+    }),
+
+    open: async (row: Pick<SecretRow, 'id' | 'version'> & SealedContent) => ({
+      key: await versions.openText(row.key_ct, at(row.id, row.version, 'key')),
+      value: await versions.openText(row.value_ct, at(row.id, row.version, 'value')),
+      comment: await versions.openText(row.comment_ct, at(row.id, row.version, 'comment')),
+    }),
+
+    overrideAddress: (secretId: string, userId: number) => ({ row: `${secretId}:${userId}`, column: 'value' }),
+    sealOverride: (secretId: string, userId: number, value: string) => overrides.seal(value, { row: `${secretId}:${userId}`, column: 'value' }),
+    openOverride: (secretId: string, userId: number, ct: string) => overrides.openText(ct, { row: `${secretId}:${userId}`, column: 'value' }),
+
+    async insert(env: EnvRow, id: string, content: SecretContent, sealed: SealedContent, actor: AuditActor, trx: Db<PhaseTables>) {
+      const now = nowIso();
+      const folder = await repo.folderFor(env.id, content.path, trx);
+      await repo.insertSecret(
+        { id, environment_id: env.id, folder_id: folder, path: content.path, key_digest: content.digest, version: 1, type: content.type, created_at: now, updated_at: now, deleted_at: null },
+        trx,
+      );
+      await versionRow(id, 1, content, sealed, actor, trx, now);
+      if (content.tags.length) await repo.setTags(id, content.tags, trx);
+    },
+
+    /** Phase bumps the version on every update, even one that changes only tags or the override (§2.4). */
+    async newVersion(env: EnvRow, row: SecretRow, content: SecretContent, sealed: SealedContent, tagsChanged: boolean, actor: AuditActor, trx: Db<PhaseTables>) {
+      const now = nowIso();
+      const version = row.version + 1;
+      const folder = await repo.folderFor(env.id, content.path, trx);
+      await repo.updateSecret(row.id, { path: content.path, folder_id: folder, key_digest: content.digest, version, type: content.type, updated_at: now }, trx);
+      await versionRow(row.id, version, content, sealed, actor, trx, now);
+      if (tagsChanged) await repo.setTags(row.id, content.tags, trx);
+    },
+
+    async putOverride(secretId: string, userId: number, valueCt: string, isActive: boolean, trx: Db<PhaseTables>) {
+      const now = nowIso();
+      const existing = await repo.overrideOf(secretId, userId, trx);
+      if (existing) await repo.updateOverride(existing.id, { value_ct: valueCt, is_active: isActive ? 1 : 0, updated_at: now }, trx);
+      else await repo.insertOverride({ id: newUuid(), secret_id: secretId, user_id: userId, value_ct: valueCt, is_active: isActive ? 1 : 0, created_at: now, updated_at: now }, trx);
+    },
+  };
+}
+
+export type SecretWriter = ReturnType<typeof createSecretWriter>;
