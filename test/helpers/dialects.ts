@@ -1,9 +1,27 @@
-import { before, describe } from 'node:test';
-import { freshPostgresDatabase, postgresUnavailableReason } from './postgres.js';
+import { after, before, describe, it } from 'node:test';
+import {
+  HUSH_TEST_REQUIRE_POSTGRES,
+  dropPostgresDatabase,
+  freshPostgresDatabase,
+  postgresUnavailableReason,
+  warnPostgresUnavailable,
+} from './postgres.js';
 
 /**
- * Runs a suite once per store dialect (STYLE.md §8.12b). `databaseUrl` is filled in by a `before` hook that runs
- * ahead of the suite's own, so read it inside hooks and tests, never at registration time.
+ * Runs a suite once per store dialect:
+ *
+ *   forEachDialect('keyring', (dialect) => {
+ *     before(async () => { core = await createCore(loadConfig({ dataDir, databaseUrl: dialect.databaseUrl }, {})); });
+ *     it('…', async () => { … });
+ *   });
+ *
+ * A PostgreSQL database can only be created asynchronously, so `dialect.databaseUrl` is filled in by a `before` hook
+ * registered ahead of the suite's own: read it inside hooks and tests, never in the body at registration time.
+ * Each postgres suite gets its own fresh database, dropped after the suite's own `after` hooks have run.
+ *
+ * Whether PostgreSQL can run at all (binaries or HUSH_TEST_DATABASE_URL present) is known synchronously, so the
+ * postgres suite is visibly skipped (`# SKIP`, plus one `!!!` line on stderr) when it cannot, or fails when
+ * HUSH_TEST_REQUIRE_POSTGRES=1. When PostgreSQL is present but broken, the suite's `before` hook fails: never a skip.
  */
 export interface Dialect {
   readonly name: 'sqlite' | 'postgres';
@@ -12,12 +30,32 @@ export interface Dialect {
 
 export function forEachDialect(title: string, body: (dialect: Dialect) => void): void {
   describe(`${title} [sqlite]`, () => body({ name: 'sqlite', databaseUrl: undefined }));
-  const skip = postgresUnavailableReason();
-  const postgres: Dialect = { name: 'postgres', databaseUrl: undefined };
-  describe(`${title} [postgres]`, skip ? { skip } : {}, () => {
-    before(async () => {
-      postgres.databaseUrl = await freshPostgresDatabase();
+
+  const name = `${title} [postgres]`;
+  const reason = postgresUnavailableReason();
+  if (reason && HUSH_TEST_REQUIRE_POSTGRES) {
+    describe(name, () => {
+      it('needs PostgreSQL (HUSH_TEST_REQUIRE_POSTGRES=1)', () => {
+        throw new Error(reason);
+      });
     });
-    body(postgres);
+    return;
+  }
+  if (reason) {
+    warnPostgresUnavailable(reason);
+    describe(name, { skip: reason }, () => {});
+    return;
+  }
+
+  const dialect: Dialect = { name: 'postgres', databaseUrl: undefined };
+  describe(name, () => {
+    before(async () => {
+      dialect.databaseUrl = await freshPostgresDatabase();
+    });
+    body(dialect);
+    // Registered last because `after` hooks run in registration order: the suite closes its connections first.
+    after(async () => {
+      if (dialect.databaseUrl) await dropPostgresDatabase(dialect.databaseUrl);
+    });
   });
 }

@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -7,28 +7,48 @@ import path from 'node:path';
 import pg from 'pg';
 
 /**
- * Real PostgreSQL for the tests. `HUSH_TEST_DATABASE_URL` names a server to use (scripts/run-tests.mjs starts one
- * throw-away cluster for the whole run and sets it); otherwise each test process starts its own cluster from
- * Debian's binaries. Each suite gets a fresh database on that server.
+ * Real PostgreSQL for the tests. `HUSH_TEST_DATABASE_URL` names a server where the user may CREATE DATABASE
+ * (scripts/run-tests.mjs starts one throw-away cluster for the whole run and sets it); without it, each test process
+ * starts its own cluster from Debian's binaries on first use. Every suite gets a fresh database on that server.
  */
 const SERVER_ENV = 'HUSH_TEST_DATABASE_URL';
 
+/** CI sets HUSH_TEST_REQUIRE_POSTGRES=1: a missing PostgreSQL must then fail the run, not quietly skip half of it. */
+export const HUSH_TEST_REQUIRE_POSTGRES = process.env.HUSH_TEST_REQUIRE_POSTGRES === '1';
+
 function findBinDir(): string | undefined {
+  const has = (dir: string) => fs.existsSync(path.join(dir, 'initdb')) && fs.existsSync(path.join(dir, 'pg_ctl'));
   const base = '/usr/lib/postgresql';
-  if (fs.existsSync(base)) {
-    const versions = fs.readdirSync(base).filter((v) => fs.existsSync(path.join(base, v, 'bin', 'initdb'))).sort((a, b) => Number(b) - Number(a));
-    if (versions[0]) return path.join(base, versions[0], 'bin');
-  }
-  const which = spawnSync('sh', ['-c', 'command -v initdb'], { encoding: 'utf8' });
-  return which.status === 0 ? path.dirname(which.stdout.trim()) : undefined;
+  // Debian keeps initdb/pg_ctl off PATH, one directory per major version; prefer the newest.
+  const versions = fs.existsSync(base) ? fs.readdirSync(base).sort((a, b) => Number(b) - Number(a)) : [];
+  const found = versions.map((v) => path.join(base, v, 'bin')).find(has);
+  return found ?? (process.env.PATH ?? '').split(path.delimiter).find((dir) => dir && has(dir));
 }
 
-/** Why PostgreSQL suites cannot run here, or undefined when they can. */
+/** initdb and postgres refuse to run as root, so root runs them as Debian's `postgres` user. */
+function userWrapper(): ((argv: string[]) => string[]) | undefined {
+  if (process.getuid?.() !== 0) return (argv) => argv;
+  if (spawnSync('id', ['-u', 'postgres']).status !== 0) return undefined;
+  const onPath = (cmd: string) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
+  if (onPath('runuser')) return (argv) => ['runuser', '-u', 'postgres', '--', ...argv];
+  if (onPath('setpriv')) return (argv) => ['setpriv', '--reuid=postgres', '--regid=postgres', '--init-groups', '--', ...argv];
+  const quote = (s: string) => `'${s.replaceAll("'", `'\\''`)}'`;
+  return (argv) => ['su', 'postgres', '-s', '/bin/sh', '-c', argv.map(quote).join(' ')];
+}
+
+/** Why PostgreSQL suites cannot run here, or undefined when they can. Synchronous so suites can skip at registration. */
 export function postgresUnavailableReason(): string | undefined {
-  if (process.env[SERVER_ENV] || findBinDir()) return undefined;
-  const reason = 'PostgreSQL binaries (initdb/pg_ctl) not found: PostgreSQL tests SKIPPED. Install Debian\'s postgresql package.';
-  if (process.env.HUSH_TEST_REQUIRE_POSTGRES === '1') throw new Error(`${reason} (HUSH_TEST_REQUIRE_POSTGRES=1 forbids skipping)`);
-  return reason;
+  if (process.env[SERVER_ENV]) return undefined;
+  if (!findBinDir()) return "PostgreSQL binaries (initdb/pg_ctl) not found: PostgreSQL tests SKIPPED. Install Debian's postgresql package.";
+  if (!userWrapper()) return 'running as root and there is no `postgres` user to run PostgreSQL as: PostgreSQL tests SKIPPED.';
+  return undefined;
+}
+
+let warned = false;
+/** One loud line per process, so a skipped half of the suite is hard to miss. */
+export function warnPostgresUnavailable(reason: string): void {
+  if (!warned) process.stderr.write(`!!! ${reason}\n`);
+  warned = true;
 }
 
 function freePort(): Promise<number> {
@@ -42,66 +62,128 @@ function freePort(): Promise<number> {
   });
 }
 
+/**
+ * 'exit' handlers do not run when the process dies from a signal or a test-runner timeout, so a detached watchdog
+ * holds a pipe from us and stops the cluster when that pipe closes, however we ended.
+ */
+function startWatchdog(stopArgv: string[], dir: string): void {
+  const script = `process.stdin.resume().on('close', () => {
+    require('child_process').spawnSync(process.argv[1], JSON.parse(process.argv[2]), { stdio: 'ignore' });
+    require('fs').rmSync(process.argv[3], { recursive: true, force: true });
+  });`;
+  const [cmd, ...args] = stopArgv as [string, ...string[]];
+  const child = spawn(process.execPath, ['-e', script, cmd, JSON.stringify(args), dir], {
+    detached: true, // its own process group: a Ctrl-C that kills us must leave it alive to clean up
+    stdio: ['pipe', 'ignore', 'ignore'],
+    cwd: '/',
+  });
+  child.unref();
+  (child.stdin as unknown as net.Socket).unref();
+}
+
 export interface Cluster {
   /** URL of the cluster's `postgres` database, for creating others. */
   url: string;
+  /** Synchronous so it also works from an 'exit' handler; idempotent. */
   stop(): void;
 }
 
-/** initdb + pg_ctl start on a loopback port; PostgreSQL refuses to run as root, so root runs it as `postgres`. */
+/** initdb + pg_ctl start on a free loopback port, socket in the temp dir; removed on stop or process exit. */
 export async function startThrowawayCluster(): Promise<Cluster> {
   const bin = findBinDir();
-  if (!bin) throw new Error('PostgreSQL binaries not found');
+  const wrap = userWrapper();
+  if (!bin || !wrap) throw new Error(postgresUnavailableReason() ?? 'PostgreSQL is not available');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hush-pg-'));
-  const asRoot = process.getuid?.() === 0;
-  const run = (cmd: string, args: string[]) => {
-    const full = asRoot ? ['runuser', ['-u', 'postgres', '--', path.join(bin, cmd), ...args]] as const : [path.join(bin, cmd), args] as const;
-    execFileSync(full[0], [...full[1]], { stdio: 'pipe', cwd: dir });
-  };
-  if (asRoot) execFileSync('chown', ['postgres:postgres', dir]);
+  if (process.getuid?.() === 0) execFileSync('chown', ['postgres:', dir]);
   const data = path.join(dir, 'data');
-  run('initdb', ['-D', data, '-U', 'hush', '--auth=trust', '-E', 'UTF8', '--no-sync', '--locale=C']);
-  const port = await freePort();
-  // Durability is pointless for a throw-away cluster; these settings make it several times faster.
-  const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -F -c synchronous_commit=off -c full_page_writes=off -c max_connections=300`;
-  run('pg_ctl', ['-D', data, '-o', options, '-l', path.join(dir, 'log'), '-w', '-t', '60', 'start']);
+  const log = path.join(dir, 'log');
+  const argv = (cmd: string, args: string[]) => wrap([path.join(bin, cmd), ...args]);
+  const run = (cmd: string, args: string[]) => {
+    const [file, ...rest] = argv(cmd, args) as [string, ...string[]];
+    execFileSync(file, rest, { stdio: 'pipe', cwd: dir });
+  };
+  const stopArgv = argv('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
   let stopped = false;
   const stop = () => {
     if (stopped) return;
     stopped = true;
-    try {
-      run('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
-    } catch {
-      // already gone
-    }
+    const [file, ...rest] = stopArgv as [string, ...string[]];
+    spawnSync(file, rest, { stdio: 'ignore', cwd: '/' });
     fs.rmSync(dir, { recursive: true, force: true });
   };
   process.once('exit', stop);
-  return { url: `postgres://hush@127.0.0.1:${port}/postgres`, stop };
+  try {
+    // Durability is pointless for a throw-away cluster; skipping fsync makes initdb and every test much faster.
+    run('initdb', ['-D', data, '-U', 'hush', '--auth=trust', '-E', 'UTF8', '--locale=C', '--no-sync']);
+    startWatchdog(stopArgv, dir);
+    // The free port can be taken between probing and binding (parallel test processes), so retry on a new one.
+    for (let attempt = 1; ; attempt++) {
+      const port = await freePort();
+      const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -F -c synchronous_commit=off -c full_page_writes=off -c max_connections=300`;
+      try {
+        run('pg_ctl', ['-D', data, '-o', options, '-l', log, '-w', '-t', '60', 'start']);
+        return { url: `postgres://hush@127.0.0.1:${port}/postgres`, stop };
+      } catch (err) {
+        if (attempt >= 3) throw new Error(`pg_ctl start failed: ${String(err)}\n${fs.existsSync(log) ? fs.readFileSync(log, 'utf8') : ''}`);
+      }
+    }
+  } catch (err) {
+    stop();
+    throw err;
+  }
 }
 
 let server: Promise<string> | undefined;
-let warned = false;
 
-/** A new, empty database, or undefined (after one loud message) when PostgreSQL is not available. */
-export async function freshPostgresDatabase(): Promise<string | undefined> {
-  const reason = postgresUnavailableReason();
-  if (reason) {
-    if (!warned) process.stderr.write(`!!! ${reason}\n`);
-    warned = true;
-    return undefined;
-  }
+function serverUrl(): Promise<string> {
+  // Cache the promise, not the result, so concurrent first callers share one cluster.
   server ??= process.env[SERVER_ENV] ? Promise.resolve(process.env[SERVER_ENV]!) : startThrowawayCluster().then((c) => c.url);
-  const serverUrl = await server;
-  const name = `hush_t_${randomBytes(6).toString('hex')}`;
-  const client = new pg.Client({ connectionString: serverUrl });
+  return server;
+}
+
+async function onServer<T>(url: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
+  const client = new pg.Client({ connectionString: url });
+  client.on('error', () => {}); // a backend terminated under us must not crash the test process
   await client.connect();
   try {
-    await client.query(`create database ${name}`);
+    return await fn(client);
   } finally {
-    await client.end();
+    await client.end().catch(() => {});
   }
-  const url = new URL(serverUrl);
+}
+
+/**
+ * URL of a new, empty database (`hush_t_<hex>`), or undefined after one loud message when PostgreSQL is not available
+ * here. Throws instead when HUSH_TEST_REQUIRE_POSTGRES=1, or when PostgreSQL exists but does not work.
+ */
+export async function freshPostgresDatabase(): Promise<string | undefined> {
+  const reason = postgresUnavailableReason();
+  if (reason && HUSH_TEST_REQUIRE_POSTGRES) throw new Error(`${reason} (HUSH_TEST_REQUIRE_POSTGRES=1 forbids skipping)`);
+  if (reason) {
+    warnPostgresUnavailable(reason);
+    return undefined;
+  }
+  const base = await serverUrl();
+  const name = `hush_t_${randomBytes(6).toString('hex')}`;
+  await onServer(base, (c) => c.query(`create database ${name}`));
+  const url = new URL(base);
   url.pathname = `/${name}`;
   return url.toString();
+}
+
+/** Best-effort cleanup of a database from freshPostgresDatabase; never throws. */
+export async function dropPostgresDatabase(url: string): Promise<void> {
+  const name = decodeURIComponent(new URL(url).pathname.slice(1));
+  // Connect to the server's maintenance database, never to a cluster started just for this.
+  const admin = new URL(url);
+  admin.pathname = process.env[SERVER_ENV] ? new URL(process.env[SERVER_ENV]!).pathname : '/postgres';
+  try {
+    await onServer(admin.toString(), async (c) => {
+      // DROP DATABASE fails while anything is connected, e.g. a server a test forgot to stop.
+      await c.query('select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()', [name]);
+      await c.query(`drop database if exists "${name.replaceAll('"', '""')}"`);
+    });
+  } catch {
+    // cleanup only; the cluster is thrown away anyway
+  }
 }
