@@ -165,7 +165,11 @@ export async function freshPostgresDatabase(): Promise<string | undefined> {
   }
   const base = await serverUrl();
   const name = `hush_t_${randomBytes(6).toString('hex')}`;
-  await onServer(base, (c) => c.query(`create database ${name}`));
+  await onServer(base, async (c) => {
+    // Copying template1's files is twice as fast as WAL-logging them (PostgreSQL 15's default) for a tiny database.
+    const { rows } = await c.query<{ server_version_num: string }>('show server_version_num');
+    await c.query(`create database ${name}${Number(rows[0]?.server_version_num) >= 150000 ? ' strategy = file_copy' : ''}`);
+  });
   const url = new URL(base);
   url.pathname = `/${name}`;
   return url.toString();
