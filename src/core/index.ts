@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import { createAuditLog } from './audit/log.js';
 import type { AuditTables } from './audit/tables.js';
 import type { HushConfig } from './config.js';
+import type { EngineContext } from './ports.js';
 import { createPermissions } from './identity/permissions.js';
 import { createSessions } from './identity/sessions.js';
 import type { IdentityTables } from './identity/tables.js';
@@ -47,3 +48,16 @@ export async function createCore(config: HushConfig, engineMigrations: readonly 
 }
 
 export type Core = Awaited<ReturnType<typeof createCore>>;
+
+/** What every engine receives: services, never key material (see EngineContext in ports.ts). */
+export function engineContext(core: Core): EngineContext {
+  return {
+    config: core.config,
+    db: core.store.db,
+    dialect: core.store.dialect,
+    keyring: core.keyring,
+    permissions: core.permissions,
+    audit: core.audit,
+    core,
+  };
+}

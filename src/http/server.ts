@@ -5,8 +5,8 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { defaultStatus, HushError } from '../core/errors.js';
-import type { Core } from '../core/index.js';
-import type { EngineContext, EngineManifest } from '../core/ports.js';
+import { engineContext, type Core } from '../core/index.js';
+import type { EngineManifest } from '../core/ports.js';
 import { installErrorRenderer, sendError } from './errors.js';
 import { loggerOptions } from './logging.js';
 import { installPlaintextAudit } from './plugins/audit.js';
@@ -27,17 +27,6 @@ export interface ServerOptions {
   logger?: boolean;
 }
 
-function engineContext(core: Core): EngineContext {
-  return {
-    config: core.config,
-    db: core.store.db,
-    dialect: core.store.dialect,
-    keyring: core.keyring,
-    permissions: core.permissions,
-    audit: core.audit,
-    core,
-  };
-}
 
 /**
  * Shared plugins first, then one encapsulated context per engine with the core's hooks (caller, declared access,

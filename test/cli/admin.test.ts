@@ -86,6 +86,17 @@ describe('hush admin, next to a running server', () => {
     assert.equal(admin('user', 'list').status, 0);
   });
 
+  it('creates Phase apps and environments the server serves', async () => {
+    const created = admin('phase', 'app-create', 'cli-app', '--environments', 'dev,prod');
+    assert.equal(created.status, 0, created.stderr);
+    const appId = /created app ([0-9a-f-]{36})/.exec(created.stdout)![1]!;
+    assert.equal(admin('phase', 'env-create', appId, 'qa').status, 0);
+    const res = await fetch(`${server.url}/v1/environments/?app_id=${appId}`, { headers: { authorization: `Bearer ${adminToken}` } });
+    assert.deepEqual(((await res.json()) as { data: { name: string }[] }).data.map((e) => e.name), ['dev', 'prod', 'qa']);
+    assert.match(admin('phase', 'app-create', 'bad', '--environments', 'has space').stderr, /Environment name is invalid/);
+    assert.match(JSON.parse(admin('phase', 'apps', '--json').stdout)[0].name, /cli-app/);
+  });
+
   it('verifies the audit chain and exits 2 when a row was edited', () => {
     const ok = admin('audit', 'verify');
     assert.equal(ok.status, 0, ok.stderr);

@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { auditCommand } from './admin-audit.js';
 import { keyCommands } from './admin-keys.js';
 import { permissionCommand } from './admin-permissions.js';
+import { phaseCommand } from './admin-phase.js';
 import { tokenCommand } from './admin-tokens.js';
 import { userCommand } from './admin-users.js';
 
@@ -20,12 +21,14 @@ Examples:
   hush admin token revoke 7
   hush admin permission grant alice --object-type netbox_secrets.secret --actions view,change
   hush admin rotate-root-key
-  hush admin audit verify`,
+  hush admin audit verify
+  hush admin phase app-create shop`,
     );
   admin.addCommand(userCommand());
   admin.addCommand(tokenCommand());
   admin.addCommand(permissionCommand());
   for (const c of keyCommands()) admin.addCommand(c);
   admin.addCommand(auditCommand());
+  admin.addCommand(phaseCommand());
   return admin;
 }
