@@ -51,7 +51,8 @@ export function createPhaseRepo(db: Kysely<PhaseTables>) {
       return q.orderBy('created_at', 'desc').orderBy('id').execute();
     },
     getApp: (id: string, trx: Db<PhaseTables> = db) => trx.selectFrom('phase_apps').selectAll().where('id', '=', id).executeTakeFirst(),
-    appsByName: (nameLower: string) => db.selectFrom('phase_apps').selectAll().execute().then((rows) => rows.filter((a) => a.name.toLowerCase() === nameLower)),
+    appsByName: (nameLower: string) =>
+      db.selectFrom('phase_apps').selectAll().where((eb) => eb(eb.fn('lower', ['name']), '=', nameLower)).execute(),
     insertApp: (row: AppRow, trx: Db<PhaseTables>) => trx.insertInto('phase_apps').values(row).execute(),
     updateApp: (id: string, set: Partial<AppRow>, trx: Db<PhaseTables>) => trx.updateTable('phase_apps').set(set).where('id', '=', id).execute(),
     deleteApp: (id: string, trx: Db<PhaseTables>) => trx.deleteFrom('phase_apps').where('id', '=', id).execute(),
