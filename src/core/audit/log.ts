@@ -38,23 +38,31 @@ export type AuditEntry = Selectable<AuditLogTable>;
 
 export const systemActor: AuditActor = { userId: null, username: null, tokenId: null, clientIp: null, requestId: null };
 
+// Rows per INSERT statement: 14 parameters each stays far below PostgreSQL's 65,535-parameter limit.
+const ROWS_PER_INSERT = 500;
+// Events per group-commit transaction; the rest wait for the next one.
+const EVENTS_PER_COMMIT = 5000;
+
+interface Pending {
+  actor: AuditActor;
+  events: readonly AuditEvent[];
+  done: (error?: unknown) => void;
+}
+
 export function createAuditLog(deps: { db: Kysely<AuditTables> }) {
   const { db } = deps;
 
-  /**
-   * Appends events to the chain inside `trx`, the transaction of the change they describe, so a change and its
-   * record commit or roll back together. The lock makes appends from several processes take turns.
-   */
-  // `trx` is the caller's transaction, typed with the caller's own tables; the audit tables are reached through it.
-  async function appendWithin(callerTrx: Db<any>, actor: AuditActor, events: readonly AuditEvent[]): Promise<void> {
-    if (!events.length) return;
+  /** Appends entries after the chain head, under the audit lock, inside `trx`. */
+  async function appendEntries(callerTrx: Db<any>, entries: readonly { actor: AuditActor; event: AuditEvent }[]): Promise<void> {
+    if (!entries.length) return;
+    // `trx` is the caller's transaction, typed with the caller's own tables; the audit tables are reached through it.
     const trx = callerTrx as Db<AuditTables>;
     await takeLock(trx as never, LockName.audit);
     const head = await trx.selectFrom('core_audit_head').selectAll().where('id', '=', 1).executeTakeFirstOrThrow();
     let { seq, hash } = head;
     const at = nowIso();
     const rows: AuditLogTable[] = [];
-    for (const event of events) {
+    for (const { actor, event } of entries) {
       seq += 1;
       const row = {
         seq,
@@ -74,16 +82,51 @@ export function createAuditLog(deps: { db: Kysely<AuditTables> }) {
       hash = entryHash(row);
       rows.push({ ...row, hash });
     }
-    await trx.insertInto('core_audit_log').values(rows).execute();
+    for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
+      await trx.insertInto('core_audit_log').values(rows.slice(i, i + ROWS_PER_INSERT)).execute();
+    }
     await trx.updateTable('core_audit_head').set({ seq, hash }).where('id', '=', 1).execute();
   }
 
-  return {
-    appendWithin,
+  /**
+   * Group commit: reads that arrive while a commit is running are written together in the next one, so a busy
+   * server pays one transaction per batch instead of one per request. Each caller still waits for the commit that
+   * holds its entries, and sees its failure (the plaintext hook then fails closed).
+   */
+  let queue: Pending[] = [];
+  let flushing = false;
 
-    /** Appends in a transaction of its own (plaintext reads, which change nothing else). */
-    append: (actor: AuditActor, events: readonly AuditEvent[]) =>
-      db.transaction().execute((trx) => appendWithin(trx, actor, events)),
+  async function flush(): Promise<void> {
+    flushing = true;
+    while (queue.length) {
+      let count = 0;
+      const take = queue.findIndex((p) => (count += p.events.length) > EVENTS_PER_COMMIT);
+      const batch = take <= 0 ? queue.splice(0, take === 0 ? 1 : queue.length) : queue.splice(0, take);
+      try {
+        await db.transaction().execute((trx) => appendEntries(trx, batch.flatMap((p) => p.events.map((event) => ({ actor: p.actor, event })))));
+        for (const p of batch) p.done();
+      } catch (e) {
+        for (const p of batch) p.done(e);
+      }
+    }
+    flushing = false;
+  }
+
+  return {
+    /**
+     * Appends events to the chain inside `trx`, the transaction of the change they describe, so a change and its
+     * record commit or roll back together. The lock makes appends from several processes take turns.
+     */
+    appendWithin: (trx: Db<any>, actor: AuditActor, events: readonly AuditEvent[]) => appendEntries(trx, events.map((event) => ({ actor, event }))),
+
+    /** Appends in a transaction of its own (plaintext reads, which change nothing else), batched with concurrent ones. */
+    append(actor: AuditActor, events: readonly AuditEvent[]): Promise<void> {
+      if (!events.length) return Promise.resolve();
+      return new Promise<void>((resolve, reject) => {
+        queue.push({ actor, events, done: (error) => (error === undefined ? resolve() : reject(error)) });
+        if (!flushing) void flush();
+      });
+    },
 
     async list(filter: AuditFilter, page: Page): Promise<{ count: number; rows: AuditEntry[] }> {
       let q = db.selectFrom('core_audit_log');

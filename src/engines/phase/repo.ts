@@ -7,7 +7,7 @@ export type AppRow = Selectable<PhaseAppTable>;
 export type EnvRow = Selectable<PhaseEnvironmentTable>;
 export type OverrideRow = Selectable<PhaseOverrideTable>;
 /** A live secret joined with the ciphertexts of its current version. */
-export type SecretRow = Selectable<PhaseSecretTable> & { key_ct: string; value_ct: string; comment_ct: string };
+export type SecretRow = Selectable<PhaseSecretTable> & { content_ct: string };
 
 export interface SecretFilter {
   path?: string | undefined;
@@ -28,9 +28,7 @@ export function createPhaseRepo(db: Kysely<PhaseTables>) {
     'phase_secrets.created_at',
     'phase_secrets.updated_at',
     'phase_secrets.deleted_at',
-    'phase_secret_versions.key_ct',
-    'phase_secret_versions.value_ct',
-    'phase_secret_versions.comment_ct',
+    'phase_secret_versions.content_ct',
   ] as const;
 
   const liveSecrets = (trx: Db<PhaseTables>) =>

@@ -51,9 +51,8 @@ export interface PhaseSecretTable {
 export interface PhaseSecretVersionTable {
   secret_id: string;
   version: number;
-  key_ct: string;
-  value_ct: string;
-  comment_ct: string;
+  /** JSON `{key, value, comment}` sealed as one: one decryption per secret read. */
+  content_ct: string;
   path: string;
   type: string;
   tags: string;

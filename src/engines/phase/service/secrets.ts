@@ -35,10 +35,8 @@ export interface ListQuery {
 /** /v1/secrets behaviour (shared/specs/phase.md §2), every batch in one transaction. */
 export function createSecretService(pc: PhaseContext) {
   const { repo, ctx } = pc;
-  const versionCipher = ctx.keyring.cipher('phase_secret_versions');
   const writer = createSecretWriter(pc);
-  const at = (row: Pick<SecretRow, 'id' | 'version'>, column: string) => ({ row: `${row.id}:v${row.version}`, column });
-  const openValue = (row: SecretRow) => versionCipher.openText(row.value_ct, at(row, 'value'));
+  const openValue = async (row: SecretRow) => (await writer.open(row)).value;
 
   const resolver = createResolver({
     envByName: (appId, name) => repo.findEnv(appId, name.toLowerCase()),
@@ -70,11 +68,12 @@ export function createSecretService(pc: PhaseContext) {
     return Promise.all(
       rows.map(async (row): Promise<SecretJson> => {
         const o = overrides.get(row.id);
+        const content = await writer.open(row);
         const plain: PlainSecret = {
           row,
-          key: await versionCipher.openText(row.key_ct, at(row, 'key')),
-          value: await resolver.resolve(await openValue(row), env, row.id, refCaller),
-          comment: await versionCipher.openText(row.comment_ct, at(row, 'comment')),
+          key: content.key,
+          value: await resolver.resolve(content.value, env, row.id, refCaller),
+          comment: content.comment,
           tags: tags.get(row.id) ?? [],
           override: o
             ? {
@@ -214,7 +213,7 @@ export function createSecretService(pc: PhaseContext) {
       const versions = await Promise.all(
         (await repo.versions(id)).map(async (v) => ({
           version: v.version,
-          ...(await writer.open({ id, version: v.version, key_ct: v.key_ct, value_ct: v.value_ct, comment_ct: v.comment_ct })),
+          ...(await writer.open({ id, version: v.version, content_ct: v.content_ct })),
           path: v.path,
           type: v.type,
           tags: JSON.parse(v.tags) as string[],

@@ -17,9 +17,7 @@ export interface SecretContent {
 }
 
 export interface SealedContent {
-  key_ct: string;
-  value_ct: string;
-  comment_ct: string;
+  content_ct: string;
 }
 
 /**
@@ -30,7 +28,7 @@ export function createSecretWriter(pc: PhaseContext) {
   const { repo, ctx } = pc;
   const versions = ctx.keyring.cipher('phase_secret_versions');
   const overrides = ctx.keyring.cipher('phase_overrides');
-  const at = (id: string, version: number, column: string) => ({ row: `${id}:v${version}`, column });
+  const at = (id: string, version: number) => ({ row: `${id}:v${version}`, column: 'content' });
 
   async function versionRow(id: string, version: number, content: SecretContent, sealed: SealedContent, actor: AuditActor, trx: Db<PhaseTables>, now: string) {
     await repo.insertVersion(
@@ -41,16 +39,11 @@ export function createSecretWriter(pc: PhaseContext) {
 
   return {
     seal: async (id: string, version: number, c: SecretContent): Promise<SealedContent> => ({
-      key_ct: await versions.seal(c.key, at(id, version, 'key')),
-      value_ct: await versions.seal(c.value, at(id, version, 'value')),
-      comment_ct: await versions.seal(c.comment, at(id, version, 'comment')),
+      content_ct: await versions.seal(JSON.stringify({ key: c.key, value: c.value, comment: c.comment }), at(id, version)),
     }),
 
-    open: async (row: Pick<SecretRow, 'id' | 'version'> & SealedContent) => ({
-      key: await versions.openText(row.key_ct, at(row.id, row.version, 'key')),
-      value: await versions.openText(row.value_ct, at(row.id, row.version, 'value')),
-      comment: await versions.openText(row.comment_ct, at(row.id, row.version, 'comment')),
-    }),
+    open: async (row: Pick<SecretRow, 'id' | 'version'> & SealedContent): Promise<{ key: string; value: string; comment: string }> =>
+      JSON.parse(await versions.openText(row.content_ct, at(row.id, row.version))),
 
     overrideAddress: (secretId: string, userId: number) => ({ row: `${secretId}:${userId}`, column: 'value' }),
     sealOverride: (secretId: string, userId: number, value: string) => overrides.seal(value, { row: `${secretId}:${userId}`, column: 'value' }),
