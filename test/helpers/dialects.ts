@@ -33,17 +33,14 @@ export function forEachDialect(title: string, body: (dialect: Dialect) => void):
 
   const name = `${title} [postgres]`;
   const reason = postgresUnavailableReason();
-  if (reason && HUSH_TEST_REQUIRE_POSTGRES) {
+  if (reason) {
+    if (!HUSH_TEST_REQUIRE_POSTGRES) warnPostgresUnavailable(reason);
+    // One placeholder test rather than a skipped suite: Node 20's summary counts skipped tests, not suites.
     describe(name, () => {
-      it('needs PostgreSQL (HUSH_TEST_REQUIRE_POSTGRES=1)', () => {
+      it('(all tests: PostgreSQL unavailable)', HUSH_TEST_REQUIRE_POSTGRES ? {} : { skip: reason }, () => {
         throw new Error(reason);
       });
     });
-    return;
-  }
-  if (reason) {
-    warnPostgresUnavailable(reason);
-    describe(name, { skip: reason }, () => {});
     return;
   }
 

@@ -16,17 +16,23 @@ const SERVER_ENV = 'HUSH_TEST_DATABASE_URL';
 /** CI sets HUSH_TEST_REQUIRE_POSTGRES=1: a missing PostgreSQL must then fail the run, not quietly skip half of it. */
 export const HUSH_TEST_REQUIRE_POSTGRES = process.env.HUSH_TEST_REQUIRE_POSTGRES === '1';
 
-function findBinDir(): string | undefined {
+// Probing spawns processes and every suite registration asks, so each probe runs once per process.
+function once<T>(probe: () => T): () => T {
+  let result: { value: T } | undefined;
+  return () => (result ??= { value: probe() }).value;
+}
+
+const findBinDir = once((): string | undefined => {
   const has = (dir: string) => fs.existsSync(path.join(dir, 'initdb')) && fs.existsSync(path.join(dir, 'pg_ctl'));
   const base = '/usr/lib/postgresql';
   // Debian keeps initdb/pg_ctl off PATH, one directory per major version; prefer the newest.
   const versions = fs.existsSync(base) ? fs.readdirSync(base).sort((a, b) => Number(b) - Number(a)) : [];
   const found = versions.map((v) => path.join(base, v, 'bin')).find(has);
   return found ?? (process.env.PATH ?? '').split(path.delimiter).find((dir) => dir && has(dir));
-}
+});
 
 /** initdb and postgres refuse to run as root, so root runs them as Debian's `postgres` user. */
-function userWrapper(): ((argv: string[]) => string[]) | undefined {
+const userWrapper = once((): ((argv: string[]) => string[]) | undefined => {
   if (process.getuid?.() !== 0) return (argv) => argv;
   if (spawnSync('id', ['-u', 'postgres']).status !== 0) return undefined;
   const onPath = (cmd: string) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
@@ -34,14 +40,22 @@ function userWrapper(): ((argv: string[]) => string[]) | undefined {
   if (onPath('setpriv')) return (argv) => ['setpriv', '--reuid=postgres', '--regid=postgres', '--init-groups', '--', ...argv];
   const quote = (s: string) => `'${s.replaceAll("'", `'\\''`)}'`;
   return (argv) => ['su', 'postgres', '-s', '/bin/sh', '-c', argv.map(quote).join(' ')];
-}
+});
 
-/** Why PostgreSQL suites cannot run here, or undefined when they can. Synchronous so suites can skip at registration. */
+/**
+ * Undefined when PostgreSQL suites can run here; otherwise the message to skip them with or, when
+ * HUSH_TEST_REQUIRE_POSTGRES=1, to fail them with. Synchronous, so suites can decide at registration.
+ */
 export function postgresUnavailableReason(): string | undefined {
   if (process.env[SERVER_ENV]) return undefined;
-  if (!findBinDir()) return "PostgreSQL binaries (initdb/pg_ctl) not found: PostgreSQL tests SKIPPED. Install Debian's postgresql package.";
-  if (!userWrapper()) return 'running as root and there is no `postgres` user to run PostgreSQL as: PostgreSQL tests SKIPPED.';
-  return undefined;
+  let what: string;
+  if (!findBinDir()) what = 'PostgreSQL binaries (initdb/pg_ctl) not found';
+  else if (!userWrapper()) what = 'running as root and no `postgres` user exists to run PostgreSQL as';
+  else return undefined;
+  const hint = "Install Debian's postgresql package.";
+  return HUSH_TEST_REQUIRE_POSTGRES
+    ? `${what}, and HUSH_TEST_REQUIRE_POSTGRES=1 forbids skipping PostgreSQL tests. ${hint}`
+    : `${what}: PostgreSQL tests SKIPPED. ${hint}`;
 }
 
 let warned = false;
@@ -158,7 +172,7 @@ async function onServer<T>(url: string, fn: (client: pg.Client) => Promise<T>): 
  */
 export async function freshPostgresDatabase(): Promise<string | undefined> {
   const reason = postgresUnavailableReason();
-  if (reason && HUSH_TEST_REQUIRE_POSTGRES) throw new Error(`${reason} (HUSH_TEST_REQUIRE_POSTGRES=1 forbids skipping)`);
+  if (reason && HUSH_TEST_REQUIRE_POSTGRES) throw new Error(reason);
   if (reason) {
     warnPostgresUnavailable(reason);
     return undefined;
