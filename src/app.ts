@@ -6,7 +6,7 @@ import type { EngineManifest } from './core/ports.js';
 import type { MigrationSet } from './core/store/migrate.js';
 import { allEngines } from './engines/index.js';
 import { buildServer } from './http/server.js';
-import { HUSH_VERSION } from './version.js';
+import { HUSH_VERSION } from './core/version.js';
 
 export interface App {
   server: FastifyInstance;

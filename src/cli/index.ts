@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { HUSH_VERSION } from '../version.js';
+import { HUSH_VERSION } from '../core/version.js';
 import { adminCommand } from './commands/admin.js';
 import { serveCommand } from './commands/serve.js';
 

@@ -3,6 +3,7 @@ import { createAuditLog } from './audit/log.js';
 import type { AuditTables } from './audit/tables.js';
 import type { HushConfig } from './config.js';
 import type { EngineContext } from './ports.js';
+import { HUSH_VERSION } from './version.js';
 import { createPermissions } from './identity/permissions.js';
 import { createSessions } from './identity/sessions.js';
 import type { IdentityTables } from './identity/tables.js';
@@ -53,6 +54,7 @@ export type Core = Awaited<ReturnType<typeof createCore>>;
 export function engineContext(core: Core): EngineContext {
   return {
     config: core.config,
+    version: HUSH_VERSION,
     db: core.store.db,
     dialect: core.store.dialect,
     keyring: core.keyring,

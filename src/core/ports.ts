@@ -20,6 +20,8 @@ export type { Db } from './store/tx.js';
  */
 export interface EngineContext {
   readonly config: HushConfig;
+  /** Hush's own version, for status answers. */
+  readonly version: string;
   /** The engine narrows this to its own tables: `ctx.db as Kysely<PhaseTables>`. Core tables are off limits. */
   readonly db: Core['store']['db'];
   readonly dialect: DialectCapabilities;

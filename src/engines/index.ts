@@ -1,5 +1,5 @@
 import type { EngineManifest } from '../core/ports.js';
-import { HUSH_VERSION } from '../version.js';
+import { HUSH_VERSION } from '../core/version.js';
 import { adminEngine } from './admin/index.js';
 import { phaseEngine } from './phase/index.js';
 

@@ -30,6 +30,15 @@ forEachDialect('phase routing and access', (dialect) => {
     assert.equal((await admin('GET', `/v1/secrets${Q}`)).status, 200);
   });
 
+  it('3 answers the liveness checks anonymously', async () => {
+    for (const url of ['/', '/public/']) {
+      const res = await hush.request('GET', url, { token: null });
+      assert.deepEqual([res.status, res.body.status], [200, 'ok'], url);
+      assert.match(res.body.message, /API is alive/);
+    }
+    assert.deepEqual((await hush.request('GET', '/health/', { token: null })).body, { status: 'alive', version: '0.1.0' });
+  });
+
   it('4-6 answers credential problems with 401 and Phase\'s messages', async () => {
     const none = await hush.request('GET', `/v1/secrets/${Q}`, { token: null });
     assert.deepEqual([none.status, none.body.error, none.headers.get('www-authenticate')], [401, 'Authentication credentials were not provided.', 'Bearer']);

@@ -22,6 +22,14 @@ export function phaseRoutes(ctx: EngineContext): FastifyPluginAsyncTypebox {
     app.addHook('preHandler', async (request) => {
       if (request.routeOptions.config.hush?.access !== 'public') checkTokenType(request, callerOf(request));
     });
+    // Phase's liveness answers (§3.2), which its clients and probes call without credentials.
+    for (const url of ['/', '/public/']) {
+      app.get(url, { config: { hush: { access: 'public' } }, schema: { hide: true } }, async () => ({
+        message: 'API is alive. Please see https://docs.phase.dev/public-api for the API documentation.',
+        status: 'ok',
+      }));
+    }
+    app.get('/health/', { config: { hush: { access: 'public' } }, schema: { hide: true } }, async () => ({ status: 'alive', version: ctx.version }));
     for (const prefix of PHASE_PREFIXES) {
       await app.register(secretRoutes(pc, secrets), { prefix });
       await app.register(appRoutes(apps), { prefix });
