@@ -7,6 +7,8 @@ export interface BenchConfig {
   warmupSec: number;
   connections: number;
   pipelining: number;
+  /** timed runs of each one-shot request, after one warm-up run */
+  oneShotRuns: number;
   /** JS file run as `node <entry> serve …` */
   hushEntry: string;
 }
@@ -35,6 +37,8 @@ export function loadConfig(): BenchConfig {
     warmupSec: 1,
     connections: positive('BENCH_CONNECTIONS', 10, true),
     pipelining: 1,
+    // Enough for a median that one slow run (GC, a checkpoint) does not move, while 6 bulk creates stay quick.
+    oneShotRuns: 5,
     hushEntry,
   };
 }

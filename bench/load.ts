@@ -22,12 +22,12 @@ export interface Measurement {
   measured: LoadFigures;
 }
 
-async function once(url: string, request: PreparedRequest, durationSec: number, config: BenchConfig): Promise<LoadFigures> {
+async function once(url: string, request: PreparedRequest, durationSec: number, connections: number, config: BenchConfig): Promise<LoadFigures> {
   const options: Options = {
     url,
     method: request.method,
     headers: request.headers,
-    connections: config.connections,
+    connections,
     pipelining: config.pipelining,
     duration: durationSec,
   };
@@ -56,10 +56,13 @@ async function once(url: string, request: PreparedRequest, durationSec: number, 
   };
 }
 
-/** A short warm-up first, so JIT compilation and connection setup stay out of the measured figures. */
-export async function measure(url: string, request: PreparedRequest, config: BenchConfig): Promise<Measurement> {
-  const warmup = await once(url, request, config.warmupSec, config);
-  const measured = await once(url, request, config.durationSec, config);
+/**
+ * A short warm-up first, so JIT compilation and connection setup stay out of the measured figures. `connections` is
+ * the scenario's own count or BENCH_CONNECTIONS, the same for Hush and the ceiling.
+ */
+export async function measure(url: string, request: PreparedRequest, connections: number, config: BenchConfig): Promise<Measurement> {
+  const warmup = await once(url, request, config.warmupSec, connections, config);
+  const measured = await once(url, request, config.durationSec, connections, config);
   return { warmup, measured };
 }
 

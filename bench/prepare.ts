@@ -1,4 +1,4 @@
-import type { HttpMethod, Scenario, ScenarioContext } from './scenarios.js';
+import type { HeaderSpec, HttpMethod, OneShot, RequestOverrides, Scenario, ScenarioContext } from './scenarios.js';
 
 /** One scenario's request with everything resolved, sent identically to Hush and to the ceiling. */
 export interface PreparedRequest {
@@ -8,7 +8,7 @@ export interface PreparedRequest {
   body?: string;
 }
 
-function snippet(text: string): string {
+export function snippet(text: string): string {
   return text.length > 500 ? `${text.slice(0, 500)}…` : text;
 }
 
@@ -29,17 +29,31 @@ export function scenarioContext(baseUrl: string, adminToken: string): ScenarioCo
   };
 }
 
-export async function prepare(scenario: Scenario, ctx: ScenarioContext): Promise<PreparedRequest> {
-  const overrides = (await scenario.setup?.(ctx)) ?? {};
-  const base = typeof scenario.headers === 'function' ? scenario.headers(ctx) : (scenario.headers ?? {});
+/** Scenarios and one-shots resolve their requests the same way, so both kinds send what the README promises. */
+function resolve(method: HttpMethod, spec: HeaderSpec | undefined, ctx: ScenarioContext, path: string, overrides: RequestOverrides, body?: string): PreparedRequest {
+  const base = typeof spec === 'function' ? spec(ctx) : (spec ?? {});
   const headers = { ...base, ...overrides.headers };
-  const body = overrides.body ?? scenario.body;
-  if (body !== undefined && !Object.keys(headers).some((name) => name.toLowerCase() === 'content-type')) {
+  const sent = overrides.body ?? body;
+  if (sent !== undefined && !Object.keys(headers).some((name) => name.toLowerCase() === 'content-type')) {
     headers['Content-Type'] = 'application/json';
   }
-  const request: PreparedRequest = { method: scenario.method, path: overrides.path ?? scenario.path, headers };
-  if (body !== undefined) request.body = body;
+  const request: PreparedRequest = { method, path: overrides.path ?? path, headers };
+  if (sent !== undefined) request.body = sent;
   return request;
+}
+
+export async function prepare(scenario: Scenario, ctx: ScenarioContext): Promise<PreparedRequest> {
+  const overrides = (await scenario.setup?.(ctx)) ?? {};
+  return resolve(scenario.method, scenario.headers, ctx, scenario.path, overrides, scenario.body);
+}
+
+/** The warm-up request, then `runs` timed ones. All built up front, so building a body is never part of a timing. */
+export async function prepareOneShot(shot: OneShot, ctx: ScenarioContext, runs: number): Promise<PreparedRequest[]> {
+  const requestOf = await shot.setup(ctx);
+  return Array.from({ length: runs + 1 }, (_, run) => {
+    const overrides = requestOf(run);
+    return resolve(shot.method, shot.headers, ctx, overrides.path, overrides);
+  });
 }
 
 /** Sends the request once; a non-2xx here would make the whole measurement meaningless, so it stops the run. */

@@ -4,12 +4,19 @@ import { Cleanup } from './cleanup.js';
 import { loadConfig } from './config.js';
 import { startHush } from './hush-process.js';
 import { failures, measure, type Measurement } from './load.js';
-import { prepare, sampleBody, scenarioContext, type PreparedRequest } from './prepare.js';
-import { describeRun, machine, scenarioResult, table, writeResults, type ScenarioResult } from './report.js';
-import { scenarios } from './scenarios.js';
+import { timeOneShot, type OneShotFigures } from './oneshot.js';
+import { prepare, prepareOneShot, sampleBody, scenarioContext, type PreparedRequest } from './prepare.js';
+import { describeRun, machine, oneShotResult, oneShotTable, scenarioResult, table, writeResults } from './report.js';
+import type { OneShotResult, ScenarioResult } from './report.js';
+import { oneShots, scenarios } from './scenarios.js';
 
 const cleanup = new Cleanup();
 const progress = (text: string) => process.stderr.write(`bench: ${text}\n`);
+
+/** The ceiling is only a fair bound when it sends as many bytes as Hush did. */
+function checkSameSize(label: string, ceilingBytes: number, hushBytes: number): void {
+  if (ceilingBytes !== hushBytes) throw new Error(`ceiling ${label}: ${ceilingBytes} bytes, Hush ${hushBytes}`);
+}
 
 function problemsOf(label: string, m: Measurement): string[] {
   if (failures(m) === 0) return [];
@@ -26,8 +33,8 @@ function problemsOf(label: string, m: Measurement): string[] {
 
 async function main(): Promise<number> {
   const config = loadConfig();
-  const names = new Set(scenarios.map((s) => s.name));
-  if (names.size !== scenarios.length) throw new Error('scenario names must be unique');
+  const names = [...scenarios, ...oneShots].map((s) => s.name);
+  if (new Set(names).size !== names.length) throw new Error('scenario and one-shot names must be unique (ceiling routes)');
 
   progress(`starting Hush (${config.hushEntry})`);
   const hush = await startHush(config.hushEntry, cleanup);
@@ -41,6 +48,15 @@ async function main(): Promise<number> {
     prepared.set(scenario.name, request);
     bodies.set(scenario.name, await sampleBody(hush.baseUrl, request.path, request, `scenario ${scenario.name}`));
   }
+  // One-shots are timed against Hush here, for the same reason: the ceiling answers each with Hush's last answer.
+  const shots = new Map<string, { requests: PreparedRequest[]; hush: OneShotFigures }>();
+  for (const shot of oneShots) {
+    const requests = await prepareOneShot(shot, ctx, config.oneShotRuns);
+    progress(`${shot.name}: Hush, ${config.oneShotRuns} runs after a warm-up`);
+    const timing = await timeOneShot(hush.baseUrl, (request) => request.path, requests, `one-shot ${shot.name}`);
+    shots.set(shot.name, { requests, hush: timing.figures });
+    bodies.set(shot.name, timing.answer);
+  }
   const ceiling = await startCeiling(bodies, cleanup);
 
   const results: ScenarioResult[] = [];
@@ -50,22 +66,31 @@ async function main(): Promise<number> {
     const hushBody = bodies.get(scenario.name)!;
     const ceilingPath = ceiling.pathFor(scenario.name);
     const ceilingBody = await sampleBody(ceiling.baseUrl, ceilingPath, request, `ceiling ${scenario.name}`);
-    if (Buffer.byteLength(ceilingBody) !== Buffer.byteLength(hushBody)) {
-      throw new Error(`ceiling ${scenario.name}: ${Buffer.byteLength(ceilingBody)} bytes, Hush ${Buffer.byteLength(hushBody)}`);
-    }
+    checkSameSize(scenario.name, Buffer.byteLength(ceilingBody), Buffer.byteLength(hushBody));
 
-    progress(`${scenario.name}: Hush ${request.method} ${request.path}`);
-    const hushFigures = await measure(`${hush.baseUrl}${request.path}`, request, config);
+    const connections = scenario.connections ?? config.connections;
+    progress(`${scenario.name}: Hush ${request.method} ${request.path}, ${connections} connections`);
+    const hushFigures = await measure(`${hush.baseUrl}${request.path}`, request, connections, config);
     progress(`${scenario.name}: ceiling`);
-    const ceilingFigures = await measure(`${ceiling.baseUrl}${ceilingPath}`, request, config);
+    const ceilingFigures = await measure(`${ceiling.baseUrl}${ceilingPath}`, request, connections, config);
 
-    results.push(scenarioResult(scenario.name, request, Buffer.byteLength(hushBody), hushFigures, ceilingFigures));
+    results.push(scenarioResult(scenario.name, request, connections, Buffer.byteLength(hushBody), hushFigures, ceilingFigures));
     problems.push(...problemsOf(`${scenario.name} (Hush)`, hushFigures), ...problemsOf(`${scenario.name} (ceiling)`, ceilingFigures));
   }
 
+  // The same bodies, one at a time, to the ceiling, which ignores them but must still receive them whole.
+  const oneShotResults: OneShotResult[] = [];
+  for (const [name, { requests, hush: hushFigures }] of shots) {
+    progress(`${name}: ceiling`);
+    const { figures } = await timeOneShot(ceiling.baseUrl, () => ceiling.pathFor(name), requests, `ceiling ${name}`);
+    checkSameSize(name, figures.responseBytes, hushFigures.responseBytes);
+    oneShotResults.push(oneShotResult(name, requests.at(-1)!, hushFigures, figures));
+  }
+
   const m = machine();
-  process.stdout.write(`\n${describeRun(m, config)}\n\n${table(results)}\n\n`);
-  const file = await writeResults(m, config, results, problems);
+  const oneShotText = oneShotResults.length ? `one-shot requests:\n\n${oneShotTable(oneShotResults)}\n\n` : '';
+  process.stdout.write(`\n${describeRun(m, config)}\n\n${table(results)}\n\n${oneShotText}`);
+  const file = await writeResults(m, config, results, oneShotResults, problems);
   progress(`figures written to ${file}`);
 
   if (problems.length === 0) return 0;

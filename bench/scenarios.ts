@@ -1,4 +1,5 @@
-// The load scenarios. Engines append theirs to `scenarios`; see bench/README.md.
+// The load scenarios and one-shot requests. Engines append theirs to `scenarios` / `oneShots`; see bench/README.md.
+import { phaseSecrets } from './phase-data.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -18,24 +19,83 @@ export interface RequestOverrides {
   body?: string;
 }
 
+export type HeaderSpec = Record<string, string> | ((ctx: ScenarioContext) => Record<string, string>);
+
 export interface Scenario {
-  /** unique; names the table row, the JSON entry and the ceiling route /ceiling/<name> */
+  /** unique among scenarios and one-shots; names the table row, the JSON entry and the ceiling route */
   name: string;
   method: HttpMethod;
   path: string;
   /** a function when a header needs the context, typically the admin token */
-  headers?: Record<string, string> | ((ctx: ScenarioContext) => Record<string, string>);
+  headers?: HeaderSpec;
   /** sent as is; Content-Type defaults to application/json when a body is given */
   body?: string;
+  /** replaces BENCH_CONNECTIONS for this scenario (Hush and ceiling alike), when its realistic concurrency differs */
+  connections?: number;
   /** Runs once, before any measuring. The request is then repeated unchanged, so it must stay valid when repeated. */
   setup?(ctx: ScenarioContext): Promise<RequestOverrides | void>;
 }
 
+/** A request that cannot be repeated unchanged (it creates things), timed alone a few times; see bench/README.md. */
+export interface OneShot {
+  /** unique among scenarios and one-shots */
+  name: string;
+  method: HttpMethod;
+  headers?: HeaderSpec;
+  /**
+   * Runs once, before timing, and returns how to build run n's request: n = 0 is the warm-up, 1…N are timed. Every
+   * run must be accepted afresh (new keys, a new path) with a body of the same size, so the runs are comparable.
+   */
+  setup(ctx: ScenarioContext): Promise<(run: number) => RequestOverrides & { path: string }>;
+}
+
 export const asAdmin = (ctx: ScenarioContext): Record<string, string> => ({ Authorization: `Token ${ctx.adminToken}` });
+/** Phase's clients send Bearer; the Phase engine parses its own credential styles, so this is what is measured. */
+export const asPhaseAdmin = (ctx: ScenarioContext): Record<string, string> => ({ Authorization: `Bearer ${ctx.adminToken}` });
+
+async function phaseApp(ctx: ScenarioContext, name: string): Promise<string> {
+  const app = (await ctx.api('POST', '/v1/apps/', { name })) as { id: string };
+  return app.id;
+}
+
+const developmentSecrets = (appId: string) => `/v1/secrets/?app_id=${encodeURIComponent(appId)}&env=development`;
 
 export const scenarios: Scenario[] = [
   // Routing, serialisation and the security plugins, without authentication or a database read.
   { name: 'status', method: 'GET', path: '/api/status/' },
   // Adds token lookup, permission check and a paginated database read.
   { name: 'authenticated-read', method: 'GET', path: '/api/users/users/', headers: asAdmin },
+  // What `phase secrets export` / `phase run` do at every deploy: one environment's secrets, decrypted, references
+  // resolved. 32 connections: many services start at once.
+  {
+    name: 'phase-get-100',
+    method: 'GET',
+    path: '/v1/secrets/',
+    headers: asPhaseAdmin,
+    connections: 32,
+    async setup(ctx) {
+      const path = developmentSecrets(await phaseApp(ctx, 'bench-get-100'));
+      await ctx.api('POST', path, { secrets: phaseSecrets(100, '/', true) });
+      // Measuring a read that lost its data or its references would look fast and prove nothing.
+      const read = (await ctx.api('GET', path)) as Array<{ value: string }>;
+      if (read.length !== 100 || read.some((s) => s.value.includes('${'))) {
+        throw new Error(`phase-get-100 setup: expected 100 secrets with references resolved, got ${read.length}`);
+      }
+      return { path };
+    },
+  },
+];
+
+export const oneShots: OneShot[] = [
+  // An import of a whole .env file or a migration from another store: one request of 1,000 new secrets.
+  {
+    name: 'phase-bulk-create-1000',
+    method: 'POST',
+    headers: asPhaseAdmin,
+    async setup(ctx) {
+      const path = developmentSecrets(await phaseApp(ctx, 'bench-bulk-create'));
+      // Same keys each run but a path of its own, so they never clash; the fixed-width run number keeps the size.
+      return (run) => ({ path, body: JSON.stringify({ secrets: phaseSecrets(1000, `/bulk/run-${String(run).padStart(3, '0')}`) }) });
+    },
+  },
 ];
