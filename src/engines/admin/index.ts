@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { EngineContext, EngineManifest } from '../../core/ports.js';
 import { addApiVersion, renderAdminError } from './errors.js';
 import { auditRoutes } from './routes/audit.js';
+import { meRoutes } from './routes/me.js';
 import { permissionRoutes } from './routes/permissions.js';
 import { rootRoutes } from './routes/root.js';
 import { sessionRoutes } from './routes/sessions.js';
@@ -28,6 +29,7 @@ export function adminEngine(info: { version: string; engineNames: () => string[]
       await app.register(permissionRoutes(ctx, service));
       await app.register(auditRoutes(ctx));
       await app.register(sessionRoutes(ctx));
+      await app.register(meRoutes(ctx));
     },
   };
 }
