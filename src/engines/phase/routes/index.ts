@@ -6,6 +6,7 @@ import { createAppService } from '../service/apps.js';
 import { createPhaseContext } from '../service/context.js';
 import { createSecretService } from '../service/secrets.js';
 import { appRoutes } from './apps.js';
+import { importRoutes } from './import.js';
 import { secretRoutes } from './secrets.js';
 
 /** Phase mounts the same views under four prefixes (shared/specs/phase.md §2.0). */
@@ -33,6 +34,7 @@ export function phaseRoutes(ctx: EngineContext): FastifyPluginAsyncTypebox {
     for (const prefix of PHASE_PREFIXES) {
       await app.register(secretRoutes(pc, secrets), { prefix });
       await app.register(appRoutes(apps), { prefix });
+      await app.register(importRoutes(pc), { prefix });
     }
   };
 }

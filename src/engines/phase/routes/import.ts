@@ -1,0 +1,47 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { auditActorOf, callerOf } from '../../../http/route-kit.js';
+import { Type } from '../../../http/schemas.js';
+import { ERR, phaseError } from '../errors.js';
+import { SecretsQuery } from '../schema.js';
+import type { PhaseContext } from '../service/context.js';
+import { createImportService, IMPORT_LIMITS, parseImport } from '../service/import.js';
+
+const ImportResult = Type.Object({
+  dry_run: Type.Boolean(),
+  created: Type.Integer(),
+  updated: Type.Integer(),
+  unchanged: Type.Integer(),
+  secrets: Type.Array(
+    Type.Object({
+      key: Type.String(),
+      path: Type.String(),
+      outcome: Type.Union([Type.Literal('create'), Type.Literal('update'), Type.Literal('unchanged')], { description: 'what the import does (or did) to this key' }),
+    }),
+  ),
+});
+
+/**
+ * `POST /v1/secrets/import/?app_id=&env=` (beyond Phase): `{"secrets": [{key, value, comment?, path?, tags?, type?}],
+ * "dry_run"?: bool}` creates missing keys and updates changed ones in one transaction. The answer names keys and
+ * outcomes only, never values. Used by `hush import` and `hush secrets set`.
+ */
+export function importRoutes(pc: PhaseContext): FastifyPluginAsyncTypebox {
+  const service = createImportService(pc);
+  return async (app) => {
+    app.post('/secrets/import/', {
+      bodyLimit: IMPORT_LIMITS.bodyBytes,
+      config: { hush: { access: 'authenticated' } },
+      schema: { operationId: 'phase_secrets_import', tags: ['phase'], querystring: SecretsQuery, response: { 200: ImportResult } },
+    }, async (request) => {
+      const caller = callerOf(request);
+      // Phase's order of checks (§2.0): environment, access, SSE; then the body.
+      const { app: owner, env } = await pc.resolveEnv(request.query);
+      await pc.requireSecretAccess(caller, env, 'view');
+      if (owner.sse_enabled !== 1) throw phaseError('invalid', ERR.sseOff);
+      const { items, dryRun } = parseImport(request.body);
+      const secrets = await service.run(caller, auditActorOf(request), env, items, dryRun);
+      const count = (o: string) => secrets.filter((s) => s.outcome === o).length;
+      return { dry_run: dryRun, created: count('create'), updated: count('update'), unchanged: count('unchanged'), secrets };
+    });
+  };
+}
