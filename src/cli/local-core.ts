@@ -1,8 +1,7 @@
 import os from 'node:os';
 import type { AuditActor } from '../core/audit/log.js';
-import { createCore, type Core } from '../core/index.js';
+import type { Core } from '../core/index.js';
 import type { MigrationSet } from '../core/store/migrate.js';
-import { allEngines } from '../engines/index.js';
 import { configFrom } from './options.js';
 
 /**
@@ -10,6 +9,8 @@ import { configFrom } from './options.js';
  * exactly as the server would, and closes it when `work` ends.
  */
 export async function withLocalCore<T>(options: { dataDir?: string; databaseUrl?: string }, work: (core: Core) => Promise<T>): Promise<T> {
+  // Loaded on use, so that `hush --help` and the client commands start fast.
+  const [{ createCore }, { allEngines }] = await Promise.all([import('../core/index.js'), import('../engines/index.js')]);
   const migrations = allEngines()
     .map((e) => e.migrations)
     .filter((m): m is MigrationSet => m !== undefined);

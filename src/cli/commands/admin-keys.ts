@@ -1,5 +1,4 @@
 import { Command } from 'commander';
-import { rotateRootKey } from '../../core/keyring/rotate.js';
 import { AuditAction } from '../../core/names.js';
 import { cliActor, print, withLocalCore } from '../local-core.js';
 import { withStoreOptions } from '../options.js';
@@ -18,6 +17,7 @@ Example:
     )
     .action(async (o) =>
       withLocalCore(o, async (core) => {
+        const { rotateRootKey } = await import('../../core/keyring/rotate.js');
         const result = await rotateRootKey(core.db, { file: core.config.rootKeyFile, inline: core.config.rootKey });
         await core.audit.append(cliActor(), [
           { engine: 'core', action: AuditAction.rootKeyRotate, details: { from: result.previousRootKeyId, to: result.rootKeyId, data_keys: result.dataKeysRewrapped } },

@@ -4,14 +4,15 @@ import type { Caller } from '../../core/ports.js';
 import { appJson, envJson } from '../../engines/phase/serializers.js';
 import { createAppService } from '../../engines/phase/service/apps.js';
 import { createPhaseContext } from '../../engines/phase/service/context.js';
-import { engineContext, type Core } from '../../core/index.js';
+import type { Core } from '../../core/index.js';
 import { cliActor, print, withLocalCore } from '../local-core.js';
 import { withStoreOptions } from '../options.js';
 
 /** Whoever can run `hush admin` next to the data holds every key already; the CLI acts as a superuser. */
 const cliCaller: Caller = { user: { id: 0 as UserId, username: 'cli', kind: 'person', isSuperuser: true }, tokenId: null, sessionId: null, writeEnabled: true };
 
-function phaseApps(core: Core) {
+async function phaseApps(core: Core) {
+  const { engineContext } = await import('../../core/index.js');
   return createAppService(createPhaseContext(engineContext(core)));
 }
 
@@ -25,7 +26,7 @@ export function phaseCommand(): Command {
       .addHelpText('after', '\nExample:\n  hush admin phase apps --json')
       .action(async (o) =>
         withLocalCore(o, async (core) => {
-          const service = phaseApps(core);
+          const service = await phaseApps(core);
           const apps = await Promise.all((await service.list(cliCaller)).map(async (a) => ({ ...appJson(a), environments: (await service.listEnvs(cliCaller, a.id).catch(() => [])).map(envJson) })));
           if (o.json) return print(JSON.stringify(apps, null, 2));
           for (const a of apps) {
@@ -47,7 +48,7 @@ export function phaseCommand(): Command {
         withLocalCore(o, async (core) => {
           const body: Record<string, unknown> = { name, description: o.description };
           if (o.environments !== undefined) body.environments = String(o.environments).split(',').map((s) => s.trim());
-          const { app, envs } = await phaseApps(core).create(cliCaller, cliActor(), body);
+          const { app, envs } = await (await phaseApps(core)).create(cliCaller, cliActor(), body);
           print(`created app ${app.id} "${app.name}"`);
           for (const e of envs) print(`    ${e.id}  ${e.name}`);
         }),
@@ -62,7 +63,7 @@ export function phaseCommand(): Command {
       .addHelpText('after', '\nExample:\n  hush admin phase env-create 3f0c… qa')
       .action(async (appId: string, name: string, o) =>
         withLocalCore(o, async (core) => {
-          const env = await phaseApps(core).createEnv(cliCaller, cliActor(), appId, { name });
+          const env = await (await phaseApps(core)).createEnv(cliCaller, cliActor(), appId, { name });
           print(`created environment ${env.id} "${env.name}"`);
         }),
       ),

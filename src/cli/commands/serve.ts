@@ -1,5 +1,4 @@
 import { Command } from 'commander';
-import { runServer } from '../../main.js';
 import { configFrom, withStoreOptions } from '../options.js';
 
 export function serveCommand(): Command {
@@ -29,6 +28,8 @@ Examples:
   HUSH_BOOTSTRAP_TOKEN=$(openssl rand -hex 20) hush serve --host 0.0.0.0`,
     )
     .action(async (options) => {
+      // Loaded here: the server's modules take a second to import, which no client command should pay.
+      const { runServer } = await import('../../main.js');
       await runServer(configFrom(options));
     });
 }

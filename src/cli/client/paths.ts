@@ -1,0 +1,7 @@
+/** `backend` and `/backend/` mean `/backend`, as the server normalizes them (phase.md §2.6). */
+export function normalizePathArg(raw: string): string {
+  let p = raw.replace(/\/{2,}/g, '/');
+  if (!p.startsWith('/')) p = `/${p}`;
+  if (p.length > 1 && p.endsWith('/')) p = p.slice(0, -1);
+  return p;
+}
