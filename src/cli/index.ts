@@ -14,6 +14,8 @@ export function buildProgram(): Command {
     .addHelpText(
       'after',
       `
+Examples:
+
 Server (on the server's machine, next to its data):
   hush serve                                   start on 127.0.0.1:8000 with ./data (SQLite)
   hush serve --port 8123 --data-dir /tmp/x     a second instance
