@@ -54,8 +54,9 @@ function closing(body: string, quote: string): number {
 
 /**
  * One `KEY=…` line that dotenv parses back to exactly `value`: single quotes when the value has none (everything
- * inside is literal, line breaks included), else backticks, else double quotes (line breaks as `\n`). A value that
- * holds all three quote characters, or a carriage return, has no exact dotenv form: an error names the key.
+ * inside is literal, line breaks included), else backticks, else double quotes (line breaks as `\n`, so the value
+ * must not hold `"` or a literal backslash-n). A value that fits none of them, or holds a carriage return, has no
+ * exact dotenv form: an error names the key.
  */
 export function dotenvLine(key: string, value: string): string {
   if (!/^[\w.-]+$/.test(key)) throw new CliError(`${key} is not a valid dotenv key: use --format json or yaml`);
@@ -64,5 +65,5 @@ export function dotenvLine(key: string, value: string): string {
     if (!value.includes('`')) return `${key}=\`${value}\``;
   }
   if (!value.includes('"') && !/\\[nr]/.test(value)) return `${key}="${value.replace(/\n/g, '\\n').replace(/\r/g, '\\r')}"`;
-  throw new CliError(`the value of ${key} cannot be written exactly in dotenv (it holds ', \` and " or a carriage return): use --format json, yaml or shell`);
+  throw new CliError(`the value of ${key} cannot be written exactly in dotenv (it holds ' and \` plus " or a literal \\n, or a carriage return): use --format json, yaml or shell`);
 }
