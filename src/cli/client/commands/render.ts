@@ -12,7 +12,7 @@ export function renderCommand(): Command {
       'after',
       `
 Every \${{secret.NAME}} (spaces allowed inside the braces) is replaced by the value of the list value with that key;
-$\${{…}} stays literal. An unknown name, or one you may not read, fails the whole render (exit 6 or 5) and names
+$\${{…}} stays literal. An unknown name, or one you may not read, fails the whole render (exit 1) and names
 every missing reference: nothing is half-rendered. Each value substituted is an audited read on the server.
 
 Examples:
