@@ -98,7 +98,6 @@ export function createAuditLog(deps: { db: Kysely<AuditTables> }) {
   let flushing = false;
 
   async function flush(): Promise<void> {
-    flushing = true;
     while (queue.length) {
       let count = 0;
       const take = queue.findIndex((p) => (count += p.events.length) > EVENTS_PER_COMMIT);
@@ -125,7 +124,12 @@ export function createAuditLog(deps: { db: Kysely<AuditTables> }) {
       if (!events.length) return Promise.resolve();
       return new Promise<void>((resolve, reject) => {
         queue.push({ actor, events, done: (error) => (error === undefined ? resolve() : reject(error)) });
-        if (!flushing) void flush();
+        // On the next turn of the event loop, after the requests that arrived with this one have queued theirs:
+        // SQLite answers synchronously, so flushing at once would commit every read alone.
+        if (!flushing) {
+          flushing = true;
+          setImmediate(() => void flush());
+        }
       });
     },
 

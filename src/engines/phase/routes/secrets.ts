@@ -33,11 +33,13 @@ export function secretRoutes(pc: PhaseContext, secrets: SecretService): FastifyP
       app.get(url, {
         config: { hush: rules },
         schema: { operationId: `phase_secrets_list${url.length}`, tags: ['phase'], querystring: SecretsQuery, response: { 200: SecretList } },
-      }, async (request) => {
+      }, async (request, reply) => {
         const { caller, env } = await environmentFor(request, 'view');
         const result = await secrets.list(caller, env, request.query);
         recordPlaintextReads(request, result.reads);
-        return result.secrets;
+        // A prepared JSON text is sent as is (Fastify serializes objects only).
+        if (typeof result.secrets === 'string') reply.type('application/json; charset=utf-8');
+        return result.secrets as never;
       });
 
       app.post(url, {

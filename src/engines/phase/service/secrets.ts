@@ -69,11 +69,12 @@ export function createSecretService(pc: PhaseContext) {
    * Attaches the caller's overrides and resolves references. References into environments the caller may not
    * read stay unresolved in every answer: Phase skips that check when answering POST and PUT, which would let a
    * writer read any environment through a reference; Hush does not. `env` must be freshly read (its revision
-   * decides which snapshot references see).
+   * decides which snapshot references see). Without a caller: no overrides and no access checks, for answers whose
+   * references never leave `env`.
    */
-  async function present(secrets: readonly OpenedSecret[], env: EnvRow, caller: Caller): Promise<SecretJson[]> {
+  async function present(secrets: readonly OpenedSecret[], env: EnvRow, caller: Caller | null): Promise<SecretJson[]> {
     const overrides = new Map<string, OverrideRow>();
-    if (withOverrides(caller) && secrets.length) {
+    if (caller && withOverrides(caller) && secrets.length) {
       for (const o of await repo.overridesOf(secrets.map((s) => s.row.id), caller.user.id)) overrides.set(o.secret_id, o);
     }
     return Promise.all(
@@ -88,7 +89,7 @@ export function createSecretService(pc: PhaseContext) {
           override: o
             ? {
                 id: o.id,
-                value: await resolver.resolve(await writer.openOverride(o.secret_id, o.user_id, o.value_ct), env, s.row.id, caller),
+                value: await resolver.resolve(await writer.openOverride(o.secret_id, o.user_id, o.value_ct), env, s.row.id, caller!),
                 isActive: o.is_active === 1,
                 created_at: o.created_at,
                 updated_at: o.updated_at,
@@ -126,14 +127,25 @@ export function createSecretService(pc: PhaseContext) {
   }
 
   return {
-    async list(caller: Caller, env: EnvRow, query: ListQuery): Promise<{ secrets: SecretJson[]; reads: AuditEvent[] }> {
+    /**
+     * `secrets` is a JSON text when the answer is the same for every caller: an unfiltered listing of an environment
+     * whose references all stay inside it (no access check can differ) read by a caller without overrides there.
+     * That text is built once per revision, which is what a deploy wave reading one environment asks for.
+     */
+    async list(caller: Caller, env: EnvRow, query: ListQuery): Promise<{ secrets: SecretJson[] | string; reads: AuditEvent[] }> {
+      const snapshot = await snapshots.of(env);
+      const unfiltered = !query.path && query.key === undefined && query.tags === undefined;
+      if (unfiltered && snapshot.referencesStayInside && !(withOverrides(caller) && (await repo.hasOverridesIn(env.id, caller.user.id)))) {
+        const shared = snapshot.memo('shared-answer', async () => JSON.stringify(await present(snapshot.secrets, env, null)));
+        return { secrets: await shared, reads: readEvents(snapshot.secrets.map((s) => s.row.id), env.id) };
+      }
       const filter = {
         path: query.path ? normalizePath(query.path) : undefined,
         digest: query.key ? await pc.digest(env, query.key.toUpperCase()) : undefined,
         tagNames: query.tags !== undefined ? [...new Set(query.tags.split(','))] : undefined,
       };
       const names = filter.tagNames && new Set(filter.tagNames);
-      const chosen = (await snapshots.of(env)).secrets.filter(
+      const chosen = snapshot.secrets.filter(
         (s) =>
           (filter.path === undefined || s.row.path === filter.path) &&
           (filter.digest === undefined || s.row.key_digest === filter.digest) &&

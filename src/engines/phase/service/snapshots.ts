@@ -1,5 +1,6 @@
 import { createRevisionCache } from '../../../core/cache/revision-cache.js';
 import type { Db } from '../../../core/ports.js';
+import { REFERENCE } from '../references.js';
 import type { EnvRow, SecretRow } from '../repo.js';
 import type { PhaseTables } from '../tables.js';
 import type { PhaseContext } from './context.js';
@@ -19,9 +20,19 @@ export interface EnvironmentSnapshot {
   readonly secrets: readonly OpenedSecret[];
   /** By `path + NUL + keyDigest`, the place a reference names. */
   readonly byPlace: ReadonlyMap<string, OpenedSecret>;
+  /** No value references another environment (`${ENV.KEY}`, `${APP::ENV.KEY}`): resolving needs no access check. */
+  readonly referencesStayInside: boolean;
+  /** Something derived from this revision only, computed once (e.g. an answer that is the same for every caller). */
+  memo<T>(name: string, compute: () => Promise<T>): Promise<T>;
 }
 
 export const placeOf = (path: string, digest: string) => `${path}\u0000${digest}`;
+
+/** Whether a value may name another environment: any reference with `.` or `::` (references.ts syntax). */
+function leavesEnvironment(value: string): boolean {
+  for (const match of value.matchAll(REFERENCE)) if (/[.]|::/.test(match[1]!)) return true;
+  return false;
+}
 
 // Environments kept at once; a deploy wave reads a handful, so this bounds memory rather than shaping hit rates.
 const MAX_ENVIRONMENTS = 256;
@@ -47,7 +58,21 @@ export function createSnapshots(pc: PhaseContext, writer: SecretWriter) {
 
   async function load(env: EnvRow): Promise<EnvironmentSnapshot> {
     const secrets = await open(await pc.repo.secrets(env.id, {}));
-    return { secrets, byPlace: new Map(secrets.map((s) => [placeOf(s.row.path, s.row.key_digest), s])) };
+    const memos = new Map<string, Promise<unknown>>();
+    return {
+      secrets,
+      byPlace: new Map(secrets.map((s) => [placeOf(s.row.path, s.row.key_digest), s])),
+      referencesStayInside: secrets.every((s) => !leavesEnvironment(s.value)),
+      memo<T>(name: string, compute: () => Promise<T>): Promise<T> {
+        let found = memos.get(name);
+        if (!found) {
+          found = compute();
+          found.catch(() => memos.delete(name));
+          memos.set(name, found);
+        }
+        return found as Promise<T>;
+      },
+    };
   }
 
   return {
