@@ -14,7 +14,7 @@ export function renderListsError(error: HushError, _request: FastifyRequest) {
   const status = templateReason === 'missing_references' ? 422 : defaultStatus[error.kind];
   const body: Record<string, unknown> = { code: templateReason ?? error.kind, message: error.message };
   if (error.field) body.field = error.field;
-  if (templateReason && error.details) Object.assign(body, error.details);
+  if (error.details) Object.assign(body, error.details);
   const headers: Record<string, string> | undefined = error.kind === 'unauthenticated' ? { 'WWW-Authenticate': 'Bearer' } : undefined;
   return { status, body: { error: body }, ...(headers ? { headers } : {}) };
 }
