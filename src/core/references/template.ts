@@ -18,13 +18,15 @@ export interface ParsedTemplate {
   readonly parts: readonly TemplatePart[];
   /** Each distinct reference once, in order of first use. */
   readonly references: readonly TemplateReference[];
-  /** `${{ … }}` openings that are not a reference (unterminated, multi-line, no `kind.`), as short excerpts. */
+  /** `${{ … }}` openings that are not a reference (unterminated, multi-line, no `kind.`), as short excerpts (the first 100). */
   readonly malformed: readonly string[];
 }
 
 // Longer than any name a resolver accepts; bounds the search for `}}` so unterminated openings cost O(n) overall.
 const MAX_INNER_CHARS = 300;
 const OPENING = /\$\$\{\{|\$\{\{/g;
+// Enough to show what is wrong; a megabyte of stray openings must not make a megabyte-sized error.
+const MAX_MALFORMED = 100;
 const REFERENCE = /^[ \t]*([a-z][a-z0-9_]*)\.([^\s{}]+)[ \t]*$/;
 
 const excerpt = (text: string) => (text.length > 40 ? `${text.slice(0, 40)}…` : text).replace(/[\r\n]/g, ' ');
@@ -48,7 +50,7 @@ export function parseTemplate(template: string): ParsedTemplate {
     const close = window.indexOf('}}');
     const match = close < 0 ? null : REFERENCE.exec(window.slice(0, close));
     if (!match) {
-      malformed.push(excerpt(close < 0 ? template.slice(start, start + 40) : `\${{${window.slice(0, close)}}}`));
+      if (malformed.length < MAX_MALFORMED) malformed.push(excerpt(close < 0 ? template.slice(start, start + 40) : `\${{${window.slice(0, close)}}}`));
       re.lastIndex = start + 3;
       continue;
     }
