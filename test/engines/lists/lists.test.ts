@@ -107,4 +107,38 @@ forEachDialect('lists: secret lists', (dialect) => {
     const res = await call('GET', '/api/secrets/lists/x/nothing/here');
     assert.deepEqual([res.status, res.body.error.code], [404, 'not_found']);
   });
+
+  it('documents every route with its JSON schemas in the OpenAPI document', async () => {
+    const doc = (await hush.request('GET', '/api/docs/openapi.json')).body;
+    const ops = new Map<string, any>();
+    for (const [p, methods] of Object.entries<any>(doc.paths)) for (const [m, op] of Object.entries<any>(methods)) ops.set(op.operationId, { path: p, method: m, op });
+    const expected = {
+      lists_list: 'get /api/secrets/lists',
+      lists_create: 'post /api/secrets/lists',
+      lists_read: 'get /api/secrets/lists/{secretList}',
+      lists_rename: 'post /api/secrets/lists/{secretList}',
+      lists_delete: 'delete /api/secrets/lists/{secretList}',
+      lists_all_values: 'get /api/secrets/all-values',
+      lists_values_list: 'get /api/secrets/lists/{secretList}/values',
+      lists_values_create: 'post /api/secrets/lists/{secretList}/values',
+      lists_values_read: 'get /api/secrets/lists/{secretList}/values/{secretListValue}',
+      lists_values_update: 'post /api/secrets/lists/{secretList}/values/{secretListValue}',
+      lists_values_delete: 'delete /api/secrets/lists/{secretList}/values/{secretListValue}',
+      lists_values_history: 'get /api/secrets/lists/{secretList}/values/{secretListValue}/history',
+      lists_values_restore: 'post /api/secrets/lists/{secretList}/values/{secretListValue}/restore',
+      lists_render: 'post /api/secrets/render',
+    };
+    for (const [id, where] of Object.entries(expected)) {
+      const found = ops.get(id);
+      assert.ok(found, id);
+      assert.equal(`${found.method} ${found.path}`, where);
+      assert.ok(found.op.responses['4XX'].content['application/json'].schema.properties.error, id);
+    }
+    const value = ops.get('lists_values_read').op.responses['200'].content['application/json'].schema;
+    assert.deepEqual(Object.keys(value.properties).sort(), ['created_at', 'id', 'list', 'secret_key', 'secret_value', 'updated_at', 'version']);
+    const list = ops.get('lists_read').op.responses['200'].content['application/json'].schema;
+    assert.deepEqual(Object.keys(list.properties).sort(), ['created_at', 'id', 'name', 'updated_at', 'value_count']);
+    assert.deepEqual(Object.keys(ops.get('lists_render').op.requestBody.content).sort(), ['application/json', 'text/plain']);
+    assert.deepEqual(Object.keys(ops.get('lists_values_create').op.requestBody.content['application/json'].schema.properties), ['secret_key', 'secret_value']);
+  });
 });

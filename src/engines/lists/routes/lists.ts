@@ -20,7 +20,14 @@ export function listRoutes(lists: ListService): FastifyPluginAsyncTypebox {
 
     app.post('/api/secrets/lists', {
       config: { hush: { access: { objectType: LIST_OBJECT, action: 'add' } } },
-      schema: { operationId: 'lists_create', tags, summary: 'Create an empty list (no payload: a generated name)', body: ListCreateIn, response: { 201: ListOut, ...errors } },
+      schema: {
+        operationId: 'lists_create',
+        tags,
+        summary: 'Create an empty list (no payload: a generated name)',
+        description: 'The body is optional: without one (or with an empty one, whatever its Content-Type) the list gets a generated unique name `list-…`.',
+        body: ListCreateIn,
+        response: { 201: ListOut, ...errors },
+      },
     }, async (request, reply) => reply.status(201).send(listJson(await lists.create(auditActorOf(request), request.body))));
 
     app.get('/api/secrets/lists/:secretList', {
