@@ -61,5 +61,7 @@ export const PageQuery = Type.Object({
   offset: Type.Optional(Type.Integer({ minimum: 0, description: 'Values to skip' })),
 });
 
-export const RenderIn = Type.Object({ template: Type.String({ description: 'Text with ${{secret.KEY}} references; $${{ is a literal ${{' }) }, { additionalProperties: false });
+/** The largest template, in characters: a 1 MB cloud-init script must render (issue 6). */
+export const MAX_TEMPLATE_CHARS = 1024 * 1024;
+export const RenderIn = Type.Object({ template: Type.String({ maxLength: MAX_TEMPLATE_CHARS, description: 'Text with ${{secret.KEY}} references; $${{ is a literal ${{' }) }, { additionalProperties: false });
 export const RenderOut = Type.Object({ rendered: Type.String() });

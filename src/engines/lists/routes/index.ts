@@ -4,7 +4,7 @@ import { HushError } from '../../../core/errors.js';
 import type { EngineContext } from '../../../core/ports.js';
 import { listsServices } from '../service/index.js';
 import { listRoutes } from './lists.js';
-import { renderRoutes } from './render.js';
+import { RENDER_PATH, renderRoutes } from './render.js';
 import { valueRoutes } from './values.js';
 
 /** Exact prefixes: the NetBox engine owns /api/secrets/ and must keep everything else under it. */
@@ -46,8 +46,9 @@ export function listsRoutes(ctx: EngineContext): FastifyPluginAsyncTypebox {
         done(null, text);
       }
     });
+    // JSON routes read a missing body as `{}` (their schemas then name what is required); render says so itself.
     app.addHook('preValidation', async (request) => {
-      if (request.body === undefined || request.body === null) request.body = request.method === 'POST' && !request.url.startsWith('/api/secrets/render') ? {} : request.body;
+      if ((request.body === undefined || request.body === null) && request.method === 'POST' && request.routeOptions.url !== RENDER_PATH) request.body = {};
     });
     await app.register(listRoutes(services.lists));
     await app.register(valueRoutes(services.values));

@@ -3,16 +3,16 @@ import { HushError } from '../../../core/errors.js';
 import type { EngineContext } from '../../../core/ports.js';
 import { callerOf, recordPlaintextReads } from '../../../http/route-kit.js';
 import { Type } from '../../../http/schemas.js';
-import { ErrorOut, RenderIn, RenderOut } from '../schema.js';
+import { ErrorOut, MAX_TEMPLATE_CHARS, RenderIn, RenderOut } from '../schema.js';
 
-/** The largest template, in characters: a 1 MB cloud-init script must render (issue 6). */
-export const MAX_TEMPLATE_CHARS = 1024 * 1024;
 // Room for the template as UTF-8 inside JSON (escapes, multi-byte characters) above the server-wide default.
 const RENDER_BODY_LIMIT = 4 * 1024 * 1024;
 // 100 references to 64 KiB values in a 1 MB template stay far below this.
 const MAX_OUTPUT_CHARS = 16 * 1024 * 1024;
 
-const Template = Type.String({ maxLength: MAX_TEMPLATE_CHARS });
+export const RENDER_PATH = '/api/secrets/render';
+
+const Template = Type.String({ maxLength: MAX_TEMPLATE_CHARS, description: 'The template itself' });
 
 /**
  * POST /api/secrets/render: `{"template"}` → `{"rendered"}`, or a text/plain body → text/plain. All or nothing: one
@@ -20,7 +20,7 @@ const Template = Type.String({ maxLength: MAX_TEMPLATE_CHARS });
  */
 export function renderRoutes(ctx: EngineContext): FastifyPluginAsyncTypebox {
   return async (app) => {
-    app.post('/api/secrets/render', {
+    app.post(RENDER_PATH, {
       bodyLimit: Math.max(ctx.config.bodyLimitBytes, RENDER_BODY_LIMIT),
       config: { hush: { access: 'authenticated', returnsPlaintext: true, allowReadOnlyToken: true } },
       schema: {
@@ -29,7 +29,7 @@ export function renderRoutes(ctx: EngineContext): FastifyPluginAsyncTypebox {
         summary: 'Replace every ${{secret.KEY}} in a template (JSON or text/plain)',
         body: {
           content: {
-            'application/json': { schema: Type.Object({ template: Template }, { additionalProperties: false }) },
+            'application/json': { schema: RenderIn },
             'text/plain': { schema: Template },
           },
         },
@@ -55,5 +55,3 @@ export function renderRoutes(ctx: EngineContext): FastifyPluginAsyncTypebox {
     });
   };
 }
-
-void RenderIn;
