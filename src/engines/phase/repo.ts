@@ -63,6 +63,8 @@ export function createPhaseRepo(db: Kysely<PhaseTables>) {
     insertEnv: (row: EnvRow, trx: Db<PhaseTables>) => trx.insertInto('phase_environments').values(row).execute(),
     renameEnv: (id: string, name: string, trx: Db<PhaseTables>) =>
       trx.updateTable('phase_environments').set({ name, name_lower: name.toLowerCase(), updated_at: nowIso() }).where('id', '=', id).execute(),
+    bumpRevision: (id: string, trx: Db<PhaseTables>) =>
+      trx.updateTable('phase_environments').set((eb) => ({ revision: eb('revision', '+', 1) })).where('id', '=', id).execute(),
     deleteEnv: (id: string, trx: Db<PhaseTables>) => trx.deleteFrom('phase_environments').where('id', '=', id).execute(),
 
     /** The folder row for a path (null for `/`), created on first use. */

@@ -9,6 +9,7 @@ import { secretJson, type PlainSecret, type SecretJson } from '../serializers.js
 import type { PhaseTables } from '../tables.js';
 import { parseBody, type CreateItem, type SecretType, type UpdateItem } from '../validate.js';
 import type { PhaseContext } from './context.js';
+import { createSnapshots, placeOf, type OpenedSecret } from './snapshots.js';
 import { createSecretWriter, type SecretContent } from './writer.js';
 
 const ENGINE = 'phase';
@@ -26,6 +27,15 @@ export interface VersionJson {
   actor: number | null;
 }
 
+/**
+ * One audit entry per request that revealed plaintext, naming every secret it revealed: the log answers "who read
+ * what, when" per secret, while a listing of a whole environment costs one entry, not one per secret.
+ */
+export function readEvents(secretIds: string[], environmentId: string): AuditEvent[] {
+  if (!secretIds.length) return [];
+  return [{ engine: ENGINE, action: 'secret.read', objectType: 'phase.environment', objectId: environmentId, details: { objects: secretIds } }];
+}
+
 export interface ListQuery {
   path?: string | undefined;
   key?: string | undefined;
@@ -36,7 +46,7 @@ export interface ListQuery {
 export function createSecretService(pc: PhaseContext) {
   const { repo, ctx } = pc;
   const writer = createSecretWriter(pc);
-  const openValue = async (row: SecretRow) => (await writer.open(row)).value;
+  const snapshots = createSnapshots(pc, writer);
 
   const resolver = createResolver({
     envByName: (appId, name) => repo.findEnv(appId, name.toLowerCase()),
@@ -47,38 +57,38 @@ export function createSecretService(pc: PhaseContext) {
     },
     canRead: pc.canReadEnv,
     async lookup(target) {
-      const row = await repo.liveByKey(target.env.id, target.path, await pc.digest(target.env, target.key));
-      return row && { identity: row.id, value: await openValue(row) };
+      const [snapshot, digest] = await Promise.all([snapshots.of(target.env), pc.digest(target.env, target.key)]);
+      const found = snapshot.byPlace.get(placeOf(target.path, digest));
+      return found && { identity: found.row.id, value: found.value };
     },
   });
 
   const withOverrides = (caller: Caller) => caller.user.kind === 'person';
 
   /**
-   * Decrypts rows, attaches tags and the caller's overrides, and resolves references. References into environments
-   * the caller may not read stay unresolved in every answer: Phase skips that check when answering POST and PUT,
-   * which would let a writer read any environment through a reference; Hush does not.
+   * Attaches the caller's overrides and resolves references. References into environments the caller may not
+   * read stay unresolved in every answer: Phase skips that check when answering POST and PUT, which would let a
+   * writer read any environment through a reference; Hush does not. `env` must be freshly read (its revision
+   * decides which snapshot references see).
    */
-  async function present(rows: SecretRow[], env: EnvRow, caller: Caller, trx?: Db<PhaseTables>): Promise<SecretJson[]> {
-    const ids = rows.map((r) => r.id);
-    const tags = await repo.tagsOf(ids, trx);
+  async function present(secrets: readonly OpenedSecret[], env: EnvRow, caller: Caller): Promise<SecretJson[]> {
     const overrides = new Map<string, OverrideRow>();
-    if (withOverrides(caller)) for (const o of await repo.overridesOf(ids, caller.user.id, trx)) overrides.set(o.secret_id, o);
-    const refCaller = caller;
+    if (withOverrides(caller) && secrets.length) {
+      for (const o of await repo.overridesOf(secrets.map((s) => s.row.id), caller.user.id)) overrides.set(o.secret_id, o);
+    }
     return Promise.all(
-      rows.map(async (row): Promise<SecretJson> => {
-        const o = overrides.get(row.id);
-        const content = await writer.open(row);
+      secrets.map(async (s): Promise<SecretJson> => {
+        const o = overrides.get(s.row.id);
         const plain: PlainSecret = {
-          row,
-          key: content.key,
-          value: await resolver.resolve(content.value, env, row.id, refCaller),
-          comment: content.comment,
-          tags: tags.get(row.id) ?? [],
+          row: s.row,
+          key: s.key,
+          value: await resolver.resolve(s.value, env, s.row.id, caller),
+          comment: s.comment,
+          tags: s.tags,
           override: o
             ? {
                 id: o.id,
-                value: await resolver.resolve(await writer.openOverride(o.secret_id, o.user_id, o.value_ct), env, row.id, refCaller),
+                value: await resolver.resolve(await writer.openOverride(o.secret_id, o.user_id, o.value_ct), env, s.row.id, caller),
                 isActive: o.is_active === 1,
                 created_at: o.created_at,
                 updated_at: o.updated_at,
@@ -90,13 +100,25 @@ export function createSecretService(pc: PhaseContext) {
     );
   }
 
+  /** The answer to a write: the rows as committed, seen through the environment's new revision. */
+  async function presentWritten(rows: SecretRow[], env: EnvRow, caller: Caller): Promise<SecretJson[]> {
+    const current = (await repo.getEnv(env.id)) ?? env;
+    return present(await snapshots.open(rows), current, caller);
+  }
+
   const events = (action: string, rows: { id: string; version?: number }[], env: EnvRow): AuditEvent[] =>
     rows.map((r) => ({ engine: ENGINE, action, objectType: OBJECT, objectId: r.id, details: { environment: env.id, ...(r.version ? { version: r.version } : {}) } }));
 
-  /** Runs a batch write; a concurrent writer taking the same key first still yields Phase's 409, not a 500. */
-  async function inTransaction<T>(work: (trx: Db<PhaseTables>) => Promise<T>): Promise<T> {
+  /**
+   * Runs a batch write on `env`'s secrets; bumping the revision first also makes writers to one environment take
+   * turns on PostgreSQL. A concurrent writer taking the same key first still yields Phase's 409, not a 500.
+   */
+  async function inTransaction<T>(env: EnvRow, work: (trx: Db<PhaseTables>) => Promise<T>): Promise<T> {
     try {
-      return await repo.db.transaction().execute(work);
+      return await repo.db.transaction().execute(async (trx) => {
+        await repo.bumpRevision(env.id, trx);
+        return work(trx);
+      });
     } catch (e) {
       if (isUniqueViolation(e)) throw phaseError('conflict', ERR.duplicate);
       throw e;
@@ -110,9 +132,15 @@ export function createSecretService(pc: PhaseContext) {
         digest: query.key ? await pc.digest(env, query.key.toUpperCase()) : undefined,
         tagNames: query.tags !== undefined ? [...new Set(query.tags.split(','))] : undefined,
       };
-      const rows = await repo.secrets(env.id, filter);
-      const secrets = await present(rows, env, caller);
-      return { secrets, reads: events('secret.read', rows, env) };
+      const names = filter.tagNames && new Set(filter.tagNames);
+      const chosen = (await snapshots.of(env)).secrets.filter(
+        (s) =>
+          (filter.path === undefined || s.row.path === filter.path) &&
+          (filter.digest === undefined || s.row.key_digest === filter.digest) &&
+          (names === undefined || s.tags.some((t) => names.has(t))),
+      );
+      const secrets = await present(chosen, env, caller);
+      return { secrets, reads: readEvents(chosen.map((s) => s.row.id), env.id) };
     },
 
     async create(caller: Caller, actor: AuditActor, env: EnvRow, items: CreateItem[]): Promise<SecretJson[]> {
@@ -131,7 +159,7 @@ export function createSecretService(pc: PhaseContext) {
           return { id, content, sealed: await writer.seal(id, 1, content), override: person && item.override ? await writer.sealOverride(id, caller.user.id, item.override.value) : undefined, item };
         }),
       );
-      const rows = await inTransaction(async (trx) => {
+      const rows = await inTransaction(env, async (trx) => {
         const written: SecretRow[] = [];
         for (const [i, p] of prepared.entries()) {
           if (await repo.liveByKey(env.id, p.content.path, p.content.digest, trx)) throw itemError(i, ERR.duplicate, 'conflict');
@@ -142,7 +170,7 @@ export function createSecretService(pc: PhaseContext) {
         await ctx.audit.appendWithin(trx, actor, events('secret.create', written, env));
         return written;
       });
-      return present(rows, env, caller);
+      return presentWritten(rows, env, caller);
     },
 
     async update(caller: Caller, actor: AuditActor, env: EnvRow, items: UpdateItem[]): Promise<SecretJson[]> {
@@ -177,7 +205,7 @@ export function createSecretService(pc: PhaseContext) {
         if (places.has(place)) throw itemError(i, ERR.duplicate, 'conflict');
         places.add(place);
       });
-      const rows = await inTransaction(async (trx) => {
+      const rows = await inTransaction(env, async (trx) => {
         // Stricter than Phase (§2.10): the final (path, key) of every item must be free, moves by `path` included.
         for (const [i, p] of prepared.entries()) {
           const other = await repo.liveByKey(env.id, p.content.path, p.content.digest, trx);
@@ -192,11 +220,11 @@ export function createSecretService(pc: PhaseContext) {
         const order = new Map(prepared.map((p, i) => [p.row.id, i]));
         return written.sort((a, b) => order.get(a.id)! - order.get(b.id)!);
       });
-      return present(rows, env, caller);
+      return presentWritten(rows, env, caller);
     },
 
     async remove(actor: AuditActor, env: EnvRow, ids: string[]): Promise<number> {
-      return inTransaction(async (trx) => {
+      return inTransaction(env, async (trx) => {
         const found = new Set((await repo.liveById(env.id, ids, trx)).map((r) => r.id));
         const missing = ids.filter((id) => !found.has(id));
         if (missing.length) throw phaseError('not_found', ERR.secretsNotFound(missing));
@@ -236,7 +264,6 @@ export function createSecretService(pc: PhaseContext) {
       ]);
     },
 
-    present,
     writer,
   };
 }

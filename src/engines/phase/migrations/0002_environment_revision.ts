@@ -1,0 +1,13 @@
+import type { Kysely } from 'kysely';
+import type { HushMigration } from '../../../core/ports.js';
+
+/**
+ * A counter bumped by every transaction that changes an environment's secrets, so a process can tell in the same
+ * query that finds the environment whether the decrypted secrets it keeps are still current (service/snapshots.ts).
+ */
+export const phaseEnvironmentRevision: HushMigration = {
+  name: '0002_environment_revision',
+  async up(db: Kysely<any>) {
+    await db.schema.alterTable('phase_environments').addColumn('revision', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+  },
+};
