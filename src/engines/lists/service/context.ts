@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { forbidden } from '../../../core/errors.js';
-import type { Caller, EngineContext } from '../../../core/ports.js';
+import type { AuditEvent, Caller, EngineContext } from '../../../core/ports.js';
 import { listNotFound } from '../errors.js';
 import { createListsRepo, type ListRow, type ListScope } from '../repo.js';
 import type { ListsTables } from '../tables.js';
@@ -10,6 +10,16 @@ export const LIST_OBJECT = 'lists.list';
 export const VALUE_OBJECT = 'lists.value';
 export const ENGINE = 'lists';
 export type ListAction = 'view' | 'add' | 'change' | 'delete';
+
+/**
+ * One audit entry per request that revealed values, naming every one (the core's convention: `details.objects`,
+ * found by `object_id` searches): a listing or a render of a hundred values costs one entry, not a hundred.
+ */
+export function valueReads(values: readonly { id: string; list_id: number }[], details: Record<string, unknown> = {}): AuditEvent[] {
+  if (!values.length) return [];
+  const lists = [...new Set(values.map((v) => v.list_id))];
+  return [{ engine: ENGINE, action: 'value.read', objectType: VALUE_OBJECT, details: { objects: values.map((v) => v.id), lists, ...details } }];
+}
 
 /** The sealed content of one value version. */
 export interface ValueContent {

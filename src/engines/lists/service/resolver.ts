@@ -1,10 +1,10 @@
-import type { AuditEvent, Caller, ReferenceResolver } from '../../../core/ports.js';
+import type { Caller, ReferenceResolver } from '../../../core/ports.js';
 import { KEY_PATTERN, MAX_KEY_CHARS } from '../validate.js';
-import { ENGINE, VALUE_OBJECT, type ListsContext } from './context.js';
+import { valueReads, type ListsContext } from './context.js';
 
 /**
  * `${{ secret.KEY }}` (NetActuate's cloud-init syntax): one query for every key of a template, values of lists the
- * caller may not view left out exactly like unknown keys, one audit read per value revealed.
+ * caller may not view left out exactly like unknown keys, one audit entry naming every value revealed.
  */
 export function createSecretResolver(lc: ListsContext): ReferenceResolver {
   return {
@@ -12,17 +12,11 @@ export function createSecretResolver(lc: ListsContext): ReferenceResolver {
     async resolve(names: readonly string[], caller: Caller) {
       const keys = names.filter((n) => n.length <= MAX_KEY_CHARS && KEY_PATTERN.test(n));
       const values = new Map<string, string>();
-      const reads: AuditEvent[] = [];
-      if (!keys.length) return { values, reads };
+      if (!keys.length) return { values, reads: [] };
       const [rows, scope] = await Promise.all([lc.repo.valuesByKeys(keys), lc.scope(caller)]);
       const visible = scope === 'all' ? rows : rows.filter((r) => scope.includes(r.list_id));
-      await Promise.all(
-        visible.map(async (r) => {
-          values.set(r.secret_key, (await lc.versions.open(r.id, r.version, r.content_ct)).secret_value);
-          reads.push({ engine: ENGINE, action: 'value.read', objectType: VALUE_OBJECT, objectId: r.id, details: { list: r.list_id, key: r.secret_key, via: 'render' } });
-        }),
-      );
-      return { values, reads };
+      await Promise.all(visible.map(async (r) => values.set(r.secret_key, (await lc.versions.open(r.id, r.version, r.content_ct)).secret_value)));
+      return { values, reads: valueReads(visible, { via: 'render' }) };
     },
   };
 }

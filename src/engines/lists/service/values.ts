@@ -6,7 +6,7 @@ import type { ListRow, ValueRow } from '../repo.js';
 import { valueJson, type ValueJson, type VersionJson } from '../serializers.js';
 import type { ListsTables } from '../tables.js';
 import { checkKey, checkValue, checkVersion, needsOneOf } from '../validate.js';
-import { ENGINE, VALUE_OBJECT, type ListAction, type ListsContext, type ValueContent } from './context.js';
+import { ENGINE, VALUE_OBJECT, valueReads, type ListAction, type ListsContext, type ValueContent } from './context.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -25,7 +25,7 @@ export function createValueService(lc: ListsContext) {
   const open = async (row: ValueRow): Promise<ValueJson> => valueJson(row, (await versions.open(row.id, row.version, row.content_ct)).secret_value);
 
   async function openAll(rows: ValueRow[]): Promise<{ values: ValueJson[]; reads: AuditEvent[] }> {
-    return { values: await Promise.all(rows.map(open)), reads: rows.map((r) => event('value.read', r, { id: r.list_id })) };
+    return { values: await Promise.all(rows.map(open)), reads: valueReads(rows) };
   }
 
   /** `{secretListValue}` → a value of this list: a UUID is an id, anything else a key. */
@@ -110,7 +110,7 @@ export function createValueService(lc: ListsContext) {
       const key = body.secret_key === undefined ? row.secret_key : checkKey(body.secret_key);
       const value = body.secret_value === undefined ? (await versions.open(row.id, row.version, row.content_ct)).secret_value : checkValue(body.secret_value);
       const written = await writeVersion(caller, actor, list, row, { secret_key: key, secret_value: value }, 'value.update');
-      return { value: written, reads: body.secret_value === undefined ? [event('value.read', written, list)] : [] };
+      return { value: written, reads: body.secret_value === undefined ? valueReads([{ id: row.id, list_id: list.id }]) : [] };
     },
 
     async remove(caller: Caller, actor: AuditActor, listRef: string, valueRef: string): Promise<void> {
@@ -138,7 +138,7 @@ export function createValueService(lc: ListsContext) {
       const old = await versions.restorable(row.id, version);
       if (!old) throw notFound(`Version ${version} of "${row.secret_key}"`);
       const written = await writeVersion(caller, actor, list, row, old.content, 'value.restore', { from_version: version });
-      return { value: written, reads: [event('value.read', written, list)] };
+      return { value: written, reads: valueReads([{ id: row.id, list_id: list.id }]) };
     },
   };
 }
