@@ -18,7 +18,8 @@ export type ListAction = 'view' | 'add' | 'change' | 'delete';
 export function valueReads(values: readonly { id: string; list_id: number }[], details: Record<string, unknown> = {}): AuditEvent[] {
   if (!values.length) return [];
   const lists = [...new Set(values.map((v) => v.list_id))];
-  return [{ engine: ENGINE, action: 'value.read', objectType: VALUE_OBJECT, details: { objects: values.map((v) => v.id), lists, ...details } }];
+  const objectId = values.length === 1 ? values[0]!.id : undefined;
+  return [{ engine: ENGINE, action: 'value.read', objectType: VALUE_OBJECT, objectId, details: { objects: values.map((v) => v.id), lists, ...details } }];
 }
 
 /** The sealed content of one value version. */
