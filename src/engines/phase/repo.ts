@@ -100,8 +100,6 @@ export function createPhaseRepo(db: Kysely<PhaseTables>) {
 
     insertSecret: (row: Selectable<PhaseSecretTable>, trx: Db<PhaseTables>) => trx.insertInto('phase_secrets').values(row).execute(),
     updateSecret: (id: string, set: Partial<Selectable<PhaseSecretTable>>, trx: Db<PhaseTables>) => trx.updateTable('phase_secrets').set(set).where('id', '=', id).execute(),
-    insertVersion: (row: PhaseTables['phase_secret_versions'], trx: Db<PhaseTables>) => trx.insertInto('phase_secret_versions').values(row).execute(),
-    versions: (secretId: string) => db.selectFrom('phase_secret_versions').selectAll().where('secret_id', '=', secretId).orderBy('version').execute(),
     softDelete: (ids: string[], at: string, trx: Db<PhaseTables>) => trx.updateTable('phase_secrets').set({ deleted_at: at, updated_at: at }).where('id', 'in', ids).execute(),
 
     /** Tag names per secret, for a page of secrets in one query. */

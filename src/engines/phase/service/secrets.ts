@@ -250,17 +250,15 @@ export function createSecretService(pc: PhaseContext) {
     async history(env: EnvRow, id: string): Promise<{ versions: VersionJson[]; reads: AuditEvent[] }> {
       const [row] = await repo.liveById(env.id, [id], repo.db);
       if (!row) throw phaseError('not_found', ERR.secretNotFound(id));
-      const versions = await Promise.all(
-        (await repo.versions(id)).map(async (v) => ({
-          version: v.version,
-          ...(await writer.open({ id, version: v.version, content_ct: v.content_ct })),
-          path: v.path,
-          type: v.type,
-          tags: JSON.parse(v.tags) as string[],
-          createdAt: v.created_at,
-          actor: v.actor_user_id,
-        })),
-      );
+      const versions = (await writer.history(id)).map((v) => ({
+        version: v.version,
+        ...v.content,
+        path: v.extra.path,
+        type: v.extra.type,
+        tags: JSON.parse(v.extra.tags) as string[],
+        createdAt: v.createdAt,
+        actor: v.actorUserId,
+      }));
       return { versions, reads: [{ engine: ENGINE, action: 'secret.history.read', objectType: OBJECT, objectId: id, details: { environment: env.id, versions: versions.length } }] };
     },
 
@@ -268,11 +266,13 @@ export function createSecretService(pc: PhaseContext) {
     async restore(caller: Caller, actor: AuditActor, env: EnvRow, id: string, body: unknown): Promise<SecretJson[]> {
       const raw = parseBody(body).version;
       if (typeof raw !== 'number' || !Number.isInteger(raw) || raw < 1) throw invalid('version', 'must be a positive integer');
-      const { versions } = await this.history(env, id);
-      const old = versions.find((v) => v.version === raw);
+      const [row] = await repo.liveById(env.id, [id], repo.db);
+      if (!row) throw phaseError('not_found', ERR.secretNotFound(id));
+      const old = await writer.restorable(id, raw);
       if (!old) throw phaseError('not_found', `Version ${raw} of secret ${id} not found`);
+      const { path, type, tags } = old.extra;
       return this.update(caller, actor, env, [
-        { id, key: old.key, value: old.value, comment: old.comment, path: old.path, tags: old.tags, type: old.type as SecretType, override: undefined },
+        { id, key: old.content.key, value: old.content.value, comment: old.content.comment, path, tags: JSON.parse(tags) as string[], type: type as SecretType, override: undefined },
       ]);
     },
 
