@@ -53,6 +53,16 @@ export const asAdmin = (ctx: ScenarioContext): Record<string, string> => ({ Auth
 /** Phase's clients send Bearer; the Phase engine parses its own credential styles, so this is what is measured. */
 export const asPhaseAdmin = (ctx: ScenarioContext): Record<string, string> => ({ Authorization: `Bearer ${ctx.adminToken}` });
 
+/** NetActuate's clients send `Authorization: Bearer <key>`. */
+export const asListsAdmin = (ctx: ScenarioContext): Record<string, string> => ({ Authorization: `Bearer ${ctx.adminToken}` });
+
+/** A cloud-init script writing `n` secrets, each line with one `${{secret.KEY}}` reference. */
+function cloudInit(n: number): string {
+  const lines = ['#cloud-config', 'write_files:', '  - path: /etc/app.env', '    content: |'];
+  for (let i = 0; i < n; i++) lines.push(`      SECRET_${i}=\${{ secret.BENCH_SECRET_${i} }}`);
+  return lines.join('\n') + '\n';
+}
+
 async function phaseApp(ctx: ScenarioContext, name: string): Promise<string> {
   const app = (await ctx.api('POST', '/v1/apps/', { name })) as { id: string };
   return app.id;
@@ -82,6 +92,23 @@ export const scenarios: Scenario[] = [
         throw new Error(`phase-get-100 setup: expected 100 secrets with references resolved, got ${read.length}`);
       }
       return { path };
+    },
+  },
+  // Provisioning a virtual server: its cloud-init script with 100 `${{secret.KEY}}` references rendered at once
+  // (100 values decrypted, 100 audited reads).
+  {
+    name: 'lists-render-100',
+    method: 'POST',
+    path: '/api/secrets/render',
+    headers: asListsAdmin,
+    body: JSON.stringify({ template: cloudInit(100) }),
+    async setup(ctx) {
+      await ctx.api('POST', '/api/secrets/lists', { name: 'bench-render-100' });
+      for (let i = 0; i < 100; i++) {
+        await ctx.api('POST', '/api/secrets/lists/bench-render-100/values', { secret_key: `BENCH_SECRET_${i}`, secret_value: `value-${i}-${'x'.repeat(24)}` });
+      }
+      const check = (await ctx.api('POST', '/api/secrets/render', { template: cloudInit(100) })) as { rendered: string };
+      if (check.rendered.includes('${{') || !check.rendered.includes('value-99-')) throw new Error('lists-render-100 setup: the template did not render');
     },
   },
 ];

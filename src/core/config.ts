@@ -19,6 +19,8 @@ export interface HushConfig {
   readonly trustProxy: boolean | string;
   /** Token provisioning attempts allowed per client address per minute. */
   readonly provisionRateLimit: number;
+  /** Seconds an engine may keep decrypted data of an unused object in memory (0: never); see core/cache. */
+  readonly plaintextCacheSeconds: number;
 }
 
 export interface ConfigInput {
@@ -35,6 +37,12 @@ const TOKEN_PATTERN = /^[0-9a-f]{40}$/;
 function parsePort(raw: string | number, field: string): number {
   const n = typeof raw === 'number' ? raw : Number(raw);
   if (!Number.isInteger(n) || n < 0 || n > 65535) throw invalid(field, `must be a port number 0-65535, got "${raw}"`);
+  return n;
+}
+
+function parseNonNegativeInt(raw: string, field: string): number {
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0) throw invalid(field, `must be a whole number of seconds (0 or more), got "${raw}"`);
   return n;
 }
 
@@ -80,5 +88,8 @@ export function loadConfig(flags: ConfigInput = {}, env: NodeJS.ProcessEnv = pro
     provisionRateLimit: env.HUSH_PROVISION_RATE_LIMIT
       ? parsePositiveInt(env.HUSH_PROVISION_RATE_LIMIT, 'HUSH_PROVISION_RATE_LIMIT')
       : 10,
+    plaintextCacheSeconds: env.HUSH_PLAINTEXT_CACHE_SECONDS
+      ? parseNonNegativeInt(env.HUSH_PLAINTEXT_CACHE_SECONDS, 'HUSH_PLAINTEXT_CACHE_SECONDS')
+      : 300,
   });
 }

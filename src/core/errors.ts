@@ -42,17 +42,20 @@ export class HushError extends Error {
   readonly problems: FieldProblem[];
   /** A stable machine-readable reason, e.g. `token_expired`; engines may map it to exact upstream strings. */
   readonly reason: string | undefined;
+  /** Client-safe structured context an engine may render (e.g. the references a template could not resolve). */
+  readonly details: Readonly<Record<string, unknown>> | undefined;
 
   constructor(
     kind: ErrorKind,
     message: string,
-    options: { problems?: FieldProblem[]; reason?: string; cause?: unknown } = {},
+    options: { problems?: FieldProblem[]; reason?: string; cause?: unknown; details?: Record<string, unknown> } = {},
   ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'HushError';
     this.kind = kind;
     this.problems = options.problems ?? [];
     this.reason = options.reason;
+    this.details = options.details;
   }
 
   get field(): string | undefined {

@@ -14,6 +14,8 @@ import type { KeyringTables } from './keyring/tables.js';
 import { coreMigrations } from './migrations.js';
 import { openStore } from './store/db.js';
 import { migrateAll, type MigrationSet } from './store/migrate.js';
+import { createReferenceRegistry, type ReferenceRegistry } from './references/registry.js';
+import { createVersions } from './versions/versions.js';
 
 export type CoreTables = IdentityTables & KeyringTables & AuditTables;
 
@@ -40,6 +42,7 @@ export async function createCore(config: HushConfig, engineMigrations: readonly 
       sessions: createSessions({ db }),
       permissions: createPermissions({ db }),
       audit: createAuditLog({ db }),
+      versions: createVersions({ db, cipher: (table) => keyring.cipher(table) }),
       close: () => store.close(),
     };
   } catch (e) {
@@ -50,8 +53,11 @@ export async function createCore(config: HushConfig, engineMigrations: readonly 
 
 export type Core = Awaited<ReturnType<typeof createCore>>;
 
-/** What every engine receives: services, never key material (see EngineContext in ports.ts). */
-export function engineContext(core: Core): EngineContext {
+/**
+ * What every engine receives: services, never key material (see EngineContext in ports.ts). Pass the registry the
+ * server fills with the engines' reference kinds; without one, templates can name nothing.
+ */
+export function engineContext(core: Core, references: ReferenceRegistry = createReferenceRegistry()): EngineContext {
   return {
     config: core.config,
     version: HUSH_VERSION,
@@ -60,6 +66,8 @@ export function engineContext(core: Core): EngineContext {
     keyring: core.keyring,
     permissions: core.permissions,
     audit: core.audit,
+    versions: core.versions,
+    references,
     core,
   };
 }

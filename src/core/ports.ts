@@ -1,11 +1,12 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
-import type { AuditActor, AuditEvent } from './audit/log.js';
+import type { AuditEvent } from './audit/log.js';
 import type { HushConfig } from './config.js';
 import type { HushError } from './errors.js';
 import type { Caller } from './identity/caller.js';
 import type { Core } from './index.js';
 import type { MigrationSet } from './store/migrate.js';
 import type { DialectCapabilities } from './store/dialect.js';
+import type { ReferenceRegistry, ReferenceResolver } from './references/registry.js';
 
 export type { Caller } from './identity/caller.js';
 export type { AuditActor, AuditEvent } from './audit/log.js';
@@ -13,6 +14,9 @@ export type { HushMigration, MigrationSet } from './store/migrate.js';
 export type { DialectCapabilities } from './store/dialect.js';
 export type { FieldCipher, FieldAddress } from './keyring/keyring.js';
 export type { Db } from './store/tx.js';
+export type { ReferenceResolver, ReferenceRegistry } from './references/registry.js';
+export type { TemplateReference } from './references/template.js';
+export type { VersionTable, VersionTableSpec, StoredVersion } from './versions/versions.js';
 
 /**
  * What an engine receives from the core. It holds services, never key material: ciphertexts are made and opened
@@ -28,6 +32,13 @@ export interface EngineContext {
   readonly keyring: Pick<Core['keyring'], 'cipher' | 'randomHex' | 'keyedHash'>;
   readonly permissions: Pick<Core['permissions'], 'can' | 'require' | 'scope'>;
   readonly audit: Pick<Core['audit'], 'appendWithin' | 'append'>;
+  /** Version history in the engine's own tables, sealed by the keyring (src/core/versions/versions.ts). */
+  readonly versions: Core['versions'];
+  /**
+   * Template references across engines (`${{ kind.NAME }}`): every engine's `references` are registered here before
+   * the first request, so any engine can render a template naming another engine's data.
+   */
+  readonly references: Pick<ReferenceRegistry, 'render' | 'kinds'>;
   /** The whole core, for the admin engine only: it manages identity itself. Other engines must not use it. */
   readonly core: Core;
 }
@@ -65,8 +76,8 @@ export interface EngineManifest {
   renderError(error: HushError, request: FastifyRequest): { status: number; body: unknown; headers?: Record<string, string> };
   /** Finds the credential in a request when the engine's clients send it some other way than `Token`/`Bearer`. */
   extractCredential?(request: FastifyRequest): string | undefined;
-  /** Resolves a cross-engine template reference (e.g. `secret.NAME`), or returns undefined when it is not the engine's. */
-  resolve?(reference: string, caller: Caller, actor: AuditActor): Promise<string | undefined>;
+  /** The template reference kinds the engine answers (e.g. the lists engine's `secret` in `${{ secret.NAME }}`). */
+  references?(ctx: EngineContext): readonly ReferenceResolver[];
 }
 
 declare module 'fastify' {

@@ -6,6 +6,7 @@ import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import { defaultStatus, HushError } from '../core/errors.js';
 import { engineContext, type Core } from '../core/index.js';
+import { createReferenceRegistry } from '../core/references/registry.js';
 import type { EngineManifest } from '../core/ports.js';
 import { installErrorRenderer, sendError } from './errors.js';
 import { loggerOptions } from './logging.js';
@@ -70,7 +71,10 @@ export async function buildServer(core: Core, engines: readonly EngineManifest[]
     await scope.register(systemRoutes(core, metrics));
   });
 
-  const ctx = engineContext(core);
+  const references = createReferenceRegistry();
+  const ctx = engineContext(core, references);
+  // Every kind is known before the first request, whichever engine renders the template.
+  for (const engine of engines) for (const resolver of engine.references?.(ctx) ?? []) references.register(resolver);
   for (const engine of engines) {
     await app.register(async (scope) => {
       installErrorRenderer(scope, (e, r) => engine.renderError(e, r));

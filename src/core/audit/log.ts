@@ -1,4 +1,4 @@
-import type { Kysely, Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import { nowIso } from '../ids.js';
 import { LockName } from '../names.js';
 import { takeLock, type Db } from '../store/tx.js';
@@ -6,12 +6,13 @@ import type { Page } from '../store/constraint.js';
 import { entryHash } from './chain.js';
 import type { AuditLogTable, AuditTables } from './tables.js';
 
-/** What happened. `details` is free-form context and must never hold a secret value. */
+/** What happened. `details` is free-form context and must never hold a secret value; an event about many objects lists their ids as `details.objects`, where `object_id` filters find them. */
 export interface AuditEvent {
   engine: string;
   action: string;
   objectType?: string | undefined;
   objectId?: string | number | undefined;
+  /** Free-form context; an event about many objects lists their ids as `objects`, where `object_id` filters find them. */
   details?: Record<string, unknown> | undefined;
 }
 
@@ -97,7 +98,6 @@ export function createAuditLog(deps: { db: Kysely<AuditTables> }) {
   let flushing = false;
 
   async function flush(): Promise<void> {
-    flushing = true;
     while (queue.length) {
       let count = 0;
       const take = queue.findIndex((p) => (count += p.events.length) > EVENTS_PER_COMMIT);
@@ -124,7 +124,12 @@ export function createAuditLog(deps: { db: Kysely<AuditTables> }) {
       if (!events.length) return Promise.resolve();
       return new Promise<void>((resolve, reject) => {
         queue.push({ actor, events, done: (error) => (error === undefined ? resolve() : reject(error)) });
-        if (!flushing) void flush();
+        // On the next turn of the event loop, after the requests that arrived with this one have queued theirs:
+        // SQLite answers synchronously, so flushing at once would commit every read alone.
+        if (!flushing) {
+          flushing = true;
+          setImmediate(() => void flush());
+        }
       });
     },
 
@@ -134,10 +139,16 @@ export function createAuditLog(deps: { db: Kysely<AuditTables> }) {
         const actor = filter.actor;
         q = /^\d+$/.test(actor) ? q.where('actor_user_id', '=', Number(actor)) : q.where('actor_username', '=', actor);
       }
+      if (filter.objectId !== undefined) {
+        const objectId = filter.objectId;
+        // An entry about many objects (one listing revealing a whole environment) names them in `details.objects`;
+        // matching the quoted id there is a scan, paid by the rare audit search instead of by every read.
+        const quoted = `%${JSON.stringify(objectId).replace(/[\\%_]/g, '\\$&')}%`;
+        q = q.where((eb) => eb.or([eb('object_id', '=', objectId), sql<boolean>`details like ${quoted} escape '\\'`]));
+      }
       if (filter.engine !== undefined) q = q.where('engine', '=', filter.engine);
       if (filter.action !== undefined) q = q.where('action', '=', filter.action);
       if (filter.objectType !== undefined) q = q.where('object_type', '=', filter.objectType);
-      if (filter.objectId !== undefined) q = q.where('object_id', '=', filter.objectId);
       if (filter.since !== undefined) q = q.where('at', '>=', filter.since);
       if (filter.until !== undefined) q = q.where('at', '<', filter.until);
       const [{ n }, rows] = await Promise.all([

@@ -9,7 +9,7 @@ import type { EnvRow } from './repo.js';
  * referenced environment, resolution stops there and that reference and every later one stay as written.
  * `${{…}}` belongs to the lists engine's templates and is never touched.
  */
-const REFERENCE = /\$\{(?!\{)([^{}]*)\}/g;
+export const REFERENCE = /\$\{(?!\{)([^{}]*)\}/g;
 const MAX_DEPTH = 25;
 
 export interface ReferenceTarget {

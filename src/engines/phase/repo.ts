@@ -63,6 +63,8 @@ export function createPhaseRepo(db: Kysely<PhaseTables>) {
     insertEnv: (row: EnvRow, trx: Db<PhaseTables>) => trx.insertInto('phase_environments').values(row).execute(),
     renameEnv: (id: string, name: string, trx: Db<PhaseTables>) =>
       trx.updateTable('phase_environments').set({ name, name_lower: name.toLowerCase(), updated_at: nowIso() }).where('id', '=', id).execute(),
+    bumpRevision: (id: string, trx: Db<PhaseTables>) =>
+      trx.updateTable('phase_environments').set((eb) => ({ revision: eb('revision', '+', 1) })).where('id', '=', id).execute(),
     deleteEnv: (id: string, trx: Db<PhaseTables>) => trx.deleteFrom('phase_environments').where('id', '=', id).execute(),
 
     /** The folder row for a path (null for `/`), created on first use. */
@@ -98,8 +100,6 @@ export function createPhaseRepo(db: Kysely<PhaseTables>) {
 
     insertSecret: (row: Selectable<PhaseSecretTable>, trx: Db<PhaseTables>) => trx.insertInto('phase_secrets').values(row).execute(),
     updateSecret: (id: string, set: Partial<Selectable<PhaseSecretTable>>, trx: Db<PhaseTables>) => trx.updateTable('phase_secrets').set(set).where('id', '=', id).execute(),
-    insertVersion: (row: PhaseTables['phase_secret_versions'], trx: Db<PhaseTables>) => trx.insertInto('phase_secret_versions').values(row).execute(),
-    versions: (secretId: string) => db.selectFrom('phase_secret_versions').selectAll().where('secret_id', '=', secretId).orderBy('version').execute(),
     softDelete: (ids: string[], at: string, trx: Db<PhaseTables>) => trx.updateTable('phase_secrets').set({ deleted_at: at, updated_at: at }).where('id', 'in', ids).execute(),
 
     /** Tag names per secret, for a page of secrets in one query. */
@@ -134,6 +134,17 @@ export function createPhaseRepo(db: Kysely<PhaseTables>) {
       secretIds.length
         ? trx.selectFrom('phase_overrides').selectAll().where('user_id', '=', userId).where('secret_id', 'in', secretIds).execute()
         : Promise.resolve([] as OverrideRow[]),
+    /** Whether the user has any override on a live secret of the environment. */
+    hasOverridesIn: async (environmentId: string, userId: number) =>
+      (await db
+        .selectFrom('phase_overrides')
+        .innerJoin('phase_secrets', 'phase_secrets.id', 'phase_overrides.secret_id')
+        .select('phase_overrides.id')
+        .where('phase_overrides.user_id', '=', userId)
+        .where('phase_secrets.environment_id', '=', environmentId)
+        .where('phase_secrets.deleted_at', 'is', null)
+        .limit(1)
+        .executeTakeFirst()) !== undefined,
     overrideOf: (secretId: string, userId: number, trx: Db<PhaseTables>) =>
       trx.selectFrom('phase_overrides').selectAll().where('secret_id', '=', secretId).where('user_id', '=', userId).executeTakeFirst(),
     insertOverride: (row: OverrideRow, trx: Db<PhaseTables>) => trx.insertInto('phase_overrides').values(row).execute(),

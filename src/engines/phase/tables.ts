@@ -22,6 +22,8 @@ export interface PhaseEnvironmentTable {
   salt_ct: string;
   /** The env's 32-byte key-pair seed as hex, sealed (for Phase's end-to-end clients). */
   seed_ct: string;
+  /** Bumped by every transaction that changes the environment's secrets (migration 0002). */
+  revision: number;
   created_at: string;
   updated_at: string;
 }

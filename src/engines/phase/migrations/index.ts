@@ -1,4 +1,5 @@
 import type { MigrationSet } from '../../../core/ports.js';
 import { phaseInitial } from './0001_phase.js';
+import { phaseEnvironmentRevision } from './0002_environment_revision.js';
 
-export const phaseMigrations: MigrationSet = { module: 'phase', migrations: [phaseInitial] };
+export const phaseMigrations: MigrationSet = { module: 'phase', migrations: [phaseInitial, phaseEnvironmentRevision] };

@@ -7,13 +7,13 @@ import { Type } from '../../../http/schemas.js';
 import { ERR, phaseError } from '../errors.js';
 import { IdParam, Message, SecretList, SecretsQuery, VersionOut } from '../schema.js';
 import type { PhaseContext, SecretAction } from '../service/context.js';
-import type { SecretService } from '../service/secrets.js';
+import { readEvents, type SecretService } from '../service/secrets.js';
 import { parseCreate, parseDelete, parseUpdate } from '../validate.js';
 
 type Query = { app_id?: string; env?: string };
 
 const readsOf = (secrets: { id: string; environment: string }[]): AuditEvent[] =>
-  secrets.map((s) => ({ engine: 'phase', action: 'secret.read', objectType: 'phase.secret', objectId: s.id, details: { environment: s.environment } }));
+  secrets.length ? readEvents(secrets.map((s) => s.id), secrets[0]!.environment) : [];
 
 /** /v1/secrets/ (shared/specs/phase.md §2), served with and without the trailing slash. */
 export function secretRoutes(pc: PhaseContext, secrets: SecretService): FastifyPluginAsyncTypebox {
@@ -33,11 +33,13 @@ export function secretRoutes(pc: PhaseContext, secrets: SecretService): FastifyP
       app.get(url, {
         config: { hush: rules },
         schema: { operationId: `phase_secrets_list${url.length}`, tags: ['phase'], querystring: SecretsQuery, response: { 200: SecretList } },
-      }, async (request) => {
+      }, async (request, reply) => {
         const { caller, env } = await environmentFor(request, 'view');
         const result = await secrets.list(caller, env, request.query);
         recordPlaintextReads(request, result.reads);
-        return result.secrets;
+        // A prepared JSON text is sent as is (Fastify serializes objects only).
+        if (typeof result.secrets === 'string') reply.type('application/json; charset=utf-8');
+        return result.secrets as never;
       });
 
       app.post(url, {

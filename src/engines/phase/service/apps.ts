@@ -63,6 +63,7 @@ export function createAppService(pc: PhaseContext) {
       position,
       salt_ct: await pc.envCipher.seal(ctx.keyring.randomHex(32), { row: id, column: 'salt' }),
       seed_ct: await pc.envCipher.seal(ctx.keyring.randomHex(32), { row: id, column: 'seed' }),
+      revision: 0,
       created_at: now,
       updated_at: now,
     };

@@ -64,6 +64,8 @@ export function parseImport(raw: unknown): { items: ImportItem[]; dryRun: boolea
   return { items, dryRun: body.dry_run === true };
 }
 
+const changedDuringImport = () => phaseError('conflict', 'The environment changed during the import; nothing was stored. Run it again.');
+
 export function createImportService(pc: PhaseContext) {
   const { repo, ctx } = pc;
   const writer = createSecretWriter(pc);
@@ -107,6 +109,8 @@ export function createImportService(pc: PhaseContext) {
      */
     async run(caller: Caller, actor: AuditActor, env: EnvRow, items: ImportItem[], dryRun: boolean): Promise<ImportPlanEntry[]> {
       await pc.requireSecretAccess(caller, env, 'view');
+      // The plan is made against this revision; the write checks that no other writer came in between.
+      const planned = ((await repo.getEnv(env.id)) ?? env).revision;
       const steps = await plan(env, items);
       const report = items.map((item, i) => ({ key: item.key, path: item.path, outcome: steps[i]!.outcome }));
       if (dryRun) return report;
@@ -119,6 +123,9 @@ export function createImportService(pc: PhaseContext) {
       const events: AuditEvent[] = [];
       try {
         await repo.db.transaction().execute(async (trx: Db<PhaseTables>) => {
+          // Bumping first makes writers to one environment take turns (PostgreSQL) and lets cached reads see the change.
+          await repo.bumpRevision(env.id, trx);
+          if ((await repo.getEnv(env.id, trx))?.revision !== planned + 1) throw changedDuringImport();
           for (const s of steps) {
             if (s.outcome === 'create') {
               await writer.insert(env, s.id, s.content, s.sealed!, actor, trx);
@@ -132,7 +139,7 @@ export function createImportService(pc: PhaseContext) {
         });
       } catch (e) {
         // Another writer took a key or a version between the plan and the write: nothing was stored.
-        if (isUniqueViolation(e)) throw phaseError('conflict', `${ERR.duplicate}: the environment changed during the import; run it again.`);
+        if (isUniqueViolation(e)) throw changedDuringImport();
         throw e;
       }
       return report;

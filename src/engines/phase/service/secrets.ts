@@ -9,6 +9,7 @@ import { secretJson, type PlainSecret, type SecretJson } from '../serializers.js
 import type { PhaseTables } from '../tables.js';
 import { parseBody, type CreateItem, type SecretType, type UpdateItem } from '../validate.js';
 import type { PhaseContext } from './context.js';
+import { createSnapshots, placeOf, type OpenedSecret } from './snapshots.js';
 import { createSecretWriter, type SecretContent } from './writer.js';
 
 const ENGINE = 'phase';
@@ -26,6 +27,15 @@ export interface VersionJson {
   actor: number | null;
 }
 
+/**
+ * One audit entry per request that revealed plaintext, naming every secret it revealed: the log answers "who read
+ * what, when" per secret, while a listing of a whole environment costs one entry, not one per secret.
+ */
+export function readEvents(secretIds: string[], environmentId: string): AuditEvent[] {
+  if (!secretIds.length) return [];
+  return [{ engine: ENGINE, action: 'secret.read', objectType: 'phase.environment', objectId: environmentId, details: { objects: secretIds } }];
+}
+
 export interface ListQuery {
   path?: string | undefined;
   key?: string | undefined;
@@ -36,7 +46,7 @@ export interface ListQuery {
 export function createSecretService(pc: PhaseContext) {
   const { repo, ctx } = pc;
   const writer = createSecretWriter(pc);
-  const openValue = async (row: SecretRow) => (await writer.open(row)).value;
+  const snapshots = createSnapshots(pc, writer);
 
   const resolver = createResolver({
     envByName: (appId, name) => repo.findEnv(appId, name.toLowerCase()),
@@ -47,38 +57,39 @@ export function createSecretService(pc: PhaseContext) {
     },
     canRead: pc.canReadEnv,
     async lookup(target) {
-      const row = await repo.liveByKey(target.env.id, target.path, await pc.digest(target.env, target.key));
-      return row && { identity: row.id, value: await openValue(row) };
+      const [snapshot, digest] = await Promise.all([snapshots.of(target.env), pc.digest(target.env, target.key)]);
+      const found = snapshot.byPlace.get(placeOf(target.path, digest));
+      return found && { identity: found.row.id, value: found.value };
     },
   });
 
   const withOverrides = (caller: Caller) => caller.user.kind === 'person';
 
   /**
-   * Decrypts rows, attaches tags and the caller's overrides, and resolves references. References into environments
-   * the caller may not read stay unresolved in every answer: Phase skips that check when answering POST and PUT,
-   * which would let a writer read any environment through a reference; Hush does not.
+   * Attaches the caller's overrides and resolves references. References into environments the caller may not
+   * read stay unresolved in every answer: Phase skips that check when answering POST and PUT, which would let a
+   * writer read any environment through a reference; Hush does not. `env` must be freshly read (its revision
+   * decides which snapshot references see). Without a caller: no overrides and no access checks, for answers whose
+   * references never leave `env`.
    */
-  async function present(rows: SecretRow[], env: EnvRow, caller: Caller, trx?: Db<PhaseTables>): Promise<SecretJson[]> {
-    const ids = rows.map((r) => r.id);
-    const tags = await repo.tagsOf(ids, trx);
+  async function present(secrets: readonly OpenedSecret[], env: EnvRow, caller: Caller | null): Promise<SecretJson[]> {
     const overrides = new Map<string, OverrideRow>();
-    if (withOverrides(caller)) for (const o of await repo.overridesOf(ids, caller.user.id, trx)) overrides.set(o.secret_id, o);
-    const refCaller = caller;
+    if (caller && withOverrides(caller) && secrets.length) {
+      for (const o of await repo.overridesOf(secrets.map((s) => s.row.id), caller.user.id)) overrides.set(o.secret_id, o);
+    }
     return Promise.all(
-      rows.map(async (row): Promise<SecretJson> => {
-        const o = overrides.get(row.id);
-        const content = await writer.open(row);
+      secrets.map(async (s): Promise<SecretJson> => {
+        const o = overrides.get(s.row.id);
         const plain: PlainSecret = {
-          row,
-          key: content.key,
-          value: await resolver.resolve(content.value, env, row.id, refCaller),
-          comment: content.comment,
-          tags: tags.get(row.id) ?? [],
+          row: s.row,
+          key: s.key,
+          value: await resolver.resolve(s.value, env, s.row.id, caller),
+          comment: s.comment,
+          tags: s.tags,
           override: o
             ? {
                 id: o.id,
-                value: await resolver.resolve(await writer.openOverride(o.secret_id, o.user_id, o.value_ct), env, row.id, refCaller),
+                value: await resolver.resolve(await writer.openOverride(o.secret_id, o.user_id, o.value_ct), env, s.row.id, caller!),
                 isActive: o.is_active === 1,
                 created_at: o.created_at,
                 updated_at: o.updated_at,
@@ -90,13 +101,25 @@ export function createSecretService(pc: PhaseContext) {
     );
   }
 
+  /** The answer to a write: the rows as committed, seen through the environment's new revision. */
+  async function presentWritten(rows: SecretRow[], env: EnvRow, caller: Caller): Promise<SecretJson[]> {
+    const current = (await repo.getEnv(env.id)) ?? env;
+    return present(await snapshots.open(rows), current, caller);
+  }
+
   const events = (action: string, rows: { id: string; version?: number }[], env: EnvRow): AuditEvent[] =>
     rows.map((r) => ({ engine: ENGINE, action, objectType: OBJECT, objectId: r.id, details: { environment: env.id, ...(r.version ? { version: r.version } : {}) } }));
 
-  /** Runs a batch write; a concurrent writer taking the same key first still yields Phase's 409, not a 500. */
-  async function inTransaction<T>(work: (trx: Db<PhaseTables>) => Promise<T>): Promise<T> {
+  /**
+   * Runs a batch write on `env`'s secrets; bumping the revision first also makes writers to one environment take
+   * turns on PostgreSQL. A concurrent writer taking the same key first still yields Phase's 409, not a 500.
+   */
+  async function inTransaction<T>(env: EnvRow, work: (trx: Db<PhaseTables>) => Promise<T>): Promise<T> {
     try {
-      return await repo.db.transaction().execute(work);
+      return await repo.db.transaction().execute(async (trx) => {
+        await repo.bumpRevision(env.id, trx);
+        return work(trx);
+      });
     } catch (e) {
       if (isUniqueViolation(e)) throw phaseError('conflict', ERR.duplicate);
       throw e;
@@ -104,15 +127,32 @@ export function createSecretService(pc: PhaseContext) {
   }
 
   return {
-    async list(caller: Caller, env: EnvRow, query: ListQuery): Promise<{ secrets: SecretJson[]; reads: AuditEvent[] }> {
+    /**
+     * `secrets` is a JSON text when the answer is the same for every caller: an unfiltered listing of an environment
+     * whose references all stay inside it (no access check can differ) read by a caller without overrides there.
+     * That text is built once per revision, which is what a deploy wave reading one environment asks for.
+     */
+    async list(caller: Caller, env: EnvRow, query: ListQuery): Promise<{ secrets: SecretJson[] | string; reads: AuditEvent[] }> {
+      const snapshot = await snapshots.of(env);
+      const unfiltered = !query.path && query.key === undefined && query.tags === undefined;
+      if (unfiltered && snapshot.referencesStayInside && !(withOverrides(caller) && (await repo.hasOverridesIn(env.id, caller.user.id)))) {
+        const shared = snapshot.memo('shared-answer', async () => JSON.stringify(await present(snapshot.secrets, env, null)));
+        return { secrets: await shared, reads: readEvents(snapshot.secrets.map((s) => s.row.id), env.id) };
+      }
       const filter = {
         path: query.path ? normalizePath(query.path) : undefined,
         digest: query.key ? await pc.digest(env, query.key.toUpperCase()) : undefined,
         tagNames: query.tags !== undefined ? [...new Set(query.tags.split(','))] : undefined,
       };
-      const rows = await repo.secrets(env.id, filter);
-      const secrets = await present(rows, env, caller);
-      return { secrets, reads: events('secret.read', rows, env) };
+      const names = filter.tagNames && new Set(filter.tagNames);
+      const chosen = snapshot.secrets.filter(
+        (s) =>
+          (filter.path === undefined || s.row.path === filter.path) &&
+          (filter.digest === undefined || s.row.key_digest === filter.digest) &&
+          (names === undefined || s.tags.some((t) => names.has(t))),
+      );
+      const secrets = await present(chosen, env, caller);
+      return { secrets, reads: readEvents(chosen.map((s) => s.row.id), env.id) };
     },
 
     async create(caller: Caller, actor: AuditActor, env: EnvRow, items: CreateItem[]): Promise<SecretJson[]> {
@@ -131,7 +171,7 @@ export function createSecretService(pc: PhaseContext) {
           return { id, content, sealed: await writer.seal(id, 1, content), override: person && item.override ? await writer.sealOverride(id, caller.user.id, item.override.value) : undefined, item };
         }),
       );
-      const rows = await inTransaction(async (trx) => {
+      const rows = await inTransaction(env, async (trx) => {
         const written: SecretRow[] = [];
         for (const [i, p] of prepared.entries()) {
           if (await repo.liveByKey(env.id, p.content.path, p.content.digest, trx)) throw itemError(i, ERR.duplicate, 'conflict');
@@ -142,7 +182,7 @@ export function createSecretService(pc: PhaseContext) {
         await ctx.audit.appendWithin(trx, actor, events('secret.create', written, env));
         return written;
       });
-      return present(rows, env, caller);
+      return presentWritten(rows, env, caller);
     },
 
     async update(caller: Caller, actor: AuditActor, env: EnvRow, items: UpdateItem[]): Promise<SecretJson[]> {
@@ -177,7 +217,7 @@ export function createSecretService(pc: PhaseContext) {
         if (places.has(place)) throw itemError(i, ERR.duplicate, 'conflict');
         places.add(place);
       });
-      const rows = await inTransaction(async (trx) => {
+      const rows = await inTransaction(env, async (trx) => {
         // Stricter than Phase (§2.10): the final (path, key) of every item must be free, moves by `path` included.
         for (const [i, p] of prepared.entries()) {
           const other = await repo.liveByKey(env.id, p.content.path, p.content.digest, trx);
@@ -192,11 +232,11 @@ export function createSecretService(pc: PhaseContext) {
         const order = new Map(prepared.map((p, i) => [p.row.id, i]));
         return written.sort((a, b) => order.get(a.id)! - order.get(b.id)!);
       });
-      return present(rows, env, caller);
+      return presentWritten(rows, env, caller);
     },
 
     async remove(actor: AuditActor, env: EnvRow, ids: string[]): Promise<number> {
-      return inTransaction(async (trx) => {
+      return inTransaction(env, async (trx) => {
         const found = new Set((await repo.liveById(env.id, ids, trx)).map((r) => r.id));
         const missing = ids.filter((id) => !found.has(id));
         if (missing.length) throw phaseError('not_found', ERR.secretsNotFound(missing));
@@ -210,17 +250,15 @@ export function createSecretService(pc: PhaseContext) {
     async history(env: EnvRow, id: string): Promise<{ versions: VersionJson[]; reads: AuditEvent[] }> {
       const [row] = await repo.liveById(env.id, [id], repo.db);
       if (!row) throw phaseError('not_found', ERR.secretNotFound(id));
-      const versions = await Promise.all(
-        (await repo.versions(id)).map(async (v) => ({
-          version: v.version,
-          ...(await writer.open({ id, version: v.version, content_ct: v.content_ct })),
-          path: v.path,
-          type: v.type,
-          tags: JSON.parse(v.tags) as string[],
-          createdAt: v.created_at,
-          actor: v.actor_user_id,
-        })),
-      );
+      const versions = (await writer.history(id)).map((v) => ({
+        version: v.version,
+        ...v.content,
+        path: v.extra.path,
+        type: v.extra.type,
+        tags: JSON.parse(v.extra.tags) as string[],
+        createdAt: v.createdAt,
+        actor: v.actorUserId,
+      }));
       return { versions, reads: [{ engine: ENGINE, action: 'secret.history.read', objectType: OBJECT, objectId: id, details: { environment: env.id, versions: versions.length } }] };
     },
 
@@ -228,15 +266,16 @@ export function createSecretService(pc: PhaseContext) {
     async restore(caller: Caller, actor: AuditActor, env: EnvRow, id: string, body: unknown): Promise<SecretJson[]> {
       const raw = parseBody(body).version;
       if (typeof raw !== 'number' || !Number.isInteger(raw) || raw < 1) throw invalid('version', 'must be a positive integer');
-      const { versions } = await this.history(env, id);
-      const old = versions.find((v) => v.version === raw);
+      const [row] = await repo.liveById(env.id, [id], repo.db);
+      if (!row) throw phaseError('not_found', ERR.secretNotFound(id));
+      const old = await writer.restorable(id, raw);
       if (!old) throw phaseError('not_found', `Version ${raw} of secret ${id} not found`);
+      const { path, type, tags } = old.extra;
       return this.update(caller, actor, env, [
-        { id, key: old.key, value: old.value, comment: old.comment, path: old.path, tags: old.tags, type: old.type as SecretType, override: undefined },
+        { id, key: old.content.key, value: old.content.value, comment: old.content.comment, path, tags: JSON.parse(tags) as string[], type: type as SecretType, override: undefined },
       ]);
     },
 
-    present,
     writer,
   };
 }

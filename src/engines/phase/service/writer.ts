@@ -20,30 +20,48 @@ export interface SealedContent {
   content_ct: string;
 }
 
+/** What one version seals as a whole: one decryption per secret read. */
+export interface SealedFields {
+  key: string;
+  value: string;
+  comment: string;
+}
+
+/** phase_secret_versions' own columns besides the core's version contract. */
+type VersionColumns = { path: string; type: string; tags: string };
+
 /**
  * Writes versions. Ciphertexts are bound to (secret id, version, column), so a value copied to another secret or
  * version does not open; sealing happens before the transaction, the writes inside it.
  */
 export function createSecretWriter(pc: PhaseContext) {
   const { repo, ctx } = pc;
-  const versions = ctx.keyring.cipher('phase_secret_versions');
+  // The core's version tables (src/core/versions): sealing bound to (secret id, version), history, restore.
+  const versions = ctx.versions.table<SealedFields, VersionColumns>({ table: 'phase_secret_versions', ownerColumn: 'secret_id' });
   const overrides = ctx.keyring.cipher('phase_overrides');
-  const at = (id: string, version: number) => ({ row: `${id}:v${version}`, column: 'content' });
 
   async function versionRow(id: string, version: number, content: SecretContent, sealed: SealedContent, actor: AuditActor, trx: Db<PhaseTables>, now: string) {
-    await repo.insertVersion(
-      { secret_id: id, version, ...sealed, path: content.path, type: content.type, tags: JSON.stringify(content.tags), created_at: now, actor_user_id: actor.userId },
-      trx,
-    );
+    await versions.append(trx, {
+      owner: id,
+      version,
+      contentCt: sealed.content_ct,
+      createdAt: now,
+      actorUserId: actor.userId,
+      extra: { path: content.path, type: content.type, tags: JSON.stringify(content.tags) },
+    });
   }
 
   return {
     seal: async (id: string, version: number, c: SecretContent): Promise<SealedContent> => ({
-      content_ct: await versions.seal(JSON.stringify({ key: c.key, value: c.value, comment: c.comment }), at(id, version)),
+      content_ct: await versions.seal(id, version, { key: c.key, value: c.value, comment: c.comment }),
     }),
 
-    open: async (row: Pick<SecretRow, 'id' | 'version'> & SealedContent): Promise<{ key: string; value: string; comment: string }> =>
-      JSON.parse(await versions.openText(row.content_ct, at(row.id, row.version))),
+    open: (row: Pick<SecretRow, 'id' | 'version'> & SealedContent): Promise<SealedFields> => versions.open(row.id, row.version, row.content_ct),
+
+    /** Every stored version of a secret, oldest first, opened. */
+    history: (id: string) => versions.history(id),
+    /** One earlier version, to write again as a new version; undefined when it does not exist. */
+    restorable: (id: string, version: number) => versions.restorable(id, version),
 
     overrideAddress: (secretId: string, userId: number) => ({ row: `${secretId}:${userId}`, column: 'value' }),
     sealOverride: (secretId: string, userId: number, value: string) => overrides.seal(value, { row: `${secretId}:${userId}`, column: 'value' }),

@@ -1,0 +1,28 @@
+import type { FastifyRequest } from 'fastify';
+import type { EngineManifest } from '../../core/ports.js';
+import { renderListsError } from './errors.js';
+import { listsMigrations } from './migrations/index.js';
+import { LISTS_PREFIXES, listsRoutes } from './routes/index.js';
+import { listsServices } from './service/index.js';
+
+/**
+ * NetActuate's portal says to put the API token "in the Authorization header"; its API documentation shows
+ * `Authorization: Bearer <key>` (netactuate.com/docs/infrastructure/virtual-machines/secrets-api). Bearer and Token
+ * are the core's; a bare `Authorization: <key>` is accepted too.
+ */
+function extractListsCredential(request: FastifyRequest): string | undefined {
+  const header = request.headers.authorization?.trim();
+  if (!header || /\s/.test(header) || /^(token|bearer)$/i.test(header)) return undefined;
+  return header;
+}
+
+/** NetActuate Secret Manager: secret lists, their values and `${{secret.KEY}}` rendering. See README.md. */
+export const listsEngine: EngineManifest = {
+  name: 'lists',
+  prefixes: LISTS_PREFIXES,
+  migrations: listsMigrations,
+  routes: listsRoutes,
+  renderError: renderListsError,
+  extractCredential: extractListsCredential,
+  references: (ctx) => [listsServices(ctx).resolver],
+};

@@ -1,0 +1,63 @@
+import type { Kysely } from 'kysely';
+import { forbidden } from '../../../core/errors.js';
+import type { AuditEvent, Caller, EngineContext } from '../../../core/ports.js';
+import { listNotFound } from '../errors.js';
+import { createListsRepo, type ListRow, type ListScope } from '../repo.js';
+import type { ListsTables } from '../tables.js';
+
+/** The object type of lists in Hush's permission model; a grant may name one list by id (NetBox's `constraints`). */
+export const LIST_OBJECT = 'lists.list';
+export const VALUE_OBJECT = 'lists.value';
+export const ENGINE = 'lists';
+export type ListAction = 'view' | 'add' | 'change' | 'delete';
+
+/**
+ * One audit entry per request that revealed values, naming every one (the core's convention: `details.objects`,
+ * found by `object_id` searches): a listing or a render of a hundred values costs one entry, not a hundred.
+ */
+export function valueReads(values: readonly { id: string; list_id: number }[], details: Record<string, unknown> = {}): AuditEvent[] {
+  if (!values.length) return [];
+  const lists = [...new Set(values.map((v) => v.list_id))];
+  const objectId = values.length === 1 ? values[0]!.id : undefined;
+  return [{ engine: ENGINE, action: 'value.read', objectType: VALUE_OBJECT, objectId, details: { objects: values.map((v) => v.id), lists, ...details } }];
+}
+
+/** The sealed content of one value version. */
+export interface ValueContent {
+  secret_key: string;
+  secret_value: string;
+}
+
+/** What the lists services share: repo, the value history (core versions), and the access rules. */
+export function createListsContext(ctx: EngineContext) {
+  const repo = createListsRepo(ctx.db as Kysely<ListsTables>);
+  const versions = ctx.versions.table<ValueContent>({ table: 'lists_value_versions', ownerColumn: 'value_id' });
+
+  async function scope(caller: Caller, action: ListAction = 'view'): Promise<ListScope> {
+    const s = await ctx.permissions.scope(caller, action, LIST_OBJECT);
+    return s === 'all' ? 'all' : s.filter((id) => /^\d+$/.test(id)).map(Number);
+  }
+
+  const canSee = (caller: Caller, list: { id: number }) => ctx.permissions.can(caller, 'view', LIST_OBJECT, list.id);
+
+  return {
+    ctx,
+    repo,
+    versions,
+    scope,
+    canSee,
+
+    /**
+     * `{secretList}` → the list: digits are an id, anything else a name (names cannot be only digits). A list the
+     * caller may not view is not found, so names do not leak; one it may view but not act on is 403.
+     */
+    async listFor(caller: Caller, ref: string, action: ListAction = 'view'): Promise<ListRow> {
+      const list = /^\d+$/.test(ref) ? (Number(ref) <= 2 ** 31 - 1 ? await repo.listById(Number(ref)) : undefined) : await repo.listByName(ref);
+      if (!list || !(await canSee(caller, list))) throw listNotFound(ref);
+      if (action !== 'view' && !(await ctx.permissions.can(caller, action, LIST_OBJECT, list.id))) throw forbidden();
+      return list;
+    },
+  };
+}
+
+export type ListsContext = ReturnType<typeof createListsContext>;

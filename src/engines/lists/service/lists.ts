@@ -1,0 +1,90 @@
+import { isHushError, isUniqueViolation } from '../../../core/errors.js';
+import { nowIso, randomId } from '../../../core/ids.js';
+import type { AuditActor, AuditEvent, Caller, Db } from '../../../core/ports.js';
+import { listNameTaken } from '../errors.js';
+import type { ListRow } from '../repo.js';
+import type { ListsTables } from '../tables.js';
+import { checkListName } from '../validate.js';
+import { ENGINE, LIST_OBJECT, type ListsContext } from './context.js';
+
+// Generated names collide only by bad luck; a few attempts make a failure practically impossible.
+const GENERATED_NAME_ATTEMPTS = 5;
+
+/** Secret lists: create (named or not), rename, delete with every value, one transaction each. */
+export function createListService(lc: ListsContext) {
+  const { repo, ctx } = lc;
+  const event = (action: string, list: { id: number; name: string }, details: Record<string, unknown> = {}): AuditEvent => ({
+    engine: ENGINE,
+    action,
+    objectType: LIST_OBJECT,
+    objectId: list.id,
+    details: { name: list.name, ...details },
+  });
+
+  async function write<T>(name: string, work: (trx: Db<ListsTables>) => Promise<T>): Promise<T> {
+    try {
+      return await repo.db.transaction().execute(work);
+    } catch (e) {
+      if (isUniqueViolation(e)) throw listNameTaken(name);
+      throw e;
+    }
+  }
+
+  async function insert(actor: AuditActor, name: string): Promise<ListRow> {
+    return write(name, async (trx) => {
+      const id = await repo.insertList(name, nowIso(), trx);
+      await ctx.audit.appendWithin(trx, actor, [event('list.create', { id, name })]);
+      return (await repo.listById(id, trx))!;
+    });
+  }
+
+  return {
+    list: async (caller: Caller) => repo.listLists(await lc.scope(caller)),
+
+    get: (caller: Caller, ref: string) => lc.listFor(caller, ref),
+
+    /** The seed's `POST /api/secrets/lists` takes no payload: then a unique name is generated (`list-…`). */
+    async create(actor: AuditActor, body: { name?: unknown }): Promise<ListRow> {
+      if (body.name !== undefined) {
+        const name = checkListName(body.name);
+        if (await repo.listByName(name)) throw listNameTaken(name);
+        return insert(actor, name);
+      }
+      for (let attempt = 1; ; attempt++) {
+        const name = `list-${randomId(6).replace(/[-_]/g, 'x').toLowerCase()}`;
+        if (await repo.listByName(name)) continue;
+        try {
+          return await insert(actor, name);
+        } catch (e) {
+          if (attempt >= GENERATED_NAME_ATTEMPTS || !(isHushError(e) && e.kind === 'conflict')) throw e;
+        }
+      }
+    },
+
+    async rename(caller: Caller, actor: AuditActor, ref: string, body: { name?: unknown }): Promise<ListRow> {
+      const list = await lc.listFor(caller, ref, 'change');
+      const name = checkListName(body.name);
+      if (name === list.name) return list;
+      const other = await repo.listByName(name);
+      if (other) throw listNameTaken(name);
+      return write(name, async (trx) => {
+        await repo.renameList(list.id, name, nowIso(), trx);
+        await ctx.audit.appendWithin(trx, actor, [event('list.rename', { id: list.id, name }, { from: list.name })]);
+        return (await repo.listById(list.id, trx))!;
+      });
+    },
+
+    /** The list, its values and their history go in one transaction. */
+    async remove(caller: Caller, actor: AuditActor, ref: string): Promise<void> {
+      const list = await lc.listFor(caller, ref, 'delete');
+      await repo.db.transaction().execute(async (trx) => {
+        const current = await repo.listById(list.id, trx);
+        if (!current) return;
+        await repo.deleteList(list.id, trx);
+        await ctx.audit.appendWithin(trx, actor, [event('list.delete', current, { values: current.value_count })]);
+      });
+    },
+  };
+}
+
+export type ListService = ReturnType<typeof createListService>;

@@ -1,0 +1,41 @@
+import { HushError, invalid } from '../../core/errors.js';
+
+/** `${{secret.KEY}}` must be able to name every key, so keys are identifiers (the issue's rule, stricter than NetActuate). */
+export const KEY_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
+export const MAX_KEY_CHARS = 128;
+export const MAX_NAME_CHARS = 100;
+// Certificates with their chain fit; larger blobs belong in object storage.
+export const MAX_VALUE_CHARS = 65_536;
+
+/** List names: any printable text, but not only digits (those address lists by id) and no `/` (a path segment). */
+export function checkListName(raw: unknown): string {
+  if (typeof raw !== 'string') throw invalid('name', 'must be a string');
+  const name = raw.trim();
+  if (!name) throw invalid('name', 'must not be empty');
+  if (name.length > MAX_NAME_CHARS) throw invalid('name', `must be at most ${MAX_NAME_CHARS} characters`);
+  if (/[\u0000-\u001f\u007f/]/.test(name)) throw invalid('name', 'must not contain "/" or control characters');
+  if (/^\d+$/.test(name)) throw invalid('name', 'must not be only digits (numbers address lists by id)');
+  return name;
+}
+
+export function checkKey(raw: unknown): string {
+  if (typeof raw !== 'string') throw invalid('secret_key', 'must be a string');
+  if (raw.length > MAX_KEY_CHARS) throw invalid('secret_key', `must be at most ${MAX_KEY_CHARS} characters`);
+  if (!KEY_PATTERN.test(raw)) throw invalid('secret_key', 'must start with a letter or "_" and hold only letters, digits and "_" (it is used as ${{secret.KEY}})');
+  return raw;
+}
+
+export function checkValue(raw: unknown): string {
+  if (typeof raw !== 'string') throw invalid('secret_value', 'must be a string');
+  if (raw.length > MAX_VALUE_CHARS) throw invalid('secret_value', `must be at most ${MAX_VALUE_CHARS} characters`);
+  return raw;
+}
+
+/** `{"version": n}` of a restore. */
+export function checkVersion(raw: unknown): number {
+  if (typeof raw !== 'number' || !Number.isInteger(raw) || raw < 1) throw invalid('version', 'must be a positive integer');
+  return raw;
+}
+
+export const needsOneOf = (fields: string[]) =>
+  new HushError('invalid', `Give at least one of ${fields.join(', ')}.`, { problems: [{ field: fields[0]!, message: 'This field is required.' }] });
