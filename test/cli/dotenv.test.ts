@@ -25,7 +25,7 @@ describe('dotenv quoting', () => {
       try {
         line = dotenvLine('K', value);
       } catch {
-        // Refused only when no quote fits: ' and ` inside, and " or a \\n / \\r that double quotes would turn into a line break.
+        // Refused only when no quote fits: ' and ` inside, and " or a backslash-n / backslash-r that double quotes would turn into a line break.
         assert.ok(value.includes("'") && value.includes('`') && (value.includes('"') || /\\[nr]/.test(value)), `refused ${JSON.stringify(value)}`);
         continue;
       }
