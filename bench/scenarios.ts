@@ -125,4 +125,14 @@ export const oneShots: OneShot[] = [
       return (run) => ({ path, body: JSON.stringify({ secrets: phaseSecrets(1000, `/bulk/run-${String(run).padStart(3, '0')}`) }) });
     },
   },
+  // `hush import .env` of a 5,000-line file: one upsert request (POST /v1/secrets/import/), one transaction.
+  {
+    name: 'phase-import-5000',
+    method: 'POST',
+    headers: asPhaseAdmin,
+    async setup(ctx) {
+      const path = developmentSecrets(await phaseApp(ctx, 'bench-import')).replace('/v1/secrets/', '/v1/secrets/import/');
+      return (run) => ({ path, body: JSON.stringify({ secrets: phaseSecrets(5000, `/import/run-${String(run).padStart(3, '0')}`) }) });
+    },
+  },
 ];
