@@ -28,6 +28,8 @@ export interface EngineContext {
   readonly keyring: Pick<Core['keyring'], 'cipher' | 'randomHex' | 'keyedHash'>;
   readonly permissions: Pick<Core['permissions'], 'can' | 'require' | 'scope'>;
   readonly audit: Pick<Core['audit'], 'appendWithin' | 'append'>;
+  /** Read-only look-ups of core users, for engines that show users or mint callers from their own login flows. */
+  readonly users: Pick<Core['users'], 'get' | 'findByUsername'>;
   /** The whole core, for the admin engine only: it manages identity itself. Other engines must not use it. */
   readonly core: Core;
 }
@@ -65,6 +67,11 @@ export interface EngineManifest {
   renderError(error: HushError, request: FastifyRequest): { status: number; body: unknown; headers?: Record<string, string> };
   /** Finds the credential in a request when the engine's clients send it some other way than `Token`/`Bearer`. */
   extractCredential?(request: FastifyRequest): string | undefined;
+  /**
+   * Recognises a credential of the engine's own login flow (e.g. Passbolt's JWT access tokens) and returns its
+   * caller; undefined lets the core try its API tokens and sessions. Built once per server from the context.
+   */
+  readonly authenticator?: (ctx: EngineContext) => (request: FastifyRequest) => Promise<Caller | undefined>;
   /** Resolves a cross-engine template reference (e.g. `secret.NAME`), or returns undefined when it is not the engine's. */
   resolve?(reference: string, caller: Caller, actor: AuditActor): Promise<string | undefined>;
 }
