@@ -1,4 +1,5 @@
 import type { EngineManifest } from '../../core/ports.js';
+import { passboltAuthenticator } from './authenticator.js';
 import { renderPassboltError } from './errors.js';
 import { passboltMigrations } from './migrations/index.js';
 import { PASSBOLT_PREFIXES, passboltRoutes } from './routes/index.js';
@@ -10,4 +11,5 @@ export const passboltEngine: EngineManifest = {
   migrations: passboltMigrations,
   routes: passboltRoutes,
   renderError: renderPassboltError,
+  authenticator: passboltAuthenticator,
 };
