@@ -81,6 +81,17 @@ export function createPassboltRepo(db: Kysely<PassboltTables>) {
 
     secretOf: (resourceId: string, accountId: string, trx: Db<PassboltTables> = db) =>
       trx.selectFrom('passbolt_secrets').selectAll().where('resource_id', '=', resourceId).where('user_id', '=', accountId).executeTakeFirst(),
+    /** The caller's copy of a live resource they hold a permission on, in one query (GET /secrets/resource/{id}.json). */
+    visibleSecret: (resourceId: string, accountId: string) =>
+      db
+        .selectFrom('passbolt_secrets')
+        .innerJoin('passbolt_resources', 'passbolt_resources.id', 'passbolt_secrets.resource_id')
+        .innerJoin('passbolt_permissions', (j) => j.onRef('passbolt_permissions.aco_foreign_key', '=', 'passbolt_secrets.resource_id').onRef('passbolt_permissions.aro_foreign_key', '=', 'passbolt_secrets.user_id'))
+        .selectAll('passbolt_secrets')
+        .where('passbolt_secrets.resource_id', '=', resourceId)
+        .where('passbolt_secrets.user_id', '=', accountId)
+        .where('passbolt_resources.deleted', '=', 0)
+        .executeTakeFirst(),
     /** The caller's secret for each of `resourceIds` (one query for a whole list page). */
     secretsFor: (resourceIds: readonly string[], accountId: string) =>
       db.selectFrom('passbolt_secrets').selectAll().where('user_id', '=', accountId).where('resource_id', 'in', resourceIds.length ? [...resourceIds] : ['']).execute(),

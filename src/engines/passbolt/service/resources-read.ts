@@ -115,12 +115,11 @@ export function createResourceReader(pc: PassboltContext) {
       return json;
     },
 
-    /** GET /secrets/resource/{id}.json: the caller's own copy; 404 for no access as for no resource. */
+    /** GET /secrets/resource/{id}.json: the caller's own copy; one 404 for no resource, no access and no copy alike. */
     async secret(caller: Caller, id: string, reads: AuditEvent[]) {
       const resourceId = pc.checkUuid(id, MSG.resourceIdInvalid);
       const account = await pc.accountOf(caller);
-      await visible(account?.id, resourceId);
-      const s = await repo.secretOf(resourceId, account!.id);
+      const s = account ? await repo.visibleSecret(resourceId, account.id) : undefined;
       if (!s) throw notFoundError(MSG.secretNotFound);
       const data = await pc.openSecret(s.id, s.data_ct);
       reads.push(audit('secret.read', 'passbolt.resource', resourceId, { secret_id: s.id }));
