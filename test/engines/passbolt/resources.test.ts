@@ -67,6 +67,9 @@ forEachDialect('passbolt resources and secrets', (dialect) => {
     assert.deepEqual(Object.keys(secret.body.body).sort(), ['created', 'data', 'id', 'modified', 'resource_id', 'user_id']);
     assert.deepEqual([secret.body.body.resource_id, secret.body.body.user_id], [id, ada.id]);
     assert.equal(await decryptWith(secret.body.body.data, ada.privateKey), 'hello');
+    // At rest the copy is sealed again by the keyring: neither the message nor its recipients show in the database.
+    const stored = await hush.app.core.db.selectFrom('passbolt_secrets').select('data_ct').where('resource_id', '=', id).executeTakeFirstOrThrow();
+    assert.ok(stored.data_ct.startsWith('hush1.') && !stored.data_ct.includes('PGP'));
   });
 
   it('hides resources from users without access: the same 404 as for one that does not exist; 400 for malformed ids', async () => {
