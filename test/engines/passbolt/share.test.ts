@@ -4,7 +4,7 @@ import { forEachDialect } from '../../helpers/dialects.js';
 import { startHush, type RunningHush } from '../../helpers/server.js';
 import { createResource, decryptWith, encryptFor, generateKeyPair, passboltUser, type PbUser } from './helpers.js';
 
-const keys = { ada: generateKeyPair('ada'), betty: generateKeyPair('betty'), carol: generateKeyPair('carol') };
+const keys = { ada: generateKeyPair('ada'), betty: generateKeyPair('betty'), carol: generateKeyPair('carol'), dora: generateKeyPair('dora') };
 
 forEachDialect('passbolt sharing', (dialect) => {
   let hush: RunningHush;
@@ -110,5 +110,19 @@ forEachDialect('passbolt sharing', (dialect) => {
     }
     assert.equal((await betty.call('DELETE', `/resources/${id}.json`)).status, 200);
     assert.equal((await carol.call('GET', `/secrets/resource/${id}.json`)).status, 404);
+  });
+
+  it("leaves deactivated users out: no share to them, and a new secret needs no copy for them (their old one goes)", async () => {
+    const dora = await passboltUser(hush, 'dora', await keys.dora);
+    const id = await createResource(ada, 'with-dora', 'v1');
+    await ada.call('PUT', `/share/resource/${id}.json`, { permissions: [{ aro: 'User', aro_foreign_key: dora.id, type: 1 }], secrets: [{ user_id: dora.id, data: await encryptFor('v1', dora.publicKey) }] });
+    const coreId = (await hush.request('GET', '/api/users/users/?username=dora')).body.results[0].id;
+    assert.equal((await hush.request('PATCH', `/api/users/users/${coreId}/`, { body: { is_active: false } })).status, 200);
+    assert.deepEqual((await ada.call('GET', `/users.json?filter[has-access]=${id}`)).body.body.map((u: any) => u.username), ['ada']);
+    const rotated = await ada.call('PUT', `/resources/${id}.json`, { secrets: [{ user_id: ada.id, data: await encryptFor('v2', ada.publicKey) }] });
+    assert.equal(rotated.status, 200, JSON.stringify(rotated.body));
+    const other = await createResource(ada, 'not-for-dora', 'x');
+    const refused = await ada.call('PUT', `/share/resource/${other}.json`, { permissions: [{ aro: 'User', aro_foreign_key: dora.id, type: 1 }], secrets: [{ user_id: dora.id, data: await encryptFor('x', dora.publicKey) }] });
+    assert.ok(refused.body.body.permissions['0'].aro_foreign_key.aro_exists);
   });
 });

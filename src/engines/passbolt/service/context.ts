@@ -30,6 +30,16 @@ export function createPassboltContext(ctx: EngineContext) {
   const repo = createPassboltRepo(ctx.db as Kysely<PassboltTables>);
   const secretCipher = ctx.keyring.cipher('passbolt_secrets');
 
+  /** The core users behind accounts, keyed by account id; accounts whose user is gone are left out. */
+  async function usersOf(accounts: readonly AccountRow[]): Promise<Map<string, UserRow>> {
+    const out = new Map<string, UserRow>();
+    for (const a of accounts) {
+      const user = await ctx.users.get(a.user_id).catch(() => undefined);
+      if (user) out.set(a.id, user);
+    }
+    return out;
+  }
+
   return {
     ctx,
     repo,
@@ -45,14 +55,13 @@ export function createPassboltContext(ctx: EngineContext) {
       return account;
     },
 
-    /** The core users behind accounts, keyed by account id; accounts whose user is gone are left out. */
-    async usersOf(accounts: readonly AccountRow[]): Promise<Map<string, UserRow>> {
-      const out = new Map<string, UserRow>();
-      for (const a of accounts) {
-        const user = await ctx.users.get(a.user_id).catch(() => undefined);
-        if (user) out.set(a.id, user);
-      }
-      return out;
+    usersOf,
+
+    /** Those of `accountIds` whose core user exists and is active (read outside any transaction: it is the core's table). */
+    async activeAccountIds(accountIds: readonly string[]): Promise<string[]> {
+      const accounts = (await repo.accountsWithKeys(accountIds)).map((a) => ({ id: a.account_id, user_id: a.user_id, created: a.account_created, modified: a.account_modified }));
+      const users = await usersOf(accounts);
+      return accounts.filter((a) => users.get(a.id)?.is_active === 1).map((a) => a.id);
     },
 
     checkUuid(value: unknown, message: string): string {

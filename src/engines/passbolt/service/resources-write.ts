@@ -83,9 +83,12 @@ export function createResourceWriter(pc: PassboltContext, reader: ResourceReader
       const { items, failures: listFailures } = secretItems(body.secrets);
       failures.push(...listFailures);
       let secretRows: SecretRow[] | undefined;
+      // Everyone holding a permission, and of them those whose user is active: only they get a copy, as Passbolt's
+      // isSecretsProvidedRule counts active users only; inactive users' copies go with the old secret.
+      const holders = (await repo.permissionsOf([id])).map((p) => p.aro_foreign_key).sort();
       if (!failures.length && items) {
-        const holders = (await repo.permissionsOf([id])).map((p) => p.aro_foreign_key);
-        const prepared = await prepareSecretCopies(pc, id, items, holders, { path: 'secrets', rule: 'secrets_provided', message: MSG.secretsProvided });
+        const active = await pc.activeAccountIds(holders);
+        const prepared = await prepareSecretCopies(pc, id, items, active, { path: 'secrets', rule: 'secrets_provided', message: MSG.secretsProvided });
         failures.push(...prepared.failures.map((f) => (f.rule === 'has_resource_access' ? { path: 'secrets', rule: 'secrets_provided', message: MSG.secretsProvided } : f)));
         secretRows = prepared.rows;
       }
@@ -100,10 +103,9 @@ export function createResourceWriter(pc: PassboltContext, reader: ResourceReader
         if (!stillThere) throw new Error('resource vanished during update');
         const events = [audit('resource.update', 'passbolt.resource', id)];
         if (secretRows) {
-          const holders = (await repo.permissionsOf([id], trx)).map((p) => p.aro_foreign_key).sort();
-          const given = secretRows.map((s) => s.user_id).sort();
+          const holdersNow = (await repo.permissionsOf([id], trx)).map((p) => p.aro_foreign_key).sort();
           // A share committed between the check and now changed who holds the resource: refuse rather than miss someone.
-          if (holders.join() !== given.join()) throw validationError(MSG.resourceValidation, [{ path: 'secrets', rule: 'secrets_provided', message: MSG.secretsProvided }]);
+          if (holdersNow.join() !== holders.join()) throw validationError(MSG.resourceValidation, [{ path: 'secrets', rule: 'secrets_provided', message: MSG.secretsProvided }]);
           await repo.deleteSecretsOf(id, 'all', trx);
           await repo.insertSecrets(secretRows, trx);
           events.push(audit('secret.update', 'passbolt.resource', id, { recipients: secretRows.length }));

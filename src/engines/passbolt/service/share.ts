@@ -71,7 +71,7 @@ export function createShareService(pc: PassboltContext) {
         continue;
       }
       const aro = String(change.aro_foreign_key).toLowerCase();
-      if (!(await repo.keyOf(aro))) {
+      if (!(await pc.activeAccountIds([aro])).length) {
         failures.push({ path: `permissions.${i}.aro_foreign_key`, rule: 'aro_exists', message: MSG.userHasNoKey });
         continue;
       }
