@@ -22,6 +22,8 @@ export interface Header {
   id: string;
   status: 'success' | 'error';
   servertime: number;
+  /** Deprecated by Passbolt but still sent: `app_<controller>_<action>_<status>`. */
+  title: string;
   action: string;
   message: string;
   url: string;
@@ -30,10 +32,12 @@ export interface Header {
 
 export function header(request: FastifyRequest, status: Header['status'], code: number, message: string): Header {
   const route = request.routeOptions?.url ?? 'not-found';
+  const operation = (request.routeOptions?.schema as { operationId?: string } | undefined)?.operationId?.replace(/^passbolt_/, '') ?? 'error';
   return {
     id: randomUUID(),
     status,
     servertime: Math.floor(Date.now() / 1000),
+    title: `app_${operation}_${status}`,
     action: uuid5(`${request.method} ${route}`),
     message,
     url: request.url,

@@ -5,6 +5,7 @@ export const Header = Type.Object({
   id: Type.String({ description: 'A fresh UUID per response' }),
   status: Type.Union([Type.Literal('success'), Type.Literal('error')]),
   servertime: Type.Integer({ description: 'Unix time in seconds' }),
+  title: Type.String({ description: 'Deprecated by Passbolt: app_<controller>_<action>_<status>' }),
   action: Type.String({ description: 'UUID v5 naming the action' }),
   message: Type.String(),
   url: Type.String(),

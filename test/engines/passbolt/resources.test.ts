@@ -26,7 +26,7 @@ forEachDialect('passbolt resources and secrets', (dialect) => {
     const h = res.body.header;
     assert.match(h.id, UUID);
     assert.match(h.action, UUID);
-    assert.deepEqual([h.status, h.code, h.message, h.url], ['success', 200, 'The operation was successful.', '/resources.json?api-version=v2']);
+    assert.deepEqual([h.status, h.code, h.message, h.url, h.title], ['success', 200, 'The operation was successful.', '/resources.json?api-version=v2', 'app_resources_index_success']);
     assert.ok(Math.abs(h.servertime - Date.now() / 1000) < 300);
     assert.deepEqual(res.body.body, []);
 
