@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { AuditEvent } from '../../../core/ports.js';
 import { auditActorOf, callerOf, recordPlaintextReads } from '../../../http/route-kit.js';
 import { ok } from '../envelope.js';
-import { MSG, notFoundError } from '../errors.js';
+import { notFoundError } from '../errors.js';
 import { RESOURCE_TYPES } from '../resource-types.js';
 import { envelope, IdParam, ListQuery, tags } from '../schema.js';
 import type { ResourceReader } from '../service/resources-read.js';
@@ -64,6 +64,5 @@ export function resourceRoutes(reader: ResourceReader, writer: ResourceWriter, u
     app.get('/permissions/resource/:id.json', { config: authenticated, schema: { operationId: 'passbolt_permissions_view', tags, params: IdParam, response: envelope } }, async (request) =>
       ok(request, (await users.permissionsOf(callerOf(request), request.params.id)).map(permissionJson)),
     );
-    void MSG;
   };
 }

@@ -110,6 +110,8 @@ export function createAuthService(pc: PassboltContext, keys: ServerKeys) {
       const verifyToken = challenge.verify_token;
       const verifyHash = await digest('verify', accountId, verifyToken);
       const { accessToken, refreshToken } = await issueTokens(accountId, origin, actorOf(accountId, found.user.id, found.user.username), async (trx) => {
+        // Spent nonces and refresh tokens are kept only until they expire; logins clear the expired ones.
+        await trx.deleteFrom('passbolt_auth_tokens').where('expires', '<', nowIso()).execute();
         // A verify token works once: the unique digest makes a replayed challenge fail even across processes.
         try {
           await trx.insertInto('passbolt_auth_tokens').values({ id: pc.newId(), token_hash: verifyHash, account_id: accountId, type: 'verify', active: 0, expires: new Date(expiry * 1000).toISOString(), created: nowIso() }).execute();

@@ -47,7 +47,7 @@ export function createResourceReader(pc: PassboltContext) {
   const { repo } = pc;
 
   /** Resource JSON with the asked-for associations; `reads` collects the secret copies handed out. */
-  async function decorate(caller: Caller, accountId: string, rows: VisibleResource[], contain: Contain, reads: AuditEvent[]) {
+  async function decorate(accountId: string, rows: VisibleResource[], contain: Contain, reads: AuditEvent[]) {
     const ids = rows.map((r) => r.id);
     const secrets = contain.secret ? new Map((await repo.secretsFor(ids, accountId)).map((s) => [s.resource_id, s])) : undefined;
     const permissions = contain.permissions ? groupBy(await repo.permissionsOf(ids), (p) => p.aco_foreign_key) : undefined;
@@ -86,7 +86,6 @@ export function createResourceReader(pc: PassboltContext) {
       if (contain.resourceType) json.resource_type = resourceTypeById(r.resource_type_id) ?? null;
       out.push(json);
     }
-    void caller;
     return out;
   }
 
@@ -104,14 +103,14 @@ export function createResourceReader(pc: PassboltContext) {
       const account = await pc.accountOf(caller);
       if (!account) return [];
       const { contain, filter } = parseListQuery(query);
-      return decorate(caller, account.id, await repo.visibleResources(account.id, filter), contain, reads);
+      return decorate(account.id, await repo.visibleResources(account.id, filter), contain, reads);
     },
 
     async view(caller: Caller, id: string, query: Record<string, unknown>, reads: AuditEvent[]) {
       const resourceId = pc.checkUuid(id, MSG.resourceIdInvalid);
       const account = await pc.accountOf(caller);
       const row = await visible(account?.id, resourceId);
-      const [json] = await decorate(caller, account!.id, [row], parseListQuery(query).contain, reads);
+      const [json] = await decorate(account!.id, [row], parseListQuery(query).contain, reads);
       return json;
     },
 
