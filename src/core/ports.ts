@@ -69,9 +69,10 @@ export interface EngineManifest {
   extractCredential?(request: FastifyRequest): string | undefined;
   /**
    * Recognises a credential of the engine's own login flow (e.g. Passbolt's JWT access tokens) and returns its
-   * caller; undefined lets the core try its API tokens and sessions. Built once per server from the context.
+   * caller, or null for "mine, but no caller" (an expired token on a public route); undefined lets the core try its
+   * API tokens and sessions. Built once per server from the context.
    */
-  readonly authenticator?: (ctx: EngineContext) => (request: FastifyRequest) => Promise<Caller | undefined>;
+  readonly authenticator?: (ctx: EngineContext) => (request: FastifyRequest) => Promise<Caller | null | undefined>;
   /** Resolves a cross-engine template reference (e.g. `secret.NAME`), or returns undefined when it is not the engine's. */
   resolve?(reference: string, caller: Caller, actor: AuditActor): Promise<string | undefined>;
 }

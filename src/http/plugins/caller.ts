@@ -49,13 +49,14 @@ export function installCaller(
   scope: FastifyInstance,
   core: Core,
   extract?: EngineManifest['extractCredential'],
-  authenticate?: (request: FastifyRequest) => Promise<Caller | undefined>,
+  authenticate?: (request: FastifyRequest) => Promise<Caller | null | undefined>,
 ): void {
   scope.addHook('onRequest', async (request) => {
     request.auditReads = undefined;
     const rules = request.routeOptions.config.hush;
     if (!rules) return; // not-found handling; no route, nothing to protect
-    request.caller = (await authenticate?.(request)) ?? (await resolveCaller(core, request, extract));
+    const own = await authenticate?.(request);
+    request.caller = own !== undefined ? own : await resolveCaller(core, request, extract);
     if (rules.access === 'public') return;
     const caller = request.caller;
     if (!caller) throw unauthenticated('Authentication credentials were not provided.', 'credentials_missing');

@@ -125,6 +125,10 @@ forEachDialect('passbolt JWT login', (dialect) => {
       const res = await bearer(hush, token)('GET', '/users/me.json');
       assert.equal(res.status, 403);
       assert.equal(res.body.header.message, 'You need to login to access this location.');
+      // Public routes (verify, login, refresh) still answer a client that sends a stale token along.
+      assert.equal((await bearer(hush, token)('GET', '/auth/verify.json')).status, 200);
     }
+    const refreshed = await bearer(hush, tampered)('POST', '/auth/jwt/refresh.json', { user_id: ada.id, refresh_token: answer.refresh_token });
+    assert.equal(refreshed.status, 200);
   });
 });
