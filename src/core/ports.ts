@@ -29,7 +29,7 @@ export interface EngineContext {
   readonly permissions: Pick<Core['permissions'], 'can' | 'require' | 'scope'>;
   readonly audit: Pick<Core['audit'], 'appendWithin' | 'append'>;
   /** Read-only look-ups of core users, for engines that show users or mint callers from their own login flows. */
-  readonly users: Pick<Core['users'], 'get' | 'findByUsername'>;
+  readonly users: Pick<Core['users'], 'get'>;
   /** The whole core, for the admin engine only: it manages identity itself. Other engines must not use it. */
   readonly core: Core;
 }

@@ -34,6 +34,7 @@ export function passboltCommand(): Command {
   passbolt.addCommand(
     withStoreOptions(new Command('users'))
       .description('List Passbolt users: id, username and key fingerprint.')
+      .addHelpText('after', '\nExample:\n  hush admin passbolt users --data-dir /var/lib/hush')
       .action(async (o) =>
         withLocalCore(o, async (core) => {
           const pc = createPassboltContext(engineContext(core));
