@@ -122,7 +122,7 @@ export const scenarios: Scenario[] = [
       return { path: `/secrets/resource/${resourceIds[0]}.json?api-version=v2`, headers: { Authorization: `Bearer ${token}` } };
     },
   },
-  // What a Passbolt client does at start: every resource with the caller's secret contained (100 copies, 100 audit entries).
+  // What a Passbolt client does at start: every resource with the caller's secret contained (100 copies unsealed, one audit entry naming them).
   {
     name: 'passbolt-list-100-secrets',
     method: 'GET',

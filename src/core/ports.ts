@@ -10,6 +10,7 @@ import type { ReferenceRegistry, ReferenceResolver } from './references/registry
 
 export type { Caller } from './identity/caller.js';
 export type { AuditActor, AuditEvent } from './audit/log.js';
+export { readOfMany } from './audit/log.js';
 export type { HushMigration, MigrationSet } from './store/migrate.js';
 export type { DialectCapabilities } from './store/dialect.js';
 export type { FieldCipher, FieldAddress } from './keyring/keyring.js';

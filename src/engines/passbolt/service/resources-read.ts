@@ -1,9 +1,9 @@
-import type { AuditEvent, Caller } from '../../../core/ports.js';
+import { readOfMany, type AuditEvent, type Caller } from '../../../core/ports.js';
 import { MSG, notFoundError } from '../errors.js';
 import type { PermissionRow, ResourceFilter, ResourceRow, VisibleResource } from '../repo.js';
 import { resourceTypeById } from '../resource-types.js';
 import { briefUserJson, permissionJson, resourceJson, secretJson } from '../serializers.js';
-import { audit, isUuid, type PassboltContext } from './context.js';
+import { audit, ENGINE, isUuid, type PassboltContext } from './context.js';
 
 /** The `contain[…]` options clients send (passbolt_api ResourcesIndexController ALLOWED_CONTAIN, v4 subset). */
 export interface Contain {
@@ -66,6 +66,7 @@ export function createResourceReader(pc: PassboltContext) {
     };
 
     const out = [];
+    const revealed: string[] = [];
     for (const r of rows) {
       const json: Record<string, unknown> = { ...resourceJson(r), personal: null };
       if (contain.permission) {
@@ -79,13 +80,14 @@ export function createResourceReader(pc: PassboltContext) {
       if (secrets) {
         const s = secrets.get(r.id);
         json.secrets = s ? [secretJson(s, await pc.openSecret(s.id, s.data_ct))] : [];
-        if (s) reads.push(audit('secret.read', 'passbolt.resource', r.id, { secret_id: s.id, via: 'resource' }));
+        if (s) revealed.push(r.id);
       }
       if (contain.creator) json.creator = brief(r.created_by);
       if (contain.modifier) json.modifier = brief(r.modified_by);
       if (contain.resourceType) json.resource_type = resourceTypeById(r.resource_type_id) ?? null;
       out.push(json);
     }
+    reads.push(...readOfMany({ engine: ENGINE, action: 'secret.read', objectType: 'passbolt.resource', details: { via: 'resources.index' } }, revealed));
     return out;
   }
 
