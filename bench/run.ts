@@ -8,7 +8,13 @@ import { timeOneShot, type OneShotFigures } from './oneshot.js';
 import { prepare, prepareOneShot, sampleBody, scenarioContext, type PreparedRequest } from './prepare.js';
 import { describeRun, machine, oneShotResult, oneShotTable, scenarioResult, table, writeResults } from './report.js';
 import type { OneShotResult, ScenarioResult } from './report.js';
-import { oneShots, scenarios } from './scenarios.js';
+import { oneShots as allOneShots, scenarios as allScenarios } from './scenarios.js';
+
+// `npm run bench -- phase lists` runs the scenarios and one-shots whose names contain one of the words.
+const filters = process.argv.slice(2);
+const chosen = <T extends { name: string }>(list: T[]) => (filters.length ? list.filter((s) => filters.some((f) => s.name.includes(f))) : list);
+const scenarios = chosen(allScenarios);
+const oneShots = chosen(allOneShots);
 
 const cleanup = new Cleanup();
 const progress = (text: string) => process.stderr.write(`bench: ${text}\n`);
@@ -35,6 +41,7 @@ async function main(): Promise<number> {
   const config = loadConfig();
   const names = [...scenarios, ...oneShots].map((s) => s.name);
   if (new Set(names).size !== names.length) throw new Error('scenario and one-shot names must be unique (ceiling routes)');
+  if (!names.length) throw new Error(`no scenario or one-shot name contains ${filters.join(', ')}`);
 
   progress(`starting Hush (${config.hushEntry})`);
   const hush = await startHush(config.hushEntry, cleanup);

@@ -1,4 +1,5 @@
 // The load scenarios and one-shot requests. Engines append theirs to `scenarios` / `oneShots`; see bench/README.md.
+import { passboltBenchUser } from './passbolt-data.js';
 import { phaseSecrets } from './phase-data.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -109,6 +110,30 @@ export const scenarios: Scenario[] = [
       }
       const check = (await ctx.api('POST', '/api/secrets/render', { template: cloudInit(100) })) as { rendered: string };
       if (check.rendered.includes('${{') || !check.rendered.includes('value-99-')) throw new Error('lists-render-100 setup: the template did not render');
+    },
+  },
+  // A script fetching one password: the caller's OpenPGP copy, opened from the keyring and audited.
+  {
+    name: 'passbolt-secret-get',
+    method: 'GET',
+    path: '/secrets/resource/{id}.json',
+    async setup(ctx) {
+      const { token, resourceIds } = await passboltBenchUser(ctx, 'bench-pb-one', 1);
+      return { path: `/secrets/resource/${resourceIds[0]}.json?api-version=v2`, headers: { Authorization: `Bearer ${token}` } };
+    },
+  },
+  // What a Passbolt client does at start: every resource with the caller's secret contained (100 copies unsealed, one audit entry naming them).
+  {
+    name: 'passbolt-list-100-secrets',
+    method: 'GET',
+    path: '/resources.json?contain[secret]=1',
+    async setup(ctx) {
+      const { token } = await passboltBenchUser(ctx, 'bench-pb-list', 100);
+      const path = '/resources.json?api-version=v2&contain[secret]=1&contain[permission]=1';
+      const res = await fetch(`${ctx.baseUrl}${path}`, { headers: { Authorization: `Bearer ${token}` } });
+      const listed = ((await res.json()) as { body: Array<{ secrets: unknown[] }> }).body;
+      if (listed.length !== 100 || listed.some((r) => r.secrets.length !== 1)) throw new Error(`passbolt-list-100-secrets setup: expected 100 resources with a secret, got ${listed.length}`);
+      return { path, headers: { Authorization: `Bearer ${token}` } };
     },
   },
 ];

@@ -68,6 +68,7 @@ export function engineContext(core: Core, references: ReferenceRegistry = create
     audit: core.audit,
     versions: core.versions,
     references,
+    users: core.users,
     core,
   };
 }

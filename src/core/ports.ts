@@ -10,6 +10,7 @@ import type { ReferenceRegistry, ReferenceResolver } from './references/registry
 
 export type { Caller } from './identity/caller.js';
 export type { AuditActor, AuditEvent } from './audit/log.js';
+export { readOfMany } from './audit/log.js';
 export type { HushMigration, MigrationSet } from './store/migrate.js';
 export type { DialectCapabilities } from './store/dialect.js';
 export type { FieldCipher, FieldAddress } from './keyring/keyring.js';
@@ -39,6 +40,8 @@ export interface EngineContext {
    * the first request, so any engine can render a template naming another engine's data.
    */
   readonly references: Pick<ReferenceRegistry, 'render' | 'kinds'>;
+  /** Read-only look-ups of core users, for engines that show users or mint callers from their own login flows. */
+  readonly users: Pick<Core['users'], 'get'>;
   /** The whole core, for the admin engine only: it manages identity itself. Other engines must not use it. */
   readonly core: Core;
 }
@@ -78,6 +81,12 @@ export interface EngineManifest {
   extractCredential?(request: FastifyRequest): string | undefined;
   /** The template reference kinds the engine answers (e.g. the lists engine's `secret` in `${{ secret.NAME }}`). */
   references?(ctx: EngineContext): readonly ReferenceResolver[];
+  /**
+   * Recognises a credential of the engine's own login flow (e.g. Passbolt's JWT access tokens) and returns its
+   * caller, or null for "mine, but no caller" (an expired token on a public route); undefined lets the core try its
+   * API tokens and sessions. Built once per server from the context.
+   */
+  readonly authenticator?: (ctx: EngineContext) => (request: FastifyRequest) => Promise<Caller | null | undefined>;
 }
 
 declare module 'fastify' {

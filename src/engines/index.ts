@@ -2,6 +2,7 @@ import type { EngineManifest } from '../core/ports.js';
 import { HUSH_VERSION } from '../core/version.js';
 import { adminEngine } from './admin/index.js';
 import { listsEngine } from './lists/index.js';
+import { passboltEngine } from './passbolt/index.js';
 import { phaseEngine } from './phase/index.js';
 
 /** The engines this build serves. A new engine is one line here and one folder beside this file. */
@@ -10,5 +11,6 @@ export function allEngines(): EngineManifest[] {
   engines.push(adminEngine({ version: HUSH_VERSION, engineNames: () => engines.map((e) => e.name) }));
   engines.push(phaseEngine);
   engines.push(listsEngine);
+  engines.push(passboltEngine);
   return engines;
 }

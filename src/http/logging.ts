@@ -21,6 +21,9 @@ export const REDACTED_PATHS = [
   '*.key',
   '*.session_key',
   '*.secret',
+  '*.access_token',
+  '*.refresh_token',
+  '*.challenge',
 ];
 
 export function loggerOptions(config: HushConfig): FastifyServerOptions['logger'] {

@@ -26,7 +26,7 @@ describe('pynetbox 7.0.0 drives the admin API', { skip }, () => {
     const run = await promisify(execFile)(PYTHON, [SCRIPT, hush.url, hush.token], { encoding: 'utf8', timeout: 60_000 });
     const out = JSON.parse(run.stdout);
     assert.equal(out.version, '4.6');
-    // Every engine of this build, whichever are merged.
+    // Every engine this build serves, in registration order (each new engine adds itself).
     assert.deepEqual(out.status_engines, allEngines().map((e) => e.name));
     assert.deepEqual(out.usernames, ['admin']);
     assert.equal(out.saved, true);

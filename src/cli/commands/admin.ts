@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { auditCommand } from './admin-audit.js';
 import { keyCommands } from './admin-keys.js';
 import { permissionCommand } from './admin-permissions.js';
+import { passboltCommand } from './admin-passbolt.js';
 import { phaseCommand } from './admin-phase.js';
 import { tokenCommand } from './admin-tokens.js';
 import { userCommand } from './admin-users.js';
@@ -22,7 +23,8 @@ Examples:
   hush admin permission grant alice --object-type netbox_secrets.secret --actions view,change
   hush admin rotate-root-key
   hush admin audit verify
-  hush admin phase app-create shop`,
+  hush admin phase app-create shop
+  hush admin passbolt key-set alice alice.pub.asc`,
     );
   admin.addCommand(userCommand());
   admin.addCommand(tokenCommand());
@@ -30,5 +32,6 @@ Examples:
   for (const c of keyCommands()) admin.addCommand(c);
   admin.addCommand(auditCommand());
   admin.addCommand(phaseCommand());
+  admin.addCommand(passboltCommand());
   return admin;
 }

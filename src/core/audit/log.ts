@@ -16,6 +16,15 @@ export interface AuditEvent {
   details?: Record<string, unknown> | undefined;
 }
 
+/**
+ * The one entry for a request that revealed many objects (a listing, a render), naming them all in
+ * `details.objects` where `object_id` searches find each; none when nothing was revealed.
+ */
+export function readOfMany(event: AuditEvent, objectIds: readonly string[]): AuditEvent[] {
+  if (!objectIds.length) return [];
+  return [{ ...event, details: { ...event.details, objects: objectIds } }];
+}
+
 /** Who and from where; the same for every event of one request. */
 export interface AuditActor {
   userId: number | null;

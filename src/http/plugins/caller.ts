@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { forbidden, HushError, unauthenticated } from '../../core/errors.js';
 import type { Core } from '../../core/index.js';
 import { CsrfHeader, SessionCookie } from '../../core/names.js';
-import type { EngineManifest, RouteRules } from '../../core/ports.js';
+import type { Caller, EngineManifest, RouteRules } from '../../core/ports.js';
 import { defaultCredential } from '../credentials.js';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -45,12 +45,18 @@ async function resolveCaller(core: Core, request: FastifyRequest, extract: Engin
  * Establishes `request.caller` and enforces the route's declared access before the body is even parsed:
  * credentials, the read-only flag of tokens, and object-type permissions.
  */
-export function installCaller(scope: FastifyInstance, core: Core, extract?: EngineManifest['extractCredential']): void {
+export function installCaller(
+  scope: FastifyInstance,
+  core: Core,
+  extract?: EngineManifest['extractCredential'],
+  authenticate?: (request: FastifyRequest) => Promise<Caller | null | undefined>,
+): void {
   scope.addHook('onRequest', async (request) => {
     request.auditReads = undefined;
     const rules = request.routeOptions.config.hush;
     if (!rules) return; // not-found handling; no route, nothing to protect
-    request.caller = await resolveCaller(core, request, extract);
+    const own = await authenticate?.(request);
+    request.caller = own !== undefined ? own : await resolveCaller(core, request, extract);
     if (rules.access === 'public') return;
     const caller = request.caller;
     if (!caller) throw unauthenticated('Authentication credentials were not provided.', 'credentials_missing');

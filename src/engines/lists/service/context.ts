@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { forbidden } from '../../../core/errors.js';
-import type { AuditEvent, Caller, EngineContext } from '../../../core/ports.js';
+import { readOfMany, type AuditEvent, type Caller, type EngineContext } from '../../../core/ports.js';
 import { listNotFound } from '../errors.js';
 import { createListsRepo, type ListRow, type ListScope } from '../repo.js';
 import type { ListsTables } from '../tables.js';
@@ -16,10 +16,9 @@ export type ListAction = 'view' | 'add' | 'change' | 'delete';
  * found by `object_id` searches): a listing or a render of a hundred values costs one entry, not a hundred.
  */
 export function valueReads(values: readonly { id: string; list_id: number }[], details: Record<string, unknown> = {}): AuditEvent[] {
-  if (!values.length) return [];
   const lists = [...new Set(values.map((v) => v.list_id))];
   const objectId = values.length === 1 ? values[0]!.id : undefined;
-  return [{ engine: ENGINE, action: 'value.read', objectType: VALUE_OBJECT, objectId, details: { objects: values.map((v) => v.id), lists, ...details } }];
+  return readOfMany({ engine: ENGINE, action: 'value.read', objectType: VALUE_OBJECT, objectId, details: { lists, ...details } }, values.map((v) => v.id));
 }
 
 /** The sealed content of one value version. */

@@ -1,6 +1,6 @@
 import { invalid, isUniqueViolation } from '../../../core/errors.js';
 import { newUuid, nowIso } from '../../../core/ids.js';
-import type { AuditActor, AuditEvent, Caller, Db } from '../../../core/ports.js';
+import { readOfMany, type AuditActor, type AuditEvent, type Caller, type Db } from '../../../core/ports.js';
 import { ERR, itemError, phaseError } from '../errors.js';
 import { normalizePath } from '../paths.js';
 import { createResolver } from '../references.js';
@@ -32,8 +32,7 @@ export interface VersionJson {
  * what, when" per secret, while a listing of a whole environment costs one entry, not one per secret.
  */
 export function readEvents(secretIds: string[], environmentId: string): AuditEvent[] {
-  if (!secretIds.length) return [];
-  return [{ engine: ENGINE, action: 'secret.read', objectType: 'phase.environment', objectId: environmentId, details: { objects: secretIds } }];
+  return readOfMany({ engine: ENGINE, action: 'secret.read', objectType: 'phase.environment', objectId: environmentId }, secretIds);
 }
 
 export interface ListQuery {

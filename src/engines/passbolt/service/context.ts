@@ -1,0 +1,76 @@
+import type { Kysely } from 'kysely';
+import { newUuid } from '../../../core/ids.js';
+import type { AuditEvent, Caller, EngineContext } from '../../../core/ports.js';
+import { badRequest, forbiddenError } from '../errors.js';
+import { createPassboltRepo, type AccountRow } from '../repo.js';
+import type { PassboltTables } from '../tables.js';
+
+export type UserRow = Awaited<ReturnType<EngineContext['users']['get']>>;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+export const isUuid = (s: unknown): s is string => typeof s === 'string' && UUID.test(s);
+
+/** Permission types (passbolt_api src/Model/Entity/Permission.php). */
+export const PermissionType = { read: 1, update: 7, owner: 15 } as const;
+export const PERMISSION_TYPES: readonly number[] = [1, 7, 15];
+
+export const ENGINE = 'passbolt';
+export const audit = (action: string, objectType: string, objectId: string, details?: Record<string, unknown>): AuditEvent => ({
+  engine: ENGINE,
+  action,
+  objectType,
+  objectId,
+  ...(details ? { details } : {}),
+});
+
+export const NO_KEY = 'Register your OpenPGP public key first (POST /gpgkeys.json, or `hush admin passbolt key-set`).';
+
+/** What every Passbolt service shares: the repo, the sealing of secret copies, and callers → accounts. */
+export function createPassboltContext(ctx: EngineContext) {
+  const repo = createPassboltRepo(ctx.db as Kysely<PassboltTables>);
+  const secretCipher = ctx.keyring.cipher('passbolt_secrets');
+
+  /** The core users behind accounts, keyed by account id; accounts whose user is gone are left out. */
+  async function usersOf(accounts: readonly AccountRow[]): Promise<Map<string, UserRow>> {
+    const out = new Map<string, UserRow>();
+    for (const a of accounts) {
+      const user = await ctx.users.get(a.user_id).catch(() => undefined);
+      if (user) out.set(a.id, user);
+    }
+    return out;
+  }
+
+  return {
+    ctx,
+    repo,
+    sealSecret: (id: string, data: string) => secretCipher.seal(data, { row: id, column: 'data' }),
+    openSecret: (id: string, ct: string) => secretCipher.openText(ct, { row: id, column: 'data' }),
+
+    accountOf: (caller: Caller) => repo.accountByUserId(caller.user.id),
+
+    /** The caller's Passbolt account; a user who never registered a key cannot hold secrets, so is refused. */
+    async requireAccount(caller: Caller): Promise<AccountRow> {
+      const account = await repo.accountByUserId(caller.user.id);
+      if (!account || !(await repo.keyOf(account.id))) throw forbiddenError(NO_KEY);
+      return account;
+    },
+
+    usersOf,
+
+    /** Those of `accountIds` whose core user exists and is active (read outside any transaction: it is the core's table). */
+    async activeAccountIds(accountIds: readonly string[]): Promise<string[]> {
+      const accounts = (await repo.accountsWithKeys(accountIds)).map((a) => ({ id: a.account_id, user_id: a.user_id, created: a.account_created, modified: a.account_modified }));
+      const users = await usersOf(accounts);
+      return accounts.filter((a) => users.get(a.id)?.is_active === 1).map((a) => a.id);
+    },
+
+    checkUuid(value: unknown, message: string): string {
+      if (!isUuid(value)) throw badRequest(message);
+      return value.toLowerCase();
+    },
+
+    newId: newUuid,
+  };
+}
+
+export type PassboltContext = ReturnType<typeof createPassboltContext>;

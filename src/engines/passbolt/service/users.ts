@@ -1,0 +1,111 @@
+import { nowIso } from '../../../core/ids.js';
+import type { AuditActor, Caller } from '../../../core/ports.js';
+import { HushError } from '../../../core/errors.js';
+import { MSG, notFoundError, validationError } from '../errors.js';
+import { readPublicKey } from '../openpgp.js';
+import type { AccountRow } from '../repo.js';
+import { gpgkeyJson, userJson } from '../serializers.js';
+import { audit, isUuid, type PassboltContext } from './context.js';
+
+/**
+ * Passbolt users are Hush users who registered an OpenPGP public key. Passbolt's own setup flow (invitation e-mail,
+ * browser extension) is replaced by `POST /gpgkeys.json` for the caller's own key or `hush admin passbolt key-set`.
+ */
+export function createUserService(pc: PassboltContext) {
+  const { repo, ctx } = pc;
+
+  async function usersJson(accountIds?: readonly string[]) {
+    const rows = await repo.accountsWithKeys(accountIds);
+    const accounts: AccountRow[] = rows.map((r) => ({ id: r.account_id, user_id: r.user_id, created: r.account_created, modified: r.account_modified }));
+    const users = await pc.usersOf(accounts);
+    return rows.flatMap((r, i) => {
+      const user = users.get(r.account_id);
+      return user && user.is_active === 1 ? [userJson(accounts[i]!, user, r)] : [];
+    });
+  }
+
+  return {
+    /** Sets `userId`'s key. Without `replace`, refuses when one is registered: copies made for the old key would no longer open. */
+    async setKey(userId: number, armored: unknown, actor: AuditActor, options: { replace?: boolean } = {}) {
+      const info = await readPublicKey(typeof armored === 'string' ? armored : '');
+      if ('error' in info) throw validationError('Could not validate the OpenPGP key.', [{ path: 'armored_key', rule: 'isValidOpenPGPPublicKey', message: info.error }]);
+      const now = nowIso();
+      return repo.db.transaction().execute(async (trx) => {
+        let account = await repo.accountByUserId(userId, trx);
+        if (!account) {
+          account = { id: pc.newId(), user_id: userId, created: now, modified: now };
+          await repo.insertAccount(account, trx);
+        }
+        const existing = await repo.keyOf(account.id, trx);
+        if (existing && !options.replace) throw new HushError('conflict', 'An OpenPGP key is already registered for this user; an administrator can replace it (hush admin passbolt key-set --replace).');
+        if (existing) await repo.deleteKey(account.id, trx);
+        const row = {
+          id: pc.newId(),
+          account_id: account.id,
+          armored_key: info.armored,
+          fingerprint: info.fingerprint,
+          key_id: info.keyId,
+          encryption_key_ids: JSON.stringify(info.keyIds),
+          bits: info.bits,
+          uid: info.uid.slice(0, 1024),
+          type: info.type,
+          expires: info.expires,
+          key_created: info.keyCreated,
+          created: now,
+          modified: now,
+        };
+        await repo.insertKey(row, trx);
+        await ctx.audit.appendWithin(trx, actor, [audit(existing ? 'gpgkey.replace' : 'gpgkey.create', 'passbolt.gpgkey', row.id, { fingerprint: row.fingerprint, user_id: account.id })]);
+        return { account, key: row };
+      });
+    },
+
+    /** GET /users.json; `filter[has-access]=<resource>` lists who holds a resource (for re-encrypting its secret). */
+    async list(caller: Caller, query: Record<string, unknown>) {
+      const hasAccess = query['filter[has-access]'] ?? query['filter[has-access][]'];
+      if (hasAccess !== undefined) {
+        const resourceId = pc.checkUuid(Array.isArray(hasAccess) ? hasAccess[0] : hasAccess, MSG.resourceIdInvalid);
+        const account = await pc.accountOf(caller);
+        if (!account || !(await repo.permissionOf(resourceId, account.id))) return [];
+        return usersJson((await repo.permissionsOf([resourceId])).map((p) => p.aro_foreign_key));
+      }
+      const search = query['filter[search]'];
+      const all = await usersJson();
+      if (typeof search !== 'string' || !search) return all;
+      const needle = search.toLowerCase();
+      return all.filter((u) => [u.username, u.profile.first_name, u.profile.last_name].some((s) => s.toLowerCase().includes(needle)));
+    },
+
+    async view(caller: Caller, rawId: string) {
+      if (rawId === 'me') {
+        const account = await pc.accountOf(caller);
+        const [json] = account ? await usersJson([account.id]) : [];
+        if (!json) throw notFoundError(MSG.userNotFound);
+        return json;
+      }
+      if (!isUuid(rawId)) throw validationError(MSG.userIdInvalid, [{ path: 'id', rule: 'uuid', message: MSG.userIdInvalid }]);
+      const [json] = await usersJson([rawId.toLowerCase()]);
+      if (!json) throw notFoundError(MSG.userNotFound);
+      return json;
+    },
+
+    listKeys: async () => (await repo.listKeys()).map(gpgkeyJson),
+
+    async viewKey(rawId: string) {
+      if (!isUuid(rawId)) throw validationError('The OpenPGP key identifier should be a valid UUID.', [{ path: 'id', rule: 'uuid', message: 'The OpenPGP key identifier should be a valid UUID.' }]);
+      const key = await repo.getKey(rawId.toLowerCase());
+      if (!key) throw notFoundError(MSG.gpgkeyNotFound);
+      return gpgkeyJson(key);
+    },
+
+    /** GET /permissions/resource/{id}.json: who holds a resource the caller can see. */
+    async permissionsOf(caller: Caller, rawId: string) {
+      const resourceId = pc.checkUuid(rawId, MSG.resourceIdInvalid);
+      const account = await pc.accountOf(caller);
+      if (!account || !(await repo.permissionOf(resourceId, account.id)) || !(await repo.getResource(resourceId))) throw notFoundError(MSG.resourceNotFound);
+      return repo.permissionsOf([resourceId]);
+    },
+  };
+}
+
+export type UserService = ReturnType<typeof createUserService>;
