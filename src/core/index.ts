@@ -60,6 +60,7 @@ export function engineContext(core: Core): EngineContext {
     keyring: core.keyring,
     permissions: core.permissions,
     audit: core.audit,
+    users: core.users,
     core,
   };
 }

@@ -28,6 +28,8 @@ export interface EngineContext {
   readonly keyring: Pick<Core['keyring'], 'cipher' | 'randomHex' | 'keyedHash'>;
   readonly permissions: Pick<Core['permissions'], 'can' | 'require' | 'scope'>;
   readonly audit: Pick<Core['audit'], 'appendWithin' | 'append'>;
+  /** Read-only lookups of users, for engines that show or pick a user (NetBox user keys); changes go through admin. */
+  readonly users: Pick<Core['users'], 'get' | 'findByUsername'>;
   /** The whole core, for the admin engine only: it manages identity itself. Other engines must not use it. */
   readonly core: Core;
 }

@@ -1,0 +1,82 @@
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import { actionForMethod, auditActorOf, callerOf } from '../../../http/route-kit.js';
+import type { Query } from '../filters.js';
+import { legacyRoleJson, roleJson } from '../serializers.js';
+import { OT } from '../service/context.js';
+import type { RoleInput } from '../service/roles.js';
+import { parseRole, type ParsedRole } from '../validate.js';
+import { brief, listEnvelope, pageFor, type Services } from './common.js';
+import { idParams } from './secrets.js';
+
+/** `/secret-roles/` of both APIs: one table, the plugin's tree shape or the legacy flat one. */
+export function roleRoutes(s: Services, legacy: boolean): FastifyPluginAsync {
+  const base = legacy ? '/api/secrets/secret-roles/' : '/api/plugins/secrets/secret-roles/';
+  const op = legacy ? 'legacy' : 'plugin';
+  const rules = { access: 'authenticated' } as const;
+  const render = legacy ? legacyRoleJson : roleJson;
+
+  async function access(request: FastifyRequest) {
+    const caller = callerOf(request);
+    return { scope: await s.nc.scope(caller, actionForMethod(request.method), OT.role), actor: auditActorOf(request) };
+  }
+
+  async function toInput(p: ParsedRole): Promise<RoleInput> {
+    let parentId: number | null | undefined;
+    if (p.parent === null) parentId = null;
+    else if (p.parent && 'id' in p.parent) parentId = p.parent.id;
+    else if (p.parent) {
+      const tree = await s.roles.tree();
+      const match = tree.roles.find((r) => Object.entries((p.parent as { attrs: Record<string, unknown> }).attrs).every(([k, v]) => String((r as Record<string, unknown>)[k]) === String(v)));
+      parentId = match ? match.id : -1;
+    }
+    return { name: p.name, slug: p.slug, description: p.description, comments: p.comments, parentId };
+  }
+
+  return async (app) => {
+    app.get(base, { config: { hush: rules }, schema: { operationId: `${op}_secret_roles_list`, tags: ['netbox'] } }, async (request) => {
+      const { scope } = await access(request);
+      const query = request.query as Query;
+      const page = pageFor(query);
+      const { count, rows } = await s.roles.list(query, page, scope);
+      return listEnvelope(request, page, count, rows.map((r) => render(request, r, brief(request))));
+    });
+
+    app.post(base, { config: { hush: rules }, schema: { operationId: `${op}_secret_roles_create`, tags: ['netbox'] } }, async (request, reply) => {
+      const { actor } = await access(request);
+      const many = Array.isArray(request.body);
+      const out = [];
+      for (const body of many ? (request.body as unknown[]) : [request.body]) {
+        out.push(render(request, await s.roles.save(actor, undefined, await toInput(parseRole(body)), false), false));
+      }
+      return reply.status(201).send(many ? out : out[0]);
+    });
+
+    app.get(`${base}:id/`, { config: { hush: rules }, schema: { operationId: `${op}_secret_roles_read`, tags: ['netbox'], params: idParams } }, async (request) => {
+      const { scope } = await access(request);
+      return render(request, await s.roles.get((request.params as { id: number }).id, scope), brief(request));
+    });
+
+    for (const method of ['PUT', 'PATCH'] as const) {
+      app.route({
+        method,
+        url: `${base}:id/`,
+        config: { hush: rules },
+        schema: { operationId: `${op}_secret_roles_${method === 'PUT' ? 'update' : 'partial_update'}`, tags: ['netbox'], params: idParams },
+        handler: async (request) => {
+          const { scope, actor } = await access(request);
+          const id = (request.params as { id: number }).id;
+          await s.roles.get(id, scope);
+          return render(request, await s.roles.save(actor, id, await toInput(parseRole(request.body)), method === 'PATCH'), false);
+        },
+      });
+    }
+
+    app.delete(`${base}:id/`, { config: { hush: rules }, schema: { operationId: `${op}_secret_roles_delete`, tags: ['netbox'], params: idParams } }, async (request, reply) => {
+      const { scope, actor } = await access(request);
+      const id = (request.params as { id: number }).id;
+      await s.roles.get(id, scope);
+      await s.roles.remove(actor, id);
+      return reply.status(204).send();
+    });
+  };
+}
