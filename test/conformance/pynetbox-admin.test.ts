@@ -25,7 +25,7 @@ describe('pynetbox 7.0.0 drives the admin API', { skip }, () => {
     const run = await promisify(execFile)(PYTHON, [SCRIPT, hush.url, hush.token], { encoding: 'utf8', timeout: 60_000 });
     const out = JSON.parse(run.stdout);
     assert.equal(out.version, '4.6');
-    assert.deepEqual(out.status_engines, ['admin', 'phase']);
+    assert.deepEqual(out.status_engines, ['admin', 'phase', 'netbox']);
     assert.deepEqual(out.usernames, ['admin']);
     assert.equal(out.saved, true);
     assert.equal(out.first_name_after_save, 'Py');
