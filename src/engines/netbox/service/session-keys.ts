@@ -61,6 +61,8 @@ export function createSessionKeyService(nc: NetboxContext, userKeys: UserKeyServ
       const sealId = newUuid();
       const cipher = await nc.sessionCipher.seal(xor(key, master), { row: sealId, column: COLUMN });
       const row = await db.transaction().execute(async (trx) => {
+        // Serialises concurrent creations for one user (PostgreSQL row lock), so the one-per-user rule never races.
+        await trx.updateTable('netbox_user_keys').set({ last_updated: own.last_updated }).where('id', '=', own.id).execute();
         await trx.deleteFrom('netbox_session_keys').where('userkey_id', '=', own.id).execute();
         const inserted = await trx
           .insertInto('netbox_session_keys')
