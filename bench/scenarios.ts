@@ -95,8 +95,10 @@ export const scenarios: Scenario[] = [
     async setup(ctx) {
       const admin = await netboxAdmin(ctx);
       const sessionKey = await adminSessionKey(ctx, admin);
-      await ctx.api('POST', '/api/plugins/secrets/secrets/', netboxSecrets(100, admin, 'list'));
       const headers = { Authorization: `Token ${ctx.adminToken}`, 'X-Session-Key': sessionKey };
+      // Writing plaintext needs the session key, which ctx.api does not send.
+      const created = await fetch(`${ctx.baseUrl}/api/plugins/secrets/secrets/`, { method: 'POST', headers: { ...headers, 'Content-Type': 'application/json' }, body: JSON.stringify(netboxSecrets(100, admin, 'list')) });
+      if (created.status !== 201) throw new Error(`netbox-list-100 setup: create answered ${created.status}`);
       const read = (await (await fetch(`${ctx.baseUrl}/api/plugins/secrets/secrets/?limit=100`, { headers })).json()) as { results: Array<{ plaintext: string | null }> };
       if (read.results.length !== 100 || read.results.some((r) => !r.plaintext)) throw new Error('netbox-list-100 setup: expected 100 decrypted secrets');
       return { headers };
