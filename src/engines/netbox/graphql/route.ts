@@ -3,6 +3,7 @@ import { graphql, parse, specifiedRules, validate, type GraphQLError } from 'gra
 import { HushError } from '../../../core/errors.js';
 import { callerOf } from '../../../http/route-kit.js';
 import type { Services } from '../routes/common.js';
+import { GraphqlOut } from '../schema.js';
 import { createRoot } from './resolvers.js';
 import { buildNetboxSchema, depthLimit } from './schema.js';
 
@@ -58,8 +59,8 @@ export function graphqlRoutes(s: Services): FastifyPluginAsync {
   return async (app) => {
     const rulesConfig = { hush: { access: 'authenticated', allowReadOnlyToken: true } } as const;
     for (const url of ['/graphql/', '/graphql']) {
-      app.post(url, { config: rulesConfig, schema: { operationId: `graphql_post${url.length}`, tags: ['netbox'] } }, async (request) => execute(request, (request.body ?? {}) as GraphqlRequest));
-      app.get(url, { config: rulesConfig, schema: { operationId: `graphql_get${url.length}`, tags: ['netbox'] } }, async (request) => execute(request, request.query as GraphqlRequest));
+      app.post(url, { config: rulesConfig, schema: { operationId: `graphql_post${url.length}`, tags: ['netbox'], response: { 200: GraphqlOut } } }, async (request) => execute(request, (request.body ?? {}) as GraphqlRequest));
+      app.get(url, { config: rulesConfig, schema: { operationId: `graphql_get${url.length}`, tags: ['netbox'], response: { 200: GraphqlOut } } }, async (request) => execute(request, request.query as GraphqlRequest));
     }
   };
 }

@@ -5,6 +5,8 @@ import { inventoryJson } from '../serializers.js';
 import { KINDS, type Kind } from '../service/inventory.js';
 import { asBody } from '../validate.js';
 import { brief, listEnvelope, pageFor, type Services } from './common.js';
+import { Type } from '../../../http/schemas.js';
+import { InventoryOut, paginated } from '../schema.js';
 import { idParams } from './secrets.js';
 
 /** `/api/dcim/devices/` and `/api/virtualization/virtual-machines/`: the minimal inventory (spec §3.5). */
@@ -19,7 +21,7 @@ export function inventoryRoutes(s: Services): FastifyPluginAsync {
         actor: auditActorOf(request),
       });
 
-      app.get(base, { config: { hush: rules }, schema: { operationId: `${op}_list`, tags: ['inventory'] } }, async (request) => {
+      app.get(base, { config: { hush: rules }, schema: { operationId: `${op}_list`, tags: ['inventory'], response: { 200: paginated(InventoryOut) } } }, async (request) => {
         const { scope } = await access(request);
         const query = request.query as Query;
         const page = pageFor(query);
@@ -27,13 +29,13 @@ export function inventoryRoutes(s: Services): FastifyPluginAsync {
         return listEnvelope(request, page, count, rows.map((r) => inventoryJson(request, kind, r, brief(request))));
       });
 
-      app.post(base, { config: { hush: rules }, schema: { operationId: `${op}_create`, tags: ['inventory'] } }, async (request, reply) => {
+      app.post(base, { config: { hush: rules }, schema: { operationId: `${op}_create`, tags: ['inventory'], response: { 201: InventoryOut } } }, async (request, reply) => {
         const { actor } = await access(request);
         const row = await s.inventory.save(actor, kind, undefined, asBody(request.body), false);
         return reply.status(201).send(inventoryJson(request, kind, row, false));
       });
 
-      app.get(`${base}:id/`, { config: { hush: rules }, schema: { operationId: `${op}_read`, tags: ['inventory'], params: idParams } }, async (request) => {
+      app.get(`${base}:id/`, { config: { hush: rules }, schema: { operationId: `${op}_read`, tags: ['inventory'], params: idParams, response: { 200: InventoryOut } } }, async (request) => {
         const { scope } = await access(request);
         return inventoryJson(request, kind, await s.inventory.get(kind, (request.params as { id: number }).id, scope), brief(request));
       });
@@ -43,7 +45,7 @@ export function inventoryRoutes(s: Services): FastifyPluginAsync {
           method,
           url: `${base}:id/`,
           config: { hush: rules },
-          schema: { operationId: `${op}_${method === 'PUT' ? 'update' : 'partial_update'}`, tags: ['inventory'], params: idParams },
+          schema: { operationId: `${op}_${method === 'PUT' ? 'update' : 'partial_update'}`, tags: ['inventory'], params: idParams, response: { 200: InventoryOut } },
           handler: async (request) => {
             const { scope, actor } = await access(request);
             const id = (request.params as { id: number }).id;
@@ -53,7 +55,7 @@ export function inventoryRoutes(s: Services): FastifyPluginAsync {
         });
       }
 
-      app.delete(`${base}:id/`, { config: { hush: rules }, schema: { operationId: `${op}_delete`, tags: ['inventory'], params: idParams } }, async (request, reply) => {
+      app.delete(`${base}:id/`, { config: { hush: rules }, schema: { operationId: `${op}_delete`, tags: ['inventory'], params: idParams, response: { 204: Type.Null() } } }, async (request, reply) => {
         const { scope, actor } = await access(request);
         const id = (request.params as { id: number }).id;
         await s.inventory.get(kind, id, scope);

@@ -9,6 +9,8 @@ import { ENGINE, NetboxAudit } from '../service/context.js';
 import { MAX_KEY_BITS, MIN_KEY_BITS } from '../service/user-keys.js';
 import { asBody } from '../validate.js';
 import { LEGACY_COOKIE, PLUGIN_COOKIE, type Services } from './common.js';
+import { Type } from '../../../http/schemas.js';
+import { KeyPairOut, LegacySessionKeyOut, SessionKeyOut } from '../schema.js';
 
 const truthy = (v: unknown) => v === true || (typeof v === 'string' && ['true', 'yes', '1'].includes(v.toLowerCase()));
 
@@ -43,21 +45,21 @@ export function keyRoutes(s: Services): FastifyPluginAsync {
   return async (app) => {
     const P = '/api/plugins/secrets';
 
-    app.get(`${P}/session-key/`, { config: { hush: authenticated }, schema: { operationId: 'plugin_session_key_read', tags: ['netbox'] } }, async (request) => {
+    app.get(`${P}/session-key/`, { config: { hush: authenticated }, schema: { operationId: 'plugin_session_key_read', tags: ['netbox'], response: { 200: SessionKeyOut } } }, async (request) => {
       const caller = callerOf(request);
       const row = await s.sessions.current(caller.user.id);
       if (!row) throw new HushError('not_found', MSG.noActiveSessionKey);
       return sessionKeyJson(request, row, row.userkey_id, caller.user.username, null);
     });
 
-    app.post(`${P}/session-key/`, { config: { hush: authenticated }, schema: { operationId: 'plugin_session_key_create', tags: ['netbox'] } }, async (request, reply) => {
+    app.post(`${P}/session-key/`, { config: { hush: authenticated }, schema: { operationId: 'plugin_session_key_create', tags: ['netbox'], response: { 200: SessionKeyOut, 201: SessionKeyOut } } }, async (request, reply) => {
       const body = asBody(request.body);
       const made = await createSession(request, body.private_key, truthy(body.preserve_key));
       if (bySession(made.caller)) reply.setCookie(PLUGIN_COOKIE, made.key.toString('base64'), cookieOptions(request));
       return reply.status(made.created ? 201 : 200).send(sessionKeyJson(request, made.row, made.userKeyId, made.caller.user.username, made.key));
     });
 
-    app.delete(`${P}/session-key/`, { config: { hush: authenticated }, schema: { operationId: 'plugin_session_key_delete', tags: ['netbox'] } }, async (request, reply: FastifyReply) => {
+    app.delete(`${P}/session-key/`, { config: { hush: authenticated }, schema: { operationId: 'plugin_session_key_delete', tags: ['netbox'], response: { 204: Type.Null() } } }, async (request, reply: FastifyReply) => {
       const removed = await s.sessions.remove(auditActorOf(request), callerOf(request));
       reply.clearCookie(PLUGIN_COOKIE, { path: '/' });
       if (!removed) throw new HushError('not_found', MSG.noActiveSessionKey);
@@ -68,7 +70,7 @@ export function keyRoutes(s: Services): FastifyPluginAsync {
       app.route({ method, url: `${P}/session-key/`, config: { hush: authenticated }, schema: { hide: true }, handler: async () => notAllowed(method) });
     }
 
-    app.get(`${P}/generate-rsa-key-pair/`, { config: { hush: authenticated }, schema: { operationId: 'plugin_generate_rsa_key_pair', tags: ['netbox'] } }, async (request) => {
+    app.get(`${P}/generate-rsa-key-pair/`, { config: { hush: authenticated }, schema: { operationId: 'plugin_generate_rsa_key_pair', tags: ['netbox'], response: { 200: KeyPairOut } } }, async (request) => {
       const raw = (request.query as { key_size?: string | string[] }).key_size;
       const value = Array.isArray(raw) ? raw[raw.length - 1] : raw;
       let bits = MIN_KEY_BITS;
@@ -87,7 +89,7 @@ export function keyRoutes(s: Services): FastifyPluginAsync {
 
     // NetBox 2.x reads `private_key` from a form body and `preserve_key` from the query string (spec §3.4); pynetbox
     // 7.0.0 calls this for plugin clients too. JSON bodies and a body `preserve_key` are accepted as well.
-    app.post(`${L}/get-session-key/`, { config: { hush: authenticated }, schema: { operationId: 'legacy_get_session_key', tags: ['netbox'] } }, async (request, reply) => {
+    app.post(`${L}/get-session-key/`, { config: { hush: authenticated }, schema: { operationId: 'legacy_get_session_key', tags: ['netbox'], response: { 200: LegacySessionKeyOut } } }, async (request, reply) => {
       const body = asBody(request.body);
       const queryPreserve = (request.query as { preserve_key?: string }).preserve_key;
       const made = await createSession(request, body.private_key, (queryPreserve !== undefined && queryPreserve !== '') || truthy(body.preserve_key));
@@ -96,7 +98,7 @@ export function keyRoutes(s: Services): FastifyPluginAsync {
     });
 
     // The original always generated 2048 bits (a string/int comparison bug); Hush honours key_size in 2048..4096.
-    app.get(`${L}/generate-rsa-key-pair/`, { config: { hush: authenticated }, schema: { operationId: 'legacy_generate_rsa_key_pair', tags: ['netbox'] } }, async (request) => {
+    app.get(`${L}/generate-rsa-key-pair/`, { config: { hush: authenticated }, schema: { operationId: 'legacy_generate_rsa_key_pair', tags: ['netbox'], response: { 200: KeyPairOut } } }, async (request) => {
       const n = Number((request.query as { key_size?: string }).key_size);
       const bits = Number.isInteger(n) && n >= 2048 && n <= 4096 && n % 256 === 0 ? n : 2048;
       const pair = await keyPair(bits);

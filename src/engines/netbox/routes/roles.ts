@@ -6,6 +6,8 @@ import { OT } from '../service/context.js';
 import type { RoleInput } from '../service/roles.js';
 import { parseRole, type ParsedRole } from '../validate.js';
 import { brief, listEnvelope, pageFor, type Services } from './common.js';
+import { Type } from '../../../http/schemas.js';
+import { oneOrMany, paginated, RoleOut } from '../schema.js';
 import { idParams } from './secrets.js';
 
 /** `/secret-roles/` of both APIs: one table, the plugin's tree shape or the legacy flat one. */
@@ -33,7 +35,7 @@ export function roleRoutes(s: Services, legacy: boolean): FastifyPluginAsync {
   }
 
   return async (app) => {
-    app.get(base, { config: { hush: rules }, schema: { operationId: `${op}_secret_roles_list`, tags: ['netbox'] } }, async (request) => {
+    app.get(base, { config: { hush: rules }, schema: { operationId: `${op}_secret_roles_list`, tags: ['netbox'], response: { 200: paginated(RoleOut) } } }, async (request) => {
       const { scope } = await access(request);
       const query = request.query as Query;
       const page = pageFor(query);
@@ -41,7 +43,7 @@ export function roleRoutes(s: Services, legacy: boolean): FastifyPluginAsync {
       return listEnvelope(request, page, count, rows.map((r) => render(request, r, brief(request))));
     });
 
-    app.post(base, { config: { hush: rules }, schema: { operationId: `${op}_secret_roles_create`, tags: ['netbox'] } }, async (request, reply) => {
+    app.post(base, { config: { hush: rules }, schema: { operationId: `${op}_secret_roles_create`, tags: ['netbox'], response: { 201: oneOrMany(RoleOut) } } }, async (request, reply) => {
       const { actor } = await access(request);
       const many = Array.isArray(request.body);
       const out = [];
@@ -51,7 +53,7 @@ export function roleRoutes(s: Services, legacy: boolean): FastifyPluginAsync {
       return reply.status(201).send(many ? out : out[0]);
     });
 
-    app.get(`${base}:id/`, { config: { hush: rules }, schema: { operationId: `${op}_secret_roles_read`, tags: ['netbox'], params: idParams } }, async (request) => {
+    app.get(`${base}:id/`, { config: { hush: rules }, schema: { operationId: `${op}_secret_roles_read`, tags: ['netbox'], params: idParams, response: { 200: RoleOut } } }, async (request) => {
       const { scope } = await access(request);
       return render(request, await s.roles.get((request.params as { id: number }).id, scope), brief(request));
     });
@@ -61,7 +63,7 @@ export function roleRoutes(s: Services, legacy: boolean): FastifyPluginAsync {
         method,
         url: `${base}:id/`,
         config: { hush: rules },
-        schema: { operationId: `${op}_secret_roles_${method === 'PUT' ? 'update' : 'partial_update'}`, tags: ['netbox'], params: idParams },
+        schema: { operationId: `${op}_secret_roles_${method === 'PUT' ? 'update' : 'partial_update'}`, tags: ['netbox'], params: idParams, response: { 200: RoleOut } },
         handler: async (request) => {
           const { scope, actor } = await access(request);
           const id = (request.params as { id: number }).id;
@@ -71,7 +73,7 @@ export function roleRoutes(s: Services, legacy: boolean): FastifyPluginAsync {
       });
     }
 
-    app.delete(`${base}:id/`, { config: { hush: rules }, schema: { operationId: `${op}_secret_roles_delete`, tags: ['netbox'], params: idParams } }, async (request, reply) => {
+    app.delete(`${base}:id/`, { config: { hush: rules }, schema: { operationId: `${op}_secret_roles_delete`, tags: ['netbox'], params: idParams, response: { 204: Type.Null() } } }, async (request, reply) => {
       const { scope, actor } = await access(request);
       const id = (request.params as { id: number }).id;
       await s.roles.get(id, scope);

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify';
 import { absoluteUrl } from '../../../http/netbox-rest.js';
+import { Root } from '../schema.js';
 
 /** API roots: plugin, plugins, legacy app, dcim and virtualization (spec §3.1 "API root", §3.4 "Root"). */
 export function rootRoutes(): FastifyPluginAsync {
@@ -23,7 +24,7 @@ export function rootRoutes(): FastifyPluginAsync {
   };
   return async (app) => {
     for (const [path, links] of Object.entries(roots)) {
-      app.get(path, { config: { hush: { access: 'authenticated' } }, schema: { hide: true } }, async (request) =>
+      app.get(path, { config: { hush: { access: 'authenticated' } }, schema: { hide: true, response: { 200: Root } } }, async (request) =>
         Object.fromEntries(Object.entries(links).map(([k, v]) => [k, absoluteUrl(request, v)])),
       );
     }

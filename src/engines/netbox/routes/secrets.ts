@@ -1,8 +1,9 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { AuditEvent } from '../../../core/ports.js';
 import { actionForMethod, auditActorOf, callerOf, recordPlaintextReads } from '../../../http/route-kit.js';
-
+import { Type } from '../../../http/schemas.js';
 import type { Query } from '../filters.js';
+import { oneOrMany, paginated, SecretOut } from '../schema.js';
 import { ENGINE, NetboxAudit, OT } from '../service/context.js';
 import type { NewSecret, SecretInput, SecretRow } from '../service/secrets.js';
 import { parseSecret, type ParsedSecret } from '../validate.js';
@@ -52,7 +53,7 @@ export function secretRoutes(s: Services, legacy: boolean): FastifyPluginAsync {
   }
 
   return async (app) => {
-    app.get(base, { config: { hush: rules }, schema: { operationId: `${legacy ? 'legacy' : 'plugin'}_secrets_list`, tags: ['netbox'] } }, async (request) => {
+    app.get(base, { config: { hush: rules }, schema: { operationId: `${legacy ? 'legacy' : 'plugin'}_secrets_list`, tags: ['netbox'], response: { 200: paginated(SecretOut) } } }, async (request) => {
       const { caller, scope } = await access(request);
       const masterKey = await masterKeyOf(s, request, caller, { required: false, legacy });
       const query = request.query as Query;
@@ -64,7 +65,7 @@ export function secretRoutes(s: Services, legacy: boolean): FastifyPluginAsync {
       return listEnvelope(request, page, count, await renderSecrets(s, request, rows, plaintexts, legacy, asBrief));
     });
 
-    app.get(`${base}:id/`, { config: { hush: rules }, schema: { operationId: `${legacy ? 'legacy' : 'plugin'}_secrets_read`, tags: ['netbox'], params: idParams } }, async (request) => {
+    app.get(`${base}:id/`, { config: { hush: rules }, schema: { operationId: `${legacy ? 'legacy' : 'plugin'}_secrets_read`, tags: ['netbox'], params: idParams, response: { 200: SecretOut } } }, async (request) => {
       const { caller, scope } = await access(request);
       const masterKey = await masterKeyOf(s, request, caller, { required: false, legacy });
       const row = await s.secrets.get((request.params as { id: number }).id, scope);
@@ -73,7 +74,7 @@ export function secretRoutes(s: Services, legacy: boolean): FastifyPluginAsync {
       return (await renderSecrets(s, request, [row], plaintexts, legacy, brief(request)))[0];
     });
 
-    app.post(base, { config: { hush: rules }, schema: { operationId: `${legacy ? 'legacy' : 'plugin'}_secrets_create`, tags: ['netbox'] } }, async (request, reply) => {
+    app.post(base, { config: { hush: rules }, schema: { operationId: `${legacy ? 'legacy' : 'plugin'}_secrets_create`, tags: ['netbox'], response: { 201: oneOrMany(SecretOut) } } }, async (request, reply) => {
       const { caller, actor } = await access(request);
       const many = Array.isArray(request.body);
       const masterKey = (await masterKeyOf(s, request, caller, { required: true, legacy }))!;
@@ -90,7 +91,7 @@ export function secretRoutes(s: Services, legacy: boolean): FastifyPluginAsync {
         method,
         url: `${base}:id/`,
         config: { hush: rules },
-        schema: { operationId: `${legacy ? 'legacy' : 'plugin'}_secrets_${partial ? 'partial_update' : 'update'}`, tags: ['netbox'], params: idParams },
+        schema: { operationId: `${legacy ? 'legacy' : 'plugin'}_secrets_${partial ? 'partial_update' : 'update'}`, tags: ['netbox'], params: idParams, response: { 200: SecretOut } },
         handler: async (request) => {
           const { caller, scope, actor } = await access(request);
           const masterKey = await masterKeyOf(s, request, caller, { required: keyRequired(request), legacy });
@@ -103,7 +104,7 @@ export function secretRoutes(s: Services, legacy: boolean): FastifyPluginAsync {
         method,
         url: base,
         config: { hush: rules },
-        schema: { operationId: `${legacy ? 'legacy' : 'plugin'}_secrets_bulk_${partial ? 'partial_update' : 'update'}`, tags: ['netbox'] },
+        schema: { operationId: `${legacy ? 'legacy' : 'plugin'}_secrets_bulk_${partial ? 'partial_update' : 'update'}`, tags: ['netbox'], response: { 200: Type.Array(SecretOut) } },
         handler: async (request) => {
           const { caller, scope, actor } = await access(request);
           const items = bulkItems(request.body);
@@ -117,14 +118,14 @@ export function secretRoutes(s: Services, legacy: boolean): FastifyPluginAsync {
       });
     }
 
-    app.delete(`${base}:id/`, { config: { hush: { access: 'authenticated' } }, schema: { operationId: `${legacy ? 'legacy' : 'plugin'}_secrets_delete`, tags: ['netbox'], params: idParams } }, async (request, reply) => {
+    app.delete(`${base}:id/`, { config: { hush: { access: 'authenticated' } }, schema: { operationId: `${legacy ? 'legacy' : 'plugin'}_secrets_delete`, tags: ['netbox'], params: idParams, response: { 204: Type.Null() } } }, async (request, reply) => {
       const { caller, scope, actor } = await access(request);
       await masterKeyOf(s, request, caller, { required: false, legacy });
       await s.secrets.remove(actor, [(request.params as { id: number }).id], scope);
       return reply.status(204).send();
     });
 
-    app.delete(base, { config: { hush: { access: 'authenticated' } }, schema: { operationId: `${legacy ? 'legacy' : 'plugin'}_secrets_bulk_delete`, tags: ['netbox'] } }, async (request, reply) => {
+    app.delete(base, { config: { hush: { access: 'authenticated' } }, schema: { operationId: `${legacy ? 'legacy' : 'plugin'}_secrets_bulk_delete`, tags: ['netbox'], response: { 204: Type.Null() } } }, async (request, reply) => {
       const { caller, scope, actor } = await access(request);
       await masterKeyOf(s, request, caller, { required: false, legacy });
       await s.secrets.remove(actor, bulkItems(request.body).map((i) => i.id), scope);

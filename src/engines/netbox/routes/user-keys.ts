@@ -7,6 +7,8 @@ import { userKeyJson } from '../serializers.js';
 import { OT } from '../service/context.js';
 import { asBody } from '../validate.js';
 import { brief, listEnvelope, pageFor, type Services } from './common.js';
+import { Type } from '../../../http/schemas.js';
+import { ActivateOut, paginated, UserKeyOut } from '../schema.js';
 import { idParams } from './secrets.js';
 
 const MAX_ACTIVATE = 100;
@@ -50,7 +52,7 @@ export function userKeyRoutes(s: Services): FastifyPluginAsync {
   }
 
   return async (app) => {
-    app.get(base, { config: { hush: rules }, schema: { operationId: 'plugin_user_keys_list', tags: ['netbox'] } }, async (request) => {
+    app.get(base, { config: { hush: rules }, schema: { operationId: 'plugin_user_keys_list', tags: ['netbox'], response: { 200: paginated(UserKeyOut) } } }, async (request) => {
       const { scope } = await access(request);
       const query = request.query as Query;
       const page = pageFor(query);
@@ -59,7 +61,7 @@ export function userKeyRoutes(s: Services): FastifyPluginAsync {
       return listEnvelope(request, page, rows.length, pageRows.map((k) => userKeyJson(request, k, brief(request))));
     });
 
-    app.post(base, { config: { hush: rules }, schema: { operationId: 'plugin_user_keys_create', tags: ['netbox'] } }, async (request, reply) => {
+    app.post(base, { config: { hush: rules }, schema: { operationId: 'plugin_user_keys_create', tags: ['netbox'], response: { 201: UserKeyOut } } }, async (request, reply) => {
       const { caller, actor } = await access(request);
       const body = asBody(request.body);
       const publicKey = publicKeyOf(body, true)!;
@@ -67,7 +69,7 @@ export function userKeyRoutes(s: Services): FastifyPluginAsync {
       return reply.status(201).send(userKeyJson(request, row, false));
     });
 
-    app.get(`${base}:id/`, { config: { hush: rules }, schema: { operationId: 'plugin_user_keys_read', tags: ['netbox'], params: idParams } }, async (request) => {
+    app.get(`${base}:id/`, { config: { hush: rules }, schema: { operationId: 'plugin_user_keys_read', tags: ['netbox'], params: idParams, response: { 200: UserKeyOut } } }, async (request) => {
       const { scope } = await access(request);
       return userKeyJson(request, await s.userKeys.get((request.params as { id: number }).id, scope), brief(request));
     });
@@ -77,7 +79,7 @@ export function userKeyRoutes(s: Services): FastifyPluginAsync {
         method,
         url: `${base}:id/`,
         config: { hush: rules },
-        schema: { operationId: `plugin_user_keys_${method === 'PUT' ? 'update' : 'partial_update'}`, tags: ['netbox'], params: idParams },
+        schema: { operationId: `plugin_user_keys_${method === 'PUT' ? 'update' : 'partial_update'}`, tags: ['netbox'], params: idParams, response: { 200: UserKeyOut } },
         // `user` is not editable (the original ignores it on update); only the public key changes.
         handler: async (request) => {
           const { scope, actor } = await access(request);
@@ -87,14 +89,14 @@ export function userKeyRoutes(s: Services): FastifyPluginAsync {
       });
     }
 
-    app.delete(`${base}:id/`, { config: { hush: rules }, schema: { operationId: 'plugin_user_keys_delete', tags: ['netbox'], params: idParams } }, async (request, reply) => {
+    app.delete(`${base}:id/`, { config: { hush: rules }, schema: { operationId: 'plugin_user_keys_delete', tags: ['netbox'], params: idParams, response: { 204: Type.Null() } } }, async (request, reply) => {
       const { scope, actor } = await access(request);
       await s.userKeys.remove(actor, (request.params as { id: number }).id, scope);
       return reply.status(204).send();
     });
 
     // Checked explicitly, before the body, and regardless of the token's write flag (spec §3.1, §4).
-    app.post(`${base}activate/`, { config: { hush: { access: 'authenticated', allowReadOnlyToken: true } }, schema: { operationId: 'plugin_user_keys_activate', tags: ['netbox'] } }, async (request, reply) => {
+    app.post(`${base}activate/`, { config: { hush: { access: 'authenticated', allowReadOnlyToken: true } }, schema: { operationId: 'plugin_user_keys_activate', tags: ['netbox'], response: { 200: ActivateOut, 404: Type.Object({ error: Type.String(), invalid_keys: Type.Array(Type.Integer()) }) } } }, async (request, reply) => {
       const caller = callerOf(request);
       if (!(await s.nc.can(caller, 'change', OT.userKey))) throw forbidden(MSG.activateDenied);
       const body = asBody(request.body);
