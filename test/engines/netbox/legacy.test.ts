@@ -89,6 +89,16 @@ forEachDialect('netbox legacy API, roles and inventory', (dialect) => {
     assert.equal(used.status, 409);
     assert.match(used.body.detail, /^Unable to delete object\. 6 dependent objects were found: /);
 
+    const bulk = await s.plain('POST', `${P}/secret-roles/`, [{ name: 'B1', slug: 'b1' }, { name: 'B2', slug: 'b2' }]);
+    assert.deepEqual([bulk.status, bulk.body.map((r: any) => r.slug)], [201, ['b1', 'b2']]);
+    const clash = await s.plain('POST', `${P}/secret-roles/`, [{ name: 'B3', slug: 'b3' }, { name: 'B1', slug: 'b1x' }]);
+    assert.deepEqual([clash.status, clash.body], [400, { name: ['Secret Role with this name already exists.'] }]);
+    assert.equal((await s.plain('GET', `${P}/secret-roles/?slug=b3`)).body.count, 0, 'a failed batch leaves nothing');
+    const described = await s.plain('PATCH', `${P}/secret-roles/`, bulk.body.map((r: any) => ({ id: r.id, description: 'New description' })));
+    assert.deepEqual(described.body.map((r: any) => r.description), ['New description', 'New description']);
+    assert.equal((await s.plain('DELETE', `${P}/secret-roles/`, bulk.body.map((r: any) => ({ id: r.id })))).status, 204);
+    assert.equal((await s.plain('GET', `${P}/secret-roles/?slug=b1&slug=b2`)).body.count, 0);
+
     const parent = await s.plain('POST', `${P}/secret-roles/`, { name: 'Parent', slug: 'parent' });
     const child = await s.plain('POST', `${P}/secret-roles/`, { name: 'Child', slug: 'child', parent: parent.body.id });
     assert.deepEqual([child.body.parent.id, child.body._depth], [parent.body.id, 1]);

@@ -5,7 +5,7 @@ import { legacyRoleJson, roleJson } from '../serializers.js';
 import { OT } from '../service/context.js';
 import type { RoleInput } from '../service/roles.js';
 import { parseRole, type ParsedRole } from '../validate.js';
-import { brief, listEnvelope, pageFor, type Services } from './common.js';
+import { brief, bulkItems, listEnvelope, pageFor, type Services } from './common.js';
 import { Type } from '../../../http/schemas.js';
 import { oneOrMany, paginated, RoleOut } from '../schema.js';
 import { idParams } from './secrets.js';
@@ -46,10 +46,8 @@ export function roleRoutes(s: Services, legacy: boolean): FastifyPluginAsync {
     app.post(base, { config: { hush: rules }, schema: { operationId: `${op}_secret_roles_create`, tags: ['netbox'], response: { 201: oneOrMany(RoleOut) } } }, async (request, reply) => {
       const { actor } = await access(request);
       const many = Array.isArray(request.body);
-      const out = [];
-      for (const body of many ? (request.body as unknown[]) : [request.body]) {
-        out.push(render(request, await s.roles.save(actor, undefined, await toInput(parseRole(body)), false), false));
-      }
+      const items = await Promise.all((many ? (request.body as unknown[]) : [request.body]).map(async (body) => ({ id: undefined, input: await toInput(parseRole(body)) })));
+      const out = (await s.roles.saveMany(actor, items, false)).map((r) => render(request, r, false));
       return reply.status(201).send(many ? out : out[0]);
     });
 
@@ -68,7 +66,20 @@ export function roleRoutes(s: Services, legacy: boolean): FastifyPluginAsync {
           const { scope, actor } = await access(request);
           const id = (request.params as { id: number }).id;
           await s.roles.get(id, scope);
-          return render(request, await s.roles.save(actor, id, await toInput(parseRole(request.body)), method === 'PATCH'), false);
+          return render(request, (await s.roles.saveMany(actor, [{ id, input: await toInput(parseRole(request.body)) }], method === 'PATCH'))[0]!, false);
+        },
+      });
+      app.route({
+        method,
+        url: base,
+        config: { hush: rules },
+        schema: { operationId: `${op}_secret_roles_bulk_${method === 'PUT' ? 'update' : 'partial_update'}`, tags: ['netbox'], response: { 200: Type.Array(RoleOut) } },
+        handler: async (request) => {
+          const { scope, actor } = await access(request);
+          const items = bulkItems(request.body);
+          for (const item of items) await s.roles.get(item.id, scope);
+          const parsed = await Promise.all(items.map(async (i) => ({ id: i.id, input: await toInput(parseRole(i.body)) })));
+          return (await s.roles.saveMany(actor, parsed, method === 'PATCH')).map((r) => render(request, r, false));
         },
       });
     }
@@ -77,7 +88,15 @@ export function roleRoutes(s: Services, legacy: boolean): FastifyPluginAsync {
       const { scope, actor } = await access(request);
       const id = (request.params as { id: number }).id;
       await s.roles.get(id, scope);
-      await s.roles.remove(actor, id);
+      await s.roles.removeMany(actor, [id]);
+      return reply.status(204).send();
+    });
+
+    app.delete(base, { config: { hush: rules }, schema: { operationId: `${op}_secret_roles_bulk_delete`, tags: ['netbox'], response: { 204: Type.Null() } } }, async (request, reply) => {
+      const { scope, actor } = await access(request);
+      const ids = bulkItems(request.body).map((i) => i.id);
+      for (const id of ids) await s.roles.get(id, scope);
+      await s.roles.removeMany(actor, ids);
       return reply.status(204).send();
     });
   };

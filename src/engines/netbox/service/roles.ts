@@ -116,43 +116,56 @@ export function createRoleService(nc: NetboxContext) {
       return { count: Number(n), rows: results.map(t.view) };
     },
 
-    async save(actor: AuditActor, id: number | undefined, input: RoleInput, partial: boolean): Promise<RoleView> {
-      check(input, partial);
-      if (input.parentId != null) {
-        const t = await tree();
-        const parent = t.byId.get(input.parentId);
-        if (!parent) throw invalid('parent', MSG.relatedId(input.parentId));
-        if (id !== undefined && (parent.id === id || t.ancestors(parent).includes(id))) throw invalid('parent', 'Cannot assign self or child SecretRole as parent.');
-      }
+    /** Creates (`id` undefined) or updates every item in one transaction: all or nothing. */
+    async saveMany(actor: AuditActor, items: { id: number | undefined; input: RoleInput }[], partial: boolean): Promise<RoleView[]> {
+      const t = await tree();
       const now = nowIso();
-      const set: Record<string, unknown> = { last_updated: now };
-      if (input.name !== undefined) set.name = input.name.trim();
-      if (input.slug !== undefined) set.slug = input.slug.trim();
-      if (input.description !== undefined) set.description = input.description;
-      if (input.comments !== undefined) set.comments = input.comments;
-      if (input.parentId !== undefined) set.parent_id = input.parentId;
+      const changes = items.map(({ id, input }) => {
+        check(input, partial);
+        if (id !== undefined && !t.byId.has(id)) throw notFoundModel('SecretRole');
+        if (input.parentId != null) {
+          const parent = t.byId.get(input.parentId);
+          if (!parent) throw invalid('parent', MSG.relatedId(input.parentId));
+          if (id !== undefined && (parent.id === id || t.ancestors(parent).includes(id))) throw invalid('parent', 'Cannot assign self or child SecretRole as parent.');
+        }
+        const set: Record<string, unknown> = { last_updated: now };
+        if (input.name !== undefined) set.name = input.name.trim();
+        if (input.slug !== undefined) set.slug = input.slug.trim();
+        if (input.description !== undefined) set.description = input.description;
+        if (input.comments !== undefined) set.comments = input.comments;
+        if (input.parentId !== undefined) set.parent_id = input.parentId;
+        return { id, input, set };
+      });
+      let current: (typeof changes)[number] | undefined;
       try {
-        const rowId = await db.transaction().execute(async (trx) => {
-          let rowId = id;
-          if (rowId === undefined) {
-            rowId = (await trx.insertInto('netbox_secret_roles').values({ name: '', slug: '', description: '', comments: '', parent_id: null, created: now, last_updated: now, ...set }).returning('id').executeTakeFirstOrThrow()).id;
-          } else {
-            await trx.updateTable('netbox_secret_roles').set(set).where('id', '=', rowId).execute();
+        const ids = await db.transaction().execute(async (trx) => {
+          const out: number[] = [];
+          for (const c of changes) {
+            current = c;
+            let rowId = c.id;
+            if (rowId === undefined) {
+              rowId = (await trx.insertInto('netbox_secret_roles').values({ name: '', slug: '', description: '', comments: '', parent_id: null, created: now, last_updated: now, ...c.set }).returning('id').executeTakeFirstOrThrow()).id;
+            } else {
+              await trx.updateTable('netbox_secret_roles').set(c.set).where('id', '=', rowId).execute();
+            }
+            await audit(trx, actor, c.id === undefined ? NetboxAudit.roleCreate : NetboxAudit.roleUpdate, rowId, { name: c.set.name ?? null, fields: Object.keys(c.set).filter((k) => k !== 'last_updated') });
+            out.push(rowId);
           }
-          await audit(trx, actor, id === undefined ? NetboxAudit.roleCreate : NetboxAudit.roleUpdate, rowId, { name: set.name ?? null, fields: Object.keys(set).filter((k) => k !== 'last_updated') });
-          return rowId;
+          return out;
         });
-        return get(rowId);
+        const fresh = await tree();
+        return ids.map((id) => fresh.view(fresh.byId.get(id)!));
       } catch (e) {
-        if (isUniqueViolation(e)) throw await uniqueClash(input, id);
+        if (isUniqueViolation(e) && current) throw await uniqueClash(current.input, current.id);
         throw e;
       }
     },
 
-    /** A role that secrets use (its own or its descendants') is protected: 409, as the original's PROTECT. */
-    async remove(actor: AuditActor, id: number): Promise<void> {
+    /** Roles that secrets use (their own or their descendants') are protected: 409, as the original's PROTECT. */
+    async removeMany(actor: AuditActor, ids: number[]): Promise<void> {
       const t = await tree();
-      const victims = [id, ...t.roles.filter((r) => t.ancestors(r).includes(id)).map((r) => r.id)];
+      for (const id of ids) if (!t.byId.has(id)) throw notFoundModel('SecretRole');
+      const victims = [...new Set([...ids, ...t.roles.filter((r) => t.ancestors(r).some((a) => ids.includes(a))).map((r) => r.id)])];
       const used = await db.selectFrom('netbox_secrets').select(['id', 'name']).where('role_id', 'in', victims).orderBy('id').limit(20).execute();
       if (used.length) {
         const total = Number((await db.selectFrom('netbox_secrets').select((eb) => eb.fn.countAll<number>().as('n')).where('role_id', 'in', victims).executeTakeFirstOrThrow()).n);
@@ -160,8 +173,8 @@ export function createRoleService(nc: NetboxContext) {
       }
       try {
         await db.transaction().execute(async (trx) => {
-          await trx.deleteFrom('netbox_secret_roles').where('id', '=', id).execute();
-          await audit(trx, actor, NetboxAudit.roleDelete, id, { name: t.byId.get(id)?.name ?? null });
+          await trx.deleteFrom('netbox_secret_roles').where('id', 'in', ids).execute();
+          for (const id of ids) await audit(trx, actor, NetboxAudit.roleDelete, id, { name: t.byId.get(id)?.name ?? null });
         });
       } catch (e) {
         if (isForeignKeyViolation(e)) throw new HushError('conflict', MSG.dependents([], 1));
