@@ -10,6 +10,7 @@ import { rootRoutes } from './root.js';
 import { secretRoutes } from './secrets.js';
 import { userKeyRoutes } from './user-keys.js';
 import { graphqlRoutes } from '../graphql/route.js';
+import { aliasRoutes } from './aliases.js';
 
 export const NETBOX_PREFIXES = ['/api/plugins/secrets/', '/api/plugins/', '/api/secrets/', '/api/dcim/', '/api/virtualization/', '/graphql/'];
 
@@ -26,6 +27,7 @@ export function netboxRoutes(ctx: EngineContext): FastifyPluginAsync {
     await app.register(rootRoutes());
     await app.register(keyRoutes(services));
     await app.register(userKeyRoutes(services));
+    await app.register(aliasRoutes(services));
     for (const isLegacy of [false, true]) {
       await app.register(roleRoutes(services, isLegacy));
       await app.register(secretRoutes(services, isLegacy));

@@ -88,14 +88,17 @@ export function keyRoutes(s: Services): FastifyPluginAsync {
     const L = '/api/secrets';
 
     // NetBox 2.x reads `private_key` from a form body and `preserve_key` from the query string (spec §3.4); pynetbox
-    // 7.0.0 calls this for plugin clients too. JSON bodies and a body `preserve_key` are accepted as well.
-    app.post(`${L}/get-session-key/`, { config: { hush: authenticated }, schema: { operationId: 'legacy_get_session_key', tags: ['netbox'], response: { 200: LegacySessionKeyOut } } }, async (request, reply) => {
-      const body = asBody(request.body);
-      const queryPreserve = (request.query as { preserve_key?: string }).preserve_key;
-      const made = await createSession(request, body.private_key, (queryPreserve !== undefined && queryPreserve !== '') || truthy(body.preserve_key));
-      if (bySession(made.caller)) reply.setCookie(LEGACY_COOKIE, made.key.toString('base64'), cookieOptions(request));
-      return { session_key: made.key.toString('base64') };
-    });
+    // 7.0.0 calls this for plugin clients too. JSON bodies and a body `preserve_key` are accepted as well. The plugin
+    // 2.x had the same endpoint under its own prefix (spec §3.3).
+    for (const url of [`${L}/get-session-key/`, `${P}/get-session-key/`]) {
+      app.post(url, { config: { hush: authenticated }, schema: { operationId: `get_session_key${url.length}`, tags: ['netbox'], response: { 200: LegacySessionKeyOut } } }, async (request, reply) => {
+        const body = asBody(request.body);
+        const queryPreserve = (request.query as { preserve_key?: string }).preserve_key;
+        const made = await createSession(request, body.private_key, (queryPreserve !== undefined && queryPreserve !== '') || truthy(body.preserve_key));
+        if (bySession(made.caller)) reply.setCookie(LEGACY_COOKIE, made.key.toString('base64'), cookieOptions(request));
+        return { session_key: made.key.toString('base64') };
+      });
+    }
 
     // The original always generated 2048 bits (a string/int comparison bug); Hush honours key_size in 2048..4096.
     app.get(`${L}/generate-rsa-key-pair/`, { config: { hush: authenticated }, schema: { operationId: 'legacy_generate_rsa_key_pair', tags: ['netbox'], response: { 200: KeyPairOut } } }, async (request) => {
