@@ -64,9 +64,9 @@ export interface ParsedSecret {
 
 /**
  * `partial` is PATCH; `legacy` takes `device` (2.9) besides `assigned_object_type`/`assigned_object_id` and requires
- * `plaintext` on every full write, as the 2.x serializer's required CharField does.
+ * `plaintext` on every full write, as the 2.x serializer's required CharField does; `create` requires it too.
  */
-export function parseSecret(raw: unknown, options: { partial: boolean; legacy: boolean }): ParsedSecret {
+export function parseSecret(raw: unknown, options: { partial: boolean; legacy: boolean; create?: boolean }): ParsedSecret {
   const body = asBody(raw);
   const problems: FieldProblem[] = [];
   const out: ParsedSecret = {};
@@ -101,7 +101,8 @@ export function parseSecret(raw: unknown, options: { partial: boolean; legacy: b
   out.name = text(body, 'name', 100, problems);
   out.description = text(body, 'description', 200, problems);
   out.comments = text(body, 'comments', 100_000, problems);
-  out.plaintext = plaintext(body, !partial, problems);
+  // Required on create (Hush) and on every full write of the 2.x serializer; the plugin's PUT may omit it.
+  out.plaintext = plaintext(body, options.create === true || (legacy && !partial), problems);
 
   if (problems.length) throw invalidFields(problems);
   return out;

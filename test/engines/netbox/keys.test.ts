@@ -169,6 +169,18 @@ forEachDialect('netbox user keys, session keys, key pairs', (dialect) => {
     assert.equal((await admin('PUT', `${P}/session-key/`, {})).status, 405);
   });
 
+  it('bulk-deletes user keys all or nothing, never every active key while secrets exist', async () => {
+    const admin = as(hush, hush.token);
+    const keys = (await admin('GET', `${P}/user-keys/`)).body.results as { id: number; display: string }[];
+    const all = keys.map((k) => ({ id: k.id }));
+    const refused = await admin('DELETE', `${P}/user-keys/`, all);
+    assert.equal(refused.status, 409);
+    assert.equal((await admin('GET', `${P}/user-keys/`)).body.count, keys.length, 'nothing deleted');
+    const others = keys.filter((k) => k.display !== 'admin').map((k) => ({ id: k.id }));
+    assert.equal((await admin('DELETE', `${P}/user-keys/`, others)).status, 204);
+    assert.deepEqual((await admin('GET', `${P}/user-keys/`)).body.results.map((k: any) => k.display), ['admin']);
+  });
+
   it('audits key operations without key material', async () => {
     const log = await hush.request('GET', '/api/core/audit-log/?engine=netbox&limit=1000');
     const actions = new Set(log.body.results.map((e: any) => e.action));

@@ -78,7 +78,7 @@ export function secretRoutes(s: Services, legacy: boolean): FastifyPluginAsync {
       const { caller, actor } = await access(request);
       const many = Array.isArray(request.body);
       const masterKey = (await masterKeyOf(s, request, caller, { required: true, legacy }))!;
-      const parsed = (many ? (request.body as unknown[]) : [request.body]).map((b) => parseSecret(b, { partial: false, legacy }));
+      const parsed = (many ? (request.body as unknown[]) : [request.body]).map((b) => parseSecret(b, { partial: false, legacy, create: true }));
       const inputs = (await Promise.all(parsed.map(toInput))) as NewSecret[];
       const rows = await s.secrets.createMany(actor, inputs, masterKey, legacy);
       const out = await writeAnswer(request, rows, parsed);

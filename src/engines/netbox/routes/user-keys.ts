@@ -6,7 +6,7 @@ import type { Query } from '../filters.js';
 import { userKeyJson } from '../serializers.js';
 import { OT } from '../service/context.js';
 import { asBody } from '../validate.js';
-import { brief, listEnvelope, pageFor, type Services } from './common.js';
+import { brief, bulkItems, listEnvelope, pageFor, type Services } from './common.js';
 import { Type } from '../../../http/schemas.js';
 import { ActivateOut, paginated, UserKeyOut } from '../schema.js';
 import { idParams } from './secrets.js';
@@ -91,7 +91,13 @@ export function userKeyRoutes(s: Services): FastifyPluginAsync {
 
     app.delete(`${base}:id/`, { config: { hush: rules }, schema: { operationId: 'plugin_user_keys_delete', tags: ['netbox'], params: idParams, response: { 204: Type.Null() } } }, async (request, reply) => {
       const { scope, actor } = await access(request);
-      await s.userKeys.remove(actor, (request.params as { id: number }).id, scope);
+      await s.userKeys.remove(actor, [(request.params as { id: number }).id], scope);
+      return reply.status(204).send();
+    });
+
+    app.delete(base, { config: { hush: rules }, schema: { operationId: 'plugin_user_keys_bulk_delete', tags: ['netbox'], response: { 204: Type.Null() } } }, async (request, reply) => {
+      const { scope, actor } = await access(request);
+      await s.userKeys.remove(actor, bulkItems(request.body).map((i) => i.id), scope);
       return reply.status(204).send();
     });
 

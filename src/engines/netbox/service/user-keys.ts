@@ -169,15 +169,18 @@ export function createUserKeyService(nc: NetboxContext) {
       return get(id);
     },
 
-    /** Deleting the last active key while secrets exist would destroy the master key: 409, as the original's ProtectedError. */
-    async remove(actor: AuditActor, id: number, scope: 'all' | Set<number>): Promise<void> {
-      const before = await get(id, scope);
+    /**
+     * Deletes every key or none. Removing every active key while secrets exist would destroy the master key: 409, as
+     * the original's ProtectedError.
+     */
+    async remove(actor: AuditActor, ids: number[], scope: 'all' | Set<number>): Promise<void> {
+      const before = await Promise.all(ids.map((id) => get(id, scope)));
       await db.transaction().execute(async (trx) => {
         await nc.lockMasterKey(trx);
         const active = await activeIds(trx);
-        if (active.length === 1 && active[0] === id && (await secretCount(trx)) > 0) throw new HushError('conflict', await dependents(trx));
-        await trx.deleteFrom('netbox_user_keys').where('id', '=', id).execute();
-        await audit(trx, actor, NetboxAudit.userKeyDelete, id, { user: before.username });
+        if (active.length && active.every((a) => ids.includes(a)) && (await secretCount(trx)) > 0) throw new HushError('conflict', await dependents(trx));
+        await trx.deleteFrom('netbox_user_keys').where('id', 'in', ids).execute();
+        await nc.audit.appendWithin(trx, actor, before.map((k) => ({ engine: ENGINE, action: NetboxAudit.userKeyDelete, objectType: OT.userKey, objectId: k.id, details: { user: k.username } })));
       });
     },
 
