@@ -41,6 +41,10 @@ export const notFoundModel = (model: string) => new HushError('not_found', MSG.n
 
 export function renderNetboxEngineError(error: HushError, request: FastifyRequest) {
   const apiVersion = request.url.startsWith('/api/secrets/') ? '2.11' : '4.6';
+  // A non-numeric id in the path matches no object in NetBox's URL patterns: 404, not a field error.
+  if ((error.cause as { validationContext?: string } | undefined)?.validationContext === 'params') {
+    return renderNetboxError(new HushError('not_found', 'Not found.'), apiVersion);
+  }
   const base = renderNetboxError(error, apiVersion);
   switch (error.reason) {
     case SHAPE_REASON.list:

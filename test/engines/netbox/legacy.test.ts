@@ -22,6 +22,8 @@ forEachDialect('netbox legacy API, roles and inventory', (dialect) => {
     assert.equal(plugin.headers.get('api-version'), '4.6');
     assert.deepEqual((await hush.request('GET', `${P}/secrets/`, { token: null })).body, { detail: 'Authentication credentials were not provided.' });
     assert.equal((await hush.request('GET', `${P}/secrets/`, { token: 'nope' })).status, 403);
+    assert.deepEqual((await s.plain('GET', `${P}/secrets/abc/`)).body, { detail: 'Not found.' });
+    assert.equal((await s.plain('GET', `${L}/secret-roles/0/`)).status, 404);
   });
 
   it('creates with `device`, echoes plaintext, renders the 2.9 shape plus 2.11 fields', async () => {
