@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -60,7 +60,10 @@ describe('NetBox seeds: every request, with real curl', { skip: existsSync(PLUGI
   before(async () => {
     hush = await startHush();
   });
-  after(() => hush.close());
+  after(async () => {
+    await hush.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
 
   it('plugin seed (/api/plugins/secrets/)', async () => {
     const requests = pluginRequests(readFileSync(PLUGIN_SEED, 'utf8'));

@@ -44,7 +44,7 @@ function page(p: Pagination, query: Query) {
 export function createRoot(s: Services, caller: Caller) {
   let loaded: ReturnType<typeof s.roles.tree> | undefined;
   // One read of the role tree per request, on first use.
-  const tree = () => (loaded ??= s.roles.tree());
+  const tree = () => (loaded ??= s.roles.tree({ counts: false }));
 
   /** NetBox restricts querysets: without a view permission a list is empty and an object does not exist. */
   async function scope(objectType: string) {

@@ -71,7 +71,8 @@ export const brief = (request: FastifyRequest) => request.method === 'GET' && is
 
 /** Renders secrets with their roles and assigned objects: one read of roles, one query per kind of object. */
 export async function renderSecrets(s: Services, request: FastifyRequest, rows: SecretRow[], plaintexts: Map<number, string | null> | undefined, legacy: boolean, asBrief = false) {
-  const tree = await s.roles.tree();
+  // Nested roles show `secret_count: 0` (spec §3.1), so the per-role counts are not needed here.
+  const tree = await s.roles.tree({ counts: false });
   const objects = new Map<string, Map<number, InventoryRow>>();
   for (const [name, kind] of Object.entries(KINDS)) {
     objects.set(name, await s.inventory.byIds(kind, rows.filter((r) => r.assigned_object_type === name).map((r) => r.assigned_object_id)));
@@ -94,7 +95,7 @@ export async function renderSecrets(s: Services, request: FastifyRequest, rows: 
 export async function resolveRole(s: Services, ref: Related | undefined): Promise<number | undefined> {
   if (!ref) return undefined;
   if ('id' in ref) return ref.id;
-  const tree = await s.roles.tree();
+  const tree = await s.roles.tree({ counts: false });
   const matches = tree.roles.filter((r) => Object.entries(ref.attrs).every(([k, v]) => String((r as Record<string, unknown>)[k]) === String(v)));
   if (matches.length === 1) return matches[0]!.id;
   throw invalid('role', matches.length ? `Multiple objects match the provided attributes: ${JSON.stringify(ref.attrs)}` : MSG.relatedAttrs(ref.attrs));

@@ -27,7 +27,7 @@ export function roleRoutes(s: Services, legacy: boolean): FastifyPluginAsync {
     if (p.parent === null) parentId = null;
     else if (p.parent && 'id' in p.parent) parentId = p.parent.id;
     else if (p.parent) {
-      const tree = await s.roles.tree();
+      const tree = await s.roles.tree({ counts: false });
       const match = tree.roles.find((r) => Object.entries((p.parent as { attrs: Record<string, unknown> }).attrs).every(([k, v]) => String((r as Record<string, unknown>)[k]) === String(v)));
       parentId = match ? match.id : -1;
     }

@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely';
-import { forbidden, HushError } from '../../../core/errors.js';
+import { forbidden } from '../../../core/errors.js';
 import type { Caller, EngineContext } from '../../../core/ports.js';
 import type { NetboxTables } from '../tables.js';
 
@@ -76,4 +76,3 @@ export function isForeignKeyViolation(e: unknown): boolean {
 
 export { inIds } from '../filters.js';
 
-export const internal = (cause: unknown) => new HushError('internal', 'Internal server error.', { cause });

@@ -25,9 +25,10 @@ export interface RoleInput {
 export function createRoleService(nc: NetboxContext) {
   const { db } = nc;
 
-  async function tree() {
+  /** `counts: false` skips counting secrets per role (a scan of every secret), for callers that show no counts. */
+  async function tree(options: { counts?: boolean } = {}) {
     const roles = await db.selectFrom('netbox_secret_roles').selectAll().execute();
-    const counts = await db.selectFrom('netbox_secrets').select(['role_id', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('role_id').execute();
+    const counts = options.counts === false ? [] : await db.selectFrom('netbox_secrets').select(['role_id', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('role_id').execute();
     const byId = new Map(roles.map((r) => [r.id, r]));
     const direct = new Map(counts.map((c) => [c.role_id, Number(c.n)]));
     const ancestors = (r: RoleRow): number[] => {
@@ -118,7 +119,7 @@ export function createRoleService(nc: NetboxContext) {
 
     /** Creates (`id` undefined) or updates every item in one transaction: all or nothing. */
     async saveMany(actor: AuditActor, items: { id: number | undefined; input: RoleInput }[], partial: boolean): Promise<RoleView[]> {
-      const t = await tree();
+      const t = await tree({ counts: false });
       const now = nowIso();
       const changes = items.map(({ id, input }) => {
         check(input, partial);
@@ -163,7 +164,7 @@ export function createRoleService(nc: NetboxContext) {
 
     /** Roles that secrets use (their own or their descendants') are protected: 409, as the original's PROTECT. */
     async removeMany(actor: AuditActor, ids: number[]): Promise<void> {
-      const t = await tree();
+      const t = await tree({ counts: false });
       for (const id of ids) if (!t.byId.has(id)) throw notFoundModel('SecretRole');
       const victims = [...new Set([...ids, ...t.roles.filter((r) => t.ancestors(r).some((a) => ids.includes(a))).map((r) => r.id)])];
       const used = await db.selectFrom('netbox_secrets').select(['id', 'name']).where('role_id', 'in', victims).orderBy('id').limit(20).execute();
