@@ -1,5 +1,6 @@
 // The load scenarios and one-shot requests. Engines append theirs to `scenarios` / `oneShots`; see bench/README.md.
 import { passboltBenchUser } from './passbolt-data.js';
+import { adminSessionKey, netboxAdmin, netboxSecrets } from './netbox-data.js';
 import { phaseSecrets } from './phase-data.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -134,6 +135,42 @@ export const scenarios: Scenario[] = [
       const listed = ((await res.json()) as { body: Array<{ secrets: unknown[] }> }).body;
       if (listed.length !== 100 || listed.some((r) => r.secrets.length !== 1)) throw new Error(`passbolt-list-100-secrets setup: expected 100 resources with a secret, got ${listed.length}`);
       return { path, headers: { Authorization: `Bearer ${token}` } };
+    },
+  },
+  // `pynetbox … secrets.all()` on a device's credentials: 100 secrets, each decrypted (keyring, AES-CFB8, hash check)
+  // with the master key a session key unlocks, audited in one entry naming all 100.
+  {
+    name: 'netbox-list-100',
+    method: 'GET',
+    path: '/api/plugins/secrets/secrets/?limit=100',
+    headers: asAdmin,
+    async setup(ctx) {
+      const admin = await netboxAdmin(ctx);
+      const sessionKey = await adminSessionKey(ctx, admin);
+      const headers = { Authorization: `Token ${ctx.adminToken}`, 'X-Session-Key': sessionKey };
+      // Writing plaintext needs the session key, which ctx.api does not send.
+      const created = await fetch(`${ctx.baseUrl}/api/plugins/secrets/secrets/`, { method: 'POST', headers: { ...headers, 'Content-Type': 'application/json' }, body: JSON.stringify(netboxSecrets(100, admin, 'list')) });
+      if (created.status !== 201) throw new Error(`netbox-list-100 setup: create answered ${created.status}`);
+      const read = (await (await fetch(`${ctx.baseUrl}/api/plugins/secrets/secrets/?limit=100`, { headers })).json()) as { results: Array<{ plaintext: string | null }> };
+      if (read.results.length !== 100 || read.results.some((r) => !r.plaintext)) throw new Error('netbox-list-100 setup: expected 100 decrypted secrets');
+      return { headers };
+    },
+  },
+  // Opening a session: one RSA-OAEP private-key decryption (2048 bits) of the master-key copy, then a short write.
+  // A user of its own, so the admin's session key of netbox-list-100 stays valid.
+  {
+    name: 'netbox-session-key',
+    method: 'POST',
+    path: '/api/plugins/secrets/session-key/',
+    headers: asAdmin,
+    async setup(ctx) {
+      const admin = await netboxAdmin(ctx);
+      const user = (await ctx.api('POST', '/api/users/users/', { username: 'bench-netbox-session' })) as { id: number };
+      const token = (await ctx.api('POST', '/api/users/tokens/', { user: user.id })) as { key: string };
+      const pair = (await ctx.api('GET', '/api/plugins/secrets/generate-rsa-key-pair/?key_size=2048')) as { public_key: string; private_key: string };
+      const key = (await ctx.api('POST', '/api/plugins/secrets/user-keys/', { public_key: pair.public_key, user: user.id })) as { id: number };
+      await ctx.api('POST', '/api/plugins/secrets/user-keys/activate/', { private_key: admin.pair.private_key, user_key_ids: [key.id] });
+      return { headers: { Authorization: `Token ${token.key}` }, body: JSON.stringify({ private_key: pair.private_key }) };
     },
   },
 ];

@@ -40,8 +40,8 @@ export interface EngineContext {
    * the first request, so any engine can render a template naming another engine's data.
    */
   readonly references: Pick<ReferenceRegistry, 'render' | 'kinds'>;
-  /** Read-only look-ups of core users, for engines that show users or mint callers from their own login flows. */
-  readonly users: Pick<Core['users'], 'get'>;
+  /** Read-only look-ups of core users, for engines that show or pick users or mint callers from their own login flows. */
+  readonly users: Pick<Core['users'], 'get' | 'findByUsername'>;
   /** The whole core, for the admin engine only: it manages identity itself. Other engines must not use it. */
   readonly core: Core;
 }

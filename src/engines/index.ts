@@ -3,6 +3,7 @@ import { HUSH_VERSION } from '../core/version.js';
 import { adminEngine } from './admin/index.js';
 import { listsEngine } from './lists/index.js';
 import { passboltEngine } from './passbolt/index.js';
+import { netboxEngine } from './netbox/index.js';
 import { phaseEngine } from './phase/index.js';
 
 /** The engines this build serves. A new engine is one line here and one folder beside this file. */
@@ -12,5 +13,6 @@ export function allEngines(): EngineManifest[] {
   engines.push(phaseEngine);
   engines.push(listsEngine);
   engines.push(passboltEngine);
+  engines.push(netboxEngine);
   return engines;
 }

@@ -3,9 +3,9 @@ import type { AuditEntry } from '../../core/audit/log.js';
 import type { PermissionRecord } from '../../core/identity/permissions.js';
 import type { TokenRow } from '../../core/identity/tokens.js';
 import type { UserRow } from '../../core/identity/users.js';
+import { absoluteUrl } from '../../http/netbox-rest.js';
 
-/** NetBox renders `url` absolute, from the request's scheme and host (shared/specs/netbox.md §3.0 "URLs"). */
-export const absoluteUrl = (request: FastifyRequest, path: string) => `${request.protocol}://${request.host}${path}`;
+export { absoluteUrl };
 
 export function nestedUser(request: FastifyRequest, user: Pick<UserRow, 'id' | 'username'>) {
   return { id: user.id, url: absoluteUrl(request, `/api/users/users/${user.id}/`), display: user.username, username: user.username };

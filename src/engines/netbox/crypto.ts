@@ -1,0 +1,105 @@
+import { createCipheriv, createDecipheriv, createHash, pbkdf2Sync, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
+
+/**
+ * NetBox's own wire-format cryptography (shared/specs/netbox.md §2), which data and clients carry over:
+ * - master key: 32 random bytes (plugin utils/crypto.py `generate_random_key(256)`);
+ * - secrets: AES-256-CFB with 8-bit segments (pycryptodome's MODE_CFB default), a fresh 16-byte IV prepended,
+ *   plaintext framed as 2-byte big-endian length ‖ UTF-8 ‖ random pad to 64 bytes or a multiple of 16
+ *   (plugin models/secrets.py `_pad`);
+ * - hash: Django PBKDF2PasswordHasher, SHA-256, 1000 iterations (plugin hashers.py `SecretValidationHasher`).
+ * The RSA-OAEP copy of the master key uses the core's RSA helpers with SHA-1 (PKCS1_OAEP defaults).
+ */
+export const MASTER_KEY_BYTES = 32;
+export const SESSION_KEY_BYTES = 32;
+export const MAX_PLAINTEXT_BYTES = 65_535;
+const IV_BYTES = 16;
+const MIN_FRAME = 64;
+const HASH_ITERATIONS = 1000;
+// Django ≥ 3.2 salts: 22 characters of [A-Za-z0-9] (~128 bits).
+const SALT_CHARS = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
+const SALT_LENGTH = 22;
+
+export const randomKey = (bytes = MASTER_KEY_BYTES): Buffer => randomBytes(bytes);
+
+export function xor(a: Buffer, b: Buffer): Buffer {
+  if (a.length !== b.length) throw new Error('xor: length mismatch');
+  const out = Buffer.alloc(a.length);
+  for (let i = 0; i < a.length; i++) out[i] = a[i]! ^ b[i]!;
+  return out;
+}
+
+function frame(plaintext: string): Buffer {
+  const bytes = Buffer.from(plaintext, 'utf8');
+  if (bytes.length > MAX_PLAINTEXT_BYTES) throw new RangeError('plaintext too long');
+  const used = bytes.length + 2;
+  const pad = used <= MIN_FRAME ? MIN_FRAME - used : (16 - (used % 16)) % 16;
+  return Buffer.concat([Buffer.from([bytes.length >> 8, bytes.length & 0xff]), bytes, randomBytes(pad)]);
+}
+
+/** IV ‖ AES-256-CFB8(masterKey, IV, frame(plaintext)), the bytes the original stores in `Secret.ciphertext`. */
+export function encryptSecret(masterKey: Buffer, plaintext: string): Buffer {
+  const iv = randomBytes(IV_BYTES);
+  const cipher = createCipheriv('aes-256-cfb8', masterKey, iv);
+  return Buffer.concat([iv, cipher.update(frame(plaintext)), cipher.final()]);
+}
+
+/** The framed plaintext, or undefined when the bytes cannot be a NetBox ciphertext. Check the hash afterwards. */
+export function decryptSecret(masterKey: Buffer, ciphertext: Buffer): string | undefined {
+  if (ciphertext.length < IV_BYTES + 2) return undefined;
+  const decipher = createDecipheriv('aes-256-cfb8', masterKey, ciphertext.subarray(0, IV_BYTES));
+  const framed = Buffer.concat([decipher.update(ciphertext.subarray(IV_BYTES)), decipher.final()]);
+  const length = (framed[0]! << 8) + framed[1]!;
+  if (length + 2 > framed.length) return undefined;
+  return framed.subarray(2, 2 + length).toString('utf8');
+}
+
+function salt(): string {
+  let s = '';
+  for (let i = 0; i < SALT_LENGTH; i++) s += SALT_CHARS[randomInt(SALT_CHARS.length)];
+  return s;
+}
+
+/** Django `make_password(plaintext, hasher=PBKDF2 SHA-256 × 1000)`: `pbkdf2_sha256$1000$<salt>$<base64>`. */
+export function hashSecret(plaintext: string): string {
+  const s = salt();
+  const digest = pbkdf2Sync(Buffer.from(plaintext, 'utf8'), Buffer.from(s, 'ascii'), HASH_ITERATIONS, 32, 'sha256').toString('base64');
+  return `pbkdf2_sha256$${HASH_ITERATIONS}$${s}$${digest}`;
+}
+
+// Iterations we accept from a stored hash: the original's 1000 up to Django's current default, never unbounded.
+const MAX_VERIFY_ITERATIONS = 2_000_000;
+
+/** Django `check_password` for pbkdf2_sha256 strings, in constant time. */
+export function checkSecretHash(plaintext: string, encoded: string): boolean {
+  const parts = encoded.split('$');
+  if (parts.length !== 4 || parts[0] !== 'pbkdf2_sha256') return false;
+  const iterations = Number(parts[1]);
+  if (!Number.isInteger(iterations) || iterations < 1 || iterations > MAX_VERIFY_ITERATIONS) return false;
+  const expected = Buffer.from(parts[3]!, 'base64');
+  if (expected.length !== 32) return false;
+  const actual = pbkdf2Sync(Buffer.from(plaintext, 'utf8'), Buffer.from(parts[2]!, 'utf8'), iterations, 32, 'sha256');
+  return timingSafeEqual(actual, expected);
+}
+
+/** The session-key verifier stored in place of Django's slow password hash (never on the wire; spec §2.4). */
+export const sessionKeyHash = (key: Buffer): string => createHash('sha256').update(key).digest('hex');
+
+export function sessionKeyMatches(key: Buffer, stored: string): boolean {
+  const expected = Buffer.from(stored, 'hex');
+  const actual = createHash('sha256').update(key).digest();
+  return expected.length === actual.length && timingSafeEqual(actual, expected);
+}
+
+/**
+ * Python's non-strict `base64.b64decode`, as the plugin applies it to X-Session-Key and the cookie (spec §3.2):
+ * characters outside the alphabet are dropped; wrong padding is an error, which the caller treats as "no key".
+ */
+export function lenientBase64(value: string): Buffer | undefined {
+  const cleaned = value.replace(/[^A-Za-z0-9+/=]/g, '');
+  const firstPad = cleaned.indexOf('=');
+  const data = firstPad === -1 ? cleaned : cleaned.slice(0, firstPad);
+  const pads = firstPad === -1 ? 0 : cleaned.length - firstPad;
+  const rest = data.length % 4;
+  if (rest === 1 || (rest === 2 && pads < 2) || (rest === 3 && pads < 1)) return undefined;
+  return Buffer.from(data, 'base64');
+}

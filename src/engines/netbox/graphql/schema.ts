@@ -1,0 +1,101 @@
+import { buildSchema, GraphQLError, GraphQLScalarType, type ASTVisitor, type ValidationContext } from 'graphql';
+
+/**
+ * The plugin's GraphQL types (shared/specs/netbox.md §5; plugin v3.1.1 `graphql/{schema,types,filters}.py`), with
+ * NetBox's snake_case names. `SecretType` has no `plaintext`, `hash` or `ciphertext`: asking for them is a
+ * validation error, as in the original.
+ */
+export const SDL = /* GraphQL */ `
+  scalar JSON
+  scalar DateTime
+
+  input OffsetPaginationInput { offset: Int = 0, limit: Int, start: Int }
+  input IDFilterLookup { exact: ID, in_list: [ID!] }
+  input IntFilterLookup { exact: Int, in_list: [Int!], gt: Int, gte: Int, lt: Int, lte: Int }
+  input StrFilterLookup {
+    exact: String, i_exact: String, contains: String, i_contains: String, starts_with: String,
+    i_starts_with: String, ends_with: String, i_ends_with: String, in_list: [String!]
+  }
+  input ContentTypeFilter { id: IDFilterLookup, app_label: StrFilterLookup, model: StrFilterLookup }
+  input SecretRoleFilter {
+    id: IDFilterLookup, name: StrFilterLookup, slug: StrFilterLookup, description: StrFilterLookup,
+    comments: StrFilterLookup, parent_id: IDFilterLookup
+  }
+  input SecretFilter {
+    id: IDFilterLookup, name: StrFilterLookup, description: StrFilterLookup, comments: StrFilterLookup,
+    role: SecretRoleFilter, role_id: IDFilterLookup, assigned_object_type: ContentTypeFilter,
+    assigned_object_type_id: IDFilterLookup, assigned_object_id: IntFilterLookup
+  }
+
+  type ContentTypeType { id: ID!, app_label: String!, model: String! }
+  type TagType { id: ID!, name: String!, slug: String!, color: String! }
+
+  type SecretType {
+    id: ID!
+    display: String!
+    class_type: String!
+    name: String!
+    description: String!
+    comments: String!
+    created: DateTime
+    last_updated: DateTime
+    assigned_object_type: ContentTypeType!
+    assigned_object_id: Int!
+    role: SecretRoleType!
+    tags: [TagType!]!
+    custom_field_data: JSON
+  }
+
+  type SecretRoleType {
+    id: ID!
+    display: String!
+    class_type: String!
+    name: String!
+    slug: String!
+    description: String!
+    comments: String!
+    parent: SecretRoleType
+    children: [SecretRoleType!]!
+    secrets: [SecretType!]!
+    level: Int!
+    created: DateTime
+    last_updated: DateTime
+    tags: [TagType!]!
+    custom_field_data: JSON
+  }
+
+  type Query {
+    secret(id: ID!): SecretType!
+    secret_list(filters: SecretFilter, pagination: OffsetPaginationInput): [SecretType!]!
+    secret_role(id: ID!): SecretRoleType!
+    secret_role_list(filters: SecretRoleFilter, pagination: OffsetPaginationInput): [SecretRoleType!]!
+  }
+`;
+
+export function buildNetboxSchema() {
+  const schema = buildSchema(SDL);
+  const json = schema.getType('JSON') as GraphQLScalarType;
+  json.serialize = (v) => v;
+  json.parseValue = (v) => v;
+  const dateTime = schema.getType('DateTime') as GraphQLScalarType;
+  dateTime.serialize = (v) => v;
+  return schema;
+}
+
+// Roles and secrets refer to each other; without a bound a small query could fan out without end.
+export const MAX_DEPTH = 8;
+
+export function depthLimit(context: ValidationContext): ASTVisitor {
+  let depth = 0;
+  return {
+    SelectionSet: {
+      enter(node) {
+        depth += 1;
+        if (depth > MAX_DEPTH) context.reportError(new GraphQLError(`Query is nested deeper than ${MAX_DEPTH} levels.`, { nodes: [node] }));
+      },
+      leave() {
+        depth -= 1;
+      },
+    },
+  };
+}

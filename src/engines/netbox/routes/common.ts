@@ -1,0 +1,126 @@
+import type { FastifyRequest } from 'fastify';
+import { invalid } from '../../../core/errors.js';
+import type { Caller } from '../../../core/ports.js';
+import { pageLinks, pageOf } from '../../../http/route-kit.js';
+import { lenientBase64 } from '../crypto.js';
+import { MSG, shaped } from '../errors.js';
+import { isBrief, type Query } from '../filters.js';
+import { secretJson, legacySecretJson, type SecretRenderContext } from '../serializers.js';
+import type { NetboxContext } from '../service/context.js';
+import { createInventoryService, KINDS, kindOf, type InventoryRow } from '../service/inventory.js';
+import { createRoleService } from '../service/roles.js';
+import { createSecretService, type SecretRow } from '../service/secrets.js';
+import { createSessionKeyService } from '../service/session-keys.js';
+import { createUserKeyService } from '../service/user-keys.js';
+import type { Related } from '../validate.js';
+
+export function createServices(nc: NetboxContext) {
+  const inventory = createInventoryService(nc);
+  const userKeys = createUserKeyService(nc);
+  return {
+    nc,
+    inventory,
+    userKeys,
+    sessions: createSessionKeyService(nc, userKeys),
+    roles: createRoleService(nc),
+    secrets: createSecretService(nc, inventory),
+  };
+}
+export type Services = ReturnType<typeof createServices>;
+
+/** The cookie each API sets: the plugin's `netbox_secrets_sessionid`, NetBox 2.x's `session_key` (spec §3.2). */
+export const PLUGIN_COOKIE = 'netbox_secrets_sessionid';
+export const LEGACY_COOKIE = 'session_key';
+
+/**
+ * The session key a request carries: the cookie first (Django may have quoted it), else `X-Session-Key`. A value
+ * that is not base64 counts as absent, and a bad cookie hides the header, as in the plugin (spec §3.2).
+ */
+export function suppliedSessionKey(request: FastifyRequest, legacy: boolean): Buffer | undefined {
+  const cookie = request.cookies?.[legacy ? LEGACY_COOKIE : PLUGIN_COOKIE] ?? (legacy ? request.cookies?.[PLUGIN_COOKIE] : undefined);
+  if (cookie !== undefined) return lenientBase64(cookie.replace(/^"(.*)"$/, '$1'));
+  const header = request.headers['x-session-key'];
+  if (typeof header !== 'string') return undefined;
+  return lenientBase64(header);
+}
+
+/**
+ * The plugin's check before every secrets action (spec §3.1): a write without a key is refused; a supplied key must
+ * verify (on every method, GET included); no key on a read simply means no plaintext.
+ */
+export async function masterKeyOf(s: Services, request: FastifyRequest, caller: Caller, options: { required: boolean; legacy: boolean }): Promise<Buffer | undefined> {
+  const key = suppliedSessionKey(request, options.legacy);
+  if (key === undefined) {
+    if (options.required) throw shaped('list', MSG.noSessionKeyForWrite);
+    return undefined;
+  }
+  return s.sessions.masterKey(caller, key);
+}
+
+export function listEnvelope<T>(request: FastifyRequest, page: { limit: number; offset: number }, count: number, results: T[]) {
+  return { count, ...pageLinks(request, page, count), results };
+}
+
+export const pageFor = (query: Query) => pageOf({ limit: first(query, 'limit'), offset: first(query, 'offset') });
+const first = (query: Query, key: string) => {
+  const v = query[key];
+  return Array.isArray(v) ? v[0] : v;
+};
+
+export const brief = (request: FastifyRequest) => request.method === 'GET' && isBrief(request.query as Query);
+
+/** Renders secrets with their roles and assigned objects: one read of roles, one query per kind of object. */
+export async function renderSecrets(s: Services, request: FastifyRequest, rows: SecretRow[], plaintexts: Map<number, string | null> | undefined, legacy: boolean, asBrief = false) {
+  // Nested roles show `secret_count: 0` (spec §3.1), so the per-role counts are not needed here.
+  const tree = await s.roles.tree({ counts: false });
+  const objects = new Map<string, Map<number, InventoryRow>>();
+  for (const [name, kind] of Object.entries(KINDS)) {
+    objects.set(name, await s.inventory.byIds(kind, rows.filter((r) => r.assigned_object_type === name).map((r) => r.assigned_object_id)));
+  }
+  return rows.map((row) => {
+    const role = tree.byId.get(row.role_id)!;
+    const kind = kindOf(row.assigned_object_type);
+    const c: SecretRenderContext = {
+      role,
+      roleDepth: tree.ancestors(role).length,
+      kind,
+      object: objects.get(row.assigned_object_type)?.get(row.assigned_object_id),
+      plaintext: plaintexts?.get(row.id) ?? null,
+    };
+    return legacy ? legacySecretJson(request, row, c, asBrief) : secretJson(request, row, c, asBrief);
+  });
+}
+
+/** A role reference: a pk, or a dict of `id`/`name`/`slug` that must match exactly one role. */
+export async function resolveRole(s: Services, ref: Related | undefined): Promise<number | undefined> {
+  if (!ref) return undefined;
+  if ('id' in ref) return ref.id;
+  const tree = await s.roles.tree({ counts: false });
+  const matches = tree.roles.filter((r) => Object.entries(ref.attrs).every(([k, v]) => String((r as Record<string, unknown>)[k]) === String(v)));
+  if (matches.length === 1) return matches[0]!.id;
+  throw invalid('role', matches.length ? `Multiple objects match the provided attributes: ${JSON.stringify(ref.attrs)}` : MSG.relatedAttrs(ref.attrs));
+}
+
+/** The legacy `device` reference: it must exist (a real foreign key in NetBox 2.x). */
+export async function resolveDevice(s: Services, ref: Related | undefined): Promise<number | undefined> {
+  if (!ref) return undefined;
+  const kind = KINDS['dcim.device'];
+  if ('id' in ref) {
+    if (!(await s.inventory.byIds(kind, [ref.id])).has(ref.id)) throw invalid('device', MSG.relatedId(ref.id));
+    return ref.id;
+  }
+  const name = ref.attrs.name;
+  const ids = typeof name === 'string' && Object.keys(ref.attrs).length === 1 ? await s.inventory.idsByName(kind, [name]) : [];
+  if (ids.length === 1) return ids[0];
+  throw invalid('device', ids.length ? `Multiple objects match the provided attributes: ${JSON.stringify(ref.attrs)}` : MSG.relatedAttrs(ref.attrs));
+}
+
+/** Bulk bodies: `[{"id": n, …}, …]` on the list URL (NetBox ≥ 2.10 and the plugin). */
+export function bulkItems(body: unknown): { id: number; body: Record<string, unknown> }[] {
+  if (!Array.isArray(body) || !body.length) throw invalid('non_field_errors', 'Expected a list of objects with an "id".');
+  return body.map((item, i) => {
+    const id = (item as { id?: unknown } | null)?.id;
+    if (typeof id !== 'number' || !Number.isInteger(id)) throw invalid(`${i}.id`, 'This field is required.');
+    return { id, body: item as Record<string, unknown> };
+  });
+}

@@ -1,0 +1,112 @@
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
+import { HushError } from '../../../core/errors.js';
+import { generateRsaKeyPair } from '../../../core/keyring/rsa.js';
+import type { Caller } from '../../../core/ports.js';
+import { auditActorOf, callerOf } from '../../../http/route-kit.js';
+import { MSG, shaped } from '../errors.js';
+import { sessionKeyJson } from '../serializers.js';
+import { ENGINE, NetboxAudit } from '../service/context.js';
+import { MAX_KEY_BITS, MIN_KEY_BITS } from '../service/user-keys.js';
+import { asBody } from '../validate.js';
+import { LEGACY_COOKIE, PLUGIN_COOKIE, type Services } from './common.js';
+import { Type } from '../../../http/schemas.js';
+import { KeyPairOut, LegacySessionKeyOut, SessionKeyOut } from '../schema.js';
+
+const truthy = (v: unknown) => v === true || (typeof v === 'string' && ['true', 'yes', '1'].includes(v.toLowerCase()));
+
+/** The original sets its cookie only for browser sessions, never for token callers (spec §3.1 step 7). */
+const bySession = (caller: Caller) => caller.tokenId === null && caller.sessionId !== null;
+
+const cookieOptions = (request: FastifyRequest) => ({ path: '/', httpOnly: true, sameSite: 'strict' as const, secure: request.protocol === 'https' });
+
+/** PEM as the original's pycryptodome `export_key()` writes it: 64-character lines, no trailing newline (spec §2.8). */
+async function keyPair(bits: number) {
+  const pair = await generateRsaKeyPair(bits);
+  return { public_key: pair.publicKey.trimEnd(), private_key: pair.privateKey.trimEnd() };
+}
+
+function notAllowed(method: string): never {
+  throw new HushError('method_not_allowed', `Method "${method}" not allowed.`);
+}
+
+/** Session keys and RSA key pairs, plugin (`/session-key/`) and legacy (`/get-session-key/`) forms. */
+export function keyRoutes(s: Services): FastifyPluginAsync {
+  const authenticated = { access: 'authenticated', allowReadOnlyToken: true } as const;
+
+  async function auditKeyPair(request: FastifyRequest, bits: number) {
+    await s.nc.audit.append(auditActorOf(request), [{ engine: ENGINE, action: NetboxAudit.keyPairGenerate, details: { key_size: bits } }]);
+  }
+
+  async function createSession(request: FastifyRequest, privateKey: unknown, preserve: boolean) {
+    const caller = callerOf(request);
+    return { caller, ...(await s.sessions.create(auditActorOf(request), caller, typeof privateKey === 'string' ? privateKey : undefined, preserve)) };
+  }
+
+  return async (app) => {
+    const P = '/api/plugins/secrets';
+
+    app.get(`${P}/session-key/`, { config: { hush: authenticated }, schema: { operationId: 'plugin_session_key_read', tags: ['netbox'], response: { 200: SessionKeyOut } } }, async (request) => {
+      const caller = callerOf(request);
+      const row = await s.sessions.current(caller.user.id);
+      if (!row) throw new HushError('not_found', MSG.noActiveSessionKey);
+      return sessionKeyJson(request, row, row.userkey_id, caller.user.username, null);
+    });
+
+    app.post(`${P}/session-key/`, { config: { hush: authenticated }, schema: { operationId: 'plugin_session_key_create', tags: ['netbox'], response: { 200: SessionKeyOut, 201: SessionKeyOut } } }, async (request, reply) => {
+      const body = asBody(request.body);
+      const made = await createSession(request, body.private_key, truthy(body.preserve_key));
+      if (bySession(made.caller)) reply.setCookie(PLUGIN_COOKIE, made.key.toString('base64'), cookieOptions(request));
+      return reply.status(made.created ? 201 : 200).send(sessionKeyJson(request, made.row, made.userKeyId, made.caller.user.username, made.key));
+    });
+
+    app.delete(`${P}/session-key/`, { config: { hush: authenticated }, schema: { operationId: 'plugin_session_key_delete', tags: ['netbox'], response: { 204: Type.Null() } } }, async (request, reply: FastifyReply) => {
+      const removed = await s.sessions.remove(auditActorOf(request), callerOf(request));
+      reply.clearCookie(PLUGIN_COOKIE, { path: '/' });
+      if (!removed) throw new HushError('not_found', MSG.noActiveSessionKey);
+      return reply.status(204).send();
+    });
+
+    for (const method of ['PUT', 'PATCH'] as const) {
+      app.route({ method, url: `${P}/session-key/`, config: { hush: authenticated }, schema: { hide: true }, handler: async () => notAllowed(method) });
+    }
+
+    app.get(`${P}/generate-rsa-key-pair/`, { config: { hush: authenticated }, schema: { operationId: 'plugin_generate_rsa_key_pair', tags: ['netbox'], response: { 200: KeyPairOut } } }, async (request) => {
+      const raw = (request.query as { key_size?: string | string[] }).key_size;
+      const value = Array.isArray(raw) ? raw[raw.length - 1] : raw;
+      let bits = MIN_KEY_BITS;
+      if (value !== undefined) {
+        if (!/^-?\d+$/.test(value.trim())) throw shaped('error', MSG.keySizeNotInteger);
+        bits = Number(value);
+        if (bits < MIN_KEY_BITS || bits > MAX_KEY_BITS) throw shaped('error', MSG.keySizeRange(MIN_KEY_BITS, MAX_KEY_BITS));
+        if (bits % 256) throw shaped('error', MSG.keySizeStep);
+      }
+      const pair = await keyPair(bits);
+      await auditKeyPair(request, bits);
+      return { ...pair, key_size: bits };
+    });
+
+    const L = '/api/secrets';
+
+    // NetBox 2.x reads `private_key` from a form body and `preserve_key` from the query string (spec §3.4); pynetbox
+    // 7.0.0 calls this for plugin clients too. JSON bodies and a body `preserve_key` are accepted as well. The plugin
+    // 2.x had the same endpoint under its own prefix (spec §3.3).
+    for (const url of [`${L}/get-session-key/`, `${P}/get-session-key/`]) {
+      app.post(url, { config: { hush: authenticated }, schema: { operationId: `get_session_key${url.length}`, tags: ['netbox'], response: { 200: LegacySessionKeyOut } } }, async (request, reply) => {
+        const body = asBody(request.body);
+        const queryPreserve = (request.query as { preserve_key?: string }).preserve_key;
+        const made = await createSession(request, body.private_key, (queryPreserve !== undefined && queryPreserve !== '') || truthy(body.preserve_key));
+        if (bySession(made.caller)) reply.setCookie(LEGACY_COOKIE, made.key.toString('base64'), cookieOptions(request));
+        return { session_key: made.key.toString('base64') };
+      });
+    }
+
+    // The original always generated 2048 bits (a string/int comparison bug); Hush honours key_size in 2048..4096.
+    app.get(`${L}/generate-rsa-key-pair/`, { config: { hush: authenticated }, schema: { operationId: 'legacy_generate_rsa_key_pair', tags: ['netbox'], response: { 200: KeyPairOut } } }, async (request) => {
+      const n = Number((request.query as { key_size?: string }).key_size);
+      const bits = Number.isInteger(n) && n >= 2048 && n <= 4096 && n % 256 === 0 ? n : 2048;
+      const pair = await keyPair(bits);
+      await auditKeyPair(request, bits);
+      return { private_key: pair.private_key, public_key: pair.public_key };
+    });
+  };
+}

@@ -1,0 +1,188 @@
+import { sql, type Selectable } from 'kysely';
+import { HushError, invalid, isUniqueViolation } from '../../../core/errors.js';
+import { nowIso } from '../../../core/ids.js';
+import type { AuditActor } from '../../../core/ports.js';
+import { MSG, notFoundModel } from '../errors.js';
+import { and, dateFilter, intFilter, ordering, textFilter, values, type Conditions, type Query } from '../filters.js';
+import type { NetboxSecretRoleTable } from '../tables.js';
+import { ENGINE, inIds, isForeignKeyViolation, NetboxAudit, OT, type NetboxContext } from './context.js';
+
+export type RoleRow = Selectable<NetboxSecretRoleTable>;
+export type RoleView = RoleRow & { depth: number; secretCount: number; parent: RoleRow | undefined };
+
+export interface RoleInput {
+  name?: string | undefined;
+  slug?: string | undefined;
+  description?: string | undefined;
+  comments?: string | undefined;
+  parentId?: number | null | undefined;
+}
+
+/**
+ * Secret roles. The plugin's roles form a tree (`parent`, `_depth`, cumulative `secret_count`); roles are few, so
+ * the tree is computed from one read of the table.
+ */
+export function createRoleService(nc: NetboxContext) {
+  const { db } = nc;
+
+  /** `counts: false` skips counting secrets per role (a scan of every secret), for callers that show no counts. */
+  async function tree(options: { counts?: boolean } = {}) {
+    const roles = await db.selectFrom('netbox_secret_roles').selectAll().execute();
+    const counts = options.counts === false ? [] : await db.selectFrom('netbox_secrets').select(['role_id', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('role_id').execute();
+    const byId = new Map(roles.map((r) => [r.id, r]));
+    const direct = new Map(counts.map((c) => [c.role_id, Number(c.n)]));
+    const ancestors = (r: RoleRow): number[] => {
+      const out: number[] = [];
+      for (let p = r.parent_id; p !== null && !out.includes(p); p = byId.get(p)?.parent_id ?? null) out.push(p);
+      return out;
+    };
+    const cumulative = new Map<number, number>();
+    for (const r of roles) {
+      const n = direct.get(r.id) ?? 0;
+      for (const id of [r.id, ...ancestors(r)]) cumulative.set(id, (cumulative.get(id) ?? 0) + n);
+    }
+    const view = (r: RoleRow): RoleView => ({ ...r, depth: ancestors(r).length, secretCount: cumulative.get(r.id) ?? 0, parent: r.parent_id === null ? undefined : byId.get(r.parent_id) });
+    return { roles, byId, ancestors, view };
+  }
+
+  async function get(id: number, scope: 'all' | Set<number> = 'all'): Promise<RoleView> {
+    const t = await tree();
+    const row = t.byId.get(id);
+    if (!row || (scope !== 'all' && !scope.has(id))) throw notFoundModel('SecretRole');
+    return t.view(row);
+  }
+
+  function check(input: RoleInput, partial: boolean): void {
+    const problems: { field: string; message: string }[] = [];
+    for (const field of ['name', 'slug'] as const) {
+      const v = input[field];
+      if (v === undefined) { if (!partial) problems.push({ field, message: MSG.required }); continue; }
+      if (!v.trim()) problems.push({ field, message: MSG.blank });
+      else if (v.length > 100) problems.push({ field, message: 'Ensure this field has no more than 100 characters.' });
+    }
+    if (input.slug && !/^[-a-zA-Z0-9_]+$/.test(input.slug)) problems.push({ field: 'slug', message: 'Enter a valid "slug" consisting of letters, numbers, underscores or hyphens.' });
+    if (input.description !== undefined && input.description.length > 200) problems.push({ field: 'description', message: 'Ensure this field has no more than 200 characters.' });
+    if (problems.length) throw new HushError('invalid', problems.map((p) => `${p.field}: ${p.message}`).join('; '), { problems });
+  }
+
+  async function uniqueClash(input: RoleInput, id: number | undefined): Promise<HushError> {
+    for (const field of ['name', 'slug'] as const) {
+      const v = input[field];
+      if (v === undefined) continue;
+      const other = await db.selectFrom('netbox_secret_roles').select('id').where(field, '=', v.trim()).executeTakeFirst();
+      if (other && other.id !== id) return invalid(field, `Secret Role with this ${field} already exists.`);
+    }
+    return invalid('name', 'Secret Role with this name already exists.');
+  }
+
+  const audit = (trx: typeof db, actor: AuditActor, action: string, id: number, details: Record<string, unknown>) =>
+    nc.audit.appendWithin(trx, actor, [{ engine: ENGINE, action, objectType: OT.role, objectId: id, details }]);
+
+  return {
+    get,
+    tree,
+
+    async list(query: Query, page: { limit: number; offset: number }, scope: 'all' | Set<number>) {
+      const t = await tree();
+      const where: Conditions = [];
+      intFilter(where, query, 'id', 'id');
+      textFilter(where, query, 'name', 'name');
+      textFilter(where, query, 'slug', 'slug');
+      textFilter(where, query, 'description', 'description');
+      dateFilter(where, query, 'created', 'created');
+      dateFilter(where, query, 'last_updated', 'last_updated');
+      intFilter(where, query, 'parent_id', 'parent_id');
+      const parentSlugs = values(query, 'parent');
+      if (parentSlugs.length) where.push(inIds('parent_id', t.roles.filter((r) => parentSlugs.includes(r.slug)).map((r) => r.id)));
+      const ancestorIds = [...values(query, 'ancestor_id').map(Number), ...t.roles.filter((r) => values(query, 'ancestor').includes(r.slug)).map((r) => r.id)];
+      if (values(query, 'ancestor_id').length || values(query, 'ancestor').length) {
+        where.push(inIds('id', t.roles.filter((r) => t.ancestors(r).some((a) => ancestorIds.includes(a))).map((r) => r.id)));
+      }
+      const q = values(query, 'q')[0]?.trim();
+      if (q) {
+        const parts: Conditions = [];
+        for (const col of ['name', 'slug', 'description', 'comments']) textFilter(parts, { x__ic: q }, 'x', col);
+        where.push(sql`(${sql.join(parts, sql` or `)})`);
+      }
+      if (scope !== 'all') where.push(inIds('id', [...scope]));
+      const cond = and(where);
+      let base = db.selectFrom('netbox_secret_roles');
+      if (cond) base = base.where(cond);
+      let rows = base.selectAll();
+      for (const o of ordering(query, { id: 'id', name: 'name', slug: 'slug', created: 'created', last_updated: 'last_updated' })) rows = rows.orderBy(o.column as 'id', o.desc ? 'desc' : 'asc');
+      const [{ n }, results] = await Promise.all([
+        base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+        rows.orderBy('name').orderBy('id').limit(page.limit).offset(page.offset).execute(),
+      ]);
+      return { count: Number(n), rows: results.map(t.view) };
+    },
+
+    /** Creates (`id` undefined) or updates every item in one transaction: all or nothing. */
+    async saveMany(actor: AuditActor, items: { id: number | undefined; input: RoleInput }[], partial: boolean): Promise<RoleView[]> {
+      const t = await tree({ counts: false });
+      const now = nowIso();
+      const changes = items.map(({ id, input }) => {
+        check(input, partial);
+        if (id !== undefined && !t.byId.has(id)) throw notFoundModel('SecretRole');
+        if (input.parentId != null) {
+          const parent = t.byId.get(input.parentId);
+          if (!parent) throw invalid('parent', MSG.relatedId(input.parentId));
+          if (id !== undefined && (parent.id === id || t.ancestors(parent).includes(id))) throw invalid('parent', 'Cannot assign self or child SecretRole as parent.');
+        }
+        const set: Record<string, unknown> = { last_updated: now };
+        if (input.name !== undefined) set.name = input.name.trim();
+        if (input.slug !== undefined) set.slug = input.slug.trim();
+        if (input.description !== undefined) set.description = input.description;
+        if (input.comments !== undefined) set.comments = input.comments;
+        if (input.parentId !== undefined) set.parent_id = input.parentId;
+        return { id, input, set };
+      });
+      let current: (typeof changes)[number] | undefined;
+      try {
+        const ids = await db.transaction().execute(async (trx) => {
+          const out: number[] = [];
+          for (const c of changes) {
+            current = c;
+            let rowId = c.id;
+            if (rowId === undefined) {
+              rowId = (await trx.insertInto('netbox_secret_roles').values({ name: '', slug: '', description: '', comments: '', parent_id: null, created: now, last_updated: now, ...c.set }).returning('id').executeTakeFirstOrThrow()).id;
+            } else {
+              await trx.updateTable('netbox_secret_roles').set(c.set).where('id', '=', rowId).execute();
+            }
+            await audit(trx, actor, c.id === undefined ? NetboxAudit.roleCreate : NetboxAudit.roleUpdate, rowId, { name: c.set.name ?? null, fields: Object.keys(c.set).filter((k) => k !== 'last_updated') });
+            out.push(rowId);
+          }
+          return out;
+        });
+        const fresh = await tree();
+        return ids.map((id) => fresh.view(fresh.byId.get(id)!));
+      } catch (e) {
+        if (isUniqueViolation(e) && current) throw await uniqueClash(current.input, current.id);
+        throw e;
+      }
+    },
+
+    /** Roles that secrets use (their own or their descendants') are protected: 409, as the original's PROTECT. */
+    async removeMany(actor: AuditActor, ids: number[]): Promise<void> {
+      const t = await tree({ counts: false });
+      for (const id of ids) if (!t.byId.has(id)) throw notFoundModel('SecretRole');
+      const victims = [...new Set([...ids, ...t.roles.filter((r) => t.ancestors(r).some((a) => ids.includes(a))).map((r) => r.id)])];
+      const used = await db.selectFrom('netbox_secrets').select(['id', 'name']).where('role_id', 'in', victims).orderBy('id').limit(20).execute();
+      if (used.length) {
+        const total = Number((await db.selectFrom('netbox_secrets').select((eb) => eb.fn.countAll<number>().as('n')).where('role_id', 'in', victims).executeTakeFirstOrThrow()).n);
+        throw new HushError('conflict', MSG.dependents(used.map((s) => `${s.name || `Secret #${s.id}`} (${s.id})`), total));
+      }
+      try {
+        await db.transaction().execute(async (trx) => {
+          await trx.deleteFrom('netbox_secret_roles').where('id', 'in', ids).execute();
+          for (const id of ids) await audit(trx, actor, NetboxAudit.roleDelete, id, { name: t.byId.get(id)?.name ?? null });
+        });
+      } catch (e) {
+        if (isForeignKeyViolation(e)) throw new HushError('conflict', MSG.dependents([], 1));
+        throw e;
+      }
+    },
+  };
+}
+
+export type RoleService = ReturnType<typeof createRoleService>;

@@ -1,0 +1,235 @@
+import { sql, type Selectable } from 'kysely';
+import { HushError, invalid, isUniqueViolation } from '../../../core/errors.js';
+import { newUuid, nowIso } from '../../../core/ids.js';
+import type { AuditActor } from '../../../core/ports.js';
+import { checkSecretHash, decryptSecret, encryptSecret, hashSecret } from '../crypto.js';
+import { notFoundModel } from '../errors.js';
+import { and, dateFilter, intFilter, ordering, textFilter, values, type Conditions, type Query } from '../filters.js';
+import type { NetboxSecretTable } from '../tables.js';
+import { ENGINE, inIds, NetboxAudit, OT, type NetboxContext } from './context.js';
+import { KINDS, type InventoryService, type KindName } from './inventory.js';
+
+export type SecretRow = Selectable<NetboxSecretTable>;
+
+export type NewSecret = Required<Pick<SecretInput, 'kind' | 'objectId' | 'roleId' | 'plaintext'>> & SecretInput;
+
+export interface SecretInput {
+  kind?: KindName | undefined;
+  objectId?: number | undefined;
+  roleId?: number | undefined;
+  name?: string | undefined;
+  plaintext?: string | undefined;
+  description?: string | undefined;
+  comments?: string | undefined;
+}
+
+const COLUMN = 'ciphertext';
+// Verified (sealed ciphertext → hash) pairs: PBKDF2 costs ~0.2 ms, which would dominate a page of 100 reads. Keyed by
+// the sealed bytes, which the keyring authenticates to their row, so a changed hash or ciphertext is checked afresh.
+const VERIFIED_MAX = 20_000;
+
+/** Messages of the uniqueness rule: the plugin's serializer wording, or the legacy model's `__all__` one. */
+const duplicate = (legacy: boolean) =>
+  legacy
+    ? invalid('__all__', 'Secret with this Device, Role and Name already exists.')
+    : new HushError('invalid', 'The fields assigned_object_type, assigned_object_id, role, name must make a unique set.', { problems: [{ field: '', message: 'The fields assigned_object_type, assigned_object_id, role, name must make a unique set.' }] });
+
+export function createSecretService(nc: NetboxContext, inventory: InventoryService) {
+  const { db } = nc;
+  const verified = new Map<string, string>();
+
+  function remember(sealed: string, hash: string) {
+    if (verified.size >= VERIFIED_MAX) verified.delete(verified.keys().next().value!);
+    verified.set(sealed, hash);
+  }
+
+  async function plaintextOf(row: SecretRow, masterKey: Buffer): Promise<string | null> {
+    try {
+      const bytes = await nc.secretsCipher.open(row.ciphertext, { row: row.seal_id, column: COLUMN });
+      const plaintext = decryptSecret(masterKey, bytes);
+      if (plaintext === undefined) return null;
+      if (verified.get(row.ciphertext) === row.hash) return plaintext;
+      // The plugin returns null when the hash does not match (wrong key or corrupt data), never a 500 (spec §2.2).
+      if (!checkSecretHash(plaintext, row.hash)) return null;
+      remember(row.ciphertext, row.hash);
+      return plaintext;
+    } catch {
+      return null;
+    }
+  }
+
+  async function seal(masterKey: Buffer, plaintext: string) {
+    const sealId = newUuid();
+    const ciphertext = await nc.secretsCipher.seal(encryptSecret(masterKey, plaintext), { row: sealId, column: COLUMN });
+    return { seal_id: sealId, ciphertext, hash: hashSecret(plaintext) };
+  }
+
+  async function filters(query: Query): Promise<Conditions> {
+    const where: Conditions = [];
+    intFilter(where, query, 'id', 'netbox_secrets.id');
+    textFilter(where, query, 'name', 'netbox_secrets.name');
+    textFilter(where, query, 'description', 'netbox_secrets.description');
+    intFilter(where, query, 'assigned_object_id', 'assigned_object_id');
+    dateFilter(where, query, 'created', 'netbox_secrets.created');
+    dateFilter(where, query, 'last_updated', 'netbox_secrets.last_updated');
+    const types = values(query, 'assigned_object_type');
+    // An unknown content type matches nothing rather than failing (spec §3.1 filters).
+    if (types.length) where.push(types.some((t) => t in KINDS) ? sql`assigned_object_type in (${sql.join(types)})` : sql`1 = 0`);
+    const typeIds = values(query, 'assigned_object_type_id').map(Number);
+    if (typeIds.length) {
+      const names = Object.entries(KINDS).filter(([, k]) => typeIds.includes(k.ctId)).map(([n]) => n);
+      where.push(names.length ? sql`assigned_object_type in (${sql.join(names)})` : sql`1 = 0`);
+    }
+    const roleIds = values(query, 'role_id');
+    if (roleIds.length) {
+      const known = new Set((await db.selectFrom('netbox_secret_roles').select('id').execute()).map((r) => String(r.id)));
+      const bad = roleIds.find((r) => !known.has(r));
+      if (bad !== undefined) throw invalid('role_id', `Select a valid choice. ${bad} is not one of the available choices.`);
+      where.push(inIds('role_id', roleIds.map(Number)));
+    }
+    const roleSlugs = values(query, 'role');
+    if (roleSlugs.length) where.push(sql`role_id in (select id from netbox_secret_roles where slug in (${sql.join(roleSlugs)}))`);
+    // Hush extension (legacy filters on the plugin API too): the object by id or by name.
+    for (const [kind, idKey, nameKey] of [['dcim.device', 'device_id', 'device'], ['virtualization.virtualmachine', 'virtual_machine_id', 'virtual_machine']] as const) {
+      const ids = values(query, idKey).map(Number).filter(Number.isInteger);
+      const named = await inventory.idsByName(KINDS[kind], values(query, nameKey));
+      if (values(query, idKey).length || values(query, nameKey).length) {
+        where.push(sql`(assigned_object_type = ${kind} and ${inIds('assigned_object_id', [...ids, ...named])})`);
+      }
+    }
+    const q = values(query, 'q')[0]?.trim();
+    if (q) {
+      const pattern = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`).toLowerCase()}%`;
+      const objectName = (table: string, kind: string) =>
+        sql`(assigned_object_type = ${kind} and assigned_object_id in (select id from ${sql.table(table)} where lower(name) like ${pattern} escape '\\'))`;
+      where.push(sql`(lower(netbox_secrets.name) like ${pattern} escape '\\' or lower(netbox_secrets.description) like ${pattern} escape '\\' or ${objectName('netbox_devices', 'dcim.device')} or ${objectName('netbox_virtual_machines', 'virtualization.virtualmachine')})`);
+    }
+    return where;
+  }
+
+  async function get(id: number, scope: 'all' | Set<number> = 'all'): Promise<SecretRow> {
+    const row = await db.selectFrom('netbox_secrets').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!row || (scope !== 'all' && !scope.has(id))) throw notFoundModel('Secret');
+    return row;
+  }
+
+  async function checkRole(roleId: number | undefined) {
+    if (roleId === undefined) return;
+    const role = await db.selectFrom('netbox_secret_roles').select('id').where('id', '=', roleId).executeTakeFirst();
+    if (!role) throw invalid('role', `Related object not found using the provided numeric ID: ${roleId}`);
+  }
+
+  const auditEvent = (action: string, row: Pick<SecretRow, 'id' | 'name' | 'role_id' | 'assigned_object_type' | 'assigned_object_id'>, details: Record<string, unknown> = {}) => ({
+    engine: ENGINE,
+    action,
+    objectType: OT.secret,
+    objectId: row.id,
+    details: { name: row.name, role: row.role_id, assigned_object: `${row.assigned_object_type}:${row.assigned_object_id}`, ...details },
+  });
+
+  return {
+    get,
+
+    async list(query: Query, page: { limit: number; offset: number }, scope: 'all' | Set<number>) {
+      const where = await filters(query);
+      if (scope !== 'all') where.push(inIds('netbox_secrets.id', [...scope]));
+      const cond = and(where);
+      let base = db.selectFrom('netbox_secrets');
+      if (cond) base = base.where(cond);
+      let rows = base.selectAll('netbox_secrets');
+      const roleName = sql`(select r.name from netbox_secret_roles r where r.id = netbox_secrets.role_id)`;
+      for (const o of ordering(query, { id: 'id', name: 'name', created: 'created', last_updated: 'last_updated', assigned_object_id: 'assigned_object_id', assigned_object_type: 'assigned_object_type', role: 'role' })) {
+        rows = o.column === 'role' ? rows.orderBy(roleName, o.desc ? 'desc' : 'asc') : rows.orderBy(`netbox_secrets.${o.column}` as 'netbox_secrets.id', o.desc ? 'desc' : 'asc');
+      }
+      const [{ n }, results] = await Promise.all([
+        base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+        rows.orderBy(roleName).orderBy('netbox_secrets.name').orderBy('netbox_secrets.id').limit(page.limit).offset(page.offset).execute(),
+      ]);
+      return { count: Number(n), rows: results };
+    },
+
+    /** Plaintexts for the rows the master key opens; null where it does not (the plugin's silent failure). */
+    async reveal(rows: SecretRow[], masterKey: Buffer): Promise<Map<number, string | null>> {
+      const out = new Map<number, string | null>();
+      for (const row of rows) out.set(row.id, await plaintextOf(row, masterKey));
+      return out;
+    },
+
+    /** Creates every item or none (one transaction); the crypto happens before it opens. */
+    async createMany(actor: AuditActor, inputs: NewSecret[], masterKey: Buffer, legacy: boolean): Promise<SecretRow[]> {
+      for (const input of inputs) await checkRole(input.roleId);
+      const sealed = await Promise.all(inputs.map((input) => seal(masterKey, input.plaintext)));
+      const now = nowIso();
+      try {
+        return await db.transaction().execute(async (trx) => {
+          const rows: SecretRow[] = [];
+          for (const [i, input] of inputs.entries()) {
+            rows.push(
+              await trx
+                .insertInto('netbox_secrets')
+                .values({ assigned_object_type: input.kind, assigned_object_id: input.objectId, role_id: input.roleId, name: input.name ?? '', description: input.description ?? '', comments: input.comments ?? '', ...sealed[i]!, created: now, last_updated: now })
+                .returningAll()
+                .executeTakeFirstOrThrow(),
+            );
+          }
+          await nc.audit.appendWithin(trx, actor, rows.map((row) => auditEvent(NetboxAudit.secretCreate, row, { plaintext_written: true })));
+          return rows;
+        });
+      } catch (e) {
+        if (isUniqueViolation(e)) throw duplicate(legacy);
+        throw e;
+      }
+    },
+
+    /** Updates every item or none; `masterKey` is needed only by items that carry a plaintext. */
+    async updateMany(actor: AuditActor, items: { id: number; input: SecretInput }[], masterKey: Buffer | undefined, scope: 'all' | Set<number>, legacy: boolean): Promise<SecretRow[]> {
+      const changes: { id: number; set: Record<string, unknown>; plaintext: boolean }[] = [];
+      for (const { id, input } of items) {
+        await get(id, scope);
+        await checkRole(input.roleId);
+        const set: Record<string, unknown> = { last_updated: nowIso() };
+        if (input.kind !== undefined) set.assigned_object_type = input.kind;
+        if (input.objectId !== undefined) set.assigned_object_id = input.objectId;
+        if (input.roleId !== undefined) set.role_id = input.roleId;
+        if (input.name !== undefined) set.name = input.name;
+        if (input.description !== undefined) set.description = input.description;
+        if (input.comments !== undefined) set.comments = input.comments;
+        if (input.plaintext !== undefined) {
+          // The plugin's serializer refuses to encrypt without a master key in context (spec §3.1, bulk update path).
+          if (!masterKey) throw invalid('plaintext', 'Cannot encrypt secret: master key not available in context');
+          Object.assign(set, await seal(masterKey, input.plaintext));
+        }
+        changes.push({ id, set, plaintext: input.plaintext !== undefined });
+      }
+      try {
+        return await db.transaction().execute(async (trx) => {
+          const rows: SecretRow[] = [];
+          const events = [];
+          for (const c of changes) {
+            await trx.updateTable('netbox_secrets').set(c.set).where('id', '=', c.id).execute();
+            const row = await trx.selectFrom('netbox_secrets').selectAll().where('id', '=', c.id).executeTakeFirstOrThrow();
+            const fields = Object.keys(c.set).filter((k) => !['last_updated', 'seal_id', 'ciphertext', 'hash'].includes(k));
+            if (c.plaintext) fields.push('plaintext');
+            events.push(auditEvent(NetboxAudit.secretUpdate, row, { fields, plaintext_written: c.plaintext }));
+            rows.push(row);
+          }
+          await nc.audit.appendWithin(trx, actor, events);
+          return rows;
+        });
+      } catch (e) {
+        if (isUniqueViolation(e)) throw duplicate(legacy);
+        throw e;
+      }
+    },
+
+    async remove(actor: AuditActor, ids: number[], scope: 'all' | Set<number>): Promise<void> {
+      const rows = await Promise.all(ids.map((id) => get(id, scope)));
+      await db.transaction().execute(async (trx) => {
+        await trx.deleteFrom('netbox_secrets').where('id', 'in', ids).execute();
+        await nc.audit.appendWithin(trx, actor, rows.map((r) => auditEvent(NetboxAudit.secretDelete, r)));
+      });
+    },
+  };
+}
+
+export type SecretService = ReturnType<typeof createSecretService>;

@@ -1,0 +1,91 @@
+import { newUuid, nowIso } from '../../../core/ids.js';
+import type { AuditActor, Caller } from '../../../core/ports.js';
+import { randomKey, SESSION_KEY_BYTES, sessionKeyHash, sessionKeyMatches, xor } from '../crypto.js';
+import { MSG, shaped } from '../errors.js';
+import { ENGINE, NetboxAudit, type NetboxContext } from './context.js';
+import { openMasterKey, type UserKeyService } from './user-keys.js';
+
+const COLUMN = 'cipher';
+
+/**
+ * Session keys (spec §2.4): the caller's private key opens their copy of the master key; the server keeps only
+ * `session_key XOR master_key` (sealed by the keyring) and a verifier of the session key, and returns the key once.
+ * Private keys live in memory for the one request.
+ */
+export function createSessionKeyService(nc: NetboxContext, userKeys: UserKeyService) {
+  const { db } = nc;
+
+  const current = (userId: number) =>
+    db
+      .selectFrom('netbox_session_keys')
+      .innerJoin('netbox_user_keys', 'netbox_user_keys.id', 'netbox_session_keys.userkey_id')
+      .select(['netbox_session_keys.id', 'netbox_session_keys.userkey_id', 'netbox_session_keys.seal_id', 'netbox_session_keys.cipher', 'netbox_session_keys.hash', 'netbox_session_keys.created', 'netbox_user_keys.user_id'])
+      .where('netbox_user_keys.user_id', '=', userId)
+      .executeTakeFirst();
+
+  async function refuse(actor: AuditActor, caller: Caller, reason: string, message: string): Promise<never> {
+    await nc.audit.append(actor, [{ engine: ENGINE, action: NetboxAudit.sessionKeyRefused, objectType: 'netbox_secrets.sessionkey', details: { user: caller.user.username, reason } }]);
+    throw shaped('text', message);
+  }
+
+  return {
+    current,
+
+    /** The master key a supplied session key unlocks; a key that does not verify is the original's 400. */
+    async masterKey(caller: Caller, sessionKey: Buffer): Promise<Buffer> {
+      const row = await current(caller.user.id);
+      if (!row || sessionKey.length !== SESSION_KEY_BYTES || !sessionKeyMatches(sessionKey, row.hash)) throw shaped('list', MSG.invalidSessionKey);
+      const masked = await nc.sessionCipher.open(row.cipher, { row: row.seal_id, column: COLUMN });
+      return xor(sessionKey, masked);
+    },
+
+    /** Steps and messages of the plugin's `POST /session-key/` (spec §3.1), in order. */
+    async create(actor: AuditActor, caller: Caller, privateKey: string | undefined, preserve: boolean) {
+      if (!privateKey) return refuse(actor, caller, 'no_private_key', MSG.noPrivateKey);
+      const own = await userKeys.byUser(caller.user.id);
+      if (!own) return refuse(actor, caller, 'no_user_key', MSG.noUserKey);
+      if (own.master_key_cipher === null) return refuse(actor, caller, 'user_key_inactive', MSG.inactiveUserKey);
+      const master = openMasterKey(own, privateKey);
+      if (!master) return refuse(actor, caller, 'invalid_private_key', MSG.invalidPrivateKey);
+
+      const existing = await current(caller.user.id);
+      if (preserve && existing) {
+        const masked = await nc.sessionCipher.open(existing.cipher, { row: existing.seal_id, column: COLUMN }).catch(() => undefined);
+        const recovered = masked && xor(masked, master);
+        if (!recovered || !sessionKeyMatches(recovered, existing.hash)) return refuse(actor, caller, 'recovery_failed', MSG.invalidPrivateKey);
+        await nc.audit.append(actor, [{ engine: ENGINE, action: NetboxAudit.sessionKeyCreate, objectType: 'netbox_secrets.sessionkey', objectId: existing.id, details: { user: caller.user.username, preserved: true } }]);
+        return { created: false, key: recovered, row: existing, userKeyId: own.id };
+      }
+
+      const key = randomKey(SESSION_KEY_BYTES);
+      const sealId = newUuid();
+      const cipher = await nc.sessionCipher.seal(xor(key, master), { row: sealId, column: COLUMN });
+      const row = await db.transaction().execute(async (trx) => {
+        // Serialises concurrent creations for one user (PostgreSQL row lock), so the one-per-user rule never races.
+        await trx.updateTable('netbox_user_keys').set({ last_updated: own.last_updated }).where('id', '=', own.id).execute();
+        await trx.deleteFrom('netbox_session_keys').where('userkey_id', '=', own.id).execute();
+        const inserted = await trx
+          .insertInto('netbox_session_keys')
+          .values({ userkey_id: own.id, seal_id: sealId, cipher, hash: sessionKeyHash(key), created: nowIso() })
+          .returningAll()
+          .executeTakeFirstOrThrow();
+        await nc.audit.appendWithin(trx, actor, [{ engine: ENGINE, action: NetboxAudit.sessionKeyCreate, objectType: 'netbox_secrets.sessionkey', objectId: inserted.id, details: { user: caller.user.username, preserved: false } }]);
+        return inserted;
+      });
+      return { created: true, key, row, userKeyId: own.id };
+    },
+
+    /** Returns false when the caller had no session key. */
+    async remove(actor: AuditActor, caller: Caller): Promise<boolean> {
+      const row = await current(caller.user.id);
+      if (!row) return false;
+      await db.transaction().execute(async (trx) => {
+        await trx.deleteFrom('netbox_session_keys').where('id', '=', row.id).execute();
+        await nc.audit.appendWithin(trx, actor, [{ engine: ENGINE, action: NetboxAudit.sessionKeyDelete, objectType: 'netbox_secrets.sessionkey', objectId: row.id, details: { user: caller.user.username } }]);
+      });
+      return true;
+    },
+  };
+}
+
+export type SessionKeyService = ReturnType<typeof createSessionKeyService>;

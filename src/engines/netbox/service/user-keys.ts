@@ -1,0 +1,212 @@
+import { createPublicKey, type KeyObject } from 'node:crypto';
+import type { Selectable } from 'kysely';
+import { HushError, invalid } from '../../../core/errors.js';
+import { nowIso } from '../../../core/ids.js';
+import { parseRsaPrivateKey, rsaOaepDecrypt, rsaOaepEncrypt } from '../../../core/keyring/rsa.js';
+import type { AuditActor, AuditEvent, Caller } from '../../../core/ports.js';
+import { randomKey } from '../crypto.js';
+import { MSG, notFoundModel } from '../errors.js';
+import { ordering, values, type Query } from '../filters.js';
+import type { NetboxUserKeyTable } from '../tables.js';
+import { ENGINE, NetboxAudit, OT, type NetboxContext } from './context.js';
+
+export type UserKeyRow = Selectable<NetboxUserKeyTable>;
+export type UserKeyView = UserKeyRow & { username: string };
+
+// The plugin's bounds (PLUGINS_CONFIG public_key_size default 2048; maximum 8192), spec §2.7.
+export const MIN_KEY_BITS = 2048;
+export const MAX_KEY_BITS = 8192;
+
+/** A PEM public key as the plugin accepts it through the API, with its messages; OpenSSH lines and private keys are refused (spec §2.6). */
+export function checkPublicKey(pem: string): KeyObject {
+  if (/PRIVATE KEY/.test(pem) || /^\s*ssh-/.test(pem)) throw invalid('public_key', 'Invalid RSA key format: expected a PEM RSA public key (no private key, no SSH/PGP).');
+  let key: KeyObject;
+  try {
+    key = createPublicKey(pem);
+  } catch {
+    throw invalid('public_key', 'Invalid RSA key format: RSA key format is not supported');
+  }
+  if (key.asymmetricKeyType !== 'rsa') throw invalid('public_key', 'Invalid RSA key format: not an RSA key');
+  const bits = key.asymmetricKeyDetails?.modulusLength ?? 0;
+  if (bits < MIN_KEY_BITS) throw invalid('public_key', `Key length (${bits} bits) is below minimum requirement (${MIN_KEY_BITS} bits).`);
+  if (bits > MAX_KEY_BITS) throw invalid('public_key', `Key length (${bits} bits) exceeds maximum allowed (${MAX_KEY_BITS} bits).`);
+  return key;
+}
+
+/** The master key from a user key and a private key, or undefined when the private key does not open it. */
+export function openMasterKey(row: UserKeyRow, privateKeyPem: string): Buffer | undefined {
+  if (row.master_key_cipher === null) return undefined;
+  try {
+    const key = parseRsaPrivateKey(privateKeyPem, 'private_key');
+    const master = rsaOaepDecrypt(key, Buffer.from(row.master_key_cipher, 'base64'), 'sha1');
+    return master.length === 32 ? master : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const sealMaster = (master: Buffer, publicKey: string) => rsaOaepEncrypt(publicKey, master, 'sha1').toString('base64');
+
+export function createUserKeyService(nc: NetboxContext) {
+  const { db } = nc;
+
+  async function withUsername(row: UserKeyRow): Promise<UserKeyView> {
+    const user = await nc.users.get(row.user_id).catch(() => undefined);
+    return { ...row, username: user?.username ?? `#${row.user_id}` };
+  }
+
+  async function get(id: number, scope: 'all' | Set<number> = 'all'): Promise<UserKeyView> {
+    const row = await db.selectFrom('netbox_user_keys').selectAll().where('id', '=', id).executeTakeFirst();
+    if (!row || (scope !== 'all' && !scope.has(row.id))) throw notFoundModel('UserKey');
+    return withUsername(row);
+  }
+
+  const byUser = (userId: number) => db.selectFrom('netbox_user_keys').selectAll().where('user_id', '=', userId).executeTakeFirst();
+  const secretCount = async (trx = db) => Number((await trx.selectFrom('netbox_secrets').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+  const activeIds = async (trx = db) => (await trx.selectFrom('netbox_user_keys').select('id').where('master_key_cipher', 'is not', null).execute()).map((r) => r.id);
+
+  async function dependents(trx = db) {
+    const total = await secretCount(trx);
+    const rows = await trx.selectFrom('netbox_secrets').select(['id', 'name']).orderBy('id').limit(20).execute();
+    return MSG.dependents(rows.map((r) => `${r.name || `Secret #${r.id}`} (${r.id})`), total);
+  }
+
+  async function audit(trx: typeof db, actor: AuditActor, action: string, id: number, details: Record<string, unknown>) {
+    await nc.audit.appendWithin(trx, actor, [{ engine: ENGINE, action, objectType: OT.userKey, objectId: id, details }]);
+  }
+
+  return {
+    get,
+    byUser,
+    secretCount,
+
+    /** User keys are one per user, so the list is filtered, ordered (by username) and paged in memory. */
+    async list(query: Query, scope: 'all' | Set<number>) {
+      let rows = await Promise.all((await db.selectFrom('netbox_user_keys').selectAll().execute()).map(withUsername));
+      if (scope !== 'all') rows = rows.filter((r) => scope.has(r.id));
+      const ids = values(query, 'id').map(Number);
+      if (ids.length) rows = rows.filter((r) => ids.includes(r.id));
+      const userIds = values(query, 'user_id');
+      for (const u of userIds) {
+        if (!/^\d+$/.test(u) || !(await nc.users.get(Number(u)).catch(() => undefined))) throw invalid('user_id', `Select a valid choice. ${u} is not one of the available choices.`);
+      }
+      if (userIds.length) rows = rows.filter((r) => userIds.map(Number).includes(r.user_id));
+      const usernames = values(query, 'user');
+      if (usernames.length) rows = rows.filter((r) => usernames.includes(r.username));
+      const q = values(query, 'q')[0]?.trim().toLowerCase();
+      if (q) rows = rows.filter((r) => r.username.toLowerCase().includes(q));
+      const order = ordering(query, { id: 'id', created: 'created', last_updated: 'last_updated', user: 'username' });
+      order.push({ column: 'username', desc: false });
+      rows.sort((a, b) => {
+        for (const o of order) {
+          const x = a[o.column as keyof UserKeyView] ?? '';
+          const y = b[o.column as keyof UserKeyView] ?? '';
+          if (x !== y) return (x < y ? -1 : 1) * (o.desc ? -1 : 1);
+        }
+        return a.id - b.id;
+      });
+      return rows;
+    },
+
+    /** The first filled key while none is active bootstraps the master key (spec §2.5); later keys start inactive. */
+    async create(actor: AuditActor, userId: number, publicKey: string): Promise<UserKeyView> {
+      checkPublicKey(publicKey);
+      const user = await nc.users.get(userId).catch(() => undefined);
+      if (!user) throw invalid('user', MSG.relatedId(userId));
+      if (await byUser(userId)) throw invalid('user', 'User key with this user already exists.');
+      // RSA before the transaction (STYLE.md §8.11); used only if no key is active once the lock is held.
+      const bootstrapCipher = sealMaster(randomKey(), publicKey);
+      const id = await db.transaction().execute(async (trx) => {
+        await nc.lockMasterKey(trx);
+        const bootstrap = (await activeIds(trx)).length === 0;
+        const now = nowIso();
+        let row;
+        try {
+          row = await trx
+            .insertInto('netbox_user_keys')
+            .values({ user_id: userId, public_key: publicKey, master_key_cipher: bootstrap ? bootstrapCipher : null, created: now, last_updated: now })
+            .returning('id')
+            .executeTakeFirstOrThrow();
+        } catch (e) {
+          if ((await trx.selectFrom('netbox_user_keys').select('id').where('user_id', '=', userId).executeTakeFirst()) !== undefined) throw invalid('user', 'User key with this user already exists.');
+          throw e;
+        }
+        const events: AuditEvent[] = [{ engine: ENGINE, action: NetboxAudit.userKeyCreate, objectType: OT.userKey, objectId: row.id, details: { user: user.username, active: bootstrap } }];
+        if (bootstrap) {
+          await trx.updateTable('netbox_state').set((eb) => ({ master_key_generation: eb('master_key_generation', '+', 1) })).where('id', '=', 1).execute();
+          events.push({ engine: ENGINE, action: NetboxAudit.masterKeyBootstrap, objectType: OT.userKey, objectId: row.id, details: { user: user.username, active: true } });
+        }
+        await nc.audit.appendWithin(trx, actor, events);
+        return row.id;
+      });
+      return get(id);
+    },
+
+    /**
+     * A changed public key deactivates the key (its master-key copy no longer matches) and ends its session key.
+     * Refused while secrets exist and this is the only active key. Unlike the original (which leaves the instance
+     * with no active key, spec §2.5 "Trap"), a key left as the only filled one with no active key re-bootstraps.
+     */
+    async update(actor: AuditActor, id: number, publicKey: string | undefined, scope: 'all' | Set<number>): Promise<UserKeyView> {
+      const before = await get(id, scope);
+      if (publicKey === undefined || publicKey === before.public_key) return before;
+      checkPublicKey(publicKey);
+      const bootstrapCipher = sealMaster(randomKey(), publicKey);
+      await db.transaction().execute(async (trx) => {
+        await nc.lockMasterKey(trx);
+        const active = await activeIds(trx);
+        const onlyActive = active.length === 1 && active[0] === id;
+        if (onlyActive && (await secretCount(trx)) > 0) throw invalid('public_key', MSG.publicKeyBlocked);
+        const othersActive = active.some((a) => a !== id);
+        await trx.deleteFrom('netbox_session_keys').where('userkey_id', '=', id).execute();
+        await trx
+          .updateTable('netbox_user_keys')
+          .set({ public_key: publicKey, master_key_cipher: othersActive ? null : bootstrapCipher, last_updated: nowIso() })
+          .where('id', '=', id)
+          .execute();
+        await audit(trx, actor, NetboxAudit.userKeyUpdate, id, { user: before.username, fields: ['public_key'], active: !othersActive });
+      });
+      return get(id);
+    },
+
+    /**
+     * Deletes every key or none. Removing every active key while secrets exist would destroy the master key: 409, as
+     * the original's ProtectedError.
+     */
+    async remove(actor: AuditActor, ids: number[], scope: 'all' | Set<number>): Promise<void> {
+      const before = await Promise.all(ids.map((id) => get(id, scope)));
+      await db.transaction().execute(async (trx) => {
+        await nc.lockMasterKey(trx);
+        const active = await activeIds(trx);
+        if (active.length && active.every((a) => ids.includes(a)) && (await secretCount(trx)) > 0) throw new HushError('conflict', await dependents(trx));
+        await trx.deleteFrom('netbox_user_keys').where('id', 'in', ids).execute();
+        await nc.audit.appendWithin(trx, actor, before.map((k) => ({ engine: ENGINE, action: NetboxAudit.userKeyDelete, objectType: OT.userKey, objectId: k.id, details: { user: k.username } })));
+      });
+    },
+
+    /**
+     * `POST /user-keys/activate/`: the admin's private key opens the master key, which is re-encrypted to each
+     * target's public key; all or nothing. Returns the unknown ids instead when some do not exist.
+     */
+    async activate(actor: AuditActor, caller: Caller, privateKey: string, ids: number[]) {
+      const own = await byUser(caller.user.id);
+      if (!own) throw new HushError('invalid', MSG.noUserKey, { reason: 'netbox_error_key' });
+      if (own.master_key_cipher === null) throw new HushError('invalid', MSG.inactiveUserKey, { reason: 'netbox_error_key' });
+      const master = openMasterKey(own, privateKey);
+      if (!master) throw new HushError('invalid', MSG.invalidPrivateKey, { reason: 'netbox_error_key' });
+      const targets = await db.selectFrom('netbox_user_keys').selectAll().where('id', 'in', ids).execute();
+      const missing = ids.filter((i) => !targets.some((t) => t.id === i));
+      if (missing.length) return { missing, activated: [] as UserKeyView[] };
+      const ciphers = targets.map((t) => ({ id: t.id, cipher: sealMaster(master, t.public_key) }));
+      const views = await Promise.all(targets.map(withUsername));
+      await db.transaction().execute(async (trx) => {
+        await nc.lockMasterKey(trx);
+        for (const c of ciphers) await trx.updateTable('netbox_user_keys').set({ master_key_cipher: c.cipher, last_updated: nowIso() }).where('id', '=', c.id).execute();
+        await nc.audit.appendWithin(trx, actor, views.map((v) => ({ engine: ENGINE, action: NetboxAudit.userKeyActivate, objectType: OT.userKey, objectId: v.id, details: { user: v.username } })));
+      });
+      return { missing, activated: views.sort((a, b) => (a.username < b.username ? -1 : a.username > b.username ? 1 : 0)) };
+    },
+  };
+}
+
+export type UserKeyService = ReturnType<typeof createUserKeyService>;

@@ -1,0 +1,39 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { defaultStatus, type HushError } from '../core/errors.js';
+
+/**
+ * NetBox's REST conventions, shared by every engine that speaks them (the admin API, the NetBox secrets engine):
+ * absolute `url`s, the `API-Version` header, `{"detail": …}` errors, field errors as `{"field": ["message"]}`, and
+ * 403 rather than 401 for missing or bad credentials (shared/specs/netbox.md §3.0 "Error bodies").
+ */
+export const NETBOX_API_VERSION = '4.6';
+
+/** NetBox renders `url` absolute, from the request's scheme and host (shared/specs/netbox.md §3.0 "URLs"). */
+export const absoluteUrl = (request: FastifyRequest, path: string) => `${request.protocol}://${request.host}${path}`;
+
+// NetBox answers 403, not 401, for missing or bad credentials (its first authenticator has no challenge).
+const STATUS: Record<HushError['kind'], number> = { ...defaultStatus, unauthenticated: 403 };
+
+/** `{"field": ["message", …]}`; a problem without a field goes under `non_field_errors`, as DRF does. */
+export function netboxFieldErrors(error: HushError): Record<string, string[]> {
+  const body: Record<string, string[]> = {};
+  for (const p of error.problems) (body[p.field || 'non_field_errors'] ??= []).push(p.message);
+  return body;
+}
+
+export function renderNetboxError(error: HushError, apiVersion = NETBOX_API_VERSION) {
+  const headers = { 'API-Version': apiVersion };
+  // A unique-field clash is a field error in NetBox (400); a conflict without a field is a 409.
+  if ((error.kind === 'invalid' || error.kind === 'conflict') && error.problems.length) {
+    return { status: 400, body: netboxFieldErrors(error) as unknown, headers };
+  }
+  return { status: STATUS[error.kind], body: { detail: error.message } as unknown, headers };
+}
+
+/** An onRequest hook adding the header pynetbox reads as `nb.version`. */
+export function apiVersionHook(version = NETBOX_API_VERSION) {
+  return (_request: FastifyRequest, reply: FastifyReply, done: () => void) => {
+    reply.header('API-Version', version);
+    done();
+  };
+}
