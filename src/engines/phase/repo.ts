@@ -134,17 +134,9 @@ export function createPhaseRepo(db: Kysely<PhaseTables>) {
       secretIds.length
         ? trx.selectFrom('phase_overrides').selectAll().where('user_id', '=', userId).where('secret_id', 'in', secretIds).execute()
         : Promise.resolve([] as OverrideRow[]),
-    /** Whether the user has any override on a live secret of the environment. */
-    hasOverridesIn: async (environmentId: string, userId: number) =>
-      (await db
-        .selectFrom('phase_overrides')
-        .innerJoin('phase_secrets', 'phase_secrets.id', 'phase_overrides.secret_id')
-        .select('phase_overrides.id')
-        .where('phase_overrides.user_id', '=', userId)
-        .where('phase_secrets.environment_id', '=', environmentId)
-        .where('phase_secrets.deleted_at', 'is', null)
-        .limit(1)
-        .executeTakeFirst()) !== undefined,
+    /** The secrets the user has overrides on, anywhere: a handful per person, found through the user index. */
+    overriddenSecretIds: async (userId: number): Promise<Set<string>> =>
+      new Set((await db.selectFrom('phase_overrides').select('secret_id').where('user_id', '=', userId).execute()).map((r) => r.secret_id)),
     overrideOf: (secretId: string, userId: number, trx: Db<PhaseTables>) =>
       trx.selectFrom('phase_overrides').selectAll().where('secret_id', '=', secretId).where('user_id', '=', userId).executeTakeFirst(),
     insertOverride: (row: OverrideRow, trx: Db<PhaseTables>) => trx.insertInto('phase_overrides').values(row).execute(),

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
 import { forEachDialect } from '../../helpers/dialects.js';
 import { startHush, type RunningHush } from '../../helpers/server.js';
-import { createApp, phaseAs, type PhaseCall } from './helpers.js';
+import { createApp, phaseAs, userWithGrants, type PhaseCall } from './helpers.js';
 
 forEachDialect('phase decrypted snapshots', (dialect) => {
   let first: RunningHush;
@@ -58,6 +58,18 @@ forEachDialect('phase decrypted snapshots', (dialect) => {
     assert.deepEqual(await keys('&key=b'), ['B']);
     assert.deepEqual(await keys('&tags=x'), ['A', 'C']);
     assert.deepEqual(await keys('&tags=y,nope&path=/svc'), ['B']);
+  });
+
+  it('never hands one person\'s overrides to another through the answer built once per revision', async () => {
+    const reader = phaseAs(first, await userWithGrants(first, 'reader', 'person', [{ objectType: 'phase.secret', actions: ['view'] }]), 'User');
+    const [mine] = (await viaFirst('POST', `/v1/secrets/${Q}`, { secrets: [{ key: 'PERSONAL', value: 'shared' }] })).body;
+    const overrideOf = async (call: PhaseCall) => ((await call('GET', `/v1/secrets/${Q}`)).body as { id: string; override: { value: string } | null }[]).find((s) => s.id === mine.id)!.override;
+    assert.equal(await overrideOf(reader), null);
+    // An override is not a write to the environment: no revision bump, yet the owner's next listing shows it.
+    await viaFirst('PUT', `/v1/secrets/${Q}`, { secrets: [{ id: mine.id, override: { value: 'only-mine', isActive: true } }] });
+    assert.equal((await overrideOf(viaFirst))?.value, 'only-mine');
+    assert.equal(await overrideOf(reader), null);
+    assert.equal((await overrideOf(viaSecond))?.value, 'only-mine');
   });
 
   it('records one audit entry per listing that names every secret it revealed', async () => {

@@ -9,7 +9,7 @@ import { secretJson, type PlainSecret, type SecretJson } from '../serializers.js
 import type { PhaseTables } from '../tables.js';
 import { parseBody, type CreateItem, type SecretType, type UpdateItem } from '../validate.js';
 import type { PhaseContext } from './context.js';
-import { createSnapshots, placeOf, type OpenedSecret } from './snapshots.js';
+import { createSnapshots, placeOf, type EnvironmentSnapshot, type OpenedSecret } from './snapshots.js';
 import { createSecretWriter, type SecretContent } from './writer.js';
 
 const ENGINE = 'phase';
@@ -100,6 +100,11 @@ export function createSecretService(pc: PhaseContext) {
     );
   }
 
+  async function hasOverrideIn(snapshot: EnvironmentSnapshot, caller: Caller): Promise<boolean> {
+    const overridden = await repo.overriddenSecretIds(caller.user.id);
+    return overridden.size > 0 && snapshot.secrets.some((s) => overridden.has(s.row.id));
+  }
+
   /** The answer to a write: the rows as committed, seen through the environment's new revision. */
   async function presentWritten(rows: SecretRow[], env: EnvRow, caller: Caller): Promise<SecretJson[]> {
     const current = (await repo.getEnv(env.id)) ?? env;
@@ -134,7 +139,7 @@ export function createSecretService(pc: PhaseContext) {
     async list(caller: Caller, env: EnvRow, query: ListQuery): Promise<{ secrets: SecretJson[] | string; reads: AuditEvent[] }> {
       const snapshot = await snapshots.of(env);
       const unfiltered = !query.path && query.key === undefined && query.tags === undefined;
-      if (unfiltered && snapshot.referencesStayInside && !(withOverrides(caller) && (await repo.hasOverridesIn(env.id, caller.user.id)))) {
+      if (unfiltered && snapshot.referencesStayInside && !(withOverrides(caller) && (await hasOverrideIn(snapshot, caller)))) {
         const shared = snapshot.memo('shared-answer', async () => JSON.stringify(await present(snapshot.secrets, env, null)));
         return { secrets: await shared, reads: readEvents(snapshot.secrets.map((s) => s.row.id), env.id) };
       }
