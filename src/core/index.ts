@@ -69,6 +69,7 @@ export function engineContext(core: Core, references: ReferenceRegistry = create
     versions: core.versions,
     references,
     users: core.users,
+    tokens: core.tokens,
     core,
   };
 }

@@ -42,6 +42,8 @@ export interface EngineContext {
   readonly references: Pick<ReferenceRegistry, 'render' | 'kinds'>;
   /** Read-only look-ups of core users, for engines that show or pick users or mint callers from their own login flows. */
   readonly users: Pick<Core['users'], 'get' | 'findByUsername'>;
+  /** Minting core tokens inside the engine's transaction, for engines whose clients need tokens of their own format. */
+  readonly tokens: Pick<Core['tokens'], 'create'>;
   /** The whole core, for the admin engine only: it manages identity itself. Other engines must not use it. */
   readonly core: Core;
 }

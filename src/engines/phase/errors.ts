@@ -61,7 +61,11 @@ export function itemError(index: number, message: string, kind: HushError['kind'
 
 export const phaseError = (kind: HushError['kind'], message: string): HushError => new HushError(kind, message);
 
-export function renderPhaseError(error: HushError, _request: FastifyRequest) {
+export function renderPhaseError(error: HushError, request: FastifyRequest) {
+  // Phase's token endpoint is a function view: a bad token there is 403, not 401 (§5.2).
+  if (error.kind === 'unauthenticated' && request.url.startsWith('/service/secrets/tokens')) {
+    return { status: 403, body: { error: ERR.tokenGone } };
+  }
   if (error.kind === 'unauthenticated') {
     return { status: 401, body: { error: credentialMessage(error) }, headers: { 'WWW-Authenticate': 'Bearer' } };
   }
@@ -69,6 +73,10 @@ export function renderPhaseError(error: HushError, _request: FastifyRequest) {
   const item = error.problems[0]?.field?.startsWith('secrets.') ? error.problems[0].field.slice(8) : undefined;
   const body: Record<string, unknown> = { error: error.message };
   // Beyond Phase: which entry of a batch was refused (Phase has no batch atomicity, so it never needed this).
-  if (item !== undefined) body.index = Number(item.split('.')[0]);
+  if (item !== undefined) {
+    const [index, ...field] = item.split('.');
+    body.index = Number(index);
+    if (field.length) body.field = field.join('.');
+  }
   return { status, body };
 }

@@ -8,14 +8,22 @@ import { createSecretService } from '../service/secrets.js';
 import { appRoutes } from './apps.js';
 import { importRoutes } from './import.js';
 import { secretRoutes } from './secrets.js';
+import { serviceSecretRoutes } from './service-secrets.js';
+import { phaseTokenRoutes } from './tokens.js';
+import { createE2eeService } from '../e2ee/service.js';
+import { createPhaseTokens } from '../e2ee/tokens.js';
 
 /** Phase mounts the same views under four prefixes (shared/specs/phase.md §2.0). */
 export const PHASE_PREFIXES = ['/v1', '/public/v1', '/service/v1', '/service/public/v1'] as const;
+/** Phase's end-to-end API for its CLI and SDKs (§5.2). */
+export const PHASE_E2EE_PREFIX = '/service/secrets';
 
 export function phaseRoutes(ctx: EngineContext): FastifyPluginAsyncTypebox {
   const pc = createPhaseContext(ctx);
   const apps = createAppService(pc);
   const secrets = createSecretService(pc);
+  const tokens = createPhaseTokens(pc);
+  const e2ee = createE2eeService(pc, secrets, tokens);
   return async (app) => {
     // Phase reads request bodies as JSON whatever the Content-Type (§2.0); handlers parse the raw text.
     app.removeAllContentTypeParsers();
@@ -36,5 +44,7 @@ export function phaseRoutes(ctx: EngineContext): FastifyPluginAsyncTypebox {
       await app.register(appRoutes(apps), { prefix });
       await app.register(importRoutes(pc), { prefix });
     }
+    await app.register(serviceSecretRoutes(e2ee));
+    await app.register(phaseTokenRoutes(ctx, pc, tokens));
   };
 }

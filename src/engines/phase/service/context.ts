@@ -12,6 +12,12 @@ const VERB: Record<SecretAction, string> = { view: 'read', add: 'create', change
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** What a Phase-format token is narrowed to (phase_tokens.scope). */
+export interface TokenScope {
+  apps: string[];
+  environments: string[];
+}
+
 /** Everything the Phase services share: repo, ciphers, salts, and the access rules. */
 export function createPhaseContext(ctx: EngineContext) {
   const repo = createPhaseRepo(ctx.db as Kysely<PhaseTables>);
@@ -28,7 +34,28 @@ export function createPhaseContext(ctx: EngineContext) {
     return salt;
   }
 
+  // A Phase token's narrowing is fixed when it is minted and token ids are never reused, so a process keeps it.
+  const tokenScopes = new Map<number, TokenScope | null>();
+
+  async function tokenScope(caller: Caller): Promise<TokenScope | null> {
+    if (caller.tokenId === null) return null;
+    let scope = tokenScopes.get(caller.tokenId);
+    if (scope === undefined) {
+      const row = await repo.db.selectFrom('phase_tokens').select('scope').where('token_id', '=', caller.tokenId).executeTakeFirst();
+      scope = row?.scope ? (JSON.parse(row.scope) as TokenScope) : null;
+      tokenScopes.set(caller.tokenId, scope);
+    }
+    return scope;
+  }
+
+  /** A token narrowed to some apps or environments reaches nothing else, whatever its owner may do. */
+  async function tokenReaches(caller: Caller, env: EnvRow): Promise<boolean> {
+    const scope = await tokenScope(caller);
+    return scope === null || scope.apps.includes(env.app_id) || scope.environments.includes(env.id);
+  }
+
   async function hasAnySecretAccess(caller: Caller, env: EnvRow): Promise<boolean> {
+    if (!(await tokenReaches(caller, env))) return false;
     for (const action of ['view', 'add', 'change', 'delete'] as const) {
       if (await ctx.permissions.can(caller, action, PhaseObject.secret, env.id)) return true;
     }
@@ -40,6 +67,7 @@ export function createPhaseContext(ctx: EngineContext) {
     repo,
     saltOf,
     envCipher,
+    tokenScope,
 
     /** keyDigest: keyed BLAKE2b-256 of the key with the env salt's hex string as key (§2.7). */
     digest: async (env: EnvRow, key: string) => ctx.keyring.keyedHash(key, await saltOf(env)),
@@ -63,7 +91,7 @@ export function createPhaseContext(ctx: EngineContext) {
       if (!(await ctx.permissions.can(caller, action, PhaseObject.secret, env.id))) throw forbidden(ERR.noPermission(VERB[action]));
     },
 
-    canReadEnv: (caller: Caller, env: EnvRow) => ctx.permissions.can(caller, 'view', PhaseObject.secret, env.id),
+    canReadEnv: async (caller: Caller, env: EnvRow) => (await tokenReaches(caller, env)) && ctx.permissions.can(caller, 'view', PhaseObject.secret, env.id),
 
     /** An app the caller may see (view on `phase.app`), else 404 as if it did not exist. */
     async visibleApp(caller: Caller, id: string, action: SecretAction = 'view'): Promise<AppRow> {

@@ -281,6 +281,7 @@ export function createSecretService(pc: PhaseContext) {
     },
 
     writer,
+    snapshots,
   };
 }
 

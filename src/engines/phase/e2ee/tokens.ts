@@ -1,0 +1,91 @@
+import { forbidden, invalid } from '../../../core/errors.js';
+import { nowIso, type UserId } from '../../../core/ids.js';
+import { encryptRaw, kxRandomKeyPair, xorHex } from '../../../core/keyring/phase-crypto.js';
+import { AuditAction } from '../../../core/names.js';
+import type { AuditActor, Caller, Db } from '../../../core/ports.js';
+import type { PhaseTables } from '../tables.js';
+import type { PhaseContext, TokenScope } from '../service/context.js';
+
+export interface MintOptions {
+  description?: string | undefined;
+  expires?: string | null | undefined;
+  writeEnabled?: boolean | undefined;
+  /** Narrow the token to these apps (all their environments, present and future)… */
+  apps?: string[] | undefined;
+  /** …and these single environments. Both empty or absent: the token reaches whatever its owner may. */
+  environments?: string[] | undefined;
+}
+
+export interface MintedToken {
+  /** `pss_user:v1:<bearer>:<public key>:<key share A>:<wrap key>` (or `pss_service:v2:…`); shown once, never stored. */
+  token: string;
+  tokenId: number;
+  /** The header value Phase's REST clients send for the third segment: `User <bearer>` or `ServiceAccount <bearer>`. */
+  bearerToken: string;
+  scope: TokenScope | null;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * Phase-format tokens (shared/specs/phase.md §5.3). The account private key is split in two XOR shares: share A goes
+ * into the token, share B is kept wrapped (XChaCha20-Poly1305) by a key that also exists only in the token. So the
+ * server can wrap environment keys to the account's public key but never holds its private key, and the bearer part
+ * is an ordinary core token, hashed at rest, that also works on /v1 and is revoked like any other.
+ */
+export function createPhaseTokens(pc: PhaseContext) {
+  const { ctx, repo } = pc;
+  const hex = (bytes: number) => ctx.keyring.randomHex(bytes);
+
+  /** Every named app and environment must exist; a typo must not mint a token that silently reaches nothing. */
+  async function checkScope(options: MintOptions, trx: Db<PhaseTables>): Promise<TokenScope | null> {
+    const apps = [...new Set((options.apps ?? []).map((id) => id.toLowerCase()))];
+    const environments = [...new Set((options.environments ?? []).map((id) => id.toLowerCase()))];
+    if (!apps.length && !environments.length) return null;
+    for (const [i, id] of apps.entries()) {
+      if (!UUID.test(id) || !(await repo.getApp(id, trx))) throw invalid(`apps.${i}`, `no app with id "${id}"`);
+    }
+    for (const [i, id] of environments.entries()) {
+      if (!UUID.test(id) || !(await repo.getEnv(id, trx))) throw invalid(`environments.${i}`, `no environment with id "${id}"`);
+    }
+    return { apps, environments };
+  }
+
+  return {
+    async mint(actor: AuditActor, user: { id: UserId; kind: 'person' | 'service' }, options: MintOptions = {}): Promise<MintedToken> {
+      const account = await kxRandomKeyPair();
+      const shareA = hex(32);
+      const shareB = xorHex(shareA, account.privateKey);
+      const wrapKey = hex(32);
+      // Phase wraps the hex *text* of share B, which is what its clients unwrap.
+      const wrapped = Buffer.from(await encryptRaw(Buffer.from(shareB, 'utf8'), Buffer.from(wrapKey, 'hex'))).toString('hex');
+      const bearer = hex(32);
+      const { tokenId, scope } = await repo.db.transaction().execute(async (trx: Db<PhaseTables>) => {
+        const scope = await checkScope(options, trx);
+        const { row } = await ctx.tokens.create(
+          { userId: user.id, key: bearer, description: options.description ?? 'Phase token', expires: options.expires ?? null, writeEnabled: options.writeEnabled },
+          trx as never,
+        );
+        await trx
+          .insertInto('phase_tokens')
+          .values({ token_id: row.id, public_key: account.publicKey, wrapped_key_share: wrapped, scope: scope && JSON.stringify(scope), created_at: nowIso() })
+          .execute();
+        await ctx.audit.appendWithin(trx as never, actor, [
+          { engine: 'phase', action: AuditAction.tokenCreate, objectType: 'users.token', objectId: row.id, details: { user_id: user.id, format: 'phase', write_enabled: options.writeEnabled !== false, scope } },
+        ]);
+        return { tokenId: row.id, scope };
+      });
+      const [prefix, type] = user.kind === 'person' ? ['pss_user:v1', 'User'] : ['pss_service:v2', 'ServiceAccount'];
+      return { token: `${prefix}:${bearer}:${account.publicKey}:${shareA}:${wrapKey}`, tokenId, bearerToken: `${type} ${bearer}`, scope };
+    },
+
+    /** The Phase side of the caller's token; a plain Hush token has none (it cannot open environment keys). */
+    async ofCaller(caller: Caller) {
+      const row = caller.tokenId === null ? undefined : await repo.db.selectFrom('phase_tokens').selectAll().where('token_id', '=', caller.tokenId).executeTakeFirst();
+      if (!row) throw forbidden('This token is not a Phase-format token: mint one with `hush admin phase token-create` or POST /v1/tokens/.', 'not_a_phase_token');
+      return row;
+    },
+  };
+}
+
+export type PhaseTokens = ReturnType<typeof createPhaseTokens>;

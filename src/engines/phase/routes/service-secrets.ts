@@ -1,0 +1,66 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
+import type { SecretAction } from '../service/context.js';
+import { auditActorOf, callerOf, recordPlaintextReads } from '../../../http/route-kit.js';
+import type { E2eeService } from '../e2ee/service.js';
+
+type Query = { app_id?: string; env?: string };
+
+const header = (request: FastifyRequest, name: string): string | undefined => {
+  const value = request.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+};
+
+/**
+ * Phase's end-to-end-encrypted API (shared/specs/phase.md §5.2), which its CLI, SDKs and Kubernetes operator speak:
+ * the environment comes from the `Environment` header, filters from headers, writes answer 200 with no body.
+ */
+export function serviceSecretRoutes(e2ee: E2eeService): FastifyPluginAsyncTypebox {
+  async function environmentFor(request: FastifyRequest, action: SecretAction) {
+    const caller = callerOf(request);
+    const env = await e2ee.environment(caller, header(request, 'environment'), request.query as Query, action);
+    return { caller, env, actor: auditActorOf(request) };
+  }
+
+  const rules = { access: 'authenticated', returnsPlaintext: true } as const;
+  const hidden = { hide: true, tags: ['phase'] };
+
+  return async (app) => {
+    app.get('/service/secrets/tokens/', { config: { hush: { access: 'authenticated' } }, schema: hidden }, async (request) => e2ee.tokenInfo(callerOf(request)));
+
+    app.get('/service/secrets/', { config: { hush: rules }, schema: hidden }, async (request) => {
+      const { caller, env } = await environmentFor(request, 'view');
+      const tags = header(request, 'tags');
+      const result = await e2ee.list(
+        caller,
+        env,
+        {
+          keyDigest: e2ee.checkDigest(header(request, 'keydigest')),
+          path: header(request, 'path') || undefined,
+          tags: tags ? tags.split(',').map((t) => t.trim()).filter(Boolean) : undefined,
+        },
+        header(request, 'x-use-camel-case')?.toLowerCase() === 'true',
+      );
+      recordPlaintextReads(request, result.reads);
+      return result.body;
+    });
+
+    app.post('/service/secrets/', { config: { hush: { access: 'authenticated' } }, schema: hidden }, async (request, reply) => {
+      const { caller, env, actor } = await environmentFor(request, 'add');
+      await e2ee.create(caller, actor, env, request.body);
+      return reply.status(200).send();
+    });
+
+    app.put('/service/secrets/', { config: { hush: { access: 'authenticated' } }, schema: hidden }, async (request, reply) => {
+      const { caller, env, actor } = await environmentFor(request, 'change');
+      await e2ee.update(caller, actor, env, request.body);
+      return reply.status(200).send();
+    });
+
+    app.delete('/service/secrets/', { config: { hush: { access: 'authenticated' } }, schema: hidden }, async (request, reply) => {
+      const { env, actor } = await environmentFor(request, 'delete');
+      await e2ee.remove(actor, env, request.body);
+      return reply.status(200).send();
+    });
+  };
+}

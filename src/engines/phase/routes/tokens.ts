@@ -1,0 +1,70 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { forbidden, invalid, notFound } from '../../../core/errors.js';
+import type { UserId } from '../../../core/ids.js';
+import type { EngineContext } from '../../../core/ports.js';
+import { auditActorOf, callerOf } from '../../../http/route-kit.js';
+import type { PhaseTokens } from '../e2ee/tokens.js';
+import type { PhaseContext } from '../service/context.js';
+import { parseBody } from '../validate.js';
+
+const TOKEN_PERMISSION = 'users.token';
+
+function optionalString(body: Record<string, unknown>, field: string, max: number): string | undefined {
+  const v = body[field];
+  if (v === undefined || v === null) return undefined;
+  if (typeof v !== 'string' || v.length > max) throw invalid(field, `must be a string of at most ${max} characters`);
+  return v;
+}
+
+function idList(body: Record<string, unknown>, field: string): string[] | undefined {
+  const v = body[field];
+  if (v === undefined || v === null) return undefined;
+  if (!Array.isArray(v) || v.some((id) => typeof id !== 'string') || v.length > 1000) throw invalid(field, 'must be a list of ids (at most 1000)');
+  return v as string[];
+}
+
+function expiry(body: Record<string, unknown>): string | null {
+  const v = body.expires;
+  if (v === undefined || v === null) return null;
+  const t = typeof v === 'string' ? Date.parse(v) : NaN;
+  if (Number.isNaN(t)) throw invalid('expires', 'must be an ISO-8601 date-time, e.g. 2027-01-01T00:00:00Z');
+  if (t <= Date.now()) throw invalid('expires', 'must be in the future');
+  return new Date(t).toISOString();
+}
+
+/**
+ * `POST /v1/tokens/` (beyond Phase, which mints tokens in its console): a Phase-format token for the caller, or for
+ * another user or service account given `users.token` add permission. Revoked like every token, through
+ * `DELETE /api/users/tokens/{id}/` or `hush admin token revoke`.
+ */
+export function phaseTokenRoutes(ctx: EngineContext, pc: PhaseContext, tokens: PhaseTokens): FastifyPluginAsyncTypebox {
+  return async (app) => {
+    app.post('/v1/tokens/', { config: { hush: { access: 'authenticated' } }, schema: { hide: true, tags: ['phase'] } }, async (request, reply) => {
+      const caller = callerOf(request);
+      // A narrowed token must not mint itself a wider one.
+      if (await pc.tokenScope(caller)) throw forbidden('A token narrowed to some apps or environments cannot mint tokens.');
+      const body = parseBody(request.body);
+      const who = body.user;
+      if (who !== undefined && who !== null && typeof who !== 'string' && typeof who !== 'number') throw invalid('user', 'must be a username or a user id');
+      const owner = who === undefined || who === null ? await ctx.users.get(caller.user.id) : typeof who === 'number' ? await ctx.users.get(who).catch(() => undefined) : await ctx.users.findByUsername(who);
+      if (!owner) throw notFound('User');
+      if (owner.id !== caller.user.id && !(await ctx.permissions.can(caller, 'add', TOKEN_PERMISSION))) throw forbidden();
+      const writeEnabled = body.write_enabled;
+      if (writeEnabled !== undefined && typeof writeEnabled !== 'boolean') throw invalid('write_enabled', 'must be true or false');
+      const minted = await tokens.mint(auditActorOf(request), { id: owner.id as UserId, kind: owner.kind }, {
+        description: optionalString(body, 'description', 200),
+        expires: expiry(body),
+        writeEnabled,
+        apps: idList(body, 'apps'),
+        environments: idList(body, 'environments'),
+      });
+      return reply.status(201).send({
+        id: minted.tokenId,
+        user: { id: owner.id, username: owner.username, kind: owner.kind },
+        token: minted.token,
+        bearer_token: minted.bearerToken,
+        scope: minted.scope,
+      });
+    });
+  };
+}
