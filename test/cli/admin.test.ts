@@ -95,6 +95,20 @@ describe('hush admin, next to a running server', () => {
     assert.deepEqual(((await res.json()) as { data: { name: string }[] }).data.map((e) => e.name), ['dev', 'prod', 'qa']);
     assert.match(admin('phase', 'app-create', 'bad', '--environments', 'has space').stderr, /Environment name is invalid/);
     assert.match(JSON.parse(admin('phase', 'apps', '--json').stdout)[0].name, /cli-app/);
+
+    // A Phase-format token narrowed to the app: the running server hands its clients that app's keys only.
+    admin('phase', 'app-create', 'unrelated');
+    for (const type of ['phase.app', 'phase.secret']) assert.equal(admin('permission', 'grant', 'ivy', '--object-type', type, '--actions', 'view').status, 0);
+    const minted = admin('phase', 'token-create', 'ivy', '--app', appId, '--json');
+    assert.equal(minted.status, 0, minted.stderr);
+    const { id, token, bearer_token } = JSON.parse(minted.stdout) as { id: number; token: string; bearer_token: string };
+    assert.match(token, /^pss_user:v1:(?:[0-9a-f]{64}:){3}[0-9a-f]{64}$/);
+    const session = () => fetch(`${server.url}/service/secrets/tokens/`, { headers: { authorization: `Bearer ${bearer_token}` } });
+    const info = (await (await session()).json()) as { apps: { id: string; environment_keys: unknown[] }[]; user_id: number };
+    assert.deepEqual(info.apps.map((a) => [a.id, a.environment_keys.length]), [[appId, 3]]);
+    assert.match(admin('phase', 'token-create', 'ivy', '--env', 'not-an-id').stderr, /environments\.0: no environment/);
+    assert.equal(admin('token', 'revoke', String(id)).status, 0);
+    assert.equal((await session()).status, 403);
   });
 
   it('verifies the audit chain and exits 2 when a row was edited', () => {

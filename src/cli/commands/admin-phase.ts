@@ -1,20 +1,26 @@
 import { Command } from 'commander';
+import { notFound } from '../../core/errors.js';
 import type { UserId } from '../../core/ids.js';
 import type { Caller } from '../../core/ports.js';
 import { appJson, envJson } from '../../engines/phase/serializers.js';
+import { createPhaseTokens } from '../../engines/phase/e2ee/tokens.js';
 import { createAppService } from '../../engines/phase/service/apps.js';
 import { createPhaseContext } from '../../engines/phase/service/context.js';
 import type { Core } from '../../core/index.js';
 import { cliActor, print, withLocalCore } from '../local-core.js';
 import { withStoreOptions } from '../options.js';
+import { parseExpiry } from './admin-tokens.js';
 
 /** Whoever can run `hush admin` next to the data holds every key already; the CLI acts as a superuser. */
 const cliCaller: Caller = { user: { id: 0 as UserId, username: 'cli', kind: 'person', isSuperuser: true }, tokenId: null, sessionId: null, writeEnabled: true };
 
-async function phaseApps(core: Core) {
+async function phaseContext(core: Core) {
   const { engineContext } = await import('../../core/index.js');
-  return createAppService(createPhaseContext(engineContext(core)));
+  return createPhaseContext(engineContext(core));
 }
+
+const phaseApps = async (core: Core) => createAppService(await phaseContext(core));
+const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 export function phaseCommand(): Command {
   const phase = new Command('phase').description('Manage Phase apps and environments (the same rules as /v1/apps/ and /v1/environments/).');
@@ -65,6 +71,41 @@ export function phaseCommand(): Command {
         withLocalCore(o, async (core) => {
           const env = await (await phaseApps(core)).createEnv(cliCaller, cliActor(), appId, { name });
           print(`created environment ${env.id} "${env.name}"`);
+        }),
+      ),
+  );
+  phase.addCommand(
+    withStoreOptions(new Command('token-create'))
+      .description(
+        "Mint a Phase-format token (pss_user:v1:… for a person, pss_service:v2:… for a service account) for Phase's CLI, SDKs and " +
+          'Kubernetes operator; its third segment is also a /v1 bearer token. Printed only this once. Revoke it with `hush admin token revoke <id>`.',
+      )
+      .argument('<username>', 'the owner: a person or a service account')
+      .option('--app <app-id>', 'narrow the token to this app (repeatable)', collect)
+      .option('--env <environment-id>', 'narrow the token to this environment (repeatable)', collect)
+      .option('--read-only', 'the token may only read')
+      .option('--expires <when>', 'ISO-8601 expiry time')
+      .option('--description <text>', 'what the token is for')
+      .option('--json', 'print id, token and bearer token as JSON')
+      .addHelpText(
+        'after',
+        '\nWithout --app/--env the token reaches whatever its owner is granted; with them, only those apps and environments.\n' +
+          '\nExamples:\n  hush admin phase token-create alice\n  hush admin phase token-create deploy-bot --app 3f0c… --read-only --expires 2027-01-01T00:00:00Z',
+      )
+      .action(async (username: string, o) =>
+        withLocalCore(o, async (core) => {
+          const user = await core.users.findByUsername(username);
+          if (!user) throw notFound(`User "${username}"`);
+          const minted = await createPhaseTokens(await phaseContext(core)).mint(cliActor(), { id: user.id as UserId, kind: user.kind }, {
+            description: o.description,
+            expires: parseExpiry(o.expires),
+            writeEnabled: !o.readOnly,
+            apps: o.app,
+            environments: o.env,
+          });
+          if (o.json) return print(JSON.stringify({ id: minted.tokenId, token: minted.token, bearer_token: minted.bearerToken, scope: minted.scope }, null, 2));
+          process.stderr.write(`created Phase token ${minted.tokenId} for ${username}${minted.scope ? ' (narrowed)' : ''}; it is shown only now:\n`);
+          print(minted.token);
         }),
       ),
   );

@@ -5,7 +5,7 @@ import { createAdminService } from '../../engines/admin/service.js';
 import { cliActor, print, withLocalCore } from '../local-core.js';
 import { withStoreOptions } from '../options.js';
 
-function parseExpiry(value: string | undefined): string | undefined {
+export function parseExpiry(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
   const t = Date.parse(value);
   if (Number.isNaN(t)) throw new Error(`--expires: "${value}" is not a date (use ISO-8601, e.g. 2027-01-01T00:00:00Z)`);

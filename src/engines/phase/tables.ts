@@ -1,17 +1,6 @@
 import type { Generated } from 'kysely';
 
 /** phase_* tables. Ciphertexts come from the core keyring; nothing here is readable without the root key. */
-/** The Phase-format side of a core token (migration 0003): never the private key, never the client's share. */
-export interface PhaseTokenTable {
-  /** The core token authenticating the bearer part. */
-  token_id: number;
-  public_key: string;
-  wrapped_key_share: string;
-  /** JSON `{"apps": string[], "environments": string[]}`, or null for a token that reaches all its owner's grants. */
-  scope: string | null;
-  created_at: string;
-}
-
 export interface PhaseAppTable {
   id: string;
   name: string;
@@ -93,6 +82,17 @@ export interface PhaseOverrideTable {
   is_active: number;
   created_at: string;
   updated_at: string;
+}
+
+/** The Phase-format side of a core token (migration 0003): never the private key, never the client's share. */
+export interface PhaseTokenTable {
+  /** The core token authenticating the bearer part. */
+  token_id: number;
+  public_key: string;
+  wrapped_key_share: string;
+  /** JSON `{"apps": string[], "environments": string[]}`, or null for a token that reaches all its owner's grants. */
+  scope: string | null;
+  created_at: string;
 }
 
 export interface PhaseTables {

@@ -100,6 +100,8 @@ export function createE2eeService(pc: PhaseContext, secrets: SecretService, toke
             deleted_at: null,
           });
         }
+        // An app with no environment the token can open is of no use to a client (and may be outside its scope).
+        if (!environmentKeys.length) continue;
         answer.push({ id: app.id, name: app.name, encryption: app.sse_enabled === 1 ? 'SSE' : 'E2E', environment_keys: environmentKeys });
       }
       return {

@@ -2,6 +2,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { EngineContext } from '../../../core/ports.js';
 import { callerOf } from '../../../http/route-kit.js';
 import { checkTokenType } from '../credentials.js';
+import { createE2eeService } from '../e2ee/service.js';
+import { createPhaseTokens } from '../e2ee/tokens.js';
 import { createAppService } from '../service/apps.js';
 import { createPhaseContext } from '../service/context.js';
 import { createSecretService } from '../service/secrets.js';
@@ -10,8 +12,6 @@ import { importRoutes } from './import.js';
 import { secretRoutes } from './secrets.js';
 import { serviceSecretRoutes } from './service-secrets.js';
 import { phaseTokenRoutes } from './tokens.js';
-import { createE2eeService } from '../e2ee/service.js';
-import { createPhaseTokens } from '../e2ee/tokens.js';
 
 /** Phase mounts the same views under four prefixes (shared/specs/phase.md §2.0). */
 export const PHASE_PREFIXES = ['/v1', '/public/v1', '/service/v1', '/service/public/v1'] as const;
