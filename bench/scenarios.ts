@@ -2,6 +2,7 @@
 import { passboltBenchUser } from './passbolt-data.js';
 import { adminSessionKey, netboxAdmin, netboxSecrets } from './netbox-data.js';
 import { phaseSecrets } from './phase-data.js';
+import { encryptAsymmetric } from '../src/core/keyring/phase-crypto.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -96,6 +97,26 @@ export const scenarios: Scenario[] = [
       return { path };
     },
   },
+  // The same environment read by Phase's own SDK or CLI over the end-to-end API: nothing resolved, but every key,
+  // value and comment sealed to the environment key per request (300 ephemeral X25519 exchanges).
+  {
+    name: 'phase-e2ee-get-100',
+    method: 'GET',
+    path: '/service/secrets/',
+    connections: 32,
+    async setup(ctx) {
+      const appId = await phaseApp(ctx, 'bench-e2ee-get-100');
+      await ctx.api('POST', developmentSecrets(appId), { secrets: phaseSecrets(100, '/', true) });
+      const envs = (await ctx.api('GET', `/v1/environments/?app_id=${appId}`)) as { data: { id: string; name: string }[] };
+      const env = envs.data.find((e) => e.name === 'Development')!;
+      const minted = (await ctx.api('POST', '/v1/tokens/', { description: 'bench' })) as { bearer_token: string };
+      const headers = { Authorization: `Bearer ${minted.bearer_token}`, Environment: env.id, 'X-Use-Camel-Case': 'true' };
+      const check = await fetch(`${ctx.baseUrl}/service/secrets/`, { headers });
+      const read = (await check.json()) as Array<{ value: string }>;
+      if (read.length !== 100 || !read.every((s) => s.value.startsWith('ph:v1:'))) throw new Error(`phase-e2ee-get-100 setup: expected 100 sealed secrets, got ${check.status}`);
+      return { headers };
+    },
+  },
   // Provisioning a virtual server: its cloud-init script with 100 `${{secret.KEY}}` references rendered at once
   // (100 values decrypted, 100 audited reads).
   {
@@ -185,6 +206,30 @@ export const oneShots: OneShot[] = [
       const path = developmentSecrets(await phaseApp(ctx, 'bench-bulk-create'));
       // Same keys each run but a path of its own, so they never clash; the fixed-width run number keeps the size.
       return (run) => ({ path, body: JSON.stringify({ secrets: phaseSecrets(1000, `/bulk/run-${String(run).padStart(3, '0')}`) }) });
+    },
+  },
+  // The same 1,000 secrets sent by Phase's SDK or CLI: 3,000 ph:v1 ciphertexts opened with the environment key.
+  {
+    name: 'phase-e2ee-bulk-create-1000',
+    method: 'POST',
+    async setup(ctx) {
+      const appId = await phaseApp(ctx, 'bench-e2ee-bulk-create');
+      const minted = (await ctx.api('POST', '/v1/tokens/', { description: 'bench' })) as { bearer_token: string };
+      const session = await fetch(`${ctx.baseUrl}/service/secrets/tokens/`, { headers: { Authorization: `Bearer ${minted.bearer_token}` } });
+      const apps = ((await session.json()) as { apps: { id: string; environment_keys: { identity_key: string; environment: { id: string; name: string } }[] }[] }).apps;
+      const env = apps.find((a) => a.id === appId)!.environment_keys.find((k) => k.environment.name === 'Development')!;
+      const headers = { Authorization: `Bearer ${minted.bearer_token}`, Environment: env.environment.id };
+      // Encrypting is the client's work, done once before timing; paths are not encrypted, so each run's own path
+      // keeps its keys new while the ciphertexts (opened afresh by every run) stay the same.
+      const sealed = await Promise.all(
+        phaseSecrets(1000, '/').map(async (s) => ({
+          key: await encryptAsymmetric(s.key, env.identity_key),
+          value: await encryptAsymmetric(s.value, env.identity_key),
+          comment: await encryptAsymmetric(s.comment, env.identity_key),
+          tags: s.tags,
+        })),
+      );
+      return (run) => ({ path: '/service/secrets/', headers, body: JSON.stringify({ secrets: sealed.map((x) => ({ ...x, path: `/bulk/run-${String(run).padStart(3, '0')}` })) }) });
     },
   },
   // `hush import .env` of a 5,000-line file: one upsert request (POST /v1/secrets/import/), one transaction.

@@ -1,5 +1,5 @@
 import { HushError } from '../errors.js';
-import { libsodium } from './sodium.js';
+import { sodium } from './sodium.js';
 
 /**
  * The end-to-end primitives of Phase's clients (shared/specs/phase.md §5.3), checked against the golang-sdk vectors:
@@ -12,72 +12,100 @@ export interface HexKeyPair {
 }
 
 const NONCE_BYTES = 24;
+const TAG_BYTES = 16;
+const KEY_BYTES = 32;
 const PH_V1 = /^ph:v1:([0-9a-f]{64}):([A-Za-z0-9+/=]*)$/;
+
+// No copy of key material when it already is a Buffer: the caller zeroes the one it made.
+const asBuffer = (b: Uint8Array): Buffer => (Buffer.isBuffer(b) ? b : Buffer.from(b));
+const hexOf = (b: Uint8Array) => Buffer.from(b).toString('hex');
+/** A buffer for short-lived key material, zeroed by the caller when done (sodium_malloc's guard pages cost an mmap each). */
+const secretBuffer = (bytes: number) => Buffer.alloc(bytes);
 
 /** `ciphertext ‖ nonce` of `plaintext` under a 32-byte key, no associated data. */
 export async function encryptRaw(plaintext: Uint8Array, key: Uint8Array): Promise<Uint8Array> {
-  const s = await libsodium();
-  const nonce = s.randombytes_buf(NONCE_BYTES);
-  const ciphertext = s.crypto_aead_xchacha20poly1305_ietf_encrypt(plaintext, null, null, nonce, key);
-  return Buffer.concat([ciphertext, nonce]);
+  const out = Buffer.alloc(plaintext.length + TAG_BYTES + NONCE_BYTES);
+  const nonce = out.subarray(plaintext.length + TAG_BYTES);
+  sodium.randombytes_buf(nonce);
+  sodium.crypto_aead_xchacha20poly1305_ietf_encrypt(out.subarray(0, plaintext.length + TAG_BYTES), asBuffer(plaintext), null, null, nonce, asBuffer(key));
+  return out;
 }
 
 export async function decryptRaw(sealed: Uint8Array, key: Uint8Array): Promise<Uint8Array> {
-  const s = await libsodium();
-  if (sealed.length < NONCE_BYTES + 16) throw new HushError('invalid', 'Invalid ciphertext format', { reason: 'ciphertext_short' });
-  const nonce = sealed.subarray(sealed.length - NONCE_BYTES);
+  if (sealed.length < NONCE_BYTES + TAG_BYTES) throw new HushError('invalid', 'Invalid ciphertext format', { reason: 'ciphertext_short' });
+  if (key.length !== KEY_BYTES) throw new HushError('invalid', 'Invalid ciphertext format', { reason: 'key_length' });
+  const bytes = Buffer.from(sealed);
+  const ciphertext = bytes.subarray(0, bytes.length - NONCE_BYTES);
+  const out = Buffer.alloc(ciphertext.length - TAG_BYTES);
   try {
-    return s.crypto_aead_xchacha20poly1305_ietf_decrypt(null, sealed.subarray(0, sealed.length - NONCE_BYTES), null, nonce, key);
+    sodium.crypto_aead_xchacha20poly1305_ietf_decrypt(out, null, ciphertext, null, bytes.subarray(bytes.length - NONCE_BYTES), asBuffer(key));
   } catch {
     throw new HushError('invalid', 'Invalid ciphertext format', { reason: 'ciphertext_rejected' });
   }
+  return out;
 }
 
 /** An environment's (or an account's) key pair from its 32-byte seed, as Phase derives it. */
 export async function kxSeedKeyPair(seedHex: string): Promise<HexKeyPair> {
-  const s = await libsodium();
-  const pair = s.crypto_kx_seed_keypair(s.from_hex(seedHex));
-  return { publicKey: s.to_hex(pair.publicKey), privateKey: s.to_hex(pair.privateKey) };
+  const seed = Buffer.from(seedHex, 'hex');
+  if (seed.length !== 32) throw new HushError('invalid', 'A key seed is 32 bytes.');
+  const publicKey = Buffer.alloc(32);
+  const privateKey = Buffer.alloc(32);
+  sodium.crypto_kx_seed_keypair(publicKey, privateKey, seed);
+  return { publicKey: hexOf(publicKey), privateKey: hexOf(privateKey) };
 }
 
 export async function kxRandomKeyPair(): Promise<HexKeyPair> {
-  const s = await libsodium();
-  const pair = s.crypto_kx_keypair();
-  return { publicKey: s.to_hex(pair.publicKey), privateKey: s.to_hex(pair.privateKey) };
+  const publicKey = Buffer.alloc(32);
+  const privateKey = Buffer.alloc(32);
+  sodium.crypto_kx_keypair(publicKey, privateKey);
+  return { publicKey: hexOf(publicKey), privateKey: hexOf(privateKey) };
 }
 
 /** The session keys both sides of crypto_kx derive (for the vectors; messages use them internally). */
 export async function kxSessionKeys(role: 'client' | 'server', own: HexKeyPair, peerPublicKeyHex: string): Promise<{ rx: string; tx: string }> {
-  const s = await libsodium();
-  const f = role === 'client' ? s.crypto_kx_client_session_keys : s.crypto_kx_server_session_keys;
-  const keys = f(s.from_hex(own.publicKey), s.from_hex(own.privateKey), s.from_hex(peerPublicKeyHex));
-  return { rx: s.to_hex(keys.sharedRx), tx: s.to_hex(keys.sharedTx) };
+  const rx = Buffer.alloc(32);
+  const tx = Buffer.alloc(32);
+  const f = role === 'client' ? sodium.crypto_kx_client_session_keys : sodium.crypto_kx_server_session_keys;
+  f(rx, tx, Buffer.from(own.publicKey, 'hex'), Buffer.from(own.privateKey, 'hex'), Buffer.from(peerPublicKeyHex, 'hex'));
+  return { rx: hexOf(rx), tx: hexOf(tx) };
 }
 
 /** `ph:v1:<ephemeral public key>:<base64(ciphertext ‖ nonce)>`, readable only with the recipient's private key. */
 export async function encryptAsymmetric(plaintext: string, recipientPublicKeyHex: string): Promise<string> {
-  const s = await libsodium();
-  const ephemeral = s.crypto_kx_keypair();
-  const keys = s.crypto_kx_client_session_keys(ephemeral.publicKey, ephemeral.privateKey, s.from_hex(recipientPublicKeyHex));
-  const sealed = await encryptRaw(Buffer.from(plaintext, 'utf8'), keys.sharedTx);
-  s.memzero(ephemeral.privateKey);
-  return `ph:v1:${s.to_hex(ephemeral.publicKey)}:${Buffer.from(sealed).toString('base64')}`;
+  const recipient = Buffer.from(recipientPublicKeyHex, 'hex');
+  if (recipient.length !== 32) throw new HushError('invalid', 'A public key is 32 bytes.');
+  const ephemeralPublic = Buffer.alloc(32);
+  const ephemeralPrivate = secretBuffer(32);
+  const tx = secretBuffer(32);
+  try {
+    sodium.crypto_kx_keypair(ephemeralPublic, ephemeralPrivate);
+    sodium.crypto_kx_client_session_keys(null, tx, ephemeralPublic, ephemeralPrivate, recipient);
+    const sealed = await encryptRaw(Buffer.from(plaintext, 'utf8'), tx);
+    return `ph:v1:${hexOf(ephemeralPublic)}:${Buffer.from(sealed).toString('base64')}`;
+  } finally {
+    sodium.sodium_memzero(ephemeralPrivate);
+    sodium.sodium_memzero(tx);
+  }
 }
 
 export const isPhaseCiphertext = (text: string): boolean => PH_V1.test(text);
 
 /** Opens a ph:v1 message; anything malformed or not for this key pair is `invalid`, never an internal error. */
 export async function decryptAsymmetric(ciphertext: string, own: HexKeyPair): Promise<string> {
-  const s = await libsodium();
   const match = PH_V1.exec(ciphertext);
   if (!match) throw new HushError('invalid', 'Invalid ciphertext format', { reason: 'ciphertext_format' });
-  let keys;
+  const rx = secretBuffer(32);
   try {
-    keys = s.crypto_kx_server_session_keys(s.from_hex(own.publicKey), s.from_hex(own.privateKey), s.from_hex(match[1]!));
-  } catch {
-    throw new HushError('invalid', 'Invalid ciphertext format', { reason: 'ciphertext_key' });
+    try {
+      sodium.crypto_kx_server_session_keys(rx, null, Buffer.from(own.publicKey, 'hex'), Buffer.from(own.privateKey, 'hex'), Buffer.from(match[1]!, 'hex'));
+    } catch {
+      throw new HushError('invalid', 'Invalid ciphertext format', { reason: 'ciphertext_key' });
+    }
+    return Buffer.from(await decryptRaw(Buffer.from(match[2]!, 'base64'), rx)).toString('utf8');
+  } finally {
+    sodium.sodium_memzero(rx);
   }
-  return Buffer.from(await decryptRaw(Buffer.from(match[2]!, 'base64'), keys.sharedRx)).toString('utf8');
 }
 
 /** XOR of equal-length hex shares: Phase splits an account's private key into two such shares. */

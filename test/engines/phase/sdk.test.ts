@@ -197,6 +197,18 @@ forEachDialect('phase node SDK 3.1.1', (dialect) => {
     assert.equal(plain.status, 403, 'a plain Hush token has no key share');
     assert.equal((await bearer('GET', '/service/secrets/', undefined, { ...headers, keydigest: 'not-hex' })).status, 400);
 
+    // Bad input is a 4xx naming the problem, never a 500.
+    assert.equal((await bearer('POST', '/service/secrets/', { secrets: [] })).status, 403, 'no environment context');
+    assert.deepEqual((await bearer('POST', '/service/secrets/', 'not json', headers)).body, { error: 'Request body must be valid JSON.' });
+    const many = Array.from({ length: 1001 }, () => ({ key: foreign, value: foreign, comment: '' }));
+    assert.equal((await bearer('POST', '/service/secrets/', { secrets: many }, headers)).status, 413);
+    assert.equal((await bearer('PUT', '/service/secrets/', { secrets: [{ id: 'nope', value: 7 }] }, headers)).status, 400);
+    assert.equal((await bearer('DELETE', '/service/secrets/', { secrets: ['11111111-1111-4111-8111-111111111111'] }, headers)).status, 200, 'unknown ids are ignored');
+    const readOnly = await mint('deploy-bot', { write_enabled: false });
+    const reader = phaseAs(hush, readOnly.token.split(':')[2]!, 'ServiceAccount');
+    assert.equal((await reader('GET', '/service/secrets/', undefined, headers)).status, 200);
+    assert.equal((await reader('POST', '/service/secrets/', { secrets: [{ key: foreign, value: foreign, comment: '' }] }, headers)).status, 403);
+
     // Revoked like any token: the SDK can no longer start a session.
     assert.equal((await hush.request('DELETE', `/api/users/tokens/${minted.id}/`)).status, 204);
     await assert.rejects(sdkFor(minted.token), /403: Token expired or deleted/);

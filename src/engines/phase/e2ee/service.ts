@@ -7,7 +7,8 @@ import type { EnvRow } from '../repo.js';
 import { envJson, secretJson } from '../serializers.js';
 import { PhaseObject, type PhaseContext } from '../service/context.js';
 import { readEvents, type SecretService } from '../service/secrets.js';
-import { parseBody, parseCreate, parseDelete, parseUpdate } from '../validate.js';
+import type { OpenedSecret } from '../service/snapshots.js';
+import { LIMITS, parseBody, parseCreate, parseDelete, parseUpdate } from '../validate.js';
 import { createEnvKeys } from './env-keys.js';
 import type { PhaseTokens } from './tokens.js';
 
@@ -28,11 +29,28 @@ const ENCRYPTED_FIELDS = ['key', 'value', 'comment'] as const;
 export function createE2eeService(pc: PhaseContext, secrets: SecretService, tokens: PhaseTokens) {
   const { ctx, repo } = pc;
   const envKeys = createEnvKeys(pc);
+  /**
+   * A secret's fields sealed to its environment key, kept as long as its snapshot is (one revision, while plaintext
+   * keeping is on): each seal costs an X25519 exchange, and any valid ciphertext serves every caller, as Phase serves
+   * the same stored ciphertexts to all. With keeping off, snapshots are new objects and nothing is reused.
+   */
+  const sealed = new WeakMap<OpenedSecret, Promise<{ key: string; value: string; comment: string }>>();
+  function sealedOnce(s: OpenedSecret, seal: (text: string) => Promise<string>) {
+    let found = sealed.get(s);
+    if (!found) {
+      found = Promise.all([seal(s.key), seal(s.value), seal(s.comment)]).then(([key, value, comment]) => ({ key, value, comment }));
+      found.catch(() => sealed.delete(s));
+      sealed.set(s, found);
+    }
+    return found;
+  }
 
   /** Every ciphertext field of every item opened in place; a bad one names its item and field. */
   async function openItems(raw: unknown, env: EnvRow): Promise<unknown> {
     const body = parseBody(raw);
     if (!Array.isArray(body.secrets)) return body;
+    // Checked before any decryption, so an oversized batch costs no CPU.
+    if (body.secrets.length > LIMITS.batch) throw new HushError('too_large', `At most ${LIMITS.batch} secrets per request.`);
     const { keyPair } = await envKeys.of(env);
     const open = async (i: number, field: string, text: unknown) => {
       // An empty field stays empty; everything else must be a ph:v1 message this environment's key opens.
@@ -114,35 +132,41 @@ export function createE2eeService(pc: PhaseContext, secrets: SecretService, toke
     },
 
     /** The environment's secrets sealed to its key; the caller's overrides (persons only) sealed the same way. */
-    async list(caller: Caller, env: EnvRow, query: ServiceQuery, camelCase: boolean): Promise<{ body: unknown[]; reads: AuditEvent[] }> {
+    async list(caller: Caller, env: EnvRow, query: ServiceQuery, camelCase: boolean): Promise<{ body: unknown[] | string; reads: AuditEvent[] }> {
       const path = query.path ? normalizePath(query.path) : undefined;
-      const chosen = (await secrets.snapshots.of(env)).secrets.filter(
-        (s) =>
-          (path === undefined || s.row.path === path) &&
-          (query.keyDigest === undefined || s.row.key_digest === query.keyDigest) &&
-          (query.tags === undefined || s.tags.some((t) => query.tags!.includes(t))),
-      );
+      const snapshot = await secrets.snapshots.of(env);
+      const unfiltered = path === undefined && query.keyDigest === undefined && query.tags === undefined;
+      const chosen = unfiltered
+        ? snapshot.secrets
+        : snapshot.secrets.filter(
+            (s) =>
+              (path === undefined || s.row.path === path) &&
+              (query.keyDigest === undefined || s.row.key_digest === query.keyDigest) &&
+              (query.tags === undefined || s.tags.some((t) => query.tags!.includes(t))),
+          );
       const { keyPair } = await envKeys.of(env);
       const seal = (text: string) => encryptAsymmetric(text, keyPair.publicKey);
       const overrides = caller.user.kind === 'person' && chosen.length ? await repo.overridesOf(chosen.map((s) => s.row.id), caller.user.id) : [];
       const byId = new Map(overrides.map((o) => [o.secret_id, o]));
-      const body = await Promise.all(
-        chosen.map(async (s) => {
-          const o = byId.get(s.row.id);
-          const json = secretJson({
-            row: s.row,
-            key: await seal(s.key),
-            value: await seal(s.value),
-            comment: await seal(s.comment),
-            tags: s.tags,
-            override: o
-              ? { id: o.id, value: await seal(await secrets.writer.openOverride(o.secret_id, o.user_id, o.value_ct)), isActive: o.is_active === 1, created_at: o.created_at, updated_at: o.updated_at }
-              : null,
-          });
-          return camelCase ? json : snake(json);
-        }),
-      );
-      return { body, reads: readEvents(chosen.map((s) => s.row.id), env.id) };
+      const build = () =>
+        Promise.all(
+          chosen.map(async (s) => {
+            const o = byId.get(s.row.id);
+            const json = secretJson({
+              row: s.row,
+              ...(await sealedOnce(s, seal)),
+              tags: s.tags,
+              override: o
+                ? { id: o.id, value: await seal(await secrets.writer.openOverride(o.secret_id, o.user_id, o.value_ct)), isActive: o.is_active === 1, created_at: o.created_at, updated_at: o.updated_at }
+                : null,
+            });
+            return camelCase ? json : snake(json);
+          }),
+        );
+      const reads = readEvents(chosen.map((s) => s.row.id), env.id);
+      // The whole environment without overrides is the same text for every caller: built once per revision.
+      if (unfiltered && !overrides.length) return { body: await snapshot.memo(`e2ee-answer-${camelCase}`, async () => JSON.stringify(await build())), reads };
+      return { body: await build(), reads };
     },
 
     async create(caller: Caller, actor: AuditActor, env: EnvRow, raw: unknown) {

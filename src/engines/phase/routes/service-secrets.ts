@@ -28,7 +28,7 @@ export function serviceSecretRoutes(e2ee: E2eeService): FastifyPluginAsyncTypebo
   return async (app) => {
     app.get('/service/secrets/tokens/', { config: { hush: { access: 'authenticated' } }, schema: hidden }, async (request) => e2ee.tokenInfo(callerOf(request)));
 
-    app.get('/service/secrets/', { config: { hush: rules }, schema: hidden }, async (request) => {
+    app.get('/service/secrets/', { config: { hush: rules }, schema: hidden }, async (request, reply) => {
       const { caller, env } = await environmentFor(request, 'view');
       const tags = header(request, 'tags');
       const result = await e2ee.list(
@@ -42,6 +42,8 @@ export function serviceSecretRoutes(e2ee: E2eeService): FastifyPluginAsyncTypebo
         header(request, 'x-use-camel-case')?.toLowerCase() === 'true',
       );
       recordPlaintextReads(request, result.reads);
+      // A prepared JSON text is sent as is (Fastify serializes objects only).
+      if (typeof result.body === 'string') reply.type('application/json; charset=utf-8');
       return result.body;
     });
 
