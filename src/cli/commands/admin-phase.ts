@@ -23,7 +23,7 @@ const phaseApps = async (core: Core) => createAppService(await phaseContext(core
 const collect = (value: string, previous: string[] = []) => [...previous, value];
 
 export function phaseCommand(): Command {
-  const phase = new Command('phase').description('Manage Phase apps and environments (the same rules as /v1/apps/ and /v1/environments/).');
+  const phase = new Command('phase').description('Manage Phase apps and environments (the same rules as /v1/apps/ and /v1/environments/) and mint Phase-format tokens.');
 
   phase.addCommand(
     withStoreOptions(new Command('apps'))

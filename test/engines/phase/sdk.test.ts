@@ -168,6 +168,18 @@ forEachDialect('phase node SDK 3.1.1', (dialect) => {
     assert.equal((await bearer('GET', `/v1/secrets/?app_id=${app.id}&env=production`)).status, 403);
     assert.equal((await bearer('GET', '/service/secrets/', undefined, { environment: app.envs.production! })).status, 403);
     assert.equal((await bearer('POST', '/v1/tokens/', {})).status, 403, 'a narrowed token cannot mint a wider one');
+    // Even a superuser's narrowed token: apps and environments outside the scope are as if they did not exist, and
+    // app-level changes need the whole app in scope.
+    const root = (await admin('POST', '/v1/tokens/', { environments: [dev] })).body as { token: string };
+    const narrowRoot = phaseAs(hush, root.token.split(':')[2]!, 'User');
+    assert.deepEqual(((await narrowRoot('GET', '/v1/apps/')).body.data as { id: string }[]).map((a) => a.id), [app.id]);
+    assert.equal((await narrowRoot('GET', `/v1/apps/${other.id}/`)).status, 404);
+    assert.deepEqual(((await narrowRoot('GET', `/v1/environments/?app_id=${app.id}`)).body.data as { id: string }[]).map((e) => e.id), [dev]);
+    assert.equal((await narrowRoot('GET', `/v1/environments/${app.envs.production}/`)).status, 404);
+    assert.equal((await narrowRoot('POST', '/v1/apps/', { name: 'sneaky' })).status, 403);
+    assert.equal((await narrowRoot('DELETE', `/v1/apps/${app.id}/`)).status, 403);
+    assert.equal((await narrowRoot('GET', `/v1/secrets/?app_id=${other.id}&env=production`)).status, 403);
+    assert.equal((await admin('GET', `/v1/apps/${app.id}/`)).status, 200, 'the app is still there');
     assert.equal((await admin('POST', '/v1/tokens/', { user: 'alice', environments: ['00000000-0000-0000-0000-000000000000'] })).status, 400);
   });
 

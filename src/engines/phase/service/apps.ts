@@ -78,11 +78,14 @@ export function createAppService(pc: PhaseContext) {
 
   return {
     async list(caller: Caller): Promise<AppRow[]> {
-      return repo.listApps(await ctx.permissions.scope(caller, 'view', PhaseObject.app));
+      const apps = await repo.listApps(await ctx.permissions.scope(caller, 'view', PhaseObject.app));
+      const reached = await Promise.all(apps.map((a) => pc.tokenReachesApp(caller, a.id)));
+      return apps.filter((_, i) => reached[i]);
     },
 
     async create(caller: Caller, actor: AuditActor, body: Record<string, unknown>): Promise<{ app: AppRow; envs: EnvRow[] }> {
       await ctx.permissions.require(caller, 'add', PhaseObject.app);
+      if (await pc.tokenScope(caller)) throw forbidden('A token narrowed to some apps or environments cannot create apps.');
       if (body.name === undefined) throw phaseError('invalid', 'Missing required field: name');
       const now = nowIso();
       const app: AppRow = {
@@ -140,7 +143,9 @@ export function createAppService(pc: PhaseContext) {
       if (!appId) throw phaseError('invalid', 'Missing required query parameter: app_id');
       const app = await pc.visibleApp(caller, appId);
       await requireSse(app);
-      return repo.listEnvs(app.id);
+      const envs = await repo.listEnvs(app.id);
+      const reached = await Promise.all(envs.map((e) => pc.tokenReaches(caller, e)));
+      return envs.filter((_, i) => reached[i]);
     },
 
     async createEnv(caller: Caller, actor: AuditActor, appId: string | undefined, body: Record<string, unknown>): Promise<EnvRow> {
@@ -168,7 +173,7 @@ export function createAppService(pc: PhaseContext) {
     /** An environment whose app the caller may see; otherwise Phase's 404. */
     async visibleEnv(caller: Caller, id: string, action: 'view' | 'change' | 'delete' = 'view'): Promise<EnvRow> {
       const env = /^[0-9a-f-]{36}$/i.test(id) ? await repo.getEnv(id.toLowerCase()) : undefined;
-      if (!env) throw phaseError('not_found', ERR.envNotFoundById);
+      if (!env || !(await pc.tokenReaches(caller, env))) throw phaseError('not_found', ERR.envNotFoundById);
       const app = await pc.visibleApp(caller, env.app_id, action === 'view' ? 'view' : 'change').catch(() => {
         throw phaseError('not_found', ERR.envNotFoundById);
       });

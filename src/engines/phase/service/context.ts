@@ -34,15 +34,24 @@ export function createPhaseContext(ctx: EngineContext) {
     return salt;
   }
 
-  // A Phase token's narrowing is fixed when it is minted and token ids are never reused, so a process keeps it.
-  const tokenScopes = new Map<number, TokenScope | null>();
+  // A Phase token's narrowing is fixed when it is minted and token ids are never reused, so a process keeps it, with
+  // the apps it reaches (an environment never changes app).
+  const tokenScopes = new Map<number, (TokenScope & { reachedApps: ReadonlySet<string> }) | null>();
 
-  async function tokenScope(caller: Caller): Promise<TokenScope | null> {
+  async function tokenScope(caller: Caller) {
     if (caller.tokenId === null) return null;
     let scope = tokenScopes.get(caller.tokenId);
     if (scope === undefined) {
       const row = await repo.db.selectFrom('phase_tokens').select('scope').where('token_id', '=', caller.tokenId).executeTakeFirst();
-      scope = row?.scope ? (JSON.parse(row.scope) as TokenScope) : null;
+      if (row?.scope) {
+        const parsed = JSON.parse(row.scope) as TokenScope;
+        const envApps = parsed.environments.length
+          ? await repo.db.selectFrom('phase_environments').select('app_id').where('id', 'in', parsed.environments).execute()
+          : [];
+        scope = { ...parsed, reachedApps: new Set([...parsed.apps, ...envApps.map((e) => e.app_id)]) };
+      } else {
+        scope = null;
+      }
       tokenScopes.set(caller.tokenId, scope);
     }
     return scope;
@@ -52,6 +61,12 @@ export function createPhaseContext(ctx: EngineContext) {
   async function tokenReaches(caller: Caller, env: EnvRow): Promise<boolean> {
     const scope = await tokenScope(caller);
     return scope === null || scope.apps.includes(env.app_id) || scope.environments.includes(env.id);
+  }
+
+  /** The app holds something the token reaches (itself, or one of its environments). */
+  async function tokenReachesApp(caller: Caller, appId: string): Promise<boolean> {
+    const scope = await tokenScope(caller);
+    return scope === null || scope.reachedApps.has(appId);
   }
 
   async function hasAnySecretAccess(caller: Caller, env: EnvRow): Promise<boolean> {
@@ -68,6 +83,8 @@ export function createPhaseContext(ctx: EngineContext) {
     saltOf,
     envCipher,
     tokenScope,
+    tokenReaches,
+    tokenReachesApp,
 
     /** keyDigest: keyed BLAKE2b-256 of the key with the env salt's hex string as key (§2.7). */
     digest: async (env: EnvRow, key: string) => ctx.keyring.keyedHash(key, await saltOf(env)),
@@ -96,8 +113,12 @@ export function createPhaseContext(ctx: EngineContext) {
     /** An app the caller may see (view on `phase.app`), else 404 as if it did not exist. */
     async visibleApp(caller: Caller, id: string, action: SecretAction = 'view'): Promise<AppRow> {
       const app = UUID.test(id) ? await repo.getApp(id.toLowerCase()) : undefined;
-      if (!app || !(await ctx.permissions.can(caller, 'view', PhaseObject.app, app.id))) throw phaseError('not_found', ERR.appNotFound(id));
+      if (!app || !(await tokenReachesApp(caller, app.id)) || !(await ctx.permissions.can(caller, 'view', PhaseObject.app, app.id))) {
+        throw phaseError('not_found', ERR.appNotFound(id));
+      }
       if (action !== 'view' && !(await ctx.permissions.can(caller, action, PhaseObject.app, app.id))) throw forbidden();
+      // Changing an app or its environments needs the whole app in a narrowed token's scope, not just one environment.
+      if (action !== 'view' && !((await tokenScope(caller))?.apps.includes(app.id) ?? true)) throw forbidden('This token is narrowed to some environments of this app only.');
       return app;
     },
 
