@@ -1,5 +1,6 @@
 import { auditMigration } from './audit/migrations/0004_audit.js';
 import { identityMigration } from './identity/migrations/0002_identity.js';
+import { tokenEngineMigration } from './identity/migrations/0005_token_engine.js';
 import { keyringMigration } from './keyring/migrations/0003_keyring.js';
 import type { MigrationSet } from './store/migrate.js';
 import { locksMigration } from './store/migrations.js';
@@ -7,5 +8,5 @@ import { locksMigration } from './store/migrations.js';
 /** The core's tables, migrated before any engine's. */
 export const coreMigrations: MigrationSet = {
   module: 'core',
-  migrations: [locksMigration, identityMigration, keyringMigration, auditMigration],
+  migrations: [locksMigration, identityMigration, keyringMigration, auditMigration, tokenEngineMigration],
 };

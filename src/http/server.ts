@@ -67,7 +67,7 @@ export async function buildServer(core: Core, engines: readonly EngineManifest[]
   await app.register(async (scope) => {
     installErrorRenderer(scope, systemRenderer);
     requireDeclaredAccess(scope, 'system');
-    installCaller(scope, core);
+    installCaller(scope, core, 'system');
     await scope.register(systemRoutes(core, metrics));
   });
 
@@ -79,7 +79,7 @@ export async function buildServer(core: Core, engines: readonly EngineManifest[]
     await app.register(async (scope) => {
       installErrorRenderer(scope, (e, r) => engine.renderError(e, r));
       requireDeclaredAccess(scope, engine.name);
-      installCaller(scope, core, engine.extractCredential?.bind(engine), engine.authenticator?.(ctx));
+      installCaller(scope, core, engine.name, engine.extractCredential?.bind(engine), engine.authenticator?.(ctx));
       installPlaintextAudit(scope, core);
       await scope.register(engine.routes(ctx));
     });

@@ -13,4 +13,6 @@ export interface Caller {
   readonly sessionId: number | null;
   /** False for read-only tokens: the core refuses their unsafe requests before the handler runs. */
   readonly writeEnabled: boolean;
+  /** The one engine the token is confined to (core_tokens.engine); absent or null: any. */
+  readonly tokenEngine?: string | null;
 }

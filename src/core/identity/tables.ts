@@ -25,6 +25,8 @@ export interface TokenTable {
   last_used: string | null;
   write_enabled: Generated<number>;
   enabled: Generated<number>;
+  /** The one engine the token may be used with (migration 0005), or null for all. */
+  engine: string | null;
 }
 
 export interface SessionTable {

@@ -16,6 +16,8 @@ export interface NewToken {
   description?: string | undefined;
   expires?: string | null | undefined;
   writeEnabled?: boolean | undefined;
+  /** Confine the token to one engine's routes (an engine that narrows it to part of its own data). */
+  engine?: string | null | undefined;
 }
 
 export interface TokenPatch {
@@ -63,6 +65,7 @@ export function createTokens(deps: { db: Kysely<IdentityTables> }) {
             expires: input.expires ?? null,
             last_used: null,
             write_enabled: input.writeEnabled === false ? 0 : 1,
+            engine: input.engine ?? null,
           })
           .returningAll()
           .executeTakeFirstOrThrow();
@@ -116,6 +119,7 @@ export function createTokens(deps: { db: Kysely<IdentityTables> }) {
           'core_tokens.enabled',
           'core_tokens.write_enabled',
           'core_tokens.last_used',
+          'core_tokens.engine',
           'core_users.id as user_id',
           'core_users.username',
           'core_users.kind',
@@ -137,6 +141,7 @@ export function createTokens(deps: { db: Kysely<IdentityTables> }) {
         tokenId: row.token_id as TokenId,
         sessionId: null,
         writeEnabled: row.write_enabled === 1,
+        tokenEngine: row.engine,
       };
     },
   };

@@ -48,6 +48,8 @@ async function resolveCaller(core: Core, request: FastifyRequest, extract: Engin
 export function installCaller(
   scope: FastifyInstance,
   core: Core,
+  /** The engine (or 'system') whose routes this scope holds, for tokens confined to one engine. */
+  scopeName: string,
   extract?: EngineManifest['extractCredential'],
   authenticate?: (request: FastifyRequest) => Promise<Caller | null | undefined>,
 ): void {
@@ -60,6 +62,9 @@ export function installCaller(
     if (rules.access === 'public') return;
     const caller = request.caller;
     if (!caller) throw unauthenticated('Authentication credentials were not provided.', 'credentials_missing');
+    if (caller.tokenEngine && caller.tokenEngine !== scopeName) {
+      throw forbidden(`This token is confined to the ${caller.tokenEngine} API.`, 'token_other_engine');
+    }
     if (!SAFE_METHODS.has(request.method) && !caller.writeEnabled && !rules.allowReadOnlyToken) {
       throw forbidden('This token is read-only (write_enabled is false); use a write-enabled token for changes.', 'token_read_only');
     }

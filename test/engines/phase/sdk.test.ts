@@ -180,6 +180,16 @@ forEachDialect('phase node SDK 3.1.1', (dialect) => {
     assert.equal((await narrowRoot('DELETE', `/v1/apps/${app.id}/`)).status, 403);
     assert.equal((await narrowRoot('GET', `/v1/secrets/?app_id=${other.id}&env=production`)).status, 403);
     assert.equal((await admin('GET', `/v1/apps/${app.id}/`)).status, 200, 'the app is still there');
+    // Its scope says nothing about other engines' data, so a narrowed token works on Phase's API only.
+    const plainNarrow = phaseAs(hush, root.token.split(':')[2]!, '');
+    for (const url of ['/api/users/users/', '/api/secrets/lists', '/api/plugins/secrets/secrets/']) {
+      assert.equal((await plainNarrow('GET', url)).status, 403, url);
+    }
+    const wide = (await admin('POST', '/v1/tokens/', {})).body as { token: string };
+    const plainWide = phaseAs(hush, wide.token.split(':')[2]!, '');
+    for (const url of ['/api/users/users/', '/api/secrets/lists', '/api/plugins/secrets/secrets/']) {
+      assert.equal((await plainWide('GET', url)).status, 200, `an unnarrowed one is an ordinary token: ${url}`);
+    }
     assert.equal((await admin('POST', '/v1/tokens/', { user: 'alice', environments: ['00000000-0000-0000-0000-000000000000'] })).status, 400);
   });
 

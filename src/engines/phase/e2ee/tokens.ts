@@ -63,7 +63,8 @@ export function createPhaseTokens(pc: PhaseContext) {
       const { tokenId, scope } = await repo.db.transaction().execute(async (trx: Db<PhaseTables>) => {
         const scope = await checkScope(options, trx);
         const { row } = await ctx.tokens.create(
-          { userId: user.id, key: bearer, description: options.description ?? 'Phase token', expires: options.expires ?? null, writeEnabled: options.writeEnabled },
+          // A narrowed token is confined to this engine: its scope says nothing about other engines' data.
+          { userId: user.id, key: bearer, description: options.description ?? 'Phase token', expires: options.expires ?? null, writeEnabled: options.writeEnabled, engine: scope ? 'phase' : null },
           trx as never,
         );
         await trx
