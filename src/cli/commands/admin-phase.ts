@@ -96,7 +96,7 @@ export function phaseCommand(): Command {
         withLocalCore(o, async (core) => {
           const user = await core.users.findByUsername(username);
           if (!user) throw notFound(`User "${username}"`);
-          const minted = await createPhaseTokens(await phaseContext(core)).mint(cliActor(), { id: user.id as UserId, kind: user.kind }, {
+          const minted = await createPhaseTokens(await phaseContext(core)).mint(cliCaller, cliActor(), { id: user.id as UserId, kind: user.kind }, {
             description: o.description,
             expires: parseExpiry(o.expires),
             writeEnabled: !o.readOnly,

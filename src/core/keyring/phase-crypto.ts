@@ -16,11 +16,14 @@ const TAG_BYTES = 16;
 const KEY_BYTES = 32;
 const PH_V1 = /^ph:v1:([0-9a-f]{64}):([A-Za-z0-9+/=]*)$/;
 
-// No copy of key material when it already is a Buffer: the caller zeroes the one it made.
 const asBuffer = (b: Uint8Array): Buffer => (Buffer.isBuffer(b) ? b : Buffer.from(b));
 const hexOf = (b: Uint8Array) => Buffer.from(b).toString('hex');
-/** A buffer for short-lived key material, zeroed by the caller when done (sodium_malloc's guard pages cost an mmap each). */
-const secretBuffer = (bytes: number) => Buffer.alloc(bytes);
+/**
+ * For a message's ephemeral and session keys, zeroed once the message is made or opened. That only keeps them out of
+ * later heap dumps; long-lived keys (environment key pairs) are kept in memory as hex, like the keyring's data keys.
+ * (Plain buffers: sodium_malloc's guard pages cost an mmap per call.)
+ */
+const messageKeyBuffer = (bytes: number) => Buffer.alloc(bytes);
 
 /** `ciphertext ‖ nonce` of `plaintext` under a 32-byte key, no associated data. */
 export async function encryptRaw(plaintext: Uint8Array, key: Uint8Array): Promise<Uint8Array> {
@@ -76,8 +79,8 @@ export async function encryptAsymmetric(plaintext: string, recipientPublicKeyHex
   const recipient = Buffer.from(recipientPublicKeyHex, 'hex');
   if (recipient.length !== 32) throw new HushError('invalid', 'A public key is 32 bytes.');
   const ephemeralPublic = Buffer.alloc(32);
-  const ephemeralPrivate = secretBuffer(32);
-  const tx = secretBuffer(32);
+  const ephemeralPrivate = messageKeyBuffer(32);
+  const tx = messageKeyBuffer(32);
   try {
     sodium.crypto_kx_keypair(ephemeralPublic, ephemeralPrivate);
     sodium.crypto_kx_client_session_keys(null, tx, ephemeralPublic, ephemeralPrivate, recipient);
@@ -95,7 +98,7 @@ export const isPhaseCiphertext = (text: string): boolean => PH_V1.test(text);
 export async function decryptAsymmetric(ciphertext: string, own: HexKeyPair): Promise<string> {
   const match = PH_V1.exec(ciphertext);
   if (!match) throw new HushError('invalid', 'Invalid ciphertext format', { reason: 'ciphertext_format' });
-  const rx = secretBuffer(32);
+  const rx = messageKeyBuffer(32);
   try {
     try {
       sodium.crypto_kx_server_session_keys(rx, null, Buffer.from(own.publicKey, 'hex'), Buffer.from(own.privateKey, 'hex'), Buffer.from(match[1]!, 'hex'));

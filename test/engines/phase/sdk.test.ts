@@ -191,6 +191,24 @@ forEachDialect('phase node SDK 3.1.1', (dialect) => {
       assert.equal((await plainWide('GET', url)).status, 200, `an unnarrowed one is an ordinary token: ${url}`);
     }
     assert.equal((await admin('POST', '/v1/tokens/', { user: 'alice', environments: ['00000000-0000-0000-0000-000000000000'] })).status, 400);
+    const empty = await admin('POST', '/v1/tokens/', { user: 'alice', apps: [], environments: [] });
+    assert.deepEqual([empty.status, empty.body.error], [400, 'apps: give at least one app or environment id, or leave both out for a token that is not narrowed']);
+  });
+
+  it('a write-only service account gets the keys it needs to write, and still reads nothing', async () => {
+    await hush.request('POST', '/api/users/users/', { body: { username: 'writer-bot', kind: 'service' } });
+    const id = (await hush.request('GET', '/api/users/users/?username=writer-bot')).body.results[0].id;
+    await hush.request('POST', '/api/users/permissions/', { body: { name: 'writer-apps', object_types: ['phase.app'], actions: ['view'], users: [id] } });
+    await hush.request('POST', '/api/users/permissions/', {
+      body: { name: 'writer-add', object_types: ['phase.secret'], actions: ['add'], users: [id], constraints: { id: other.envs.staging } },
+    });
+    const minted = await mint('writer-bot');
+    const sdk = await sdkFor(minted.token);
+    assert.deepEqual(sdk.apps.map((a) => [a.id, a.environments.map((e) => e.name)]), [[other.id, ['Staging']]]);
+    await sdk.create({ appId: other.id, envName: 'Staging', secrets: [{ key: 'WRITTEN', value: 'blind', comment: '' }] });
+    assert.equal((await admin('GET', `/v1/secrets/?app_id=${other.id}&env=staging&key=WRITTEN`)).body[0].value, 'blind');
+    const reader = phaseAs(hush, minted.token.split(':')[2]!, 'ServiceAccount');
+    assert.equal((await reader('GET', '/service/secrets/', undefined, { environment: other.envs.staging! })).status, 403);
   });
 
   it('refusals: the SDK never settles, and the wire answers carry the original errors', async () => {
@@ -225,7 +243,10 @@ forEachDialect('phase node SDK 3.1.1', (dialect) => {
     const many = Array.from({ length: 1001 }, () => ({ key: foreign, value: foreign, comment: '' }));
     assert.equal((await bearer('POST', '/service/secrets/', { secrets: many }, headers)).status, 413);
     assert.equal((await bearer('PUT', '/service/secrets/', { secrets: [{ id: 'nope', value: 7 }] }, headers)).status, 400);
-    assert.equal((await bearer('DELETE', '/service/secrets/', { secrets: ['11111111-1111-4111-8111-111111111111'] }, headers)).status, 200, 'unknown ids are ignored');
+    const doomed = (await admin('POST', `/v1/secrets/?app_id=${app.id}&env=development`, { secrets: [{ key: 'DOOMED', value: 'x' }] })).body[0].id;
+    const mixed = await bearer('DELETE', '/service/secrets/', { secrets: ['11111111-1111-4111-8111-111111111111', doomed] }, headers);
+    assert.equal(mixed.status, 200, 'unknown ids are ignored');
+    assert.deepEqual((await admin('GET', `/v1/secrets/?app_id=${app.id}&env=development&key=DOOMED`)).body, [], 'known ones are deleted');
     const readOnly = await mint('deploy-bot', { write_enabled: false });
     const reader = phaseAs(hush, readOnly.token.split(':')[2]!, 'ServiceAccount');
     assert.equal((await reader('GET', '/service/secrets/', undefined, headers)).status, 200);

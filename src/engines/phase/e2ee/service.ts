@@ -5,7 +5,7 @@ import { ERR } from '../errors.js';
 import { normalizePath } from '../paths.js';
 import type { EnvRow } from '../repo.js';
 import { envJson, secretJson } from '../serializers.js';
-import { PhaseObject, type PhaseContext } from '../service/context.js';
+import { isUuid, PhaseObject, type PhaseContext } from '../service/context.js';
 import { readEvents, type SecretService } from '../service/secrets.js';
 import type { OpenedSecret } from '../service/snapshots.js';
 import { LIMITS, parseBody, parseCreate, parseDelete, parseUpdate } from '../validate.js';
@@ -85,7 +85,7 @@ export function createE2eeService(pc: PhaseContext, secrets: SecretService, toke
       let env: EnvRow | undefined;
       if (header) {
         // Phase resolves this header while authenticating, so an unknown id is a 401 (§3.1).
-        env = /^[0-9a-f-]{36}$/i.test(header) ? await repo.getEnv(header.toLowerCase()) : undefined;
+        env = isUuid(header) ? await repo.getEnv(header.toLowerCase()) : undefined;
         if (!env) throw new HushError('unauthenticated', ERR.envNotFoundById, { reason: 'env_unknown' });
       } else {
         env = (await pc.resolveEnv(query)).env;
@@ -102,7 +102,9 @@ export function createE2eeService(pc: PhaseContext, secrets: SecretService, toke
       for (const app of apps) {
         const environmentKeys = [];
         for (const env of await repo.listEnvs(app.id)) {
-          if (!(await pc.canReadEnv(caller, env))) continue;
+          // Keys for every environment the account may act on, as Phase hands them out: a write-only account needs
+          // them to encrypt; it still cannot read anything back.
+          if (!(await pc.canAccessEnv(caller, env))) continue;
           const wrapped = await envKeys.wrappedFor(env, token.public_key);
           environmentKeys.push({
             id: env.id,
@@ -118,7 +120,7 @@ export function createE2eeService(pc: PhaseContext, secrets: SecretService, toke
             deleted_at: null,
           });
         }
-        // An app with no environment the token can open is of no use to a client (and may be outside its scope).
+        // An app with no environment the token may act on is of no use to a client (and may be outside its scope).
         if (!environmentKeys.length) continue;
         answer.push({ id: app.id, name: app.name, encryption: app.sse_enabled === 1 ? 'SSE' : 'E2E', environment_keys: environmentKeys });
       }
@@ -184,10 +186,7 @@ export function createE2eeService(pc: PhaseContext, secrets: SecretService, toke
 
     /** Unknown ids are ignored, as Phase does here (unlike /v1). */
     async remove(actor: AuditActor, env: EnvRow, raw: unknown) {
-      const ids = parseDelete(raw);
-      const live = new Set((await repo.liveById(env.id, ids, repo.db)).map((r) => r.id));
-      const known = ids.filter((id) => live.has(id));
-      if (known.length) await secrets.remove(actor, env, known);
+      await secrets.remove(actor, env, parseDelete(raw), { ignoreMissing: true });
     },
 
     checkDigest(digest: string | undefined): string | undefined {

@@ -4,7 +4,7 @@ import { encryptRaw, kxRandomKeyPair, xorHex } from '../../../core/keyring/phase
 import { AuditAction } from '../../../core/names.js';
 import type { AuditActor, Caller, Db } from '../../../core/ports.js';
 import type { PhaseTables } from '../tables.js';
-import type { PhaseContext, TokenScope } from '../service/context.js';
+import { isUuid, type PhaseContext, type TokenScope } from '../service/context.js';
 
 export interface MintOptions {
   description?: string | undefined;
@@ -25,8 +25,6 @@ export interface MintedToken {
   scope: TokenScope | null;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /**
  * Phase-format tokens (shared/specs/phase.md §5.3). The account private key is split in two XOR shares: share A goes
  * into the token, share B is kept wrapped (XChaCha20-Poly1305) by a key that also exists only in the token. So the
@@ -37,22 +35,30 @@ export function createPhaseTokens(pc: PhaseContext) {
   const { ctx, repo } = pc;
   const hex = (bytes: number) => ctx.keyring.randomHex(bytes);
 
-  /** Every named app and environment must exist; a typo must not mint a token that silently reaches nothing. */
-  async function checkScope(options: MintOptions, trx: Db<PhaseTables>): Promise<TokenScope | null> {
+  /**
+   * Every named app and environment must exist and be visible to whoever mints (a typo must not mint a token that
+   * reaches nothing, and ids must not be probed); a list given empty is refused, as it would otherwise mean "all".
+   */
+  async function checkScope(minter: Caller, options: MintOptions): Promise<TokenScope | null> {
+    if (options.apps === undefined && options.environments === undefined) return null;
     const apps = [...new Set((options.apps ?? []).map((id) => id.toLowerCase()))];
     const environments = [...new Set((options.environments ?? []).map((id) => id.toLowerCase()))];
-    if (!apps.length && !environments.length) return null;
+    if (!apps.length && !environments.length) throw invalid('apps', 'give at least one app or environment id, or leave both out for a token that is not narrowed');
     for (const [i, id] of apps.entries()) {
-      if (!UUID.test(id) || !(await repo.getApp(id, trx))) throw invalid(`apps.${i}`, `no app with id "${id}"`);
+      const app = await pc.visibleApp(minter, id).catch(() => undefined);
+      if (!app) throw invalid(`apps.${i}`, `no app with id "${id}"`);
     }
     for (const [i, id] of environments.entries()) {
-      if (!UUID.test(id) || !(await repo.getEnv(id, trx))) throw invalid(`environments.${i}`, `no environment with id "${id}"`);
+      const env = isUuid(id) ? await repo.getEnv(id) : undefined;
+      if (!env || !(await pc.visibleApp(minter, env.app_id).catch(() => undefined))) throw invalid(`environments.${i}`, `no environment with id "${id}"`);
     }
     return { apps, environments };
   }
 
   return {
-    async mint(actor: AuditActor, user: { id: UserId; kind: 'person' | 'service' }, options: MintOptions = {}): Promise<MintedToken> {
+    /** `minter` is who asks (its view of apps bounds the scope it may name); `user` owns the token. */
+    async mint(minter: Caller, actor: AuditActor, user: { id: UserId; kind: 'person' | 'service' }, options: MintOptions = {}): Promise<MintedToken> {
+      const scope = await checkScope(minter, options);
       const account = await kxRandomKeyPair();
       const shareA = hex(32);
       const shareB = xorHex(shareA, account.privateKey);
@@ -60,8 +66,7 @@ export function createPhaseTokens(pc: PhaseContext) {
       // Phase wraps the hex *text* of share B, which is what its clients unwrap.
       const wrapped = Buffer.from(await encryptRaw(Buffer.from(shareB, 'utf8'), Buffer.from(wrapKey, 'hex'))).toString('hex');
       const bearer = hex(32);
-      const { tokenId, scope } = await repo.db.transaction().execute(async (trx: Db<PhaseTables>) => {
-        const scope = await checkScope(options, trx);
+      const tokenId = await repo.db.transaction().execute(async (trx: Db<PhaseTables>) => {
         const { row } = await ctx.tokens.create(
           // A narrowed token is confined to this engine: its scope says nothing about other engines' data.
           { userId: user.id, key: bearer, description: options.description ?? 'Phase token', expires: options.expires ?? null, writeEnabled: options.writeEnabled, engine: scope ? 'phase' : null },
@@ -74,7 +79,7 @@ export function createPhaseTokens(pc: PhaseContext) {
         await ctx.audit.appendWithin(trx as never, actor, [
           { engine: 'phase', action: AuditAction.tokenCreate, objectType: 'users.token', objectId: row.id, details: { user_id: user.id, format: 'phase', write_enabled: options.writeEnabled !== false, scope } },
         ]);
-        return { tokenId: row.id, scope };
+        return row.id;
       });
       const [prefix, type] = user.kind === 'person' ? ['pss_user:v1', 'User'] : ['pss_service:v2', 'ServiceAccount'];
       return { token: `${prefix}:${bearer}:${account.publicKey}:${shareA}:${wrapKey}`, tokenId, bearerToken: `${type} ${bearer}`, scope };

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { forbidden, invalid, notFound } from '../../../core/errors.js';
+import { forbidden, HushError, invalid, notFound } from '../../../core/errors.js';
 import type { UserId } from '../../../core/ids.js';
 import type { EngineContext } from '../../../core/ports.js';
 import { auditActorOf, callerOf } from '../../../http/route-kit.js';
@@ -46,12 +46,20 @@ export function phaseTokenRoutes(ctx: EngineContext, pc: PhaseContext, tokens: P
       const body = parseBody(request.body);
       const who = body.user;
       if (who !== undefined && who !== null && typeof who !== 'string' && typeof who !== 'number') throw invalid('user', 'must be a username or a user id');
-      const owner = who === undefined || who === null ? await ctx.users.get(caller.user.id) : typeof who === 'number' ? await ctx.users.get(who).catch(() => undefined) : await ctx.users.findByUsername(who);
+      const owner =
+        who === undefined || who === null
+          ? await ctx.users.get(caller.user.id)
+          : typeof who === 'number'
+            ? await ctx.users.get(who).catch((e: unknown) => {
+                if (e instanceof HushError && e.kind === 'not_found') return undefined;
+                throw e;
+              })
+            : await ctx.users.findByUsername(who);
       if (!owner) throw notFound('User');
       if (owner.id !== caller.user.id && !(await ctx.permissions.can(caller, 'add', TOKEN_PERMISSION))) throw forbidden();
       const writeEnabled = body.write_enabled;
       if (writeEnabled !== undefined && typeof writeEnabled !== 'boolean') throw invalid('write_enabled', 'must be true or false');
-      const minted = await tokens.mint(auditActorOf(request), { id: owner.id as UserId, kind: owner.kind }, {
+      const minted = await tokens.mint(caller, auditActorOf(request), { id: owner.id as UserId, kind: owner.kind }, {
         description: optionalString(body, 'description', 200),
         expires: expiry(body),
         writeEnabled,

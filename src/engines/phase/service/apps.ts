@@ -5,7 +5,7 @@ import type { AuditActor, Caller, Db } from '../../../core/ports.js';
 import { ERR, phaseError } from '../errors.js';
 import type { AppRow, EnvRow } from '../repo.js';
 import type { PhaseTables } from '../tables.js';
-import { PhaseObject, type PhaseContext } from './context.js';
+import { isUuid, PhaseObject, type PhaseContext } from './context.js';
 
 const ENGINE = 'phase';
 const ENV_NAME = /^[a-zA-Z0-9_-]{1,64}$/;
@@ -172,7 +172,7 @@ export function createAppService(pc: PhaseContext) {
 
     /** An environment whose app the caller may see; otherwise Phase's 404. */
     async visibleEnv(caller: Caller, id: string, action: 'view' | 'change' | 'delete' = 'view'): Promise<EnvRow> {
-      const env = /^[0-9a-f-]{36}$/i.test(id) ? await repo.getEnv(id.toLowerCase()) : undefined;
+      const env = isUuid(id) ? await repo.getEnv(id.toLowerCase()) : undefined;
       if (!env || !(await pc.tokenReaches(caller, env))) throw phaseError('not_found', ERR.envNotFoundById);
       const app = await pc.visibleApp(caller, env.app_id, action === 'view' ? 'view' : 'change').catch(() => {
         throw phaseError('not_found', ERR.envNotFoundById);

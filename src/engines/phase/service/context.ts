@@ -11,6 +11,8 @@ export type SecretAction = 'view' | 'add' | 'change' | 'delete';
 const VERB: Record<SecretAction, string> = { view: 'read', add: 'create', change: 'update', delete: 'delete' };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** Phase's ids are UUIDs; anything else cannot name an app, environment or secret. */
+export const isUuid = (id: string): boolean => UUID.test(id);
 
 /** What a Phase-format token is narrowed to (phase_tokens.scope). */
 export interface TokenScope {
@@ -107,6 +109,9 @@ export function createPhaseContext(ctx: EngineContext) {
       }
       if (!(await ctx.permissions.can(caller, action, PhaseObject.secret, env.id))) throw forbidden(ERR.noPermission(VERB[action]));
     },
+
+    /** Any secret access at all (view, add, change or delete) within the token's reach: who gets an env's keys. */
+    canAccessEnv: hasAnySecretAccess,
 
     canReadEnv: async (caller: Caller, env: EnvRow) => (await tokenReaches(caller, env)) && ctx.permissions.can(caller, 'view', PhaseObject.secret, env.id),
 

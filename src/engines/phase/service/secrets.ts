@@ -239,14 +239,17 @@ export function createSecretService(pc: PhaseContext) {
       return presentWritten(rows, env, caller);
     },
 
-    async remove(actor: AuditActor, env: EnvRow, ids: string[]): Promise<number> {
+    /** All or nothing; unknown ids are a 404, or skipped with `ignoreMissing` (Phase's end-to-end API, §5.2). */
+    async remove(actor: AuditActor, env: EnvRow, ids: string[], options: { ignoreMissing?: boolean } = {}): Promise<number> {
       return inTransaction(env, async (trx) => {
         const found = new Set((await repo.liveById(env.id, ids, trx)).map((r) => r.id));
         const missing = ids.filter((id) => !found.has(id));
-        if (missing.length) throw phaseError('not_found', ERR.secretsNotFound(missing));
-        await repo.softDelete(ids, nowIso(), trx);
-        await ctx.audit.appendWithin(trx, actor, events('secret.delete', ids.map((id) => ({ id })), env));
-        return ids.length;
+        if (missing.length && !options.ignoreMissing) throw phaseError('not_found', ERR.secretsNotFound(missing));
+        const live = ids.filter((id) => found.has(id));
+        if (!live.length) return 0;
+        await repo.softDelete(live, nowIso(), trx);
+        await ctx.audit.appendWithin(trx, actor, events('secret.delete', live.map((id) => ({ id })), env));
+        return live.length;
       });
     },
 
