@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { after, describe, it } from 'node:test';
 import { spawnServer, type HushProcess } from '../helpers/process.js';
 import { randomToken, tempDir } from '../helpers/server.js';
@@ -24,6 +25,18 @@ describe('hush serve: first start and bootstrap', () => {
     servers.push(s);
     return s;
   };
+
+  it("`npm start` (the README's first command) runs the server", async () => {
+    const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
+    const start = (JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;
+    const [program, ...args] = start.split(/\s+/);
+    assert.equal(program, 'node', start);
+    const dir = tempDir();
+    dirs.push(dir);
+    const s = await spawnServer(['--data-dir', dir], {}, args.map((a, i) => (i === 0 ? path.join(root, a) : a)));
+    servers.push(s);
+    assert.equal((await get(`${s.url}/api/status/`)).status, 200);
+  });
 
   it('prints a working admin token once, stores only its hash, and never prints it again', async () => {
     const dir = tempDir();

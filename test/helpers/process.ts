@@ -13,8 +13,8 @@ export interface HushProcess {
 }
 
 /** Runs `hush serve` as a real process on a free port; resolves once it listens. */
-export function spawnServer(args: string[], env: Record<string, string> = {}): Promise<HushProcess> {
-  const child = spawn(process.execPath, [HUSH_BIN, 'serve', '--port', '0', ...args], {
+export function spawnServer(args: string[], env: Record<string, string> = {}, command: string[] = [HUSH_BIN, 'serve']): Promise<HushProcess> {
+  const child = spawn(process.execPath, [...command, '--port', '0', ...args], {
     env: { ...process.env, HUSH_LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
