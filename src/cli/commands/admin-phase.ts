@@ -3,7 +3,7 @@ import { notFound } from '../../core/errors.js';
 import type { UserId } from '../../core/ids.js';
 import type { Caller } from '../../core/ports.js';
 import { appJson, envJson } from '../../engines/phase/serializers.js';
-import { createPhaseTokens } from '../../engines/phase/e2ee/tokens.js';
+import { createPhaseTokens } from '../../engines/phase/service/tokens.js';
 import { createAppService } from '../../engines/phase/service/apps.js';
 import { createPhaseContext } from '../../engines/phase/service/context.js';
 import type { Core } from '../../core/index.js';

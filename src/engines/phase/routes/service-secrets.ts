@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import type { SecretAction } from '../service/context.js';
 import { auditActorOf, callerOf, recordPlaintextReads } from '../../../http/route-kit.js';
-import type { E2eeService } from '../e2ee/service.js';
+import type { E2eeService } from '../service/e2ee.js';
 
 type Query = { app_id?: string; env?: string };
 

@@ -3,7 +3,7 @@ import { forbidden, HushError, invalid, notFound } from '../../../core/errors.js
 import type { UserId } from '../../../core/ids.js';
 import type { EngineContext } from '../../../core/ports.js';
 import { auditActorOf, callerOf } from '../../../http/route-kit.js';
-import type { PhaseTokens } from '../e2ee/tokens.js';
+import type { PhaseTokens } from '../service/tokens.js';
 import type { PhaseContext } from '../service/context.js';
 import { parseBody } from '../validate.js';
 

@@ -4,7 +4,7 @@ import { encryptRaw, kxRandomKeyPair, xorHex } from '../../../core/keyring/phase
 import { AuditAction } from '../../../core/names.js';
 import type { AuditActor, Caller, Db } from '../../../core/ports.js';
 import type { PhaseTables } from '../tables.js';
-import { isUuid, type PhaseContext, type TokenScope } from '../service/context.js';
+import { isUuid, type PhaseContext, type TokenScope } from './context.js';
 
 export interface MintOptions {
   description?: string | undefined;

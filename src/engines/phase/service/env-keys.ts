@@ -1,6 +1,6 @@
 import { encryptAsymmetric, kxSeedKeyPair, type HexKeyPair } from '../../../core/keyring/phase-crypto.js';
 import type { EnvRow } from '../repo.js';
-import type { PhaseContext } from '../service/context.js';
+import type { PhaseContext } from './context.js';
 
 export interface EnvKeys {
   keyPair: HexKeyPair;
