@@ -1,5 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
-import { HushError, notFound, unauthenticated } from '../errors.js';
+import { HushError, invalid, notFound, unauthenticated } from '../errors.js';
 import { nowIso, type TokenId, type UserId } from '../ids.js';
 import { isUniqueViolation, type Page } from '../store/constraint.js';
 import type { Db } from '../store/tx.js';
@@ -27,6 +27,11 @@ export interface TokenPatch {
   enabled?: boolean | undefined;
 }
 
+/** Rejects an expiry in the past: a token born (or set) expired is always a mistake, whichever API asked for it. */
+function checkExpiry(expires: string | null | undefined): void {
+  if (expires && Date.parse(expires) <= Date.now()) throw invalid('expires', 'must be in the future');
+}
+
 // last_used is a hint for people, not an audit record: writing it on every request would serialise SQLite readers.
 const LAST_USED_RESOLUTION_MS = 60_000;
 
@@ -52,6 +57,7 @@ export function createTokens(deps: { db: Kysely<IdentityTables> }) {
 
     /** Returns the row and the key; the key is never stored or retrievable again. */
     async create(input: NewToken, trx: Db<IdentityTables> = db): Promise<{ row: TokenRow; key: string }> {
+      checkExpiry(input.expires);
       const key = input.key ?? newTokenKey();
       try {
         const row = await trx
@@ -87,6 +93,7 @@ export function createTokens(deps: { db: Kysely<IdentityTables> }) {
     },
 
     async update(id: TokenId, patch: TokenPatch, trx: Db<IdentityTables>): Promise<TokenRow> {
+      checkExpiry(patch.expires);
       await get(id, trx);
       const set: { description?: string; expires?: string | null; write_enabled?: number; enabled?: number } = {};
       if (patch.description !== undefined) set.description = patch.description;

@@ -9,11 +9,6 @@ import { AuditAction } from '../../core/names.js';
 
 const ENGINE = 'admin';
 
-/** Rejects an expiry in the past: a token born expired is always a mistake. */
-export function checkExpiry(expires: string | null | undefined): void {
-  if (expires && Date.parse(expires) <= Date.now()) throw invalid('expires', 'must be in the future');
-}
-
 /**
  * Identity changes made through the admin API or `hush admin`, each in one transaction with its audit entry.
  * Slow work (password hashing) happens before the transaction opens.
@@ -71,7 +66,6 @@ export function createAdminService(core: Pick<Core, 'db' | 'users' | 'tokens' | 
       }),
 
     async createToken(actor: AuditActor, input: NewToken, action: string = AuditAction.tokenCreate) {
-      checkExpiry(input.expires);
       return db.transaction().execute(async (trx) => {
         const owner = await users.get(input.userId, trx);
         const created = await tokens.create(input, trx);
@@ -81,7 +75,6 @@ export function createAdminService(core: Pick<Core, 'db' | 'users' | 'tokens' | 
     },
 
     updateToken: (actor: AuditActor, id: TokenId, patch: TokenPatch) => {
-      checkExpiry(patch.expires);
       return db.transaction().execute(async (trx) => {
         const row = await tokens.update(id, patch, trx);
         await audit.appendWithin(trx, actor, [{ engine: ENGINE, action: AuditAction.tokenUpdate, objectType: 'users.token', objectId: id, details: { fields: Object.keys(patch) } }]);

@@ -191,6 +191,7 @@ forEachDialect('phase node SDK 3.1.1', (dialect) => {
       assert.equal((await plainWide('GET', url)).status, 200, `an unnarrowed one is an ordinary token: ${url}`);
     }
     assert.equal((await admin('POST', '/v1/tokens/', { user: 'alice', environments: ['00000000-0000-0000-0000-000000000000'] })).status, 400);
+    assert.equal((await admin('POST', '/v1/tokens/', { user: 'alice', expires: '2001-01-01T00:00:00Z' })).status, 400, 'born expired');
     const empty = await admin('POST', '/v1/tokens/', { user: 'alice', apps: [], environments: [] });
     assert.deepEqual([empty.status, empty.body.error], [400, 'apps: give at least one app or environment id, or leave both out for a token that is not narrowed']);
   });

@@ -28,7 +28,6 @@ function expiry(body: Record<string, unknown>): string | null {
   if (v === undefined || v === null) return null;
   const t = typeof v === 'string' ? Date.parse(v) : NaN;
   if (Number.isNaN(t)) throw invalid('expires', 'must be an ISO-8601 date-time, e.g. 2027-01-01T00:00:00Z');
-  if (t <= Date.now()) throw invalid('expires', 'must be in the future');
   return new Date(t).toISOString();
 }
 

@@ -11,6 +11,8 @@ export type SecretAction = 'view' | 'add' | 'change' | 'delete';
 const VERB: Record<SecretAction, string> = { view: 'read', add: 'create', change: 'update', delete: 'delete' };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** The engine's name, as the manifest declares it: what narrowed tokens are confined to and audit entries name. */
+export const PHASE_ENGINE = 'phase';
 /** Phase's ids are UUIDs; anything else cannot name an app, environment or secret. */
 export const isUuid = (id: string): boolean => UUID.test(id);
 
@@ -37,11 +39,12 @@ export function createPhaseContext(ctx: EngineContext) {
   }
 
   // A Phase token's narrowing is fixed when it is minted and token ids are never reused, so a process keeps it, with
-  // the apps it reaches (an environment never changes app).
+  // the apps it reaches (an environment never changes app). Only narrowed tokens are confined to this engine
+  // (core_tokens.engine), so every other caller is known unnarrowed without a query.
   const tokenScopes = new Map<number, (TokenScope & { reachedApps: ReadonlySet<string> }) | null>();
 
   async function tokenScope(caller: Caller) {
-    if (caller.tokenId === null) return null;
+    if (caller.tokenId === null || caller.tokenEngine !== PHASE_ENGINE) return null;
     let scope = tokenScopes.get(caller.tokenId);
     if (scope === undefined) {
       const row = await repo.db.selectFrom('phase_tokens').select('scope').where('token_id', '=', caller.tokenId).executeTakeFirst();

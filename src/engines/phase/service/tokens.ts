@@ -4,7 +4,7 @@ import { encryptRaw, kxRandomKeyPair, xorHex } from '../../../core/keyring/phase
 import { AuditAction } from '../../../core/names.js';
 import type { AuditActor, Caller, Db } from '../../../core/ports.js';
 import type { PhaseTables } from '../tables.js';
-import { isUuid, type PhaseContext, type TokenScope } from './context.js';
+import { isUuid, PHASE_ENGINE, type PhaseContext, type TokenScope } from './context.js';
 
 export interface MintOptions {
   description?: string | undefined;
@@ -69,7 +69,7 @@ export function createPhaseTokens(pc: PhaseContext) {
       const tokenId = await repo.db.transaction().execute(async (trx: Db<PhaseTables>) => {
         const { row } = await ctx.tokens.create(
           // A narrowed token is confined to this engine: its scope says nothing about other engines' data.
-          { userId: user.id, key: bearer, description: options.description ?? 'Phase token', expires: options.expires ?? null, writeEnabled: options.writeEnabled, engine: scope ? 'phase' : null },
+          { userId: user.id, key: bearer, description: options.description ?? 'Phase token', expires: options.expires ?? null, writeEnabled: options.writeEnabled, engine: scope ? PHASE_ENGINE : null },
           trx as never,
         );
         await trx
@@ -77,7 +77,7 @@ export function createPhaseTokens(pc: PhaseContext) {
           .values({ token_id: row.id, public_key: account.publicKey, wrapped_key_share: wrapped, scope: scope && JSON.stringify(scope), created_at: nowIso() })
           .execute();
         await ctx.audit.appendWithin(trx as never, actor, [
-          { engine: 'phase', action: AuditAction.tokenCreate, objectType: 'users.token', objectId: row.id, details: { user_id: user.id, format: 'phase', write_enabled: options.writeEnabled !== false, scope } },
+          { engine: PHASE_ENGINE, action: AuditAction.tokenCreate, objectType: 'users.token', objectId: row.id, details: { user_id: user.id, format: 'phase', write_enabled: options.writeEnabled !== false, scope } },
         ]);
         return row.id;
       });
