@@ -224,6 +224,9 @@ forEachDialect('phase node SDK 3.1.1', (dialect) => {
     assert.match(refused.unhandled.join(), /409: Duplicate secret found/);
     assert.equal((await bearer('GET', '/service/secrets/', undefined, headers)).body.length, before);
 
+    // Without X-Use-Camel-Case (Phase's Python CLI) the same secrets come in snake_case.
+    const snakeCase = (await bearer('GET', '/service/secrets/', undefined, headers)).body as Record<string, unknown>[];
+    assert.ok(snakeCase.length > 0 && snakeCase.every((x) => 'key_digest' in x && !('keyDigest' in x) && String(x.key).startsWith('ph:v1:')));
     const bad = await bearer('POST', '/service/secrets/', { secrets: [{ key: 'ph:v1:zz:abc', value: 'plain', comment: '' }] }, headers);
     assert.equal(bad.status, 400);
     assert.deepEqual(bad.body, { error: 'Invalid ciphertext format', index: 0, field: 'key' });

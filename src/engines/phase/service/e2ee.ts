@@ -108,7 +108,7 @@ export function createE2eeService(pc: PhaseContext, secrets: SecretService, toke
           const wrapped = await envKeys.wrappedFor(env, token.public_key);
           environmentKeys.push({
             id: env.id,
-            environment: { ...snake(envJson(env)) },
+            environment: snake(envJson(env)),
             paths: null,
             identity_key: wrapped.identityKey,
             wrapped_seed: wrapped.wrappedSeed,
