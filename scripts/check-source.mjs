@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Enforces the layout rules with a tool rather than review (STYLE.md §8.15):
+// Enforces the layout rules with a tool rather than review (docs/architecture.md §14):
 // no source file over 400 lines, core/ never imports http/ or engines/, and no engine imports another engine.
 import fs from 'node:fs';
 import path from 'node:path';
