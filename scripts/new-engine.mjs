@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Creates the skeleton of a new engine with the files every engine has (STYLE.md §8.2), so the shape of an engine
+// Creates a new engine's skeleton with the files every engine has (docs/architecture.md §5), so the shape of an engine
 // never depends on memory. Usage: node scripts/new-engine.mjs <name> </url/prefix/> [<table prefix>]
 import fs from 'node:fs';
 import path from 'node:path';

@@ -69,7 +69,7 @@ export interface RouteRules {
   returnsPlaintext?: boolean;
 }
 
-/** One engine, as the core sees it: a manifest the server reads (STYLE.md §8.1). */
+/** One engine, as the core sees it: a manifest the server reads (docs/architecture.md §4). */
 export interface EngineManifest {
   readonly name: string;
   /** URL prefixes the engine answers under; the longest match picks the engine that renders a 404. */

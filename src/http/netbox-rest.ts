@@ -4,11 +4,11 @@ import { defaultStatus, type HushError } from '../core/errors.js';
 /**
  * NetBox's REST conventions, shared by every engine that speaks them (the admin API, the NetBox secrets engine):
  * absolute `url`s, the `API-Version` header, `{"detail": …}` errors, field errors as `{"field": ["message"]}`, and
- * 403 rather than 401 for missing or bad credentials (shared/specs/netbox.md §3.0 "Error bodies").
+ * 403 rather than 401 for missing or bad credentials (docs/wire/netbox.md §3.0 "Error bodies").
  */
 export const NETBOX_API_VERSION = '4.6';
 
-/** NetBox renders `url` absolute, from the request's scheme and host (shared/specs/netbox.md §3.0 "URLs"). */
+/** NetBox renders `url` absolute, from the request's scheme and host (docs/wire/netbox.md §3.0 "URLs"). */
 export const absoluteUrl = (request: FastifyRequest, path: string) => `${request.protocol}://${request.host}${path}`;
 
 // NetBox answers 403, not 401, for missing or bad credentials (its first authenticator has no challenge).

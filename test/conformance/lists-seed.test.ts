@@ -1,18 +1,17 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
+import { seedPath, seedSkip } from '../helpers/seeds.js';
 import { startHush, type RunningHush } from '../helpers/server.js';
 
 /**
- * Every request of the NetActuate seed (shared/specs/seeds/netactuate-secret-lists.md), sent with real curl the way
+ * Every request of the NetActuate seed (docs/wire/lists.md §1-§2), sent with real curl the way
  * NetActuate documents its API (`Authorization: Bearer <key>`, JSON bodies). The seed gives method, path and body;
  * only the host, the token and the path placeholders ({secretList}, {secretListValue}) are replaced.
  */
-const SEED = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../shared/specs/seeds/netactuate-secret-lists.md');
+const SEED = seedPath('netactuate-secret-lists.md');
 
 interface SeedRequest {
   method: string;
@@ -39,7 +38,7 @@ function seedRequests(text: string): SeedRequest[] {
   return requests;
 }
 
-describe('NetActuate seed: every request, with real curl', { skip: existsSync(SEED) ? false : `seed not found at ${SEED}` }, () => {
+describe('NetActuate seed: every request, with real curl', { skip: seedSkip(SEED) }, () => {
   let hush: RunningHush;
   let requests: SeedRequest[];
   before(async () => {

@@ -22,7 +22,7 @@ function python(input: unknown): Promise<any> {
 
 /**
  * Hush's master-key copy, session-key mask, secret ciphertext and hash, checked by an independent implementation
- * (Python, standard library + python3-cryptography) in the original's formats (shared/specs/netbox.md §2, case 68);
+ * (Python, standard library + python3-cryptography) in the original's formats (docs/wire/netbox.md §2, §6 case 68);
  * and a secret encrypted by that implementation, read back through Hush's API.
  */
 describe('NetBox crypto compatibility with an independent implementation', { skip }, () => {

@@ -1,21 +1,20 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
+import { seedPath, seedSkip } from '../helpers/seeds.js';
 import { startHush, tempDir, type RunningHush } from '../helpers/server.js';
 
 /**
- * Every request of the two NetBox seeds (shared/specs/seeds/netbox-secrets-plugin.md and netbox-legacy-secrets.md),
+ * Every request of the two NetBox seeds (docs/wire/netbox.md, the seeds),
  * sent with real curl. The legacy seed's curl commands run as written, with only the host, token, session key, ids
  * and key file replaced; the plugin seed documents endpoints and JSON bodies, which are sent as written with the
  * placeholders (`-----BEGIN … KEY-----...`, ids like 123) replaced by real values.
  */
-const SEEDS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../shared/specs/seeds');
-const PLUGIN_SEED = path.join(SEEDS, 'netbox-secrets-plugin.md');
-const LEGACY_SEED = path.join(SEEDS, 'netbox-legacy-secrets.md');
+const PLUGIN_SEED = seedPath('netbox-secrets-plugin.md');
+const LEGACY_SEED = seedPath('netbox-legacy-secrets.md');
 const run = promisify(execFile);
 
 async function curl(command: string): Promise<{ status: number; body: any; text: string }> {
@@ -54,7 +53,7 @@ function pluginRequests(text: string): { method: string; path: string; body?: an
   return out;
 }
 
-describe('NetBox seeds: every request, with real curl', { skip: existsSync(PLUGIN_SEED) && existsSync(LEGACY_SEED) ? false : `seeds not found under ${SEEDS}` }, () => {
+describe('NetBox seeds: every request, with real curl', { skip: seedSkip(PLUGIN_SEED, LEGACY_SEED) }, () => {
   let hush: RunningHush;
   const dir = tempDir('hush-netbox-seed-');
   before(async () => {

@@ -23,7 +23,7 @@ function gpg(home: string, args: string[], input: string): Promise<{ code: numbe
   });
 }
 
-// The seed's own check (shared/specs/seeds/passbolt-secrets.md): `echo "<data>" | gpg -d` prints the password.
+// The seed's own check (docs/wire/passbolt.md §3): `echo "<data>" | gpg -d` prints the password.
 const pair = generateKeyPair('gpg-user');
 
 forEachDialect('passbolt seed: a fetched secret decrypts with Debian gpg', (dialect) => {

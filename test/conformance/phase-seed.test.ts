@@ -1,18 +1,17 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { after, before, describe, it } from 'node:test';
+import { seedPath, seedSkip } from '../helpers/seeds.js';
 import { startHush, type RunningHush } from '../helpers/server.js';
 import { createApp, phaseAs } from '../engines/phase/helpers.js';
 
 /**
- * The cURL examples of the Phase seed (shared/specs/seeds/phase-secrets.mdx), run with real curl. Only the host,
+ * The cURL examples of the Phase seed (docs/wire/phase.md, the seed), run with real curl. Only the host,
  * the token and the ids the examples carry (an app and a secret of the documentation's own instance) are replaced.
  */
-const SEED = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../shared/specs/seeds/phase-secrets.mdx');
+const SEED = seedPath('phase-secrets.mdx');
 const DOC_APP = '72b9ddd5-8fce-49ab-89d9-c431d53a9552';
 const DOC_PUT_ID = 'f8621d1a-6903-4b60-8e8d-2085a2475871';
 const DOC_DELETE_ID = 'fad9b534-792a-425b-bfa6-00c26a60f36d';
@@ -24,7 +23,7 @@ function curlExamples(text: string): Map<string, string> {
   return byMethod;
 }
 
-describe('Phase seed: every cURL example, as written', { skip: existsSync(SEED) ? false : `seed not found at ${SEED}` }, () => {
+describe('Phase seed: every cURL example, as written', { skip: seedSkip(SEED) }, () => {
   let hush: RunningHush;
   let appId: string;
   let examples: Map<string, string>;

@@ -1,4 +1,4 @@
-/** `backend` and `/backend/` mean `/backend`, as the server normalizes them (phase.md §2.6). */
+/** `backend` and `/backend/` mean `/backend`, as the server normalizes them (docs/wire/phase.md §2.6). */
 export function normalizePathArg(raw: string): string {
   let p = raw.replace(/\/{2,}/g, '/');
   if (!p.startsWith('/')) p = `/${p}`;

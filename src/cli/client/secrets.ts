@@ -2,7 +2,7 @@ import { normalizePathArg } from './paths.js';
 import type { HushClient } from './http.js';
 import { targetQuery, type Target } from './target.js';
 
-/** A secret as /v1/secrets/ returns it (shared/specs/phase.md §2.1), the fields the CLI uses. */
+/** A secret as /v1/secrets/ returns it (docs/wire/phase.md §2.1), the fields the CLI uses. */
 export interface PhaseSecret {
   id: string;
   key: string;
@@ -22,7 +22,7 @@ export async function fetchSecrets(client: HushClient, target: Target, filter: {
   });
 }
 
-/** A person's active override replaces the value for them, as Phase's own CLI and SDKs do (phase.md §5). */
+/** A person's active override replaces the value for them, as Phase's CLI and SDKs do (docs/wire/phase.md §4.3). */
 export const effectiveValue = (s: PhaseSecret): string => (s.override?.isActive ? s.override.value : s.value);
 
 /**

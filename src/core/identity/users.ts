@@ -21,7 +21,7 @@ export interface NewUser {
 
 export type UserPatch = Partial<NewUser>;
 
-/** The password is hashed before the transaction starts, so the write stays short (STYLE.md §8.11). */
+/** The password is hashed before the transaction starts, so the write stays short (docs/architecture.md §12). */
 async function toColumns(input: UserPatch): Promise<Record<string, unknown>> {
   const columns: Record<string, unknown> = {};
   if (input.username !== undefined) columns.username = input.username;

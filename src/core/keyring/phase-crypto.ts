@@ -2,7 +2,7 @@ import { HushError } from '../errors.js';
 import { sodium } from './sodium.js';
 
 /**
- * The end-to-end primitives of Phase's clients (shared/specs/phase.md §5.3), checked against the golang-sdk vectors:
+ * The end-to-end primitives of Phase's clients (docs/wire/phase.md §5.3), checked against the golang-sdk vectors:
  * XChaCha20-Poly1305 with the nonce after the ciphertext, and "ph:v1" messages — an ephemeral crypto_kx key pair,
  * the client-side tx key to encrypt, the recipient's server-side rx key to decrypt.
  */

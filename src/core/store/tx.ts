@@ -13,7 +13,7 @@ export async function takeLock(trx: Transaction<any>, name: LockName): Promise<v
   await sql`update core_locks set counter = counter + 1 where name = ${name}`.execute(trx);
 }
 
-/** Runs `work` in one transaction holding `lock`. Keep crypto and network out of `work` (see STYLE.md §8.11). */
+/** Runs `work` in one transaction holding `lock`. Keep crypto and network out of `work` (docs/architecture.md §12). */
 export function withLock<T, R>(db: Kysely<T>, name: LockName, work: (trx: Transaction<T>) => Promise<R>): Promise<R> {
   return db.transaction().execute(async (trx) => {
     await takeLock(trx as Transaction<any>, name);

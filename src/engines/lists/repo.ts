@@ -13,7 +13,7 @@ export type ListScope = 'all' | number[];
 // A template may name tens of thousands of keys; SQLite binds at most 32,766 parameters per statement.
 const KEYS_PER_QUERY = 1000;
 
-/** Queries on lists_* tables only (STYLE.md §8.3). */
+/** Queries on lists_* tables only (docs/architecture.md §6). */
 export function createListsRepo(db: Kysely<ListsTables>) {
   const lists = (trx: Db<ListsTables>) =>
     trx

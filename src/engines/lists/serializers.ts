@@ -1,7 +1,7 @@
 import type { ListRow, ValueRow } from './repo.js';
 
 /**
- * Rows → wire JSON. NetActuate does not publish its response bodies (shared/specs/seeds/netactuate-secret-lists.md
+ * Rows → wire JSON. NetActuate does not publish its response bodies (docs/wire/lists.md: the seed
  * names requests only), so these shapes are Hush's, fixed by issue 6 and documented in README.md and the OpenAPI.
  */
 export interface ListJson {

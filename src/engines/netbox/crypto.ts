@@ -1,7 +1,7 @@
 import { createCipheriv, createDecipheriv, createHash, pbkdf2Sync, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
 
 /**
- * NetBox's own wire-format cryptography (shared/specs/netbox.md §2), which data and clients carry over:
+ * NetBox's own wire-format cryptography (docs/wire/netbox.md §2), which data and clients carry over:
  * - master key: 32 random bytes (plugin utils/crypto.py `generate_random_key(256)`);
  * - secrets: AES-256-CFB with 8-bit segments (pycryptodome's MODE_CFB default), a fresh 16-byte IV prepended,
  *   plaintext framed as 2-byte big-endian length ‖ UTF-8 ‖ random pad to 64 bytes or a multiple of 16
@@ -81,7 +81,9 @@ export function checkSecretHash(plaintext: string, encoded: string): boolean {
   return timingSafeEqual(actual, expected);
 }
 
-/** The session-key verifier stored in place of Django's slow password hash (never on the wire; spec §2.4). */
+/**
+ * The session-key verifier kept instead of Django's slow password hash (never on the wire; docs/wire/netbox.md §2.4).
+ */
 export const sessionKeyHash = (key: Buffer): string => createHash('sha256').update(key).digest('hex');
 
 export function sessionKeyMatches(key: Buffer, stored: string): boolean {
@@ -91,8 +93,8 @@ export function sessionKeyMatches(key: Buffer, stored: string): boolean {
 }
 
 /**
- * Python's non-strict `base64.b64decode`, as the plugin applies it to X-Session-Key and the cookie (spec §3.2):
- * characters outside the alphabet are dropped; wrong padding is an error, which the caller treats as "no key".
+ * Python's lenient `base64.b64decode`, as the plugin uses it on X-Session-Key and the cookie (docs/wire/netbox.md
+ * §3.2): characters outside the alphabet are dropped; wrong padding is an error, which the caller treats as "no key".
  */
 export function lenientBase64(value: string): Buffer | undefined {
   const cleaned = value.replace(/[^A-Za-z0-9+/=]/g, '');

@@ -3,7 +3,7 @@ import { HushError } from '../../core/errors.js';
 import { renderNetboxError } from '../../http/netbox-rest.js';
 
 /**
- * NetBox's envelopes (shared/specs/netbox.md §3.0, §3.1): `{"detail": …}`, field errors, and three shapes the
+ * NetBox's envelopes (docs/wire/netbox.md §3.0, §3.1): `{"detail": …}`, field errors, and three shapes the
  * secrets views use besides — a bare JSON list (`["Invalid session key."]`, a view-level ValidationError), plain
  * text (the session-key endpoints' HttpResponseBadRequest) and `{"error": …}` (key-pair generation, activation).
  * The strings are matched by clients and tests, so they are kept exactly.

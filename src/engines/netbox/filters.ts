@@ -2,7 +2,7 @@ import { sql, type Expression, type SqlBool } from 'kysely';
 import { invalid } from '../../core/errors.js';
 
 /**
- * NetBox's filterset conventions (shared/specs/netbox.md §3.0 "Filters"): a repeated parameter means OR, unknown
+ * NetBox's filterset conventions (docs/wire/netbox.md §3.0 "Filters"): a repeated parameter means OR, unknown
  * parameters are ignored, character fields take `__n/__ic/__nic/__isw/__nisw/__iew/__niew/__ie/__nie/__empty`,
  * numeric fields `__n/__lt/__lte/__gt/__gte`.
  */

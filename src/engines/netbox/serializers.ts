@@ -6,7 +6,7 @@ import type { SecretRow } from './service/secrets.js';
 import type { UserKeyView } from './service/user-keys.js';
 
 /**
- * Rows → wire JSON for both APIs. Shapes follow shared/specs/netbox.md: §3.1 (plugin netbox-secrets v3.1.1
+ * Rows → wire JSON for both APIs. Shapes follow docs/wire/netbox.md: §3.1 (plugin netbox-secrets v3.1.1
  * `api/serializers_/{keys,secrets,nested}.py`), §3.4 (NetBox v2.9.11 / v2.11.12 `secrets/api/serializers.py`)
  * and §1.6 (nested devices and VMs). Tags and custom fields are not modelled: always `[]` and `{}`.
  */
@@ -43,7 +43,7 @@ export function userKeyJson(request: FastifyRequest, k: UserKeyView, brief: bool
   };
 }
 
-/** `session_key` is the key only in the answer that made or recovered it; GET shows null (spec §3.1). */
+/** `session_key` is the key only in the answer that made or recovered it; GET: null (docs/wire/netbox.md §3.1). */
 export function sessionKeyJson(request: FastifyRequest, row: { id: number; created: string }, userKeyId: number, username: string, key: Buffer | null) {
   return { id: row.id, userkey: nestedUserKey(request, userKeyId, username), session_key: key ? key.toString('base64') : null, created: row.created };
 }
@@ -134,7 +134,7 @@ export function secretJson(request: FastifyRequest, s: SecretRow, c: SecretRende
     display: secretDisplay(s),
     assigned_object_type: s.assigned_object_type,
     assigned_object_id: s.assigned_object_id,
-    // The plugin does not check that the object exists; a missing one renders as null (spec §1.5).
+    // The plugin does not check that the object exists; a missing one renders as null (docs/wire/netbox.md §1.5).
     assigned_object: c.kind && c.object ? nestedObject(request, c.kind, c.object, false) : null,
     role: nestedRole(request, c.role, c.roleDepth),
     name: s.name,
@@ -150,8 +150,8 @@ export function secretJson(request: FastifyRequest, s: SecretRow, c: SecretRende
 }
 
 /**
- * The legacy view emits the union of 2.9 and 2.11 (spec §3.4 "Recommendation"): `device` (the 2.9 field the seed
- * shows, null for a VM) next to 2.11's `assigned_object*`; `created` is a date, as both versions render it.
+ * The legacy view emits the union of 2.9 and 2.11 (docs/wire/netbox.md §3.4 "Recommendation"): `device` (the 2.9 field
+ * the seed shows, null for a VM) next to 2.11's `assigned_object*`; `created` is a date, as both versions render it.
  */
 export function legacySecretJson(request: FastifyRequest, s: SecretRow, c: SecretRenderContext, brief: boolean) {
   const self = url(request, `${LEGACY}/secrets/${s.id}/`);

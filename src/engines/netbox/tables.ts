@@ -23,7 +23,7 @@ export interface NetboxSessionKeyTable {
   seal_id: string;
   /** Keyring-sealed `session_key XOR master_key` (32 bytes). */
   cipher: string;
-  /** SHA-256 (hex) of the session key: the key is 256 random bits, so a fast verifier suffices (spec §2.4). */
+  /** SHA-256 (hex) of the session key: 256 random bits need no slow verifier (docs/wire/netbox.md §2.4). */
   hash: string;
   created: string;
 }

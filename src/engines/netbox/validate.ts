@@ -4,7 +4,7 @@ import { MSG } from './errors.js';
 import { kindOf, type KindName } from './service/inventory.js';
 
 /**
- * Write bodies as DRF validates them (shared/specs/netbox.md §3.0 "Writing related objects", §3.1 and §3.4 write
+ * Write bodies as DRF validates them (docs/wire/netbox.md §3.0 "Writing related objects", §3.1 and §3.4 write
  * rules): every problem is collected and answered as `{"field": ["message"]}`.
  */
 export type Body = Record<string, unknown>;

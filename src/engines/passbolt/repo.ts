@@ -18,7 +18,7 @@ export interface ResourceFilter {
 /** A resource the caller can see, with the caller's own permission row. */
 export type VisibleResource = ResourceRow & { perm_id: string; perm_type: number; perm_created: string; perm_modified: string };
 
-/** Queries on passbolt_* tables only (STYLE.md §8.3). Writes take the caller's transaction. */
+/** Queries on passbolt_* tables only (docs/architecture.md §6). Writes take the caller's transaction. */
 export function createPassboltRepo(db: Kysely<PassboltTables>) {
   return {
     db,

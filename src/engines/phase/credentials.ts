@@ -4,7 +4,7 @@ import type { Caller } from '../../core/ports.js';
 
 /**
  * Phase sends `Authorization: Bearer <Type> <token>` with Type `User` (a person), `ServiceAccount` or `Service`
- * (shared/specs/phase.md §3.1); the seed's examples send plain `Bearer <token>`, so that works too. The type word is
+ * (docs/wire/phase.md §3.1); the seed's examples send plain `Bearer <token>`, so that works too. The type word is
  * remembered so a person's token cannot pose as a service account's, or the reverse.
  */
 export type PhaseTokenType = 'User' | 'ServiceAccount' | 'Service';

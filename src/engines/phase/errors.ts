@@ -2,7 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import { defaultStatus, HushError } from '../../core/errors.js';
 
 /**
- * Phase's error envelope is `{"error": "<message>"}` (shared/specs/phase.md §2.8). The strings below are matched
+ * Phase's error envelope is `{"error": "<message>"}` (docs/wire/phase.md §2.8). The strings below are matched
  * by clients and tests, so they are kept exactly.
  */
 export const ERR = {
@@ -62,7 +62,7 @@ export function itemError(index: number, message: string, kind: HushError['kind'
 export const phaseError = (kind: HushError['kind'], message: string): HushError => new HushError(kind, message);
 
 export function renderPhaseError(error: HushError, request: FastifyRequest) {
-  // Phase's token endpoint is a function view: a bad token there is 403, not 401 (§5.2).
+  // Phase's token endpoint is a function view: a bad token there is 403, not 401 (docs/wire/phase.md §5.2).
   if (error.kind === 'unauthenticated' && request.url.startsWith('/service/secrets/tokens')) {
     return { status: 403, body: { error: ERR.tokenGone } };
   }

@@ -1,5 +1,5 @@
 /**
- * Phase's `normalize_path_string` (shared/specs/phase.md §2.6): collapse `//`, add a leading `/`, drop one trailing
+ * Phase's `normalize_path_string` (docs/wire/phase.md §2.6): collapse `//`, add a leading `/`, drop one trailing
  * `/`. Hush is stricter than Phase only where Phase answers 500 or stores nonsense: `.`/`..` segments and segments
  * over 64 characters are refused by the caller of `pathProblem`.
  */

@@ -3,7 +3,7 @@ import { normalizePath } from './paths.js';
 import type { EnvRow } from './repo.js';
 
 /**
- * Server-side secret references (shared/specs/phase.md §4.1): `${KEY}`, `${/path/KEY}`, `${ENV.KEY}`,
+ * Server-side secret references (docs/wire/phase.md §4.1): `${KEY}`, `${/path/KEY}`, `${ENV.KEY}`,
  * `${ENV./path/KEY}`, `${APP::ENV.KEY}`. Each referenced value is resolved in turn (depth ≤ 25); a reference that
  * cannot be resolved (missing, ambiguous, cyclic, no SSE) stays as written. When the caller may not read a
  * referenced environment, resolution stops there and that reference and every later one stay as written.

@@ -15,7 +15,7 @@ export interface SecretFilter {
   tagNames?: string[] | undefined;
 }
 
-/** Queries on phase_* tables only (STYLE.md §8.3). */
+/** Queries on phase_* tables only (docs/architecture.md §6). */
 export function createPhaseRepo(db: Kysely<PhaseTables>) {
   const secretColumns = [
     'phase_secrets.id',
@@ -117,7 +117,7 @@ export function createPhaseRepo(db: Kysely<PhaseTables>) {
       return result;
     },
 
-    /** Replaces a secret's tags, creating unknown names (Phase's get-or-create, §1.4). */
+    /** Replaces a secret's tags, creating unknown names (Phase's get-or-create, docs/wire/phase.md §1.4). */
     async setTags(secretId: string, names: string[], trx: Db<PhaseTables>): Promise<void> {
       await trx.deleteFrom('phase_secret_tags').where('secret_id', '=', secretId).execute();
       for (const name of names) {

@@ -1,7 +1,7 @@
 import type { AppRow, EnvRow, OverrideRow, SecretRow } from './repo.js';
 
 /**
- * Rows → Phase's camelCase wire objects (shared/specs/phase.md §1, §2.1). Hush stores ISO timestamps with
+ * Rows → Phase's camelCase wire objects (docs/wire/phase.md §1, §2.1). Hush stores ISO timestamps with
  * milliseconds; Phase prints microseconds. Both are ISO-8601 UTC with `Z`, which is all clients parse.
  */
 export function appJson(a: AppRow) {

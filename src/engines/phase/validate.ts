@@ -3,7 +3,7 @@ import { ERR, itemError, phaseError } from './errors.js';
 import { normalizePath, pathProblem } from './paths.js';
 
 /**
- * Request bodies of /v1/secrets, checked with Phase's exact messages (shared/specs/phase.md §2.3-2.5), plus the
+ * Request bodies of /v1/secrets, checked with Phase's exact messages (docs/wire/phase.md §2.3-2.5), plus the
  * bounds Phase lacks (it answers 500 or stores anything): every batch is checked whole before anything is written.
  */
 export const LIMITS = { batch: 1000, keyLength: 256, valueLength: 65_536, commentLength: 10_000, tags: 50, tagLength: 64 } as const;

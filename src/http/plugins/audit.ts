@@ -15,7 +15,7 @@ export function auditActorOf(request: FastifyRequest): AuditActor {
 }
 
 /**
- * Fails closed (STYLE.md §8.5): a route that declares `returnsPlaintext` gets its reads written to the audit log
+ * Fails closed (docs/audit.md §4): a route that declares `returnsPlaintext` gets its reads written to the audit log
  * before the reply leaves. If the handler recorded nothing, or the write fails, the client gets a 500 instead of
  * the plaintext.
  */

@@ -108,7 +108,7 @@ forEachDialect('netbox user keys, session keys, key pairs', (dialect) => {
     const listed = await as(hush, bob.token, bobSession.body.session_key)('GET', `${P}/secrets/`);
     assert.deepEqual(listed.body.results.map((r: any) => r.plaintext), ['secret']);
 
-    // Another active key exists now: the admin may change its public key, which deactivates it (spec case 16).
+    // Another active key exists: the admin may change its public key, deactivating it (docs/wire/netbox.md §6 case 16).
     const newPair = rsaPair();
     const changed = await admin('PATCH', `${P}/user-keys/${carolKey.body.id}/`, { public_key: newPair.publicKey });
     assert.deepEqual([changed.status, changed.body.is_active], [200, false]);

@@ -4,7 +4,7 @@ import { forEachDialect } from '../../helpers/dialects.js';
 import { startHush, type RunningHush } from '../../helpers/server.js';
 import { createApp, phaseAs, userWithGrants, type PhaseCall } from './helpers.js';
 
-// Routing and authentication, shared/specs/phase.md §6 cases 1-16.
+// Routing and authentication, docs/wire/phase.md §6 cases 1-16.
 forEachDialect('phase routing and access', (dialect) => {
   let hush: RunningHush;
   let admin: PhaseCall;

@@ -4,7 +4,7 @@ import { forEachDialect } from '../../helpers/dialects.js';
 import { startHush, type RunningHush } from '../../helpers/server.js';
 import { createApp, phaseAs, userWithGrants, type PhaseCall } from './helpers.js';
 
-// Apps and environments, shared/specs/phase.md §3.2 and §6 cases 57-60.
+// Apps and environments, docs/wire/phase.md §3.2 and §6 cases 57-60.
 forEachDialect('phase apps and environments', (dialect) => {
   let hush: RunningHush;
   let admin: PhaseCall;

@@ -4,7 +4,7 @@ import { forEachDialect } from '../../helpers/dialects.js';
 import { startHush, type RunningHush } from '../../helpers/server.js';
 import { createApp, phaseAs, userWithGrants, type PhaseCall } from './helpers.js';
 
-// Server-side references, shared/specs/phase.md §4.1 and §6 cases 37-42.
+// Server-side references, docs/wire/phase.md §4.1 and §6 cases 37-42.
 forEachDialect('phase secret references', (dialect) => {
   let hush: RunningHush;
   let admin: PhaseCall;

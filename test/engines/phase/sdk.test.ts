@@ -9,7 +9,7 @@ import { forEachDialect } from '../../helpers/dialects.js';
 import { startHush, type RunningHush } from '../../helpers/server.js';
 import { createApp, phaseAs, type PhaseCall } from './helpers.js';
 
-// Phase's own node SDK (CommonJS) against Hush's end-to-end API, shared/specs/phase.md §5.
+// Phase's own node SDK (CommonJS) against Hush's end-to-end API, docs/wire/phase.md §5.
 interface PhaseSdk {
   init(): Promise<void>;
   apps: { id: string; name: string; environments: { id: string; name: string }[] }[];
@@ -33,9 +33,9 @@ const Phase = createRequire(import.meta.url)('@phase.dev/phase-node') as new (to
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
 
 /**
- * The SDK's create/update never settle when the server refuses, and reject an unreachable promise instead (§5.4).
- * That rejection would fail whichever test is running, so the call runs in a child process that reports whether the
- * promise settled within its timeout and what went unhandled.
+ * The SDK's create/update never settle when the server refuses, and reject an unreachable promise (docs/wire/phase.md
+ * §5.4). That rejection would fail whichever test is running, so the call runs in a child process that reports whether
+ * the promise settled within its timeout and what went unhandled.
  */
 const CREATE_IN_CHILD = `
 const Phase = require('@phase.dev/phase-node');

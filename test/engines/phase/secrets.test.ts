@@ -4,7 +4,7 @@ import { forEachDialect } from '../../helpers/dialects.js';
 import { startHush, type RunningHush } from '../../helpers/server.js';
 import { createApp, phaseAs, userWithGrants, type PhaseCall } from './helpers.js';
 
-// Black-box cases of shared/specs/phase.md §6, numbered as there.
+// Black-box cases of docs/wire/phase.md §6, numbered as there.
 forEachDialect('phase /v1/secrets', (dialect) => {
   let hush: RunningHush;
   let admin: PhaseCall;

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { Type } from '../../../http/schemas.js';
 import { absoluteUrl } from '../serializers.js';
 
-/** `GET /api/` and `GET /api/status/`: anonymous, as pynetbox's `nb.version` needs (shared/specs/netbox.md §3.5). */
+/** `GET /api/` and `GET /api/status/`: anonymous, as pynetbox's `nb.version` needs (docs/wire/netbox.md §3.5). */
 export function rootRoutes(info: { version: string; engines: () => string[]; database: string }): FastifyPluginAsyncTypebox {
   return async (app) => {
     app.get('/api/', {

@@ -10,7 +10,7 @@ const tags = ['lists'];
 const authenticated = { hush: { access: 'authenticated' } } as const;
 const errors = { '4xx': ErrorOut };
 
-/** Secret lists (shared/specs/seeds/netactuate-secret-lists.md, "Secret Lists"). */
+/** Secret lists (docs/wire/lists.md §1, the seed's "Secret Lists"). */
 export function listRoutes(lists: ListService): FastifyPluginAsyncTypebox {
   return async (app) => {
     app.get('/api/secrets/lists', {

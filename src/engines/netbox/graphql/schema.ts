@@ -1,7 +1,7 @@
 import { buildSchema, GraphQLError, GraphQLScalarType, type ASTVisitor, type ValidationContext } from 'graphql';
 
 /**
- * The plugin's GraphQL types (shared/specs/netbox.md §5; plugin v3.1.1 `graphql/{schema,types,filters}.py`), with
+ * The plugin's GraphQL types (docs/wire/netbox.md §5; plugin v3.1.1 `graphql/{schema,types,filters}.py`), with
  * NetBox's snake_case names. `SecretType` has no `plaintext`, `hash` or `ciphertext`: asking for them is a
  * validation error, as in the original.
  */

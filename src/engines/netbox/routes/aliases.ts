@@ -23,7 +23,7 @@ const SessionKeyAlias = Type.Object({
 });
 
 /**
- * The plugin 2.x/3.0 endpoints that 3.1 removed (shared/specs/netbox.md §3.3), kept for older scripts: the
+ * The plugin 2.x/3.0 endpoints that 3.1 removed (docs/wire/netbox.md §3.3), kept for older scripts: the
  * `/session-keys/` collection (only ever the caller's key) and `/activate-user-key/` with its plain-text errors.
  * Each delegates to the same services as the current endpoints.
  */

@@ -28,13 +28,15 @@ export function createServices(nc: NetboxContext) {
 }
 export type Services = ReturnType<typeof createServices>;
 
-/** The cookie each API sets: the plugin's `netbox_secrets_sessionid`, NetBox 2.x's `session_key` (spec §3.2). */
+/**
+ * Each API's cookie: the plugin's `netbox_secrets_sessionid`, NetBox 2.x's `session_key` (docs/wire/netbox.md §3.2).
+ */
 export const PLUGIN_COOKIE = 'netbox_secrets_sessionid';
 export const LEGACY_COOKIE = 'session_key';
 
 /**
  * The session key a request carries: the cookie first (Django may have quoted it), else `X-Session-Key`. A value
- * that is not base64 counts as absent, and a bad cookie hides the header, as in the plugin (spec §3.2).
+ * that is not base64 counts as absent, and a bad cookie hides the header, as in the plugin (docs/wire/netbox.md §3.2).
  */
 export function suppliedSessionKey(request: FastifyRequest, legacy: boolean): Buffer | undefined {
   const cookie = request.cookies?.[legacy ? LEGACY_COOKIE : PLUGIN_COOKIE] ?? (legacy ? request.cookies?.[PLUGIN_COOKIE] : undefined);
@@ -45,8 +47,8 @@ export function suppliedSessionKey(request: FastifyRequest, legacy: boolean): Bu
 }
 
 /**
- * The plugin's check before every secrets action (spec §3.1): a write without a key is refused; a supplied key must
- * verify (on every method, GET included); no key on a read simply means no plaintext.
+ * The plugin's check before every secrets action (docs/wire/netbox.md §3.1): a write without a key is refused; a
+ * supplied key must verify (on every method, GET included); no key on a read simply means no plaintext.
  */
 export async function masterKeyOf(s: Services, request: FastifyRequest, caller: Caller, options: { required: boolean; legacy: boolean }): Promise<Buffer | undefined> {
   const key = suppliedSessionKey(request, options.legacy);
@@ -71,7 +73,7 @@ export const brief = (request: FastifyRequest) => request.method === 'GET' && is
 
 /** Renders secrets with their roles and assigned objects: one read of roles, one query per kind of object. */
 export async function renderSecrets(s: Services, request: FastifyRequest, rows: SecretRow[], plaintexts: Map<number, string | null> | undefined, legacy: boolean, asBrief = false) {
-  // Nested roles show `secret_count: 0` (spec §3.1), so the per-role counts are not needed here.
+  // Nested roles show `secret_count: 0` (docs/wire/netbox.md §3.1), so the per-role counts are not needed here.
   const tree = await s.roles.tree({ counts: false });
   const objects = new Map<string, Map<number, InventoryRow>>();
   for (const [name, kind] of Object.entries(KINDS)) {

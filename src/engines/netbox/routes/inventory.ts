@@ -9,7 +9,7 @@ import { Type } from '../../../http/schemas.js';
 import { InventoryOut, paginated } from '../schema.js';
 import { idParams } from './secrets.js';
 
-/** `/api/dcim/devices/` and `/api/virtualization/virtual-machines/`: the minimal inventory (spec §3.5). */
+/** `/api/dcim/devices/`, `/api/virtualization/virtual-machines/`: the minimal inventory (docs/wire/netbox.md §3.5). */
 export function inventoryRoutes(s: Services): FastifyPluginAsync {
   return async (app) => {
     for (const kind of Object.values(KINDS) as Kind[]) {

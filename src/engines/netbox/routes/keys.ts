@@ -14,12 +14,14 @@ import { KeyPairOut, LegacySessionKeyOut, SessionKeyOut } from '../schema.js';
 
 const truthy = (v: unknown) => v === true || (typeof v === 'string' && ['true', 'yes', '1'].includes(v.toLowerCase()));
 
-/** The original sets its cookie only for browser sessions, never for token callers (spec §3.1 step 7). */
+/** The original sets its cookie for browser sessions only, never for tokens (docs/wire/netbox.md §3.1 step 7). */
 const bySession = (caller: Caller) => caller.tokenId === null && caller.sessionId !== null;
 
 const cookieOptions = (request: FastifyRequest) => ({ path: '/', httpOnly: true, sameSite: 'strict' as const, secure: request.protocol === 'https' });
 
-/** PEM as the original's pycryptodome `export_key()` writes it: 64-character lines, no trailing newline (spec §2.8). */
+/**
+ * PEM as pycryptodome's `export_key()` writes it: 64-character lines, no trailing newline (docs/wire/netbox.md §2.8).
+ */
 async function keyPair(bits: number) {
   const pair = await generateRsaKeyPair(bits);
   return { public_key: pair.publicKey.trimEnd(), private_key: pair.privateKey.trimEnd() };
@@ -87,9 +89,9 @@ export function keyRoutes(s: Services): FastifyPluginAsync {
 
     const L = '/api/secrets';
 
-    // NetBox 2.x reads `private_key` from a form body and `preserve_key` from the query string (spec §3.4); pynetbox
-    // 7.0.0 calls this for plugin clients too. JSON bodies and a body `preserve_key` are accepted as well. The plugin
-    // 2.x had the same endpoint under its own prefix (spec §3.3).
+    // NetBox 2.x reads `private_key` from a form body and `preserve_key` from the query string (docs/wire/netbox.md
+    // §3.4); pynetbox 7.0.0 calls this for plugin clients too. JSON bodies and a body `preserve_key` are accepted as
+    // well. The plugin 2.x had the same endpoint under its own prefix (docs/wire/netbox.md §3.3).
     for (const url of [`${L}/get-session-key/`, `${P}/get-session-key/`]) {
       app.post(url, { config: { hush: authenticated }, schema: { operationId: `get_session_key${url.length}`, tags: ['netbox'], response: { 200: LegacySessionKeyOut } } }, async (request, reply) => {
         const body = asBody(request.body);

@@ -2,7 +2,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { absoluteUrl } from '../../../http/netbox-rest.js';
 import { Root } from '../schema.js';
 
-/** API roots: plugin, plugins, legacy app, dcim and virtualization (spec §3.1 "API root", §3.4 "Root"). */
+/** API roots: plugin, plugins, legacy, dcim, virtualization (docs/wire/netbox.md §3.1 "API root", §3.4 "Root"). */
 export function rootRoutes(): FastifyPluginAsync {
   const roots: Record<string, Record<string, string>> = {
     '/api/plugins/': { secrets: '/api/plugins/secrets/' },

@@ -17,7 +17,7 @@ function readEvents(rows: SecretRow[], plaintexts: Map<number, string | null>): 
 }
 
 /**
- * `/secrets/` of both APIs (shared/specs/netbox.md §3.1, §3.4): the same data and rules, with the legacy view's
+ * `/secrets/` of both APIs (docs/wire/netbox.md §3.1, §3.4): the same data and rules, with the legacy view's
  * shape, `device` field, plaintext echo on writes, and session key required only for POST and PUT.
  */
 export function secretRoutes(s: Services, legacy: boolean): FastifyPluginAsync {
@@ -49,7 +49,7 @@ export function secretRoutes(s: Services, legacy: boolean): FastifyPluginAsync {
     };
   }
 
-  /** Plugin v3 re-reads created/updated objects, so `plaintext` is null; NetBox 2.x echoes what was sent (spec §0). */
+  /** Plugin v3 re-reads written objects, so `plaintext` is null; NetBox 2.x echoes it (docs/wire/netbox.md §0). */
   async function writeAnswer(request: FastifyRequest, rows: SecretRow[], sent: ParsedSecret[]) {
     const echo = legacy ? new Map(rows.map((r, i) => [r.id, sent[i]?.plaintext ?? null])) : undefined;
     recordPlaintextReads(request, []);

@@ -13,7 +13,7 @@ import { idParams } from './secrets.js';
 
 const MAX_ACTIVATE = 100;
 
-/** `/user-keys/` and `/user-keys/activate/` (shared/specs/netbox.md §3.1); also where legacy users manage keys. */
+/** `/user-keys/` and `/user-keys/activate/` (docs/wire/netbox.md §3.1); also where legacy users manage keys. */
 export function userKeyRoutes(s: Services): FastifyPluginAsync {
   const base = '/api/plugins/secrets/user-keys/';
   const rules = { access: 'authenticated' } as const;
@@ -101,7 +101,7 @@ export function userKeyRoutes(s: Services): FastifyPluginAsync {
       return reply.status(204).send();
     });
 
-    // Checked explicitly, before the body, and regardless of the token's write flag (spec §3.1, §4).
+    // Checked explicitly, before the body, and regardless of the token's write flag (docs/wire/netbox.md §3.1, §4).
     app.post(`${base}activate/`, { config: { hush: { access: 'authenticated', allowReadOnlyToken: true } }, schema: { operationId: 'plugin_user_keys_activate', tags: ['netbox'], response: { 200: ActivateOut, 404: Type.Object({ error: Type.String(), invalid_keys: Type.Array(Type.Integer()) }) } } }, async (request, reply) => {
       const caller = callerOf(request);
       if (!(await s.nc.can(caller, 'change', OT.userKey))) throw forbidden(MSG.activateDenied);

@@ -35,7 +35,7 @@ export function createNetboxContext(ctx: EngineContext) {
 
 export type NetboxContext = ReturnType<typeof createNetboxContext>;
 
-/** Object types of the permission model, as the plugin names them (shared/specs/netbox.md §4). */
+/** Object types of the permission model, as the plugin names them (docs/wire/netbox.md §4). */
 export const OT = {
   secret: 'netbox_secrets.secret',
   role: 'netbox_secrets.secretrole',

@@ -49,7 +49,7 @@ export function createSecretService(nc: NetboxContext, inventory: InventoryServi
       const plaintext = decryptSecret(masterKey, bytes);
       if (plaintext === undefined) return null;
       if (verified.get(row.ciphertext) === row.hash) return plaintext;
-      // The plugin returns null when the hash does not match (wrong key or corrupt data), never a 500 (spec §2.2).
+      // The plugin gives null on a hash mismatch (wrong key or corrupt data), never a 500 (docs/wire/netbox.md §2.2).
       if (!checkSecretHash(plaintext, row.hash)) return null;
       remember(row.ciphertext, row.hash);
       return plaintext;
@@ -73,7 +73,7 @@ export function createSecretService(nc: NetboxContext, inventory: InventoryServi
     dateFilter(where, query, 'created', 'netbox_secrets.created');
     dateFilter(where, query, 'last_updated', 'netbox_secrets.last_updated');
     const types = values(query, 'assigned_object_type');
-    // An unknown content type matches nothing rather than failing (spec §3.1 filters).
+    // An unknown content type matches nothing rather than failing (docs/wire/netbox.md §3.1 filters).
     if (types.length) where.push(types.some((t) => t in KINDS) ? sql`assigned_object_type in (${sql.join(types)})` : sql`1 = 0`);
     const typeIds = values(query, 'assigned_object_type_id').map(Number);
     if (typeIds.length) {
@@ -195,7 +195,7 @@ export function createSecretService(nc: NetboxContext, inventory: InventoryServi
         if (input.description !== undefined) set.description = input.description;
         if (input.comments !== undefined) set.comments = input.comments;
         if (input.plaintext !== undefined) {
-          // The plugin's serializer refuses to encrypt without a master key in context (spec §3.1, bulk update path).
+          // The plugin's serializer will not encrypt without a master key (docs/wire/netbox.md §3.1, bulk update).
           if (!masterKey) throw invalid('plaintext', 'Cannot encrypt secret: master key not available in context');
           Object.assign(set, await seal(masterKey, input.plaintext));
         }

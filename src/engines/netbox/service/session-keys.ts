@@ -8,9 +8,9 @@ import { openMasterKey, type UserKeyService } from './user-keys.js';
 const COLUMN = 'cipher';
 
 /**
- * Session keys (spec §2.4): the caller's private key opens their copy of the master key; the server keeps only
- * `session_key XOR master_key` (sealed by the keyring) and a verifier of the session key, and returns the key once.
- * Private keys live in memory for the one request.
+ * Session keys (docs/wire/netbox.md §2.4): the caller's private key opens their copy of the master key; the server
+ * keeps only `session_key XOR master_key` (sealed by the keyring) and a verifier of the session key, and returns the
+ * key once. Private keys live in memory for the one request.
  */
 export function createSessionKeyService(nc: NetboxContext, userKeys: UserKeyService) {
   const { db } = nc;
@@ -39,7 +39,7 @@ export function createSessionKeyService(nc: NetboxContext, userKeys: UserKeyServ
       return xor(sessionKey, masked);
     },
 
-    /** Steps and messages of the plugin's `POST /session-key/` (spec §3.1), in order. */
+    /** Steps and messages of the plugin's `POST /session-key/` (docs/wire/netbox.md §3.1), in order. */
     async create(actor: AuditActor, caller: Caller, privateKey: string | undefined, preserve: boolean) {
       if (!privateKey) return refuse(actor, caller, 'no_private_key', MSG.noPrivateKey);
       const own = await userKeys.byUser(caller.user.id);

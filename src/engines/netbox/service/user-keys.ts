@@ -13,11 +13,14 @@ import { ENGINE, NetboxAudit, OT, type NetboxContext } from './context.js';
 export type UserKeyRow = Selectable<NetboxUserKeyTable>;
 export type UserKeyView = UserKeyRow & { username: string };
 
-// The plugin's bounds (PLUGINS_CONFIG public_key_size default 2048; maximum 8192), spec §2.7.
+// The plugin's bounds (PLUGINS_CONFIG public_key_size default 2048; maximum 8192), docs/wire/netbox.md §2.7.
 export const MIN_KEY_BITS = 2048;
 export const MAX_KEY_BITS = 8192;
 
-/** A PEM public key as the plugin accepts it through the API, with its messages; OpenSSH lines and private keys are refused (spec §2.6). */
+/**
+ * A PEM public key as the plugin accepts it through the API, with its messages; OpenSSH lines and private keys are
+ * refused (docs/wire/netbox.md §2.6).
+ */
 export function checkPublicKey(pem: string): KeyObject {
   if (/PRIVATE KEY/.test(pem) || /^\s*ssh-/.test(pem)) throw invalid('public_key', 'Invalid RSA key format: expected a PEM RSA public key (no private key, no SSH/PGP).');
   let key: KeyObject;
@@ -108,13 +111,16 @@ export function createUserKeyService(nc: NetboxContext) {
       return rows;
     },
 
-    /** The first filled key while none is active bootstraps the master key (spec §2.5); later keys start inactive. */
+    /**
+     * The first filled key while none is active bootstraps the master key (docs/wire/netbox.md §2.5); later keys
+     * start inactive.
+     */
     async create(actor: AuditActor, userId: number, publicKey: string): Promise<UserKeyView> {
       checkPublicKey(publicKey);
       const user = await nc.users.get(userId).catch(() => undefined);
       if (!user) throw invalid('user', MSG.relatedId(userId));
       if (await byUser(userId)) throw invalid('user', 'User key with this user already exists.');
-      // RSA before the transaction (STYLE.md §8.11); used only if no key is active once the lock is held.
+      // RSA before the transaction (docs/architecture.md §12); used only if no key is active once the lock is held.
       const bootstrapCipher = sealMaster(randomKey(), publicKey);
       const id = await db.transaction().execute(async (trx) => {
         await nc.lockMasterKey(trx);
@@ -145,7 +151,7 @@ export function createUserKeyService(nc: NetboxContext) {
     /**
      * A changed public key deactivates the key (its master-key copy no longer matches) and ends its session key.
      * Refused while secrets exist and this is the only active key. Unlike the original (which leaves the instance
-     * with no active key, spec §2.5 "Trap"), a key left as the only filled one with no active key re-bootstraps.
+     * with no active key, docs/wire/netbox.md §2.5 "Trap"), the only filled key left with no active key re-bootstraps.
      */
     async update(actor: AuditActor, id: number, publicKey: string | undefined, scope: 'all' | Set<number>): Promise<UserKeyView> {
       const before = await get(id, scope);

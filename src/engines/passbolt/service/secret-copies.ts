@@ -6,7 +6,8 @@ import { isUuid, type PassboltContext } from './context.js';
 
 /**
  * Checks submitted secret copies against the accounts in `expected` (exactly one copy each, encrypted to that
- * user's key) and seals them. All OpenPGP and keyring work happens here, before any transaction (STYLE.md §8.11).
+ * user's key) and seals them. All OpenPGP and keyring work happens here, before any transaction
+ * (docs/architecture.md §12).
  * A copy for someone outside `expected`, or a repeated one, fails `has_resource_access`; a missing one `missing`.
  */
 export async function prepareSecretCopies(

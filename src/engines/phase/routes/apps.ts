@@ -8,7 +8,7 @@ import { parseBody } from '../validate.js';
 
 const access = { hush: { access: 'authenticated' } } as const;
 
-/** /v1/apps/ and /v1/environments/ (shared/specs/phase.md §3.2); bodies are JSON whatever the Content-Type. */
+/** /v1/apps/ and /v1/environments/ (docs/wire/phase.md §3.2); bodies are JSON whatever the Content-Type. */
 export function appRoutes(apps: AppService): FastifyPluginAsyncTypebox {
   return async (app) => {
     app.get('/apps/', { config: access, schema: { operationId: 'phase_apps_list', tags: ['phase'], response: { 200: Type.Object({ data: Type.Array(AppOut) }) } } }, async (request) => ({

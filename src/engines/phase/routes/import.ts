@@ -34,7 +34,7 @@ export function importRoutes(pc: PhaseContext): FastifyPluginAsyncTypebox {
       schema: { operationId: 'phase_secrets_import', tags: ['phase'], querystring: SecretsQuery, response: { 200: ImportResult } },
     }, async (request) => {
       const caller = callerOf(request);
-      // Phase's order of checks (§2.0): environment, access, SSE; then the body.
+      // Phase's order of checks (docs/wire/phase.md §2.0): environment, access, SSE; then the body.
       const { app: owner, env } = await pc.resolveEnv(request.query);
       await pc.requireSecretAccess(caller, env, 'view');
       if (owner.sse_enabled !== 1) throw phaseError('invalid', ERR.sseOff);

@@ -13,9 +13,9 @@ import { secretRoutes } from './secrets.js';
 import { serviceSecretRoutes } from './service-secrets.js';
 import { phaseTokenRoutes } from './tokens.js';
 
-/** Phase mounts the same views under four prefixes (shared/specs/phase.md §2.0). */
+/** Phase mounts the same views under four prefixes (docs/wire/phase.md §2.0). */
 export const PHASE_PREFIXES = ['/v1', '/public/v1', '/service/v1', '/service/public/v1'] as const;
-/** Phase's end-to-end API for its CLI and SDKs (§5.2). */
+/** Phase's end-to-end API for its CLI and SDKs (docs/wire/phase.md §5.2). */
 export const PHASE_E2EE_PREFIX = '/service/secrets';
 
 export function phaseRoutes(ctx: EngineContext): FastifyPluginAsyncTypebox {
@@ -25,13 +25,13 @@ export function phaseRoutes(ctx: EngineContext): FastifyPluginAsyncTypebox {
   const tokens = createPhaseTokens(pc);
   const e2ee = createE2eeService(pc, secrets, tokens);
   return async (app) => {
-    // Phase reads request bodies as JSON whatever the Content-Type (§2.0); handlers parse the raw text.
+    // Phase reads bodies as JSON whatever the Content-Type (docs/wire/phase.md §2.0); handlers parse the raw text.
     app.removeAllContentTypeParsers();
     app.addContentTypeParser('*', { parseAs: 'string' }, (_request, body, done) => done(null, body));
     app.addHook('preHandler', async (request) => {
       if (request.routeOptions.config.hush?.access !== 'public') checkTokenType(request, callerOf(request));
     });
-    // Phase's liveness answers (§3.2), which its clients and probes call without credentials.
+    // Phase's liveness answers (docs/wire/phase.md §3.2), which its clients and probes call without credentials.
     for (const url of ['/', '/public/']) {
       app.get(url, { config: { hush: { access: 'public' } }, schema: { hide: true } }, async () => ({
         message: 'API is alive. Please see https://docs.phase.dev/public-api for the API documentation.',

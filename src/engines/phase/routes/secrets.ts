@@ -15,9 +15,9 @@ type Query = { app_id?: string; env?: string };
 const readsOf = (secrets: { id: string; environment: string }[]): AuditEvent[] =>
   secrets.length ? readEvents(secrets.map((s) => s.id), secrets[0]!.environment) : [];
 
-/** /v1/secrets/ (shared/specs/phase.md §2), served with and without the trailing slash. */
+/** /v1/secrets/ (docs/wire/phase.md §2), served with and without the trailing slash. */
 export function secretRoutes(pc: PhaseContext, secrets: SecretService): FastifyPluginAsyncTypebox {
-  /** Phase's order of checks (§2.0): environment, then access, then SSE. */
+  /** Phase's order of checks (docs/wire/phase.md §2.0): environment, then access, then SSE. */
   async function environmentFor(request: FastifyRequest, action: SecretAction) {
     const caller = callerOf(request);
     const { app, env } = await pc.resolveEnv(request.query as Query);
@@ -71,7 +71,7 @@ export function secretRoutes(pc: PhaseContext, secrets: SecretService): FastifyP
         return { message: `Deleted ${n} ${n === 1 ? 'secret' : 'secrets'}` };
       });
 
-      // Phase answers 403, not 405, for other methods on this view (§2.0 step 4).
+      // Phase answers 403, not 405, for other methods on this view (docs/wire/phase.md §2.0 step 4).
       app.route({
         method: 'PATCH',
         url,

@@ -12,7 +12,7 @@ const header = (request: FastifyRequest, name: string): string | undefined => {
 };
 
 /**
- * Phase's end-to-end-encrypted API (shared/specs/phase.md §5.2), which its CLI, SDKs and Kubernetes operator speak:
+ * Phase's end-to-end-encrypted API (docs/wire/phase.md §5.2), which its CLI, SDKs and Kubernetes operator speak:
  * the environment comes from the `Environment` header, filters from headers, writes answer 200 with no body.
  */
 export function serviceSecretRoutes(e2ee: E2eeService): FastifyPluginAsyncTypebox {

@@ -15,7 +15,7 @@ const DEFAULT_ENVS = [
   { name: 'Production', type: 'prod' },
 ] as const;
 
-/** Phase cleans app names: HTML tags and control characters removed, then trimmed (§1.1). */
+/** Phase cleans app names: HTML tags and control characters removed, then trimmed (docs/wire/phase.md §1.1). */
 function cleanName(raw: unknown): string {
   if (typeof raw !== 'string') throw phaseError('invalid', ERR.envNameMissing);
   // eslint-disable-next-line no-control-regex
@@ -46,7 +46,7 @@ function envNames(raw: unknown): string[] | undefined {
   });
 }
 
-/** Apps and environments (shared/specs/phase.md §3.2). */
+/** Apps and environments (docs/wire/phase.md §3.2). */
 export function createAppService(pc: PhaseContext) {
   const { repo, ctx } = pc;
 

@@ -91,10 +91,10 @@ export function createPhaseContext(ctx: EngineContext) {
     tokenReaches,
     tokenReachesApp,
 
-    /** keyDigest: keyed BLAKE2b-256 of the key with the env salt's hex string as key (§2.7). */
+    /** keyDigest: keyed BLAKE2b-256 of the key with the env salt's hex string as key (docs/wire/phase.md §2.7). */
     digest: async (env: EnvRow, key: string) => ctx.keyring.keyedHash(key, await saltOf(env)),
 
-    /** `app_id` + `env` (name, case-insensitive) → app and environment, with Phase's errors (§2.8). */
+    /** `app_id` + `env` (name, any case) → app and environment, with Phase's errors (docs/wire/phase.md §2.8). */
     async resolveEnv(query: { app_id?: string | undefined; env?: string | undefined }): Promise<{ app: AppRow; env: EnvRow }> {
       if (!query.app_id || !query.env) throw forbidden(ERR.envContext, 'env_context_missing');
       const app = UUID.test(query.app_id) ? await repo.getApp(query.app_id.toLowerCase()) : undefined;
@@ -104,7 +104,7 @@ export function createPhaseContext(ctx: EngineContext) {
       return { app, env };
     },
 
-    /** Phase's two-step check: any access to the environment at all, then the action (§2.0 step 6). */
+    /** Phase's two-step check: any access to the environment, then the action (docs/wire/phase.md §2.0 step 6). */
     async requireSecretAccess(caller: Caller, env: EnvRow, action: SecretAction): Promise<void> {
       if (!(await hasAnySecretAccess(caller, env))) {
         if (caller.user.kind === 'service') throw new HushError('unauthenticated', ERR.serviceNoEnv, { reason: 'env_denied' });

@@ -22,7 +22,7 @@ export interface ServiceQuery {
 const ENCRYPTED_FIELDS = ['key', 'value', 'comment'] as const;
 
 /**
- * Phase's end-to-end service API (shared/specs/phase.md §5.2) over the one store /v1 uses: what clients send is
+ * Phase's end-to-end service API (docs/wire/phase.md §5.2) over the one store /v1 uses: what clients send is
  * opened with the environment key here and written through the same secret service (versions, revision, audit);
  * what they read is the stored plaintext sealed to the environment key, references left as written.
  */
@@ -69,7 +69,7 @@ export function createE2eeService(pc: PhaseContext, secrets: SecretService, toke
         if (typeof item !== 'object' || item === null || Array.isArray(item)) return item;
         const copy: Record<string, unknown> = { ...(item as Record<string, unknown>) };
         for (const field of ENCRYPTED_FIELDS) if (field in copy) copy[field] = await open(i, field, copy[field]);
-        // The client's keyDigest is ignored: the server hashes the key it decrypted (§5.3, the SDK's lower-case bug).
+        // The client's keyDigest is ignored: the server hashes the decrypted key (docs/wire/phase.md §5.3, SDK bug).
         delete copy.keyDigest;
         const o = copy.override;
         if (o && typeof o === 'object' && !Array.isArray(o) && 'value' in o) copy.override = { ...o, value: await open(i, 'override.value', (o as { value: unknown }).value) };
@@ -84,7 +84,7 @@ export function createE2eeService(pc: PhaseContext, secrets: SecretService, toke
     async environment(caller: Caller, header: string | undefined, query: { app_id?: string; env?: string }, action: 'view' | 'add' | 'change' | 'delete') {
       let env: EnvRow | undefined;
       if (header) {
-        // Phase resolves this header while authenticating, so an unknown id is a 401 (§3.1).
+        // Phase resolves this header while authenticating, so an unknown id is a 401 (docs/wire/phase.md §3.1).
         env = isUuid(header) ? await repo.getEnv(header.toLowerCase()) : undefined;
         if (!env) throw new HushError('unauthenticated', ERR.envNotFoundById, { reason: 'env_unknown' });
       } else {
@@ -175,7 +175,7 @@ export function createE2eeService(pc: PhaseContext, secrets: SecretService, toke
       await secrets.create(caller, actor, env, parseCreate(await openItems(raw, env)));
     },
 
-    /** Phase replaces tags on every E2EE update: omitted tags clear them (§5.2). */
+    /** Phase replaces tags on every E2EE update: omitted tags clear them (docs/wire/phase.md §5.2). */
     async update(caller: Caller, actor: AuditActor, env: EnvRow, raw: unknown) {
       const opened = (await openItems(raw, env)) as { secrets?: unknown };
       if (Array.isArray(opened.secrets)) {

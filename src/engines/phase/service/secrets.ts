@@ -41,7 +41,7 @@ export interface ListQuery {
   tags?: string | undefined;
 }
 
-/** /v1/secrets behaviour (shared/specs/phase.md §2), every batch in one transaction. */
+/** /v1/secrets behaviour (docs/wire/phase.md §2), every batch in one transaction. */
 export function createSecretService(pc: PhaseContext) {
   const { repo, ctx } = pc;
   const writer = createSecretWriter(pc);
@@ -201,7 +201,7 @@ export function createSecretService(pc: PhaseContext) {
           const key = item.key ?? old.key;
           const content: SecretContent = {
             key,
-            // A sealed secret's value cannot be replaced through the API (Phase §1.3); the request still bumps the version.
+            // A sealed secret keeps its value (docs/wire/phase.md §1.3); the request still bumps the version.
             value: row.type === 'sealed' ? old.value : (item.value ?? old.value),
             comment: item.comment ?? old.comment,
             path: item.path ?? row.path,
@@ -222,7 +222,7 @@ export function createSecretService(pc: PhaseContext) {
         places.add(place);
       });
       const rows = await inTransaction(env, async (trx) => {
-        // Stricter than Phase (§2.10): the final (path, key) of every item must be free, moves by `path` included.
+        // Stricter than Phase (docs/wire/phase.md §2.10): each item's final (path, key) must be free, moves included.
         for (const [i, p] of prepared.entries()) {
           const other = await repo.liveByKey(env.id, p.content.path, p.content.digest, trx);
           if (other && other.id !== p.row.id) throw itemError(i, ERR.duplicate, 'conflict');
@@ -239,7 +239,7 @@ export function createSecretService(pc: PhaseContext) {
       return presentWritten(rows, env, caller);
     },
 
-    /** All or nothing; unknown ids are a 404, or skipped with `ignoreMissing` (Phase's end-to-end API, §5.2). */
+    /** All or nothing; unknown ids are a 404, or skipped with `ignoreMissing` (docs/wire/phase.md §5.2, end to end). */
     async remove(actor: AuditActor, env: EnvRow, ids: string[], options: { ignoreMissing?: boolean } = {}): Promise<number> {
       return inTransaction(env, async (trx) => {
         const found = new Set((await repo.liveById(env.id, ids, trx)).map((r) => r.id));

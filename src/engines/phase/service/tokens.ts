@@ -26,7 +26,7 @@ export interface MintedToken {
 }
 
 /**
- * Phase-format tokens (shared/specs/phase.md §5.3). The account private key is split in two XOR shares: share A goes
+ * Phase-format tokens (docs/wire/phase.md §5.3). The account private key is split in two XOR shares: share A goes
  * into the token, share B is kept wrapped (XChaCha20-Poly1305) by a key that also exists only in the token. So the
  * server can wrap environment keys to the account's public key but never holds its private key, and the bearer part
  * is an ordinary core token, hashed at rest, that also works on /v1 and is revoked like any other.

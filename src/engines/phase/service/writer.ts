@@ -78,7 +78,7 @@ export function createSecretWriter(pc: PhaseContext) {
       if (content.tags.length) await repo.setTags(id, content.tags, trx);
     },
 
-    /** Phase bumps the version on every update, even one that changes only tags or the override (§2.4). */
+    /** Phase bumps the version on every update, even of tags or the override only (docs/wire/phase.md §2.4). */
     async newVersion(env: EnvRow, row: SecretRow, content: SecretContent, sealed: SealedContent, tagsChanged: boolean, actor: AuditActor, trx: Db<PhaseTables>) {
       const now = nowIso();
       const version = row.version + 1;

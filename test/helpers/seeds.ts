@@ -1,0 +1,20 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+
+/**
+ * Copies of the upstream documentation pages that the conformance tests replay (docs/README.md, "The seeds"). They
+ * are other projects' text, so the repository does not hold them: `HUSH_SEEDS_DIR` names a directory that does.
+ */
+const SEEDS_DIR = process.env.HUSH_SEEDS_DIR || undefined;
+
+/** Where the seed `name` is expected (meaningful only when `seedSkip` says the tests can run). */
+export function seedPath(name: string): string {
+  return path.resolve(SEEDS_DIR ?? '.', name);
+}
+
+/** A `skip` reason for tests that need these seed files, or false when every one is there. */
+export function seedSkip(...files: string[]): string | false {
+  if (!SEEDS_DIR) return 'HUSH_SEEDS_DIR is not set (see docs/README.md, "The seeds")';
+  const missing = files.filter((f) => !existsSync(f));
+  return missing.length ? `seed not found: ${missing.join(', ')}` : false;
+}
