@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { loadLimits, type LimitsConfig } from './config-limits.js';
 import { invalid } from './errors.js';
 
 /** Everything Hush reads from its environment, validated once and frozen. Nothing else reads `process.env`. */
@@ -21,6 +22,8 @@ export interface HushConfig {
   readonly provisionRateLimit: number;
   /** Seconds an engine may keep decrypted data of an unused object in memory (0: never); see core/cache. */
   readonly plaintextCacheSeconds: number;
+  /** Timeouts, the connection cap and the bounds on expensive cryptography (config-limits.ts). */
+  readonly limits: LimitsConfig;
 }
 
 export interface ConfigInput {
@@ -91,5 +94,6 @@ export function loadConfig(flags: ConfigInput = {}, env: NodeJS.ProcessEnv = pro
     plaintextCacheSeconds: env.HUSH_PLAINTEXT_CACHE_SECONDS
       ? parseNonNegativeInt(env.HUSH_PLAINTEXT_CACHE_SECONDS, 'HUSH_PLAINTEXT_CACHE_SECONDS')
       : 300,
+    limits: loadLimits(env),
   });
 }

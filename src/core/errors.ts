@@ -44,11 +44,13 @@ export class HushError extends Error {
   readonly reason: string | undefined;
   /** Client-safe structured context an engine may render (e.g. the references a template could not resolve). */
   readonly details: Readonly<Record<string, unknown>> | undefined;
+  /** Seconds the client should wait before trying again; sent as `Retry-After` (429, 503). */
+  readonly retryAfterSeconds: number | undefined;
 
   constructor(
     kind: ErrorKind,
     message: string,
-    options: { problems?: FieldProblem[]; reason?: string; cause?: unknown; details?: Record<string, unknown> } = {},
+    options: { problems?: FieldProblem[]; reason?: string; cause?: unknown; details?: Record<string, unknown>; retryAfterSeconds?: number } = {},
   ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'HushError';
@@ -56,6 +58,7 @@ export class HushError extends Error {
     this.problems = options.problems ?? [];
     this.reason = options.reason;
     this.details = options.details;
+    this.retryAfterSeconds = options.retryAfterSeconds;
   }
 
   get field(): string | undefined {

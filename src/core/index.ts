@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import { createAuditLog } from './audit/log.js';
 import type { AuditTables } from './audit/tables.js';
 import type { HushConfig } from './config.js';
+import { createCryptoGates } from './crypto-gate.js';
 import type { EngineContext } from './ports.js';
 import { HUSH_VERSION } from './version.js';
 import { createPermissions } from './identity/permissions.js';
@@ -31,13 +32,15 @@ export async function createCore(config: HushConfig, engineMigrations: readonly 
     const db: Kysely<any> = store.db;
     const keyring = createKeyring({ db, rootKeySource: { file: config.rootKeyFile, inline: config.rootKey } });
     const keyringState = await keyring.start();
+    const gates = createCryptoGates(config.limits);
     return {
       config,
       store,
       db,
       keyring,
       keyringState,
-      users: createUsers({ db }),
+      gates,
+      users: createUsers({ db, passwordGate: gates.credentials }),
       tokens: createTokens({ db }),
       sessions: createSessions({ db }),
       permissions: createPermissions({ db }),
@@ -70,6 +73,7 @@ export function engineContext(core: Core, references: ReferenceRegistry = create
     references,
     users: core.users,
     tokens: core.tokens,
+    gates: core.gates,
     core,
   };
 }

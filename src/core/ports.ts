@@ -44,6 +44,8 @@ export interface EngineContext {
   readonly users: Pick<Core['users'], 'get' | 'findByUsername'>;
   /** Minting core tokens inside the engine's transaction, for engines whose clients need tokens of their own format. */
   readonly tokens: Pick<Core['tokens'], 'create'>;
+  /** Bounds on expensive cryptography (core/crypto-gate.ts): key generation, and per-login key and password work. */
+  readonly gates: Core['gates'];
   /** The whole core, for the admin engine only: it manages identity itself. Other engines must not use it. */
   readonly core: Core;
 }

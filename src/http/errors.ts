@@ -53,6 +53,7 @@ export function sendError(render: Renderer, error: unknown, request: FastifyRequ
     request.log.info({ kind: hushError.kind, reason: hushError.reason, fields: hushError.problems.map((p) => p.field) }, hushError.message);
   }
   const rendered = render(hushError, request);
+  if (hushError.retryAfterSeconds !== undefined && !reply.hasHeader('retry-after')) reply.header('retry-after', String(hushError.retryAfterSeconds));
   return reply.status(rendered.status).headers(rendered.headers ?? {}).send(rendered.body);
 }
 

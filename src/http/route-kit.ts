@@ -2,3 +2,4 @@
 export { callerOf, actionForMethod } from './plugins/caller.js';
 export { auditActorOf, recordPlaintextReads } from './plugins/audit.js';
 export { pageOf, pageLinks } from './pagination.js';
+export { perUserRateLimit } from './rate-limits.js';

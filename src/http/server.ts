@@ -8,6 +8,7 @@ import { defaultStatus, HushError } from '../core/errors.js';
 import { engineContext, type Core } from '../core/index.js';
 import { createReferenceRegistry } from '../core/references/registry.js';
 import type { EngineManifest } from '../core/ports.js';
+import { capConnections, socketTimeouts } from './connection-limits.js';
 import { installErrorRenderer, sendError } from './errors.js';
 import { loggerOptions } from './logging.js';
 import { installPlaintextAudit } from './plugins/audit.js';
@@ -42,8 +43,10 @@ export async function buildServer(core: Core, engines: readonly EngineManifest[]
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
     return503OnClosing: true,
+    ...socketTimeouts(config.limits),
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: true, useDefaults: true } },
   }).withTypeProvider<TypeBoxTypeProvider>();
+  capConnections(app.server, config.limits, app.log);
 
   app.decorateRequest('caller', null);
   app.decorateRequest('auditReads', undefined);

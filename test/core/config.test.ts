@@ -34,4 +34,32 @@ describe('config', () => {
       assert.throws(() => loadConfig(flags, env), (e: unknown) => e instanceof HushError && e.field === field, field);
     }
   });
+
+  it('bounds timeouts, connections and expensive crypto by default, and names a bad limit', () => {
+    assert.deepEqual(loadConfig({}, {}).limits, {
+      headersTimeoutSeconds: 10,
+      requestTimeoutSeconds: 30,
+      keepAliveTimeoutSeconds: 72,
+      maxConnections: 1024,
+      keyGeneration: { concurrency: 1, queue: 4 },
+      crypto: { concurrency: 2, queue: 32 },
+      keyGenerationRateLimit: 10,
+      jwtRefreshRateLimit: 60,
+    });
+    const set = loadConfig({}, { HUSH_REQUEST_TIMEOUT: '0.5', HUSH_HEADERS_TIMEOUT: '0.5', HUSH_KEYGEN_QUEUE: '0', HUSH_MAX_CONNECTIONS: '5' }).limits;
+    assert.deepEqual([set.requestTimeoutSeconds, set.headersTimeoutSeconds, set.keyGeneration.queue, set.maxConnections], [0.5, 0.5, 0, 5]);
+    assert.equal(loadConfig({}, { HUSH_REQUEST_TIMEOUT: '4' }).limits.headersTimeoutSeconds, 4, 'the default headers timeout never exceeds the request timeout');
+    for (const [env, field] of [
+      [{ HUSH_REQUEST_TIMEOUT: '0' }, 'HUSH_REQUEST_TIMEOUT'],
+      [{ HUSH_KEEP_ALIVE_TIMEOUT: 'soon' }, 'HUSH_KEEP_ALIVE_TIMEOUT'],
+      [{ HUSH_HEADERS_TIMEOUT: '60', HUSH_REQUEST_TIMEOUT: '30' }, 'HUSH_HEADERS_TIMEOUT'],
+      [{ HUSH_MAX_CONNECTIONS: '0' }, 'HUSH_MAX_CONNECTIONS'],
+      [{ HUSH_KEYGEN_CONCURRENCY: '1.5' }, 'HUSH_KEYGEN_CONCURRENCY'],
+      [{ HUSH_CRYPTO_QUEUE: '-1' }, 'HUSH_CRYPTO_QUEUE'],
+      [{ HUSH_KEYGEN_RATE_LIMIT: '0' }, 'HUSH_KEYGEN_RATE_LIMIT'],
+      [{ HUSH_JWT_REFRESH_RATE_LIMIT: 'many' }, 'HUSH_JWT_REFRESH_RATE_LIMIT'],
+    ] as const) {
+      assert.throws(() => loadConfig({}, env), (e: unknown) => e instanceof HushError && e.field === field, field);
+    }
+  });
 });

@@ -21,6 +21,18 @@ Environment:
   HUSH_BOOTSTRAP_PASSWORD  the first start gives the admin this password
   HUSH_TRUST_PROXY         true, or a list of proxy addresses whose X-Forwarded-* to trust
   HUSH_BODY_LIMIT          largest request body in bytes (default 2097152)
+  HUSH_HEADERS_TIMEOUT     seconds a client has to send its request headers (default 10)
+  HUSH_REQUEST_TIMEOUT     seconds a client has to send a whole request, body included (default 30; then 408)
+  HUSH_KEEP_ALIVE_TIMEOUT  seconds an idle keep-alive connection stays open (default 72)
+  HUSH_MAX_CONNECTIONS     open connections accepted at once; more are closed at once (default 1024)
+  HUSH_KEYGEN_CONCURRENCY, HUSH_KEYGEN_QUEUE
+                           RSA key generations running at once (default 1) and waiting (default 4); then 429
+  HUSH_CRYPTO_CONCURRENCY, HUSH_CRYPTO_QUEUE
+                           password hashing and checks, session-key unlocks, Passbolt login challenges running
+                           at once (default 2) and waiting (default 32); then 429
+  HUSH_KEYGEN_RATE_LIMIT   RSA key pairs one user may generate per minute (default 10)
+  HUSH_PROVISION_RATE_LIMIT  password logins, token provisioning, Passbolt JWT logins per address per minute (default 10)
+  HUSH_JWT_REFRESH_RATE_LIMIT  Passbolt JWT refreshes per address per minute (default 60)
 
 Examples:
   hush serve

@@ -3,7 +3,7 @@ import { conflict, notFound } from '../errors.js';
 import { nowIso, type UserId } from '../ids.js';
 import { isUniqueViolation, type Page } from '../store/constraint.js';
 import type { Db } from '../store/tx.js';
-import { hashPassword, verifyPassword } from './secrets.js';
+import { hashPassword, verifyPassword, type PasswordGate } from './secrets.js';
 import type { IdentityTables, UserTable } from './tables.js';
 
 export type UserRow = Selectable<UserTable>;
@@ -22,7 +22,7 @@ export interface NewUser {
 export type UserPatch = Partial<NewUser>;
 
 /** The password is hashed before the transaction starts, so the write stays short (docs/architecture.md §12). */
-async function toColumns(input: UserPatch): Promise<Record<string, unknown>> {
+async function toColumns(input: UserPatch, gate: PasswordGate): Promise<Record<string, unknown>> {
   const columns: Record<string, unknown> = {};
   if (input.username !== undefined) columns.username = input.username;
   if (input.email !== undefined) columns.email = input.email;
@@ -31,14 +31,14 @@ async function toColumns(input: UserPatch): Promise<Record<string, unknown>> {
   if (input.kind !== undefined) columns.kind = input.kind;
   if (input.isSuperuser !== undefined) columns.is_superuser = input.isSuperuser ? 1 : 0;
   if (input.isActive !== undefined) columns.is_active = input.isActive ? 1 : 0;
-  if (input.password !== undefined) columns.password_hash = await hashPassword(input.password);
+  if (input.password !== undefined) columns.password_hash = await hashPassword(input.password, gate);
   return columns;
 }
 
 const taken = (username: string) => conflict('username', `A user with the username "${username}" already exists.`);
 
-export function createUsers(deps: { db: Kysely<IdentityTables> }) {
-  const { db } = deps;
+export function createUsers(deps: { db: Kysely<IdentityTables>; passwordGate: PasswordGate }) {
+  const { db, passwordGate } = deps;
 
   async function get(id: number, trx: Db<IdentityTables> = db): Promise<UserRow> {
     const row = await trx.selectFrom('core_users').selectAll().where('id', '=', id).executeTakeFirst();
@@ -68,7 +68,7 @@ export function createUsers(deps: { db: Kysely<IdentityTables> }) {
 
     /** Prepared outside any transaction (password hashing is slow); `insert` then runs inside one. */
     async prepare(input: NewUser) {
-      const columns = await toColumns(input);
+      const columns = await toColumns(input, passwordGate);
       return async (trx: Db<IdentityTables>): Promise<UserRow> => {
         try {
           return await trx
@@ -84,7 +84,7 @@ export function createUsers(deps: { db: Kysely<IdentityTables> }) {
     },
 
     async prepareUpdate(id: UserId, patch: UserPatch) {
-      const columns = await toColumns(patch);
+      const columns = await toColumns(patch, passwordGate);
       return async (trx: Db<IdentityTables>): Promise<UserRow> => {
         await get(id, trx);
         if (Object.keys(columns).length) {
@@ -108,7 +108,7 @@ export function createUsers(deps: { db: Kysely<IdentityTables> }) {
     /** Returns the user when the password matches an active account; constant work whether or not it exists. */
     async checkPassword(username: string, password: string): Promise<UserRow | undefined> {
       const row = await db.selectFrom('core_users').selectAll().where('username', '=', username).executeTakeFirst();
-      const ok = await verifyPassword(password, row?.password_hash ?? null);
+      const ok = await verifyPassword(password, row?.password_hash ?? null, passwordGate);
       return ok && row && row.is_active === 1 ? row : undefined;
     },
 

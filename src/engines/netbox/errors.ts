@@ -20,6 +20,9 @@ export const MSG = {
   keySizeNotInteger: 'Invalid key_size parameter. Must be an integer.',
   keySizeRange: (min: number, max: number) => `Invalid key size. Must be between ${min} and ${max} bits.`,
   keySizeStep: 'Invalid key size. Must be in increments of 256 bits.',
+  // Hush's own (the plugin lets anyone generate 8192 bits): names the parameter, the bound and the way past it.
+  keySizeNeedsPermission: (open: number, objectType: string) =>
+    `key_size over ${open} bits needs the permission to add user keys (${objectType}); use ${open} or less.`,
   publicKeyBlocked: 'Cannot change public key while secrets exist and this is the only active key. Create and activate another user key first.',
   required: 'This field is required.',
   blank: 'This field may not be blank.',

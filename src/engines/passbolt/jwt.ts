@@ -1,4 +1,5 @@
-import { createPrivateKey, createPublicKey, createSign, createVerify, generateKeyPairSync, type JsonWebKey } from 'node:crypto';
+import { createPrivateKey, createPublicKey, createSign, createVerify, generateKeyPair, type JsonWebKey } from 'node:crypto';
+import { promisify } from 'node:util';
 
 /**
  * RS256 JSON Web Tokens, as Passbolt's access tokens (plugins/PassboltCe/JwtAuthentication JwtTokenCreateService:
@@ -14,8 +15,11 @@ export interface AccessClaims {
   exp: number;
 }
 
-export function generateJwtKeyPair(): { publicPem: string; privatePem: string } {
-  const { publicKey, privateKey } = generateKeyPairSync('rsa', { modulusLength: 3072 });
+const generate = promisify(generateKeyPair);
+
+/** Made once per installation, on a worker thread: a 3072-bit key takes long enough to stall every request otherwise. */
+export async function generateJwtKeyPair(): Promise<{ publicPem: string; privatePem: string }> {
+  const { publicKey, privateKey } = await generate('rsa', { modulusLength: 3072 });
   return { publicPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(), privatePem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString() };
 }
 

@@ -43,7 +43,8 @@ forEachDialect('passbolt JWT login', (dialect) => {
   let ada: PbUser;
   let mallory: PbUser;
   before(async () => {
-    hush = await startHush({ databaseUrl: dialect.databaseUrl });
+    // These cases log in more often than one address may per minute; jwt-rate-limit.test.ts covers the limit.
+    hush = await startHush({ databaseUrl: dialect.databaseUrl, env: { HUSH_PROVISION_RATE_LIMIT: '1000' } });
     ada = await passboltUser(hush, 'ada', await keys.ada);
     mallory = await passboltUser(hush, 'mallory', await keys.mallory);
   });

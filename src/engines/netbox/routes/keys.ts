@@ -2,11 +2,11 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { HushError } from '../../../core/errors.js';
 import { generateRsaKeyPair } from '../../../core/keyring/rsa.js';
 import type { Caller } from '../../../core/ports.js';
-import { auditActorOf, callerOf } from '../../../http/route-kit.js';
+import { auditActorOf, callerOf, perUserRateLimit } from '../../../http/route-kit.js';
 import { MSG, shaped } from '../errors.js';
 import { sessionKeyJson } from '../serializers.js';
-import { ENGINE, NetboxAudit } from '../service/context.js';
-import { MAX_KEY_BITS, MIN_KEY_BITS } from '../service/user-keys.js';
+import { ENGINE, NetboxAudit, OT } from '../service/context.js';
+import { MAX_KEY_BITS, MIN_KEY_BITS, OPEN_KEY_BITS } from '../service/user-keys.js';
 import { asBody } from '../validate.js';
 import { LEGACY_COOKIE, PLUGIN_COOKIE, type Services } from './common.js';
 import { Type } from '../../../http/schemas.js';
@@ -18,14 +18,6 @@ const truthy = (v: unknown) => v === true || (typeof v === 'string' && ['true', 
 const bySession = (caller: Caller) => caller.tokenId === null && caller.sessionId !== null;
 
 const cookieOptions = (request: FastifyRequest) => ({ path: '/', httpOnly: true, sameSite: 'strict' as const, secure: request.protocol === 'https' });
-
-/**
- * PEM as pycryptodome's `export_key()` writes it: 64-character lines, no trailing newline (docs/wire/netbox.md §2.8).
- */
-async function keyPair(bits: number) {
-  const pair = await generateRsaKeyPair(bits);
-  return { public_key: pair.publicKey.trimEnd(), private_key: pair.privateKey.trimEnd() };
-}
 
 function notAllowed(method: string): never {
   throw new HushError('method_not_allowed', `Method "${method}" not allowed.`);
@@ -39,6 +31,15 @@ export function keyRoutes(s: Services): FastifyPluginAsync {
     await s.nc.audit.append(auditActorOf(request), [{ engine: ENGINE, action: NetboxAudit.keyPairGenerate, details: { key_size: bits } }]);
   }
 
+  /**
+   * PEM as the original's pycryptodome `export_key()` writes it: 64-character lines, no trailing newline (docs/wire/netbox.md §2.8).
+   * Made off the event loop, at most HUSH_KEYGEN_CONCURRENCY at once in the process.
+   */
+  async function keyPair(bits: number) {
+    const pair = await s.nc.ctx.gates.keyGeneration.run(() => generateRsaKeyPair(bits));
+    return { public_key: pair.publicKey.trimEnd(), private_key: pair.privateKey.trimEnd() };
+  }
+
   async function createSession(request: FastifyRequest, privateKey: unknown, preserve: boolean) {
     const caller = callerOf(request);
     return { caller, ...(await s.sessions.create(auditActorOf(request), caller, typeof privateKey === 'string' ? privateKey : undefined, preserve)) };
@@ -46,6 +47,8 @@ export function keyRoutes(s: Services): FastifyPluginAsync {
 
   return async (app) => {
     const P = '/api/plugins/secrets';
+    // One budget per user for both generate endpoints, counted before any work is done.
+    const keyGenerationBudget = perUserRateLimit(app, s.nc.ctx.config.limits.keyGenerationRateLimit);
 
     app.get(`${P}/session-key/`, { config: { hush: authenticated }, schema: { operationId: 'plugin_session_key_read', tags: ['netbox'], response: { 200: SessionKeyOut } } }, async (request) => {
       const caller = callerOf(request);
@@ -72,7 +75,7 @@ export function keyRoutes(s: Services): FastifyPluginAsync {
       app.route({ method, url: `${P}/session-key/`, config: { hush: authenticated }, schema: { hide: true }, handler: async () => notAllowed(method) });
     }
 
-    app.get(`${P}/generate-rsa-key-pair/`, { config: { hush: authenticated }, schema: { operationId: 'plugin_generate_rsa_key_pair', tags: ['netbox'], response: { 200: KeyPairOut } } }, async (request) => {
+    app.get(`${P}/generate-rsa-key-pair/`, { config: { hush: authenticated }, preHandler: keyGenerationBudget, schema: { operationId: 'plugin_generate_rsa_key_pair', tags: ['netbox'], response: { 200: KeyPairOut } } }, async (request) => {
       const raw = (request.query as { key_size?: string | string[] }).key_size;
       const value = Array.isArray(raw) ? raw[raw.length - 1] : raw;
       let bits = MIN_KEY_BITS;
@@ -81,6 +84,9 @@ export function keyRoutes(s: Services): FastifyPluginAsync {
         bits = Number(value);
         if (bits < MIN_KEY_BITS || bits > MAX_KEY_BITS) throw shaped('error', MSG.keySizeRange(MIN_KEY_BITS, MAX_KEY_BITS));
         if (bits % 256) throw shaped('error', MSG.keySizeStep);
+        if (bits > OPEN_KEY_BITS && !(await s.nc.can(callerOf(request), 'add', OT.userKey))) {
+          throw shaped('error', MSG.keySizeNeedsPermission(OPEN_KEY_BITS, OT.userKey), 'forbidden');
+        }
       }
       const pair = await keyPair(bits);
       await auditKeyPair(request, bits);
@@ -103,7 +109,7 @@ export function keyRoutes(s: Services): FastifyPluginAsync {
     }
 
     // The original always generated 2048 bits (a string/int comparison bug); Hush honours key_size in 2048..4096.
-    app.get(`${L}/generate-rsa-key-pair/`, { config: { hush: authenticated }, schema: { operationId: 'legacy_generate_rsa_key_pair', tags: ['netbox'], response: { 200: KeyPairOut } } }, async (request) => {
+    app.get(`${L}/generate-rsa-key-pair/`, { config: { hush: authenticated }, preHandler: keyGenerationBudget, schema: { operationId: 'legacy_generate_rsa_key_pair', tags: ['netbox'], response: { 200: KeyPairOut } } }, async (request) => {
       const n = Number((request.query as { key_size?: string }).key_size);
       const bits = Number.isInteger(n) && n >= 2048 && n <= 4096 && n % 256 === 0 ? n : 2048;
       const pair = await keyPair(bits);

@@ -39,8 +39,11 @@ export function createSessionKeyService(nc: NetboxContext, userKeys: UserKeyServ
       return xor(sessionKey, masked);
     },
 
-    /** Steps and messages of the plugin's `POST /session-key/` (docs/wire/netbox.md §3.1), in order. */
-    async create(actor: AuditActor, caller: Caller, privateKey: string | undefined, preserve: boolean) {
+    /**
+     * Steps and messages of the plugin's `POST /session-key/` (docs/wire/netbox.md §3.1), in order. The RSA decryption runs on the
+     * event loop, so the process takes at most HUSH_CRYPTO_CONCURRENCY of these at once (429 beyond its queue).
+     */
+    create: (actor: AuditActor, caller: Caller, privateKey: string | undefined, preserve: boolean) => nc.ctx.gates.credentials.run(async () => {
       if (!privateKey) return refuse(actor, caller, 'no_private_key', MSG.noPrivateKey);
       const own = await userKeys.byUser(caller.user.id);
       if (!own) return refuse(actor, caller, 'no_user_key', MSG.noUserKey);
@@ -73,7 +76,7 @@ export function createSessionKeyService(nc: NetboxContext, userKeys: UserKeyServ
         return inserted;
       });
       return { created: true, key, row, userKeyId: own.id };
-    },
+    }),
 
     /** Returns false when the caller had no session key. */
     async remove(actor: AuditActor, caller: Caller): Promise<boolean> {

@@ -16,6 +16,12 @@ export type UserKeyView = UserKeyRow & { username: string };
 // The plugin's bounds (PLUGINS_CONFIG public_key_size default 2048; maximum 8192), docs/wire/netbox.md §2.7.
 export const MIN_KEY_BITS = 2048;
 export const MAX_KEY_BITS = 8192;
+/**
+ * Largest key `generate-rsa-key-pair` makes for any caller. Work grows with the cube of the size: 4096 bits take a
+ * second or two of a worker thread, 8192 bits 30-100 s. Larger keys are for callers who may add user keys (or
+ * superusers), the only ones for whom such a key is of use: a key pair nobody registers protects nothing.
+ */
+export const OPEN_KEY_BITS = 4096;
 
 /**
  * A PEM public key as the plugin accepts it through the API, with its messages; OpenSSH lines and private keys are
@@ -36,11 +42,18 @@ export function checkPublicKey(pem: string): KeyObject {
   return key;
 }
 
-/** The master key from a user key and a private key, or undefined when the private key does not open it. */
+const spki = (key: KeyObject | string) => createPublicKey(key).export({ type: 'spki', format: 'der' });
+
+/**
+ * The master key from a user key and a private key, or undefined when the private key does not open it. A private key
+ * that is not the pair of the stored public key is refused before the decryption, which runs on the event loop and
+ * would cost a 16384-bit stranger a second or more.
+ */
 export function openMasterKey(row: UserKeyRow, privateKeyPem: string): Buffer | undefined {
   if (row.master_key_cipher === null) return undefined;
   try {
     const key = parseRsaPrivateKey(privateKeyPem, 'private_key');
+    if (!spki(key).equals(spki(row.public_key))) return undefined;
     const master = rsaOaepDecrypt(key, Buffer.from(row.master_key_cipher, 'base64'), 'sha1');
     return master.length === 32 ? master : undefined;
   } catch {
@@ -192,9 +205,10 @@ export function createUserKeyService(nc: NetboxContext) {
 
     /**
      * `POST /user-keys/activate/`: the admin's private key opens the master key, which is re-encrypted to each
-     * target's public key; all or nothing. Returns the unknown ids instead when some do not exist.
+     * target's public key; all or nothing. Returns the unknown ids instead when some do not exist. Bounded like
+     * session-key creation (the same RSA decryption).
      */
-    async activate(actor: AuditActor, caller: Caller, privateKey: string, ids: number[]) {
+    activate: (actor: AuditActor, caller: Caller, privateKey: string, ids: number[]) => nc.ctx.gates.credentials.run(async () => {
       const own = await byUser(caller.user.id);
       if (!own) throw new HushError('invalid', MSG.noUserKey, { reason: 'netbox_error_key' });
       if (own.master_key_cipher === null) throw new HushError('invalid', MSG.inactiveUserKey, { reason: 'netbox_error_key' });
@@ -211,7 +225,7 @@ export function createUserKeyService(nc: NetboxContext) {
         await nc.audit.appendWithin(trx, actor, views.map((v) => ({ engine: ENGINE, action: NetboxAudit.userKeyActivate, objectType: OT.userKey, objectId: v.id, details: { user: v.username } })));
       });
       return { missing, activated: views.sort((a, b) => (a.username < b.username ? -1 : a.username > b.username ? 1 : 0)) };
-    },
+    }),
   };
 }
 

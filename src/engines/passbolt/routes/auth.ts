@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { HushConfig } from '../../../core/config.js';
 import type { AuditActor } from '../../../core/ports.js';
 import { auditActorOf, callerOf } from '../../../http/route-kit.js';
 import { ok } from '../envelope.js';
@@ -18,8 +19,14 @@ function setRefreshCookie(request: FastifyRequest, reply: FastifyReply, token: s
   reply.setCookie(REFRESH_COOKIE, token, { httpOnly: true, secure: request.protocol === 'https', sameSite: 'strict', path: '/' });
 }
 
-/** /auth/verify.json and /auth/jwt/* (passbolt_api plugins/PassboltCe/JwtAuthentication/config/routes.php). */
-export function authRoutes(auth: AuthService): FastifyPluginAsyncTypebox {
+/**
+ * /auth/verify.json and /auth/jwt/* (passbolt_api plugins/PassboltCe/JwtAuthentication/config/routes.php). Login and
+ * refresh are open routes that cost OpenPGP or RSA work, so each client address gets a budget per minute, as the
+ * core's password login and token provisioning do; a 429 comes in Passbolt's envelope with Retry-After.
+ */
+export function authRoutes(auth: AuthService, config: Pick<HushConfig, 'provisionRateLimit' | 'limits'>): FastifyPluginAsyncTypebox {
+  const loginConfig = { ...open, rateLimit: { max: config.provisionRateLimit, timeWindow: '1 minute' } };
+  const refreshConfig = { ...open, rateLimit: { max: config.limits.jwtRefreshRateLimit, timeWindow: '1 minute' } };
   return async (app) => {
     app.get('/auth/verify.json', { config: open, schema: { operationId: 'passbolt_auth_verify', tags, response: envelope } }, async (request) => ok(request, await auth.verifyKey()));
 
@@ -27,13 +34,13 @@ export function authRoutes(auth: AuthService): FastifyPluginAsyncTypebox {
 
     app.get('/auth/jwt/jwks.json', { config: open, schema: { operationId: 'passbolt_jwt_jwks', tags, response: envelope } }, async (request) => ok(request, { keys: [(await auth.jwtPublic()).jwk] }));
 
-    app.post('/auth/jwt/login.json', { config: open, schema: { operationId: 'passbolt_jwt_login', tags, response: envelope } }, async (request) => {
+    app.post('/auth/jwt/login.json', { config: loginConfig, schema: { operationId: 'passbolt_jwt_login', tags, response: envelope } }, async (request) => {
       const base = auditActorOf(request);
       const actorOf = (_accountId: string, userId: number, username: string): AuditActor => ({ ...base, userId, username });
       return ok(request, await auth.login(bodyObject(request.body), originOf(request), actorOf));
     });
 
-    app.post('/auth/jwt/refresh.json', { config: open, schema: { operationId: 'passbolt_jwt_refresh', tags, response: envelope } }, async (request, reply) => {
+    app.post('/auth/jwt/refresh.json', { config: refreshConfig, schema: { operationId: 'passbolt_jwt_refresh', tags, response: envelope } }, async (request, reply) => {
       const { accessToken, refreshToken } = await auth.refresh(bodyObject(request.body), request.cookies[REFRESH_COOKIE], originOf(request));
       setRefreshCookie(request, reply, refreshToken);
       // Passbolt hands the new refresh token out only as a cookie; scripts find it in the body too.

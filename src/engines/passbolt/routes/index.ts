@@ -49,6 +49,6 @@ export function passboltRoutes(ctx: EngineContext): FastifyPluginAsyncTypebox {
     await app.register(resourceRoutes(s.reader, s.writer, s.users));
     await app.register(shareRoutes(s.share));
     await app.register(userRoutes(s.users));
-    await app.register(authRoutes(s.auth));
+    await app.register(authRoutes(s.auth, ctx.config));
   };
 }

@@ -70,8 +70,11 @@ export function createAuthService(pc: PassboltContext, keys: ServerKeys) {
       return { keydata: key.publicKey, jwk: publicJwk(key.publicKey) };
     },
 
-    /** POST /auth/jwt/login.json: checks the signed, encrypted challenge and answers one encrypted to the user. */
-    async login(body: Record<string, unknown>, origin: string, actorOf: (accountId: string, userId: number, username: string) => AuditActor) {
+    /**
+     * POST /auth/jwt/login.json: checks the signed, encrypted challenge and answers one encrypted to the user. The
+     * OpenPGP work runs on the event loop, so it is bounded with the other per-login crypto (HUSH_CRYPTO_*).
+     */
+    login: (body: Record<string, unknown>, origin: string, actorOf: (accountId: string, userId: number, username: string) => AuditActor) => ctx.gates.credentials.run(async () => {
       if (!isUuid(body.user_id)) throw badRequest(AUTH_MSG.userId);
       const accountId = body.user_id.toLowerCase();
       const found = await activeUserOf(accountId);
@@ -126,7 +129,7 @@ export function createAuthService(pc: PassboltContext, keys: ServerKeys) {
         signingKeys: await openpgp.readPrivateKey({ armoredKey: server.privateKey }),
       });
       return { challenge: encrypted as string };
-    },
+    }),
 
     /** POST /auth/jwt/refresh.json: consumes a refresh token, returns a new access token and refresh token. */
     async refresh(body: Record<string, unknown>, cookieToken: string | undefined, origin: string) {

@@ -26,7 +26,7 @@ export function createServerKeys(pc: PassboltContext) {
     const read = () => db.selectFrom('passbolt_server_keys').selectAll().where('kind', '=', kind).executeTakeFirst();
     let row = await read();
     if (!row) {
-      const made = kind === 'openpgp' ? await makeOpenPgp() : makeJwt();
+      const made = kind === 'openpgp' ? await makeOpenPgp() : await makeJwt();
       try {
         await db
           .insertInto('passbolt_server_keys')
@@ -59,8 +59,8 @@ async function makeOpenPgp(): Promise<{ publicKey: string; privateKey: string; f
   return { publicKey, privateKey, fingerprint };
 }
 
-function makeJwt(): { publicKey: string; privateKey: string; fingerprint: string } {
-  const { publicPem, privatePem } = generateJwtKeyPair();
+async function makeJwt(): Promise<{ publicKey: string; privateKey: string; fingerprint: string }> {
+  const { publicPem, privatePem } = await generateJwtKeyPair();
   return { publicKey: publicPem, privateKey: privatePem, fingerprint: '' };
 }
 
