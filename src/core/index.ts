@@ -4,6 +4,7 @@ import type { AuditTables } from './audit/tables.js';
 import type { HushConfig } from './config.js';
 import type { EngineContext } from './ports.js';
 import { HUSH_VERSION } from './version.js';
+import { objectTypesWith, type ObjectTypeSpec } from './identity/object-types.js';
 import { createPermissions } from './identity/permissions.js';
 import { createSessions } from './identity/sessions.js';
 import type { IdentityTables } from './identity/tables.js';
@@ -21,9 +22,11 @@ export type CoreTables = IdentityTables & KeyringTables & AuditTables;
 
 /**
  * Opens the store, migrates the core and then every engine, and starts the keyring. Everything a server or an
- * admin command needs; nothing here listens on a socket.
+ * admin command needs; nothing here listens on a socket. `engineObjectTypes`: what the engines' manifests declare
+ * (permissions can name only these and the core's own).
  */
-export async function createCore(config: HushConfig, engineMigrations: readonly MigrationSet[] = []) {
+export async function createCore(config: HushConfig, engineMigrations: readonly MigrationSet[] = [], engineObjectTypes: readonly ObjectTypeSpec[] = []) {
+  const objectTypes = objectTypesWith(engineObjectTypes);
   const store = openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   try {
     await migrateAll(store.db, store.dialect, [coreMigrations, ...engineMigrations]);
@@ -31,6 +34,7 @@ export async function createCore(config: HushConfig, engineMigrations: readonly 
     const db: Kysely<any> = store.db;
     const keyring = createKeyring({ db, rootKeySource: { file: config.rootKeyFile, inline: config.rootKey } });
     const keyringState = await keyring.start();
+    const permissions = createPermissions({ db, objectTypes });
     return {
       config,
       store,
@@ -38,9 +42,10 @@ export async function createCore(config: HushConfig, engineMigrations: readonly 
       keyring,
       keyringState,
       users: createUsers({ db }),
-      tokens: createTokens({ db }),
+      tokens: createTokens({ db, permissions }),
       sessions: createSessions({ db }),
-      permissions: createPermissions({ db }),
+      permissions,
+      objectTypes,
       audit: createAuditLog({ db }),
       versions: createVersions({ db, cipher: (table) => keyring.cipher(table) }),
       close: () => store.close(),
