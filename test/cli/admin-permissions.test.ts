@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { objectTypesWith } from '../../src/core/identity/object-types.js';
 import { GRANT_EXAMPLES } from '../../src/cli/commands/admin-permissions.js';
@@ -39,6 +41,12 @@ describe('hush admin permission: only object types and actions the engines check
     for (const t of registry.list()) assert.match(r.stdout, new RegExp(`^${t.name.replace('.', '\\.')}\\s+${t.actions.join(',')}\\s`, 'm'), t.name);
     assert.match(r.stdout, /--object-id: an environment id/);
     assert.ok(registry.list().length >= 13);
+  });
+
+  it("is what the README's Administration section lists", () => {
+    const readme = fs.readFileSync(path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('## Administration'), readme.indexOf('\n## ', readme.indexOf('## Administration') + 1));
+    for (const t of registry.list()) assert.ok(section.includes(`\`${t.name}\``), `README lists ${t.name}`);
   });
 
   it('refuses an unknown type, action or object id, naming the option and what is valid, and grants nothing', () => {
