@@ -1,4 +1,5 @@
 import { systemActor } from './audit/log.js';
+import { OPERATOR } from './identity/authority.js';
 import type { Core } from './index.js';
 import type { UserId } from './ids.js';
 import { AuditAction, LockName } from './names.js';
@@ -20,11 +21,12 @@ export const BOOTSTRAP_USERNAME = 'admin';
 export async function bootstrapAdmin(core: Core): Promise<BootstrapResult | undefined> {
   if ((await core.users.count()) > 0) return undefined;
   const { bootstrapToken, bootstrapPassword } = core.config;
-  const insertUser = await core.users.prepare({ username: BOOTSTRAP_USERNAME, password: bootstrapPassword, isSuperuser: true });
+  const insertUser = await core.users.prepare(OPERATOR, { username: BOOTSTRAP_USERNAME, password: bootstrapPassword, isSuperuser: true });
   return withLock(core.db, LockName.bootstrap, async (trx) => {
     if ((await core.users.count(trx)) > 0) return undefined;
     const user = await insertUser(trx);
     const { row, key } = await core.tokens.create(
+      OPERATOR,
       { userId: user.id as UserId, key: bootstrapToken, description: 'Created at first start' },
       trx,
     );

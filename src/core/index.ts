@@ -5,6 +5,7 @@ import type { HushConfig } from './config.js';
 import { createCryptoGates } from './crypto-gate.js';
 import type { EngineContext } from './ports.js';
 import { HUSH_VERSION } from './version.js';
+import { objectTypesWith, type ObjectTypeSpec } from './identity/object-types.js';
 import { createPermissions } from './identity/permissions.js';
 import { createSessions } from './identity/sessions.js';
 import type { IdentityTables } from './identity/tables.js';
@@ -22,9 +23,11 @@ export type CoreTables = IdentityTables & KeyringTables & AuditTables;
 
 /**
  * Opens the store, migrates the core and then every engine, and starts the keyring. Everything a server or an
- * admin command needs; nothing here listens on a socket.
+ * admin command needs; nothing here listens on a socket. `engineObjectTypes`: what the engines' manifests declare
+ * (permissions can name only these and the core's own).
  */
-export async function createCore(config: HushConfig, engineMigrations: readonly MigrationSet[] = []) {
+export async function createCore(config: HushConfig, engineMigrations: readonly MigrationSet[] = [], engineObjectTypes: readonly ObjectTypeSpec[] = []) {
+  const objectTypes = objectTypesWith(engineObjectTypes);
   const store = openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   try {
     await migrateAll(store.db, store.dialect, [coreMigrations, ...engineMigrations]);
@@ -33,6 +36,7 @@ export async function createCore(config: HushConfig, engineMigrations: readonly 
     const keyring = createKeyring({ db, rootKeySource: { file: config.rootKeyFile, inline: config.rootKey } });
     const keyringState = await keyring.start();
     const gates = createCryptoGates(config.limits);
+    const permissions = createPermissions({ db, objectTypes });
     return {
       config,
       store,
@@ -41,9 +45,10 @@ export async function createCore(config: HushConfig, engineMigrations: readonly 
       keyringState,
       gates,
       users: createUsers({ db, passwordGate: gates.credentials }),
-      tokens: createTokens({ db }),
+      tokens: createTokens({ db, permissions }),
       sessions: createSessions({ db }),
-      permissions: createPermissions({ db }),
+      permissions,
+      objectTypes,
       audit: createAuditLog({ db }),
       versions: createVersions({ db, cipher: (table) => keyring.cipher(table) }),
       close: () => store.close(),

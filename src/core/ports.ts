@@ -3,12 +3,15 @@ import type { AuditEvent } from './audit/log.js';
 import type { HushConfig } from './config.js';
 import type { HushError } from './errors.js';
 import type { Caller } from './identity/caller.js';
+import type { ObjectTypeSpec } from './identity/object-types.js';
 import type { Core } from './index.js';
 import type { MigrationSet } from './store/migrate.js';
 import type { DialectCapabilities } from './store/dialect.js';
 import type { ReferenceRegistry, ReferenceResolver } from './references/registry.js';
 
 export type { Caller } from './identity/caller.js';
+export type { ObjectTypeSpec } from './identity/object-types.js';
+export { CRUD } from './identity/object-types.js';
 export type { AuditActor, AuditEvent } from './audit/log.js';
 export { readOfMany } from './audit/log.js';
 export type { HushMigration, MigrationSet } from './store/migrate.js';
@@ -77,6 +80,11 @@ export interface EngineManifest {
   /** URL prefixes the engine answers under; the longest match picks the engine that renders a 404. */
   readonly prefixes: readonly string[];
   readonly migrations: MigrationSet | undefined;
+  /**
+   * The permission object types the engine checks (route `access` rules, `permissions.can/require/scope`), with
+   * their actions: the only ones grants may name. The server refuses to start on a route whose rule names another.
+   */
+  readonly objectTypes?: readonly ObjectTypeSpec[];
   /** The engine's routes, registered in an encapsulated context with the core's hooks already installed. */
   readonly routes: (ctx: EngineContext) => FastifyPluginAsync;
   /** Renders any error in the engine's wire envelope. */

@@ -69,7 +69,7 @@ export async function buildServer(core: Core, engines: readonly EngineManifest[]
 
   await app.register(async (scope) => {
     installErrorRenderer(scope, systemRenderer);
-    requireDeclaredAccess(scope, 'system');
+    requireDeclaredAccess(scope, 'system', core.objectTypes);
     installCaller(scope, core, 'system');
     await scope.register(systemRoutes(core, metrics));
   });
@@ -81,7 +81,7 @@ export async function buildServer(core: Core, engines: readonly EngineManifest[]
   for (const engine of engines) {
     await app.register(async (scope) => {
       installErrorRenderer(scope, (e, r) => engine.renderError(e, r));
-      requireDeclaredAccess(scope, engine.name);
+      requireDeclaredAccess(scope, engine.name, core.objectTypes);
       installCaller(scope, core, engine.name, engine.extractCredential?.bind(engine), engine.authenticator?.(ctx));
       installPlaintextAudit(scope, core);
       await scope.register(engine.routes(ctx));

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyPluginAsync } from 'fastify';
+import type { UserId } from '../../src/core/ids.js';
 import type { EngineManifest } from '../../src/core/ports.js';
 import { allEngines } from '../../src/engines/index.js';
 import { recordPlaintextReads } from '../../src/http/route-kit.js';
@@ -13,6 +14,7 @@ function probeEngine(routes: FastifyPluginAsync): EngineManifest {
     prefixes: ['/probe/'],
     migrations: undefined,
     routes: () => routes,
+    objectTypes: [{ name: 'probe.thing', actions: ['view'], description: 'probe things' }],
     renderError: (e) => ({ status: e.kind === 'unauthenticated' ? 401 : e.kind === 'not_found' ? 404 : e.kind === 'forbidden' ? 403 : e.kind === 'invalid' ? 422 : 500, body: { probe_error: e.message } }),
   };
 }
@@ -78,5 +80,27 @@ describe('core route rules, through an engine', () => {
       app.get('/probe/open', async () => ({}));
     });
     await assert.rejects(startHush({ engines: [careless] }), /declares no access rule/);
+  });
+
+  it('refuses to start when a route checks an object type or action no manifest declares', async () => {
+    const undeclaredType = probeEngine(async (app) => {
+      app.get('/probe/typo', { config: { hush: { access: { objectType: 'probe.thnig' } } } }, async () => ({}));
+    });
+    await assert.rejects(startHush({ engines: [undeclaredType] }), /checks "view" on "probe\.thnig", which no engine declares/);
+    const undeclaredAction = probeEngine(async (app) => {
+      app.delete('/probe/thing', { config: { hush: { access: { objectType: 'probe.thing' } } } }, async () => ({}));
+    });
+    await assert.rejects(startHush({ engines: [undeclaredAction] }), /checks "delete" on "probe\.thing"/);
+  });
+
+  it('refuses a grant of what no engine checks, and a check of what no engine declares', async () => {
+    const user = await hush.request('POST', '/api/users/users/', { body: { username: 'probe-grantee' } });
+    const unknown = await hush.request('POST', '/api/users/permissions/', { body: { name: 'typo', object_types: ['probe.thnig'], actions: ['view'], users: [user.body.id] } });
+    assert.equal(unknown.status, 400);
+    assert.match(unknown.body.object_types[0], /unknown object type "probe\.thnig"; valid: .*probe\.thing/);
+    // Even for a superuser: a check nobody can be granted is a bug to surface, not a silent answer.
+    const superuser = { user: { id: 1 as UserId, username: 'admin', kind: 'person' as const, isSuperuser: true }, tokenId: null, sessionId: null, writeEnabled: true };
+    await assert.rejects(hush.app.core.permissions.can(superuser, 'delete', 'probe.thing'), /"delete" on "probe\.thing", which no engine declares/);
+    assert.equal(await hush.app.core.permissions.can(superuser, 'view', 'probe.thing'), true);
   });
 });

@@ -1,12 +1,24 @@
 import { Command } from 'commander';
 import { invalid, notFound } from '../../core/errors.js';
 import type { PermissionId } from '../../core/ids.js';
+import { OPERATOR } from '../../core/identity/authority.js';
 import { createAdminService } from '../../engines/admin/service.js';
-import { cliActor, print, withLocalCore } from '../local-core.js';
+import { cliActor, localObjectTypes, print, withLocalCore } from '../local-core.js';
 import { withStoreOptions } from '../options.js';
 
-const OBJECT_TYPE = /^[a-z][a-z0-9_]*\.[a-z][a-z0-9_]*$/;
-const ACTION = /^[a-z][a-z0-9_]*$/;
+/** What `--help` shows; a test holds every type named here to the registry, so no example grants nothing. */
+export const GRANT_EXAMPLES = `
+Examples:
+  hush admin permission grant alice --object-type netbox_secrets.secret --actions view,change
+  hush admin permission grant bob --object-type phase.app --actions view --object-id <app id>
+  hush admin permission grant bob --object-type phase.secret --actions view,change --object-id <environment id>
+  hush admin permission grant carol --object-type lists.list --actions view --object-id 3
+  hush admin permission grant dan --object-type users.token --actions view,add
+
+Every object type, its actions and what --object-id names: hush admin permission types`;
+
+// Not the registry's field names (object_types, actions, constraints): refusals name the options typed.
+const CLI_FIELDS = { objectTypes: '--object-type', actions: '--actions', objectId: '--object-id' };
 
 export function permissionCommand(): Command {
   const permission = new Command('permission').description('Grant and revoke permissions.');
@@ -15,20 +27,20 @@ export function permissionCommand(): Command {
     withStoreOptions(new Command('grant'))
       .description('Grant a user actions on an object type (optionally on one object only).')
       .argument('<username>', 'who receives the grant')
-      .requiredOption('--object-type <type>', 'app_label.model, e.g. netbox_secrets.secret or users.token')
-      .requiredOption('--actions <list>', 'comma-separated: view,add,change,delete or an engine\'s own action')
-      .option('--object-id <id>', 'limit the grant to this one object')
+      .requiredOption('--object-type <type>', 'app_label.model, e.g. netbox_secrets.secret (all: hush admin permission types)')
+      .requiredOption('--actions <list>', 'comma-separated: view,add,change,delete (what the type has)')
+      .option('--object-id <id>', 'limit the grant to this one object (what the id names depends on the type)')
       .option('--name <name>', 'a name for the grant (default: derived from the others)')
-      .addHelpText('after', '\nExamples:\n  hush admin permission grant alice --object-type users.token --actions view\n  hush admin permission grant bob --object-type phase.environment --actions view --object-id 12')
+      .addHelpText('after', GRANT_EXAMPLES)
       .action(async (username: string, o) =>
         withLocalCore(o, async (core) => {
-          if (!OBJECT_TYPE.test(o.objectType)) throw invalid('--object-type', 'must look like app_label.model');
           const actions = String(o.actions).split(',').map((a) => a.trim()).filter(Boolean);
-          if (!actions.length || !actions.every((a) => ACTION.test(a))) throw invalid('--actions', 'must be a comma-separated list of lower-case action names');
+          if (!actions.length) throw invalid('--actions', 'give at least one action, e.g. view');
+          core.objectTypes.check({ objectTypes: [o.objectType], actions, objectId: o.objectId }, CLI_FIELDS);
           const user = await core.users.findByUsername(username);
           if (!user) throw notFound(`User "${username}"`);
           const name = o.name ?? `${username}: ${actions.join(',')} ${o.objectType}${o.objectId ? ` #${o.objectId}` : ''}`;
-          const record = await createAdminService(core).createPermission(cliActor(), {
+          const record = await createAdminService(core).createPermission(OPERATOR, cliActor(), {
             name,
             objectTypes: [o.objectType],
             actions,
@@ -38,6 +50,20 @@ export function permissionCommand(): Command {
           print(`granted permission ${record.id} "${record.name}"`);
         }),
       ),
+  );
+
+  permission.addCommand(
+    new Command('types')
+      .description('List the object types permissions can name, their actions, and what an object id names.')
+      .addHelpText('after', '\nExample:\n  hush admin permission types')
+      .action(async () => {
+        const types = (await localObjectTypes()).list();
+        const width = Math.max(...types.map((t) => t.name.length));
+        for (const t of types) {
+          print(`${t.name.padEnd(width)}  ${t.actions.join(',').padEnd(23)}  ${t.description}`);
+          print(`${''.padEnd(width)}  ${''.padEnd(23)}  --object-id: ${t.objectId ?? '(not accepted: grants cover every object)'}`);
+        }
+      }),
   );
 
   permission.addCommand(
@@ -60,7 +86,7 @@ export function permissionCommand(): Command {
       .action(async (id: string, o) =>
         withLocalCore(o, async (core) => {
           if (!/^\d+$/.test(id)) throw invalid('<id>', `"${id}" is not a permission id`);
-          await createAdminService(core).deletePermission(cliActor(), Number(id) as PermissionId);
+          await createAdminService(core).deletePermission(OPERATOR, cliActor(), Number(id) as PermissionId);
           print(`revoked permission ${id}`);
         }),
       ),

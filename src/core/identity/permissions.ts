@@ -3,13 +3,16 @@ import { conflict, forbidden, notFound } from '../errors.js';
 import { nowIso, type PermissionId } from '../ids.js';
 import { isUniqueViolation, type Page } from '../store/constraint.js';
 import type { Db } from '../store/tx.js';
+import { requireGrantable, type Authority } from './authority.js';
 import type { Caller } from './caller.js';
+import type { ObjectTypeRegistry } from './object-types.js';
 import type { IdentityTables, PermissionTable } from './tables.js';
 
 /**
  * Grants in NetBox's model: a permission names object types (`app_label.model`, e.g. `netbox_secrets.secret`),
  * actions (`view`, `add`, `change`, `delete`, or an engine's own such as `activate`) and the users holding it;
- * `object_id` narrows it to one object. Superusers hold every permission.
+ * `object_id` narrows it to one object. Superusers hold every permission. Only declared object types and actions
+ * (object-types.ts) can be granted or checked; who may grant what is authority.ts's.
  */
 export interface PermissionInput {
   name: string;
@@ -31,8 +34,8 @@ interface Grant {
 
 const nameTaken = (name: string) => conflict('name', `A permission named "${name}" already exists.`);
 
-export function createPermissions(deps: { db: Kysely<IdentityTables> }) {
-  const { db } = deps;
+export function createPermissions(deps: { db: Kysely<IdentityTables>; objectTypes: ObjectTypeRegistry }) {
+  const { db, objectTypes } = deps;
   // One load of the caller's grants per request: the Caller object lives exactly as long as its request.
   const grantCache = new WeakMap<Caller, Promise<Grant[]>>();
 
@@ -49,10 +52,11 @@ export function createPermissions(deps: { db: Kysely<IdentityTables> }) {
     if (unique.length) await trx.insertInto('core_permission_users').values(unique.map((u) => ({ permission_id: id, user_id: u }))).execute();
   }
 
-  function loadGrants(caller: Caller): Promise<Grant[]> {
+  /** `trx`: the transaction an identity write runs in (on SQLite a query outside it would wait for it forever). */
+  function loadGrants(caller: Caller, trx: Db<IdentityTables> = db): Promise<Grant[]> {
     let grants = grantCache.get(caller);
     if (!grants) {
-      grants = db
+      grants = trx
         .selectFrom('core_permissions')
         .innerJoin('core_permission_users', 'core_permission_users.permission_id', 'core_permissions.id')
         .select(['object_types', 'actions', 'object_id'])
@@ -65,13 +69,17 @@ export function createPermissions(deps: { db: Kysely<IdentityTables> }) {
     return grants;
   }
 
-  async function can(caller: Caller, action: string, objectType: string, objectId?: string | number): Promise<boolean> {
+  async function can(caller: Caller, action: string, objectType: string, objectId?: string | number, trx?: Db<IdentityTables>): Promise<boolean> {
+    objectTypes.assertChecked(objectType, action);
     if (caller.user.isSuperuser) return true;
     const id = objectId === undefined ? undefined : String(objectId);
-    return (await loadGrants(caller)).some(
+    return (await loadGrants(caller, trx)).some(
       (g) => g.objectTypes.includes(objectType) && g.actions.includes(action) && (g.objectId === null || g.objectId === id),
     );
   }
+
+  const canWithin = (trx: Db<IdentityTables>) => (caller: Caller, action: string, objectType: string, objectId?: string | number) =>
+    can(caller, action, objectType, objectId, trx);
 
   return {
     get,
@@ -84,6 +92,7 @@ export function createPermissions(deps: { db: Kysely<IdentityTables> }) {
 
     /** Which objects of a type the caller may act on: `all`, or the ids of object-scoped grants (for list filters). */
     async scope(caller: Caller, action: string, objectType: string): Promise<'all' | string[]> {
+      objectTypes.assertChecked(objectType, action);
       if (caller.user.isSuperuser) return 'all';
       const ids: string[] = [];
       for (const g of await loadGrants(caller)) {
@@ -102,7 +111,10 @@ export function createPermissions(deps: { db: Kysely<IdentityTables> }) {
       return { count: Number(n), rows: await Promise.all(rows.map((r) => get(r.id))) };
     },
 
-    async create(input: PermissionInput, trx: Db<IdentityTables>): Promise<PermissionRecord> {
+    /** `by` may grant only declared types and actions, and only what it holds itself (authority.ts). */
+    async create(by: Authority, input: PermissionInput, trx: Db<IdentityTables>): Promise<PermissionRecord> {
+      objectTypes.check(input);
+      await requireGrantable(canWithin(trx), objectTypes.declares, by, input, 'grant');
       const now = nowIso();
       try {
         const row = await trx
@@ -127,8 +139,18 @@ export function createPermissions(deps: { db: Kysely<IdentityTables> }) {
       }
     },
 
-    async update(id: PermissionId, patch: Partial<PermissionInput>, trx: Db<IdentityTables>): Promise<PermissionRecord> {
-      await get(id, trx);
+    /** The permission must be `by`'s to give both as it is and as it will be. */
+    async update(by: Authority, id: PermissionId, patch: Partial<PermissionInput>, trx: Db<IdentityTables>): Promise<PermissionRecord> {
+      const before = await get(id, trx);
+      const after = {
+        objectTypes: patch.objectTypes ?? before.objectTypes,
+        actions: patch.actions ?? before.actions,
+        objectId: patch.objectId !== undefined ? patch.objectId : before.object_id,
+      };
+      // A permission stored before types were checked stays editable in its other fields.
+      if (patch.objectTypes !== undefined || patch.actions !== undefined || patch.objectId !== undefined) objectTypes.check(after);
+      await requireGrantable(canWithin(trx), objectTypes.declares, by, { ...before, objectId: before.object_id }, 'change');
+      await requireGrantable(canWithin(trx), objectTypes.declares, by, after, 'change');
       const set: Record<string, unknown> = { last_updated: nowIso() };
       if (patch.name !== undefined) set.name = patch.name;
       if (patch.description !== undefined) set.description = patch.description;
@@ -146,8 +168,9 @@ export function createPermissions(deps: { db: Kysely<IdentityTables> }) {
       return get(id, trx);
     },
 
-    async remove(id: PermissionId, trx: Db<IdentityTables>): Promise<PermissionRecord> {
+    async remove(by: Authority, id: PermissionId, trx: Db<IdentityTables>): Promise<PermissionRecord> {
       const record = await get(id, trx);
+      await requireGrantable(canWithin(trx), objectTypes.declares, by, { ...record, objectId: record.object_id }, 'delete');
       await trx.deleteFrom('core_permissions').where('id', '=', id).execute();
       return record;
     },

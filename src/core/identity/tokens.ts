@@ -3,7 +3,9 @@ import { HushError, invalid, notFound, unauthenticated } from '../errors.js';
 import { nowIso, type TokenId, type UserId } from '../ids.js';
 import { isUniqueViolation, type Page } from '../store/constraint.js';
 import type { Db } from '../store/tx.js';
+import { requireTokenWrite, type Authority } from './authority.js';
 import type { Caller } from './caller.js';
+import type { Permissions } from './permissions.js';
 import { digestsEqual, hashTokenKey, newTokenKey } from './secrets.js';
 import type { IdentityTables, TokenTable } from './tables.js';
 
@@ -43,8 +45,8 @@ export const TokenFailure = {
   userInactive: 'user_inactive',
 } as const;
 
-export function createTokens(deps: { db: Kysely<IdentityTables> }) {
-  const { db } = deps;
+export function createTokens(deps: { db: Kysely<IdentityTables>; permissions: Pick<Permissions, 'can'> }) {
+  const { db, permissions } = deps;
 
   async function get(id: number, trx: Db<IdentityTables> = db): Promise<TokenRow> {
     const row = await trx.selectFrom('core_tokens').selectAll().where('id', '=', id).executeTakeFirst();
@@ -52,12 +54,24 @@ export function createTokens(deps: { db: Kysely<IdentityTables> }) {
     return row;
   }
 
+  const owner = (userId: number, trx: Db<IdentityTables>) => async () => {
+    const row = await trx.selectFrom('core_users').select(['username', 'is_superuser']).where('id', '=', userId).executeTakeFirst();
+    if (!row) throw notFound('User');
+    return row;
+  };
+
+  /** Who may make or manage a token of that user (authority.ts). */
+  const requireWrite = (by: Authority, action: 'add' | 'change' | 'delete', userId: number, trx: Db<IdentityTables>, tokenId?: number) =>
+    requireTokenWrite((c, a, t, id) => permissions.can(c, a, t, id, trx), by, action, userId, owner(userId, trx), tokenId);
+
   return {
     get,
 
-    /** Returns the row and the key; the key is never stored or retrievable again. */
-    async create(input: NewToken, trx: Db<IdentityTables> = db): Promise<{ row: TokenRow; key: string }> {
+    /** Returns the row and the key; the key is never stored or retrievable again. `by` asks for it. */
+    async create(by: Authority, input: NewToken, trx: Db<IdentityTables> = db): Promise<{ row: TokenRow; key: string }> {
       checkExpiry(input.expires);
+      await requireWrite(by, 'add', input.userId, trx);
+      await owner(input.userId, trx)();
       const key = input.key ?? newTokenKey();
       try {
         const row = await trx
@@ -92,9 +106,9 @@ export function createTokens(deps: { db: Kysely<IdentityTables> }) {
       return { count: Number(n), rows };
     },
 
-    async update(id: TokenId, patch: TokenPatch, trx: Db<IdentityTables>): Promise<TokenRow> {
+    async update(by: Authority, id: TokenId, patch: TokenPatch, trx: Db<IdentityTables>): Promise<TokenRow> {
       checkExpiry(patch.expires);
-      await get(id, trx);
+      await requireWrite(by, 'change', (await get(id, trx)).user_id, trx, id);
       const set: { description?: string; expires?: string | null; write_enabled?: number; enabled?: number } = {};
       if (patch.description !== undefined) set.description = patch.description;
       if (patch.expires !== undefined) set.expires = patch.expires;
@@ -104,8 +118,9 @@ export function createTokens(deps: { db: Kysely<IdentityTables> }) {
       return get(id, trx);
     },
 
-    async revoke(id: TokenId, trx: Db<IdentityTables>): Promise<TokenRow> {
+    async revoke(by: Authority, id: TokenId, trx: Db<IdentityTables>): Promise<TokenRow> {
       const row = await get(id, trx);
+      await requireWrite(by, 'delete', row.user_id, trx, id);
       await trx.deleteFrom('core_tokens').where('id', '=', id).execute();
       return row;
     },

@@ -3,6 +3,7 @@ import { conflict, notFound } from '../errors.js';
 import { nowIso, type UserId } from '../ids.js';
 import { isUniqueViolation, type Page } from '../store/constraint.js';
 import type { Db } from '../store/tx.js';
+import { requireUserWrite, type Authority } from './authority.js';
 import { hashPassword, verifyPassword, type PasswordGate } from './secrets.js';
 import type { IdentityTables, UserTable } from './tables.js';
 
@@ -67,7 +68,8 @@ export function createUsers(deps: { db: Kysely<IdentityTables>; passwordGate: Pa
     },
 
     /** Prepared outside any transaction (password hashing is slow); `insert` then runs inside one. */
-    async prepare(input: NewUser) {
+    async prepare(by: Authority, input: NewUser) {
+      requireUserWrite(by, undefined, input);
       const columns = await toColumns(input, passwordGate);
       return async (trx: Db<IdentityTables>): Promise<UserRow> => {
         try {
@@ -83,10 +85,12 @@ export function createUsers(deps: { db: Kysely<IdentityTables>; passwordGate: Pa
       };
     },
 
-    async prepareUpdate(id: UserId, patch: UserPatch) {
+    /** `by`'s right to change this account is checked in the transaction, on the row as it is then. */
+    async prepareUpdate(by: Authority, id: UserId, patch: UserPatch) {
+      requireUserWrite(by, undefined, patch); // before hashing: making a superuser is refused whoever the target is
       const columns = await toColumns(patch, passwordGate);
       return async (trx: Db<IdentityTables>): Promise<UserRow> => {
-        await get(id, trx);
+        requireUserWrite(by, await get(id, trx), patch);
         if (Object.keys(columns).length) {
           try {
             await trx.updateTable('core_users').set(columns).where('id', '=', id).execute();
@@ -99,8 +103,9 @@ export function createUsers(deps: { db: Kysely<IdentityTables>; passwordGate: Pa
       };
     },
 
-    async remove(id: UserId, trx: Db<IdentityTables>): Promise<UserRow> {
+    async remove(by: Authority, id: UserId, trx: Db<IdentityTables>): Promise<UserRow> {
       const row = await get(id, trx);
+      requireUserWrite(by, row, {}, 'delete');
       await trx.deleteFrom('core_users').where('id', '=', id).execute();
       return row;
     },

@@ -1,5 +1,6 @@
 import type { AuditActor } from '../../core/audit/log.js';
 import { invalid, notFound } from '../../core/errors.js';
+import type { Authority } from '../../core/identity/authority.js';
 import type { PermissionInput } from '../../core/identity/permissions.js';
 import type { NewToken, TokenPatch } from '../../core/identity/tokens.js';
 import type { NewUser, UserPatch } from '../../core/identity/users.js';
@@ -11,7 +12,8 @@ const ENGINE = 'admin';
 
 /**
  * Identity changes made through the admin API or `hush admin`, each in one transaction with its audit entry.
- * Slow work (password hashing) happens before the transaction opens.
+ * Slow work (password hashing) happens before the transaction opens. `by` is who asks (the API's caller, or the
+ * operator for `hush admin`): the core's identity stores refuse what it may not do (core/identity/authority.ts).
  */
 export function createAdminService(core: Pick<Core, 'db' | 'users' | 'tokens' | 'permissions' | 'audit'>) {
   const { db, users, tokens, permissions, audit } = core;
@@ -36,8 +38,8 @@ export function createAdminService(core: Pick<Core, 'db' | 'users' | 'tokens' | 
   }
 
   return {
-    async createUser(actor: AuditActor, input: NewUser) {
-      const insert = await users.prepare(input);
+    async createUser(by: Authority, actor: AuditActor, input: NewUser) {
+      const insert = await users.prepare(by, input);
       return db.transaction().execute(async (trx) => {
         const row = await insert(trx);
         await audit.appendWithin(trx, actor, [{ engine: ENGINE, action: AuditAction.userCreate, objectType: 'users.user', objectId: row.id, details: { username: row.username } }]);
@@ -45,71 +47,72 @@ export function createAdminService(core: Pick<Core, 'db' | 'users' | 'tokens' | 
       });
     },
 
-    async updateUser(actor: AuditActor, id: UserId, patch: UserPatch) {
-      const update = await users.prepareUpdate(id, patch);
+    async updateUser(by: Authority, actor: AuditActor, id: UserId, patch: UserPatch) {
+      const update = await users.prepareUpdate(by, id, patch);
       return db.transaction().execute(async (trx) => {
         const before = await users.get(id, trx);
-        if (before.is_superuser === 1 && (patch.isSuperuser === false || patch.isActive === false)) await keepOneSuperuser(trx, id);
+        // After the write, so that a caller who may not change this account hears that first.
         const row = await update(trx);
+        if (before.is_superuser === 1 && (patch.isSuperuser === false || patch.isActive === false)) await keepOneSuperuser(trx, id);
         const changed = Object.keys(patch).map((k) => (k === 'password' ? 'password (changed)' : k));
         await audit.appendWithin(trx, actor, [{ engine: ENGINE, action: AuditAction.userUpdate, objectType: 'users.user', objectId: id, details: { fields: changed } }]);
         return row;
       });
     },
 
-    deleteUser: (actor: AuditActor, id: UserId) =>
+    deleteUser: (by: Authority, actor: AuditActor, id: UserId) =>
       db.transaction().execute(async (trx) => {
         if (actor.userId === id) throw invalid('id', 'You cannot delete your own account.');
-        if ((await users.get(id, trx)).is_superuser === 1) await keepOneSuperuser(trx, id);
-        const row = await users.remove(id, trx);
+        const row = await users.remove(by, id, trx);
+        if (row.is_superuser === 1) await keepOneSuperuser(trx, id);
         await audit.appendWithin(trx, actor, [{ engine: ENGINE, action: AuditAction.userDelete, objectType: 'users.user', objectId: id, details: { username: row.username } }]);
       }),
 
-    async createToken(actor: AuditActor, input: NewToken, action: string = AuditAction.tokenCreate) {
+    async createToken(by: Authority, actor: AuditActor, input: NewToken, action: string = AuditAction.tokenCreate) {
       return db.transaction().execute(async (trx) => {
+        const created = await tokens.create(by, input, trx);
         const owner = await users.get(input.userId, trx);
-        const created = await tokens.create(input, trx);
         await audit.appendWithin(trx, actor, [{ engine: ENGINE, action, objectType: 'users.token', objectId: created.row.id, details: { user_id: owner.id, write_enabled: input.writeEnabled !== false } }]);
         return { ...created, owner };
       });
     },
 
-    updateToken: (actor: AuditActor, id: TokenId, patch: TokenPatch) => {
+    updateToken: (by: Authority, actor: AuditActor, id: TokenId, patch: TokenPatch) => {
       return db.transaction().execute(async (trx) => {
-        const row = await tokens.update(id, patch, trx);
+        const row = await tokens.update(by, id, patch, trx);
         await audit.appendWithin(trx, actor, [{ engine: ENGINE, action: AuditAction.tokenUpdate, objectType: 'users.token', objectId: id, details: { fields: Object.keys(patch) } }]);
         return { row, owner: await users.get(row.user_id, trx) };
       });
     },
 
-    revokeToken: (actor: AuditActor, id: TokenId) =>
+    revokeToken: (by: Authority, actor: AuditActor, id: TokenId) =>
       db.transaction().execute(async (trx) => {
-        const row = await tokens.revoke(id, trx);
+        const row = await tokens.revoke(by, id, trx);
         await audit.appendWithin(trx, actor, [{ engine: ENGINE, action: AuditAction.tokenRevoke, objectType: 'users.token', objectId: id, details: { user_id: row.user_id } }]);
         return row;
       }),
 
-    async createPermission(actor: AuditActor, input: PermissionInput) {
+    async createPermission(by: Authority, actor: AuditActor, input: PermissionInput) {
       await checkUsersExist(input.userIds);
       return db.transaction().execute(async (trx) => {
-        const record = await permissions.create(input, trx);
+        const record = await permissions.create(by, input, trx);
         await audit.appendWithin(trx, actor, [{ engine: ENGINE, action: AuditAction.permissionCreate, objectType: 'users.objectpermission', objectId: record.id, details: { name: record.name, object_types: record.objectTypes, actions: record.actions, users: record.userIds } }]);
         return record;
       });
     },
 
-    async updatePermission(actor: AuditActor, id: PermissionId, patch: Partial<PermissionInput>) {
+    async updatePermission(by: Authority, actor: AuditActor, id: PermissionId, patch: Partial<PermissionInput>) {
       if (patch.userIds) await checkUsersExist(patch.userIds);
       return db.transaction().execute(async (trx) => {
-        const record = await permissions.update(id, patch, trx);
+        const record = await permissions.update(by, id, patch, trx);
         await audit.appendWithin(trx, actor, [{ engine: ENGINE, action: AuditAction.permissionUpdate, objectType: 'users.objectpermission', objectId: id, details: { object_types: record.objectTypes, actions: record.actions, users: record.userIds } }]);
         return record;
       });
     },
 
-    deletePermission: (actor: AuditActor, id: PermissionId) =>
+    deletePermission: (by: Authority, actor: AuditActor, id: PermissionId) =>
       db.transaction().execute(async (trx) => {
-        const record = await permissions.remove(id, trx);
+        const record = await permissions.remove(by, id, trx);
         await audit.appendWithin(trx, actor, [{ engine: ENGINE, action: AuditAction.permissionDelete, objectType: 'users.objectpermission', objectId: id, details: { name: record.name } }]);
       }),
 

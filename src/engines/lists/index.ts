@@ -1,8 +1,9 @@
 import type { FastifyRequest } from 'fastify';
-import type { EngineManifest } from '../../core/ports.js';
+import { CRUD, type EngineManifest } from '../../core/ports.js';
 import { renderListsError } from './errors.js';
 import { listsMigrations } from './migrations/index.js';
 import { LISTS_PREFIXES, listsRoutes } from './routes/index.js';
+import { LIST_OBJECT } from './service/context.js';
 import { listsServices } from './service/index.js';
 
 /**
@@ -25,4 +26,5 @@ export const listsEngine: EngineManifest = {
   renderError: renderListsError,
   extractCredential: extractListsCredential,
   references: (ctx) => [listsServices(ctx).resolver],
+  objectTypes: [{ name: LIST_OBJECT, actions: CRUD, description: 'secret lists and their values (add: create lists)', objectId: 'a list id' }],
 };

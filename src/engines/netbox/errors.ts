@@ -31,6 +31,9 @@ export const MSG = {
   relatedId: (id: unknown) => `Related object not found using the provided numeric ID: ${String(id)}`,
   relatedAttrs: (attrs: unknown) => `Related object not found using the provided attributes: ${JSON.stringify(attrs)}`,
   relatedBad: (v: unknown) => `Related objects must be referenced by numeric ID or by dictionary of attributes. Received an unrecognized value: ${String(v)}`,
+  /** Hush's own (NetBox cascades without asking): deleting a device or VM deletes its secrets only for who may. */
+  cascadeDenied: (model: string, total: number, denied: number) =>
+    `Deleting this ${model} would delete the ${total} secret${total === 1 ? '' : 's'} assigned to it, and you do not have permission to delete ${denied === total ? (total === 1 ? 'it' : 'them') : `${denied} of them`} (netbox_secrets.secret delete). Delete or reassign the secrets first, or ask for that permission.`,
   dependents: (items: string[], total: number) => `Unable to delete object. ${total} dependent objects were found: ${items.join(', ')}${total > items.length ? ', …' : ''}`,
 } as const;
 

@@ -1,7 +1,8 @@
-import type { EngineManifest } from '../../core/ports.js';
+import { CRUD, type EngineManifest } from '../../core/ports.js';
 import { renderNetboxEngineError } from './errors.js';
 import { netboxMigrations } from './migrations/index.js';
 import { NETBOX_PREFIXES, netboxRoutes } from './routes/index.js';
+import { OT } from './service/context.js';
 
 /**
  * NetBox secrets: the netbox-secrets plugin API (`/api/plugins/secrets/`), the NetBox 2.x `secrets` app
@@ -13,4 +14,12 @@ export const netboxEngine: EngineManifest = {
   migrations: netboxMigrations,
   routes: netboxRoutes,
   renderError: renderNetboxEngineError,
+  // Every list and object route scopes by these (NetBox's restricted querysets), so each can name one object.
+  objectTypes: [
+    { name: OT.secret, actions: CRUD, description: 'NetBox secrets (plaintext needs the caller\'s own session key too)', objectId: 'a secret id' },
+    { name: OT.role, actions: CRUD, description: 'NetBox secret roles', objectId: 'a secret role id' },
+    { name: OT.userKey, actions: CRUD, description: 'NetBox user keys; change also activates other users\' keys', objectId: 'a user key id' },
+    { name: OT.device, actions: CRUD, description: 'NetBox devices (deleting one deletes its secrets: needs delete on them too)', objectId: 'a device id' },
+    { name: OT.vm, actions: CRUD, description: 'NetBox virtual machines (as devices)', objectId: 'a virtual machine id' },
+  ],
 };

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { forbidden, HushError, unauthenticated } from '../../core/errors.js';
+import type { ObjectTypeRegistry } from '../../core/identity/object-types.js';
 import type { Core } from '../../core/index.js';
 import { CsrfHeader, SessionCookie } from '../../core/names.js';
 import type { Caller, EngineManifest, RouteRules } from '../../core/ports.js';
@@ -22,11 +23,22 @@ export function actionForMethod(method: string): string {
   }
 }
 
-/** Refuses at boot a route that does not say who may call it: no endpoint can forget its permission check. */
-export function requireDeclaredAccess(scope: FastifyInstance, owner: string): void {
+/**
+ * Refuses at boot a route that does not say who may call it (no endpoint can forget its permission check), or whose
+ * rule names an object type and action no manifest declares (nobody could be granted it).
+ */
+export function requireDeclaredAccess(scope: FastifyInstance, owner: string, objectTypes: Pick<ObjectTypeRegistry, 'declares'>): void {
   scope.addHook('onRoute', (route) => {
     const rules = (route.config as { hush?: RouteRules } | undefined)?.hush;
     if (!rules?.access) throw new Error(`Route ${route.method} ${route.url} of ${owner} declares no access rule (config.hush.access).`);
+    const access = rules.access;
+    if (typeof access !== 'object') return;
+    for (const method of [route.method].flat()) {
+      const action = access.action ?? actionForMethod(method);
+      if (!objectTypes.declares(access.objectType, action)) {
+        throw new Error(`Route ${method} ${route.url} of ${owner} checks "${action}" on "${access.objectType}", which no engine declares (EngineManifest.objectTypes).`);
+      }
+    }
   });
 }
 

@@ -75,7 +75,7 @@ forEachDialect('token authentication', (dialect) => {
     assert.equal((await hush.request('GET', '/api/users/tokens/', { token: t.key })).status, 200);
   });
 
-  it('checks permissions: none, then a type grant, then an object-scoped grant', async () => {
+  it('checks permissions: none, a type grant, a refused object scope, a disabled grant', async () => {
     const t = await makeToken({});
     assert.equal((await hush.request('GET', '/api/users/users/', { token: t.key })).status, 403);
     const grant = await hush.request('POST', '/api/users/permissions/', {
@@ -84,10 +84,12 @@ forEachDialect('token authentication', (dialect) => {
     assert.equal(grant.status, 201, JSON.stringify(grant.body));
     assert.equal((await hush.request('GET', '/api/users/users/', { token: t.key })).status, 200);
     assert.equal((await hush.request('POST', '/api/users/users/', { token: t.key, body: { username: 'nope' } })).status, 403);
-    // Scoped to another object: the type-wide action stays forbidden.
-    await hush.request('PATCH', `/api/users/permissions/${grant.body.id}/`, { body: { constraints: { id: 999 } } });
-    assert.equal((await hush.request('GET', '/api/users/users/', { token: t.key })).status, 403);
-    await hush.request('PATCH', `/api/users/permissions/${grant.body.id}/`, { body: { enabled: false, constraints: null } });
+    // No check of users.user looks at one user, so a grant narrowed to one would grant nothing: refused, unchanged.
+    const narrowed = await hush.request('PATCH', `/api/users/permissions/${grant.body.id}/`, { body: { constraints: { id: 999 } } });
+    assert.equal(narrowed.status, 400);
+    assert.match(narrowed.body.constraints[0], /users\.user cannot be granted on one object/);
+    assert.equal((await hush.request('GET', '/api/users/users/', { token: t.key })).status, 200);
+    await hush.request('PATCH', `/api/users/permissions/${grant.body.id}/`, { body: { enabled: false } });
     assert.equal((await hush.request('GET', '/api/users/users/', { token: t.key })).status, 403);
   });
 

@@ -130,11 +130,13 @@ forEachDialect('admin API resources', (dialect) => {
     assert.equal(created.body.users[0].username, 'frank');
     for (const [body, field] of [
       [{ name: 'a', object_types: ['NotAType'], actions: ['view'] }, 'object_types.0'],
-      [{ name: 'a', object_types: ['x.y'], actions: [] }, 'actions'],
-      [{ name: 'a', object_types: ['x.y'], actions: ['view'], users: [987654] }, 'users'],
-      [{ name: 'a', object_types: ['x.y'], actions: ['view'], constraints: { tenant: 1 } }, 'constraints.tenant'],
-      [{ object_types: ['x.y'], actions: ['view'] }, 'name'],
-      [{ name: 'frank secrets', object_types: ['x.y'], actions: ['view'] }, 'name'],
+      [{ name: 'a', object_types: ['users.user'], actions: [] }, 'actions'],
+      [{ name: 'a', object_types: ['users.user'], actions: ['view'], users: [987654] }, 'users'],
+      [{ name: 'a', object_types: ['users.user'], actions: ['view'], constraints: { tenant: 1 } }, 'constraints.tenant'],
+      [{ object_types: ['users.user'], actions: ['view'] }, 'name'],
+      [{ name: 'frank secrets', object_types: ['users.user'], actions: ['view'] }, 'name'],
+      [{ name: 'a', object_types: ['x.y'], actions: ['view'] }, 'object_types'],
+      [{ name: 'a', object_types: ['users.user'], actions: ['frobnicate'] }, 'actions'],
     ] as const) {
       const res = await hush.request('POST', '/api/users/permissions/', { body });
       assert.equal(res.status, 400, JSON.stringify(body));

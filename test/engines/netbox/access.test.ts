@@ -74,4 +74,34 @@ forEachDialect('netbox permissions', (dialect) => {
     assert.equal((await call('DELETE', `${P}/secrets/${ids[2]}/`)).status, 403);
     assert.equal((await call('POST', `${P}/session-key/`, {})).body, 'Private key was not provided.');
   });
+
+  it('deleting a device or VM deletes its secrets only for a caller who may delete each of them, auditing each', async () => {
+    const device = (await s.plain('POST', '/api/dcim/devices/', { name: 'rack-7' })).body.id;
+    const vm = (await s.plain('POST', '/api/virtualization/virtual-machines/', { name: 'vm-7' })).body.id;
+    const onDevice = (await s.call('POST', `${P}/secrets/`, ['a', 'b'].map((n) => secretBody(device, s.roleId, n, n)))).body.map((r: any) => r.id);
+    const onVm = (await s.call('POST', `${P}/secrets/`, { ...secretBody(vm, s.roleId, 'c', 'c'), assigned_object_type: 'virtualization.virtualmachine' })).body.id;
+    const remover = await userWithGrants(hush, 'remover', [{ objectTypes: ['dcim.device', 'virtualization.virtualmachine'], actions: ['view', 'delete'] }]);
+    const call = as(hush, remover.token);
+
+    const refused = await call('DELETE', `/api/dcim/devices/${device}/`);
+    assert.equal(refused.status, 403);
+    assert.equal(refused.body.detail, 'Deleting this Device would delete the 2 secrets assigned to it, and you do not have permission to delete them (netbox_secrets.secret delete). Delete or reassign the secrets first, or ask for that permission.');
+    assert.equal((await call('DELETE', `/api/virtualization/virtual-machines/${vm}/`)).status, 403);
+    for (const id of [...onDevice, onVm]) assert.equal((await s.plain('GET', `${P}/secrets/${id}/`)).status, 200, `secret ${id} is still there`);
+    assert.equal((await s.plain('GET', `/api/dcim/devices/${device}/`)).status, 200);
+
+    // Delete on one of the two secrets is not enough; on both it is, and each secret deleted gets its own entry.
+    await hush.request('POST', '/api/users/permissions/', { body: { name: 'remover one', object_types: ['netbox_secrets.secret'], actions: ['delete'], users: [remover.id], constraints: { id: onDevice[0] } } });
+    assert.match((await call('DELETE', `/api/dcim/devices/${device}/`)).body.detail, /do not have permission to delete 1 of them/);
+    await hush.request('POST', '/api/users/permissions/', { body: { name: 'remover two', object_types: ['netbox_secrets.secret'], actions: ['delete'], users: [remover.id], constraints: { id: onDevice[1] } } });
+    assert.equal((await call('DELETE', `/api/dcim/devices/${device}/`)).status, 204);
+    for (const id of onDevice) {
+      assert.equal((await s.plain('GET', `${P}/secrets/${id}/`)).status, 404);
+      const entry = await hush.request('GET', `/api/core/audit-log/?action=netbox.secret.delete&object_id=${id}`);
+      assert.deepEqual(entry.body.results.map((e: any) => [e.actor.username, e.details.cascade]), [['remover', 'dcim.device']]);
+    }
+    // No secrets attached: the device permission alone suffices, as before.
+    const empty = (await s.plain('POST', '/api/dcim/devices/', { name: 'empty' })).body.id;
+    assert.equal((await call('DELETE', `/api/dcim/devices/${empty}/`)).status, 204);
+  });
 });

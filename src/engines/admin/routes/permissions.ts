@@ -3,7 +3,7 @@ import type { FastifyRequest } from 'fastify';
 import type { PermissionRecord } from '../../../core/identity/permissions.js';
 import type { PermissionId } from '../../../core/ids.js';
 import type { EngineContext } from '../../../core/ports.js';
-import { auditActorOf, pageLinks, pageOf } from '../../../http/route-kit.js';
+import { auditActorOf, callerOf, pageLinks, pageOf } from '../../../http/route-kit.js';
 import { IdParams, PageQuery, paginated, Type } from '../../../http/schemas.js';
 import { PermissionCreate, PermissionOut, PermissionUpdate } from '../schema.js';
 import { permissionJson } from '../serializers.js';
@@ -52,7 +52,7 @@ export function permissionRoutes(ctx: EngineContext, service: AdminService): Fas
       schema: { operationId: 'permissions_create', tags: ['users'], body: PermissionCreate, response: { 201: PermissionOut } },
     }, async (request, reply) => {
       const input = toInput(request.body);
-      const record = await service.createPermission(auditActorOf(request), {
+      const record = await service.createPermission(callerOf(request), auditActorOf(request), {
         ...input,
         name: request.body.name,
         objectTypes: request.body.object_types,
@@ -74,7 +74,7 @@ export function permissionRoutes(ctx: EngineContext, service: AdminService): Fas
         config: { hush: { access } },
         schema: { operationId: `permissions_${method === 'PUT' ? 'update' : 'partial_update'}`, tags: ['users'], params: IdParams, body: PermissionUpdate, response: { 200: PermissionOut } },
         handler: async (request) =>
-          render(request, await service.updatePermission(auditActorOf(request), request.params.id as PermissionId, toInput(request.body))),
+          render(request, await service.updatePermission(callerOf(request), auditActorOf(request), request.params.id as PermissionId, toInput(request.body))),
       });
     }
 
@@ -82,7 +82,7 @@ export function permissionRoutes(ctx: EngineContext, service: AdminService): Fas
       config: { hush: { access } },
       schema: { operationId: 'permissions_delete', tags: ['users'], params: IdParams },
     }, async (request, reply) => {
-      await service.deletePermission(auditActorOf(request), request.params.id as PermissionId);
+      await service.deletePermission(callerOf(request), auditActorOf(request), request.params.id as PermissionId);
       return reply.status(204).send();
     });
   };

@@ -14,8 +14,9 @@ import type { AdminService } from '../service.js';
 const TOKEN = 'users.token';
 
 /**
- * Everyone may manage their own tokens; other people's need a `users.token` permission. A token the caller may not
- * see answers 404, so ids do not reveal which tokens exist.
+ * Everyone may manage their own tokens; other people's need a `users.token` permission, and a superuser's a
+ * superuser (the core's token store enforces both). A token the caller may not see answers 404, so ids do not
+ * reveal which tokens exist.
  */
 export function tokenRoutes(ctx: EngineContext, service: AdminService): FastifyPluginAsyncTypebox {
   const { tokens, users, permissions } = ctx.core;
@@ -48,8 +49,7 @@ export function tokenRoutes(ctx: EngineContext, service: AdminService): FastifyP
       const caller = callerOf(request);
       const body = request.body;
       const userId = (typeof body.user === 'object' ? body.user.id : body.user) ?? caller.user.id;
-      if (userId !== caller.user.id && !(await permissions.can(caller, 'add', TOKEN))) throw forbidden();
-      const { row, key, owner } = await service.createToken(auditActorOf(request), {
+      const { row, key, owner } = await service.createToken(caller, auditActorOf(request), {
         userId: userId as UserId,
         description: body.description,
         expires: body.expires,
@@ -73,9 +73,10 @@ export function tokenRoutes(ctx: EngineContext, service: AdminService): FastifyP
         config: { hush: { access: 'authenticated' } },
         schema: { operationId: `tokens_${method === 'PUT' ? 'update' : 'partial_update'}`, tags: ['users'], params: IdParams, body: TokenUpdate, response: { 200: TokenOut } },
         handler: async (request) => {
-          await visibleToken(request, callerOf(request), request.params.id);
+          const caller = callerOf(request);
+          await visibleToken(request, caller, request.params.id);
           const b = request.body;
-          const { row, owner } = await service.updateToken(auditActorOf(request), request.params.id as TokenId, {
+          const { row, owner } = await service.updateToken(caller, auditActorOf(request), request.params.id as TokenId, {
             description: b.description,
             expires: b.expires,
             writeEnabled: b.write_enabled,
@@ -90,8 +91,9 @@ export function tokenRoutes(ctx: EngineContext, service: AdminService): FastifyP
       config: { hush: { access: 'authenticated' } },
       schema: { operationId: 'tokens_delete', tags: ['users'], params: IdParams },
     }, async (request, reply) => {
-      await visibleToken(request, callerOf(request), request.params.id);
-      await service.revokeToken(auditActorOf(request), request.params.id as TokenId);
+      const caller = callerOf(request);
+      await visibleToken(request, caller, request.params.id);
+      await service.revokeToken(caller, auditActorOf(request), request.params.id as TokenId);
       return reply.status(204).send();
     });
 
@@ -107,7 +109,10 @@ export function tokenRoutes(ctx: EngineContext, service: AdminService): FastifyP
       const user = await users.checkPassword(b.username, b.password);
       if (!user) throw forbidden(MSG_BAD_LOGIN, 'login_failed');
       const actor = { ...auditActorOf(request), userId: user.id, username: user.username };
+      // The password proves who asks: the user, for a token of its own.
+      const self: Caller = { user: { id: user.id as UserId, username: user.username, kind: user.kind, isSuperuser: user.is_superuser === 1 }, tokenId: null, sessionId: null, writeEnabled: true };
       const { row, key, owner } = await service.createToken(
+        self,
         actor,
         { userId: user.id as UserId, description: b.description ?? 'Provisioned with username and password', expires: b.expires, writeEnabled: b.write_enabled },
         AuditAction.tokenProvision,

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { UserId } from '../../../core/ids.js';
 import type { EngineContext } from '../../../core/ports.js';
-import { auditActorOf, pageLinks, pageOf } from '../../../http/route-kit.js';
+import { auditActorOf, callerOf, pageLinks, pageOf } from '../../../http/route-kit.js';
 import { IdParams, paginated } from '../../../http/schemas.js';
 import { UserCreate, UserOut, UserQuery, UserUpdate } from '../schema.js';
 import { userJson } from '../serializers.js';
@@ -38,7 +38,7 @@ export function userRoutes(ctx: EngineContext, service: AdminService): FastifyPl
       config: { hush: { access } },
       schema: { operationId: 'users_create', tags: ['users'], body: UserCreate, response: { 201: UserOut } },
     }, async (request, reply) => {
-      const row = await service.createUser(auditActorOf(request), { ...toInput(request.body), username: request.body.username });
+      const row = await service.createUser(callerOf(request), auditActorOf(request), { ...toInput(request.body), username: request.body.username });
       return reply.status(201).send(userJson(request, row));
     });
 
@@ -54,7 +54,7 @@ export function userRoutes(ctx: EngineContext, service: AdminService): FastifyPl
         config: { hush: { access } },
         schema: { operationId: `users_${method === 'PUT' ? 'update' : 'partial_update'}`, tags: ['users'], params: IdParams, body: UserUpdate, response: { 200: UserOut } },
         handler: async (request) =>
-          userJson(request, await service.updateUser(auditActorOf(request), request.params.id as UserId, toInput(request.body))),
+          userJson(request, await service.updateUser(callerOf(request), auditActorOf(request), request.params.id as UserId, toInput(request.body))),
       });
     }
 
@@ -62,7 +62,7 @@ export function userRoutes(ctx: EngineContext, service: AdminService): FastifyPl
       config: { hush: { access } },
       schema: { operationId: 'users_delete', tags: ['users'], params: IdParams },
     }, async (request, reply) => {
-      await service.deleteUser(auditActorOf(request), request.params.id as UserId);
+      await service.deleteUser(callerOf(request), auditActorOf(request), request.params.id as UserId);
       return reply.status(204).send();
     });
   };

@@ -59,7 +59,7 @@ export function inventoryRoutes(s: Services): FastifyPluginAsync {
         const { scope, actor } = await access(request);
         const id = (request.params as { id: number }).id;
         await s.inventory.get(kind, id, scope);
-        await s.inventory.remove(actor, kind, id);
+        await s.inventory.remove(callerOf(request), actor, kind, id);
         return reply.status(204).send();
       });
     }

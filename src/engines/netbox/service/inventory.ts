@@ -1,11 +1,11 @@
 import type { Selectable } from 'kysely';
-import { invalid } from '../../../core/errors.js';
+import { forbidden, invalid } from '../../../core/errors.js';
 import { nowIso } from '../../../core/ids.js';
-import type { AuditActor } from '../../../core/ports.js';
-import { notFoundModel } from '../errors.js';
+import type { AuditActor, Caller } from '../../../core/ports.js';
+import { MSG, notFoundModel } from '../errors.js';
 import { and, intFilter, ordering, textFilter, values, type Conditions, type Query } from '../filters.js';
 import type { NetboxInventoryTable } from '../tables.js';
-import { ENGINE, inIds, NetboxAudit, type NetboxContext } from './context.js';
+import { ENGINE, inIds, NetboxAudit, OT, type NetboxContext } from './context.js';
 
 export type InventoryRow = Selectable<NetboxInventoryTable>;
 
@@ -84,16 +84,24 @@ export function createInventoryService(nc: NetboxContext) {
       });
     },
 
-    /** Deleting an object deletes its secrets, as the original's generic relation (plugin) or FK cascade (2.x) does. */
-    async remove(actor: AuditActor, kind: Kind, id: number): Promise<void> {
+    /**
+     * Deleting an object deletes its secrets, as the original's generic relation (plugin) or FK cascade (2.x) does,
+     * but only for a caller who may delete each of them: NetBox asks for no permission on what a delete cascades to,
+     * which would let `dcim.device delete` destroy secrets its holder cannot even see. Each secret deleted is audited.
+     */
+    async remove(caller: Caller, actor: AuditActor, kind: Kind, id: number): Promise<void> {
       const kindName = `${kind.appLabel}.${kind.model}`;
+      // Asked before the transaction (on SQLite a permission query inside it would wait for it), applied inside it.
+      const deletable = await nc.ctx.permissions.scope(caller, 'delete', OT.secret);
       await db.transaction().execute(async (trx) => {
         const secrets = await trx.selectFrom('netbox_secrets').select('id').where('assigned_object_type', '=', kindName).where('assigned_object_id', '=', id).execute();
+        const denied = deletable === 'all' ? 0 : secrets.filter((s) => !deletable.includes(String(s.id))).length;
+        if (denied) throw forbidden(MSG.cascadeDenied(kind.label, secrets.length, denied));
         await trx.deleteFrom('netbox_secrets').where('assigned_object_type', '=', kindName).where('assigned_object_id', '=', id).execute();
         await trx.deleteFrom(kind.table).where('id', '=', id).execute();
         await nc.audit.appendWithin(trx, actor, [
           { engine: ENGINE, action: NetboxAudit.inventoryDelete, objectType: kind.objectType, objectId: id, details: { secrets_deleted: secrets.length } },
-          ...secrets.map((s) => ({ engine: ENGINE, action: NetboxAudit.secretDelete, objectType: 'netbox_secrets.secret', objectId: s.id, details: { cascade: kindName } })),
+          ...secrets.map((s) => ({ engine: ENGINE, action: NetboxAudit.secretDelete, objectType: OT.secret, objectId: s.id, details: { cascade: kindName } })),
         ]);
       });
     },

@@ -7,8 +7,6 @@ import type { PhaseTokens } from '../service/tokens.js';
 import type { PhaseContext } from '../service/context.js';
 import { parseBody } from '../validate.js';
 
-const TOKEN_PERMISSION = 'users.token';
-
 function optionalString(body: Record<string, unknown>, field: string, max: number): string | undefined {
   const v = body[field];
   if (v === undefined || v === null) return undefined;
@@ -55,7 +53,6 @@ export function phaseTokenRoutes(ctx: EngineContext, pc: PhaseContext, tokens: P
               })
             : await ctx.users.findByUsername(who);
       if (!owner) throw notFound('User');
-      if (owner.id !== caller.user.id && !(await ctx.permissions.can(caller, 'add', TOKEN_PERMISSION))) throw forbidden();
       const writeEnabled = body.write_enabled;
       if (writeEnabled !== undefined && typeof writeEnabled !== 'boolean') throw invalid('write_enabled', 'must be true or false');
       const minted = await tokens.mint(caller, auditActorOf(request), { id: owner.id as UserId, kind: owner.kind }, {

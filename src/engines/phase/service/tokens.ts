@@ -67,7 +67,9 @@ export function createPhaseTokens(pc: PhaseContext) {
       const wrapped = Buffer.from(await encryptRaw(Buffer.from(shareB, 'utf8'), Buffer.from(wrapKey, 'hex'))).toString('hex');
       const bearer = hex(32);
       const tokenId = await repo.db.transaction().execute(async (trx: Db<PhaseTables>) => {
+        // The core refuses a minter who may not make tokens for this user (another user's need users.token add).
         const { row } = await ctx.tokens.create(
+          minter,
           // A narrowed token is confined to this engine: its scope says nothing about other engines' data.
           { userId: user.id, key: bearer, description: options.description ?? 'Phase token', expires: options.expires ?? null, writeEnabled: options.writeEnabled, engine: scope ? PHASE_ENGINE : null },
           trx as never,
