@@ -8,12 +8,13 @@ export function withStoreOptions(command: Command): Command {
     .option('--database-url <url>', 'PostgreSQL URL instead of SQLite (env DATABASE_URL)');
 }
 
-export function configFrom(options: { dataDir?: string; databaseUrl?: string; host?: string; port?: string; logLevel?: string }): HushConfig {
+export function configFrom(options: { dataDir?: string; databaseUrl?: string; host?: string; port?: string; logLevel?: string; publicUrl?: string }): HushConfig {
   return loadConfig({
     dataDir: options.dataDir,
     databaseUrl: options.databaseUrl,
     host: options.host,
     port: options.port,
     logLevel: options.logLevel,
+    publicUrl: options.publicUrl,
   });
 }

@@ -18,6 +18,11 @@ export interface HushConfig {
   readonly bodyLimitBytes: number;
   /** Trust X-Forwarded-* from these proxies (Fastify `trustProxy`); false by default. */
   readonly trustProxy: boolean | string;
+  /**
+   * The address clients reach Hush at (`https://hush.example.com`, maybe with a path), without a trailing slash.
+   * Absolute URLs in answers are built from it; unset, they are built from the request's Host header.
+   */
+  readonly publicUrl: string | undefined;
   /** Token provisioning attempts allowed per client address per minute. */
   readonly provisionRateLimit: number;
   /** Seconds an engine may keep decrypted data of an unused object in memory (0: never); see core/cache. */
@@ -32,6 +37,7 @@ export interface ConfigInput {
   dataDir?: string | undefined;
   databaseUrl?: string | undefined;
   logLevel?: string | undefined;
+  publicUrl?: string | undefined;
 }
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -55,6 +61,24 @@ function parsePositiveInt(raw: string, field: string): number {
   return n;
 }
 
+/**
+ * An http(s) URL with no query, fragment or credentials; returned without its trailing slash so that paths append
+ * directly. Anything else would end up verbatim in every `url` and `next` a client follows.
+ */
+function parsePublicUrl(raw: string, field: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw invalid(field, `must be an absolute URL such as https://hush.example.com, got "${raw}"`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw invalid(field, 'must start with http:// or https://');
+  if (url.username || url.password || url.search || url.hash || raw.includes('?') || raw.includes('#')) {
+    throw invalid(field, 'must not contain credentials, a query or a fragment');
+  }
+  return `${url.origin}${url.pathname.replace(/\/+$/, '')}`;
+}
+
 /** Flags win over `HUSH_*` variables, which win over defaults. */
 export function loadConfig(flags: ConfigInput = {}, env: NodeJS.ProcessEnv = process.env): HushConfig {
   const dataDir = path.resolve(flags.dataDir ?? env.HUSH_DATA_DIR ?? './data');
@@ -71,6 +95,7 @@ export function loadConfig(flags: ConfigInput = {}, env: NodeJS.ProcessEnv = pro
     throw invalid('HUSH_BOOTSTRAP_TOKEN', 'must be exactly 40 lower-case hexadecimal characters');
   }
   const trustProxyRaw = env.HUSH_TRUST_PROXY;
+  const publicUrlRaw = flags.publicUrl ?? (env.HUSH_PUBLIC_URL || undefined);
   return Object.freeze({
     host: flags.host ?? env.HUSH_HOST ?? '127.0.0.1',
     port: parsePort(flags.port ?? env.HUSH_PORT ?? 8000, flags.port !== undefined ? '--port' : 'HUSH_PORT'),
@@ -88,6 +113,7 @@ export function loadConfig(flags: ConfigInput = {}, env: NodeJS.ProcessEnv = pro
         : trustProxyRaw === 'true'
           ? true
           : trustProxyRaw,
+    publicUrl: publicUrlRaw === undefined ? undefined : parsePublicUrl(publicUrlRaw, flags.publicUrl !== undefined ? '--public-url' : 'HUSH_PUBLIC_URL'),
     provisionRateLimit: env.HUSH_PROVISION_RATE_LIMIT
       ? parsePositiveInt(env.HUSH_PROVISION_RATE_LIMIT, 'HUSH_PROVISION_RATE_LIMIT')
       : 10,

@@ -1,15 +1,15 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { defaultStatus, type HushError } from '../core/errors.js';
 
+/** NetBox renders `url` absolute (docs/wire/netbox.md §3.0 "URLs"), from HUSH_PUBLIC_URL or the request. */
+export { absoluteUrl } from './public-url.js';
+
 /**
  * NetBox's REST conventions, shared by every engine that speaks them (the admin API, the NetBox secrets engine):
  * absolute `url`s, the `API-Version` header, `{"detail": …}` errors, field errors as `{"field": ["message"]}`, and
  * 403 rather than 401 for missing or bad credentials (docs/wire/netbox.md §3.0 "Error bodies").
  */
 export const NETBOX_API_VERSION = '4.6';
-
-/** NetBox renders `url` absolute, from the request's scheme and host (docs/wire/netbox.md §3.0 "URLs"). */
-export const absoluteUrl = (request: FastifyRequest, path: string) => `${request.protocol}://${request.host}${path}`;
 
 // NetBox answers 403, not 401, for missing or bad credentials (its first authenticator has no challenge).
 const STATUS: Record<HushError['kind'], number> = { ...defaultStatus, unauthenticated: 403 };

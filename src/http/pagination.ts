@@ -1,21 +1,37 @@
 import type { FastifyRequest } from 'fastify';
+import { invalid } from '../core/errors.js';
 import type { Page } from '../core/store/constraint.js';
+import { publicOrigin } from './public-url.js';
 
 // NetBox's PAGINATE_COUNT and MAX_PAGE_SIZE.
 const DEFAULT_LIMIT = 50;
 const MAX_LIMIT = 1000;
+/** The largest offset: exact in a JavaScript number and in both databases' 64-bit integers. */
+export const MAX_OFFSET = Number.MAX_SAFE_INTEGER;
 
-/** NetBox's lenient reading: 0 means the maximum page; negative or non-numeric values fall back to defaults. */
+/**
+ * A whole number as Python's `int()` reads it (DRF's `_positive_int`): decimal digits with an optional sign and
+ * surrounding spaces. `1e19`, `0x10` and `1.5` are not numbers to DRF, so they fall back to the default as there.
+ */
+function decimal(raw: string | undefined): number | undefined {
+  return raw !== undefined && /^\s*[+-]?\d+\s*$/.test(raw) ? Number(raw) : undefined;
+}
+
+/**
+ * NetBox's lenient reading: 0 means the maximum page, a larger limit is cut to it; negative or non-numeric values
+ * fall back to defaults. An offset beyond any possible row count is refused rather than sent to the database.
+ */
 export function pageOf(query: { limit?: string | undefined; offset?: string | undefined }): Page {
-  const rawLimit = query.limit === undefined ? NaN : Number(query.limit);
-  const limit = !Number.isInteger(rawLimit) || rawLimit < 0 ? DEFAULT_LIMIT : rawLimit === 0 ? MAX_LIMIT : Math.min(rawLimit, MAX_LIMIT);
-  const rawOffset = query.offset === undefined ? 0 : Number(query.offset);
-  return { limit, offset: Number.isInteger(rawOffset) && rawOffset > 0 ? rawOffset : 0 };
+  const rawLimit = decimal(query.limit);
+  const limit = rawLimit === undefined || rawLimit < 0 ? DEFAULT_LIMIT : rawLimit === 0 ? MAX_LIMIT : Math.min(rawLimit, MAX_LIMIT);
+  const rawOffset = decimal(query.offset) ?? 0;
+  if (rawOffset > MAX_OFFSET) throw invalid('offset', `Ensure this value is less than or equal to ${MAX_OFFSET}.`);
+  return { limit, offset: rawOffset > 0 ? rawOffset : 0 };
 }
 
 /** Absolute `next`/`previous` URLs with the query re-encoded and keys sorted, as DRF does. */
 export function pageLinks(request: FastifyRequest, page: Page, count: number): { next: string | null; previous: string | null } {
-  const base = `${request.protocol}://${request.host}${request.url.split('?')[0]}`;
+  const base = `${publicOrigin(request)}${request.url.split('?')[0]}`;
   const params = new URLSearchParams(request.url.includes('?') ? request.url.slice(request.url.indexOf('?') + 1) : '');
   const link = (offset: number | undefined) => {
     const p = new URLSearchParams(params);

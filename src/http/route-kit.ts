@@ -3,3 +3,5 @@ export { callerOf, actionForMethod } from './plugins/caller.js';
 export { auditActorOf, recordPlaintextReads } from './plugins/audit.js';
 export { pageOf, pageLinks } from './pagination.js';
 export { perUserRateLimit } from './rate-limits.js';
+export { absoluteUrl, publicOrigin, reachedOverHttps } from './public-url.js';
+export { invalidJson } from './errors.js';

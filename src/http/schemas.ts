@@ -2,6 +2,8 @@ import { Type, type Static } from '@fastify/type-provider-typebox';
 
 /** Schema atoms shared by every engine: bounded, so no field accepts unbounded input. */
 export { Type, type Static };
+/** The largest offset into a listing: beyond it, a number would overflow the databases' 64-bit integers. */
+export { MAX_OFFSET } from './pagination.js';
 
 export const Id = Type.Integer({ minimum: 1, maximum: 2 ** 31 - 1, description: 'Numeric id' });
 export const IdParams = Type.Object({ id: Id });

@@ -1,21 +1,23 @@
 import cookie from '@fastify/cookie';
-import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
-import { randomUUID } from 'node:crypto';
 import { defaultStatus, HushError } from '../core/errors.js';
 import { engineContext, type Core } from '../core/index.js';
 import { createReferenceRegistry } from '../core/references/registry.js';
 import type { EngineManifest } from '../core/ports.js';
 import { capConnections, socketTimeouts } from './connection-limits.js';
 import { installErrorRenderer, sendError } from './errors.js';
+import { clientErrorHandler, frameworkErrorHandler } from './framework-errors.js';
+import { installJsonBodyParser } from './json-body.js';
 import { loggerOptions } from './logging.js';
 import { installPlaintextAudit } from './plugins/audit.js';
 import { installCaller, requireDeclaredAccess } from './plugins/caller.js';
 import { createMetrics } from './plugins/metrics.js';
 import { registerOpenApi } from './plugins/openapi.js';
 import { systemRoutes } from './plugins/system.js';
+import { installPublicUrl } from './public-url.js';
+import { NO_STORE, requestIdOf, SECURITY_HEADERS } from './response-headers.js';
 
 /** Errors outside any engine (health, metrics, unknown paths) use this plain shape. */
 const systemRenderer: EngineManifest['renderError'] = (error) => ({
@@ -29,6 +31,11 @@ export interface ServerOptions {
   logger?: boolean;
 }
 
+/**
+ * Longest path segment the router matches (Fastify's default is 100). A list name of 400 characters can be ~2,400
+ * once percent-encoded; anything longer names nothing and is answered 404 by the owning engine.
+ */
+const MAX_PATH_SEGMENT = 4096;
 
 /**
  * Shared plugins first, then one encapsulated context per engine with the core's hooks (caller, declared access,
@@ -36,29 +43,39 @@ export interface ServerOptions {
  */
 export async function buildServer(core: Core, engines: readonly EngineManifest[], options: ServerOptions): Promise<FastifyInstance> {
   const { config } = core;
+  // Each engine renders its own errors for unrouted paths: the longest matching prefix picks the engine.
+  const byPrefix = engines.flatMap((e) => e.prefixes.map((prefix) => ({ prefix, engine: e }))).sort((a, b) => b.prefix.length - a.prefix.length);
+  const rendererFor = (path: string): EngineManifest['renderError'] => {
+    const owner = byPrefix.find((p) => path.startsWith(p.prefix))?.engine;
+    return owner ? (e, r) => owner.renderError(e, r) : systemRenderer;
+  };
   const app = Fastify({
     logger: options.logger === false ? false : loggerOptions(config),
     bodyLimit: config.bodyLimitBytes,
     trustProxy: config.trustProxy,
-    requestIdHeader: 'x-request-id',
-    genReqId: () => randomUUID(),
+    // The client's X-Request-ID is used only when it looks like an id (response-headers.ts).
+    requestIdHeader: false,
+    genReqId: requestIdOf,
     return503OnClosing: true,
     ...socketTimeouts(config.limits),
+    routerOptions: { maxParamLength: MAX_PATH_SEGMENT },
+    frameworkErrors: frameworkErrorHandler(rendererFor),
+    clientErrorHandler,
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: true, useDefaults: true } },
   }).withTypeProvider<TypeBoxTypeProvider>();
   capConnections(app.server, config.limits, app.log);
 
   app.decorateRequest('caller', null);
   app.decorateRequest('auditReads', undefined);
+  installPublicUrl(app, config.publicUrl);
   app.addHook('onRequest', async (request, reply) => {
-    reply.header('x-request-id', request.id);
+    reply.headers({ ...SECURITY_HEADERS, 'x-request-id': request.id });
   });
-  // Secrets must not linger in browser or proxy caches.
   app.addHook('onSend', async (_request, reply, payload) => {
-    if (!reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
+    if (!reply.hasHeader('cache-control')) reply.header('cache-control', NO_STORE);
     return payload;
   });
-  await app.register(helmet, { contentSecurityPolicy: false, global: true });
+  installJsonBodyParser(app);
   await app.register(cookie);
   await app.register(rateLimit, { global: false });
   await registerOpenApi(app, options.version);
@@ -88,14 +105,9 @@ export async function buildServer(core: Core, engines: readonly EngineManifest[]
     });
   }
 
-  // Each engine renders its own 404s: the longest matching prefix picks the engine.
-  const byPrefix = engines.flatMap((e) => e.prefixes.map((prefix) => ({ prefix, engine: e }))).sort((a, b) => b.prefix.length - a.prefix.length);
-  app.setNotFoundHandler((request: FastifyRequest, reply) => {
-    const path = request.url.split('?')[0] ?? '';
-    const owner = byPrefix.find((p) => path.startsWith(p.prefix))?.engine;
-    const render: EngineManifest['renderError'] = owner ? (e, r) => owner.renderError(e, r) : systemRenderer;
-    return sendError(render, new HushError('not_found', 'Not found.'), request, reply);
-  });
+  app.setNotFoundHandler((request: FastifyRequest, reply) =>
+    sendError(rendererFor(request.url.split('?')[0] ?? ''), new HushError('not_found', 'Not found.'), request, reply),
+  );
 
   return app;
 }

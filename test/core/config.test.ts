@@ -22,6 +22,18 @@ describe('config', () => {
     assert.deepEqual([fromFlags.port, fromFlags.dataDir], [8123, '/tmp/y']);
   });
 
+  it('reads the public URL without its trailing slash, keeping a path, and refuses what cannot prefix a path', () => {
+    assert.equal(loadConfig({}, {}).publicUrl, undefined);
+    assert.equal(loadConfig({}, { HUSH_PUBLIC_URL: '' }).publicUrl, undefined);
+    assert.equal(loadConfig({}, { HUSH_PUBLIC_URL: 'https://Hush.Example.com/' }).publicUrl, 'https://hush.example.com');
+    assert.equal(loadConfig({}, { HUSH_PUBLIC_URL: 'http://10.0.0.5:8000/secrets//' }).publicUrl, 'http://10.0.0.5:8000/secrets');
+    assert.equal(loadConfig({ publicUrl: 'https://flag.example' }, { HUSH_PUBLIC_URL: 'https://env.example' }).publicUrl, 'https://flag.example');
+    for (const bad of ['hush.example.com', 'ftp://hush.example.com', 'https://u:p@hush.example.com', 'https://hush.example.com/?x=1', 'https://hush.example.com/#top', 'https://hush.example.com?']) {
+      assert.throws(() => loadConfig({}, { HUSH_PUBLIC_URL: bad }), (e: unknown) => e instanceof HushError && e.field === 'HUSH_PUBLIC_URL', bad);
+    }
+    assert.throws(() => loadConfig({ publicUrl: 'nope' }, {}), (e: unknown) => e instanceof HushError && e.field === '--public-url');
+  });
+
   it('names the offending setting', () => {
     const cases: [Record<string, string>, Record<string, string>, string][] = [
       [{ port: 'eighty' }, {}, '--port'],

@@ -7,7 +7,8 @@ export function serveCommand(): Command {
       .description('Run the Hush server (creates ./data, the root key and an admin token on first start).')
       .option('--host <host>', 'address to listen on (env HUSH_HOST, default 127.0.0.1)')
       .option('--port <port>', 'port to listen on (env HUSH_PORT, default 8000)')
-      .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent (env HUSH_LOG_LEVEL, default info)'),
+      .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent (env HUSH_LOG_LEVEL, default info)')
+      .option('--public-url <url>', 'the URL clients reach Hush at, for absolute URLs in answers (env HUSH_PUBLIC_URL; default: from the Host header)'),
   )
     .addHelpText(
       'after',
@@ -20,6 +21,7 @@ Environment:
   HUSH_BOOTSTRAP_TOKEN     40 hex characters: the first start gives the admin this token
   HUSH_BOOTSTRAP_PASSWORD  the first start gives the admin this password
   HUSH_TRUST_PROXY         true, or a list of proxy addresses whose X-Forwarded-* to trust
+  HUSH_PUBLIC_URL          as --public-url; set it behind a proxy, or any client can choose the URLs in answers
   HUSH_BODY_LIMIT          largest request body in bytes (default 2097152)
   HUSH_HEADERS_TIMEOUT     seconds a client has to send its request headers (default 10)
   HUSH_REQUEST_TIMEOUT     seconds a client has to send a whole request, body included (default 30; then 408)

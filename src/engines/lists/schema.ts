@@ -1,4 +1,4 @@
-import { Type } from '../../http/schemas.js';
+import { MAX_OFFSET, Type } from '../../http/schemas.js';
 import { MAX_KEY_CHARS, MAX_NAME_CHARS, MAX_VALUE_CHARS } from './validate.js';
 
 /** Request and response schemas of the lists engine; they feed the OpenAPI document at /api/docs/openapi.json. */
@@ -58,7 +58,7 @@ export const ValueParams = Type.Object({
 });
 export const PageQuery = Type.Object({
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000, description: 'At most this many values (default: all)' })),
-  offset: Type.Optional(Type.Integer({ minimum: 0, description: 'Values to skip' })),
+  offset: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_OFFSET, description: 'Values to skip' })),
 });
 
 /** The largest template, in characters: a 1 MB cloud-init script must render (issue 6). */

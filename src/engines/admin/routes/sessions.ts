@@ -3,7 +3,7 @@ import { forbidden } from '../../../core/errors.js';
 import type { UserId } from '../../../core/ids.js';
 import { AuditAction, SessionCookie } from '../../../core/names.js';
 import type { EngineContext } from '../../../core/ports.js';
-import { auditActorOf, callerOf } from '../../../http/route-kit.js';
+import { auditActorOf, callerOf, reachedOverHttps } from '../../../http/route-kit.js';
 import { Type } from '../../../http/schemas.js';
 import { MSG_BAD_LOGIN } from '../errors.js';
 import { LoginBody, SessionOut } from '../schema.js';
@@ -29,7 +29,7 @@ export function sessionRoutes(ctx: EngineContext): FastifyPluginAsyncTypebox {
         path: '/',
         httpOnly: true,
         sameSite: 'strict',
-        secure: request.protocol === 'https',
+        secure: reachedOverHttps(request),
         expires: new Date(session.expires),
       });
       return { user: nestedUser(request, user), csrf_token: session.csrfToken, expires: session.expires };

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
-import { HushError } from '../../../core/errors.js';
 import type { EngineContext } from '../../../core/ports.js';
+import { invalidJson } from '../../../http/route-kit.js';
 import { listsServices } from '../service/index.js';
 import { listRoutes } from './lists.js';
 import { RENDER_PATH, renderRoutes } from './render.js';
@@ -14,7 +14,7 @@ function parseJson(text: string): unknown {
   try {
     return JSON.parse(text, (k, v) => (k === '__proto__' ? undefined : v));
   } catch (e) {
-    throw new HushError('invalid', `JSON parse error - ${(e as Error).message}`, { cause: e });
+    throw invalidJson(e);
   }
 }
 

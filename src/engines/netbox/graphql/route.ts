@@ -16,6 +16,25 @@ interface GraphqlRequest {
   operationName?: unknown;
 }
 
+const badVariables = () =>
+  new HushError('invalid', 'The GraphQL variables must be a JSON object.', { problems: [{ field: 'variables', message: 'Must be a JSON object or null.' }] });
+
+/** `variables` as GraphQL-over-HTTP allows them: an object, null, or (GET, form posts) the same as JSON text. */
+function variablesOf(raw: unknown): Record<string, unknown> | undefined {
+  let value = raw;
+  if (typeof raw === 'string') {
+    if (!raw.trim()) return undefined;
+    try {
+      value = JSON.parse(raw);
+    } catch {
+      throw badVariables();
+    }
+  }
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'object' || Array.isArray(value)) throw badVariables();
+  return value as Record<string, unknown>;
+}
+
 /**
  * `/graphql/` (POST JSON, or GET `?query=`) with graphql-js. Results are HTTP 200 with `data`/`errors`, as NetBox's
  * strawberry view answers; GET never runs anything but queries (the schema has no mutations).
@@ -28,8 +47,7 @@ export function graphqlRoutes(s: Services): FastifyPluginAsync {
     const caller = callerOf(request);
     if (typeof input.query !== 'string' || !input.query.trim()) throw new HushError('invalid', 'No GraphQL query found in the request.', { problems: [{ field: 'query', message: 'This field is required.' }] });
     if (input.query.length > MAX_QUERY_LENGTH) throw new HushError('invalid', 'Query too long.', { problems: [{ field: 'query', message: `Ensure this field has no more than ${MAX_QUERY_LENGTH} characters.` }] });
-    let variables = input.variables;
-    if (typeof variables === 'string') variables = variables ? JSON.parse(variables) : undefined;
+    const variables = variablesOf(input.variables);
     let document;
     try {
       document = parse(input.query);
@@ -42,7 +60,7 @@ export function graphqlRoutes(s: Services): FastifyPluginAsync {
       schema,
       source: input.query,
       rootValue: createRoot(s, caller),
-      variableValues: variables as Record<string, unknown> | undefined,
+      variableValues: variables,
       operationName: typeof input.operationName === 'string' ? input.operationName : undefined,
     });
     // Resolver errors carry only our own messages; anything unexpected is logged and masked.

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import { forbidden, HushError, isHushError } from '../../../core/errors.js';
-import { auditActorOf, callerOf } from '../../../http/route-kit.js';
+import { absoluteUrl, auditActorOf, callerOf } from '../../../http/route-kit.js';
 import { Type } from '../../../http/schemas.js';
 import { shaped } from '../errors.js';
 import { paginated } from '../schema.js';
@@ -32,7 +32,7 @@ export function aliasRoutes(s: Services): FastifyPluginAsync {
   const rules = { access: 'authenticated', allowReadOnlyToken: true } as const;
 
   function aliasJson(request: FastifyRequest, row: { id: number; created: string }, userKeyId: number, username: string, key: Buffer | null) {
-    return { pk: row.id, ...sessionKeyJson(request, row, userKeyId, username, key), url: `${request.protocol}://${request.host}${base}${row.id}/`, display: `${username}'s session key` };
+    return { pk: row.id, ...sessionKeyJson(request, row, userKeyId, username, key), url: absoluteUrl(request, `${base}${row.id}/`), display: `${username}'s session key` };
   }
 
   async function own(request: FastifyRequest, id?: number) {

@@ -2,7 +2,7 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { HushError } from '../../../core/errors.js';
 import { generateRsaKeyPair } from '../../../core/keyring/rsa.js';
 import type { Caller } from '../../../core/ports.js';
-import { auditActorOf, callerOf, perUserRateLimit } from '../../../http/route-kit.js';
+import { auditActorOf, callerOf, perUserRateLimit, reachedOverHttps } from '../../../http/route-kit.js';
 import { MSG, shaped } from '../errors.js';
 import { sessionKeyJson } from '../serializers.js';
 import { ENGINE, NetboxAudit, OT } from '../service/context.js';
@@ -17,7 +17,7 @@ const truthy = (v: unknown) => v === true || (typeof v === 'string' && ['true', 
 /** The original sets its cookie for browser sessions only, never for tokens (docs/wire/netbox.md §3.1 step 7). */
 const bySession = (caller: Caller) => caller.tokenId === null && caller.sessionId !== null;
 
-const cookieOptions = (request: FastifyRequest) => ({ path: '/', httpOnly: true, sameSite: 'strict' as const, secure: request.protocol === 'https' });
+const cookieOptions = (request: FastifyRequest) => ({ path: '/', httpOnly: true, sameSite: 'strict' as const, secure: reachedOverHttps(request) });
 
 function notAllowed(method: string): never {
   throw new HushError('method_not_allowed', `Method "${method}" not allowed.`);

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { HushConfig } from '../../../core/config.js';
 import type { AuditActor } from '../../../core/ports.js';
-import { auditActorOf, callerOf } from '../../../http/route-kit.js';
+import { auditActorOf, callerOf, publicOrigin, reachedOverHttps } from '../../../http/route-kit.js';
 import { ok } from '../envelope.js';
 import { envelope, tags } from '../schema.js';
 import type { AuthService } from '../service/auth.js';
@@ -13,10 +13,10 @@ const authenticated = { hush: { access: 'authenticated' } } as const;
 const REFRESH_COOKIE = 'refresh_token';
 
 /** The base URL the client reached us at; challenges name it as their domain. */
-export const originOf = (request: FastifyRequest) => `${request.protocol}://${request.host}`;
+export const originOf = (request: FastifyRequest) => publicOrigin(request);
 
 function setRefreshCookie(request: FastifyRequest, reply: FastifyReply, token: string) {
-  reply.setCookie(REFRESH_COOKIE, token, { httpOnly: true, secure: request.protocol === 'https', sameSite: 'strict', path: '/' });
+  reply.setCookie(REFRESH_COOKIE, token, { httpOnly: true, secure: reachedOverHttps(request), sameSite: 'strict', path: '/' });
 }
 
 /**
