@@ -15,6 +15,7 @@ import { installCaller, requireDeclaredAccess } from './plugins/caller.js';
 import { createMetrics } from './plugins/metrics.js';
 import { registerOpenApi } from './plugins/openapi.js';
 import { systemRoutes } from './plugins/system.js';
+import { installWriteOutcome } from './plugins/write-outcome.js';
 
 /** Errors outside any engine (health, metrics, unknown paths) use this plain shape. */
 const systemRenderer: EngineManifest['renderError'] = (error) => ({
@@ -47,6 +48,7 @@ export async function buildServer(core: Core, engines: readonly EngineManifest[]
 
   app.decorateRequest('caller', null);
   app.decorateRequest('auditReads', undefined);
+  installWriteOutcome(app);
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
