@@ -1,4 +1,7 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { sql, type Kysely } from 'kysely';
 import { verifyAuditChain } from '../../src/core/audit/verify.js';
@@ -6,7 +9,7 @@ import { defaultStatus } from '../../src/core/errors.js';
 import type { EngineManifest } from '../../src/core/ports.js';
 import { allEngines } from '../../src/engines/index.js';
 import { auditActorOf, recordPlaintextReads } from '../../src/http/route-kit.js';
-import { startHush, type RunningHush } from '../helpers/server.js';
+import { startHush, tempDir, type RunningHush } from '../helpers/server.js';
 import { listsAs, listWith, type ListsCall } from '../engines/lists/helpers.js';
 import { createApp, phaseAs, type PhaseCall } from '../engines/phase/helpers.js';
 
@@ -135,5 +138,57 @@ describe('a full disk (SQLite at its page limit)', () => {
     } finally {
       await freeDisk(db());
     }
+  });
+});
+
+/** Mounts a small tmpfs, or says why it cannot (mounting needs root with CAP_SYS_ADMIN, which CI may not grant). */
+function mountTmpfs(dir: string, size: string): string | undefined {
+  if (process.getuid?.() !== 0) return 'not root: cannot mount a tmpfs';
+  const r = spawnSync('mount', ['-t', 'tmpfs', '-o', `size=${size},mode=0700`, 'tmpfs', dir], { encoding: 'utf8' });
+  return r.status === 0 ? undefined : `mount -t tmpfs refused here: ${(r.stderr || r.error?.message || '').trim()}`;
+}
+
+describe('a full disk (a real tmpfs that runs out of space)', () => {
+  let hush: RunningHush | undefined;
+  let lists: ListsCall;
+  const dir = tempDir('hush-tmpfs-');
+  const filler = path.join(dir, 'filler');
+  const cannotMount = mountTmpfs(dir, '16m');
+
+  before(async () => {
+    if (cannotMount) return;
+    hush = await startHush({ dataDir: dir });
+    lists = listsAs(hush, hush.token);
+    await listWith(lists, 'web', { SMALL: 'one' });
+  });
+  after(async () => {
+    await hush?.close();
+    if (!cannotMount) spawnSync('umount', ['-l', dir]);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('answers 503 "storage full" when the file system is full, reports not ready, and recovers when space returns', async (t) => {
+    if (cannotMount) return t.skip(cannotMount);
+    const db = hush!.app.core.store.db;
+    // An empty WAL, so the next commit must grow a file: nothing already allocated can absorb it.
+    await sql`pragma wal_checkpoint(truncate)`.execute(db);
+    const fill = spawnSync('dd', ['if=/dev/zero', `of=${filler}`, 'bs=64k'], { encoding: 'utf8' });
+    assert.match(fill.stderr, /No space left on device/, 'the filler took all the space');
+
+    const value = 'v'.repeat(60_000);
+    const res = await lists('POST', '/api/secrets/lists/web/values', { secret_key: 'BIG', secret_value: value });
+    assert.equal(res.status, 503, JSON.stringify(res.body));
+    assert.equal(res.body.error.code, 'unavailable');
+    assert.match(res.body.error.message, /^Storage full: .*nothing was saved/);
+    const ready = await fetch(`${hush!.url}/readyz`);
+    assert.equal(ready.status, 503);
+    assert.equal(((await ready.json()) as { problem: string }).problem, 'storage full');
+
+    fs.rmSync(filler);
+    assert.equal((await fetch(`${hush!.url}/readyz`)).status, 200, 'ready again once there is room');
+    assert.deepEqual((await lists('GET', '/api/secrets/lists/web/values')).body.map((v: any) => v.secret_key), ['SMALL'], 'nothing half-written');
+    const report = await verifyAuditChain(db);
+    assert.ok(report.ok, JSON.stringify(report.problems));
+    assert.equal((await lists('POST', '/api/secrets/lists/web/values', { secret_key: 'BIG', secret_value: value })).status, 201);
   });
 });
