@@ -79,6 +79,20 @@ describe('store faults [postgres]', { skip: !HUSH_TEST_REQUIRE_POSTGRES && postg
     assert.deepEqual(rows, [{ one: 1 }]);
   });
 
+  it('disk_full (53100) is "storage full"; readiness then probes with a write, and a write that succeeds clears it', async () => {
+    // The server raises the very error a full disk makes it send.
+    const err = await store.db
+      .transaction()
+      .execute((trx) => sql`do $$ begin raise exception 'could not extend file' using errcode = 'disk_full'; end $$`.execute(trx))
+      .then(() => undefined, (e: unknown) => e);
+    assert.ok(err instanceof HushError, `got ${String(err)}`);
+    assert.equal(err.reason, StoreFaultReason.storageFull);
+    assert.equal(causeCode(err), '53100');
+    assert.ok(store.health.storageFullSince, 'the store remembers it is full');
+    assert.deepEqual(await checkReadiness(store), { ready: true }, 'the probe write found room');
+    assert.equal(store.health.storageFullSince, undefined);
+  });
+
   it('a server that refuses connections is "database unavailable", with ECONNREFUSED in the cause', async () => {
     const port = await new Promise<number>((resolve) => {
       const s = net.createServer().listen(0, '127.0.0.1', () => {
