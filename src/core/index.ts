@@ -15,6 +15,7 @@ import { createKeyring } from './keyring/keyring.js';
 import type { KeyringTables } from './keyring/tables.js';
 import { coreMigrations } from './migrations.js';
 import { openStore } from './store/db.js';
+import { startupFaultError } from './store/faults.js';
 import { migrateAll, type MigrationSet } from './store/migrate.js';
 import { createReferenceRegistry, type ReferenceRegistry } from './references/registry.js';
 import { createVersions } from './versions/versions.js';
@@ -55,7 +56,7 @@ export async function createCore(config: HushConfig, engineMigrations: readonly 
     };
   } catch (e) {
     await store.close();
-    throw e;
+    throw startupFaultError(e, store.location);
   }
 }
 

@@ -1,6 +1,8 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { HushError, isHushError, type FieldProblem } from '../core/errors.js';
 import type { EngineManifest } from '../core/ports.js';
+import { storeFaultError, storeFaultOf } from '../core/store/faults.js';
+import { afterSavedChange } from './plugins/write-outcome.js';
 
 type Renderer = EngineManifest['renderError'];
 
@@ -55,6 +57,9 @@ function fromStatus(status: number, cause: unknown): HushError | undefined {
 /** Turns anything thrown during a request into a HushError with a client-safe message. */
 export function toHushError(err: unknown): HushError {
   if (isHushError(err)) return err;
+  // The store translates its drivers' errors itself; this catches a fault met outside a query (a file write).
+  const fault = storeFaultOf(err);
+  if (fault) return storeFaultError(fault, err);
   const e = err as FastifyError & { validation?: ValidationItem[]; validationContext?: string };
   if (e?.validation) return new HushError('invalid', e.message, { problems: problemsOf(e.validation, e.validationContext), cause: err });
   switch (e?.code) {
@@ -89,7 +94,7 @@ function codeOf(error: HushError): string | undefined {
  * may quote what the client sent (a body, an unknown key), and no request content reaches the log.
  */
 export function sendError(render: Renderer, error: unknown, request: FastifyRequest, reply: FastifyReply) {
-  const hushError = toHushError(error);
+  const hushError = afterSavedChange(toHushError(error), request);
   if (hushError.kind === 'internal' || hushError.kind === 'unavailable') {
     request.log.error({ err: hushError.cause ?? hushError, reason: hushError.reason }, hushError.message);
   } else {

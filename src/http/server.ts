@@ -18,6 +18,7 @@ import { registerOpenApi } from './plugins/openapi.js';
 import { systemRoutes } from './plugins/system.js';
 import { installPublicUrl } from './public-url.js';
 import { NO_STORE, requestIdOf, SECURITY_HEADERS } from './response-headers.js';
+import { installWriteOutcome } from './plugins/write-outcome.js';
 
 /** Errors outside any engine (health, metrics, unknown paths) use this plain shape. */
 const systemRenderer: EngineManifest['renderError'] = (error) => ({
@@ -68,6 +69,7 @@ export async function buildServer(core: Core, engines: readonly EngineManifest[]
   app.decorateRequest('caller', null);
   app.decorateRequest('auditReads', undefined);
   installPublicUrl(app, config.publicUrl);
+  installWriteOutcome(app);
   app.addHook('onRequest', async (request, reply) => {
     reply.headers({ ...SECURITY_HEADERS, 'x-request-id': request.id });
   });

@@ -1,4 +1,4 @@
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFile, execFileSync, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import net from 'node:net';
@@ -46,8 +46,9 @@ const userWrapper = once((): ((argv: string[]) => string[]) | undefined => {
  * Undefined when PostgreSQL suites can run here; otherwise the message to skip them with or, when
  * HUSH_TEST_REQUIRE_POSTGRES=1, to fail them with. Synchronous, so suites can decide at registration.
  */
-export function postgresUnavailableReason(): string | undefined {
-  if (process.env[SERVER_ENV]) return undefined;
+export function postgresUnavailableReason(options: { ownCluster?: boolean } = {}): string | undefined {
+  // A test that stops and starts PostgreSQL needs a cluster of its own, whatever server HUSH_TEST_DATABASE_URL names.
+  if (process.env[SERVER_ENV] && !options.ownCluster) return undefined;
   let what: string;
   if (!findBinDir()) what = 'PostgreSQL binaries (initdb/pg_ctl) not found';
   else if (!userWrapper()) what = 'running as root and no `postgres` user exists to run PostgreSQL as';
@@ -100,13 +101,22 @@ export interface Cluster {
   url: string;
   /** Synchronous so it also works from an 'exit' handler; idempotent. */
   stop(): void;
+  /**
+   * `pg_ctl stop -m fast`, keeping the data for `resume`: what a restart or failover does to connected clients (their
+   * sessions end with 57P01 admin_shutdown, new connections are refused).
+   */
+  halt(): Promise<void>;
+  /** Starts a halted cluster again, on the same port. */
+  resume(): Promise<void>;
+  /** `pg_ctl restart -m fast`. */
+  restart(): Promise<void>;
 }
 
 /** initdb + pg_ctl start on a free loopback port, socket in the temp dir; removed on stop or process exit. */
 export async function startThrowawayCluster(): Promise<Cluster> {
   const bin = findBinDir();
   const wrap = userWrapper();
-  if (!bin || !wrap) throw new Error(postgresUnavailableReason() ?? 'PostgreSQL is not available');
+  if (!bin || !wrap) throw new Error(postgresUnavailableReason({ ownCluster: true }) ?? 'PostgreSQL is not available');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'hush-pg-'));
   if (process.getuid?.() === 0) execFileSync('chown', ['postgres:', dir]);
   const data = path.join(dir, 'data');
@@ -116,6 +126,12 @@ export async function startThrowawayCluster(): Promise<Cluster> {
     const [file, ...rest] = argv(cmd, args) as [string, ...string[]];
     execFileSync(file, rest, { stdio: 'pipe', cwd: dir });
   };
+  // Asynchronous, so a test can keep its load running while the cluster goes down and comes back.
+  const runAsync = (cmd: string, args: string[]) =>
+    new Promise<void>((resolve, reject) => {
+      const [file, ...rest] = argv(cmd, args) as [string, ...string[]];
+      execFile(file, rest, { cwd: dir }, (err, _stdout, stderr) => (err ? reject(new Error(`${cmd} ${args.at(-1)} failed: ${stderr || err.message}`)) : resolve()));
+    });
   const stopArgv = argv('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
   let stopped = false;
   const stop = () => {
@@ -136,7 +152,13 @@ export async function startThrowawayCluster(): Promise<Cluster> {
       const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -F -c synchronous_commit=off -c full_page_writes=off -c max_connections=300`;
       try {
         run('pg_ctl', ['-D', data, '-o', options, '-l', log, '-w', '-t', '60', 'start']);
-        return { url: `postgres://hush@127.0.0.1:${port}/postgres`, stop };
+        return {
+          url: `postgres://hush@127.0.0.1:${port}/postgres`,
+          stop,
+          halt: () => runAsync('pg_ctl', ['-D', data, '-m', 'fast', '-w', '-t', '60', 'stop']),
+          resume: () => runAsync('pg_ctl', ['-D', data, '-o', options, '-l', log, '-w', '-t', '60', 'start']),
+          restart: () => runAsync('pg_ctl', ['-D', data, '-o', options, '-l', log, '-m', 'fast', '-w', '-t', '60', 'restart']),
+        };
       } catch (err) {
         if (attempt >= 3) throw new Error(`pg_ctl start failed: ${String(err)}\n${fs.existsSync(log) ? fs.readFileSync(log, 'utf8') : ''}`);
       }

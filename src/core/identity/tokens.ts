@@ -2,6 +2,7 @@ import type { Kysely, Selectable } from 'kysely';
 import { HushError, invalid, notFound, unauthenticated } from '../errors.js';
 import { nowIso, type TokenId, type UserId } from '../ids.js';
 import { isUniqueViolation, type Page } from '../store/constraint.js';
+import { isStoreFault, StoreFaultReason } from '../store/faults.js';
 import type { Db } from '../store/tx.js';
 import { requireTokenWrite, type Authority } from './authority.js';
 import type { Caller } from './caller.js';
@@ -156,7 +157,11 @@ export function createTokens(deps: { db: Kysely<IdentityTables>; permissions: Pi
       if (row.enabled !== 1) throw unauthenticated('Token disabled', TokenFailure.disabled);
       if (row.is_active !== 1) throw unauthenticated('User inactive', TokenFailure.userInactive);
       if (row.last_used === null || now - Date.parse(row.last_used) > LAST_USED_RESOLUTION_MS) {
-        await db.updateTable('core_tokens').set({ last_used: new Date(now).toISOString() }).where('id', '=', row.token_id).execute();
+        // A hint only: a full disk must not turn away a request that only reads.
+        await db.updateTable('core_tokens').set({ last_used: new Date(now).toISOString() }).where('id', '=', row.token_id).execute()
+          .catch((e: unknown) => {
+            if (!isStoreFault(e, StoreFaultReason.storageFull)) throw e;
+          });
       }
       return {
         user: { id: row.user_id as UserId, username: row.username, kind: row.kind, isSuperuser: row.is_superuser === 1 },

@@ -1,9 +1,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, type Dialect, type SqliteDatabase } from 'kysely';
 import pg from 'pg';
 import { postgresCapabilities, sqliteCapabilities, type DialectCapabilities } from './dialect.js';
+import { withFaultHandling } from './fault-dialect.js';
+import { createStoreHealth, postgresHasRoom, sqliteHasRoom, type StoreHealth } from './health.js';
 
 export interface Store {
   /** Untyped at this level: each module narrows it to its own tables (`Kysely<CoreTables>`, `Kysely<PhaseTables>`). */
@@ -11,6 +13,10 @@ export interface Store {
   readonly dialect: DialectCapabilities;
   /** A human-readable location without credentials, for logs. */
   readonly location: string;
+  /** What the store has seen go wrong (a full disk), for readiness. */
+  readonly health: StoreHealth;
+  /** Whether a write would find room now (health.ts says how each dialect finds out). */
+  hasRoom(): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -24,17 +30,28 @@ export interface StoreOptions {
 // Seconds a SQLite writer waits for another process (e.g. `hush admin` next to a running server) before failing.
 const SQLITE_BUSY_TIMEOUT_MS = 5000;
 
+// How long a request waits for a PostgreSQL connection (a new one, or a free one from a busy pool) before it is
+// answered 503: long enough for a loaded pool, short enough that a client is told rather than left hanging.
+const PG_CONNECT_TIMEOUT_MS = 10_000;
+
 // Count bigint columns and aggregates come back as strings from pg; Hush's ids and counts fit a JS number.
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
 
 export function openStore(options: StoreOptions): Store {
+  const health = createStoreHealth();
   if (options.databaseUrl) {
-    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.maxConnections ?? 10 });
-    // An idle client losing its server must not crash the process; the next query reports the problem.
+    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.maxConnections ?? 10, connectionTimeoutMillis: PG_CONNECT_TIMEOUT_MS });
+    // A client losing its server emits 'error'; unheard, that event ends the process. The pool listens to idle
+    // clients only, so each client gets a listener for its whole life: the query it was running fails instead,
+    // and the pool drops the client when it is released.
     pool.on('error', () => undefined);
+    pool.on('connect', (client) => client.on('error', () => undefined));
     const url = new URL(options.databaseUrl);
     const location = `postgres://${url.hostname}:${url.port || 5432}${url.pathname}`;
-    return withClose(new Kysely<any>({ dialect: new PostgresDialect({ pool }) }), postgresCapabilities, location);
+    const db = new Kysely<any>({ dialect: withFaultHandling(new PostgresDialect({ pool }), { onFault: health.onFault, onWriteSaved: health.onWriteSaved }) });
+    // Probing writes, so it runs only while a write has failed for lack of space.
+    const hasRoom = async () => health.storageFullSince === undefined || postgresHasRoom(db);
+    return store(db, postgresCapabilities, location, health, hasRoom);
   }
   fs.mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
   const file = path.join(options.dataDir, 'hush.db');
@@ -46,7 +63,20 @@ export function openStore(options: StoreOptions): Store {
   database.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
   // WAL makes NORMAL durable against application crashes; only an OS crash can lose the last commits.
   database.pragma('synchronous = NORMAL');
-  return withClose(new Kysely<any>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) }), sqliteCapabilities, file);
+  const dialect: Dialect = withFaultHandling(new SqliteDialect({ database: withStatementCache(database) }), {
+    onFault: health.onFault,
+    onWriteSaved: health.onWriteSaved,
+    // better-sqlite3 knows whether SQLite ended the transaction by itself (it does after SQLITE_FULL).
+    transactionEnded: () => !database.inTransaction,
+  });
+  const db = new Kysely<any>({ dialect });
+  const hasRoom = async () => {
+    const room = await sqliteHasRoom(db, options.dataDir);
+    // Measured, not guessed: the space is back.
+    if (room) health.storageFullSince = undefined;
+    return room;
+  };
+  return store(db, sqliteCapabilities, file, health, hasRoom);
 }
 
 // Statements Hush issues are a bounded set of shapes; beyond this many, the oldest is dropped.
@@ -72,6 +102,6 @@ function withStatementCache(database: SQLite.Database): SqliteDatabase {
   };
 }
 
-function withClose(db: Kysely<any>, dialect: DialectCapabilities, location: string): Store {
-  return { db, dialect, location, close: () => db.destroy() };
+function store(db: Kysely<any>, dialect: DialectCapabilities, location: string, health: StoreHealth, hasRoom: () => Promise<boolean>): Store {
+  return { db, dialect, location, health, hasRoom, close: () => db.destroy() };
 }

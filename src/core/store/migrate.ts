@@ -1,6 +1,7 @@
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import { HushError } from '../errors.js';
 import type { DialectCapabilities } from './dialect.js';
+import { isStoreFault } from './faults.js';
 
 /** One schema step. The same function runs on both dialects; `dialect` covers the few DDL differences. */
 export interface HushMigration {
@@ -35,8 +36,13 @@ export async function migrateAll(db: Kysely<any>, dialect: DialectCapabilities, 
     });
     const { error, results } = await migrator.migrateToLatest();
     if (error) {
-      const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
-      throw new HushError('unavailable', `Migration ${set.module}/${failed} failed`, { cause: error });
+      // An unreachable or full database is no migration's fault: say that, not which step was next.
+      if (isStoreFault(error)) throw error;
+      const failed = results?.find((r) => r.status === 'Error')?.migrationName;
+      const detail = error instanceof Error ? error.message : String(error);
+      // Without a failed step, the database refused the migration bookkeeping itself (login, missing database, rights).
+      const message = failed ? `Migration ${set.module}/${failed} failed: ${detail}` : `The database refused to start the ${set.module} migrations: ${detail}`;
+      throw new HushError('unavailable', message, { reason: 'migration_failed', cause: error });
     }
   }
 }

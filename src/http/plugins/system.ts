@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Core } from '../../core/index.js';
-import { ping } from '../../core/store/dialect.js';
+import { checkReadiness } from '../../core/store/health.js';
 import type { createMetrics } from './metrics.js';
 
 /** Liveness, readiness and metrics: for load balancers and Prometheus, outside every engine's prefix. */
@@ -15,13 +15,12 @@ export function systemRoutes(core: Core, metrics: ReturnType<typeof createMetric
       config: { hush: { access: 'public' } },
       schema: { hide: true },
     }, async (request, reply) => {
-      try {
-        await ping(core.store.db);
-        return { status: 'ready', database: core.store.dialect.name };
-      } catch (err) {
-        request.log.warn({ err }, 'readiness check failed: database unreachable');
-        return reply.status(503).send({ status: 'unavailable', database: core.store.dialect.name });
-      }
+      const database = core.store.dialect.name;
+      const readiness = await checkReadiness(core.store);
+      if (readiness.ready) return { status: 'ready', database };
+      const problem = readiness.fault === 'storage_full' ? 'storage full' : 'database unavailable';
+      request.log.warn({ err: readiness.cause, location: core.store.location }, `readiness check failed: ${problem}`);
+      return reply.status(503).send({ status: 'unavailable', database, problem });
     });
 
     // Authenticated: the figures reveal traffic patterns. Prometheus sends `Authorization: Bearer <token>`.

@@ -1,0 +1,39 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import net from 'node:net';
+import { after, describe, it } from 'node:test';
+import { runHush } from '../helpers/process.js';
+import { tempDir } from '../helpers/server.js';
+
+/** A loopback port that was free a moment ago and that nothing listens on now. */
+function closedPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+describe('hush serve with an unreachable PostgreSQL', () => {
+  const dirs: string[] = [];
+  after(() => {
+    for (const d of dirs) fs.rmSync(d, { recursive: true, force: true });
+  });
+
+  for (const host of ['127.0.0.1', 'localhost']) {
+    it(`says the database at ${host} cannot be reached, and where, without the password or a stack trace`, async () => {
+      const port = await closedPort();
+      const dir = tempDir();
+      dirs.push(dir);
+      const r = runHush(['serve', '--port', '0', '--data-dir', dir, '--database-url', `postgres://hush:pa55-w0rd@${host}:${port}/hushdb`], { HUSH_LOG_LEVEL: 'silent' });
+      assert.equal(r.status, 1, r.stdout + r.stderr);
+      const where = `postgres://${host}:${port}/hushdb`.replaceAll('.', '\\.');
+      assert.match(r.stderr, new RegExp(`^hush: Cannot reach the database at ${where} \\(connection refused: nothing listens on that port\\)\\. Check that it is running`));
+      assert.equal(r.stderr.trim().split('\n').length, 1, `one line, no stack trace: ${r.stderr}`);
+      assert.doesNotMatch(r.stdout + r.stderr, /pa55-w0rd|Migration/);
+    });
+  }
+});
