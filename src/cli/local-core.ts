@@ -6,16 +6,27 @@ import { configFrom } from './options.js';
 
 /**
  * Opens the instance's store directly (admin commands run on the server's machine, next to its data), migrated
- * exactly as the server would, and closes it when `work` ends.
+ * exactly as the server would, and closes it when `work` ends. The instance must exist unless `create` is set
+ * (`hush admin init`): a mistyped or missing --data-dir is an error naming where it looked, never a new instance.
  */
-export async function withLocalCore<T>(options: { dataDir?: string; databaseUrl?: string }, work: (core: Core) => Promise<T>): Promise<T> {
+export async function withLocalCore<T>(
+  options: { dataDir?: string; databaseUrl?: string },
+  work: (core: Core) => Promise<T>,
+  how: { create?: boolean; quietAboutRotation?: boolean } = {},
+): Promise<T> {
   // Loaded on use, so that `hush --help` and the client commands start fast.
-  const [{ createCore }, { allEngines }] = await Promise.all([import('../core/index.js'), import('../engines/index.js')]);
+  const [{ createCore }, { allEngines }, { interruptedRotationAdvice }] = await Promise.all([
+    import('../core/index.js'),
+    import('../engines/index.js'),
+    import('../core/keyring/problems.js'),
+  ]);
   const migrations = allEngines()
     .map((e) => e.migrations)
     .filter((m): m is MigrationSet => m !== undefined);
-  const core = await createCore(configFrom(options), migrations);
+  const core = await createCore(configFrom(options), migrations, { create: how.create ?? false });
   try {
+    const rotation = core.keyringState.interruptedRotation;
+    if (rotation && !how.quietAboutRotation) process.stderr.write(`hush: warning: ${interruptedRotationAdvice(rotation, core.config)}\n`);
     return await work(core);
   } finally {
     await core.close();
