@@ -33,7 +33,7 @@ Examples:
           const source = { file: core.config.rootKeyFile, inline: core.config.rootKey };
           const r = await rotateRootKey(core.db, source, { undo: o.undo ?? false, record: recorder(core) });
           if (r.outcome === 'undone') print(`root-key rotation undone: ${r.dataKeysRewrapped} data key(s) re-wrapped back under ${r.rootKeyId}; ${source.file}.next removed`);
-          else if (r.outcome === 'finished') print(`finished an interrupted root-key rotation: ${r.previousRootKeyId} -> ${r.rootKeyId} (its data keys were already re-wrapped)`);
+          else if (r.outcome === 'finished') print(`finished a root-key rotation whose data keys were already re-wrapped: ${r.previousRootKeyId} -> ${r.rootKeyId}`);
           else print(`root key rotated: ${r.previousRootKeyId} -> ${r.rootKeyId}; ${r.dataKeysRewrapped} data key(s) re-wrapped`);
         },
         { quietAboutRotation: true },
