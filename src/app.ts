@@ -20,7 +20,7 @@ export interface App {
 export async function buildApp(config: HushConfig, options: { engines?: EngineManifest[]; logger?: boolean } = {}): Promise<App> {
   const engines = options.engines ?? allEngines();
   const migrations = engines.map((e) => e.migrations).filter((m): m is MigrationSet => m !== undefined);
-  const core = await createCore(config, migrations, engines.flatMap((e) => e.objectTypes ?? []));
+  const core = await createCore(config, migrations, { objectTypes: engines.flatMap((e) => e.objectTypes ?? []) });
   try {
     const bootstrap = await bootstrapAdmin(core);
     const server = await buildServer(core, engines, { version: HUSH_VERSION, ...(options.logger === undefined ? {} : { logger: options.logger }) });

@@ -1,5 +1,6 @@
 import { buildApp } from './app.js';
 import type { HushConfig } from './core/config.js';
+import { interruptedRotationAdvice } from './core/keyring/problems.js';
 import { keyFileTooOpen } from './core/keyring/root-key.js';
 
 /** Prints the first admin's token once, on the terminal only: never into the log stream. */
@@ -23,6 +24,9 @@ export async function runServer(config: HushConfig): Promise<void> {
   if (!config.rootKey && keyFileTooOpen(config.rootKeyFile)) {
     server.log.warn({ file: config.rootKeyFile }, 'root key file is readable by other users; run chmod 600 on it');
   }
+  const { interruptedRotation, removedTempFiles } = core.keyringState;
+  if (interruptedRotation) server.log.warn({ file: interruptedRotation.nextFile }, interruptedRotationAdvice(interruptedRotation, config));
+  if (removedTempFiles.length) server.log.warn({ files: removedTempFiles }, 'removed temporary key files an interrupted key write had left');
   const address = await server.listen({ host: config.host, port: config.port });
   server.log.info({ address, database: core.store.location, rootKeyCreated: core.keyringState.rootKeyCreated }, 'Hush is listening');
   if (app.bootstrap) announceBootstrap(app.bootstrap, address);

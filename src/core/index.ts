@@ -16,6 +16,7 @@ import type { KeyringTables } from './keyring/tables.js';
 import { coreMigrations } from './migrations.js';
 import { openStore } from './store/db.js';
 import { startupFaultError } from './store/faults.js';
+import { hasInstance, noInstance, sqliteMissing } from './store/instance.js';
 import { migrateAll, type MigrationSet } from './store/migrate.js';
 import { createReferenceRegistry, type ReferenceRegistry } from './references/registry.js';
 import { createVersions } from './versions/versions.js';
@@ -24,23 +25,34 @@ export type CoreTables = IdentityTables & KeyringTables & AuditTables;
 
 /**
  * Opens the store, migrates the core and then every engine, and starts the keyring. Everything a server or an
- * admin command needs; nothing here listens on a socket. `engineObjectTypes`: what the engines' manifests declare
- * (permissions can name only these and the core's own).
+ * admin command needs; nothing here listens on a socket. `objectTypes`: what the engines' manifests declare
+ * (permissions can name only these and the core's own). With `create: false` (admin commands) an instance must
+ * already exist: nothing is created (no directory, database, tables or key file), and the error names where it looked.
  */
-export async function createCore(config: HushConfig, engineMigrations: readonly MigrationSet[] = [], engineObjectTypes: readonly ObjectTypeSpec[] = []) {
-  const objectTypes = objectTypesWith(engineObjectTypes);
-  const store = openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
+export async function createCore(
+  config: HushConfig,
+  engineMigrations: readonly MigrationSet[] = [],
+  options: { create?: boolean; objectTypes?: readonly ObjectTypeSpec[] } = {},
+) {
+  const create = options.create ?? true;
+  const objectTypes = objectTypesWith(options.objectTypes ?? []);
+  if (!create && !config.databaseUrl && sqliteMissing(config.dataDir)) throw noInstance(config, undefined);
+  const store = openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, mustExist: !create });
   try {
+    const existed = await hasInstance(store.db);
+    if (!existed && !create) throw noInstance(config, store.location);
     await migrateAll(store.db, store.dialect, [coreMigrations, ...engineMigrations]);
     // Each service narrows this to its own tables; Kysely's table maps are invariant, so the composed handle stays untyped.
     const db: Kysely<any> = store.db;
-    const keyring = createKeyring({ db, rootKeySource: { file: config.rootKeyFile, inline: config.rootKey } });
-    const keyringState = await keyring.start();
+    const keyring = createKeyring({ db, rootKeySource: { file: config.rootKeyFile, inline: config.rootKey }, storeLocation: store.location });
+    const keyringState = await keyring.start({ create });
     const gates = createCryptoGates(config.limits);
     const permissions = createPermissions({ db, objectTypes });
     return {
       config,
       store,
+      /** This call created the instance (its tables were not there before). */
+      created: !existed,
       db,
       keyring,
       keyringState,

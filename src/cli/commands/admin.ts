@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { auditCommand } from './admin-audit.js';
+import { initCommand } from './admin-init.js';
 import { keyCommands } from './admin-keys.js';
 import { permissionCommand } from './admin-permissions.js';
 import { passboltCommand } from './admin-passbolt.js';
@@ -14,9 +15,11 @@ export function adminCommand(): Command {
       'after',
       `
 Every admin command takes --data-dir / --database-url (or HUSH_DATA_DIR / DATABASE_URL) to find the instance,
-and may run while the server is running.
+and may run while the server is running. Only \`hush admin init\` (and \`hush serve\`) create an instance; the
+others refuse, naming the directory and database they looked at.
 
 Examples:
+  hush admin init --data-dir /var/lib/hush
   hush admin user create alice --password-stdin < pw.txt
   hush admin token create alice --description "CI pipeline" --read-only
   hush admin token revoke 7
@@ -26,6 +29,7 @@ Examples:
   hush admin phase app-create shop
   hush admin passbolt key-set alice alice.pub.asc`,
     );
+  admin.addCommand(initCommand());
   admin.addCommand(userCommand());
   admin.addCommand(tokenCommand());
   admin.addCommand(permissionCommand());

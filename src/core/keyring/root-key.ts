@@ -17,6 +17,13 @@ export interface RootKeySource {
   inline: string | undefined;
 }
 
+/** The key files as they are now. `current` is undefined when the file is missing. */
+export interface RootKeyFiles {
+  current: RootKey | undefined;
+  /** `<file>.next`: a root-key rotation that has not finished. */
+  next: RootKey | undefined;
+}
+
 function fingerprint(key: Buffer): string {
   return createHmac('sha256', key).update('hush root key id').digest('hex').slice(0, 16);
 }
@@ -45,14 +52,39 @@ function readKeyFile(file: string): RootKey | undefined {
   return toRootKey(decodeKey(text, `The root key file ${file}`));
 }
 
+export function nextKeyFile(source: RootKeySource): string {
+  return `${source.file}.next`;
+}
+
+/** Reads the root key (inline, or the key file) and a rotation's `<file>.next`. Creates nothing. */
+export function readRootKeys(source: RootKeySource): RootKeyFiles {
+  if (source.inline) return { current: toRootKey(decodeKey(source.inline, 'HUSH_ROOT_KEY')), next: undefined };
+  return { current: readKeyFile(source.file), next: readKeyFile(nextKeyFile(source)) };
+}
+
+/** Makes a rename, link or unlink in `dir` survive a power loss. */
+export function syncDir(dir: string): void {
+  const fd = fs.openSync(dir, 'r');
+  try {
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+// `<file>.<pid>.<12 hex>.tmp`, the private name a key is written under before it gets its real one.
+const tempName = (file: string) => `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
 /**
- * Writes a key file readable by its owner only, atomically: the key goes to a private temporary file that is then
- * hard-linked into place, which fails if the file exists. Two processes starting at once thus agree on one key, and
- * neither can read a half-written file. Returns false when the file already existed.
+ * Writes a new key file readable by its owner only, atomically: the key goes to a private temporary file that is
+ * then hard-linked into place, which fails if the file exists, so no reader ever sees a half-written key. The
+ * temporary name is removed on success and on failure; a crash in between leaves it for `removeStaleTempFiles`.
+ * Callers hold the keyring lock. Returns false when the file already existed.
  */
 export function writeKeyFile(file: string, key: Buffer): boolean {
   fs.mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
-  const temp = `${file}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`;
+  const temp = tempName(file);
   try {
     const fd = fs.openSync(temp, 'wx', 0o600);
     try {
@@ -62,6 +94,8 @@ export function writeKeyFile(file: string, key: Buffer): boolean {
       fs.closeSync(fd);
     }
     fs.linkSync(temp, file);
+    fs.rmSync(temp);
+    syncDir(path.dirname(file));
     return true;
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code === 'EEXIST') return false;
@@ -71,29 +105,25 @@ export function writeKeyFile(file: string, key: Buffer): boolean {
   }
 }
 
-export function nextKeyFile(source: RootKeySource): string {
-  return `${source.file}.next`;
-}
-
 /**
- * Every root key currently available: the current one, plus the next one when a rotation was interrupted
- * (its data keys may already be re-wrapped). Creates the key file when there is none and `create` is set.
+ * Removes the temporary copies of `<file>` and `<file>.next` a crash left behind (each is a copy of a key, perhaps
+ * one a rotation has since retired). Only writers holding the keyring lock create them, so the caller, holding it
+ * too, cannot remove one still being written. Returns the names removed.
  */
-export function loadRootKeys(source: RootKeySource, create: boolean): { current: RootKey; all: RootKey[]; created: boolean } {
-  if (source.inline) {
-    const current = toRootKey(decodeKey(source.inline, 'HUSH_ROOT_KEY'));
-    return { current, all: [current], created: false };
+export function removeStaleTempFiles(source: RootKeySource): string[] {
+  if (source.inline) return [];
+  const dir = path.dirname(source.file);
+  const pattern = new RegExp(`^${escapeRegExp(path.basename(source.file))}(?:\\.next)?\\.\\d+\\.[0-9a-f]{12}\\.tmp$`);
+  let names: string[];
+  try {
+    names = fs.readdirSync(dir).filter((n) => pattern.test(n));
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return [];
+    throw e;
   }
-  let created = false;
-  let current = readKeyFile(source.file);
-  if (!current) {
-    if (!create) throw new HushError('unavailable', `No root key file at ${source.file}. Start the server once to create it.`);
-    created = writeKeyFile(source.file, randomBytes(KEY_BYTES));
-    current = readKeyFile(source.file);
-    if (!current) throw new HushError('unavailable', `The root key file ${source.file} vanished while starting.`);
-  }
-  const next = readKeyFile(nextKeyFile(source));
-  return { current, all: next ? [current, next] : [current], created };
+  for (const n of names) fs.rmSync(path.join(dir, n), { force: true });
+  if (names.length) syncDir(dir);
+  return names.map((n) => path.join(dir, n));
 }
 
 /** Mode bits wider than 0600 on the key file are worth a warning at start-up. */

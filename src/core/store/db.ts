@@ -25,7 +25,12 @@ export interface StoreOptions {
   dataDir: string;
   /** Pool size for PostgreSQL. */
   maxConnections?: number;
+  /** Refuse to create the SQLite file (and its directory) when it does not exist yet. */
+  mustExist?: boolean;
 }
+
+/** Where the embedded database of a data directory lives. */
+export const sqliteFile = (dataDir: string): string => path.join(dataDir, 'hush.db');
 
 // Seconds a SQLite writer waits for another process (e.g. `hush admin` next to a running server) before failing.
 const SQLITE_BUSY_TIMEOUT_MS = 5000;
@@ -53,11 +58,13 @@ export function openStore(options: StoreOptions): Store {
     const hasRoom = async () => health.storageFullSince === undefined || postgresHasRoom(db);
     return store(db, postgresCapabilities, location, health, hasRoom);
   }
-  fs.mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
-  const file = path.join(options.dataDir, 'hush.db');
-  // Created owner-only before SQLite opens it; SQLite gives its -wal and -shm files the same mode.
-  fs.closeSync(fs.openSync(file, 'a', 0o600));
-  const database = new SQLite(file);
+  const file = sqliteFile(options.dataDir);
+  if (!options.mustExist) {
+    fs.mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+    // Created owner-only before SQLite opens it; SQLite gives its -wal and -shm files the same mode.
+    fs.closeSync(fs.openSync(file, 'a', 0o600));
+  }
+  const database = new SQLite(file, { fileMustExist: options.mustExist ?? false });
   database.pragma('journal_mode = WAL');
   database.pragma('foreign_keys = ON');
   database.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
