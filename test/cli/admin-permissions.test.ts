@@ -19,6 +19,7 @@ describe('hush admin permission: only object types and actions the engines check
 
   before(() => {
     dir = tempDir();
+    assert.equal(admin('init').status, 0);
     assert.equal(admin('user', 'create', 'ivy').status, 0);
   });
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
