@@ -1,7 +1,7 @@
-import { Type, type Static } from '@fastify/type-provider-typebox';
+import { Type, type Static, type TSchema } from '@fastify/type-provider-typebox';
 
 /** Schema atoms shared by every engine: bounded, so no field accepts unbounded input. */
-export { Type, type Static };
+export { Type, type Static, type TSchema };
 
 export const Id = Type.Integer({ minimum: 1, maximum: 2 ** 31 - 1, description: 'Numeric id' });
 export const IdParams = Type.Object({ id: Id });
