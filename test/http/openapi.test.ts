@@ -6,7 +6,7 @@ import type { FastifyInstance, RouteOptions } from 'fastify';
 import { startHush, type RunningHush } from '../helpers/server.js';
 
 type Doc = { paths: Record<string, Record<string, Operation>> };
-type Operation = { operationId?: string; tags?: string[]; responses: Record<string, { description: string; content?: Record<string, { schema: Schema }> }> };
+type Operation = { operationId?: string; tags?: string[]; security?: unknown[]; responses: Record<string, { description: string; content?: Record<string, { schema: Schema }> }> };
 type Schema = Record<string, unknown> & { type?: string; items?: Schema; properties?: Record<string, Schema> };
 
 const METHODS = ['get', 'put', 'post', 'delete', 'patch'];
@@ -121,6 +121,16 @@ describe('the OpenAPI document', () => {
       }
     }
     assert.deepEqual(problems, []);
+  });
+
+  it('asks credentials of every route but the public ones', () => {
+    const ops = new Map(operations().map(({ key, op }) => [key, op]));
+    for (const route of routes) {
+      const op = ops.get(`${[route.method].flat()[0]} ${openapiPath(route.url)}`);
+      if (!op || route.schema?.hide) continue;
+      const isPublic = route.config?.hush?.access === 'public';
+      assert.deepEqual(op.security, isPublic ? [] : undefined, `${route.method} ${route.url}`);
+    }
   });
 
   it('keeps the refusals refusing, so they are no operations', async () => {

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { EngineContext, EngineManifest } from '../../core/ports.js';
-import { documentErrors } from '../../http/docs.js';
+import { documentRoutes } from '../../http/docs.js';
 import { NetboxErrorOut } from '../../http/netbox-rest.js';
 import { addApiVersion, renderAdminError } from './errors.js';
 import { auditRoutes } from './routes/audit.js';
@@ -25,7 +25,7 @@ export function adminEngine(info: { version: string; engineNames: () => string[]
     routes: (ctx: EngineContext): FastifyPluginAsyncTypebox => async (app) => {
       const service = createAdminService(ctx.core);
       app.addHook('onRequest', addApiVersion);
-      documentErrors(app, NetboxErrorOut);
+      documentRoutes(app, NetboxErrorOut);
       await app.register(rootRoutes({ version: info.version, engines: info.engineNames, database: ctx.dialect.name }));
       await app.register(userRoutes(ctx, service));
       await app.register(tokenRoutes(ctx, service));

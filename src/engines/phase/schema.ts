@@ -93,12 +93,13 @@ export const MintedTokenOut = Type.Object({
 });
 
 /** Request headers of the end-to-end API (docs/wire/phase.md §5.2); all optional, read by the handlers. */
-export const ServiceHeaders = Type.Object({
-  environment: Type.Optional(Type.String({ description: 'Environment id; else app_id and env in the query' })),
-  keydigest: Type.Optional(Type.String({ description: 'GET: only the secret with this key digest' })),
-  path: Type.Optional(Type.String({ description: 'GET: only this folder' })),
-  tags: Type.Optional(Type.String({ description: 'GET: comma-separated tag names; a secret matches any' })),
-  'x-use-camel-case': Type.Optional(Type.String({ description: 'GET: true for camelCase fields (the SDKs); snake_case otherwise (the CLI)' })),
+export const EnvHeader = Type.Object({ environment: Type.Optional(Type.String({ description: 'Environment id; else app_id and env in the query' })) });
+export const ListHeaders = Type.Object({
+  ...EnvHeader.properties,
+  keydigest: Type.Optional(Type.String({ description: 'Only the secret with this key digest' })),
+  path: Type.Optional(Type.String({ description: 'Only this folder' })),
+  tags: Type.Optional(Type.String({ description: 'Comma-separated tag names; a secret matches any' })),
+  'x-use-camel-case': Type.Optional(Type.String({ description: 'true for camelCase fields (the SDKs); snake_case otherwise (the CLI)' })),
 });
 
 const sealed = (field: string) => Type.String({ description: `${field}, sealed to the environment key (ph:v1:…)` });

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Core } from '../../core/index.js';
 import { ping } from '../../core/store/dialect.js';
-import { documentErrors } from '../docs.js';
+import { documentRoutes } from '../docs.js';
 import { DetailError, Type } from '../schemas.js';
 import type { createMetrics } from './metrics.js';
 
@@ -12,15 +12,15 @@ const Readiness = Type.Object({ status: Type.String({ description: 'ready, or un
 /** Liveness, readiness and metrics: for load balancers and Prometheus, outside every engine's prefix. */
 export function systemRoutes(core: Core, metrics: ReturnType<typeof createMetrics>) {
   return async (app: FastifyInstance) => {
-    documentErrors(app, DetailError);
+    documentRoutes(app, DetailError);
     app.get('/healthz', {
       config: { hush: { access: 'public' } },
-      schema: { operationId: 'healthz', tags, security: [], summary: 'Liveness: the process answers', response: { 200: Health } },
+      schema: { operationId: 'healthz', tags, summary: 'Liveness: the process answers', response: { 200: Health } },
     }, async () => ({ status: 'ok' }));
 
     app.get('/readyz', {
       config: { hush: { access: 'public' } },
-      schema: { operationId: 'readyz', tags, security: [], summary: 'Readiness: the database answers', response: { 200: Readiness, 503: Readiness } },
+      schema: { operationId: 'readyz', tags, summary: 'Readiness: the database answers', response: { 200: Readiness, 503: Readiness } },
     }, async (request, reply) => {
       try {
         await ping(core.store.db);

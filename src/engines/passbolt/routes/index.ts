@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { EngineContext } from '../../../core/ports.js';
-import { documentErrors } from '../../../http/docs.js';
+import { documentRoutes } from '../../../http/docs.js';
 import { ErrorEnvelope } from '../schema.js';
 import { createAuthService } from '../service/auth.js';
 import { createPassboltContext } from '../service/context.js';
@@ -48,7 +48,7 @@ export function passboltServices(ctx: EngineContext) {
 export function passboltRoutes(ctx: EngineContext): FastifyPluginAsyncTypebox {
   const s = passboltServices(ctx);
   return async (app) => {
-    documentErrors(app, ErrorEnvelope);
+    documentRoutes(app, ErrorEnvelope);
     await app.register(resourceRoutes(s.reader, s.writer, s.users));
     await app.register(shareRoutes(s.share));
     await app.register(userRoutes(s.users));

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { EngineContext } from '../../../core/ports.js';
-import { documentErrors, undocumented } from '../../../http/docs.js';
+import { documentRoutes, undocumented } from '../../../http/docs.js';
 import { callerOf } from '../../../http/route-kit.js';
 import { checkTokenType } from '../credentials.js';
 import { createE2eeService } from '../service/e2ee.js';
@@ -33,15 +33,15 @@ export function phaseRoutes(ctx: EngineContext): FastifyPluginAsyncTypebox {
     app.addHook('preHandler', async (request) => {
       if (request.routeOptions.config.hush?.access !== 'public') checkTokenType(request, callerOf(request));
     });
-    documentErrors(app, PhaseErrorOut);
+    documentRoutes(app, PhaseErrorOut);
     // Phase's liveness answers (docs/wire/phase.md §3.2), which its clients and probes call without credentials.
     for (const url of ['/', '/public/']) {
-      app.get(url, { config: { hush: { access: 'public' } }, schema: { operationId: 'phase_alive', tags: ['phase'], security: [], hide: url !== '/', response: { 200: AliveOut } } }, async () => ({
+      app.get(url, { config: { hush: { access: 'public' } }, schema: { operationId: 'phase_alive', tags: ['phase'], hide: url !== '/', response: { 200: AliveOut } } }, async () => ({
         message: 'API is alive. Please see https://docs.phase.dev/public-api for the API documentation.',
         status: 'ok',
       }));
     }
-    app.get('/health/', { config: { hush: { access: 'public' } }, schema: { operationId: 'phase_health', tags: ['phase'], security: [], response: { 200: HealthOut } } }, async () => ({ status: 'alive', version: ctx.version }));
+    app.get('/health/', { config: { hush: { access: 'public' } }, schema: { operationId: 'phase_health', tags: ['phase'], response: { 200: HealthOut } } }, async () => ({ status: 'alive', version: ctx.version }));
     // The same views under every prefix; the OpenAPI document lists them once, under the first.
     for (const prefix of PHASE_PREFIXES) {
       for (const plugin of [secretRoutes(pc, secrets), appRoutes(apps), importRoutes(pc)]) {

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import type { SecretAction } from '../service/context.js';
 import { auditActorOf, callerOf, recordPlaintextReads } from '../../../http/route-kit.js';
-import { E2eeSecretList, EmptyOut, EnvQuery, ServiceHeaders, TokenInfoOut } from '../schema.js';
+import { E2eeSecretList, EmptyOut, EnvHeader, EnvQuery, ListHeaders, TokenInfoOut } from '../schema.js';
 import type { E2eeService } from '../service/e2ee.js';
 
 type Query = { app_id?: string; env?: string };
@@ -25,12 +25,12 @@ export function serviceSecretRoutes(e2ee: E2eeService): FastifyPluginAsyncTypebo
 
   const rules = { access: 'authenticated', returnsPlaintext: true } as const;
   const phaseTags = ['phase'];
-  const write = (operationId: string) => ({ operationId, tags: phaseTags, headers: ServiceHeaders, querystring: EnvQuery, response: { 200: EmptyOut } });
+  const write = (operationId: string) => ({ operationId, tags: phaseTags, headers: EnvHeader, querystring: EnvQuery, response: { 200: EmptyOut } });
 
   return async (app) => {
     app.get('/service/secrets/tokens/', { config: { hush: { access: 'authenticated' } }, schema: { operationId: 'phase_e2ee_token_info', tags: phaseTags, response: { 200: TokenInfoOut } } }, async (request) => e2ee.tokenInfo(callerOf(request)));
 
-    app.get('/service/secrets/', { config: { hush: rules }, schema: { operationId: 'phase_e2ee_secrets_list', tags: phaseTags, headers: ServiceHeaders, querystring: EnvQuery, response: { 200: E2eeSecretList } } }, async (request, reply) => {
+    app.get('/service/secrets/', { config: { hush: rules }, schema: { operationId: 'phase_e2ee_secrets_list', tags: phaseTags, headers: ListHeaders, querystring: EnvQuery, response: { 200: E2eeSecretList } } }, async (request, reply) => {
       const { caller, env } = await environmentFor(request, 'view');
       const tags = header(request, 'tags');
       const result = await e2ee.list(
