@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { defaultStatus, type HushError } from '../core/errors.js';
+import { DetailError, Type } from './schemas.js';
 
 /** NetBox renders `url` absolute (docs/wire/netbox.md §3.0 "URLs"), from HUSH_PUBLIC_URL or the request. */
 export { absoluteUrl } from './public-url.js';
@@ -29,6 +30,9 @@ export function renderNetboxError(error: HushError, apiVersion = NETBOX_API_VERS
   }
   return { status: STATUS[error.kind], body: { detail: error.message } as unknown, headers };
 }
+
+/** The bodies `renderNetboxError` writes, for the OpenAPI document. */
+export const NetboxErrorOut = Type.Union([DetailError, Type.Record(Type.String(), Type.Array(Type.String()), { description: 'Field errors: field → messages' })], { title: 'NetBox error' });
 
 /** An onRequest hook adding the header pynetbox reads as `nb.version`. */
 export function apiVersionHook(version = NETBOX_API_VERSION) {

@@ -1,7 +1,7 @@
-import { Type, type Static } from '@fastify/type-provider-typebox';
+import { Type, type Static, type TSchema } from '@fastify/type-provider-typebox';
 
 /** Schema atoms shared by every engine: bounded, so no field accepts unbounded input. */
-export { Type, type Static };
+export { Type, type Static, type TSchema };
 /** The largest offset into a listing: beyond it, a number would overflow the databases' 64-bit integers. */
 export { MAX_OFFSET } from './pagination.js';
 

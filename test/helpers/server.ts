@@ -5,6 +5,9 @@ import path from 'node:path';
 import { buildApp, type App } from '../../src/app.js';
 import { loadConfig } from '../../src/core/config.js';
 import type { EngineManifest } from '../../src/core/ports.js';
+import { checkResponseSchemas } from './response-schemas.js';
+
+checkResponseSchemas();
 
 export interface RunningHush {
   url: string;

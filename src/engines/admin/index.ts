@@ -1,5 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { EngineContext, EngineManifest } from '../../core/ports.js';
+import { documentRoutes } from '../../http/docs.js';
+import { NetboxErrorOut } from '../../http/netbox-rest.js';
 import { addApiVersion, renderAdminError } from './errors.js';
 import { auditRoutes } from './routes/audit.js';
 import { meRoutes } from './routes/me.js';
@@ -23,6 +25,7 @@ export function adminEngine(info: { version: string; engineNames: () => string[]
     routes: (ctx: EngineContext): FastifyPluginAsyncTypebox => async (app) => {
       const service = createAdminService(ctx.core);
       app.addHook('onRequest', addApiVersion);
+      documentRoutes(app, NetboxErrorOut);
       await app.register(rootRoutes({ version: info.version, engines: info.engineNames, database: ctx.dialect.name }));
       await app.register(userRoutes(ctx, service));
       await app.register(tokenRoutes(ctx, service));

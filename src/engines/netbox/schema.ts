@@ -1,3 +1,4 @@
+import { NetboxErrorOut } from '../../http/netbox-rest.js';
 import { paginated, Type } from '../../http/schemas.js';
 
 /**
@@ -95,11 +96,20 @@ export const InventoryOut = Type.Object({
 });
 
 export const GraphqlOut = Type.Object({
-  data: Opt(Type.Unknown()),
+  data: Opt(Nullable(Type.Record(Str, Type.Unknown(), { description: 'The query result, shaped as the query asks' }))),
   errors: Opt(Type.Array(Type.Object({}, { additionalProperties: true }))),
 });
 
-export const Root = Type.Record(Type.String(), Type.String());
+export const Root = Type.Record(Type.String(), Type.String({ description: 'Absolute URL of the endpoint' }), { description: 'Endpoint name → URL' });
+
+/** Besides NetBox's `{"detail"}` and field errors, the secrets views answer a bare list, `{"error"}` or text. */
+export const SecretsErrorOut = {
+  description: 'NetBox error',
+  content: {
+    'application/json': { schema: Type.Union([...NetboxErrorOut.anyOf, Type.Array(Str), Type.Object({ error: Str })]) },
+    'text/plain': { schema: Type.String({ description: 'Plain text (GraphQL credentials) or HTML-typed text (session-key views)' }) },
+  },
+};
 
 export const oneOrMany = <T extends Parameters<typeof Type.Array>[0]>(item: T) => Type.Union([item, Type.Array(item)]);
 export { paginated };

@@ -58,6 +58,8 @@ export function verifyJwt(token: string, publicPem: string, nowSeconds = Math.fl
 }
 
 /** The public key as a JWK (GET /auth/jwt/jwks.json). */
-export function publicJwk(publicPem: string): JsonWebKey {
-  return { ...createPublicKey(publicPem).export({ format: 'jwk' }), alg: 'RS256', use: 'sig' };
+export function publicJwk(publicPem: string): { kty: string; n: string; e: string; alg: 'RS256'; use: 'sig' } {
+  // An RSA public key exports exactly these three members.
+  const { kty, n, e } = createPublicKey(publicPem).export({ format: 'jwk' }) as { kty: string; n: string; e: string };
+  return { kty, n, e, alg: 'RS256', use: 'sig' };
 }

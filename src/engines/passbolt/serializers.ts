@@ -8,6 +8,8 @@ import type { AccountRow, GpgkeyRow, PermissionRow, ResourceRow } from './repo.j
  */
 
 /** Passbolt prints datetimes as ISO-8601 with seconds and `+00:00` (CakePHP FrozenTime::jsonSerialize). */
+export function passboltTime(iso: string): string;
+export function passboltTime(iso: string | null): string | null;
 export function passboltTime(iso: string | null): string | null {
   if (iso === null) return null;
   return `${iso.slice(0, 19)}+00:00`;

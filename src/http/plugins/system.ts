@@ -1,19 +1,29 @@
 import type { FastifyInstance } from 'fastify';
 import type { Core } from '../../core/index.js';
 import { checkReadiness } from '../../core/store/health.js';
+import { documentRoutes } from '../docs.js';
+import { DetailError, Type } from '../schemas.js';
 import type { createMetrics } from './metrics.js';
+
+const tags = ['system'];
+const Health = Type.Object({ status: Type.String({ description: 'ok' }) });
+const Readiness = Type.Object({
+  status: Type.String({ description: 'ready, or unavailable (503)' }), database: Type.String({ description: 'sqlite or postgres' }),
+  problem: Type.Optional(Type.String({ description: 'why not ready: database unavailable, or storage full' })),
+});
 
 /** Liveness, readiness and metrics: for load balancers and Prometheus, outside every engine's prefix. */
 export function systemRoutes(core: Core, metrics: ReturnType<typeof createMetrics>) {
   return async (app: FastifyInstance) => {
+    documentRoutes(app, DetailError);
     app.get('/healthz', {
       config: { hush: { access: 'public' } },
-      schema: { hide: true },
+      schema: { operationId: 'healthz', tags, summary: 'Liveness: the process answers', response: { 200: Health } },
     }, async () => ({ status: 'ok' }));
 
     app.get('/readyz', {
       config: { hush: { access: 'public' } },
-      schema: { hide: true },
+      schema: { operationId: 'readyz', tags, summary: 'Readiness: the database answers', response: { 200: Readiness, 503: Readiness } },
     }, async (request, reply) => {
       const database = core.store.dialect.name;
       const readiness = await checkReadiness(core.store);
@@ -26,7 +36,12 @@ export function systemRoutes(core: Core, metrics: ReturnType<typeof createMetric
     // Authenticated: the figures reveal traffic patterns. Prometheus sends `Authorization: Bearer <token>`.
     app.get('/metrics', {
       config: { hush: { access: { objectType: 'core.metrics', action: 'view' } } },
-      schema: { hide: true },
+      schema: {
+        operationId: 'metrics',
+        tags,
+        summary: 'Prometheus metrics (core.metrics view permission)',
+        response: { 200: { description: 'Prometheus text exposition format', content: { 'text/plain': { schema: Type.String() } } } },
+      },
     }, async (_request, reply) => {
       reply.header('content-type', metrics.registry.contentType);
       return metrics.registry.metrics();

@@ -80,10 +80,10 @@ export function permissionRoutes(ctx: EngineContext, service: AdminService): Fas
 
     app.delete('/api/users/permissions/:id/', {
       config: { hush: { access } },
-      schema: { operationId: 'permissions_delete', tags: ['users'], params: IdParams },
+      schema: { operationId: 'permissions_delete', tags: ['users'], params: IdParams, response: { 204: Type.Null() } },
     }, async (request, reply) => {
       await service.deletePermission(callerOf(request), auditActorOf(request), request.params.id as PermissionId);
-      return reply.status(204).send();
+      return reply.status(204).send(null);
     });
   };
 }

@@ -5,7 +5,7 @@ import type { TokenId, UserId } from '../../../core/ids.js';
 import { AuditAction } from '../../../core/names.js';
 import type { Caller, EngineContext } from '../../../core/ports.js';
 import { actionForMethod, auditActorOf, callerOf, pageLinks, pageOf } from '../../../http/route-kit.js';
-import { IdParams, paginated } from '../../../http/schemas.js';
+import { IdParams, paginated, Type } from '../../../http/schemas.js';
 import { MSG_BAD_LOGIN } from '../errors.js';
 import { ProvisionBody, TokenCreate, TokenOut, TokenQuery, TokenUpdate } from '../schema.js';
 import { tokenJson } from '../serializers.js';
@@ -89,12 +89,12 @@ export function tokenRoutes(ctx: EngineContext, service: AdminService): FastifyP
 
     app.delete('/api/users/tokens/:id/', {
       config: { hush: { access: 'authenticated' } },
-      schema: { operationId: 'tokens_delete', tags: ['users'], params: IdParams },
+      schema: { operationId: 'tokens_delete', tags: ['users'], params: IdParams, response: { 204: Type.Null() } },
     }, async (request, reply) => {
       const caller = callerOf(request);
       await visibleToken(request, caller, request.params.id);
       await service.revokeToken(caller, auditActorOf(request), request.params.id as TokenId);
-      return reply.status(204).send();
+      return reply.status(204).send(null);
     });
 
     // pynetbox's `nb.create_token(username, password)`; rate-limited per client address against password guessing.

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { UserId } from '../../../core/ids.js';
 import type { EngineContext } from '../../../core/ports.js';
 import { auditActorOf, callerOf, pageLinks, pageOf } from '../../../http/route-kit.js';
-import { IdParams, paginated } from '../../../http/schemas.js';
+import { IdParams, paginated, Type } from '../../../http/schemas.js';
 import { UserCreate, UserOut, UserQuery, UserUpdate } from '../schema.js';
 import { userJson } from '../serializers.js';
 import type { AdminService } from '../service.js';
@@ -60,10 +60,10 @@ export function userRoutes(ctx: EngineContext, service: AdminService): FastifyPl
 
     app.delete('/api/users/users/:id/', {
       config: { hush: { access } },
-      schema: { operationId: 'users_delete', tags: ['users'], params: IdParams },
+      schema: { operationId: 'users_delete', tags: ['users'], params: IdParams, response: { 204: Type.Null() } },
     }, async (request, reply) => {
       await service.deleteUser(callerOf(request), auditActorOf(request), request.params.id as UserId);
-      return reply.status(204).send();
+      return reply.status(204).send(null);
     });
   };
 }

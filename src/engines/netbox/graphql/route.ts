@@ -76,9 +76,11 @@ export function graphqlRoutes(s: Services): FastifyPluginAsync {
 
   return async (app) => {
     const rulesConfig = { hush: { access: 'authenticated', allowReadOnlyToken: true } } as const;
+    // The twin without the slash is served alike and left out of the OpenAPI document.
     for (const url of ['/graphql/', '/graphql']) {
-      app.post(url, { config: rulesConfig, schema: { operationId: `graphql_post${url.length}`, tags: ['netbox'], response: { 200: GraphqlOut } } }, async (request) => execute(request, (request.body ?? {}) as GraphqlRequest));
-      app.get(url, { config: rulesConfig, schema: { operationId: `graphql_get${url.length}`, tags: ['netbox'], response: { 200: GraphqlOut } } }, async (request) => execute(request, request.query as GraphqlRequest));
+      const doc = { tags: ['netbox'], hide: url !== '/graphql/', response: { 200: GraphqlOut } };
+      app.post(url, { config: rulesConfig, schema: { operationId: 'graphql_post', ...doc } }, async (request) => execute(request, (request.body ?? {}) as GraphqlRequest));
+      app.get(url, { config: rulesConfig, schema: { operationId: 'graphql_get', ...doc } }, async (request) => execute(request, request.query as GraphqlRequest));
     }
   };
 }

@@ -1,6 +1,8 @@
 import type { FastifyPluginAsync } from 'fastify';
 import type { EngineContext } from '../../../core/ports.js';
+import { documentRoutes } from '../../../http/docs.js';
 import { apiVersionHook } from '../../../http/netbox-rest.js';
+import { SecretsErrorOut } from '../schema.js';
 import { createNetboxContext } from '../service/context.js';
 import { createServices } from './common.js';
 import { inventoryRoutes } from './inventory.js';
@@ -17,6 +19,7 @@ export const NETBOX_PREFIXES = ['/api/plugins/secrets/', '/api/plugins/', '/api/
 export function netboxRoutes(ctx: EngineContext): FastifyPluginAsync {
   const services = createServices(createNetboxContext(ctx));
   return async (app) => {
+    documentRoutes(app, SecretsErrorOut);
     // NetBox 2.x (and pynetbox's get-session-key call) send form bodies; NetBox 4.x would answer 415, Hush accepts both.
     app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => {
       done(null, Object.fromEntries(new URLSearchParams(body as string)));

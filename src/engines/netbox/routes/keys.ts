@@ -97,9 +97,10 @@ export function keyRoutes(s: Services): FastifyPluginAsync {
 
     // NetBox 2.x reads `private_key` from a form body and `preserve_key` from the query string (docs/wire/netbox.md
     // §3.4); pynetbox 7.0.0 calls this for plugin clients too. JSON bodies and a body `preserve_key` are accepted as
-    // well. The plugin 2.x had the same endpoint under its own prefix (docs/wire/netbox.md §3.3).
+    // well. The plugin 2.x had the same endpoint under its own prefix (docs/wire/netbox.md §3.3): an alias, left out of
+    // the OpenAPI document.
     for (const url of [`${L}/get-session-key/`, `${P}/get-session-key/`]) {
-      app.post(url, { config: { hush: authenticated }, schema: { operationId: `get_session_key${url.length}`, tags: ['netbox'], response: { 200: LegacySessionKeyOut } } }, async (request, reply) => {
+      app.post(url, { config: { hush: authenticated }, schema: { operationId: 'legacy_get_session_key', tags: ['netbox'], hide: url !== `${L}/get-session-key/`, response: { 200: LegacySessionKeyOut } } }, async (request, reply) => {
         const body = asBody(request.body);
         const queryPreserve = (request.query as { preserve_key?: string }).preserve_key;
         const made = await createSession(request, body.private_key, (queryPreserve !== undefined && queryPreserve !== '') || truthy(body.preserve_key));

@@ -4,7 +4,7 @@ import type { HushConfig } from '../../../core/config.js';
 import type { AuditActor } from '../../../core/ports.js';
 import { auditActorOf, callerOf, publicOrigin, reachedOverHttps } from '../../../http/route-kit.js';
 import { ok } from '../envelope.js';
-import { envelope, tags } from '../schema.js';
+import { envelope, Jwks, JwtKey, LoginChallenge, NoBody, ServerKey, tags, Tokens } from '../schema.js';
 import type { AuthService } from '../service/auth.js';
 import { bodyObject } from '../service/validate.js';
 
@@ -28,31 +28,31 @@ export function authRoutes(auth: AuthService, config: Pick<HushConfig, 'provisio
   const loginConfig = { ...open, rateLimit: { max: config.provisionRateLimit, timeWindow: '1 minute' } };
   const refreshConfig = { ...open, rateLimit: { max: config.limits.jwtRefreshRateLimit, timeWindow: '1 minute' } };
   return async (app) => {
-    app.get('/auth/verify.json', { config: open, schema: { operationId: 'passbolt_auth_verify', tags, response: envelope } }, async (request) => ok(request, await auth.verifyKey()));
+    app.get('/auth/verify.json', { config: open, schema: { operationId: 'passbolt_auth_verify', tags, response: envelope(ServerKey) } }, async (request) => ok(request, await auth.verifyKey()));
 
-    app.get('/auth/jwt/rsa.json', { config: open, schema: { operationId: 'passbolt_jwt_rsa', tags, response: envelope } }, async (request) => ok(request, { keydata: (await auth.jwtPublic()).keydata }));
+    app.get('/auth/jwt/rsa.json', { config: open, schema: { operationId: 'passbolt_jwt_rsa', tags, response: envelope(JwtKey) } }, async (request) => ok(request, { keydata: (await auth.jwtPublic()).keydata }));
 
-    app.get('/auth/jwt/jwks.json', { config: open, schema: { operationId: 'passbolt_jwt_jwks', tags, response: envelope } }, async (request) => ok(request, { keys: [(await auth.jwtPublic()).jwk] }));
+    app.get('/auth/jwt/jwks.json', { config: open, schema: { operationId: 'passbolt_jwt_jwks', tags, response: envelope(Jwks) } }, async (request) => ok(request, { keys: [(await auth.jwtPublic()).jwk] }));
 
-    app.post('/auth/jwt/login.json', { config: loginConfig, schema: { operationId: 'passbolt_jwt_login', tags, response: envelope } }, async (request) => {
+    app.post('/auth/jwt/login.json', { config: loginConfig, schema: { operationId: 'passbolt_jwt_login', tags, response: envelope(LoginChallenge) } }, async (request) => {
       const base = auditActorOf(request);
       const actorOf = (_accountId: string, userId: number, username: string): AuditActor => ({ ...base, userId, username });
       return ok(request, await auth.login(bodyObject(request.body), originOf(request), actorOf));
     });
 
-    app.post('/auth/jwt/refresh.json', { config: refreshConfig, schema: { operationId: 'passbolt_jwt_refresh', tags, response: envelope } }, async (request, reply) => {
+    app.post('/auth/jwt/refresh.json', { config: refreshConfig, schema: { operationId: 'passbolt_jwt_refresh', tags, response: envelope(Tokens) } }, async (request, reply) => {
       const { accessToken, refreshToken } = await auth.refresh(bodyObject(request.body), request.cookies[REFRESH_COOKIE], originOf(request));
       setRefreshCookie(request, reply, refreshToken);
       // Passbolt hands the new refresh token out only as a cookie; scripts find it in the body too.
       return ok(request, { access_token: accessToken, refresh_token: refreshToken });
     });
 
-    app.post('/auth/jwt/logout.json', { config: authenticated, schema: { operationId: 'passbolt_jwt_logout', tags, response: envelope } }, async (request, reply) => {
+    app.post('/auth/jwt/logout.json', { config: authenticated, schema: { operationId: 'passbolt_jwt_logout', tags, response: envelope(NoBody) } }, async (request, reply) => {
       await auth.logout(callerOf(request), bodyObject(request.body), request.cookies[REFRESH_COOKIE], auditActorOf(request));
       reply.clearCookie(REFRESH_COOKIE, { path: '/' });
       return ok(request, null, 'You are successfully logged out.');
     });
 
-    app.get('/auth/is-authenticated.json', { config: authenticated, schema: { operationId: 'passbolt_is_authenticated', tags, response: envelope } }, async (request) => ok(request, null));
+    app.get('/auth/is-authenticated.json', { config: authenticated, schema: { operationId: 'passbolt_is_authenticated', tags, response: envelope(NoBody) } }, async (request) => ok(request, null));
   };
 }

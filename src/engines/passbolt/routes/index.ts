@@ -1,5 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { EngineContext } from '../../../core/ports.js';
+import { documentRoutes } from '../../../http/docs.js';
+import { ErrorEnvelope } from '../schema.js';
 import { createAuthService } from '../service/auth.js';
 import { createPassboltContext } from '../service/context.js';
 import { createResourceReader } from '../service/resources-read.js';
@@ -46,6 +48,7 @@ export function passboltServices(ctx: EngineContext) {
 export function passboltRoutes(ctx: EngineContext): FastifyPluginAsyncTypebox {
   const s = passboltServices(ctx);
   return async (app) => {
+    documentRoutes(app, ErrorEnvelope);
     await app.register(resourceRoutes(s.reader, s.writer, s.users));
     await app.register(shareRoutes(s.share));
     await app.register(userRoutes(s.users));

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { auditActorOf, callerOf } from '../../../http/route-kit.js';
 import { ok } from '../envelope.js';
-import { envelope, IdParam, tags } from '../schema.js';
+import { envelope, IdParam, NoBody, ShareSimulation, tags } from '../schema.js';
 import type { ShareService } from '../service/share.js';
 
 const authenticated = { hush: { access: 'authenticated' } } as const;
@@ -9,12 +9,12 @@ const authenticated = { hush: { access: 'authenticated' } } as const;
 /** /share/resource/{id}.json and /share/simulate/resource/{id}.json (passbolt_api ShareController). */
 export function shareRoutes(share: ShareService): FastifyPluginAsyncTypebox {
   return async (app) => {
-    app.put('/share/resource/:id.json', { config: authenticated, schema: { operationId: 'passbolt_share', tags, params: IdParam, response: envelope } }, async (request) => {
+    app.put('/share/resource/:id.json', { config: authenticated, schema: { operationId: 'passbolt_share', tags, params: IdParam, response: envelope(NoBody) } }, async (request) => {
       await share.share(callerOf(request), auditActorOf(request), request.params.id, request.body);
       return ok(request, null);
     });
 
-    app.post('/share/simulate/resource/:id.json', { config: authenticated, schema: { operationId: 'passbolt_share_simulate', tags, params: IdParam, response: envelope } }, async (request) =>
+    app.post('/share/simulate/resource/:id.json', { config: authenticated, schema: { operationId: 'passbolt_share_simulate', tags, params: IdParam, response: envelope(ShareSimulation) } }, async (request) =>
       ok(request, await share.simulate(callerOf(request), request.params.id, request.body)),
     );
   };

@@ -1,7 +1,9 @@
 import { readOfMany, type AuditEvent, type Caller } from '../../../core/ports.js';
+import type { Static } from '../../../http/schemas.js';
 import { MSG, notFoundError } from '../errors.js';
 import type { PermissionRow, ResourceFilter, ResourceRow, VisibleResource } from '../repo.js';
 import { resourceTypeById } from '../resource-types.js';
+import type { ResourceWithContain } from '../schema.js';
 import { briefUserJson, permissionJson, resourceJson, secretJson } from '../serializers.js';
 import { audit, ENGINE, isUuid, type PassboltContext } from './context.js';
 
@@ -65,10 +67,10 @@ export function createResourceReader(pc: PassboltContext) {
       return account && user ? briefUserJson(account, user) : null;
     };
 
-    const out = [];
+    const out: Static<typeof ResourceWithContain>[] = [];
     const revealed: string[] = [];
     for (const r of rows) {
-      const json: Record<string, unknown> = { ...resourceJson(r), personal: null };
+      const json: Static<typeof ResourceWithContain> = { ...resourceJson(r), personal: null };
       if (contain.permission) {
         json.permission = permissionJson({ id: r.perm_id, aco: 'Resource', aco_foreign_key: r.id, aro: 'User', aro_foreign_key: accountId, type: r.perm_type, created: r.perm_created, modified: r.perm_modified });
       }
@@ -112,8 +114,8 @@ export function createResourceReader(pc: PassboltContext) {
       const resourceId = pc.checkUuid(id, MSG.resourceIdInvalid);
       const account = await pc.accountOf(caller);
       const row = await visible(account?.id, resourceId);
-      const [json] = await decorate(account!.id, [row], parseListQuery(query).contain, reads);
-      return json;
+      // One row in, one out.
+      return (await decorate(account!.id, [row], parseListQuery(query).contain, reads))[0]!;
     },
 
     /** GET /secrets/resource/{id}.json: the caller's own copy; one 404 for no resource, no access and no copy alike. */

@@ -28,9 +28,9 @@ export function appRoutes(apps: AppService): FastifyPluginAsyncTypebox {
       appJson(await apps.update(callerOf(request), auditActorOf(request), request.params.id, parseBody(request.body))),
     );
 
-    app.delete('/apps/:id/', { config: access, schema: { operationId: 'phase_apps_delete', tags: ['phase'], params: IdParam } }, async (request, reply) => {
+    app.delete('/apps/:id/', { config: access, schema: { operationId: 'phase_apps_delete', tags: ['phase'], params: IdParam, response: { 204: Type.Null() } } }, async (request, reply) => {
       await apps.remove(callerOf(request), auditActorOf(request), request.params.id);
-      return reply.status(204).send();
+      return reply.status(204).send(null);
     });
 
     app.get('/environments/', { config: access, schema: { operationId: 'phase_envs_list', tags: ['phase'], querystring: AppIdQuery, response: { 200: Type.Object({ data: Type.Array(EnvOut) }) } } }, async (request) => ({
@@ -50,9 +50,9 @@ export function appRoutes(apps: AppService): FastifyPluginAsyncTypebox {
       envJson(await apps.renameEnv(callerOf(request), auditActorOf(request), request.params.id, parseBody(request.body))),
     );
 
-    app.delete('/environments/:id/', { config: access, schema: { operationId: 'phase_envs_delete', tags: ['phase'], params: IdParam } }, async (request, reply) => {
+    app.delete('/environments/:id/', { config: access, schema: { operationId: 'phase_envs_delete', tags: ['phase'], params: IdParam, response: { 204: Type.Null() } } }, async (request, reply) => {
       await apps.removeEnv(callerOf(request), auditActorOf(request), request.params.id);
-      return reply.status(204).send();
+      return reply.status(204).send(null);
     });
   };
 }

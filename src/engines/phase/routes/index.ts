@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { EngineContext } from '../../../core/ports.js';
+import { documentRoutes, undocumented } from '../../../http/docs.js';
 import { callerOf } from '../../../http/route-kit.js';
 import { checkTokenType } from '../credentials.js';
 import { createE2eeService } from '../service/e2ee.js';
@@ -7,6 +8,7 @@ import { createPhaseTokens } from '../service/tokens.js';
 import { createAppService } from '../service/apps.js';
 import { createPhaseContext } from '../service/context.js';
 import { createSecretService } from '../service/secrets.js';
+import { AliveOut, HealthOut, PhaseErrorOut } from '../schema.js';
 import { appRoutes } from './apps.js';
 import { importRoutes } from './import.js';
 import { secretRoutes } from './secrets.js';
@@ -31,18 +33,20 @@ export function phaseRoutes(ctx: EngineContext): FastifyPluginAsyncTypebox {
     app.addHook('preHandler', async (request) => {
       if (request.routeOptions.config.hush?.access !== 'public') checkTokenType(request, callerOf(request));
     });
+    documentRoutes(app, PhaseErrorOut);
     // Phase's liveness answers (docs/wire/phase.md §3.2), which its clients and probes call without credentials.
     for (const url of ['/', '/public/']) {
-      app.get(url, { config: { hush: { access: 'public' } }, schema: { hide: true } }, async () => ({
+      app.get(url, { config: { hush: { access: 'public' } }, schema: { operationId: 'phase_alive', tags: ['phase'], hide: url !== '/', response: { 200: AliveOut } } }, async () => ({
         message: 'API is alive. Please see https://docs.phase.dev/public-api for the API documentation.',
         status: 'ok',
       }));
     }
-    app.get('/health/', { config: { hush: { access: 'public' } }, schema: { hide: true } }, async () => ({ status: 'alive', version: ctx.version }));
+    app.get('/health/', { config: { hush: { access: 'public' } }, schema: { operationId: 'phase_health', tags: ['phase'], response: { 200: HealthOut } } }, async () => ({ status: 'alive', version: ctx.version }));
+    // The same views under every prefix; the OpenAPI document lists them once, under the first.
     for (const prefix of PHASE_PREFIXES) {
-      await app.register(secretRoutes(pc, secrets), { prefix });
-      await app.register(appRoutes(apps), { prefix });
-      await app.register(importRoutes(pc), { prefix });
+      for (const plugin of [secretRoutes(pc, secrets), appRoutes(apps), importRoutes(pc)]) {
+        await app.register(prefix === PHASE_PREFIXES[0] ? plugin : undocumented(plugin), { prefix });
+      }
     }
     await app.register(serviceSecretRoutes(e2ee));
     await app.register(phaseTokenRoutes(ctx, pc, tokens));

@@ -12,6 +12,8 @@ import { parseCreate, parseDelete, parseUpdate } from '../validate.js';
 
 type Query = { app_id?: string; env?: string };
 
+const CANONICAL = '/secrets/';
+
 const readsOf = (secrets: { id: string; environment: string }[]): AuditEvent[] =>
   secrets.length ? readEvents(secrets.map((s) => s.id), secrets[0]!.environment) : [];
 
@@ -29,10 +31,11 @@ export function secretRoutes(pc: PhaseContext, secrets: SecretService): FastifyP
   const rules = { access: 'authenticated', returnsPlaintext: true } as const;
 
   return async (app) => {
-    for (const url of ['/secrets/', '/secrets']) {
+    // The twin without the slash is served alike and left out of the OpenAPI document.
+    for (const url of [CANONICAL, '/secrets']) {
       app.get(url, {
         config: { hush: rules },
-        schema: { operationId: `phase_secrets_list${url.length}`, tags: ['phase'], querystring: SecretsQuery, response: { 200: SecretList } },
+        schema: { operationId: 'phase_secrets_list', tags: ['phase'], hide: url !== CANONICAL, querystring: SecretsQuery, response: { 200: SecretList } },
       }, async (request, reply) => {
         const { caller, env } = await environmentFor(request, 'view');
         const result = await secrets.list(caller, env, request.query);
@@ -44,7 +47,7 @@ export function secretRoutes(pc: PhaseContext, secrets: SecretService): FastifyP
 
       app.post(url, {
         config: { hush: rules },
-        schema: { operationId: `phase_secrets_create${url.length}`, tags: ['phase'], querystring: SecretsQuery, response: { 200: SecretList } },
+        schema: { operationId: 'phase_secrets_create', tags: ['phase'], hide: url !== CANONICAL, querystring: SecretsQuery, response: { 200: SecretList } },
       }, async (request) => {
         const { caller, env, actor } = await environmentFor(request, 'add');
         const created = await secrets.create(caller, actor, env, parseCreate(request.body));
@@ -54,7 +57,7 @@ export function secretRoutes(pc: PhaseContext, secrets: SecretService): FastifyP
 
       app.put(url, {
         config: { hush: rules },
-        schema: { operationId: `phase_secrets_update${url.length}`, tags: ['phase'], querystring: SecretsQuery, response: { 200: SecretList } },
+        schema: { operationId: 'phase_secrets_update', tags: ['phase'], hide: url !== CANONICAL, querystring: SecretsQuery, response: { 200: SecretList } },
       }, async (request) => {
         const { caller, env, actor } = await environmentFor(request, 'change');
         const updated = await secrets.update(caller, actor, env, parseUpdate(request.body));
@@ -64,7 +67,7 @@ export function secretRoutes(pc: PhaseContext, secrets: SecretService): FastifyP
 
       app.delete(url, {
         config: { hush: { access: 'authenticated' } },
-        schema: { operationId: `phase_secrets_delete${url.length}`, tags: ['phase'], querystring: SecretsQuery, response: { 200: Message } },
+        schema: { operationId: 'phase_secrets_delete', tags: ['phase'], hide: url !== CANONICAL, querystring: SecretsQuery, response: { 200: Message } },
       }, async (request) => {
         const { env, actor } = await environmentFor(request, 'delete');
         const n = await secrets.remove(actor, env, parseDelete(request.body));

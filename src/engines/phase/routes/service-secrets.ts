@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import type { SecretAction } from '../service/context.js';
 import { auditActorOf, callerOf, recordPlaintextReads } from '../../../http/route-kit.js';
+import { E2eeSecretList, EmptyOut, EnvHeader, EnvQuery, ListHeaders, TokenInfoOut } from '../schema.js';
 import type { E2eeService } from '../service/e2ee.js';
 
 type Query = { app_id?: string; env?: string };
@@ -23,12 +24,13 @@ export function serviceSecretRoutes(e2ee: E2eeService): FastifyPluginAsyncTypebo
   }
 
   const rules = { access: 'authenticated', returnsPlaintext: true } as const;
-  const hidden = { hide: true, tags: ['phase'] };
+  const phaseTags = ['phase'];
+  const write = (operationId: string) => ({ operationId, tags: phaseTags, headers: EnvHeader, querystring: EnvQuery, response: { 200: EmptyOut } });
 
   return async (app) => {
-    app.get('/service/secrets/tokens/', { config: { hush: { access: 'authenticated' } }, schema: hidden }, async (request) => e2ee.tokenInfo(callerOf(request)));
+    app.get('/service/secrets/tokens/', { config: { hush: { access: 'authenticated' } }, schema: { operationId: 'phase_e2ee_token_info', tags: phaseTags, response: { 200: TokenInfoOut } } }, async (request) => e2ee.tokenInfo(callerOf(request)));
 
-    app.get('/service/secrets/', { config: { hush: rules }, schema: hidden }, async (request, reply) => {
+    app.get('/service/secrets/', { config: { hush: rules }, schema: { operationId: 'phase_e2ee_secrets_list', tags: phaseTags, headers: ListHeaders, querystring: EnvQuery, response: { 200: E2eeSecretList } } }, async (request, reply) => {
       const { caller, env } = await environmentFor(request, 'view');
       const tags = header(request, 'tags');
       const result = await e2ee.list(
@@ -44,22 +46,22 @@ export function serviceSecretRoutes(e2ee: E2eeService): FastifyPluginAsyncTypebo
       recordPlaintextReads(request, result.reads);
       // A prepared JSON text is sent as is (Fastify serializes objects only).
       if (typeof result.body === 'string') reply.type('application/json; charset=utf-8');
-      return result.body;
+      return result.body as never;
     });
 
-    app.post('/service/secrets/', { config: { hush: { access: 'authenticated' } }, schema: hidden }, async (request, reply) => {
+    app.post('/service/secrets/', { config: { hush: { access: 'authenticated' } }, schema: write('phase_e2ee_secrets_create') }, async (request, reply) => {
       const { caller, env, actor } = await environmentFor(request, 'add');
       await e2ee.create(caller, actor, env, request.body);
       return reply.status(200).send();
     });
 
-    app.put('/service/secrets/', { config: { hush: { access: 'authenticated' } }, schema: hidden }, async (request, reply) => {
+    app.put('/service/secrets/', { config: { hush: { access: 'authenticated' } }, schema: write('phase_e2ee_secrets_update') }, async (request, reply) => {
       const { caller, env, actor } = await environmentFor(request, 'change');
       await e2ee.update(caller, actor, env, request.body);
       return reply.status(200).send();
     });
 
-    app.delete('/service/secrets/', { config: { hush: { access: 'authenticated' } }, schema: hidden }, async (request, reply) => {
+    app.delete('/service/secrets/', { config: { hush: { access: 'authenticated' } }, schema: write('phase_e2ee_secrets_delete') }, async (request, reply) => {
       const { env, actor } = await environmentFor(request, 'delete');
       await e2ee.remove(actor, env, request.body);
       return reply.status(200).send();

@@ -5,6 +5,7 @@ import type { EngineContext } from '../../../core/ports.js';
 import { auditActorOf, callerOf } from '../../../http/route-kit.js';
 import type { PhaseTokens } from '../service/tokens.js';
 import type { PhaseContext } from '../service/context.js';
+import { MintedTokenOut } from '../schema.js';
 import { parseBody } from '../validate.js';
 
 function optionalString(body: Record<string, unknown>, field: string, max: number): string | undefined {
@@ -36,7 +37,7 @@ function expiry(body: Record<string, unknown>): string | null {
  */
 export function phaseTokenRoutes(ctx: EngineContext, pc: PhaseContext, tokens: PhaseTokens): FastifyPluginAsyncTypebox {
   return async (app) => {
-    app.post('/v1/tokens/', { config: { hush: { access: 'authenticated' } }, schema: { hide: true, tags: ['phase'] } }, async (request, reply) => {
+    app.post('/v1/tokens/', { config: { hush: { access: 'authenticated' } }, schema: { operationId: 'phase_tokens_create', tags: ['phase'], response: { 201: MintedTokenOut } } }, async (request, reply) => {
       const caller = callerOf(request);
       // A narrowed token must not mint itself a wider one.
       if (await pc.tokenScope(caller)) throw forbidden('A token narrowed to some apps or environments cannot mint tokens.');

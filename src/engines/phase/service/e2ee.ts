@@ -4,7 +4,7 @@ import type { AuditActor, AuditEvent, Caller } from '../../../core/ports.js';
 import { ERR } from '../errors.js';
 import { normalizePath } from '../paths.js';
 import type { EnvRow } from '../repo.js';
-import { envJson, secretJson } from '../serializers.js';
+import { envJson, secretJson, type SecretJson } from '../serializers.js';
 import { isUuid, PhaseObject, type PhaseContext } from './context.js';
 import { readEvents, type SecretService } from './secrets.js';
 import type { OpenedSecret } from './snapshots.js';
@@ -122,7 +122,7 @@ export function createE2eeService(pc: PhaseContext, secrets: SecretService, toke
         }
         // An app with no environment the token may act on is of no use to a client (and may be outside its scope).
         if (!environmentKeys.length) continue;
-        answer.push({ id: app.id, name: app.name, encryption: app.sse_enabled === 1 ? 'SSE' : 'E2E', environment_keys: environmentKeys });
+        answer.push({ id: app.id, name: app.name, encryption: app.sse_enabled === 1 ? ('SSE' as const) : ('E2E' as const), environment_keys: environmentKeys });
       }
       return {
         wrapped_key_share: token.wrapped_key_share,
@@ -134,7 +134,7 @@ export function createE2eeService(pc: PhaseContext, secrets: SecretService, toke
     },
 
     /** The environment's secrets sealed to its key; the caller's overrides (persons only) sealed the same way. */
-    async list(caller: Caller, env: EnvRow, query: ServiceQuery, camelCase: boolean): Promise<{ body: unknown[] | string; reads: AuditEvent[] }> {
+    async list(caller: Caller, env: EnvRow, query: ServiceQuery, camelCase: boolean): Promise<{ body: (SecretJson | SnakeCased<SecretJson>)[] | string; reads: AuditEvent[] }> {
       const path = query.path ? normalizePath(query.path) : undefined;
       const snapshot = await secrets.snapshots.of(env);
       const unfiltered = path === undefined && query.keyDigest === undefined && query.tags === undefined;
@@ -198,13 +198,17 @@ export function createE2eeService(pc: PhaseContext, secrets: SecretService, toke
 }
 
 const SNAKE = /[A-Z]/g;
+type SnakeKey<S extends string> = S extends `${infer C}${infer Rest}` ? `${C extends Lowercase<C> ? C : `_${Lowercase<C>}`}${SnakeKey<Rest>}` : S;
+/** `T` with its keys (and its nested objects' keys) in snake_case, as `snake` makes it. */
+export type SnakeCased<T> = T extends readonly unknown[] ? T : T extends object ? { [K in keyof T as K extends string ? SnakeKey<K> : K]: SnakeCased<T[K]> } : T;
+
 /** Phase's snake_case answers for clients that do not send `X-Use-Camel-Case: true` (its Python CLI). */
-function snake(value: Record<string, unknown>): Record<string, unknown> {
+function snake<T extends object>(value: T): SnakeCased<T> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) {
-    out[k.replace(SNAKE, (c) => `_${c.toLowerCase()}`)] = v && typeof v === 'object' && !Array.isArray(v) ? snake(v as Record<string, unknown>) : v;
+    out[k.replace(SNAKE, (c) => `_${c.toLowerCase()}`)] = v && typeof v === 'object' && !Array.isArray(v) ? snake(v) : v;
   }
-  return out;
+  return out as SnakeCased<T>;
 }
 
 export type E2eeService = ReturnType<typeof createE2eeService>;
