@@ -2,6 +2,8 @@ import type { Kysely } from 'kysely';
 import { createAuditLog } from './audit/log.js';
 import type { AuditTables } from './audit/tables.js';
 import type { HushConfig } from './config.js';
+import { createIdempotency } from './idempotency/store.js';
+import type { IdempotencyTables } from './idempotency/tables.js';
 import type { EngineContext } from './ports.js';
 import { HUSH_VERSION } from './version.js';
 import { createPermissions } from './identity/permissions.js';
@@ -17,7 +19,7 @@ import { migrateAll, type MigrationSet } from './store/migrate.js';
 import { createReferenceRegistry, type ReferenceRegistry } from './references/registry.js';
 import { createVersions } from './versions/versions.js';
 
-export type CoreTables = IdentityTables & KeyringTables & AuditTables;
+export type CoreTables = IdentityTables & KeyringTables & AuditTables & IdempotencyTables;
 
 /**
  * Opens the store, migrates the core and then every engine, and starts the keyring. Everything a server or an
@@ -43,6 +45,7 @@ export async function createCore(config: HushConfig, engineMigrations: readonly 
       permissions: createPermissions({ db }),
       audit: createAuditLog({ db }),
       versions: createVersions({ db, cipher: (table) => keyring.cipher(table) }),
+      idempotency: createIdempotency({ db, cipher: keyring.cipher('core_idempotency_keys') }),
       close: () => store.close(),
     };
   } catch (e) {
@@ -67,6 +70,7 @@ export function engineContext(core: Core, references: ReferenceRegistry = create
     permissions: core.permissions,
     audit: core.audit,
     versions: core.versions,
+    idempotency: core.idempotency,
     references,
     users: core.users,
     tokens: core.tokens,

@@ -12,6 +12,7 @@ import { installErrorRenderer, sendError } from './errors.js';
 import { loggerOptions } from './logging.js';
 import { installPlaintextAudit } from './plugins/audit.js';
 import { installCaller, requireDeclaredAccess } from './plugins/caller.js';
+import { installIdempotency } from './plugins/idempotency.js';
 import { createMetrics } from './plugins/metrics.js';
 import { registerOpenApi } from './plugins/openapi.js';
 import { systemRoutes } from './plugins/system.js';
@@ -47,6 +48,7 @@ export async function buildServer(core: Core, engines: readonly EngineManifest[]
 
   app.decorateRequest('caller', null);
   app.decorateRequest('auditReads', undefined);
+  app.decorateRequest('idempotency', undefined);
   app.addHook('onRequest', async (request, reply) => {
     reply.header('x-request-id', request.id);
   });
@@ -81,6 +83,7 @@ export async function buildServer(core: Core, engines: readonly EngineManifest[]
       requireDeclaredAccess(scope, engine.name);
       installCaller(scope, core, engine.name, engine.extractCredential?.bind(engine), engine.authenticator?.(ctx));
       installPlaintextAudit(scope, core);
+      installIdempotency(scope, core);
       await scope.register(engine.routes(ctx));
     });
   }

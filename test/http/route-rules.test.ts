@@ -79,4 +79,11 @@ describe('core route rules, through an engine', () => {
     });
     await assert.rejects(startHush({ engines: [careless] }), /declares no access rule/);
   });
+
+  it('refuses to start when a route would store plaintext answers for an Idempotency-Key', async () => {
+    const hoarder = probeEngine(async (app) => {
+      app.post('/probe/both', { config: { hush: { access: 'authenticated', returnsPlaintext: true, idempotent: true } } }, async () => ({}));
+    });
+    await assert.rejects(startHush({ engines: [hoarder] }), /declares idempotent and returnsPlaintext/);
+  });
 });
