@@ -24,11 +24,11 @@ function listenFailure(err: unknown, config: HushConfig): HushError {
   const code = (err as NodeJS.ErrnoException).code;
   const where = `${config.host}:${config.port}`;
   const why =
-    code === 'EADDRINUSE' ? `${where} is already in use (another Hush or another program holds the port): choose another with --port or HUSH_PORT`
-    : code === 'EACCES' ? `this user may not listen on ${where} (ports below 1024 need privileges): choose another with --port or HUSH_PORT`
+    code === 'EADDRINUSE' ? 'the port is already in use (by another Hush or another program): choose another with --port or HUSH_PORT'
+    : code === 'EACCES' ? 'this user may not listen there (ports below 1024 need privileges): choose another with --port or HUSH_PORT'
     : code === 'EADDRNOTAVAIL' ? `${config.host} is not an address of this machine: choose another with --host or HUSH_HOST`
-    : `${where}: ${(err as Error).message}`;
-  return new HushError('unavailable', `cannot listen on ${why}. Nothing was served, and no admin was created yet.`, { cause: err });
+    : (err as Error).message;
+  return new HushError('unavailable', `cannot listen on ${where}: ${why}. Nothing was served, and no admin was created yet.`, { cause: err });
 }
 
 /** config → buildApp → listen → first admin, and a clean shutdown on SIGINT/SIGTERM. */
