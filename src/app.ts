@@ -1,5 +1,4 @@
 import type { FastifyInstance } from 'fastify';
-import { bootstrapAdmin, type BootstrapResult } from './core/bootstrap.js';
 import type { HushConfig } from './core/config.js';
 import { createCore, type Core } from './core/index.js';
 import type { EngineManifest } from './core/ports.js';
@@ -11,24 +10,23 @@ import { HUSH_VERSION } from './core/version.js';
 export interface App {
   server: FastifyInstance;
   core: Core;
-  /** Set on the start that created the first admin; the only time its token is known. */
-  bootstrap: BootstrapResult | undefined;
   close(): Promise<void>;
 }
 
-/** Composes core, engines and HTTP server. Never listens: `main.ts` and the tests do that. */
+/**
+ * Composes core, engines and HTTP server. Never listens (`main.ts` and the tests do that) and creates no admin:
+ * `bootstrapAdmin` runs once the server listens, so a start that fails first leaves no admin whose token nobody saw.
+ */
 export async function buildApp(config: HushConfig, options: { engines?: EngineManifest[]; logger?: boolean } = {}): Promise<App> {
   const engines = options.engines ?? allEngines();
   const migrations = engines.map((e) => e.migrations).filter((m): m is MigrationSet => m !== undefined);
   const core = await createCore(config, migrations, { objectTypes: engines.flatMap((e) => e.objectTypes ?? []) });
   try {
-    const bootstrap = await bootstrapAdmin(core);
     const server = await buildServer(core, engines, { version: HUSH_VERSION, ...(options.logger === undefined ? {} : { logger: options.logger }) });
     await server.ready();
     return {
       server,
       core,
-      bootstrap,
       close: async () => {
         await server.close();
         await core.close();

@@ -1,6 +1,8 @@
 import { buildApp } from './app.js';
+import { bootstrapAdmin } from './core/bootstrap.js';
 import type { HushConfig } from './core/config.js';
 import { interruptedRotationAdvice } from './core/keyring/problems.js';
+import { HushError } from './core/errors.js';
 import { keyFileTooOpen } from './core/keyring/root-key.js';
 
 /** Prints the first admin's token once, on the terminal only: never into the log stream. */
@@ -13,11 +15,24 @@ function announceBootstrap(result: { username: string; token: string; tokenSuppl
         `    ${result.token}`,
         '',
         `Try: curl -H "Authorization: Token ${result.token}" ${address}/api/users/users/`,
+        'Lost it? "hush admin token create admin" on this machine (same --data-dir or DATABASE_URL) makes a new one.',
       ];
   process.stdout.write(`\n${lines.join('\n')}\n\n`);
 }
 
-/** config → buildApp → listen, and a clean shutdown on SIGINT/SIGTERM. */
+/** Why the server could not listen, in words that say what to change. */
+function listenFailure(err: unknown, config: HushConfig): HushError {
+  const code = (err as NodeJS.ErrnoException).code;
+  const where = `${config.host}:${config.port}`;
+  const why =
+    code === 'EADDRINUSE' ? 'the port is already in use (by another Hush or another program): choose another with --port or HUSH_PORT'
+    : code === 'EACCES' ? 'this user may not listen there (ports below 1024 need privileges): choose another with --port or HUSH_PORT'
+    : code === 'EADDRNOTAVAIL' ? `${config.host} is not an address of this machine: choose another with --host or HUSH_HOST`
+    : (err as Error).message;
+  return new HushError('unavailable', `cannot listen on ${where}: ${why}. Nothing was served, and no admin was created yet.`, { cause: err });
+}
+
+/** config → buildApp → listen → first admin, and a clean shutdown on SIGINT/SIGTERM. */
 export async function runServer(config: HushConfig): Promise<void> {
   const app = await buildApp(config);
   const { server, core } = app;
@@ -27,9 +42,22 @@ export async function runServer(config: HushConfig): Promise<void> {
   const { interruptedRotation, removedTempFiles } = core.keyringState;
   if (interruptedRotation) server.log.warn({ file: interruptedRotation.nextFile }, interruptedRotationAdvice(interruptedRotation, config));
   if (removedTempFiles.length) server.log.warn({ files: removedTempFiles }, 'removed temporary key files an interrupted key write had left');
-  const address = await server.listen({ host: config.host, port: config.port });
+  let address: string;
+  let bootstrap;
+  try {
+    address = await server.listen({ host: config.host, port: config.port }).catch((e: unknown) => {
+      throw listenFailure(e, config);
+    });
+    // Only now: a start that fails before listening (a busy port) must not create an admin whose token nobody sees.
+    // The first start that gets here creates it and prints the token; later starts find it and print nothing.
+    bootstrap = await bootstrapAdmin(core);
+  } catch (e) {
+    await app.close();
+    throw e;
+  }
+  // The token before the "listening" line: whoever waits for that line finds the token already written.
+  if (bootstrap) announceBootstrap(bootstrap, address);
   server.log.info({ address, database: core.store.location, rootKeyCreated: core.keyringState.rootKeyCreated }, 'Hush is listening');
-  if (app.bootstrap) announceBootstrap(app.bootstrap, address);
 
   let closing = false;
   const shutdown = (signal: string) => {

@@ -9,6 +9,8 @@ export function buildProgram(): Command {
   const program = new Command('hush')
     .description('Hush: a self-hosted secrets server speaking the NetBox, Passbolt, Phase and NetActuate secrets APIs.')
     .version(HUSH_VERSION, '-V, --version')
+    // Taken out of the arguments by bin.ts, so it works after any command too.
+    .option('--debug', 'on an unexpected error, show where it came from (also HUSH_DEBUG=1)')
     .enablePositionalOptions()
     .showHelpAfterError('(run with --help for usage)')
     .addHelpText(

@@ -17,6 +17,7 @@ export const BOOTSTRAP_USERNAME = 'admin';
 /**
  * Creates the first superuser and its token when the instance has no user yet. Runs under a lock, so when several
  * processes start at once against one database exactly one of them creates the admin. Later starts do nothing.
+ * `hush serve` calls it only once it listens, so the start that creates the admin is one that prints its token.
  */
 export async function bootstrapAdmin(core: Core): Promise<BootstrapResult | undefined> {
   if ((await core.users.count()) > 0) return undefined;

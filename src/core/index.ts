@@ -3,6 +3,8 @@ import { createAuditLog } from './audit/log.js';
 import type { AuditTables } from './audit/tables.js';
 import type { HushConfig } from './config.js';
 import { createCryptoGates } from './crypto-gate.js';
+import { createIdempotency } from './idempotency/store.js';
+import type { IdempotencyTables } from './idempotency/tables.js';
 import type { EngineContext } from './ports.js';
 import { HUSH_VERSION } from './version.js';
 import { objectTypesWith, type ObjectTypeSpec } from './identity/object-types.js';
@@ -21,7 +23,7 @@ import { migrateAll, type MigrationSet } from './store/migrate.js';
 import { createReferenceRegistry, type ReferenceRegistry } from './references/registry.js';
 import { createVersions } from './versions/versions.js';
 
-export type CoreTables = IdentityTables & KeyringTables & AuditTables;
+export type CoreTables = IdentityTables & KeyringTables & AuditTables & IdempotencyTables;
 
 /**
  * Opens the store, migrates the core and then every engine, and starts the keyring. Everything a server or an
@@ -64,6 +66,7 @@ export async function createCore(
       objectTypes,
       audit: createAuditLog({ db }),
       versions: createVersions({ db, cipher: (table) => keyring.cipher(table) }),
+      idempotency: createIdempotency({ db, cipher: keyring.cipher('core_idempotency_keys') }),
       close: () => store.close(),
     };
   } catch (e) {
@@ -88,6 +91,7 @@ export function engineContext(core: Core, references: ReferenceRegistry = create
     permissions: core.permissions,
     audit: core.audit,
     versions: core.versions,
+    idempotency: core.idempotency,
     references,
     users: core.users,
     tokens: core.tokens,

@@ -1,4 +1,5 @@
 import { auditMigration } from './audit/migrations/0004_audit.js';
+import { idempotencyMigration } from './idempotency/migrations/0006_idempotency.js';
 import { identityMigration } from './identity/migrations/0002_identity.js';
 import { tokenEngineMigration } from './identity/migrations/0005_token_engine.js';
 import { keyringMigration } from './keyring/migrations/0003_keyring.js';
@@ -8,5 +9,5 @@ import { locksMigration } from './store/migrations.js';
 /** The core's tables, migrated before any engine's. */
 export const coreMigrations: MigrationSet = {
   module: 'core',
-  migrations: [locksMigration, identityMigration, keyringMigration, auditMigration, tokenEngineMigration],
+  migrations: [locksMigration, identityMigration, keyringMigration, auditMigration, tokenEngineMigration, idempotencyMigration],
 };

@@ -2,6 +2,7 @@ import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { AuditEvent } from './audit/log.js';
 import type { HushConfig } from './config.js';
 import type { HushError } from './errors.js';
+import type { IdempotencyClaim } from './idempotency/store.js';
 import type { Caller } from './identity/caller.js';
 import type { ObjectTypeSpec } from './identity/object-types.js';
 import type { Core } from './index.js';
@@ -18,6 +19,7 @@ export type { HushMigration, MigrationSet } from './store/migrate.js';
 export type { DialectCapabilities } from './store/dialect.js';
 export type { FieldCipher, FieldAddress } from './keyring/keyring.js';
 export type { Db } from './store/tx.js';
+export type { IdempotencyClaim } from './idempotency/store.js';
 export type { ReferenceResolver, ReferenceRegistry } from './references/registry.js';
 export type { TemplateReference } from './references/template.js';
 export type { VersionTable, VersionTableSpec, StoredVersion } from './versions/versions.js';
@@ -38,6 +40,8 @@ export interface EngineContext {
   readonly audit: Pick<Core['audit'], 'appendWithin' | 'append'>;
   /** Version history in the engine's own tables, sealed by the keyring (src/core/versions/versions.ts). */
   readonly versions: Core['versions'];
+  /** Stores the answer of an `idempotent` route's change inside its transaction (src/core/idempotency/store.ts). */
+  readonly idempotency: Pick<Core['idempotency'], 'prepare'>;
   /**
    * Template references across engines (`${{ kind.NAME }}`): every engine's `references` are registered here before
    * the first request, so any engine can render a template naming another engine's data.
@@ -72,6 +76,13 @@ export interface RouteRules {
    * the core writes those entries before the reply leaves, and fails the request if it cannot.
    */
   returnsPlaintext?: boolean;
+  /**
+   * The route honours an `Idempotency-Key` header: a request repeating a key gets the stored answer instead of being
+   * run again. The handler passes `request.idempotency` to `ctx.idempotency.prepare` and runs the step it returns in
+   * the transaction of its change. The server refuses at boot a route that declares this and `returnsPlaintext`:
+   * stored answers must hold no plaintext.
+   */
+  idempotent?: boolean;
 }
 
 /** One engine, as the core sees it: a manifest the server reads (docs/architecture.md §4). */
@@ -110,5 +121,7 @@ declare module 'fastify' {
     caller: Caller | null;
     /** Plaintext reveals to audit, set through `recordPlaintextReads`; see RouteRules.returnsPlaintext. */
     auditReads: AuditEvent[] | undefined;
+    /** On `idempotent` routes: the request's Idempotency-Key, checked and not used before; else undefined. */
+    idempotency: IdempotencyClaim | undefined;
   }
 }

@@ -13,6 +13,7 @@ import { installJsonBodyParser } from './json-body.js';
 import { loggerOptions } from './logging.js';
 import { installPlaintextAudit } from './plugins/audit.js';
 import { installCaller, requireDeclaredAccess } from './plugins/caller.js';
+import { installIdempotency } from './plugins/idempotency.js';
 import { createMetrics } from './plugins/metrics.js';
 import { registerOpenApi } from './plugins/openapi.js';
 import { systemRoutes } from './plugins/system.js';
@@ -70,6 +71,7 @@ export async function buildServer(core: Core, engines: readonly EngineManifest[]
   app.decorateRequest('auditReads', undefined);
   installPublicUrl(app, config.publicUrl);
   installWriteOutcome(app);
+  app.decorateRequest('idempotency', undefined);
   app.addHook('onRequest', async (request, reply) => {
     reply.headers({ ...SECURITY_HEADERS, 'x-request-id': request.id });
   });
@@ -103,6 +105,7 @@ export async function buildServer(core: Core, engines: readonly EngineManifest[]
       requireDeclaredAccess(scope, engine.name, core.objectTypes);
       installCaller(scope, core, engine.name, engine.extractCredential?.bind(engine), engine.authenticator?.(ctx));
       installPlaintextAudit(scope, core);
+      installIdempotency(scope, core);
       await scope.register(engine.routes(ctx));
     });
   }

@@ -34,7 +34,7 @@ describe('hush export and hush import', () => {
   const at = ['--app', 'shop', '--env', 'development'];
   before(async () => {
     f = await startClientFixture();
-    f.login();
+    await f.login();
     const app = await f.createApp('shop');
     const res = await f.api('POST', `/v1/secrets/?app_id=${app.id}&env=development`, { secrets: Object.entries(TRICKY).map(([key, value]) => ({ key, value })) });
     assert.equal(res.status, 200, JSON.stringify(res.body));
@@ -43,54 +43,54 @@ describe('hush export and hush import', () => {
   });
   after(() => f.close());
 
-  const exported = (format: string, extra: string[] = []) => {
-    const r = f.hush(['export', ...at, '--path', '/', '--format', format, ...extra]);
+  const exported = async (format: string, extra: string[] = []) => {
+    const r = await f.hush(['export', ...at, '--path', '/', '--format', format, ...extra]);
     assert.equal(r.status, 0, r.stderr);
     return r.stdout;
   };
 
-  it('dotenv: the dotenv package parses the output back to the exact values', () => {
-    assert.deepEqual(parseDotenv(exported('dotenv')), TRICKY);
+  it('dotenv: the dotenv package parses the output back to the exact values', async () => {
+    assert.deepEqual(parseDotenv(await exported('dotenv')), TRICKY);
   });
 
-  it('json, yaml and k8s-secret round-trip through their parsers', () => {
-    assert.deepEqual(JSON.parse(exported('json')), TRICKY);
-    assert.deepEqual(parseYaml(exported('yaml')), TRICKY);
-    const secret = parseYaml(exported('k8s-secret', ['--namespace', 'web']));
+  it('json, yaml and k8s-secret round-trip through their parsers', async () => {
+    assert.deepEqual(JSON.parse(await exported('json')), TRICKY);
+    assert.deepEqual(parseYaml(await exported('yaml')), TRICKY);
+    const secret = parseYaml(await exported('k8s-secret', ['--namespace', 'web']));
     assert.deepEqual([secret.apiVersion, secret.kind, secret.type, secret.metadata], ['v1', 'Secret', 'Opaque', { name: 'shop-development', namespace: 'web' }]);
     assert.deepEqual(Object.fromEntries(Object.entries(secret.data as Record<string, string>).map(([k, v]) => [k, Buffer.from(v, 'base64').toString('utf8')])), TRICKY);
   });
 
-  it('shell: sourced by sh, every variable holds the exact value', () => {
-    const script = `${exported('shell')}\nexec "${process.execPath}" -e 'console.log(JSON.stringify(Object.fromEntries(${JSON.stringify(Object.keys(TRICKY))}.map((k) => [k, process.env[k]]))))'`;
+  it('shell: sourced by sh, every variable holds the exact value', async () => {
+    const script = `${await exported('shell')}\nexec "${process.execPath}" -e 'console.log(JSON.stringify(Object.fromEntries(${JSON.stringify(Object.keys(TRICKY))}.map((k) => [k, process.env[k]]))))'`;
     assert.deepEqual(JSON.parse(execFileSync('sh', ['-c', script], { encoding: 'utf8', env: { PATH: process.env.PATH } })), TRICKY);
   });
 
-  it('writes a 0600 file with -o, and refuses what a format cannot hold exactly', () => {
+  it('writes a 0600 file with -o, and refuses what a format cannot hold exactly', async () => {
     const file = path.join(f.dir, 'out.env');
-    assert.equal(f.hush(['export', ...at, '--path', '/', '-o', file]).status, 0);
+    assert.equal((await f.hush(['export', ...at, '--path', '/', '-o', file])).status, 0);
     assert.equal(fs.statSync(file).mode & 0o777, 0o600);
     assert.deepEqual(parseDotenv(fs.readFileSync(file, 'utf8')), TRICKY);
-    const odd = f.hush(['export', ...at, '--path', '/odd']);
+    const odd = await f.hush(['export', ...at, '--path', '/odd']);
     assert.equal(odd.status, 1);
     assert.match(odd.stderr, /the value of ODD cannot be written exactly in dotenv .*use --format json/);
-    assert.equal(JSON.parse(f.hush(['export', ...at, '--path', '/odd', '--format', 'json']).stdout).ODD, ODD);
-    assert.equal(f.hush(['export', ...at, '--format', 'toml']).status, 1);
+    assert.equal(JSON.parse((await f.hush(['export', ...at, '--path', '/odd', '--format', 'json'])).stdout).ODD, ODD);
+    assert.equal((await f.hush(['export', ...at, '--format', 'toml'])).status, 1);
   });
 
-  it('imports its own dotenv and JSON exports into another environment unchanged', () => {
+  it('imports its own dotenv and JSON exports into another environment unchanged', async () => {
     const file = path.join(f.dir, 'tricky.env');
-    fs.writeFileSync(file, exported('dotenv'));
+    fs.writeFileSync(file, await exported('dotenv'));
     const staging = ['--app', 'shop', '--env', 'staging'];
-    const r = f.hush(['import', file, ...staging]);
+    const r = await f.hush(['import', file, ...staging]);
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, new RegExp(`${Object.keys(TRICKY).length} created, 0 updated, 0 unchanged`));
-    assert.deepEqual(JSON.parse(f.hush(['export', ...staging, '--format', 'json']).stdout), TRICKY);
+    assert.deepEqual(JSON.parse((await f.hush(['export', ...staging, '--format', 'json'])).stdout), TRICKY);
     const json = path.join(f.dir, 'list.json');
-    fs.writeFileSync(json, f.hush(['secrets', 'list', ...at, '--json']).stdout);
-    const again = f.hush(['import', json, '--app', 'shop', '--env', 'production']);
+    fs.writeFileSync(json, (await f.hush(['secrets', 'list', ...at, '--json'])).stdout);
+    const again = await f.hush(['import', json, '--app', 'shop', '--env', 'production']);
     assert.equal(again.status, 0, again.stderr);
-    assert.equal(f.hush(['secrets', 'get', 'ODD', '--app', 'shop', '--env', 'production']).stdout, `${ODD}\n`);
+    assert.equal((await f.hush(['secrets', 'get', 'ODD', '--app', 'shop', '--env', 'production'])).stdout, `${ODD}\n`);
   });
 
   it('imports 5,000 lines all or nothing, with a dry run that shows what would change', async () => {
@@ -103,27 +103,27 @@ describe('hush export and hush import', () => {
     // A line the parser refuses: nothing is sent.
     const broken = path.join(f.dir, 'broken.env');
     fs.writeFileSync(broken, [...lines.slice(0, 3999), 'this is not an assignment', ...lines.slice(4000)].join('\n'));
-    const parseError = f.hush(['import', broken, ...env]);
+    const parseError = await f.hush(['import', broken, ...env]);
     assert.equal(parseError.status, 1);
     assert.match(parseError.stderr, /broken\.env:4000: expected KEY=VALUE/);
 
     // An entry the server refuses (value too long) at line 2,500: the whole file is refused, the line named.
     const tooLong = path.join(f.dir, 'too-long.env');
     fs.writeFileSync(tooLong, [...lines.slice(0, 2499), `BULK_2499=${'x'.repeat(70_000)}`, ...lines.slice(2500)].join('\n'));
-    const refused = f.hush(['import', tooLong, ...env]);
+    const refused = await f.hush(['import', tooLong, ...env]);
     assert.equal(refused.status, 1);
     assert.match(refused.stderr, /too-long\.env:2500 \(BULK_2499\): 'value' must be at most 65536 characters/);
     assert.equal((await f.api('GET', `/v1/secrets/?app_id=${existing}&env=production`)).body.length, before);
 
     const good = path.join(f.dir, 'good.env');
     fs.writeFileSync(good, `# five thousand keys\n${lines.join('\n')}\n`);
-    const dry = f.hush(['import', good, ...env, '--dry-run']);
+    const dry = await f.hush(['import', good, ...env, '--dry-run']);
     assert.equal(dry.status, 0, dry.stderr);
     assert.match(dry.stdout, /dry run: would create 4980, update 10, leave 10 unchanged in shop\/Production; nothing was changed/);
     assert.match(dry.stdout, /update\s+│ BULK_10 /);
     assert.equal((await f.api('GET', `/v1/secrets/?app_id=${existing}&env=production&key=BULK_10`)).body[0].value, 'old');
 
-    const done = f.hush(['import', good, ...env, '--progress']);
+    const done = await f.hush(['import', good, ...env, '--progress']);
     assert.equal(done.status, 0, done.stderr);
     assert.match(done.stdout, /imported into shop\/Production: 4980 created, 10 updated, 10 unchanged/);
     assert.match(done.stderr, /import .*100% \| done/);

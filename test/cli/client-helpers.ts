@@ -1,15 +1,10 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { HUSH_BIN, spawnServer, type HushProcess } from '../helpers/process.js';
-import { randomToken, tempDir } from '../helpers/server.js';
+import { HUSH_BIN, runCli, spawnServer, type CliRun, type HushProcess } from '../helpers/process.js';
 
-export interface CliRun {
-  status: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
+export type { CliRun };
+import { randomToken, tempDir } from '../helpers/server.js';
 
 /**
  * A real `hush serve` plus a private config directory: client commands run as subprocesses of the built CLI, with
@@ -22,10 +17,8 @@ export async function startClientFixture() {
   const configHome = path.join(dir, 'config');
   const baseEnv = (env: Record<string, string>) => ({ ...process.env, XDG_CONFIG_HOME: configHome, HUSH_URL: '', HUSH_TOKEN: '', HUSH_APP: '', HUSH_ENV: '', ...env });
 
-  const hush = (args: string[], env: Record<string, string> = {}, input?: string): CliRun => {
-    const r = spawnSync(process.execPath, [HUSH_BIN, ...args], { env: baseEnv(env), input, encoding: 'utf8', timeout: 120_000, maxBuffer: 64 * 1024 * 1024 });
-    return { status: r.status, signal: r.signal, stdout: r.stdout, stderr: r.stderr };
-  };
+  /** Never spawnSync: see runCli for why a test must not block while it holds connections to the server. */
+  const hush = (args: string[], env: Record<string, string> = {}, input?: string): Promise<CliRun> => runCli(args, { env: baseEnv(env), input });
 
   /** For tests that signal the CLI while it runs: resolves once `ready` appears on stdout. */
   const hushLive = (args: string[], env: Record<string, string> = {}) => {
@@ -62,8 +55,8 @@ export async function startClientFixture() {
     hushLive,
     api,
     /** Logs the CLI in as the bootstrap admin. */
-    login() {
-      const r = hush(['login', '--url', server.url, '--token-stdin'], {}, `${token}\n`);
+    async login() {
+      const r = await hush(['login', '--url', server.url, '--token-stdin'], {}, `${token}\n`);
       if (r.status !== 0) throw new Error(`login failed: ${r.stderr}`);
     },
     async createApp(name: string): Promise<{ id: string; envs: Record<string, string> }> {

@@ -73,7 +73,7 @@ forEachDialect('key commands as processes', (dialect) => {
     const audit = async (action: string) => (await call(server, 'GET', `/api/core/audit-log/?action=${action}`)).body.count;
     assert.equal(await audit('keyring.root_key.rotate'), rounds);
     assert.equal(await audit('keyring.data_key.create'), rounds);
-    const verify = admin('audit', 'verify');
+    const verify = await admin('audit', 'verify');
     assert.equal(verify.status, 0, verify.stdout + verify.stderr);
   });
 
@@ -124,7 +124,7 @@ forEachDialect('key commands as processes', (dialect) => {
     for (const server of running.splice(0)) await server.stop();
     const keyFile = path.join(dir, 'root.key');
     const oldKey = fs.readFileSync(keyFile, 'utf8');
-    assert.equal(admin('rotate-root-key').status, 0);
+    assert.equal((await admin('rotate-root-key')).status, 0);
     // What a crash after the re-wrap, before the rename, leaves.
     fs.renameSync(keyFile, `${keyFile}.next`);
     fs.writeFileSync(keyFile, oldKey, { mode: 0o600 });
@@ -136,11 +136,11 @@ forEachDialect('key commands as processes', (dialect) => {
     assert.equal(entry.level, 40);
     assert.ok(entry.msg.includes(`hush admin rotate-root-key --data-dir ${dir}`), entry.msg);
     assert.ok(entry.msg.includes('--undo'), entry.msg);
-    const list = admin('user', 'list');
+    const list = await admin('user', 'list');
     assert.equal(list.status, 0, list.stderr);
     assert.match(list.stderr, /warning: A root-key rotation did not finish/);
 
-    const finish = admin('rotate-root-key');
+    const finish = await admin('rotate-root-key');
     assert.equal(finish.status, 0, finish.stderr);
     assert.match(finish.stdout, /finished a root-key rotation whose data keys were already re-wrapped/);
     assert.ok(!fs.existsSync(`${keyFile}.next`));

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, describe, it } from 'node:test';
@@ -54,6 +55,31 @@ describe('hush serve: first start and bootstrap', () => {
     assert.ok(!/created the admin/.test(second.stdout()));
     assert.equal((await get(`${second.url}/api/users/users/`, token)).status, 200);
     await second.stop();
+  });
+
+  it('creates no admin when the first start cannot listen; the first start that listens prints a working token', async () => {
+    const dir = tempDir();
+    dirs.push(dir);
+    const busy = net.createServer();
+    await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
+    const port = (busy.address() as net.AddressInfo).port;
+    try {
+      // The later --port wins over the helper's --port 0.
+      await assert.rejects(spawnServer(['--data-dir', dir, '--port', String(port)]), (e: Error) => {
+        assert.match(e.message, /server exited with 1/);
+        assert.match(e.message, new RegExp(`hush: cannot listen on 127\\.0\\.0\\.1:${port}: the port is already in use .*choose another with --port or HUSH_PORT\\. Nothing was served, and no admin was created yet\\.`));
+        assert.ok(!/^\s+at /m.test(e.message), `no stack trace: ${e.message}`);
+        assert.ok(!/created the admin/.test(e.message));
+        return true;
+      });
+    } finally {
+      busy.close();
+    }
+    const next = await start(dir);
+    const token = /^ {4}([0-9a-f]{40})$/m.exec(next.stdout())?.[1];
+    assert.ok(token, next.stdout());
+    assert.match(next.stdout(), /Lost it\? "hush admin token create admin" on this machine/);
+    assert.equal((await get(`${next.url}/api/users/users/`, token)).status, 200);
   });
 
   it('uses HUSH_BOOTSTRAP_TOKEN and HUSH_BOOTSTRAP_PASSWORD on first start', async () => {

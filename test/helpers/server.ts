@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { buildApp, type App } from '../../src/app.js';
+import { bootstrapAdmin } from '../../src/core/bootstrap.js';
 import { loadConfig } from '../../src/core/config.js';
 import type { EngineManifest } from '../../src/core/ports.js';
 import { checkResponseSchemas } from './response-schemas.js';
@@ -36,6 +37,8 @@ export async function startHush(options: { databaseUrl?: string | undefined; env
   );
   const app = await buildApp(config, { logger: false, ...(options.engines ? { engines: options.engines } : {}) });
   const url = await app.server.listen({ host: '127.0.0.1', port: 0 });
+  // As `hush serve` does, once it listens: the admin with HUSH_BOOTSTRAP_TOKEN.
+  await bootstrapAdmin(app.core);
   return {
     url,
     token,

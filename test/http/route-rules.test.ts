@@ -103,4 +103,11 @@ describe('core route rules, through an engine', () => {
     await assert.rejects(hush.app.core.permissions.can(superuser, 'delete', 'probe.thing'), /"delete" on "probe\.thing", which no engine declares/);
     assert.equal(await hush.app.core.permissions.can(superuser, 'view', 'probe.thing'), true);
   });
+
+  it('refuses to start when a route would store plaintext answers for an Idempotency-Key', async () => {
+    const hoarder = probeEngine(async (app) => {
+      app.post('/probe/both', { config: { hush: { access: 'authenticated', returnsPlaintext: true, idempotent: true } } }, async () => ({}));
+    });
+    await assert.rejects(startHush({ engines: [hoarder] }), /declares idempotent and returnsPlaintext/);
+  });
 });

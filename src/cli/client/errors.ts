@@ -11,6 +11,7 @@ export const EXIT = {
   forbidden: 5,
   notFound: 6,
   conflict: 7,
+  unknownOutcome: 8,
 } as const;
 
 export const EXIT_HELP = `Exit codes:
@@ -22,6 +23,7 @@ export const EXIT_HELP = `Exit codes:
   5  permission denied for this app, environment or list
   6  not found: unknown app, environment, secret, list or value
   7  conflict: the name or key is taken, or the data changed during the request
+  8  the request was sent but its answer was lost: it may or may not have been applied (the message says how to check)
   hush run exits with the command's own status (128+N when a signal N ended it).`;
 
 /** An error the CLI prints as one line (`hush: …`) before exiting with `exitCode`. */

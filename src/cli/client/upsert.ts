@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { HushClient } from './http.js';
 import { targetQuery, type Target } from './target.js';
 
@@ -17,7 +18,11 @@ export interface ImportResult {
   secrets: { key: string; path: string; outcome: 'create' | 'update' | 'unchanged' }[];
 }
 
-/** POST /v1/secrets/import/: every item created or updated in one transaction, or (dry run) only the plan. */
+/**
+ * POST /v1/secrets/import/: every item created or updated in one transaction, or (dry run) only the plan. It carries
+ * an Idempotency-Key, so when the connection breaks after the request left, the client sends it again and a server
+ * that already applied it answers from its record: the import is applied once.
+ */
 export function importItems(
   client: HushClient,
   target: Target,
@@ -30,5 +35,7 @@ export function importItems(
     body: { secrets: items, dry_run: dryRun },
     ...(extra.onUpload ? { onUpload: extra.onUpload } : {}),
     ...(extra.describeItem ? { describeItem: extra.describeItem } : {}),
+    idempotencyKey: randomUUID(),
+    howToCheck: `"hush secrets list --app ${target.appName} --env ${target.envName}" (running the same command again is safe: what was applied shows as unchanged)`,
   });
 }

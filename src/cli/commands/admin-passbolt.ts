@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import { engineContext } from '../../core/index.js';
 import { createPassboltContext } from '../../engines/passbolt/service/context.js';
 import { createUserService } from '../../engines/passbolt/service/users.js';
+import { CliError } from '../client/errors.js';
 import { cliActor, print, withLocalCore } from '../local-core.js';
 import { withStoreOptions } from '../options.js';
 
@@ -23,7 +24,7 @@ export function passboltCommand(): Command {
       .action(async (username: string, keyFile: string, o) =>
         withLocalCore(o, async (core) => {
           const user = await core.users.findByUsername(username);
-          if (!user) throw new Error(`no user named "${username}"`);
+          if (!user) throw new CliError(`no user named "${username}"`);
           const service = createUserService(createPassboltContext(engineContext(core)));
           const { account, key } = await service.setKey(user.id, readArmored(keyFile), cliActor(), { replace: Boolean(o.replace) });
           print(`passbolt user ${account.id} (${username}) key ${key.fingerprint}`);

@@ -3,13 +3,14 @@ import { notFound } from '../../core/errors.js';
 import type { TokenId, UserId } from '../../core/ids.js';
 import { OPERATOR } from '../../core/identity/authority.js';
 import { createAdminService } from '../../engines/admin/service.js';
+import { CliError } from '../client/errors.js';
 import { cliActor, print, withLocalCore } from '../local-core.js';
 import { withStoreOptions } from '../options.js';
 
 export function parseExpiry(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
   const t = Date.parse(value);
-  if (Number.isNaN(t)) throw new Error(`--expires: "${value}" is not a date (use ISO-8601, e.g. 2027-01-01T00:00:00Z)`);
+  if (Number.isNaN(t)) throw new CliError(`--expires: "${value}" is not a date (use ISO-8601, e.g. 2027-01-01T00:00:00Z)`);
   return new Date(t).toISOString();
 }
 
@@ -64,7 +65,7 @@ export function tokenCommand(): Command {
       .addHelpText('after', '\nExample:\n  hush admin token revoke 7')
       .action(async (id: string, o) =>
         withLocalCore(o, async (core) => {
-          if (!/^\d+$/.test(id)) throw new Error(`<id>: "${id}" is not a token id`);
+          if (!/^\d+$/.test(id)) throw new CliError(`<id>: "${id}" is not a token id`);
           await createAdminService(core).revokeToken(OPERATOR, cliActor(), Number(id) as TokenId);
           print(`revoked token ${id}`);
         }),

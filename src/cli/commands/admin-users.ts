@@ -2,12 +2,13 @@ import { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { OPERATOR } from '../../core/identity/authority.js';
 import { createAdminService } from '../../engines/admin/service.js';
+import { CliError } from '../client/errors.js';
 import { cliActor, print, withLocalCore } from '../local-core.js';
 import { withStoreOptions } from '../options.js';
 
 function readPasswordFromStdin(): string {
   const text = readFileSync(0, 'utf8').replace(/\r?\n$/, '');
-  if (text.length < 8) throw new Error('the password read from standard input must have at least 8 characters');
+  if (text.length < 8) throw new CliError('the password read from standard input must have at least 8 characters');
   return text;
 }
 

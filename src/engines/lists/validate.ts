@@ -1,7 +1,8 @@
+import { ENV_VAR_NAME } from '../../core/env-names.js';
 import { HushError, invalid } from '../../core/errors.js';
 
 /** `${{secret.KEY}}` must be able to name every key, so keys are identifiers (the issue's rule, stricter than NetActuate). */
-export const KEY_PATTERN = /^[A-Za-z_][A-Za-z0-9_]*$/;
+export const KEY_PATTERN = ENV_VAR_NAME;
 export const MAX_KEY_CHARS = 128;
 export const MAX_NAME_CHARS = 100;
 // Certificates with their chain fit; larger blobs belong in object storage.

@@ -26,6 +26,8 @@ export const ERR = {
   entryNotObject: "Each entry in 'secrets' must be an object.",
   keyRequired: "Each secret requires a non-empty 'key'.",
   valueRequired: "Each secret requires a 'value' string.",
+  // Beyond Phase (see validate.ts).
+  keyNotEnvName: "'key' must be an environment variable name: letters, digits and '_' only, not starting with a digit.",
   badType: (t: string) => `Invalid 'type': '${t}'. Must be one of ['config', 'sealed', 'secret'].`,
   overrideObject: "'override' must be a JSON object.",
   overrideValue: "'override.value' must be a string.",

@@ -1,3 +1,4 @@
+import { ENV_VAR_NAME } from '../../core/env-names.js';
 import { HushError } from '../../core/errors.js';
 import { ERR, itemError, phaseError } from './errors.js';
 import { normalizePath, pathProblem } from './paths.js';
@@ -61,6 +62,15 @@ function secretsList(body: Record<string, unknown>, message: string): unknown[] 
   return list;
 }
 
+/**
+ * Beyond Phase, which takes any text (its console alone maps spaces to `_`): a key must be an environment-variable
+ * name, since one that is not breaks every shell and dotenv export of its environment. Checked before upper-casing.
+ */
+function checkKey(i: number, key: string) {
+  checkLength(i, 'key', key, LIMITS.keyLength);
+  if (!ENV_VAR_NAME.test(key)) throw itemError(i, ERR.keyNotEnvName);
+}
+
 function checkLength(i: number, field: string, value: string, max: number) {
   if (value.length > max) throw itemError(i, `'${field}' must be at most ${max} characters.`);
 }
@@ -113,7 +123,7 @@ export function parseCreate(raw: unknown): CreateItem[] {
   return list.map((item, i) => {
     if (!isObject(item)) throw itemError(i, ERR.entryNotObject);
     if (typeof item.key !== 'string' || item.key.trim() === '') throw itemError(i, ERR.keyRequired);
-    checkLength(i, 'key', item.key, LIMITS.keyLength);
+    checkKey(i, item.key);
     if (typeof item.value !== 'string') throw itemError(i, ERR.valueRequired);
     checkLength(i, 'value', item.value, LIMITS.valueLength);
     const comment = optionalString(i, item, 'comment', LIMITS.commentLength, "'comment' must be a string.");
@@ -139,7 +149,7 @@ export function parseUpdate(raw: unknown): UpdateItem[] {
     let key: string | undefined;
     if (item.key !== undefined) {
       if (typeof item.key !== 'string' || item.key.trim() === '') throw itemError(i, ERR.keyRequired);
-      checkLength(i, 'key', item.key, LIMITS.keyLength);
+      checkKey(i, item.key);
       key = item.key.toUpperCase();
     }
     return {

@@ -60,7 +60,7 @@ describe('two Hush processes sharing one PostgreSQL database', () => {
     if (!databaseUrl) return t.skip('PostgreSQL is not available');
     const writes = Array.from({ length: 30 }, (_, i) => call(i % 2 ? a : b, 'POST', '/api/users/users/', { username: `burst-${i}` }));
     assert.ok((await Promise.all(writes)).every((r) => r.status === 201));
-    const verify = runHush(['admin', 'audit', 'verify', '--data-dir', dir, '--database-url', databaseUrl!], { HUSH_LOG_LEVEL: 'silent' });
+    const verify = await runHush(['admin', 'audit', 'verify', '--data-dir', dir, '--database-url', databaseUrl!], { HUSH_LOG_LEVEL: 'silent' });
     assert.equal(verify.status, 0, verify.stdout + verify.stderr);
     assert.match(verify.stdout, /intact/);
   });

@@ -1,6 +1,7 @@
 import { SingleBar } from 'cli-progress';
 import { Command } from 'commander';
 import fs from 'node:fs';
+import { checkKey } from '../assignments.js';
 import { CliError } from '../errors.js';
 import { formatOf, parseImportFile, type FileEntry } from '../import-file.js';
 import { connect, json, note, out, table } from '../output.js';
@@ -62,7 +63,9 @@ export function importCommand(): Command {
       'after',
       `
 The whole file is one request and one transaction (up to 10,000 keys): one bad entry (named by its line) stores
-nothing. Omitted comments and tags of existing secrets are kept. Values never appear in the output.
+nothing. Keys must be environment variable names (letters, digits and _). Omitted comments and tags of existing
+secrets are kept. Values never appear in the output. The request carries an Idempotency-Key: if the connection
+breaks after it was sent, it is sent once more and the server applies it at most once.
 
 Examples:
   hush import .env --app shop --env development --dry-run
@@ -72,7 +75,9 @@ Examples:
     .action(async (file: string, o: ImportOptions) => {
       const format = formatOf(file, o.format);
       const text = await readInput(file);
-      const { items, from } = lastWins(parseImportFile(text, format, file === '-' ? 'stdin' : file), o.path ?? '/');
+      const entries = parseImportFile(text, format, file === '-' ? 'stdin' : file);
+      for (const e of entries) checkKey(e.key, e.where);
+      const { items, from } = lastWins(entries, o.path ?? '/');
       if (!items.length) throw new CliError(`${file} holds no secrets`);
       const client = connect();
       const target = await resolveTarget(client, o);

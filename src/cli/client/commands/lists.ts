@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { parseAssignments } from '../assignments.js';
 import { CliError, EXIT } from '../errors.js';
 import type { HushClient } from '../http.js';
 import { connect, json, MASK, out, table } from '../output.js';
@@ -86,22 +87,12 @@ Examples:
 
   values.addCommand(
     new Command('set')
-      .description('Create or update values (KEY=VALUE; KEY=- reads the value from standard input). One request per key.')
+      .description('Create or update values (KEY=VALUE; KEY=- reads the value from standard input, or asks for it hidden on a terminal). One request per key.')
       .argument('<list>', 'list name or id')
       .argument('<assignments...>', 'KEY=VALUE pairs')
       .action(async (list: string, assignments: string[]) => {
         const client = connect();
-        let stdinUsed = false;
-        for (const a of assignments) {
-          const eq = a.indexOf('=');
-          if (eq <= 0) throw new CliError(`"${a}" is not KEY=VALUE`);
-          const key = a.slice(0, eq);
-          let value = a.slice(eq + 1);
-          if (value === '-') {
-            if (stdinUsed) throw new CliError('only one KEY=- may read its value from standard input');
-            stdinUsed = true;
-            value = (await import('node:fs')).readFileSync(0, 'utf8').replace(/\r?\n$/, '');
-          }
+        for (const { key, value } of await parseAssignments(assignments)) {
           const existing = await getValue(client, list, key);
           const body = { secret_key: key, secret_value: value };
           if (existing) await client.request('POST', valuePath(list, key), { body });

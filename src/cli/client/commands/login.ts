@@ -1,35 +1,15 @@
 import { Command } from 'commander';
-import readline from 'node:readline';
 import { configPath, isInsecureRemote, normalizeUrl, writeLogin } from '../config.js';
 import { CliError, EXIT } from '../errors.js';
 import { createClient } from '../http.js';
 import { note, out } from '../output.js';
+import { askHidden } from '../prompt.js';
 import type { Me } from './whoami.js';
 
 async function readAll(stream: NodeJS.ReadableStream): Promise<string> {
   let text = '';
   for await (const chunk of stream) text += chunk;
   return text;
-}
-
-/** Asks on the terminal without echoing what is typed. */
-function prompt(question: string): Promise<string> {
-  const rl = readline.createInterface({ input: process.stdin, output: process.stderr, terminal: true });
-  const write = (rl as unknown as { _writeToOutput: (s: string) => void })._writeToOutput;
-  let asked = false;
-  (rl as unknown as { _writeToOutput: (s: string) => void })._writeToOutput = function (s: string) {
-    if (!asked) {
-      asked = true;
-      write.call(rl, s);
-    }
-  };
-  return new Promise((resolve) =>
-    rl.question(question, (answer) => {
-      rl.close();
-      process.stderr.write('\n');
-      resolve(answer);
-    }),
-  );
 }
 
 export function loginCommand(): Command {
@@ -52,7 +32,7 @@ Examples:
     .action(async (o: { url: string; token?: string; tokenStdin?: boolean }) => {
       const url = normalizeUrl(o.url);
       let token = o.token;
-      if (token === undefined) token = o.tokenStdin || !process.stdin.isTTY ? await readAll(process.stdin) : await prompt('Token: ');
+      if (token === undefined) token = o.tokenStdin || !process.stdin.isTTY ? await readAll(process.stdin) : await askHidden('Token: ');
       token = token.trim();
       if (!token) throw new CliError('no token given: pass --token-stdin with the token on standard input, or type it when asked', EXIT.unauthenticated);
       if (/\s/.test(token)) throw new CliError('the token must be one word without spaces (40 hex characters for a Hush token)', EXIT.unauthenticated);

@@ -1,4 +1,5 @@
 import { Command } from 'commander';
+import { parseAssignments } from '../assignments.js';
 import { CliError, EXIT } from '../errors.js';
 import type { HushClient } from '../http.js';
 import { json, connect, MASK, note, out, table } from '../output.js';
@@ -10,33 +11,6 @@ import { importItems, type ImportResult } from '../upsert.js';
 interface ListOptions extends TargetOptions {
   json?: boolean;
   reveal?: boolean;
-}
-
-async function readStdin(): Promise<string> {
-  let text = '';
-  for await (const chunk of process.stdin) text += chunk;
-  return text;
-}
-
-/** `KEY=VALUE` (split on the first `=`); `KEY=-` reads the value from standard input, once. */
-async function parseAssignments(args: string[]): Promise<{ key: string; value: string }[]> {
-  const items: { key: string; value: string }[] = [];
-  let stdinUsed = false;
-  for (const arg of args) {
-    const eq = arg.indexOf('=');
-    if (eq <= 0) throw new CliError(`"${arg}" is not KEY=VALUE`);
-    let value = arg.slice(eq + 1);
-    if (value === '-') {
-      if (stdinUsed) throw new CliError('only one KEY=- may read its value from standard input');
-      stdinUsed = true;
-      value = (await readStdin()).replace(/\r?\n$/, '');
-    }
-    items.push({ key: arg.slice(0, eq), value });
-  }
-  const keys = items.map((i) => i.key.toUpperCase());
-  const dup = keys.find((k, i) => keys.indexOf(k) !== i);
-  if (dup) throw new CliError(`${dup} is given twice`);
-  return items;
 }
 
 /** The secrets with one of `keys` (any path unless --path), failing with the keys that are not there. */
@@ -101,14 +75,15 @@ Examples:
   secrets.addCommand(
     withTarget(new Command('set'), { filters: false })
       .description('Create or update keys in one request (all or nothing); keys are upper-cased as in Phase.')
-      .argument('<assignments...>', 'KEY=VALUE pairs; KEY=- reads that value from standard input')
+      .argument('<assignments...>', 'KEY=VALUE pairs; KEY=- reads that value from standard input, or asks for it (hidden) on a terminal')
       .option('--tags <tags>', 'comma-separated tags for these secrets (replacing their tags)')
       .option('--comment <text>', 'comment for these secrets')
       .addHelpText(
         'after',
         `
 A value on the command line can be seen by other local users in the process list; read it from standard input
-(KEY=-) or import a file (hush import) for anything sensitive.
+(KEY=-, asked for without echo on a terminal) or import a file (hush import) for anything sensitive. Keys are
+environment variable names: letters, digits and _, not starting with a digit.
 
 Examples:
   hush secrets set LOG_LEVEL=debug FEATURE_X=on --app shop --env development

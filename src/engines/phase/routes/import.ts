@@ -23,14 +23,16 @@ const ImportResult = Type.Object({
 /**
  * `POST /v1/secrets/import/?app_id=&env=` (beyond Phase): `{"secrets": [{key, value, comment?, path?, tags?, type?}],
  * "dry_run"?: bool}` creates missing keys and updates changed ones in one transaction. The answer names keys and
- * outcomes only, never values. Used by `hush import` and `hush secrets set`.
+ * outcomes only, never values. Used by `hush import` and `hush secrets set`, which send an `Idempotency-Key`: a
+ * request repeating a key that was applied gets the stored answer (header `Idempotent-Replayed: true`), not a second
+ * import.
  */
 export function importRoutes(pc: PhaseContext): FastifyPluginAsyncTypebox {
   const service = createImportService(pc);
   return async (app) => {
     app.post('/secrets/import/', {
       bodyLimit: IMPORT_LIMITS.bodyBytes,
-      config: { hush: { access: 'authenticated' } },
+      config: { hush: { access: 'authenticated', idempotent: true } },
       schema: { operationId: 'phase_secrets_import', tags: ['phase'], querystring: SecretsQuery, response: { 200: ImportResult } },
     }, async (request) => {
       const caller = callerOf(request);
@@ -39,9 +41,7 @@ export function importRoutes(pc: PhaseContext): FastifyPluginAsyncTypebox {
       await pc.requireSecretAccess(caller, env, 'view');
       if (owner.sse_enabled !== 1) throw phaseError('invalid', ERR.sseOff);
       const { items, dryRun } = parseImport(request.body);
-      const secrets = await service.run(caller, auditActorOf(request), env, items, dryRun);
-      const count = (o: string) => secrets.filter((s) => s.outcome === o).length;
-      return { dry_run: dryRun, created: count('create'), updated: count('update'), unchanged: count('unchanged'), secrets };
+      return service.run(caller, auditActorOf(request), env, items, dryRun, request.idempotency);
     });
   };
 }

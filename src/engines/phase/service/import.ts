@@ -1,6 +1,6 @@
 import { HushError, invalid, isUniqueViolation } from '../../../core/errors.js';
 import { newUuid } from '../../../core/ids.js';
-import type { AuditActor, AuditEvent, Caller, Db } from '../../../core/ports.js';
+import type { AuditActor, AuditEvent, Caller, Db, IdempotencyClaim } from '../../../core/ports.js';
 import { ERR, itemError, phaseError } from '../errors.js';
 import type { EnvRow, SecretRow } from '../repo.js';
 import type { PhaseTables } from '../tables.js';
@@ -31,6 +31,20 @@ export interface ImportPlanEntry {
   key: string;
   path: string;
   outcome: ImportOutcome;
+}
+
+/** The answer: keys and outcomes only, never values, so it may be stored for an Idempotency-Key. */
+export interface ImportAnswer {
+  dry_run: boolean;
+  created: number;
+  updated: number;
+  unchanged: number;
+  secrets: ImportPlanEntry[];
+}
+
+function answerOf(secrets: ImportPlanEntry[], dryRun: boolean): ImportAnswer {
+  const count = (o: ImportOutcome) => secrets.filter((s) => s.outcome === o).length;
+  return { dry_run: dryRun, created: count('create'), updated: count('update'), unchanged: count('unchanged'), secrets };
 }
 
 const sameTags = (a: string[], b: string[]) => a.length === b.length && [...a].sort().every((t, i) => t === [...b].sort()[i]);
@@ -105,21 +119,24 @@ export function createImportService(pc: PhaseContext) {
   return {
     /**
      * Needs `view` (the plan tells whether stored values equal the given ones), plus `add` when something is created
-     * and `change` when something is updated; a dry run needs only `view`.
+     * and `change` when something is updated; a dry run needs only `view`. With an Idempotency-Key, the answer is
+     * stored in the import's transaction, so a retry of an import that was applied gets that answer (a dry run
+     * changes nothing and stores nothing).
      */
-    async run(caller: Caller, actor: AuditActor, env: EnvRow, items: ImportItem[], dryRun: boolean): Promise<ImportPlanEntry[]> {
+    async run(caller: Caller, actor: AuditActor, env: EnvRow, items: ImportItem[], dryRun: boolean, idempotency?: IdempotencyClaim): Promise<ImportAnswer> {
       await pc.requireSecretAccess(caller, env, 'view');
       // The plan is made against this revision; the write checks that no other writer came in between.
       const planned = ((await repo.getEnv(env.id)) ?? env).revision;
       const steps = await plan(env, items);
-      const report = items.map((item, i) => ({ key: item.key, path: item.path, outcome: steps[i]!.outcome }));
-      if (dryRun) return report;
+      const answer = answerOf(items.map((item, i) => ({ key: item.key, path: item.path, outcome: steps[i]!.outcome })), dryRun);
+      if (dryRun) return answer;
       if (steps.some((s) => s.outcome === 'create')) await pc.requireSecretAccess(caller, env, 'add');
       if (steps.some((s) => s.outcome === 'update')) await pc.requireSecretAccess(caller, env, 'change');
       for (const s of steps) {
         if (s.outcome === 'create') s.sealed = await writer.seal(s.id, 1, s.content);
         if (s.outcome === 'update') s.sealed = await writer.seal(s.row.id, s.row.version + 1, s.content);
       }
+      const remember = idempotency && (await ctx.idempotency.prepare(idempotency, 200, answer));
       const events: AuditEvent[] = [];
       try {
         await repo.db.transaction().execute(async (trx: Db<PhaseTables>) => {
@@ -136,13 +153,14 @@ export function createImportService(pc: PhaseContext) {
             }
           }
           if (events.length) await ctx.audit.appendWithin(trx, actor, events);
+          await remember?.(trx);
         });
       } catch (e) {
         // Another writer took a key or a version between the plan and the write: nothing was stored.
         if (isUniqueViolation(e)) throw changedDuringImport();
         throw e;
       }
-      return report;
+      return answer;
     },
   };
 }

@@ -1,4 +1,4 @@
-import { invalid, isUniqueViolation } from '../../../core/errors.js';
+import { HushError, invalid, isUniqueViolation } from '../../../core/errors.js';
 import { newUuid, nowIso } from '../../../core/ids.js';
 import { readOfMany, type AuditActor, type AuditEvent, type Caller, type Db } from '../../../core/ports.js';
 import { ERR, itemError, phaseError } from '../errors.js';
@@ -14,6 +14,13 @@ import { createSecretWriter, type SecretContent } from './writer.js';
 
 const ENGINE = 'phase';
 const OBJECT = 'phase.secret';
+
+/** Beyond Phase (which answers a misleading "Duplicate secret found" here): the request lost a race twice in a row. */
+const changedConcurrently = () =>
+  new HushError('conflict', 'The secret was changed by another request at the same time; nothing was stored. Read it again and retry.', { reason: 'concurrent_update' });
+
+/** Thrown inside an update's transaction when a row it read before the transaction has moved on since. */
+class StaleRead extends Error {}
 
 export interface VersionJson {
   version: number;
@@ -116,7 +123,8 @@ export function createSecretService(pc: PhaseContext) {
 
   /**
    * Runs a batch write on `env`'s secrets; bumping the revision first also makes writers to one environment take
-   * turns on PostgreSQL. A concurrent writer taking the same key first still yields Phase's 409, not a 500.
+   * turns (PostgreSQL's row lock, SQLite's write lock), so what `work` reads is what it overwrites. A unique
+   * violation that still slips through means another writer changed the same rows: 409, never a 500.
    */
   async function inTransaction<T>(env: EnvRow, work: (trx: Db<PhaseTables>) => Promise<T>): Promise<T> {
     try {
@@ -125,9 +133,63 @@ export function createSecretService(pc: PhaseContext) {
         return work(trx);
       });
     } catch (e) {
-      if (isUniqueViolation(e)) throw phaseError('conflict', ERR.duplicate);
+      if (isUniqueViolation(e)) throw changedConcurrently();
       throw e;
     }
+  }
+
+  /** One attempt at an update: read, merge and seal before the transaction, write inside it. */
+  async function updateOnce(caller: Caller, actor: AuditActor, env: EnvRow, items: UpdateItem[]): Promise<SecretJson[]> {
+    const current = new Map((await repo.liveById(env.id, items.map((i) => i.id), repo.db)).map((r) => [r.id, r]));
+    const person = withOverrides(caller);
+    const prepared = await Promise.all(
+      items.map(async (item, i) => {
+        const row = current.get(item.id);
+        if (!row) throw itemError(i, ERR.secretNotFound(item.id), 'not_found');
+        if (row.type === 'sealed' && item.type !== undefined && item.type !== 'sealed') throw itemError(i, ERR.unseal);
+        const old = await writer.open(row);
+        const key = item.key ?? old.key;
+        const content: SecretContent = {
+          key,
+          // A sealed secret's value cannot be replaced through the API (docs/wire/phase.md §1.3); the request still bumps the version.
+          value: row.type === 'sealed' ? old.value : (item.value ?? old.value),
+          comment: item.comment ?? old.comment,
+          path: item.path ?? row.path,
+          type: item.type ?? row.type,
+          digest: item.key === undefined ? row.key_digest : await pc.digest(env, key),
+          tags: item.tags ?? (await repo.tagsOf([row.id])).get(row.id) ?? [],
+        };
+        return { row, content, tagsGiven: item.tags !== undefined, sealed: await writer.seal(row.id, row.version + 1, content), override: person && item.override ? await writer.sealOverride(row.id, caller.user.id, item.override.value) : undefined, item };
+      }),
+    );
+    const places = new Set<string>();
+    const ids = new Set<string>();
+    prepared.forEach((p, i) => {
+      if (ids.has(p.row.id)) throw itemError(i, `Secret ${p.row.id} appears more than once in this request.`);
+      ids.add(p.row.id);
+      const place = `${p.content.path}\u0000${p.content.digest}`;
+      if (places.has(place)) throw itemError(i, ERR.duplicate, 'conflict');
+      places.add(place);
+    });
+    const rows = await inTransaction(env, async (trx) => {
+      // Another request may have written one of these secrets since they were read: then this merge is stale.
+      const versions = new Map((await repo.liveById(env.id, prepared.map((p) => p.row.id), trx)).map((r) => [r.id, r.version]));
+      if (prepared.some((p) => versions.get(p.row.id) !== p.row.version)) throw new StaleRead();
+      // Stricter than Phase (docs/wire/phase.md §2.10): the final (path, key) of every item must be free, moves by `path` included.
+      for (const [i, p] of prepared.entries()) {
+        const other = await repo.liveByKey(env.id, p.content.path, p.content.digest, trx);
+        if (other && other.id !== p.row.id) throw itemError(i, ERR.duplicate, 'conflict');
+      }
+      for (const p of prepared) {
+        await writer.newVersion(env, p.row, p.content, p.sealed, p.tagsGiven, actor, trx);
+        if (p.override) await writer.putOverride(p.row.id, caller.user.id, p.override, p.item.override!.isActive, trx);
+      }
+      const written = await repo.liveById(env.id, prepared.map((p) => p.row.id), trx);
+      await ctx.audit.appendWithin(trx, actor, events('secret.update', written, env));
+      const order = new Map(prepared.map((p, i) => [p.row.id, i]));
+      return written.sort((a, b) => order.get(a.id)! - order.get(b.id)!);
+    });
+    return presentWritten(rows, env, caller);
   }
 
   return {
@@ -189,54 +251,19 @@ export function createSecretService(pc: PhaseContext) {
       return presentWritten(rows, env, caller);
     },
 
+    /**
+     * When another request wrote one of the secrets between this one's read and its write, the whole update starts
+     * over once on the new versions (as if the two had come one after the other); losing twice is a 409 saying so.
+     */
     async update(caller: Caller, actor: AuditActor, env: EnvRow, items: UpdateItem[]): Promise<SecretJson[]> {
-      const current = new Map((await repo.liveById(env.id, items.map((i) => i.id), repo.db)).map((r) => [r.id, r]));
-      const person = withOverrides(caller);
-      const prepared = await Promise.all(
-        items.map(async (item, i) => {
-          const row = current.get(item.id);
-          if (!row) throw itemError(i, ERR.secretNotFound(item.id), 'not_found');
-          if (row.type === 'sealed' && item.type !== undefined && item.type !== 'sealed') throw itemError(i, ERR.unseal);
-          const old = await writer.open(row);
-          const key = item.key ?? old.key;
-          const content: SecretContent = {
-            key,
-            // A sealed secret keeps its value (docs/wire/phase.md §1.3); the request still bumps the version.
-            value: row.type === 'sealed' ? old.value : (item.value ?? old.value),
-            comment: item.comment ?? old.comment,
-            path: item.path ?? row.path,
-            type: item.type ?? row.type,
-            digest: item.key === undefined ? row.key_digest : await pc.digest(env, key),
-            tags: item.tags ?? (await repo.tagsOf([row.id])).get(row.id) ?? [],
-          };
-          return { row, content, tagsGiven: item.tags !== undefined, sealed: await writer.seal(row.id, row.version + 1, content), override: person && item.override ? await writer.sealOverride(row.id, caller.user.id, item.override.value) : undefined, item };
-        }),
-      );
-      const places = new Set<string>();
-      const ids = new Set<string>();
-      prepared.forEach((p, i) => {
-        if (ids.has(p.row.id)) throw itemError(i, `Secret ${p.row.id} appears more than once in this request.`);
-        ids.add(p.row.id);
-        const place = `${p.content.path}\u0000${p.content.digest}`;
-        if (places.has(place)) throw itemError(i, ERR.duplicate, 'conflict');
-        places.add(place);
-      });
-      const rows = await inTransaction(env, async (trx) => {
-        // Stricter than Phase (docs/wire/phase.md §2.10): each item's final (path, key) must be free, moves included.
-        for (const [i, p] of prepared.entries()) {
-          const other = await repo.liveByKey(env.id, p.content.path, p.content.digest, trx);
-          if (other && other.id !== p.row.id) throw itemError(i, ERR.duplicate, 'conflict');
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await updateOnce(caller, actor, env, items);
+        } catch (e) {
+          if (!(e instanceof StaleRead)) throw e;
+          if (attempt === 2) throw changedConcurrently();
         }
-        for (const p of prepared) {
-          await writer.newVersion(env, p.row, p.content, p.sealed, p.tagsGiven, actor, trx);
-          if (p.override) await writer.putOverride(p.row.id, caller.user.id, p.override, p.item.override!.isActive, trx);
-        }
-        const written = await repo.liveById(env.id, prepared.map((p) => p.row.id), trx);
-        await ctx.audit.appendWithin(trx, actor, events('secret.update', written, env));
-        const order = new Map(prepared.map((p, i) => [p.row.id, i]));
-        return written.sort((a, b) => order.get(a.id)! - order.get(b.id)!);
-      });
-      return presentWritten(rows, env, caller);
+      }
     },
 
     /** All or nothing; unknown ids are a 404, or skipped with `ignoreMissing` (docs/wire/phase.md §5.2, end to end). */
