@@ -12,6 +12,7 @@ import { installErrorRenderer, sendError } from './errors.js';
 import { loggerOptions } from './logging.js';
 import { installPlaintextAudit } from './plugins/audit.js';
 import { installCaller, requireDeclaredAccess } from './plugins/caller.js';
+import { installFiniteNumberCheck } from './plugins/finite-numbers.js';
 import { createMetrics } from './plugins/metrics.js';
 import { registerOpenApi } from './plugins/openapi.js';
 import { systemRoutes } from './plugins/system.js';
@@ -62,7 +63,10 @@ export async function buildServer(core: Core, engines: readonly EngineManifest[]
 
   const metrics = createMetrics();
   metrics.install(app);
-  installErrorRenderer(app, systemRenderer);
+  // The root handler sees the errors of requests no route matched (a refused body, an unknown method): they are
+  // rendered by the engine that owns the path, as its 404s are.
+  installErrorRenderer(app, (e, r) => rendererFor(r)(e, r));
+  installFiniteNumberCheck(app);
 
   await app.register(async (scope) => {
     installErrorRenderer(scope, systemRenderer);
@@ -87,12 +91,12 @@ export async function buildServer(core: Core, engines: readonly EngineManifest[]
 
   // Each engine renders its own 404s: the longest matching prefix picks the engine.
   const byPrefix = engines.flatMap((e) => e.prefixes.map((prefix) => ({ prefix, engine: e }))).sort((a, b) => b.prefix.length - a.prefix.length);
-  app.setNotFoundHandler((request: FastifyRequest, reply) => {
+  function rendererFor(request: FastifyRequest): EngineManifest['renderError'] {
     const path = request.url.split('?')[0] ?? '';
     const owner = byPrefix.find((p) => path.startsWith(p.prefix))?.engine;
-    const render: EngineManifest['renderError'] = owner ? (e, r) => owner.renderError(e, r) : systemRenderer;
-    return sendError(render, new HushError('not_found', 'Not found.'), request, reply);
-  });
+    return owner ? (e, r) => owner.renderError(e, r) : systemRenderer;
+  }
+  app.setNotFoundHandler((request: FastifyRequest, reply) => sendError(rendererFor(request), new HushError('not_found', 'Not found.'), request, reply));
 
   return app;
 }

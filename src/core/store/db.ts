@@ -4,6 +4,7 @@ import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase } from 'kysely';
 import pg from 'pg';
 import { postgresCapabilities, sqliteCapabilities, type DialectCapabilities } from './dialect.js';
+import { textGuard } from './text-guard.js';
 
 export interface Store {
   /** Untyped at this level: each module narrows it to its own tables (`Kysely<CoreTables>`, `Kysely<PhaseTables>`). */
@@ -34,7 +35,7 @@ export function openStore(options: StoreOptions): Store {
     pool.on('error', () => undefined);
     const url = new URL(options.databaseUrl);
     const location = `postgres://${url.hostname}:${url.port || 5432}${url.pathname}`;
-    return withClose(new Kysely<any>({ dialect: new PostgresDialect({ pool }) }), postgresCapabilities, location);
+    return withClose(new Kysely<any>({ dialect: new PostgresDialect({ pool }), plugins: [textGuard] }), postgresCapabilities, location);
   }
   fs.mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
   const file = path.join(options.dataDir, 'hush.db');
@@ -46,7 +47,7 @@ export function openStore(options: StoreOptions): Store {
   database.pragma(`busy_timeout = ${SQLITE_BUSY_TIMEOUT_MS}`);
   // WAL makes NORMAL durable against application crashes; only an OS crash can lose the last commits.
   database.pragma('synchronous = NORMAL');
-  return withClose(new Kysely<any>({ dialect: new SqliteDialect({ database: withStatementCache(database) }) }), sqliteCapabilities, file);
+  return withClose(new Kysely<any>({ dialect: new SqliteDialect({ database: withStatementCache(database) }), plugins: [textGuard] }), sqliteCapabilities, file);
 }
 
 // Statements Hush issues are a bounded set of shapes; beyond this many, the oldest is dropped.
