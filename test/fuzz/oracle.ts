@@ -194,7 +194,8 @@ export function checkLog(stdout: string, canary: string, secrets: Record<string,
       continue;
     }
     const res = line.res as { statusCode?: number } | undefined;
-    if (typeof line.reqId === 'string' && typeof res?.statusCode === 'number') statusOf.set(line.reqId, res.statusCode);
+    // Request ids may come from the client (X-Request-ID), so several requests can share one: keep the worst.
+    if (typeof line.reqId === 'string' && typeof res?.statusCode === 'number') statusOf.set(line.reqId, Math.max(res.statusCode, statusOf.get(line.reqId) ?? 0));
     if (raw.includes(canary)) {
       const known = KNOWN_LOG_FINDINGS.find((k) => k.matches(line))?.id;
       found.push({ check: 'log', detail: `request content in the log: ${raw.slice(0, 300)}`, ...(known ? { known } : {}) });
