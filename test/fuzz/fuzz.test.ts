@@ -21,7 +21,7 @@ import { fastifyRoutes, mergeRoutes, type FuzzRoute } from './routes.js';
  * HUSH_FUZZ_ONLY=3,17 replays single requests of it.
  */
 const SEED = seedFrom('HUSH_FUZZ_SEED');
-const REQUESTS = countFrom('HUSH_FUZZ_REQUESTS', 2000);
+const REQUESTS = countFrom('HUSH_FUZZ_REQUESTS', 3000);
 const ONLY = (process.env.HUSH_FUZZ_ONLY ?? '').split(',').filter(Boolean).map(Number);
 const CONCURRENCY = 4;
 const MiB = 1024 * 1024;
