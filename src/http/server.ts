@@ -14,6 +14,7 @@ import { loggerOptions } from './logging.js';
 import { installPlaintextAudit } from './plugins/audit.js';
 import { installCaller, requireDeclaredAccess } from './plugins/caller.js';
 import { installIdempotency } from './plugins/idempotency.js';
+import { installFiniteNumberCheck } from './plugins/finite-numbers.js';
 import { createMetrics } from './plugins/metrics.js';
 import { registerOpenApi } from './plugins/openapi.js';
 import { systemRoutes } from './plugins/system.js';
@@ -86,7 +87,10 @@ export async function buildServer(core: Core, engines: readonly EngineManifest[]
 
   const metrics = createMetrics();
   metrics.install(app);
-  installErrorRenderer(app, systemRenderer);
+  // The root handler sees the errors of requests no route matched (a refused body, an unknown method): they are
+  // rendered by the engine that owns the path, as its 404s are.
+  installErrorRenderer(app, (e, r) => rendererFor(r.url.split('?')[0] ?? '')(e, r));
+  installFiniteNumberCheck(app);
 
   await app.register(async (scope) => {
     installErrorRenderer(scope, systemRenderer);

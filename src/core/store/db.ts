@@ -6,6 +6,7 @@ import pg from 'pg';
 import { postgresCapabilities, sqliteCapabilities, type DialectCapabilities } from './dialect.js';
 import { withFaultHandling } from './fault-dialect.js';
 import { createStoreHealth, postgresHasRoom, sqliteHasRoom, type StoreHealth } from './health.js';
+import { textGuard } from './text-guard.js';
 
 export interface Store {
   /** Untyped at this level: each module narrows it to its own tables (`Kysely<CoreTables>`, `Kysely<PhaseTables>`). */
@@ -53,7 +54,7 @@ export function openStore(options: StoreOptions): Store {
     pool.on('connect', (client) => client.on('error', () => undefined));
     const url = new URL(options.databaseUrl);
     const location = `postgres://${url.hostname}:${url.port || 5432}${url.pathname}`;
-    const db = new Kysely<any>({ dialect: withFaultHandling(new PostgresDialect({ pool }), { onFault: health.onFault, onWriteSaved: health.onWriteSaved }) });
+    const db = new Kysely<any>({ dialect: withFaultHandling(new PostgresDialect({ pool }), { onFault: health.onFault, onWriteSaved: health.onWriteSaved }), plugins: [textGuard] });
     // Probing writes, so it runs only while a write has failed for lack of space.
     const hasRoom = async () => health.storageFullSince === undefined || postgresHasRoom(db);
     return store(db, postgresCapabilities, location, health, hasRoom);
@@ -76,7 +77,7 @@ export function openStore(options: StoreOptions): Store {
     // better-sqlite3 knows whether SQLite ended the transaction by itself (it does after SQLITE_FULL).
     transactionEnded: () => !database.inTransaction,
   });
-  const db = new Kysely<any>({ dialect });
+  const db = new Kysely<any>({ dialect, plugins: [textGuard] });
   const hasRoom = async () => {
     const room = await sqliteHasRoom(db, options.dataDir);
     // Measured, not guessed: the space is back.
