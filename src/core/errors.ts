@@ -46,11 +46,13 @@ export class HushError extends Error {
   readonly details: Readonly<Record<string, unknown>> | undefined;
   /** Seconds the client should wait before trying again; sent as `Retry-After` (429, 503). */
   readonly retryAfterSeconds: number | undefined;
+  /** An HTTP status more precise than the kind's (431 for oversized headers), for envelopes that repeat the status. */
+  readonly status: number | undefined;
 
   constructor(
     kind: ErrorKind,
     message: string,
-    options: { problems?: FieldProblem[]; reason?: string; cause?: unknown; details?: Record<string, unknown>; retryAfterSeconds?: number } = {},
+    options: { problems?: FieldProblem[]; reason?: string; cause?: unknown; details?: Record<string, unknown>; retryAfterSeconds?: number; status?: number } = {},
   ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'HushError';
@@ -59,6 +61,7 @@ export class HushError extends Error {
     this.reason = options.reason;
     this.details = options.details;
     this.retryAfterSeconds = options.retryAfterSeconds;
+    this.status = options.status;
   }
 
   get field(): string | undefined {

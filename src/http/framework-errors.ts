@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { EngineManifest } from '../core/ports.js';
+import { HushError } from '../core/errors.js';
 import { sendError } from './errors.js';
 import { NO_STORE, SECURITY_HEADERS } from './response-headers.js';
 
@@ -33,23 +34,41 @@ function statusOfParseError(code: string | undefined): { status: number; detail:
   }
 }
 
+/** The method and target of the request line, when the parser got that far (its bytes are in `rawPacket`). */
+function requestLineOf(error: { rawPacket?: unknown }): { method: string; target: string } | undefined {
+  if (!Buffer.isBuffer(error.rawPacket)) return undefined;
+  const match = /^([A-Z]{1,20}) (\/[^\s]*)/.exec(error.rawPacket.subarray(0, 8192).toString('latin1'));
+  // An envelope that echoes the URL (Passbolt's) gets a bounded one: the target may be what was too large.
+  return match ? { method: match[1]!, target: match[2]!.slice(0, 2048) } : undefined;
+}
+
 /**
  * Requests Node cannot parse (unknown methods, headers over the size limit, garbage) never become requests, so no
- * engine sees them: the answer is written on the socket, with the same security headers as any other and a body
- * in the plain `{"detail"}` shape. The error itself is not logged: it holds the raw bytes received, headers and all.
+ * hook runs for them: the answer is written on the socket, with the same security headers as any other, in the
+ * envelope of the engine owning the path when the request line was read (else the plain `{"detail"}` shape), and
+ * without a body for HEAD. The error itself is not logged: it holds the raw bytes received, headers and all.
  */
-export function clientErrorHandler(this: FastifyInstance, error: Error & { code?: string }, socket: Socket): void {
-  if (error.code === 'ECONNRESET' || socket.destroyed) return;
-  const { status, detail } = statusOfParseError(error.code);
-  const id = randomUUID();
-  this.log.debug({ reqId: id, code: error.code, status }, 'unparseable request refused');
-  // As Node itself does: never write into a response already under way on this socket (a timeout mid-answer).
-  const inFlight = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
-  if (socket.writable && !inFlight?.headersSent) {
-    const body = JSON.stringify({ detail });
-    const headers = { ...SECURITY_HEADERS, 'cache-control': NO_STORE, 'x-request-id': id, 'content-type': 'application/json; charset=utf-8', 'content-length': String(Buffer.byteLength(body)), connection: 'close' };
-    const head = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join('');
-    socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n${head}\r\n${body}`);
-  }
-  socket.destroy();
+export function clientErrorHandler(rendererFor: (path: string) => Renderer) {
+  return function onClientError(this: FastifyInstance, error: Error & { code?: string; rawPacket?: unknown }, socket: Socket): void {
+    if (error.code === 'ECONNRESET' || socket.destroyed) return;
+    const { status, detail } = statusOfParseError(error.code);
+    const id = randomUUID();
+    this.log.debug({ reqId: id, code: error.code, status }, 'unparseable request refused');
+    // As Node itself does: never write into a response already under way on this socket (a timeout mid-answer).
+    const inFlight = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage;
+    if (socket.writable && !inFlight?.headersSent) {
+      const line = requestLineOf(error);
+      let payload: unknown = { detail };
+      if (line) {
+        // Renderers read only the URL, the method and (for Passbolt's action id) the route, which there is none of.
+        const request = { id, url: line.target, method: line.method, routeOptions: undefined } as unknown as FastifyRequest;
+        payload = rendererFor(line.target.split('?')[0] ?? '')(new HushError('invalid', detail, { status }), request).body;
+      }
+      const body = line?.method === 'HEAD' ? '' : JSON.stringify(payload);
+      const headers = { ...SECURITY_HEADERS, 'cache-control': NO_STORE, 'x-request-id': id, 'content-type': 'application/json; charset=utf-8', 'content-length': String(Buffer.byteLength(body)), connection: 'close' };
+      const head = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join('');
+      socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n${head}\r\n${body}`);
+    }
+    socket.destroy();
+  };
 }

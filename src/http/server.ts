@@ -63,7 +63,7 @@ export async function buildServer(core: Core, engines: readonly EngineManifest[]
     ...socketTimeouts(config.limits),
     routerOptions: { maxParamLength: MAX_PATH_SEGMENT },
     frameworkErrors: frameworkErrorHandler(rendererFor),
-    clientErrorHandler,
+    clientErrorHandler: clientErrorHandler(rendererFor),
     ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', allErrors: true, useDefaults: true } },
   }).withTypeProvider<TypeBoxTypeProvider>();
   capConnections(app.server, config.limits, app.log);

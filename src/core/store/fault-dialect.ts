@@ -1,3 +1,4 @@
+import { HushError } from '../errors.js';
 import type { CompiledQuery, DatabaseConnection, Dialect, Driver, QueryResult, TransactionSettings } from 'kysely';
 import { storeFaultError, storeFaultOf, type StoreFault } from './faults.js';
 import { noteChangeSaved } from './write-outcome.js';
@@ -68,6 +69,11 @@ class FaultTranslatingDriver implements Driver {
   ) {}
 
   translate(e: unknown, connection?: GuardedConnection, options: { duringCommit?: boolean } = {}): unknown {
+    // PostgreSQL's numeric_value_out_of_range: a number from the request (an id filter, say) beyond its column's
+    // type. SQLite compares such a number and finds nothing; both answer a client's mistake, not a server fault.
+    if ((e as { code?: unknown } | null)?.code === '22003') {
+      return new HushError('invalid', 'A number in the request is out of range.', { reason: 'number_out_of_range', cause: e });
+    }
     const fault = storeFaultOf(e);
     if (!fault) return e;
     if (fault === 'database_unavailable' && connection) connection.lost = true;

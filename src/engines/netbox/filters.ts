@@ -48,10 +48,14 @@ export function textFilter(out: Conditions, query: Query, key: string, column: s
   }
 }
 
+// Every filtered column is a 32-bit integer: a larger number matches nothing, and PostgreSQL refuses to compare it.
+const INT32_MAX = 2 ** 31 - 1;
+
 function integers(query: Query, key: string): number[] {
   return values(query, key).map((v) => {
     const n = Number(v);
     if (v.trim() === '' || !Number.isInteger(n)) throw invalid(key, 'Enter a whole number.');
+    if (Math.abs(n) > INT32_MAX) throw invalid(key, `Ensure this value is between -${INT32_MAX} and ${INT32_MAX}.`);
     return n;
   });
 }

@@ -76,7 +76,7 @@ const STATUS: Record<HushError['kind'], number> = {
 };
 
 export function renderPassboltError(error: HushError, request: FastifyRequest) {
-  const status = STATUS[error.kind];
+  const status = error.status ?? STATUS[error.kind];
   let message = error.message;
   if (error.kind === 'unauthenticated') message = MSG.login;
   if (error.kind === 'not_found' && message === 'Not found.') message = MSG.notFound;
