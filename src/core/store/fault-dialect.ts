@@ -69,10 +69,13 @@ class FaultTranslatingDriver implements Driver {
   ) {}
 
   translate(e: unknown, connection?: GuardedConnection, options: { duringCommit?: boolean } = {}): unknown {
-    // PostgreSQL's numeric_value_out_of_range: a number from the request (an id filter, say) beyond its column's
-    // type. SQLite compares such a number and finds nothing; both answer a client's mistake, not a server fault.
-    if ((e as { code?: unknown } | null)?.code === '22003') {
-      return new HushError('invalid', 'A number in the request is out of range.', { reason: 'number_out_of_range', cause: e });
+    // PostgreSQL refuses values SQLite compares and simply finds nothing for: 22003, a number from the request (an id
+    // filter, say) beyond its column's type; 22P02, text that is no number where one is compared ("Infinity").
+    // Both are the client's mistake, not a server fault; every other database error stays an error.
+    const code = (e as { code?: unknown } | null)?.code;
+    if (code === '22003' || code === '22P02') {
+      const message = code === '22003' ? 'A number in the request is out of range.' : 'A value in the request is not valid where it is used.';
+      return new HushError('invalid', message, { reason: 'value_out_of_range', cause: e });
     }
     const fault = storeFaultOf(e);
     if (!fault) return e;
