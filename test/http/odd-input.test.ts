@@ -66,6 +66,27 @@ forEachDialect('odd input', (dialect) => {
     assert.equal(page.body.error.field, 'limit');
   });
 
+  it('answers a number beyond the 32-bit integer columns with a 4xx, never a 500 (PostgreSQL refused them)', async () => {
+    const BIG = 9_999_999_999;
+    const secret = (await hush.request('POST', `/v1/secrets/?app_id=${appId}&env=development`, { body: { secrets: [{ key: 'RESTORABLE', value: 'v' }] } })).body[0].id;
+    const lists = { token: null, headers: { authorization: `Bearer ${hush.token}` } } as const;
+    await hush.request('POST', '/api/secrets/lists', { ...lists, body: { name: 'big' } });
+    await hush.request('POST', '/api/secrets/lists/big/values', { ...lists, body: { secret_key: 'BIG_KEY', secret_value: 'v' } });
+    const answers = [
+      await hush.request('POST', '/api/users/tokens/', { body: { user: BIG } }),
+      await hush.request('POST', '/api/users/permissions/', { body: { name: 'big', object_types: ['lists.list'], actions: ['view'], users: [BIG] } }),
+      await hush.request('GET', `/api/users/tokens/?user_id=${BIG}`),
+      await hush.request('GET', `/api/core/audit-log/?actor=${BIG}`),
+      await hush.request('GET', '/api/plugins/secrets/secret-roles/?id__gt=1e19'),
+      await hush.request('POST', `/v1/secrets/${secret}/restore/?app_id=${appId}&env=development`, { body: { version: BIG } }),
+      await hush.request('POST', '/api/secrets/lists/big/values/BIG_KEY/restore', { ...lists, body: { version: BIG } }),
+    ];
+    assert.deepEqual(answers.map((a) => a.status).filter((s) => s >= 500), [], JSON.stringify(answers.map((a) => [a.status, a.body])));
+    if (dialect.name === 'postgres') assert.match(JSON.stringify(answers[0]!.body), /out of range/);
+    const graphql = await hush.request('POST', '/graphql/', { body: { query: `{ secret(id: ${BIG}) { id } }` } });
+    assert.deepEqual(graphql.body.errors.map((e: { message: string }) => e.message), ['Secret matching query does not exist.']);
+  });
+
   it('names a field called like an Object.prototype member as any other unknown field', async () => {
     const res = await hush.request('POST', '/api/users/users/', { body: { username: 'proto', constructor: 1, toString: 2 } });
     assert.equal(res.status, 400);

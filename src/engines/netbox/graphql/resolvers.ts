@@ -111,7 +111,11 @@ export function createRoot(s: Services, caller: Caller) {
 
   return {
     secret: async ({ id }: { id: string }) => {
-      const found = await secrets({ id: [String(Number(id) || 0)] }, { limit: 1 });
+      // An id no column can hold (PostgreSQL refuses it as invalid) matches nothing, as an unknown one does.
+      const found = await secrets({ id: [String(Number(id) || 0)] }, { limit: 1 }).catch((e: unknown) => {
+        if (isHushError(e) && e.kind === 'invalid') return [];
+        throw e;
+      });
       if (!found.length) throw notFound('Secret');
       return found[0];
     },
