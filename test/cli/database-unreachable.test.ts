@@ -1,21 +1,9 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import net from 'node:net';
 import { after, describe, it } from 'node:test';
+import { freePort } from '../helpers/postgres.js';
 import { runHush } from '../helpers/process.js';
 import { tempDir } from '../helpers/server.js';
-
-/** A loopback port that was free a moment ago and that nothing listens on now. */
-function closedPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 describe('hush serve with an unreachable PostgreSQL', () => {
   const dirs: string[] = [];
@@ -25,7 +13,7 @@ describe('hush serve with an unreachable PostgreSQL', () => {
 
   for (const host of ['127.0.0.1', 'localhost']) {
     it(`says the database at ${host} cannot be reached, and where, without the password or a stack trace`, async () => {
-      const port = await closedPort();
+      const port = await freePort();
       const dir = tempDir();
       dirs.push(dir);
       const r = await runHush(['serve', '--port', '0', '--data-dir', dir, '--database-url', `postgres://hush:pa55-w0rd@${host}:${port}/hushdb`], { HUSH_LOG_LEVEL: 'silent' });

@@ -66,7 +66,8 @@ export function warnPostgresUnavailable(reason: string): void {
   warned = true;
 }
 
-function freePort(): Promise<number> {
+/** A loopback port that was free a moment ago and that nothing listens on now. */
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.once('error', reject);
