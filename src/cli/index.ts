@@ -4,8 +4,11 @@ import { clientCommands } from './client/index.js';
 import { EXIT_HELP } from './client/errors.js';
 import { adminCommand } from './commands/admin.js';
 import { serveCommand } from './commands/serve.js';
+import type { EngineManifest } from '../core/ports.js';
+import { loadEngines } from './local-core.js';
 
-export function buildProgram(): Command {
+/** `engines`: whose `hush admin` commands to offer (loaded only when an admin command runs, to keep the rest fast). */
+export function buildProgram(engines: readonly EngineManifest[] = []): Command {
   const program = new Command('hush')
     .description('Hush: a self-hosted secrets server speaking the NetBox, Passbolt, Phase and NetActuate secrets APIs.')
     .version(HUSH_VERSION, '-V, --version')
@@ -45,11 +48,12 @@ Client (anywhere, over HTTP; HUSH_URL and HUSH_TOKEN override the login, HUSH_AP
 ${EXIT_HELP}`,
     );
   program.addCommand(serveCommand());
-  program.addCommand(adminCommand());
+  program.addCommand(adminCommand(engines));
   for (const c of clientCommands(program)) program.addCommand(c);
   return program;
 }
 
 export async function runCli(argv: string[]): Promise<void> {
-  await buildProgram().parseAsync(argv);
+  const wantsAdmin = argv.slice(2).find((a) => !a.startsWith('-')) === 'admin';
+  await buildProgram(wantsAdmin ? await loadEngines() : []).parseAsync(argv);
 }

@@ -37,7 +37,7 @@ export async function withLocalCore<T>(
 }
 
 /** The engines this build serves, loaded on use so that `hush --help` and the client commands start fast. */
-async function loadEngines(): Promise<EngineManifest[]> {
+export async function loadEngines(): Promise<EngineManifest[]> {
   return (await import('../engines/index.js')).allEngines();
 }
 
@@ -53,4 +53,11 @@ export function cliActor(): AuditActor {
 
 export function print(line = ''): void {
   process.stdout.write(`${line}\n`);
+}
+
+/** Adapter for the commands of engines not yet on `create(ctx)` (removed once none is left). */
+export async function legacyEngineContext(core: Core) {
+  const { engineContext } = await import('../core/engine-context.js');
+  const { name: _name, audit: _audit, ...ctx } = engineContext(core, { name: 'legacy', auditEvents: {} });
+  return { ...ctx, db: core.store.db, audit: core.audit, core };
 }

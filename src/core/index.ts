@@ -5,9 +5,8 @@ import type { HushConfig } from './config.js';
 import { createCryptoGates } from './crypto-gate.js';
 import { createIdempotency } from './idempotency/store.js';
 import type { IdempotencyTables } from './idempotency/tables.js';
-import type { EngineContext } from './ports.js';
-import { HUSH_VERSION } from './version.js';
 import { objectTypesWith, type ObjectTypeSpec } from './identity/object-types.js';
+import { createIdentityAdmin } from './identity/admin.js';
 import { createPermissions } from './identity/permissions.js';
 import { createSessions } from './identity/sessions.js';
 import type { IdentityTables } from './identity/tables.js';
@@ -20,7 +19,6 @@ import { openStore } from './store/db.js';
 import { startupFaultError } from './store/faults.js';
 import { hasInstance, noInstance, sqliteMissing } from './store/instance.js';
 import { migrateAll, type MigrationSet } from './store/migrate.js';
-import { createReferenceRegistry, type ReferenceRegistry } from './references/registry.js';
 import { createVersions } from './versions/versions.js';
 
 export type CoreTables = IdentityTables & KeyringTables & AuditTables & IdempotencyTables;
@@ -50,6 +48,9 @@ export async function createCore(
     const keyringState = await keyring.start({ create });
     const gates = createCryptoGates(config.limits);
     const permissions = createPermissions({ db, objectTypes });
+    const users = createUsers({ db, passwordGate: gates.credentials });
+    const tokens = createTokens({ db, permissions });
+    const audit = createAuditLog({ db });
     return {
       config,
       store,
@@ -59,12 +60,14 @@ export async function createCore(
       keyring,
       keyringState,
       gates,
-      users: createUsers({ db, passwordGate: gates.credentials }),
-      tokens: createTokens({ db, permissions }),
+      users,
+      tokens,
       sessions: createSessions({ db }),
       permissions,
       objectTypes,
-      audit: createAuditLog({ db }),
+      audit,
+      /** Identity changes with their audit entries, for the admin API and `hush admin` (core/identity/admin.ts). */
+      identityAdmin: createIdentityAdmin({ db, users, tokens, permissions, audit }),
       versions: createVersions({ db, cipher: (table) => keyring.cipher(table) }),
       idempotency: createIdempotency({ db, cipher: keyring.cipher('core_idempotency_keys') }),
       close: () => store.close(),
@@ -76,26 +79,3 @@ export async function createCore(
 }
 
 export type Core = Awaited<ReturnType<typeof createCore>>;
-
-/**
- * What every engine receives: services, never key material (see EngineContext in ports.ts). Pass the registry the
- * server fills with the engines' reference kinds; without one, templates can name nothing.
- */
-export function engineContext(core: Core, references: ReferenceRegistry = createReferenceRegistry()): EngineContext {
-  return {
-    config: core.config,
-    version: HUSH_VERSION,
-    db: core.store.db,
-    dialect: core.store.dialect,
-    keyring: core.keyring,
-    permissions: core.permissions,
-    audit: core.audit,
-    versions: core.versions,
-    idempotency: core.idempotency,
-    references,
-    users: core.users,
-    tokens: core.tokens,
-    gates: core.gates,
-    core,
-  };
-}

@@ -1,5 +1,7 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
-import type { AuditEvent } from './audit/log.js';
+import type { Kysely } from 'kysely';
+import type { AuditActor, AuditEvent } from './audit/log.js';
+import type { Db } from './store/tx.js';
 import type { HushConfig } from './config.js';
 import type { HushError } from './errors.js';
 import type { IdempotencyClaim } from './idempotency/store.js';
@@ -22,22 +24,36 @@ export type { Db } from './store/tx.js';
 export type { IdempotencyClaim } from './idempotency/store.js';
 export type { ReferenceResolver, ReferenceRegistry } from './references/registry.js';
 export type { TemplateReference } from './references/template.js';
+export { defineAuditEvents } from './audit/events.js';
 export type { VersionTable, VersionTableSpec, StoredVersion } from './versions/versions.js';
 
+/** An engine's audit port: entries are stamped with the engine's name, and only its declared actions are accepted. */
+export interface EngineAudit {
+  /** Appends change entries inside `trx`, the transaction of the change, so both commit or roll back together. */
+  appendWithin(trx: Db<any>, actor: AuditActor, events: readonly EngineAuditEvent[]): Promise<void>;
+  /** Appends in a transaction of its own (events that go with no change of the engine's data). */
+  append(actor: AuditActor, events: readonly EngineAuditEvent[]): Promise<void>;
+}
+
+/** An audit event as an engine writes it: the core fills in the engine's name. */
+export type EngineAuditEvent = Omit<AuditEvent, 'engine'> & { readonly engine?: string };
+
 /**
- * What an engine receives from the core. It holds services, never key material: ciphertexts are made and opened
- * through `keyring.cipher(table)`.
+ * What an engine receives from the core, once, in `create`. It holds services, never key material: ciphertexts are
+ * made and opened through `keyring.cipher(table)`. `Tables` are the engine's own tables: `store()` reaches only
+ * those, and core data only through the ports below (docs/architecture.md §6).
  */
-export interface EngineContext {
+export interface EngineContext<Tables = unknown> {
+  readonly name: string;
   readonly config: HushConfig;
   /** Hush's own version, for status answers. */
   readonly version: string;
-  /** The engine narrows this to its own tables: `ctx.db as Kysely<PhaseTables>`. Core tables are off limits. */
-  readonly db: Core['store']['db'];
+  /** The engine's own tables, typed. */
+  store(): Kysely<Tables>;
   readonly dialect: DialectCapabilities;
   readonly keyring: Pick<Core['keyring'], 'cipher' | 'randomHex' | 'keyedHash'>;
   readonly permissions: Pick<Core['permissions'], 'can' | 'require' | 'scope'>;
-  readonly audit: Pick<Core['audit'], 'appendWithin' | 'append'>;
+  readonly audit: EngineAudit;
   /** Version history in the engine's own tables, sealed by the keyring (src/core/versions/versions.ts). */
   readonly versions: Core['versions'];
   /** Stores the answer of an `idempotent` route's change inside its transaction (src/core/idempotency/store.ts). */
@@ -53,8 +69,58 @@ export interface EngineContext {
   readonly tokens: Pick<Core['tokens'], 'create'>;
   /** Bounds on expensive cryptography (core/crypto-gate.ts): key generation, and per-login key and password work. */
   readonly gates: Core['gates'];
-  /** The whole core, for the admin engine only: it manages identity itself. Other engines must not use it. */
-  readonly core: Core;
+  /** Identity administration; present only for an engine whose manifest declares `identity: true` (the admin API). */
+  readonly identity?: IdentityPort;
+}
+
+/** What the admin engine manages: the core's users, tokens, permissions, sessions and audit log. */
+export type IdentityPort = Pick<Core, 'identityAdmin' | 'users' | 'tokens' | 'permissions' | 'sessions'> & {
+  readonly audit: Pick<Core['audit'], 'list' | 'append'>;
+};
+
+/** One `hush admin <engine> <name>` command, declared in the manifest so `--help` needs no database. */
+export interface EngineCommandSpec {
+  readonly name: string;
+  readonly description: string;
+  readonly arguments?: readonly { readonly name: string; readonly description: string }[];
+  /** Commander flag syntax (`--app <id>`); `repeatable` collects every use into a list. */
+  readonly options?: readonly { readonly flags: string; readonly description: string; readonly repeatable?: boolean }[];
+  /** Printed after the generated help (examples). */
+  readonly help?: string;
+}
+
+/** What a command's run receives: its arguments in declared order, its options, who acts, and where to write. */
+export interface EngineCommandInput {
+  readonly args: readonly string[];
+  readonly options: Readonly<Record<string, unknown>>;
+  /** The operator: the command line acts as a superuser (whoever runs it next to the data holds every key). */
+  readonly caller: Caller;
+  readonly actor: AuditActor;
+  print(line?: string): void;
+  /** Standard error, for notes beside machine-readable output. */
+  note(line: string): void;
+  /** The command's input file or `-` for standard input, read whole. */
+  readText(source: string): string;
+}
+
+/** What an engine is once built: `create(ctx)` runs once per server (or admin command) and returns this. */
+export interface EngineInstance {
+  /** The engine's routes, registered in an encapsulated context with the core's hooks already installed. */
+  readonly routes: FastifyPluginAsync;
+  /** Renders any error in the engine's wire envelope. */
+  renderError(error: HushError, request: FastifyRequest): { status: number; body: unknown; headers?: Record<string, string> };
+  /** Finds the credential in a request when the engine's clients send it some other way than `Token`/`Bearer`. */
+  extractCredential?(request: FastifyRequest): string | undefined;
+  /** The template reference kinds the engine answers (e.g. the lists engine's `secret` in `${{ secret.NAME }}`). */
+  readonly references?: readonly ReferenceResolver[];
+  /**
+   * Recognises a credential of the engine's own login flow (e.g. Passbolt's JWT access tokens) and returns its
+   * caller, or null for "mine, but no caller" (an expired token on a public route); undefined lets the core try its
+   * API tokens and sessions.
+   */
+  authenticate?(request: FastifyRequest): Promise<Caller | null | undefined>;
+  /** Runs the manifest's `commands`, by name. */
+  readonly commands?: Readonly<Record<string, (input: EngineCommandInput) => Promise<void>>>;
 }
 
 /** How a route says who may call it. Every route must declare one; the server refuses to start otherwise. */
@@ -83,12 +149,22 @@ export interface RouteRules {
    * stored answers must hold no plaintext.
    */
   idempotent?: boolean;
+  /**
+   * Whether the route changes data. Every POST, PUT, PATCH and DELETE route must say (the server refuses to start
+   * otherwise). A route that does must append its change to the audit log in the request (`ctx.audit.appendWithin`):
+   * a 2xx answer without one is failed by the core (docs/audit.md §3), unless the handler calls `noChangeMade`
+   * because this request changed nothing (an empty batch, a repeat of the stored state).
+   */
+  changesData?: boolean;
 }
 
 /** One engine, as the core sees it: a manifest the server reads (docs/architecture.md §4). */
-export interface EngineManifest {
+export interface EngineManifest<Tables = any> {
   readonly name: string;
-  /** URL prefixes the engine answers under; the longest match picks the engine that renders a 404. */
+  /**
+   * URL prefixes the engine answers under: the server refuses at start a route outside them, and the longest match
+   * picks the engine that renders an unrouted path's error.
+   */
   readonly prefixes: readonly string[];
   readonly migrations: MigrationSet | undefined;
   /**
@@ -96,20 +172,16 @@ export interface EngineManifest {
    * their actions: the only ones grants may name. The server refuses to start on a route whose rule names another.
    */
   readonly objectTypes?: readonly ObjectTypeSpec[];
-  /** The engine's routes, registered in an encapsulated context with the core's hooks already installed. */
-  readonly routes: (ctx: EngineContext) => FastifyPluginAsync;
-  /** Renders any error in the engine's wire envelope. */
-  renderError(error: HushError, request: FastifyRequest): { status: number; body: unknown; headers?: Record<string, string> };
-  /** Finds the credential in a request when the engine's clients send it some other way than `Token`/`Bearer`. */
-  extractCredential?(request: FastifyRequest): string | undefined;
-  /** The template reference kinds the engine answers (e.g. the lists engine's `secret` in `${{ secret.NAME }}`). */
-  references?(ctx: EngineContext): readonly ReferenceResolver[];
-  /**
-   * Recognises a credential of the engine's own login flow (e.g. Passbolt's JWT access tokens) and returns its
-   * caller, or null for "mine, but no caller" (an expired token on a public route); undefined lets the core try its
-   * API tokens and sessions. Built once per server from the context.
-   */
-  readonly authenticator?: (ctx: EngineContext) => (request: FastifyRequest) => Promise<Caller | null | undefined>;
+  /** Every audit action the engine writes (its `events.ts`, made with `defineAuditEvents`); the core refuses others. */
+  readonly auditEvents: Readonly<Record<string, string>>;
+  /** The engine's `hush admin <name> …` commands; `create` returns what runs them. */
+  readonly commands?: { readonly description: string; readonly list: readonly EngineCommandSpec[] };
+  /** The admin API: it manages the core's identity records, so it receives `ctx.identity`. */
+  readonly identity?: boolean;
+  /** Set by the adapter for engines still on the old shape: the prefix and change-declaration checks skip them. */
+  readonly legacy?: true;
+  /** Builds the engine once from its context. */
+  create(ctx: EngineContext<Tables>): EngineInstance | Promise<EngineInstance>;
 }
 
 declare module 'fastify' {
@@ -123,5 +195,29 @@ declare module 'fastify' {
     auditReads: AuditEvent[] | undefined;
     /** On `idempotent` routes: the request's Idempotency-Key, checked and not used before; else undefined. */
     idempotency: IdempotencyClaim | undefined;
+    /** Set by `noChangeMade`: this request to a `changesData` route changed nothing, so it appended nothing. */
+    unchanged: boolean;
   }
+}
+
+// --- Adapter: engines not yet on `create(ctx)` (removed when every engine is). ---
+
+/** The context engines received before `create(ctx)`: the whole composed database and the whole core. */
+export interface LegacyEngineContext extends Omit<EngineContext, 'audit' | 'name'> {
+  readonly db: Core['store']['db'];
+  readonly audit: Pick<Core['audit'], 'appendWithin' | 'append'>;
+  readonly core: Core;
+}
+
+/** The manifest shape before `create(ctx)`. */
+export interface LegacyEngineManifest {
+  readonly name: string;
+  readonly prefixes: readonly string[];
+  readonly migrations: MigrationSet | undefined;
+  readonly objectTypes?: readonly ObjectTypeSpec[];
+  readonly routes: (ctx: LegacyEngineContext) => FastifyPluginAsync;
+  renderError: EngineInstance['renderError'];
+  extractCredential?(request: FastifyRequest): string | undefined;
+  references?(ctx: LegacyEngineContext): readonly ReferenceResolver[];
+  readonly authenticator?: (ctx: LegacyEngineContext) => (request: FastifyRequest) => Promise<Caller | null | undefined>;
 }

@@ -5,14 +5,15 @@ import { listsEngine } from './lists/index.js';
 import { passboltEngine } from './passbolt/index.js';
 import { netboxEngine } from './netbox/index.js';
 import { phaseEngine } from './phase/index.js';
+import { legacyEngine } from './legacy.js';
 
 /** The engines this build serves. A new engine is one line here and one folder beside this file. */
 export function allEngines(): EngineManifest[] {
   const engines: EngineManifest[] = [];
-  engines.push(adminEngine({ version: HUSH_VERSION, engineNames: () => engines.map((e) => e.name) }));
-  engines.push(phaseEngine);
-  engines.push(listsEngine);
-  engines.push(passboltEngine);
-  engines.push(netboxEngine);
+  engines.push(legacyEngine(adminEngine({ version: HUSH_VERSION, engineNames: () => engines.map((e) => e.name) })));
+  engines.push(legacyEngine(phaseEngine));
+  engines.push(legacyEngine(listsEngine));
+  engines.push(legacyEngine(passboltEngine));
+  engines.push(legacyEngine(netboxEngine));
   return engines;
 }

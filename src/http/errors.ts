@@ -1,10 +1,10 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { HushError, isHushError, type FieldProblem } from '../core/errors.js';
-import type { EngineManifest } from '../core/ports.js';
+import type { EngineInstance } from '../core/ports.js';
 import { storeFaultError, storeFaultOf } from '../core/store/faults.js';
 import { afterSavedChange } from './plugins/write-outcome.js';
 
-type Renderer = EngineManifest['renderError'];
+type Renderer = EngineInstance['renderError'];
 
 interface ValidationItem {
   instancePath?: string;

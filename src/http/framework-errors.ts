@@ -2,12 +2,12 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { randomUUID } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
-import type { EngineManifest } from '../core/ports.js';
+import type { EngineInstance } from '../core/ports.js';
 import { HushError } from '../core/errors.js';
 import { sendError } from './errors.js';
 import { NO_STORE, SECURITY_HEADERS } from './response-headers.js';
 
-type Renderer = EngineManifest['renderError'];
+type Renderer = EngineInstance['renderError'];
 
 /**
  * Errors Fastify meets before routing (a malformed percent-encoding, an overlong path segment): no hook runs for

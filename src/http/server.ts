@@ -3,16 +3,17 @@ import rateLimit from '@fastify/rate-limit';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { defaultStatus, HushError } from '../core/errors.js';
-import { engineContext, type Core } from '../core/index.js';
+import type { Core } from '../core/index.js';
+import { engineContext } from '../core/engine-context.js';
 import { createReferenceRegistry } from '../core/references/registry.js';
-import type { EngineManifest } from '../core/ports.js';
+import type { EngineInstance, EngineManifest } from '../core/ports.js';
 import { capConnections, socketTimeouts } from './connection-limits.js';
 import { installErrorRenderer, sendError } from './errors.js';
 import { clientErrorHandler, frameworkErrorHandler } from './framework-errors.js';
 import { installJsonBodyParser } from './json-body.js';
 import { loggerOptions } from './logging.js';
-import { installPlaintextAudit } from './plugins/audit.js';
-import { installCaller, requireDeclaredAccess } from './plugins/caller.js';
+import { installChangeAudit, installPlaintextAudit } from './plugins/audit.js';
+import { installCaller, requireDeclaredAccess, requireOwnPrefix } from './plugins/caller.js';
 import { installIdempotency } from './plugins/idempotency.js';
 import { installFiniteNumberCheck } from './plugins/finite-numbers.js';
 import { createMetrics } from './plugins/metrics.js';
@@ -21,9 +22,12 @@ import { systemRoutes } from './plugins/system.js';
 import { installPublicUrl } from './public-url.js';
 import { NO_STORE, requestIdOf, SECURITY_HEADERS } from './response-headers.js';
 import { installWriteOutcome } from './plugins/write-outcome.js';
+import { LEGACY_CORE } from '../engines/legacy.js';
+
+type Renderer = EngineInstance['renderError'];
 
 /** Errors outside any engine (health, metrics, unknown paths) use this plain shape. */
-const systemRenderer: EngineManifest['renderError'] = (error) => ({
+const systemRenderer: Renderer = (error) => ({
   status: defaultStatus[error.kind],
   body: { detail: error.message },
 });
@@ -44,11 +48,23 @@ const MAX_PATH_SEGMENT = 4096;
  * Shared plugins first, then one encapsulated context per engine with the core's hooks (caller, declared access,
  * plaintext audit) and the engine's own error envelope. Never listens: `main.ts` and the tests do that.
  */
-export async function buildServer(core: Core, engines: readonly EngineManifest[], options: ServerOptions): Promise<FastifyInstance> {
+export async function buildServer(core: Core, manifests: readonly EngineManifest[], options: ServerOptions): Promise<FastifyInstance> {
   const { config } = core;
+  // Each engine is built once, before any route is registered, so every reference kind is known to every engine.
+  const references = createReferenceRegistry();
+  const engines: { manifest: EngineManifest; instance: EngineInstance }[] = [];
+  for (const manifest of manifests) {
+    const ctx = engineContext(core, manifest, references);
+    if (manifest.legacy) Object.defineProperty(ctx, LEGACY_CORE, { value: core });
+    engines.push({ manifest, instance: await manifest.create(ctx) });
+  }
+  for (const { instance } of engines) for (const resolver of instance.references ?? []) references.register(resolver);
+
   // Each engine renders its own errors for unrouted paths: the longest matching prefix picks the engine.
-  const byPrefix = engines.flatMap((e) => e.prefixes.map((prefix) => ({ prefix, engine: e }))).sort((a, b) => b.prefix.length - a.prefix.length);
-  const rendererFor = (path: string): EngineManifest['renderError'] => {
+  const byPrefix = engines
+    .flatMap((e) => e.manifest.prefixes.map((prefix) => ({ prefix, engine: e.instance })))
+    .sort((a, b) => b.prefix.length - a.prefix.length);
+  const rendererFor = (path: string): Renderer => {
     const owner = byPrefix.find((p) => path.startsWith(p.prefix))?.engine;
     return owner ? (e, r) => owner.renderError(e, r) : systemRenderer;
   };
@@ -70,6 +86,7 @@ export async function buildServer(core: Core, engines: readonly EngineManifest[]
 
   app.decorateRequest('caller', null);
   app.decorateRequest('auditReads', undefined);
+  app.decorateRequest('unchanged', false);
   installPublicUrl(app, config.publicUrl);
   installWriteOutcome(app);
   app.decorateRequest('idempotency', undefined);
@@ -99,18 +116,16 @@ export async function buildServer(core: Core, engines: readonly EngineManifest[]
     await scope.register(systemRoutes(core, metrics));
   });
 
-  const references = createReferenceRegistry();
-  const ctx = engineContext(core, references);
-  // Every kind is known before the first request, whichever engine renders the template.
-  for (const engine of engines) for (const resolver of engine.references?.(ctx) ?? []) references.register(resolver);
-  for (const engine of engines) {
+  for (const { manifest, instance } of engines) {
     await app.register(async (scope) => {
-      installErrorRenderer(scope, (e, r) => engine.renderError(e, r));
-      requireDeclaredAccess(scope, engine.name, core.objectTypes);
-      installCaller(scope, core, engine.name, engine.extractCredential?.bind(engine), engine.authenticator?.(ctx));
-      installPlaintextAudit(scope, core);
+      installErrorRenderer(scope, (e, r) => instance.renderError(e, r));
+      requireDeclaredAccess(scope, manifest.name, core.objectTypes, { changes: !manifest.legacy });
+      if (!manifest.legacy) requireOwnPrefix(scope, manifest.name, manifest.prefixes);
+      installCaller(scope, core, manifest.name, instance.extractCredential?.bind(instance), instance.authenticate?.bind(instance));
+      installChangeAudit(scope, core);
+      installPlaintextAudit(scope, core, manifest.legacy ? undefined : manifest);
       installIdempotency(scope, core);
-      await scope.register(engine.routes(ctx));
+      await scope.register(instance.routes);
     });
   }
 

@@ -2,22 +2,31 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { FastifyPluginAsync } from 'fastify';
 import type { UserId } from '../../src/core/ids.js';
-import type { EngineManifest } from '../../src/core/ports.js';
+import { defineAuditEvents, type EngineContext, type EngineManifest } from '../../src/core/ports.js';
 import { allEngines } from '../../src/engines/index.js';
-import { recordPlaintextReads } from '../../src/http/route-kit.js';
+import { auditActorOf, noChangeMade, recordPlaintextReads } from '../../src/http/route-kit.js';
 import { startHush, type RunningHush } from '../helpers/server.js';
 
 /** A small engine used only here, to exercise the core's hooks exactly as a real engine would meet them. */
 function probeEngine(routes: FastifyPluginAsync): EngineManifest {
+  return probeEngineWith(() => routes);
+}
+
+function probeEngineWith(routesOf: (ctx: EngineContext) => FastifyPluginAsync): EngineManifest {
   return {
     name: 'probe',
     prefixes: ['/probe/'],
     migrations: undefined,
-    routes: () => routes,
+    auditEvents: probeEvents,
     objectTypes: [{ name: 'probe.thing', actions: ['view'], description: 'probe things' }],
-    renderError: (e) => ({ status: e.kind === 'unauthenticated' ? 401 : e.kind === 'not_found' ? 404 : e.kind === 'forbidden' ? 403 : e.kind === 'invalid' ? 422 : 500, body: { probe_error: e.message } }),
+    create: (ctx) => ({
+      routes: routesOf(ctx),
+      renderError: (e) => ({ status: e.kind === 'unauthenticated' ? 401 : e.kind === 'not_found' ? 404 : e.kind === 'forbidden' ? 403 : e.kind === 'invalid' ? 422 : 500, body: { probe_error: e.message } }),
+    }),
   };
 }
+
+const probeEvents = defineAuditEvents({ secretRead: 'secret.read', thingCreate: 'thing.create' });
 
 const probeRoutes: FastifyPluginAsync = async (app) => {
   app.get('/probe/secret', { config: { hush: { access: 'authenticated', returnsPlaintext: true } } }, async (request) => {
@@ -88,7 +97,7 @@ describe('core route rules, through an engine', () => {
     });
     await assert.rejects(startHush({ engines: [undeclaredType] }), /checks "view" on "probe\.thnig", which no engine declares/);
     const undeclaredAction = probeEngine(async (app) => {
-      app.delete('/probe/thing', { config: { hush: { access: { objectType: 'probe.thing' } } } }, async () => ({}));
+      app.delete('/probe/thing', { config: { hush: { access: { objectType: 'probe.thing' }, changesData: true } } }, async () => ({}));
     });
     await assert.rejects(startHush({ engines: [undeclaredAction] }), /checks "delete" on "probe\.thing"/);
   });
@@ -106,8 +115,63 @@ describe('core route rules, through an engine', () => {
 
   it('refuses to start when a route would store plaintext answers for an Idempotency-Key', async () => {
     const hoarder = probeEngine(async (app) => {
-      app.post('/probe/both', { config: { hush: { access: 'authenticated', returnsPlaintext: true, idempotent: true } } }, async () => ({}));
+      app.post('/probe/both', { config: { hush: { access: 'authenticated', returnsPlaintext: true, idempotent: true, changesData: true } } }, async () => ({}));
     });
     await assert.rejects(startHush({ engines: [hoarder] }), /declares idempotent and returnsPlaintext/);
+  });
+
+  it('refuses to start when an unsafe route does not say whether it changes data, or a read says it does', async () => {
+    const silent = probeEngine(async (app) => {
+      app.post('/probe/thing', { config: { hush: { access: 'authenticated' } } }, async () => ({}));
+    });
+    await assert.rejects(startHush({ engines: [silent] }), /POST \/probe\/thing of probe does not say whether it changes data/);
+    const confused = probeEngine(async (app) => {
+      app.get('/probe/thing', { config: { hush: { access: 'authenticated', changesData: true } } }, async () => ({}));
+    });
+    await assert.rejects(startHush({ engines: [confused] }), /is a read and cannot declare changesData/);
+  });
+
+  it('refuses to start when a route lies outside its engine\'s declared prefixes', async () => {
+    const stray = probeEngine(async (app) => {
+      app.get('/elsewhere/thing', { config: { hush: { access: 'public' } } }, async () => ({}));
+    });
+    await assert.rejects(startHush({ engines: [stray] }), /GET \/elsewhere\/thing of probe is outside its declared prefixes \(\/probe\/\)/);
+  });
+
+  it('fails a 2xx answer to a change route that appended no change to the audit log, and passes one that did', async () => {
+    let stored = 0;
+    const writer = probeEngineWith((ctx) => async (app) => {
+      const rules = { hush: { access: 'authenticated', changesData: true } } as const;
+      app.post('/probe/forgetful-write', { config: rules }, async () => {
+        stored += 1;
+        return { stored };
+      });
+      app.post('/probe/write', { config: rules }, async (request) => {
+        await ctx.store().transaction().execute((trx) => ctx.audit.appendWithin(trx, auditActorOf(request), [{ action: 'thing.create', objectType: 'probe.thing', objectId: 1 }]));
+        return { ok: true };
+      });
+      app.post('/probe/nothing-to-do', { config: rules }, async (request) => {
+        noChangeMade(request);
+        return { ok: true };
+      });
+      app.post('/probe/misnamed', { config: rules }, async (request) => {
+        await ctx.store().transaction().execute((trx) => ctx.audit.appendWithin(trx, auditActorOf(request), [{ action: 'thing.made', objectType: 'probe.thing' }]));
+        return { ok: true };
+      });
+    });
+    const probe = await startHush({ engines: [...allEngines(), writer] });
+    try {
+      const forgetful = await probe.request('POST', '/probe/forgetful-write');
+      assert.equal(forgetful.status, 500);
+      assert.deepEqual(Object.keys(forgetful.body), ['probe_error']);
+      assert.equal(stored, 1, 'the handler ran: the hook fails the answer, it does not prevent the bug');
+      assert.equal((await probe.request('POST', '/probe/write')).status, 200);
+      assert.equal((await probe.request('POST', '/probe/nothing-to-do')).status, 200);
+      assert.equal((await probe.request('POST', '/probe/misnamed')).status, 500, 'an action the engine did not declare is refused');
+      const log = await probe.request('GET', '/api/core/audit-log/?engine=probe');
+      assert.deepEqual(log.body.results.map((e: { action: string }) => e.action), ['thing.create']);
+    } finally {
+      await probe.close();
+    }
   });
 });

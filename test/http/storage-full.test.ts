@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { sql, type Kysely } from 'kysely';
 import { verifyAuditChain } from '../../src/core/audit/verify.js';
 import { defaultStatus } from '../../src/core/errors.js';
-import type { EngineManifest } from '../../src/core/ports.js';
+import { defineAuditEvents, type EngineManifest } from '../../src/core/ports.js';
 import { allEngines } from '../../src/engines/index.js';
 import { auditActorOf, recordPlaintextReads } from '../../src/http/route-kit.js';
 import { startHush, tempDir, type RunningHush } from '../helpers/server.js';
@@ -42,21 +42,24 @@ function lateFullEngine(): EngineManifest {
     name: 'probe',
     prefixes: ['/probe/'],
     migrations: undefined,
-    renderError: (e) => ({ status: defaultStatus[e.kind], body: { probe_error: e.message } }),
-    routes: (ctx) => async (app) => {
-      const rules = { hush: { access: 'authenticated', returnsPlaintext: true } } as const;
+    auditEvents: defineAuditEvents({ thingCreate: 'thing.create', thingRead: 'thing.read' }),
+    create: (ctx) => ({
+      renderError: (e) => ({ status: defaultStatus[e.kind], body: { probe_error: e.message } }),
+      routes: async (app) => {
+      const rules = { hush: { access: 'authenticated', returnsPlaintext: true, changesData: false } } as const;
       for (const method of ['POST', 'GET'] as const) {
         app.route({ method, url: '/probe/thing', config: rules, handler: async (request) => {
           if (method === 'POST') {
-            await ctx.db.transaction().execute((trx) => ctx.audit.appendWithin(trx, auditActorOf(request), [{ engine: 'probe', action: 'thing.create', objectType: 'probe.thing', objectId: 1 }]));
+            await ctx.store().transaction().execute((trx) => ctx.audit.appendWithin(trx, auditActorOf(request), [{ action: 'thing.create', objectType: 'probe.thing', objectId: 1 }]));
           }
-          const pageSize = await fillDisk(ctx.db);
+          const pageSize = await fillDisk(ctx.store() as Kysely<any>);
           // Larger than a page, so the entry needs pages the file may no longer take.
           recordPlaintextReads(request, [{ engine: 'probe', action: 'thing.read', objectType: 'probe.thing', objectId: 1, details: { note: 'n'.repeat(3 * pageSize) } }]);
           return { plaintext: 'shown-only-if-audited' };
         } });
       }
-    },
+      },
+    }),
   };
 }
 

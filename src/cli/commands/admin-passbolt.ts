@@ -1,10 +1,9 @@
 import { Command } from 'commander';
 import fs from 'node:fs';
-import { engineContext } from '../../core/index.js';
 import { createPassboltContext } from '../../engines/passbolt/service/context.js';
 import { createUserService } from '../../engines/passbolt/service/users.js';
 import { CliError } from '../client/errors.js';
-import { cliActor, print, withLocalCore } from '../local-core.js';
+import { cliActor, legacyEngineContext, print, withLocalCore } from '../local-core.js';
 import { withStoreOptions } from '../options.js';
 
 function readArmored(source: string): string {
@@ -25,7 +24,7 @@ export function passboltCommand(): Command {
         withLocalCore(o, async (core) => {
           const user = await core.users.findByUsername(username);
           if (!user) throw new CliError(`no user named "${username}"`);
-          const service = createUserService(createPassboltContext(engineContext(core)));
+          const service = createUserService(createPassboltContext(await legacyEngineContext(core)));
           const { account, key } = await service.setKey(user.id, readArmored(keyFile), cliActor(), { replace: Boolean(o.replace) });
           print(`passbolt user ${account.id} (${username}) key ${key.fingerprint}`);
         }),
@@ -38,7 +37,7 @@ export function passboltCommand(): Command {
       .addHelpText('after', '\nExample:\n  hush admin passbolt users --data-dir /var/lib/hush')
       .action(async (o) =>
         withLocalCore(o, async (core) => {
-          const pc = createPassboltContext(engineContext(core));
+          const pc = createPassboltContext(await legacyEngineContext(core));
           for (const row of await pc.repo.accountsWithKeys()) {
             const user = await core.users.get(row.user_id).catch(() => undefined);
             print(`${row.account_id}  ${user?.username ?? '(deleted user)'}  ${row.fingerprint}`);

@@ -2,7 +2,6 @@ import { Command } from 'commander';
 import { invalid, notFound } from '../../core/errors.js';
 import type { PermissionId } from '../../core/ids.js';
 import { OPERATOR } from '../../core/identity/authority.js';
-import { createAdminService } from '../../engines/admin/service.js';
 import { cliActor, localObjectTypes, print, withLocalCore } from '../local-core.js';
 import { withStoreOptions } from '../options.js';
 
@@ -40,7 +39,7 @@ export function permissionCommand(): Command {
           const user = await core.users.findByUsername(username);
           if (!user) throw notFound(`User "${username}"`);
           const name = o.name ?? `${username}: ${actions.join(',')} ${o.objectType}${o.objectId ? ` #${o.objectId}` : ''}`;
-          const record = await createAdminService(core).createPermission(OPERATOR, cliActor(), {
+          const record = await core.identityAdmin.createPermission(OPERATOR, cliActor(), {
             name,
             objectTypes: [o.objectType],
             actions,
@@ -86,7 +85,7 @@ export function permissionCommand(): Command {
       .action(async (id: string, o) =>
         withLocalCore(o, async (core) => {
           if (!/^\d+$/.test(id)) throw invalid('<id>', `"${id}" is not a permission id`);
-          await createAdminService(core).deletePermission(OPERATOR, cliActor(), Number(id) as PermissionId);
+          await core.identityAdmin.deletePermission(OPERATOR, cliActor(), Number(id) as PermissionId);
           print(`revoked permission ${id}`);
         }),
       ),

@@ -7,7 +7,7 @@ import { createPhaseTokens } from '../../engines/phase/service/tokens.js';
 import { createAppService } from '../../engines/phase/service/apps.js';
 import { createPhaseContext } from '../../engines/phase/service/context.js';
 import type { Core } from '../../core/index.js';
-import { cliActor, print, withLocalCore } from '../local-core.js';
+import { cliActor, legacyEngineContext, print, withLocalCore } from '../local-core.js';
 import { withStoreOptions } from '../options.js';
 import { parseExpiry } from './admin-tokens.js';
 
@@ -15,8 +15,7 @@ import { parseExpiry } from './admin-tokens.js';
 const cliCaller: Caller = { user: { id: 0 as UserId, username: 'cli', kind: 'person', isSuperuser: true }, tokenId: null, sessionId: null, writeEnabled: true };
 
 async function phaseContext(core: Core) {
-  const { engineContext } = await import('../../core/index.js');
-  return createPhaseContext(engineContext(core));
+  return createPhaseContext(await legacyEngineContext(core));
 }
 
 const phaseApps = async (core: Core) => createAppService(await phaseContext(core));

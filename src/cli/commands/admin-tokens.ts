@@ -2,7 +2,6 @@ import { Command } from 'commander';
 import { notFound } from '../../core/errors.js';
 import type { TokenId, UserId } from '../../core/ids.js';
 import { OPERATOR } from '../../core/identity/authority.js';
-import { createAdminService } from '../../engines/admin/service.js';
 import { CliError } from '../client/errors.js';
 import { cliActor, print, withLocalCore } from '../local-core.js';
 import { withStoreOptions } from '../options.js';
@@ -29,7 +28,7 @@ export function tokenCommand(): Command {
         withLocalCore(o, async (core) => {
           const user = await core.users.findByUsername(username);
           if (!user) throw notFound(`User "${username}"`);
-          const { row, key } = await createAdminService(core).createToken(OPERATOR, cliActor(), {
+          const { row, key } = await core.identityAdmin.createToken(OPERATOR, cliActor(), {
             userId: user.id as UserId,
             description: o.description,
             expires: parseExpiry(o.expires),
@@ -66,7 +65,7 @@ export function tokenCommand(): Command {
       .action(async (id: string, o) =>
         withLocalCore(o, async (core) => {
           if (!/^\d+$/.test(id)) throw new CliError(`<id>: "${id}" is not a token id`);
-          await createAdminService(core).revokeToken(OPERATOR, cliActor(), Number(id) as TokenId);
+          await core.identityAdmin.revokeToken(OPERATOR, cliActor(), Number(id) as TokenId);
           print(`revoked token ${id}`);
         }),
       ),

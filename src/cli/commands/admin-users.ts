@@ -1,7 +1,6 @@
 import { Command } from 'commander';
 import { readFileSync } from 'node:fs';
 import { OPERATOR } from '../../core/identity/authority.js';
-import { createAdminService } from '../../engines/admin/service.js';
 import { CliError } from '../client/errors.js';
 import { cliActor, print, withLocalCore } from '../local-core.js';
 import { withStoreOptions } from '../options.js';
@@ -26,7 +25,7 @@ export function userCommand(): Command {
       .addHelpText('after', '\nExamples:\n  hush admin user create alice --password-stdin < pw.txt\n  hush admin user create ci-bot --service')
       .action(async (username: string, o) =>
         withLocalCore(o, async (core) => {
-          const row = await createAdminService(core).createUser(OPERATOR, cliActor(), {
+          const row = await core.identityAdmin.createUser(OPERATOR, cliActor(), {
             username,
             password: o.passwordStdin ? readPasswordFromStdin() : undefined,
             email: o.email,

@@ -1,4 +1,6 @@
 import { Command } from 'commander';
+import type { EngineManifest } from '../../core/ports.js';
+import { engineCommands } from '../engine-commands.js';
 import { auditCommand } from './admin-audit.js';
 import { initCommand } from './admin-init.js';
 import { keyCommands } from './admin-keys.js';
@@ -8,7 +10,7 @@ import { phaseCommand } from './admin-phase.js';
 import { tokenCommand } from './admin-tokens.js';
 import { userCommand } from './admin-users.js';
 
-export function adminCommand(): Command {
+export function adminCommand(engines: readonly EngineManifest[] = []): Command {
   const admin = new Command('admin')
     .description('Administer a local instance directly through its database (users, tokens, permissions, keys, audit).')
     .addHelpText(
@@ -37,5 +39,6 @@ Examples:
   admin.addCommand(auditCommand());
   admin.addCommand(phaseCommand());
   admin.addCommand(passboltCommand());
+  for (const c of engineCommands(engines)) admin.addCommand(c);
   return admin;
 }

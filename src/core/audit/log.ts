@@ -4,6 +4,7 @@ import { LockName } from '../names.js';
 import { takeLock, type Db } from '../store/tx.js';
 import type { Page } from '../store/constraint.js';
 import { entryHash } from './chain.js';
+import { createChangeLedger } from './request-changes.js';
 import type { AuditLogTable, AuditTables } from './tables.js';
 
 /** What happened. `details` is free-form context and must never hold a secret value; an event about many objects lists their ids as `details.objects`, where `object_id` filters find them. */
@@ -61,6 +62,7 @@ interface Pending {
 
 export function createAuditLog(deps: { db: Kysely<AuditTables> }) {
   const { db } = deps;
+  const changes = createChangeLedger();
 
   /** Appends entries after the chain head, under the audit lock, inside `trx`. */
   async function appendEntries(callerTrx: Db<any>, entries: readonly { actor: AuditActor; event: AuditEvent }[]): Promise<void> {
@@ -126,7 +128,13 @@ export function createAuditLog(deps: { db: Kysely<AuditTables> }) {
      * Appends events to the chain inside `trx`, the transaction of the change they describe, so a change and its
      * record commit or roll back together. The lock makes appends from several processes take turns.
      */
-    appendWithin: (trx: Db<any>, actor: AuditActor, events: readonly AuditEvent[]) => appendEntries(trx, events.map((event) => ({ actor, event }))),
+    appendWithin(trx: Db<any>, actor: AuditActor, events: readonly AuditEvent[]): Promise<void> {
+      changes.note(actor.requestId, events.length);
+      return appendEntries(trx, events.map((event) => ({ actor, event })));
+    },
+
+    /** How many change entries request `requestId` appended with `appendWithin`; asked once, when it is answered. */
+    changesOf: (requestId: string): number => changes.take(requestId),
 
     /** Appends in a transaction of its own (plaintext reads, which change nothing else), batched with concurrent ones. */
     append(actor: AuditActor, events: readonly AuditEvent[]): Promise<void> {

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { EngineContext, EngineManifest } from '../../core/ports.js';
+import type { LegacyEngineContext as EngineContext, LegacyEngineManifest as EngineManifest } from '../../core/ports.js';
 import { documentRoutes } from '../../http/docs.js';
 import { NetboxErrorOut } from '../../http/netbox-rest.js';
 import { addApiVersion, renderAdminError } from './errors.js';
@@ -10,7 +10,6 @@ import { rootRoutes } from './routes/root.js';
 import { sessionRoutes } from './routes/sessions.js';
 import { tokenRoutes } from './routes/tokens.js';
 import { userRoutes } from './routes/users.js';
-import { createAdminService } from './service.js';
 
 /**
  * Hush's own administration API in NetBox's conventions (users, tokens, permissions, status, audit log), so
@@ -23,7 +22,7 @@ export function adminEngine(info: { version: string; engineNames: () => string[]
     migrations: undefined,
     renderError: renderAdminError,
     routes: (ctx: EngineContext): FastifyPluginAsyncTypebox => async (app) => {
-      const service = createAdminService(ctx.core);
+      const service = ctx.core.identityAdmin;
       app.addHook('onRequest', addApiVersion);
       documentRoutes(app, NetboxErrorOut);
       await app.register(rootRoutes({ version: info.version, engines: info.engineNames, database: ctx.dialect.name }));

@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import { CRUD, type EngineManifest } from '../../core/ports.js';
+import { CRUD, type LegacyEngineManifest as EngineManifest } from '../../core/ports.js';
 import { renderListsError } from './errors.js';
 import { listsMigrations } from './migrations/index.js';
 import { LISTS_PREFIXES, listsRoutes } from './routes/index.js';

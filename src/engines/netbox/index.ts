@@ -1,4 +1,4 @@
-import { CRUD, type EngineManifest } from '../../core/ports.js';
+import { CRUD, type LegacyEngineManifest as EngineManifest } from '../../core/ports.js';
 import { renderNetboxEngineError } from './errors.js';
 import { netboxMigrations } from './migrations/index.js';
 import { NETBOX_PREFIXES, netboxRoutes } from './routes/index.js';

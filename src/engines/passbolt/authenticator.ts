@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify';
 import { unauthenticated } from '../../core/errors.js';
-import type { Caller, EngineContext } from '../../core/ports.js';
+import type { Caller, LegacyEngineContext as EngineContext } from '../../core/ports.js';
 import { looksLikeJwt } from './jwt.js';
 import { passboltServices } from './routes/index.js';
 

@@ -1,4 +1,4 @@
-import type { EngineManifest } from '../../core/ports.js';
+import type { LegacyEngineManifest as EngineManifest } from '../../core/ports.js';
 import { passboltAuthenticator } from './authenticator.js';
 import { renderPassboltError } from './errors.js';
 import { passboltMigrations } from './migrations/index.js';

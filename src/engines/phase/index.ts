@@ -1,4 +1,4 @@
-import { CRUD, type EngineManifest } from '../../core/ports.js';
+import { CRUD, type LegacyEngineManifest as EngineManifest } from '../../core/ports.js';
 import { extractPhaseCredential } from './credentials.js';
 import { renderPhaseError } from './errors.js';
 import { phaseMigrations } from './migrations/index.js';

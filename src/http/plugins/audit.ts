@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { AuditActor, AuditEvent } from '../../core/audit/log.js';
 import { HushError } from '../../core/errors.js';
 import type { Core } from '../../core/index.js';
+import { REPLAYED_HEADER } from './idempotency.js';
 
 export function auditActorOf(request: FastifyRequest): AuditActor {
   const caller = request.caller;
@@ -19,11 +20,16 @@ export function auditActorOf(request: FastifyRequest): AuditActor {
  * before the reply leaves. If the handler recorded nothing, or the write fails, the client gets a 500 instead of
  * the plaintext.
  */
-export function installPlaintextAudit(scope: FastifyInstance, core: Core): void {
+export function installPlaintextAudit(scope: FastifyInstance, core: Core, engine?: { name: string; auditEvents: Readonly<Record<string, string>> }): void {
+  const declared = engine && new Set(Object.values(engine.auditEvents));
   scope.addHook('onSend', async (request, reply, payload) => {
     if (!request.routeOptions.config.hush?.returnsPlaintext || reply.statusCode >= 300) return payload;
     if (request.auditReads === undefined) {
       throw new HushError('internal', 'Internal server error.', { reason: 'plaintext_not_audited', cause: new Error(`${request.method} ${request.url} returned plaintext without recording the read`) });
+    }
+    const undeclared = declared && request.auditReads.find((e) => !declared.has(e.action) || e.engine !== engine.name);
+    if (undeclared) {
+      throw new HushError('internal', 'Internal server error.', { reason: 'read_not_declared', cause: new Error(`${engine.name} recorded the read "${undeclared.engine} ${undeclared.action}", which its events.ts does not declare`) });
     }
     if (request.auditReads.length) await core.audit.append(auditActorOf(request), request.auditReads);
     return payload;
@@ -33,4 +39,27 @@ export function installPlaintextAudit(scope: FastifyInstance, core: Core): void 
 /** Records what a plaintext-returning handler revealed (an empty list when it revealed nothing). */
 export function recordPlaintextReads(request: FastifyRequest, events: readonly AuditEvent[]): void {
   request.auditReads = [...(request.auditReads ?? []), ...events];
+}
+
+/**
+ * Writes are audited by declaration, as reads are (docs/audit.md §3): a 2xx answer to a route declaring
+ * `changesData` fails unless the request appended a change entry (or said it changed nothing). A forgotten
+ * `appendWithin` is then a failing request in the first test that makes the change, not a silent hole in the log.
+ */
+export function installChangeAudit(scope: FastifyInstance, core: Core): void {
+  scope.addHook('onSend', async (request, reply, payload) => {
+    // Taken on every request, so the ledger forgets each one as it is answered.
+    const appended = core.audit.changesOf(String(request.id));
+    if (!request.routeOptions.config.hush?.changesData) return payload;
+    if (reply.statusCode < 200 || reply.statusCode >= 300 || appended > 0 || request.unchanged || reply.getHeader(REPLAYED_HEADER) !== undefined) return payload;
+    throw new HushError('internal', 'Internal server error.', {
+      reason: 'change_not_audited',
+      cause: new Error(`${request.method} ${request.routeOptions.url} answered ${reply.statusCode} without appending a change to the audit log`),
+    });
+  });
+}
+
+/** Tells the change audit that this request to a `changesData` route changed nothing, so nothing was appended. */
+export function noChangeMade(request: FastifyRequest): void {
+  request.unchanged = true;
 }

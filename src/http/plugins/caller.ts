@@ -3,7 +3,7 @@ import { forbidden, HushError, unauthenticated } from '../../core/errors.js';
 import type { ObjectTypeRegistry } from '../../core/identity/object-types.js';
 import type { Core } from '../../core/index.js';
 import { CsrfHeader, SessionCookie } from '../../core/names.js';
-import type { Caller, EngineManifest, RouteRules } from '../../core/ports.js';
+import type { Caller, EngineInstance, RouteRules } from '../../core/ports.js';
 import { defaultCredential } from '../credentials.js';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
@@ -27,10 +27,21 @@ export function actionForMethod(method: string): string {
  * Refuses at boot a route that does not say who may call it (no endpoint can forget its permission check), or whose
  * rule names an object type and action no manifest declares (nobody could be granted it).
  */
-export function requireDeclaredAccess(scope: FastifyInstance, owner: string, objectTypes: Pick<ObjectTypeRegistry, 'declares'>): void {
+export function requireDeclaredAccess(
+  scope: FastifyInstance,
+  owner: string,
+  objectTypes: Pick<ObjectTypeRegistry, 'declares'>,
+  /** `changes`: every unsafe route must also say whether it changes data (RouteRules.changesData). */
+  require: { changes: boolean } = { changes: false },
+): void {
   scope.addHook('onRoute', (route) => {
     const rules = (route.config as { hush?: RouteRules } | undefined)?.hush;
     if (!rules?.access) throw new Error(`Route ${route.method} ${route.url} of ${owner} declares no access rule (config.hush.access).`);
+    const unsafe = [route.method].flat().some((m) => !SAFE_METHODS.has(m));
+    if (require.changes && unsafe && typeof rules.changesData !== 'boolean') {
+      throw new Error(`Route ${route.method} ${route.url} of ${owner} does not say whether it changes data (config.hush.changesData).`);
+    }
+    if (rules.changesData && !unsafe) throw new Error(`Route ${route.method} ${route.url} of ${owner} is a read and cannot declare changesData.`);
     const access = rules.access;
     if (typeof access !== 'object') return;
     for (const method of [route.method].flat()) {
@@ -42,7 +53,18 @@ export function requireDeclaredAccess(scope: FastifyInstance, owner: string, obj
   });
 }
 
-async function resolveCaller(core: Core, request: FastifyRequest, extract: EngineManifest['extractCredential']) {
+/**
+ * Refuses at boot a route outside the prefixes its engine declares: the prefixes decide which engine renders an
+ * unrouted path's error, so a route elsewhere would answer in one envelope and its neighbours in another.
+ */
+export function requireOwnPrefix(scope: FastifyInstance, owner: string, prefixes: readonly string[]): void {
+  scope.addHook('onRoute', (route) => {
+    const inside = prefixes.some((p) => route.url.startsWith(p) || `${route.url}/` === p);
+    if (!inside) throw new Error(`Route ${route.method} ${route.url} of ${owner} is outside its declared prefixes (${prefixes.join(', ')}).`);
+  });
+}
+
+async function resolveCaller(core: Core, request: FastifyRequest, extract: EngineInstance['extractCredential']) {
   const credential = extract?.(request) ?? defaultCredential(request);
   if (credential !== undefined) return core.tokens.authenticate(credential);
   const session = request.cookies?.[SessionCookie];
@@ -62,7 +84,7 @@ export function installCaller(
   core: Core,
   /** The engine (or 'system') whose routes this scope holds, for tokens confined to one engine. */
   scopeName: string,
-  extract?: EngineManifest['extractCredential'],
+  extract?: EngineInstance['extractCredential'],
   authenticate?: (request: FastifyRequest) => Promise<Caller | null | undefined>,
 ): void {
   scope.addHook('onRequest', async (request) => {

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { EngineContext } from '../../../core/ports.js';
+import type { LegacyEngineContext as EngineContext } from '../../../core/ports.js';
 import { pageLinks, pageOf } from '../../../http/route-kit.js';
 import { paginated } from '../../../http/schemas.js';
 import { AuditOut, AuditQuery } from '../schema.js';

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { EngineContext } from '../../../core/ports.js';
+import type { LegacyEngineContext as EngineContext } from '../../../core/ports.js';
 import { callerOf } from '../../../http/route-kit.js';
 import { Type } from '../../../http/schemas.js';
 import { UserOut } from '../schema.js';

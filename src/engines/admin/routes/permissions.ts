@@ -2,12 +2,12 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import type { PermissionRecord } from '../../../core/identity/permissions.js';
 import type { PermissionId } from '../../../core/ids.js';
-import type { EngineContext } from '../../../core/ports.js';
+import type { LegacyEngineContext as EngineContext } from '../../../core/ports.js';
 import { auditActorOf, callerOf, pageLinks, pageOf } from '../../../http/route-kit.js';
 import { IdParams, PageQuery, paginated, Type } from '../../../http/schemas.js';
 import { PermissionCreate, PermissionOut, PermissionUpdate } from '../schema.js';
 import { permissionJson } from '../serializers.js';
-import type { AdminService } from '../service.js';
+import type { IdentityAdmin as AdminService } from '../../../core/identity/admin.js';
 
 const access = { objectType: 'users.objectpermission' } as const;
 

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { forbidden } from '../../../core/errors.js';
 import type { UserId } from '../../../core/ids.js';
 import { AuditAction, SessionCookie } from '../../../core/names.js';
-import type { EngineContext } from '../../../core/ports.js';
+import type { LegacyEngineContext as EngineContext } from '../../../core/ports.js';
 import { auditActorOf, callerOf, reachedOverHttps } from '../../../http/route-kit.js';
 import { Type } from '../../../http/schemas.js';
 import { MSG_BAD_LOGIN } from '../errors.js';

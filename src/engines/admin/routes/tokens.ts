@@ -3,13 +3,13 @@ import type { FastifyRequest } from 'fastify';
 import { forbidden, notFound } from '../../../core/errors.js';
 import type { TokenId, UserId } from '../../../core/ids.js';
 import { AuditAction } from '../../../core/names.js';
-import type { Caller, EngineContext } from '../../../core/ports.js';
+import type { Caller, LegacyEngineContext as EngineContext } from '../../../core/ports.js';
 import { actionForMethod, auditActorOf, callerOf, pageLinks, pageOf } from '../../../http/route-kit.js';
 import { IdParams, paginated, Type } from '../../../http/schemas.js';
 import { MSG_BAD_LOGIN } from '../errors.js';
 import { ProvisionBody, TokenCreate, TokenOut, TokenQuery, TokenUpdate } from '../schema.js';
 import { tokenJson } from '../serializers.js';
-import type { AdminService } from '../service.js';
+import type { IdentityAdmin as AdminService } from '../../../core/identity/admin.js';
 
 const TOKEN = 'users.token';
 

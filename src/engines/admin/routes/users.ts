@@ -1,11 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { UserId } from '../../../core/ids.js';
-import type { EngineContext } from '../../../core/ports.js';
+import type { LegacyEngineContext as EngineContext } from '../../../core/ports.js';
 import { auditActorOf, callerOf, pageLinks, pageOf } from '../../../http/route-kit.js';
 import { IdParams, paginated, Type } from '../../../http/schemas.js';
 import { UserCreate, UserOut, UserQuery, UserUpdate } from '../schema.js';
 import { userJson } from '../serializers.js';
-import type { AdminService } from '../service.js';
+import type { IdentityAdmin as AdminService } from '../../../core/identity/admin.js';
 
 const access = { objectType: 'users.user' } as const;
 

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
-import type { EngineContext } from '../../../core/ports.js';
+import type { LegacyEngineContext as EngineContext } from '../../../core/ports.js';
 import { invalidJson } from '../../../http/route-kit.js';
 import { listsServices } from '../service/index.js';
 import { listRoutes } from './lists.js';

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { HushError } from '../../../core/errors.js';
-import type { EngineContext } from '../../../core/ports.js';
+import type { LegacyEngineContext as EngineContext } from '../../../core/ports.js';
 import { callerOf, recordPlaintextReads } from '../../../http/route-kit.js';
 import { Type } from '../../../http/schemas.js';
 import { ErrorOut, MAX_TEMPLATE_CHARS, RenderIn, RenderOut } from '../schema.js';

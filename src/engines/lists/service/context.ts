@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { forbidden } from '../../../core/errors.js';
-import { readOfMany, type AuditEvent, type Caller, type EngineContext } from '../../../core/ports.js';
+import { readOfMany, type AuditEvent, type Caller, type LegacyEngineContext as EngineContext } from '../../../core/ports.js';
 import { listNotFound } from '../errors.js';
 import { createListsRepo, type ListRow, type ListScope } from '../repo.js';
 import type { ListsTables } from '../tables.js';

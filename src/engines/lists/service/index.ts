@@ -1,4 +1,4 @@
-import type { EngineContext } from '../../../core/ports.js';
+import type { LegacyEngineContext as EngineContext } from '../../../core/ports.js';
 import { createListsContext } from './context.js';
 import { createListService } from './lists.js';
 import { createSecretResolver } from './resolver.js';

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify';
-import type { EngineContext } from '../../../core/ports.js';
+import type { LegacyEngineContext as EngineContext } from '../../../core/ports.js';
 import { documentRoutes } from '../../../http/docs.js';
 import { apiVersionHook } from '../../../http/netbox-rest.js';
 import { SecretsErrorOut } from '../schema.js';

@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import { forbidden } from '../../../core/errors.js';
-import type { Caller, EngineContext } from '../../../core/ports.js';
+import type { Caller, LegacyEngineContext as EngineContext } from '../../../core/ports.js';
 import type { NetboxTables } from '../tables.js';
 
 /** What every NetBox service shares: its own tables, the keyring cipher for them, audit and permissions. */

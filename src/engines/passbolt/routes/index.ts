@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { EngineContext } from '../../../core/ports.js';
+import type { LegacyEngineContext as EngineContext } from '../../../core/ports.js';
 import { documentRoutes } from '../../../http/docs.js';
 import { ErrorEnvelope } from '../schema.js';
 import { createAuthService } from '../service/auth.js';

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { newUuid } from '../../../core/ids.js';
-import type { AuditEvent, Caller, EngineContext } from '../../../core/ports.js';
+import type { AuditEvent, Caller, LegacyEngineContext as EngineContext } from '../../../core/ports.js';
 import { badRequest, forbiddenError } from '../errors.js';
 import { createPassboltRepo, type AccountRow } from '../repo.js';
 import type { PassboltTables } from '../tables.js';

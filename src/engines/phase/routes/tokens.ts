@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { forbidden, HushError, invalid, notFound } from '../../../core/errors.js';
 import type { UserId } from '../../../core/ids.js';
-import type { EngineContext } from '../../../core/ports.js';
+import type { LegacyEngineContext as EngineContext } from '../../../core/ports.js';
 import { auditActorOf, callerOf } from '../../../http/route-kit.js';
 import type { PhaseTokens } from '../service/tokens.js';
 import type { PhaseContext } from '../service/context.js';

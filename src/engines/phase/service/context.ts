@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import { forbidden, HushError, invalid, notFound } from '../../../core/errors.js';
-import type { Caller, EngineContext } from '../../../core/ports.js';
+import type { Caller, LegacyEngineContext as EngineContext } from '../../../core/ports.js';
 import { ERR, phaseError } from '../errors.js';
 import { createPhaseRepo, type AppRow, type EnvRow } from '../repo.js';
 import type { PhaseTables } from '../tables.js';

@@ -1,12 +1,17 @@
-import type { AuditActor } from '../../core/audit/log.js';
-import { invalid, notFound } from '../../core/errors.js';
-import type { Authority } from '../../core/identity/authority.js';
-import type { PermissionInput } from '../../core/identity/permissions.js';
-import type { NewToken, TokenPatch } from '../../core/identity/tokens.js';
-import type { NewUser, UserPatch } from '../../core/identity/users.js';
-import type { PermissionId, TokenId, UserId } from '../../core/ids.js';
-import type { Core } from '../../core/index.js';
-import { AuditAction } from '../../core/names.js';
+import type { AuditActor } from '../audit/log.js';
+import { invalid, notFound } from '../errors.js';
+import type { Authority } from './authority.js';
+import type { PermissionInput } from './permissions.js';
+import type { NewToken, TokenPatch } from './tokens.js';
+import type { NewUser, UserPatch } from './users.js';
+import type { PermissionId, TokenId, UserId } from '../ids.js';
+import type { Kysely } from 'kysely';
+import type { AuditLog } from '../audit/log.js';
+import type { IdentityTables } from './tables.js';
+import type { Permissions } from './permissions.js';
+import type { Tokens } from './tokens.js';
+import type { Users } from './users.js';
+import { AuditAction } from '../names.js';
 
 const ENGINE = 'admin';
 
@@ -15,8 +20,8 @@ const ENGINE = 'admin';
  * Slow work (password hashing) happens before the transaction opens. `by` is who asks (the API's caller, or the
  * operator for `hush admin`): the core's identity stores refuse what it may not do (core/identity/authority.ts).
  */
-export function createAdminService(core: Pick<Core, 'db' | 'users' | 'tokens' | 'permissions' | 'audit'>) {
-  const { db, users, tokens, permissions, audit } = core;
+export function createIdentityAdmin(deps: { db: Kysely<IdentityTables>; users: Users; tokens: Tokens; permissions: Permissions; audit: Pick<AuditLog, 'appendWithin'> }) {
+  const { db, users, tokens, permissions, audit } = deps;
 
   /** Refuses a change that would leave the instance without an active superuser (nobody could administer it). */
   async function keepOneSuperuser(trx: Parameters<typeof users.get>[1], id: UserId): Promise<void> {
@@ -130,4 +135,4 @@ export function createAdminService(core: Pick<Core, 'db' | 'users' | 'tokens' | 
   };
 }
 
-export type AdminService = ReturnType<typeof createAdminService>;
+export type IdentityAdmin = ReturnType<typeof createIdentityAdmin>;

@@ -1,0 +1,59 @@
+import type { Kysely } from 'kysely';
+import type { AuditActor } from './audit/log.js';
+import type { Core } from './index.js';
+import type { EngineAudit, EngineAuditEvent, EngineContext, EngineManifest } from './ports.js';
+import type { ReferenceRegistry } from './references/registry.js';
+import { createReferenceRegistry } from './references/registry.js';
+import type { Db } from './store/tx.js';
+import { HUSH_VERSION } from './version.js';
+
+/**
+ * The engine's audit port: stamps its name on each event and refuses an action its `events.ts` does not declare,
+ * so every name that reaches the log is one the registry (and its snapshot test) knows.
+ */
+function engineAudit(core: Core, manifest: Pick<EngineManifest, 'name' | 'auditEvents'>): EngineAudit {
+  const declared = new Set(Object.values(manifest.auditEvents));
+  const stamp = (events: readonly EngineAuditEvent[]) =>
+    events.map((event) => {
+      if (!declared.has(event.action)) throw new Error(`Engine ${manifest.name} wrote audit action "${event.action}", which its events.ts does not declare.`);
+      if (event.engine !== undefined && event.engine !== manifest.name) throw new Error(`Engine ${manifest.name} wrote an audit event as "${event.engine}".`);
+      return { ...event, engine: manifest.name };
+    });
+  return {
+    appendWithin: (trx: Db<any>, actor: AuditActor, events: readonly EngineAuditEvent[]) => core.audit.appendWithin(trx, actor, stamp(events)),
+    append: (actor: AuditActor, events: readonly EngineAuditEvent[]) => core.audit.append(actor, stamp(events)),
+  };
+}
+
+/**
+ * What one engine receives (see EngineContext in ports.ts): services, never key material, and a store handle
+ * typed with the engine's own tables. Pass the registry the server fills with the engines' reference kinds;
+ * without one, templates can name nothing.
+ */
+export function engineContext<Tables>(
+  core: Core,
+  manifest: Pick<EngineManifest, 'name' | 'auditEvents' | 'identity'>,
+  references: ReferenceRegistry = createReferenceRegistry(),
+): EngineContext<Tables> {
+  // The composed handle spans every engine's tables; the engine's view of it is narrowed to its own.
+  const store = core.store.db as unknown as Kysely<Tables>;
+  return {
+    name: manifest.name,
+    config: core.config,
+    version: HUSH_VERSION,
+    store: () => store,
+    dialect: core.store.dialect,
+    keyring: core.keyring,
+    permissions: core.permissions,
+    audit: engineAudit(core, manifest),
+    versions: core.versions,
+    idempotency: core.idempotency,
+    references,
+    users: core.users,
+    tokens: core.tokens,
+    gates: core.gates,
+    ...(manifest.identity
+      ? { identity: { identityAdmin: core.identityAdmin, users: core.users, tokens: core.tokens, permissions: core.permissions, sessions: core.sessions, audit: core.audit } }
+      : {}),
+  };
+}
