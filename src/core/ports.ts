@@ -25,6 +25,20 @@ export type { IdempotencyClaim } from './idempotency/store.js';
 export type { ReferenceResolver, ReferenceRegistry } from './references/registry.js';
 export type { TemplateReference } from './references/template.js';
 export { defineAuditEvents } from './audit/events.js';
+
+// What engines use from the core besides the contract: they import nothing else of it (scripts/check-source.mjs).
+export * from './errors.js';
+export * from './ids.js';
+export type { HushConfig } from './config.js';
+export type { AuditEntry } from './audit/log.js';
+export type { PermissionRecord } from './identity/permissions.js';
+export type { UserRow } from './identity/users.js';
+export type { TokenRow } from './identity/tokens.js';
+export { SessionCookie, CsrfHeader } from './names.js';
+export { ENV_VAR_NAME } from './env-names.js';
+export { createRevisionCache } from './cache/revision-cache.js';
+export { generateRsaKeyPair, parseRsaPrivateKey, rsaOaepDecrypt, rsaOaepEncrypt } from './keyring/rsa.js';
+export { decryptAsymmetric, encryptAsymmetric, encryptRaw, isPhaseCiphertext, kxRandomKeyPair, kxSeedKeyPair, xorHex, type HexKeyPair } from './keyring/phase-crypto.js';
 export type { VersionTable, VersionTableSpec, StoredVersion } from './versions/versions.js';
 
 /** An engine's audit port: entries are stamped with the engine's name, and only its declared actions are accepted. */
