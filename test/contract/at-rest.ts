@@ -16,7 +16,7 @@ export function sqliteBytes(dataDir: string): Buffer {
  * Every row of every table of the PostgreSQL database as text (`row::text`; bytea columns print as hex). The
  * cluster's files are the server's, not the test's, so the rows are what can be searched.
  */
-export async function postgresRows(db: Kysely<any>): Promise<Buffer> {
+export async function postgresRows(db: Kysely<unknown>): Promise<Buffer> {
   const tables = await sql<{ name: string }>`select table_name as name from information_schema.tables where table_schema = current_schema() and table_type = 'BASE TABLE'`.execute(db);
   const parts: string[] = [];
   for (const { name } of tables.rows) {
