@@ -23,3 +23,8 @@ export function nowIso(): string {
 export function newUuid(): string {
   return randomUUID();
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A hyphenated UUID in either case (engines compare ids lower-cased), the one check of the id format. */
+export const isUuid = (value: unknown): value is string => typeof value === 'string' && UUID.test(value);
