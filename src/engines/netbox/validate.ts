@@ -91,6 +91,8 @@ export function parseSecret(raw: unknown, options: { partial: boolean; legacy: b
   if (!partial) {
     const hasObject = type !== undefined || objectId !== undefined;
     if (legacy && body.device === undefined && !hasObject) problems.push({ field: 'device', message: MSG.required });
+    // A new secret needs an object: `device: null` names none (it used to reach the database and fail there).
+    else if (legacy && options.create && body.device === null && !hasObject) problems.push({ field: 'device', message: MSG.nullValue });
     if (!legacy || hasObject) {
       if (type === undefined) problems.push({ field: 'assigned_object_type', message: MSG.required });
       if (objectId === undefined) problems.push({ field: 'assigned_object_id', message: MSG.required });
