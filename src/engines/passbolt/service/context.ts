@@ -1,14 +1,13 @@
 import type { Kysely } from 'kysely';
 import { newUuid } from '../../../core/ids.js';
-import type { AuditEvent, Caller, LegacyEngineContext as EngineContext } from '../../../core/ports.js';
+import { isUuid, type AuditEvent, type Caller, type LegacyEngineContext as EngineContext } from '../../../core/ports.js';
 import { badRequest, forbiddenError } from '../errors.js';
 import { createPassboltRepo, type AccountRow } from '../repo.js';
 import type { PassboltTables } from '../tables.js';
 
 export type UserRow = Awaited<ReturnType<EngineContext['users']['get']>>;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-export const isUuid = (s: unknown): s is string => typeof s === 'string' && UUID.test(s);
+export { isUuid };
 
 /** Permission types (passbolt_api src/Model/Entity/Permission.php). */
 export const PermissionType = { read: 1, update: 7, owner: 15 } as const;
