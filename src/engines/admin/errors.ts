@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import type { HushError } from '../../core/errors.js';
+import type { HushError } from '../../core/ports.js';
 import { apiVersionHook, renderNetboxError } from '../../http/netbox-rest.js';
 
 /**
