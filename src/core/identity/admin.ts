@@ -152,5 +152,3 @@ export function createIdentityAdmin(deps: { db: Kysely<IdentityTables>; users: U
     },
   };
 }
-
-export type IdentityAdmin = ReturnType<typeof createIdentityAdmin>;

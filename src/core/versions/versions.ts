@@ -103,5 +103,3 @@ export function createVersions(deps: { db: Kysely<any>; cipher: (table: string) 
     },
   };
 }
-
-export type Versions = ReturnType<typeof createVersions>;

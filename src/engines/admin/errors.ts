@@ -8,7 +8,6 @@ import { apiVersionHook, renderNetboxError } from '../../http/netbox-rest.js';
  */
 export { NETBOX_API_VERSION } from '../../http/netbox-rest.js';
 
-export const MSG_NO_CREDENTIALS = 'Authentication credentials were not provided.';
 export const MSG_BAD_LOGIN = 'Invalid username or password.';
 
 export function renderAdminError(error: HushError, _request: FastifyRequest) {
