@@ -125,7 +125,6 @@ export function createIdentityAdmin(deps: { db: Kysely<IdentityTables>; users: U
     /** A browser session for `user`, whose password the caller checked; `actor` names the user logging in. */
     openSession: (actor: AuditActor, user: { id: UserId }) =>
       db.transaction().execute(async (trx) => {
-        // Expired sessions are useless; each login sweeps them, which keeps the table small.
         await sessions.purgeExpired(trx);
         const session = await sessions.open(user.id, trx);
         await users.touchLogin(user.id, trx);
