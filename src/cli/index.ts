@@ -8,7 +8,7 @@ import type { EngineManifest } from '../core/ports.js';
 import { loadEngines } from './local-core.js';
 
 /** `engines`: whose `hush admin` commands to offer (loaded only when an admin command runs, to keep the rest fast). */
-export function buildProgram(engines: readonly EngineManifest[] = []): Command {
+function buildProgram(engines: readonly EngineManifest[] = []): Command {
   const program = new Command('hush')
     .description('Hush: a self-hosted secrets server speaking the NetBox, Passbolt, Phase and NetActuate secrets APIs.')
     .version(HUSH_VERSION, '-V, --version')

@@ -12,7 +12,7 @@ export interface BootstrapResult {
   tokenSupplied: boolean;
 }
 
-export const BOOTSTRAP_USERNAME = 'admin';
+const BOOTSTRAP_USERNAME = 'admin';
 
 /**
  * Creates the first superuser and its token when the instance has no user yet. Runs under a lock, so when several

@@ -78,5 +78,3 @@ export function createCryptoGates(limits: { keyGeneration: { concurrency: number
     credentials: createCryptoGate({ name: 'password and key checks', max: limits.crypto.concurrency, queue: limits.crypto.queue, retryAfterSeconds: 1 }),
   };
 }
-
-export type CryptoGates = ReturnType<typeof createCryptoGates>;

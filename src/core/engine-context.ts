@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { AuditActor } from './audit/log.js';
 import type { Core } from './index.js';
-import type { EngineAudit, EngineAuditEvent, EngineContext, EngineManifest } from './ports.js';
+import type { EngineAudit, EngineAuditEvent, EngineContext, EngineManifest, IdentityPort } from './ports.js';
 import type { ReferenceRegistry } from './references/registry.js';
 import { createReferenceRegistry } from './references/registry.js';
 import { HUSH_VERSION } from './version.js';
@@ -22,6 +22,17 @@ function engineAudit(core: Core, manifest: Pick<EngineManifest, 'name' | 'auditE
   return {
     appendWithin: (trx: AnyDb, actor: AuditActor, events: readonly EngineAuditEvent[]) => core.audit.appendWithin(trx, actor, stamp(events)),
     append: (actor: AuditActor, events: readonly EngineAuditEvent[]) => core.audit.append(actor, stamp(events)),
+  };
+}
+
+/** The admin engine's reach into the core's identity records: changes only through `identityAdmin`. */
+function identityPort(core: Core): IdentityPort {
+  return {
+    identityAdmin: core.identityAdmin,
+    users: core.users,
+    tokens: core.tokens,
+    permissions: core.permissions,
+    audit: { list: (filter, page) => core.audit.list(filter, page) },
   };
 }
 
@@ -52,8 +63,6 @@ export function engineContext<Tables>(
     users: core.users,
     tokens: core.tokens,
     gates: core.gates,
-    ...(manifest.identity
-      ? { identity: { identityAdmin: core.identityAdmin, users: core.users, tokens: core.tokens, permissions: core.permissions, sessions: core.sessions, audit: core.audit } }
-      : {}),
+    ...(manifest.identity ? { identity: identityPort(core) } : {}),
   };
 }

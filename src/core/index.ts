@@ -51,6 +51,7 @@ export async function createCore(
     const permissions = createPermissions({ db, objectTypes });
     const users = createUsers({ db, passwordGate: gates.credentials });
     const tokens = createTokens({ db, permissions });
+    const sessions = createSessions({ db });
     const audit = createAuditLog({ db });
     return {
       config,
@@ -63,12 +64,12 @@ export async function createCore(
       gates,
       users,
       tokens,
-      sessions: createSessions({ db }),
+      sessions,
       permissions,
       objectTypes,
       audit,
       /** Identity changes with their audit entries, for the admin API and `hush admin` (core/identity/admin.ts). */
-      identityAdmin: createIdentityAdmin({ db, users, tokens, permissions, audit }),
+      identityAdmin: createIdentityAdmin({ db, users, tokens, permissions, sessions, audit }),
       versions: createVersions({ db, cipher: (table) => keyring.cipher(table) }),
       idempotency: createIdempotency({ db, cipher: keyring.cipher('core_idempotency_keys') }),
       close: () => store.close(),

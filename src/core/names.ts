@@ -1,8 +1,14 @@
+import { defineAuditEvents } from './audit/events.js';
+
 /**
  * Stable names shared across processes and releases: audit actions, lock rows, cookie names.
- * Audit action names are part of the product's interface (people build alerts on them): never rename one.
+ * Audit action names are part of the product's interface (people build alerts on them): they follow the naming rule
+ * of core/audit/events.ts and are never renamed otherwise.
+ *
+ * The core's own actions: identity changes (written by core/identity/admin.ts under the engine `admin`, for the
+ * admin API and `hush admin users|tokens|permissions`) and, under the engine `core`, the keyring's and bootstrap's.
  */
-export const AuditAction = {
+export const AuditAction = defineAuditEvents({
   userCreate: 'user.create',
   userUpdate: 'user.update',
   userDelete: 'user.delete',
@@ -15,10 +21,10 @@ export const AuditAction = {
   permissionDelete: 'permission.delete',
   sessionLogin: 'session.login',
   sessionLogout: 'session.logout',
-  rootKeyRotate: 'keyring.root_key.rotate',
-  dataKeyCreate: 'keyring.data_key.create',
+  rootKeyRotate: 'root_key.rotate',
+  dataKeyCreate: 'data_key.create',
   bootstrap: 'instance.bootstrap',
-} as const;
+});
 
 /** Rows of `core_locks`: updating one serialises writers on both dialects (row lock on PostgreSQL, write lock on SQLite). */
 export const LockName = {

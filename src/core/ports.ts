@@ -34,7 +34,7 @@ export type { AuditEntry } from './audit/log.js';
 export type { PermissionRecord } from './identity/permissions.js';
 export type { UserRow } from './identity/users.js';
 export type { TokenRow } from './identity/tokens.js';
-export { SessionCookie, CsrfHeader } from './names.js';
+export { AuditAction, SessionCookie, CsrfHeader } from './names.js';
 export { ENV_VAR_NAME } from './env-names.js';
 export { createRevisionCache } from './cache/revision-cache.js';
 export { generateRsaKeyPair, parseRsaPrivateKey, rsaOaepDecrypt, rsaOaepEncrypt } from './keyring/rsa.js';
@@ -87,9 +87,12 @@ export interface EngineContext<Tables = unknown> {
   readonly identity?: IdentityPort;
 }
 
-/** What the admin engine manages: the core's users, tokens, permissions, sessions and audit log. */
-export type IdentityPort = Pick<Core, 'identityAdmin' | 'users' | 'tokens' | 'permissions' | 'sessions'> & {
-  readonly audit: Pick<Core['audit'], 'list' | 'append'>;
+/**
+ * What the admin engine manages: the core's users, tokens, permissions and sessions, and the audit log it lists.
+ * Every change goes through `identityAdmin`, which writes it in one transaction with its audit entry.
+ */
+export type IdentityPort = Pick<Core, 'identityAdmin' | 'users' | 'tokens' | 'permissions'> & {
+  readonly audit: Pick<Core['audit'], 'list'>;
 };
 
 /** One `hush admin <engine> <name>` command, declared in the manifest so `--help` needs no database. */

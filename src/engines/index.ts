@@ -10,7 +10,7 @@ import { legacyEngine } from './legacy.js';
 /** The engines this build serves. A new engine is one line here and one folder beside this file. */
 export function allEngines(): EngineManifest[] {
   const engines: EngineManifest[] = [];
-  engines.push(legacyEngine(adminEngine({ version: HUSH_VERSION, engineNames: () => engines.map((e) => e.name) })));
+  engines.push(adminEngine({ version: HUSH_VERSION, engineNames: () => engines.map((e) => e.name) }));
   engines.push(phaseEngine);
   engines.push(legacyEngine(listsEngine));
   engines.push(legacyEngine(passboltEngine));

@@ -55,7 +55,7 @@ function fromStatus(status: number, cause: unknown): HushError | undefined {
 }
 
 /** Turns anything thrown during a request into a HushError with a client-safe message. */
-export function toHushError(err: unknown): HushError {
+function toHushError(err: unknown): HushError {
   if (isHushError(err)) return err;
   // The store translates its drivers' errors itself; this catches a fault met outside a query (a file write).
   const fault = storeFaultOf(err);

@@ -5,7 +5,7 @@ import type { HushConfig } from '../core/config.js';
  * Request logs carry method, path, status, time and request id. Nothing that can hold a credential or a secret
  * is logged; the redaction list is a second line of defence for anything that ends up in a log object anyway.
  */
-export const REDACTED_PATHS = [
+const REDACTED_PATHS = [
   'req.headers.authorization',
   'req.headers.cookie',
   'req.headers["x-session-key"]',

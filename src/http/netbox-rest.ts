@@ -16,7 +16,7 @@ export const NETBOX_API_VERSION = '4.6';
 const STATUS: Record<HushError['kind'], number> = { ...defaultStatus, unauthenticated: 403 };
 
 /** `{"field": ["message", …]}`; a problem without a field goes under `non_field_errors`, as DRF does. */
-export function netboxFieldErrors(error: HushError): Record<string, string[]> {
+function netboxFieldErrors(error: HushError): Record<string, string[]> {
   // No prototype: a client's field named `constructor` or `toString` is a field like any other.
   const body: Record<string, string[]> = Object.create(null);
   for (const p of error.problems) (body[p.field || 'non_field_errors'] ??= []).push(p.message);

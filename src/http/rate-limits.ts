@@ -4,7 +4,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
  * The budget key of an authenticated route: the user, so the budget follows an account across addresses and users
  * sharing one address (a NAT, a proxy) do not spend each other's.
  */
-export const callerBudgetKey = (request: FastifyRequest): string =>
+const callerBudgetKey = (request: FastifyRequest): string =>
   request.caller ? `user:${request.caller.user.id}` : `address:${request.ip}`;
 
 /**

@@ -3,6 +3,7 @@ import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import { runHush } from '../helpers/process.js';
+import { userWithGrants } from '../helpers/users.js';
 import { startClientFixture, type ClientFixture } from './client-helpers.js';
 
 describe('hush login, whoami, logout', () => {
@@ -37,9 +38,8 @@ describe('hush login, whoami, logout', () => {
   });
 
   it('lets HUSH_TOKEN and HUSH_URL override the stored login', async () => {
-    const user = await f.api('POST', '/api/users/users/', { username: 'ci-bot', kind: 'service' });
-    const key = (await f.api('POST', '/api/users/tokens/', { user: user.body.id, write_enabled: false })).body.key as string;
-    const who = await f.hush(['whoami', '--json'], { HUSH_TOKEN: key });
+    const bot = await userWithGrants(f.api, 'ci-bot', [], { user: { kind: 'service' }, token: { write_enabled: false } });
+    const who = await f.hush(['whoami', '--json'], { HUSH_TOKEN: bot.token });
     assert.equal(who.status, 0, who.stderr);
     const me = JSON.parse(who.stdout);
     assert.deepEqual([me.user.username, me.user.kind, me.token.write_enabled], ['ci-bot', 'service', false]);
@@ -47,8 +47,7 @@ describe('hush login, whoami, logout', () => {
   });
 
   it('logs out, revoking the token on request', async () => {
-    const user = await f.api('POST', '/api/users/users/', { username: 'leaver' });
-    const key = (await f.api('POST', '/api/users/tokens/', { user: user.body.id })).body.key as string;
+    const key = (await userWithGrants(f.api, 'leaver')).token;
     assert.equal((await f.hush(['login', '--url', f.server.url, '--token', key])).status, 0);
     const out = await f.hush(['logout', '--revoke']);
     assert.equal(out.status, 0, out.stderr);

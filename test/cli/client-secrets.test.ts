@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { userWithGrants } from '../helpers/users.js';
 import { startClientFixture, type ClientFixture } from './client-helpers.js';
 
 const PRINT_ENV = (keys: string[]) => ['--', process.execPath, '-e', `console.log(JSON.stringify(Object.fromEntries(${JSON.stringify(keys)}.map((k) => [k, process.env[k] ?? null]))))`];
@@ -60,11 +61,11 @@ describe('hush secrets and hush run', () => {
   });
 
   it('refuses what the token may not do with exit 5, and a bad value with the server\'s reason', async () => {
-    const user = await f.api('POST', '/api/users/users/', { username: 'reader' });
-    await f.api('POST', '/api/users/permissions/', { name: 'r', object_types: ['phase.secret'], actions: ['view'], users: [user.body.id], constraints: { id: app.envs.development } });
-    await f.api('POST', '/api/users/permissions/', { name: 'a', object_types: ['phase.app'], actions: ['view'], users: [user.body.id] });
-    const key = (await f.api('POST', '/api/users/tokens/', { user: user.body.id })).body.key as string;
-    const env = { HUSH_TOKEN: key };
+    const reader = await userWithGrants(f.api, 'reader', [
+      { types: ['phase.secret'], actions: ['view'], objectId: app.envs.development },
+      { types: ['phase.app'], actions: ['view'] },
+    ]);
+    const env = { HUSH_TOKEN: reader.token };
     assert.equal((await f.hush(['secrets', 'get', 'DB_HOST', ...at, '--path', '/backend'], env)).stdout, 'db.internal\n');
     const denied = await f.hush(['secrets', 'set', 'X=1', ...at], env);
     assert.equal(denied.status, 5);

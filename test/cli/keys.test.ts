@@ -71,8 +71,8 @@ forEachDialect('key commands as processes', (dialect) => {
     assert.deepEqual(await values(server), written);
     assert.ok(!/rotation did not finish/.test(server.stdout()));
     const audit = async (action: string) => (await call(server, 'GET', `/api/core/audit-log/?action=${action}`)).body.count;
-    assert.equal(await audit('keyring.root_key.rotate'), rounds);
-    assert.equal(await audit('keyring.data_key.create'), rounds);
+    assert.equal(await audit('root_key.rotate'), rounds);
+    assert.equal(await audit('data_key.create'), rounds);
     const verify = await admin('audit', 'verify');
     assert.equal(verify.status, 0, verify.stdout + verify.stderr);
   });

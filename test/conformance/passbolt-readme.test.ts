@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import * as openpgp from 'openpgp';
 import { startHush, tempDir, type RunningHush } from '../helpers/server.js';
+import { userWithGrants } from '../helpers/users.js';
 import { generateKeyPair } from '../engines/passbolt/helpers.js';
 
 /**
@@ -55,8 +56,7 @@ describe('README Passbolt flow with curl, jq and gpg', () => {
     const fpr = (await openpgp.readKey({ armoredKey: alice.publicKey })).getFingerprint().toUpperCase();
     assert.equal((await sh('gpg --batch --import-ownertrust', env, `${fpr}:6:\n`)).status, 0);
     for (const username of ['alice', 'bob']) {
-      const user = await hush.request('POST', '/api/users/users/', { body: { username } });
-      env[`${username.toUpperCase()}_TOKEN`] = (await hush.request('POST', '/api/users/tokens/', { body: { user: user.body.id } })).body.key;
+      env[`${username.toUpperCase()}_TOKEN`] = (await userWithGrants(hush, username)).token;
     }
     env.TOKEN = env.ALICE_TOKEN!;
     fs.writeFileSync(path.join(home, 'bob.pub.asc'), bob.publicKey);

@@ -1,18 +1,10 @@
 import assert from 'node:assert/strict';
-import { execFile, spawnSync } from 'node:child_process';
-import { promisify } from 'node:util';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import { allEngines } from '../../src/engines/index.js';
+import { pynetboxSkip, runPynetbox } from '../helpers/pynetbox.js';
 import { startHush, type RunningHush } from '../helpers/server.js';
 
-// Debian's interpreter: pynetbox comes from the python3-pynetbox package, not from whatever python3 is first on PATH.
-const PYTHON = '/usr/bin/python3';
-const SCRIPT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../test/conformance/pynetbox_admin.py');
-const available = spawnSync(PYTHON, ['-c', 'import pynetbox'], { encoding: 'utf8' }).status === 0;
-const skip = available ? false : 'python3-pynetbox is not installed (apt-get install -y python3-pynetbox); pynetbox conformance SKIPPED';
-if (skip) process.stderr.write(`!!! ${skip}\n`);
+const skip = pynetboxSkip();
 
 describe('pynetbox 7.0.0 drives the admin API', { skip }, () => {
   let hush: RunningHush;
@@ -22,9 +14,7 @@ describe('pynetbox 7.0.0 drives the admin API', { skip }, () => {
   after(() => hush.close());
 
   it('reads the version, lists, creates, saves, filters, provisions, grants and deletes', async () => {
-    // Asynchronous: the server under test shares this process's event loop.
-    const run = await promisify(execFile)(PYTHON, [SCRIPT, hush.url, hush.token], { encoding: 'utf8', timeout: 60_000 });
-    const out = JSON.parse(run.stdout);
+    const out = await runPynetbox('pynetbox_admin.py', hush);
     assert.equal(out.version, '4.6');
     // Every engine this build serves, in registration order (each new engine adds itself).
     assert.deepEqual(out.status_engines, allEngines().map((e) => e.name));

@@ -1,17 +1,9 @@
 import assert from 'node:assert/strict';
-import { execFile, spawnSync } from 'node:child_process';
-import { promisify } from 'node:util';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
+import { pynetboxSkip, runPynetbox } from '../helpers/pynetbox.js';
 import { startHush, type RunningHush } from '../helpers/server.js';
 
-// Debian's interpreter: pynetbox comes from the python3-pynetbox package, not from whatever python3 is first on PATH.
-const PYTHON = '/usr/bin/python3';
-const SCRIPT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../test/conformance/pynetbox_escalation.py');
-const available = spawnSync(PYTHON, ['-c', 'import pynetbox'], { encoding: 'utf8' }).status === 0;
-const skip = available ? false : 'python3-pynetbox is not installed (apt-get install -y python3-pynetbox); pynetbox conformance SKIPPED';
-if (skip) process.stderr.write(`!!! ${skip}\n`);
+const skip = pynetboxSkip();
 
 describe('pynetbox 7.0.0: admin-ish grants are no superuser in disguise', { skip }, () => {
   let hush: RunningHush;
@@ -21,9 +13,7 @@ describe('pynetbox 7.0.0: admin-ish grants are no superuser in disguise', { skip
   after(() => hush.close());
 
   it('refuses the escalations with 403 and a detail pynetbox shows, allows the ordinary grants', async () => {
-    // Asynchronous: the server under test shares this process's event loop.
-    const run = await promisify(execFile)(PYTHON, [SCRIPT, hush.url, hush.token], { encoding: 'utf8', timeout: 60_000 });
-    const out = JSON.parse(run.stdout);
+    const out = await runPynetbox('pynetbox_escalation.py', hush);
     const refused = (r: { status: number; error: string }, detail: RegExp) => {
       assert.equal(r.status, 403, JSON.stringify(r));
       assert.match(JSON.parse(r.error).detail, detail);

@@ -1,17 +1,9 @@
 import assert from 'node:assert/strict';
-import { execFile, spawnSync } from 'node:child_process';
-import { promisify } from 'node:util';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
+import { pynetboxSkip, runPynetbox } from '../helpers/pynetbox.js';
 import { startHush, type RunningHush } from '../helpers/server.js';
 
-// Debian's interpreter: pynetbox comes from the python3-pynetbox package, not from whatever python3 is first on PATH.
-const PYTHON = '/usr/bin/python3';
-const SCRIPT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../test/conformance/pynetbox_secrets.py');
-const available = spawnSync(PYTHON, ['-c', 'import pynetbox'], { encoding: 'utf8' }).status === 0;
-const skip = available ? false : 'python3-pynetbox is not installed (apt-get install -y python3-pynetbox); pynetbox conformance SKIPPED';
-if (skip) process.stderr.write(`!!! ${skip}\n`);
+const skip = pynetboxSkip();
 
 describe('pynetbox 7.0.0 drives the NetBox secrets plugin API', { skip }, () => {
   let hush: RunningHush;
@@ -21,9 +13,7 @@ describe('pynetbox 7.0.0 drives the NetBox secrets plugin API', { skip }, () => 
   after(() => hush.close());
 
   it('keys, session key, roles, secrets with plaintext, save/update/delete, automatic session key', async () => {
-    // Asynchronous: the server under test shares this process's event loop.
-    const run = await promisify(execFile)(PYTHON, [SCRIPT, hush.url, hush.token], { encoding: 'utf8', timeout: 60_000 });
-    const out = JSON.parse(run.stdout);
+    const out = await runPynetbox('pynetbox_secrets.py', hush);
     assert.equal(out.version, '4.6');
     assert.equal(out.private_key_header, '-----BEGIN RSA PRIVATE KEY-----');
     assert.equal(out.user_key_active, true);

@@ -5,6 +5,7 @@ import { after, before, it } from 'node:test';
 import { encryptFor, generateKeyPair } from '../engines/passbolt/helpers.js';
 import { forEachDialect } from '../helpers/dialects.js';
 import { countFrom, prng, seedFrom, type Prng } from '../helpers/prng.js';
+import { userWithGrants } from '../helpers/users.js';
 import { passboltProblems, phaseProblems } from './consistency.js';
 import { CrashTarget, sleep } from './harness.js';
 
@@ -143,8 +144,7 @@ forEachDialect('crash', (dialect) => {
     const keys = await passboltKeys;
     const users: { id: string; token: string; publicKey: string }[] = [];
     for (const [i, pair] of keys.entries()) {
-      const user = await target.api('POST', '/api/users/users/', { username: `crash${i}` });
-      const token = (await target.api('POST', '/api/users/tokens/', { user: user.body.id })).body.key as string;
+      const { token } = await userWithGrants((m, p, b) => target.api(m, p, b), `crash${i}`);
       const key = await target.api('POST', '/gpgkeys.json', { armored_key: pair.publicKey }, token);
       assert.equal(key.status, 200, JSON.stringify(key.body));
       users.push({ id: key.body.body.user_id, token, publicKey: pair.publicKey });

@@ -6,6 +6,7 @@ import { defineAuditEvents, type EngineContext, type EngineManifest } from '../.
 import { allEngines } from '../../src/engines/index.js';
 import { auditActorOf, noChangeMade, recordPlaintextReads } from '../../src/http/route-kit.js';
 import { startHush, type RunningHush } from '../helpers/server.js';
+import { userWithGrants } from '../helpers/users.js';
 
 /** A small engine used only here, to exercise the core's hooks exactly as a real engine would meet them. */
 function probeEngine(routes: FastifyPluginAsync): EngineManifest {
@@ -76,11 +77,10 @@ describe('core route rules, through an engine', () => {
   });
 
   it('enforces a declared object-type permission for non-superusers', async () => {
-    const user = await hush.request('POST', '/api/users/users/', { body: { username: 'probe-user' } });
-    const token = await hush.request('POST', '/api/users/tokens/', { body: { user: user.body.id } });
-    assert.equal((await hush.request('GET', '/probe/guarded', { token: token.body.key })).status, 403);
-    await hush.request('POST', '/api/users/permissions/', { body: { name: 'probe view', object_types: ['probe.thing'], actions: ['view'], users: [user.body.id] } });
-    assert.equal((await hush.request('GET', '/probe/guarded', { token: token.body.key })).status, 200);
+    const user = await userWithGrants(hush, 'probe-user');
+    assert.equal((await hush.request('GET', '/probe/guarded', { token: user.token })).status, 403);
+    await hush.request('POST', '/api/users/permissions/', { body: { name: 'probe view', object_types: ['probe.thing'], actions: ['view'], users: [user.id] } });
+    assert.equal((await hush.request('GET', '/probe/guarded', { token: user.token })).status, 200);
     assert.equal((await hush.request('GET', '/probe/guarded', { token: null })).status, 401);
   });
 

@@ -20,7 +20,7 @@ export function configPath(env: NodeJS.ProcessEnv = process.env): string {
   return path.join(base, 'hush', 'config.json');
 }
 
-export function readLogin(file = configPath()): Partial<StoredLogin> {
+function readLogin(file = configPath()): Partial<StoredLogin> {
   let text: string;
   try {
     text = fs.readFileSync(file, 'utf8');

@@ -6,10 +6,10 @@ export const EXPORT_FORMATS = ['dotenv', 'json', 'yaml', 'shell', 'k8s-secret'] 
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
 
 /** POSIX single quotes: everything literal, a `'` written as `'\''`; safe for sh, bash and zsh, line breaks included. */
-export const shellQuote = (value: string) => `'${value.replace(/'/g, `'\\''`)}'`;
+const shellQuote = (value: string) => `'${value.replace(/'/g, `'\\''`)}'`;
 
 /** DNS-1123 subdomain, as Kubernetes requires for a Secret's name. */
-export function k8sName(raw: string): string {
+function k8sName(raw: string): string {
   const name = raw.toLowerCase().replace(/[^a-z0-9.-]+/g, '-').replace(/^[^a-z0-9]+|[^a-z0-9]+$/g, '').slice(0, 253);
   if (!name) throw new CliError(`"${raw}" gives no valid Kubernetes name: pass --name`);
   return name;

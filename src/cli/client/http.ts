@@ -20,7 +20,7 @@ export interface RequestOptions {
 }
 
 /** The server's message from any of Hush's envelopes: Phase `{error}`, Lists `{error: {message}}`, NetBox `{detail}`/field errors. */
-export function messageOf(body: unknown, describeItem = (i: number) => `item ${i} of the request`): string | undefined {
+function messageOf(body: unknown, describeItem = (i: number) => `item ${i} of the request`): string | undefined {
   if (typeof body === 'string') return body.trim().slice(0, 300) || undefined;
   if (typeof body !== 'object' || body === null) return undefined;
   const b = body as Record<string, unknown>;

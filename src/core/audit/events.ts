@@ -27,8 +27,6 @@ export const AUDIT_VERBS = [
   'import',
 ] as const;
 
-export type AuditVerb = (typeof AUDIT_VERBS)[number];
-
 /** Why a name breaks the rule, or undefined when it keeps it. */
 export function auditNameProblem(name: string): string | undefined {
   if (!ACTION_NAME.test(name)) return `"${name}" is not <object>.<verb> in snake_case`;

@@ -19,5 +19,3 @@ export function createChangeLedger(capacity = 10_000) {
     },
   };
 }
-
-export type ChangeLedger = ReturnType<typeof createChangeLedger>;

@@ -57,5 +57,3 @@ export function createRevisionCache<V>(options: RevisionCacheOptions) {
     },
   };
 }
-
-export type RevisionCache<V> = ReturnType<typeof createRevisionCache<V>>;

@@ -7,7 +7,7 @@ import type { IdempotencyTables } from './tables.js';
 import type { AnyDb, Db } from '../store/tx.js';
 
 /** How long an applied key is remembered: clients retry within seconds; a day also covers a retry after a laptop slept. */
-export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
+const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
 
 /** A request's Idempotency-Key, checked and not yet used: the handler saves it in the transaction of its change. */
 export interface IdempotencyClaim {

@@ -9,6 +9,7 @@ import type { Kysely } from 'kysely';
 import type { AuditLog } from '../audit/log.js';
 import type { IdentityTables } from './tables.js';
 import type { Permissions } from './permissions.js';
+import type { Sessions } from './sessions.js';
 import type { Tokens } from './tokens.js';
 import type { Users } from './users.js';
 import { AuditAction } from '../names.js';
@@ -20,8 +21,8 @@ const ENGINE = 'admin';
  * Slow work (password hashing) happens before the transaction opens. `by` is who asks (the API's caller, or the
  * operator for `hush admin`): the core's identity stores refuse what it may not do (core/identity/authority.ts).
  */
-export function createIdentityAdmin(deps: { db: Kysely<IdentityTables>; users: Users; tokens: Tokens; permissions: Permissions; audit: Pick<AuditLog, 'appendWithin'> }) {
-  const { db, users, tokens, permissions, audit } = deps;
+export function createIdentityAdmin(deps: { db: Kysely<IdentityTables>; users: Users; tokens: Tokens; permissions: Permissions; sessions: Sessions; audit: Pick<AuditLog, 'appendWithin'> }) {
+  const { db, users, tokens, permissions, sessions, audit } = deps;
 
   /** Refuses a change that would leave the instance without an active superuser (nobody could administer it). */
   async function keepOneSuperuser(trx: Parameters<typeof users.get>[1], id: UserId): Promise<void> {
@@ -121,6 +122,22 @@ export function createIdentityAdmin(deps: { db: Kysely<IdentityTables>; users: U
         await audit.appendWithin(trx, actor, [{ engine: ENGINE, action: AuditAction.permissionDelete, objectType: 'users.objectpermission', objectId: id, details: { name: record.name } }]);
       }),
 
+    /** A browser session for `user`, whose password the caller checked; `actor` names the user logging in. */
+    openSession: (actor: AuditActor, user: { id: UserId }) =>
+      db.transaction().execute(async (trx) => {
+        await sessions.purgeExpired(trx);
+        const session = await sessions.open(user.id, trx);
+        await users.touchLogin(user.id, trx);
+        await audit.appendWithin(trx, actor, [{ engine: ENGINE, action: AuditAction.sessionLogin, objectType: 'users.user', objectId: user.id }]);
+        return session;
+      }),
+
+    closeSession: (actor: AuditActor, sessionId: number, userId: UserId) =>
+      db.transaction().execute(async (trx) => {
+        await sessions.close(sessionId, trx);
+        await audit.appendWithin(trx, actor, [{ engine: ENGINE, action: AuditAction.sessionLogout, objectType: 'users.user', objectId: userId }]);
+      }),
+
     /** Nested users for a permission's `users` field, in one query. */
     async usersByIds(ids: number[]) {
       if (!ids.length) return [];
@@ -134,5 +151,3 @@ export function createIdentityAdmin(deps: { db: Kysely<IdentityTables>; users: U
     },
   };
 }
-
-export type IdentityAdmin = ReturnType<typeof createIdentityAdmin>;

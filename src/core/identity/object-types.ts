@@ -30,7 +30,7 @@ export const IdentityObject = {
   metrics: 'core.metrics',
 } as const;
 
-export const CORE_OBJECT_TYPES: readonly ObjectTypeSpec[] = [
+const CORE_OBJECT_TYPES: readonly ObjectTypeSpec[] = [
   {
     name: IdentityObject.user,
     actions: CRUD,
@@ -62,7 +62,7 @@ export interface GrantFields {
 
 const API_FIELDS: GrantFields = { objectTypes: 'object_types', actions: 'actions', objectId: 'constraints' };
 
-export function createObjectTypeRegistry(specs: readonly ObjectTypeSpec[]) {
+function createObjectTypeRegistry(specs: readonly ObjectTypeSpec[]) {
   const byName = new Map<string, ObjectTypeSpec>();
   for (const spec of specs) {
     if (byName.has(spec.name)) throw new Error(`Object type ${spec.name} is declared twice.`);

@@ -6,8 +6,6 @@ import type { CryptoGate } from '../crypto-gate.js';
  * for random keys (no salt or slow hash needed: there is nothing to guess). Passwords are people's choices, so they
  * get scrypt with a per-password salt.
  */
-export const TOKEN_KEY_PATTERN = /^[0-9a-f]{40}$/;
-
 export function newTokenKey(): string {
   return randomBytes(20).toString('hex');
 }

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { unauthenticated } from '../errors.js';
 import { nowIso, type UserId } from '../ids.js';
+import type { Db } from '../store/tx.js';
 import type { Caller } from './caller.js';
 import { digestsEqual, hashTokenKey } from './secrets.js';
 import type { IdentityTables } from './tables.js';
@@ -15,11 +16,11 @@ const SESSION_TTL_MS = 12 * 60 * 60 * 1000;
 export function createSessions(deps: { db: Kysely<IdentityTables> }) {
   const { db } = deps;
   return {
-    async open(userId: UserId): Promise<{ secret: string; csrfToken: string; expires: string }> {
+    async open(userId: UserId, trx: Db<IdentityTables> = db): Promise<{ secret: string; csrfToken: string; expires: string }> {
       const secret = randomBytes(32).toString('base64url');
       const csrfToken = randomBytes(24).toString('base64url');
       const expires = new Date(Date.now() + SESSION_TTL_MS).toISOString();
-      await db
+      await trx
         .insertInto('core_sessions')
         .values({ user_id: userId, secret_hash: hashTokenKey(secret), csrf_hash: hashTokenKey(csrfToken), created: nowIso(), expires })
         .execute();
@@ -47,13 +48,13 @@ export function createSessions(deps: { db: Kysely<IdentityTables> }) {
       };
     },
 
-    async close(sessionId: number): Promise<void> {
-      await db.deleteFrom('core_sessions').where('id', '=', sessionId).execute();
+    async close(sessionId: number, trx: Db<IdentityTables> = db): Promise<void> {
+      await trx.deleteFrom('core_sessions').where('id', '=', sessionId).execute();
     },
 
     /** Expired sessions are useless; removing them keeps the table small. */
-    async purgeExpired(): Promise<void> {
-      await db.deleteFrom('core_sessions').where('expires', '<=', nowIso()).execute();
+    async purgeExpired(trx: Db<IdentityTables> = db): Promise<void> {
+      await trx.deleteFrom('core_sessions').where('expires', '<=', nowIso()).execute();
     },
   };
 }

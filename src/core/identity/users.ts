@@ -117,7 +117,7 @@ export function createUsers(deps: { db: Kysely<IdentityTables>; passwordGate: Pa
       return ok && row && row.is_active === 1 ? row : undefined;
     },
 
-    touchLogin: (id: UserId) => db.updateTable('core_users').set({ last_login: nowIso() }).where('id', '=', id).execute(),
+    touchLogin: (id: UserId, trx: Db<IdentityTables> = db) => trx.updateTable('core_users').set({ last_login: nowIso() }).where('id', '=', id).execute(),
   };
 }
 

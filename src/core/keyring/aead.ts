@@ -7,7 +7,7 @@ import { HushError } from '../errors.js';
  * The associated data is never stored: the caller re-derives it from where the ciphertext lives, which is
  * what makes a ciphertext copied to another row or column fail to open.
  */
-export const ENVELOPE_VERSION = 'hush1';
+const ENVELOPE_VERSION = 'hush1';
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 export const KEY_BYTES = 32;

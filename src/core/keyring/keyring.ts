@@ -201,5 +201,3 @@ export function createKeyring(deps: { db: Kysely<KeyringTables>; rootKeySource: 
     rootKeyId: (): string | undefined => files.current?.id,
   };
 }
-
-export type Keyring = ReturnType<typeof createKeyring>;

@@ -72,7 +72,7 @@ export interface InterruptedRotation {
 }
 
 /** The exact admin command for this instance, so the advice can be pasted. */
-export function adminCommand(sub: string, config: { dataDir: string; databaseUrl: string | undefined; rootKeyFile: string }): string {
+function adminCommand(sub: string, config: { dataDir: string; databaseUrl: string | undefined; rootKeyFile: string }): string {
   const keyFile = config.rootKeyFile === path.join(config.dataDir, 'root.key') ? '' : `HUSH_ROOT_KEY_FILE=${config.rootKeyFile} `;
   const database = config.databaseUrl ? ' --database-url "$DATABASE_URL"' : '';
   return `${keyFile}hush admin ${sub} --data-dir ${config.dataDir}${database}`;

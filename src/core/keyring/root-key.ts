@@ -28,7 +28,7 @@ function fingerprint(key: Buffer): string {
   return createHmac('sha256', key).update('hush root key id').digest('hex').slice(0, 16);
 }
 
-export function toRootKey(key: Buffer): RootKey {
+function toRootKey(key: Buffer): RootKey {
   return { id: fingerprint(key), key };
 }
 

@@ -30,7 +30,7 @@ export function createStoreHealth(): StoreHealth & Pick<FaultHooks, 'onFault' | 
  * Below this much room Hush reports itself full: a write of a few secrets with their audit entries and index pages
  * needs some tens of kilobytes, a batch import a few hundred, and the WAL grows before it is checkpointed.
  */
-export const STORAGE_RESERVE_BYTES = 1024 * 1024;
+const STORAGE_RESERVE_BYTES = 1024 * 1024;
 
 async function pragma(db: Kysely<AnyTables>, name: string): Promise<number> {
   const { rows } = await sql<Record<string, number>>`pragma ${sql.raw(name)}`.execute(db);

@@ -103,5 +103,3 @@ export function createVersions(deps: { db: Kysely<AnyTables>; cipher: (table: st
     },
   };
 }
-
-export type Versions = ReturnType<typeof createVersions>;

@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import type { HushError } from '../../core/errors.js';
+import type { HushError } from '../../core/ports.js';
 import { apiVersionHook, renderNetboxError } from '../../http/netbox-rest.js';
 
 /**
@@ -8,7 +8,6 @@ import { apiVersionHook, renderNetboxError } from '../../http/netbox-rest.js';
  */
 export { NETBOX_API_VERSION } from '../../http/netbox-rest.js';
 
-export const MSG_NO_CREDENTIALS = 'Authentication credentials were not provided.';
 export const MSG_BAD_LOGIN = 'Invalid username or password.';
 
 export function renderAdminError(error: HushError, _request: FastifyRequest) {

@@ -1,8 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { LegacyEngineContext as EngineContext, LegacyEngineManifest as EngineManifest } from '../../core/ports.js';
+import type { EngineContext, EngineManifest, IdentityPort } from '../../core/ports.js';
 import { documentRoutes } from '../../http/docs.js';
 import { NetboxErrorOut } from '../../http/netbox-rest.js';
 import { addApiVersion, renderAdminError } from './errors.js';
+import { AdminAudit } from './events.js';
 import { auditRoutes } from './routes/audit.js';
 import { meRoutes } from './routes/me.js';
 import { permissionRoutes } from './routes/permissions.js';
@@ -11,27 +12,38 @@ import { sessionRoutes } from './routes/sessions.js';
 import { tokenRoutes } from './routes/tokens.js';
 import { userRoutes } from './routes/users.js';
 
+/** The identity port; the manifest declares `identity`, so the core always provides it. */
+function identityOf(ctx: EngineContext): IdentityPort {
+  if (!ctx.identity) throw new Error('The admin engine needs the identity port (manifest `identity: true`).');
+  return ctx.identity;
+}
+
 /**
  * Hush's own administration API in NetBox's conventions (users, tokens, permissions, status, audit log), so
- * pynetbox and NetBox habits work. It owns no tables: it manages the core's identity and audit records.
+ * pynetbox and NetBox habits work. It owns no tables: it manages the core's identity and audit records through
+ * `ctx.identity`.
  */
 export function adminEngine(info: { version: string; engineNames: () => string[] }): EngineManifest {
   return {
     name: 'admin',
     prefixes: ['/api/users/', '/api/core/', '/api/status/', '/api/'],
     migrations: undefined,
-    renderError: renderAdminError,
-    routes: (ctx: EngineContext): FastifyPluginAsyncTypebox => async (app) => {
-      const service = ctx.core.identityAdmin;
-      app.addHook('onRequest', addApiVersion);
-      documentRoutes(app, NetboxErrorOut);
-      await app.register(rootRoutes({ version: info.version, engines: info.engineNames, database: ctx.dialect.name }));
-      await app.register(userRoutes(ctx, service));
-      await app.register(tokenRoutes(ctx, service));
-      await app.register(permissionRoutes(ctx, service));
-      await app.register(auditRoutes(ctx));
-      await app.register(sessionRoutes(ctx));
-      await app.register(meRoutes(ctx));
+    auditEvents: AdminAudit,
+    identity: true,
+    create(ctx) {
+      const identity = identityOf(ctx);
+      const routes: FastifyPluginAsyncTypebox = async (app) => {
+        app.addHook('onRequest', addApiVersion);
+        documentRoutes(app, NetboxErrorOut);
+        await app.register(rootRoutes({ version: info.version, engines: info.engineNames, database: ctx.dialect.name }));
+        await app.register(userRoutes(identity));
+        await app.register(tokenRoutes(ctx, identity));
+        await app.register(permissionRoutes(identity));
+        await app.register(auditRoutes(identity));
+        await app.register(sessionRoutes(ctx, identity));
+        await app.register(meRoutes(identity));
+      };
+      return { routes, renderError: renderAdminError };
     },
   };
 }

@@ -1,8 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import type { AuditEntry } from '../../core/audit/log.js';
-import type { PermissionRecord } from '../../core/identity/permissions.js';
-import type { TokenRow } from '../../core/identity/tokens.js';
-import type { UserRow } from '../../core/identity/users.js';
+import type { AuditEntry, PermissionRecord, TokenRow, UserRow } from '../../core/ports.js';
 import { absoluteUrl } from '../../http/netbox-rest.js';
 
 export { absoluteUrl };

@@ -4,7 +4,7 @@ import type { Core } from '../../core/index.js';
 import { requestDigest } from '../../core/idempotency/store.js';
 import type { RouteRules } from '../../core/ports.js';
 
-export const IDEMPOTENCY_HEADER = 'idempotency-key';
+const IDEMPOTENCY_HEADER = 'idempotency-key';
 /** Set on an answer that was stored by an earlier request with the same key, not made now. */
 export const REPLAYED_HEADER = 'idempotent-replayed';
 

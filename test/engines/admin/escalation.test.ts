@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { before, after, it } from 'node:test';
 import { forEachDialect } from '../../helpers/dialects.js';
 import { startHush, type RunningHush } from '../../helpers/server.js';
+import { userWithGrants } from '../../helpers/users.js';
 
 const ENV_A = '0b7cfa5e-1111-4c3e-9a55-000000000001';
 const ENV_B = '0b7cfa5e-1111-4c3e-9a55-000000000002';
@@ -14,19 +15,6 @@ forEachDialect('admin API: no grant is a superuser in disguise', (dialect) => {
   let hush: RunningHush;
   let root2: number;
 
-  async function userWithToken(username: string, grants: { types: string[]; actions: string[]; objectId?: string }[] = []) {
-    const user = await hush.request('POST', '/api/users/users/', { body: { username, password: `${username}-password` } });
-    assert.equal(user.status, 201, JSON.stringify(user.body));
-    for (const [i, g] of grants.entries()) {
-      const res = await hush.request('POST', '/api/users/permissions/', {
-        body: { name: `${username}-${i}`, object_types: g.types, actions: g.actions, users: [user.body.id], ...(g.objectId ? { constraints: { id: g.objectId } } : {}) },
-      });
-      assert.equal(res.status, 201, JSON.stringify(res.body));
-    }
-    const token = await hush.request('POST', '/api/users/tokens/', { body: { user: user.body.id } });
-    return { id: user.body.id as number, key: token.body.key as string };
-  }
-
   const provision = (username: string, password: string) => hush.request('POST', '/api/users/tokens/provision/', { token: null, body: { username, password } });
   const adminTokenCount = async () => (await hush.request('GET', '/api/users/tokens/?user_id=1')).body.count as number;
 
@@ -37,8 +25,8 @@ forEachDialect('admin API: no grant is a superuser in disguise', (dialect) => {
   after(() => hush.close());
 
   it('users.user: nobody makes itself or anyone a superuser, or touches a superuser account', async () => {
-    const m = await userWithToken('mallory', [{ types: ['users.user'], actions: ['view', 'add', 'change', 'delete'] }]);
-    const as = (method: string, path: string, body?: unknown) => hush.request(method, path, { token: m.key, body });
+    const m = await userWithGrants(hush, 'mallory', [{ types: ['users.user'], actions: ['view', 'add', 'change', 'delete'] }]);
+    const as = (method: string, path: string, body?: unknown) => hush.request(method, path, { token: m.token, body });
 
     for (const body of [{ is_superuser: true }, { is_staff: true }]) {
       const self = await as('PATCH', `/api/users/users/${m.id}/`, body);
@@ -75,13 +63,13 @@ forEachDialect('admin API: no grant is a superuser in disguise', (dialect) => {
   });
 
   it('users.objectpermission: a holder grants only what it holds itself, on the objects it holds it on', async () => {
-    const g = await userWithToken('granter', [
+    const g = await userWithGrants(hush, 'granter', [
       { types: ['users.objectpermission'], actions: ['view', 'add', 'change', 'delete'] },
       { types: ['netbox_secrets.secret'], actions: ['view'] },
       { types: ['phase.secret'], actions: ['view'], objectId: ENV_A },
     ]);
-    const other = await userWithToken('grantee');
-    const grant = (body: Record<string, unknown>) => hush.request('POST', '/api/users/permissions/', { token: g.key, body: { users: [other.id], ...body } });
+    const other = await userWithGrants(hush, 'grantee');
+    const grant = (body: Record<string, unknown>) => hush.request('POST', '/api/users/permissions/', { token: g.token, body: { users: [other.id], ...body } });
 
     const itself = await grant({ name: 'me everything', object_types: ['users.user'], actions: ['view', 'change'], users: [g.id] });
     assert.equal(itself.status, 403);
@@ -102,15 +90,15 @@ forEachDialect('admin API: no grant is a superuser in disguise', (dialect) => {
 
     // Changing a permission: within the holder's own both before and after.
     const same = (await hush.request('GET', '/api/users/permissions/?limit=0')).body.results.find((p: any) => p.name === 'same');
-    const widen = await hush.request('PATCH', `/api/users/permissions/${same.id}/`, { token: g.key, body: { actions: ['view', 'change'], users: [other.id, g.id] } });
+    const widen = await hush.request('PATCH', `/api/users/permissions/${same.id}/`, { token: g.token, body: { actions: ['view', 'change'], users: [other.id, g.id] } });
     assert.equal(widen.status, 403);
     assert.deepEqual((await hush.request('GET', `/api/users/permissions/${same.id}/`)).body.actions, ['view']);
-    assert.equal((await hush.request('PATCH', `/api/users/permissions/${same.id}/`, { token: g.key, body: { description: 'fine' } })).status, 200);
+    assert.equal((await hush.request('PATCH', `/api/users/permissions/${same.id}/`, { token: g.token, body: { description: 'fine' } })).status, 200);
     const big = await hush.request('POST', '/api/users/permissions/', { body: { name: 'big', object_types: ['users.user'], actions: ['change'], users: [other.id] } });
-    const rename = await hush.request('PATCH', `/api/users/permissions/${big.body.id}/`, { token: g.key, body: { name: 'renamed', users: [g.id] } });
+    const rename = await hush.request('PATCH', `/api/users/permissions/${big.body.id}/`, { token: g.token, body: { name: 'renamed', users: [g.id] } });
     assert.equal(rename.status, 403);
     assert.equal(rename.body.detail, 'You can change only permissions you hold yourself; you do not hold change on users.user.');
-    const drop = await hush.request('DELETE', `/api/users/permissions/${big.body.id}/`, { token: g.key });
+    const drop = await hush.request('DELETE', `/api/users/permissions/${big.body.id}/`, { token: g.token });
     assert.equal(drop.status, 403);
     assert.match(drop.body.detail, /^You can delete only permissions you hold yourself/);
     assert.deepEqual((await hush.request('GET', `/api/users/permissions/${big.body.id}/`)).body.users.map((u: any) => u.username), ['grantee']);
@@ -139,37 +127,37 @@ forEachDialect('admin API: no grant is a superuser in disguise', (dialect) => {
   });
 
   it('users.token: nobody mints, changes or revokes a superuser\'s tokens but a superuser', async () => {
-    const t = await userWithToken('minter', [{ types: ['users.token'], actions: ['view', 'add', 'change', 'delete'] }]);
-    const plain = await userWithToken('plain');
+    const t = await userWithGrants(hush, 'minter', [{ types: ['users.token'], actions: ['view', 'add', 'change', 'delete'] }]);
+    const plain = await userWithGrants(hush, 'plain');
     const as = (key: string, method: string, path: string, body?: unknown) => hush.request(method, path, { token: key, body });
     const before = await adminTokenCount();
 
-    const mint = await as(t.key, 'POST', '/api/users/tokens/', { user: 1 });
+    const mint = await as(t.token, 'POST', '/api/users/tokens/', { user: 1 });
     assert.equal(mint.status, 403);
     assert.equal(mint.body.detail, 'Only a superuser can create tokens of the superuser "admin".');
     assert.equal(await adminTokenCount(), before);
-    assert.equal((await as(t.key, 'POST', '/api/users/tokens/', { user: { id: root2 } })).status, 403);
+    assert.equal((await as(t.token, 'POST', '/api/users/tokens/', { user: { id: root2 } })).status, 403);
     // Phase's token endpoint: the same rule (the core's token store), in Phase's envelope.
-    const phase = await as(t.key, 'POST', '/v1/tokens/', { user: 'admin' });
+    const phase = await as(t.token, 'POST', '/v1/tokens/', { user: 'admin' });
     assert.equal(phase.status, 403);
     assert.equal(phase.body.error, 'Only a superuser can create tokens of the superuser "admin".');
     assert.equal(await adminTokenCount(), before);
 
     const adminToken = (await hush.request('GET', '/api/users/tokens/?user_id=1')).body.results[0].id;
-    const disable = await as(t.key, 'PATCH', `/api/users/tokens/${adminToken}/`, { enabled: false });
+    const disable = await as(t.token, 'PATCH', `/api/users/tokens/${adminToken}/`, { enabled: false });
     assert.equal(disable.status, 403);
     assert.equal(disable.body.detail, 'Only a superuser can change tokens of the superuser "admin".');
-    assert.equal((await as(t.key, 'DELETE', `/api/users/tokens/${adminToken}/`)).status, 403);
+    assert.equal((await as(t.token, 'DELETE', `/api/users/tokens/${adminToken}/`)).status, 403);
     assert.equal((await hush.request('GET', '/api/users/users/')).status, 200, "the admin's token still works");
 
     // Other users' tokens: as before, with the permission; without it the refusal names it.
-    assert.equal((await as(t.key, 'POST', '/api/users/tokens/', { user: plain.id })).status, 201);
-    assert.equal((await as(t.key, 'POST', '/v1/tokens/', { user: 'plain' })).status, 201);
-    const denied = await as(plain.key, 'POST', '/api/users/tokens/', { user: t.id });
+    assert.equal((await as(t.token, 'POST', '/api/users/tokens/', { user: plain.id })).status, 201);
+    assert.equal((await as(t.token, 'POST', '/v1/tokens/', { user: 'plain' })).status, 201);
+    const denied = await as(plain.token, 'POST', '/api/users/tokens/', { user: t.id });
     assert.equal(denied.status, 403);
     assert.equal(denied.body.detail, "You can create tokens of your own account only; another user's need the users.token add permission.");
-    assert.equal((await as(plain.key, 'POST', '/v1/tokens/', { user: 'minter' })).status, 403);
-    assert.equal((await as(plain.key, 'POST', '/api/users/tokens/', {})).status, 201, 'own tokens need no permission');
+    assert.equal((await as(plain.token, 'POST', '/v1/tokens/', { user: 'minter' })).status, 403);
+    assert.equal((await as(plain.token, 'POST', '/api/users/tokens/', {})).status, 201, 'own tokens need no permission');
     // A superuser may mint for another superuser.
     assert.equal((await hush.request('POST', '/api/users/tokens/', { body: { user: root2 } })).status, 201);
   });

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
 import { forEachDialect } from '../../helpers/dialects.js';
 import { startHush, type RunningHush } from '../../helpers/server.js';
+import { userWithGrants } from '../../helpers/users.js';
 
 forEachDialect('GET /api/users/me/', (dialect) => {
   let hush: RunningHush;
@@ -11,14 +12,13 @@ forEachDialect('GET /api/users/me/', (dialect) => {
   after(() => hush.close());
 
   it('names the caller and the token used, never the key', async () => {
-    const user = await hush.request('POST', '/api/users/users/', { body: { username: 'bot', kind: 'service' } });
-    const token = await hush.request('POST', '/api/users/tokens/', { body: { user: user.body.id, write_enabled: false, description: 'ci' } });
-    const me = await hush.request('GET', '/api/users/me/', { token: token.body.key });
+    const bot = await userWithGrants(hush, 'bot', [], { user: { kind: 'service' }, token: { write_enabled: false, description: 'ci' } });
+    const me = await hush.request('GET', '/api/users/me/', { token: bot.token });
     assert.equal(me.status, 200);
     assert.equal(me.body.user.username, 'bot');
     assert.equal(me.body.user.kind, 'service');
-    assert.deepEqual({ ...me.body.token, id: 0 }, { id: 0, display: `****${token.body.key.slice(-4)}`, description: 'ci', expires: null, write_enabled: false });
-    assert.ok(!JSON.stringify(me.body).includes(token.body.key));
+    assert.deepEqual({ ...me.body.token, id: 0 }, { id: 0, display: `****${bot.token.slice(-4)}`, description: 'ci', expires: null, write_enabled: false });
+    assert.ok(!JSON.stringify(me.body).includes(bot.token));
     assert.equal((await hush.request('GET', '/api/users/me/')).body.user.is_superuser, true);
   });
 

@@ -164,7 +164,7 @@ forEachDialect('admin API resources', (dialect) => {
   });
 
   it('logs in with a cookie session that needs the CSRF token for writes', async () => {
-    await hush.request('POST', '/api/users/users/', { body: { username: 'hank', password: 'hank-password', is_superuser: true } });
+    const hank = (await hush.request('POST', '/api/users/users/', { body: { username: 'hank', password: 'hank-password', is_superuser: true } })).body.id;
     const login = await fetch(`${hush.url}/api/users/login/`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'hank', password: 'hank-password' }) });
     assert.equal(login.status, 200);
     const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
@@ -175,6 +175,11 @@ forEachDialect('admin API resources', (dialect) => {
     assert.equal((await hush.request('POST', '/api/users/users/', { token: null, headers: { cookie, 'x-csrf-token': csrf_token }, body: { username: 'via-cookie' } })).status, 201);
     assert.equal((await hush.request('POST', '/api/users/logout/', { token: null, headers: { cookie, 'x-csrf-token': csrf_token } })).status, 200);
     assert.equal((await hush.request('GET', '/api/users/users/', { token: null, headers: { cookie } })).status, 403);
+    const audited = async (action: string) => (await hush.request('GET', `/api/core/audit-log/?engine=admin&action=${action}&object_id=${hank}`)).body.count;
+    assert.deepEqual([await audited('session.login'), await audited('session.logout')], [1, 1]);
+    // A token caller has no session: its logout answers the same and changes nothing.
+    assert.equal((await hush.request('POST', '/api/users/logout/')).status, 200);
+    assert.equal((await hush.request('GET', '/api/core/audit-log/?action=session.logout')).body.count, 1);
   });
 
   it('records every change in the audit log, filterable, without secrets', async () => {

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { LegacyEngineContext as EngineContext } from '../../../core/ports.js';
+import type { IdentityPort } from '../../../core/ports.js';
 import { callerOf } from '../../../http/route-kit.js';
 import { Type } from '../../../http/schemas.js';
 import { UserOut } from '../schema.js';
@@ -11,8 +11,8 @@ const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => T
  * `GET /api/users/me/`: who the credential belongs to, for `hush whoami` and scripts checking a token. Beyond
  * NetBox (its API has no such view); any authenticated caller may read their own record and current token.
  */
-export function meRoutes(ctx: EngineContext): FastifyPluginAsyncTypebox {
-  const { users, tokens } = ctx.core;
+export function meRoutes(identity: IdentityPort): FastifyPluginAsyncTypebox {
+  const { users, tokens } = identity;
   return async (app) => {
     app.get('/api/users/me/', {
       config: { hush: { access: 'authenticated' } },

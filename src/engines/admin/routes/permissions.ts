@@ -1,13 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
-import type { PermissionRecord } from '../../../core/identity/permissions.js';
-import type { PermissionId } from '../../../core/ids.js';
-import type { LegacyEngineContext as EngineContext } from '../../../core/ports.js';
+import type { IdentityPort, PermissionId, PermissionRecord } from '../../../core/ports.js';
 import { auditActorOf, callerOf, pageLinks, pageOf } from '../../../http/route-kit.js';
 import { IdParams, PageQuery, paginated, Type } from '../../../http/schemas.js';
 import { PermissionCreate, PermissionOut, PermissionUpdate } from '../schema.js';
 import { permissionJson } from '../serializers.js';
-import type { IdentityAdmin as AdminService } from '../../../core/identity/admin.js';
 
 const access = { objectType: 'users.objectpermission' } as const;
 
@@ -33,8 +30,8 @@ function toInput(b: PermissionBody) {
   };
 }
 
-export function permissionRoutes(ctx: EngineContext, service: AdminService): FastifyPluginAsyncTypebox {
-  const { permissions } = ctx.core;
+export function permissionRoutes(identity: IdentityPort): FastifyPluginAsyncTypebox {
+  const { permissions, identityAdmin: service } = identity;
   const render = async (request: FastifyRequest, p: PermissionRecord) => permissionJson(request, p, await service.usersByIds(p.userIds));
 
   return async (app) => {
@@ -48,7 +45,7 @@ export function permissionRoutes(ctx: EngineContext, service: AdminService): Fas
     });
 
     app.post('/api/users/permissions/', {
-      config: { hush: { access } },
+      config: { hush: { access, changesData: true } },
       schema: { operationId: 'permissions_create', tags: ['users'], body: PermissionCreate, response: { 201: PermissionOut } },
     }, async (request, reply) => {
       const input = toInput(request.body);
@@ -71,7 +68,7 @@ export function permissionRoutes(ctx: EngineContext, service: AdminService): Fas
       app.route({
         method,
         url: '/api/users/permissions/:id/',
-        config: { hush: { access } },
+        config: { hush: { access, changesData: true } },
         schema: { operationId: `permissions_${method === 'PUT' ? 'update' : 'partial_update'}`, tags: ['users'], params: IdParams, body: PermissionUpdate, response: { 200: PermissionOut } },
         handler: async (request) =>
           render(request, await service.updatePermission(callerOf(request), auditActorOf(request), request.params.id as PermissionId, toInput(request.body))),
@@ -79,7 +76,7 @@ export function permissionRoutes(ctx: EngineContext, service: AdminService): Fas
     }
 
     app.delete('/api/users/permissions/:id/', {
-      config: { hush: { access } },
+      config: { hush: { access, changesData: true } },
       schema: { operationId: 'permissions_delete', tags: ['users'], params: IdParams, response: { 204: Type.Null() } },
     }, async (request, reply) => {
       await service.deletePermission(callerOf(request), auditActorOf(request), request.params.id as PermissionId);

@@ -1,15 +1,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
-import { forbidden, notFound } from '../../../core/errors.js';
-import type { TokenId, UserId } from '../../../core/ids.js';
-import { AuditAction } from '../../../core/names.js';
-import type { Caller, LegacyEngineContext as EngineContext } from '../../../core/ports.js';
+import { forbidden, notFound, type Caller, type EngineContext, type IdentityPort, type TokenId, type UserId } from '../../../core/ports.js';
 import { actionForMethod, auditActorOf, callerOf, pageLinks, pageOf } from '../../../http/route-kit.js';
 import { IdParams, paginated, Type } from '../../../http/schemas.js';
 import { MSG_BAD_LOGIN } from '../errors.js';
+import { AdminAudit } from '../events.js';
 import { ProvisionBody, TokenCreate, TokenOut, TokenQuery, TokenUpdate } from '../schema.js';
 import { tokenJson } from '../serializers.js';
-import type { IdentityAdmin as AdminService } from '../../../core/identity/admin.js';
 
 const TOKEN = 'users.token';
 
@@ -18,8 +15,8 @@ const TOKEN = 'users.token';
  * superuser (the core's token store enforces both). A token the caller may not see answers 404, so ids do not
  * reveal which tokens exist.
  */
-export function tokenRoutes(ctx: EngineContext, service: AdminService): FastifyPluginAsyncTypebox {
-  const { tokens, users, permissions } = ctx.core;
+export function tokenRoutes(ctx: EngineContext, identity: IdentityPort): FastifyPluginAsyncTypebox {
+  const { tokens, users, permissions, identityAdmin: service } = identity;
 
   async function visibleToken(request: FastifyRequest, caller: Caller, id: number) {
     const row = await tokens.get(id).catch(() => undefined);
@@ -43,7 +40,7 @@ export function tokenRoutes(ctx: EngineContext, service: AdminService): FastifyP
     });
 
     app.post('/api/users/tokens/', {
-      config: { hush: { access: 'authenticated' } },
+      config: { hush: { access: 'authenticated', changesData: true } },
       schema: { operationId: 'tokens_create', tags: ['users'], body: TokenCreate, response: { 201: TokenOut } },
     }, async (request, reply) => {
       const caller = callerOf(request);
@@ -70,7 +67,7 @@ export function tokenRoutes(ctx: EngineContext, service: AdminService): FastifyP
       app.route({
         method,
         url: '/api/users/tokens/:id/',
-        config: { hush: { access: 'authenticated' } },
+        config: { hush: { access: 'authenticated', changesData: true } },
         schema: { operationId: `tokens_${method === 'PUT' ? 'update' : 'partial_update'}`, tags: ['users'], params: IdParams, body: TokenUpdate, response: { 200: TokenOut } },
         handler: async (request) => {
           const caller = callerOf(request);
@@ -88,7 +85,7 @@ export function tokenRoutes(ctx: EngineContext, service: AdminService): FastifyP
     }
 
     app.delete('/api/users/tokens/:id/', {
-      config: { hush: { access: 'authenticated' } },
+      config: { hush: { access: 'authenticated', changesData: true } },
       schema: { operationId: 'tokens_delete', tags: ['users'], params: IdParams, response: { 204: Type.Null() } },
     }, async (request, reply) => {
       const caller = callerOf(request);
@@ -100,7 +97,7 @@ export function tokenRoutes(ctx: EngineContext, service: AdminService): FastifyP
     // pynetbox's `nb.create_token(username, password)`; rate-limited per client address against password guessing.
     app.post('/api/users/tokens/provision/', {
       config: {
-        hush: { access: 'public' },
+        hush: { access: 'public', changesData: true },
         rateLimit: { max: ctx.config.provisionRateLimit, timeWindow: '1 minute' },
       },
       schema: { operationId: 'tokens_provision', tags: ['users'], security: [], body: ProvisionBody, response: { 201: TokenOut } },
@@ -115,7 +112,7 @@ export function tokenRoutes(ctx: EngineContext, service: AdminService): FastifyP
         self,
         actor,
         { userId: user.id as UserId, description: b.description ?? 'Provisioned with username and password', expires: b.expires, writeEnabled: b.write_enabled },
-        AuditAction.tokenProvision,
+        AdminAudit.tokenProvision,
       );
       return reply.status(201).send(tokenJson(request, row, owner, key));
     });

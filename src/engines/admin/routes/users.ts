@@ -1,11 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { UserId } from '../../../core/ids.js';
-import type { LegacyEngineContext as EngineContext } from '../../../core/ports.js';
+import type { IdentityPort, UserId } from '../../../core/ports.js';
 import { auditActorOf, callerOf, pageLinks, pageOf } from '../../../http/route-kit.js';
 import { IdParams, paginated, Type } from '../../../http/schemas.js';
 import { UserCreate, UserOut, UserQuery, UserUpdate } from '../schema.js';
 import { userJson } from '../serializers.js';
-import type { IdentityAdmin as AdminService } from '../../../core/identity/admin.js';
 
 const access = { objectType: 'users.user' } as const;
 
@@ -22,8 +20,8 @@ function toInput(body: { username?: string; password?: string; first_name?: stri
   };
 }
 
-export function userRoutes(ctx: EngineContext, service: AdminService): FastifyPluginAsyncTypebox {
-  const { users } = ctx.core;
+export function userRoutes(identity: IdentityPort): FastifyPluginAsyncTypebox {
+  const { users, identityAdmin: service } = identity;
   return async (app) => {
     app.get('/api/users/users/', {
       config: { hush: { access } },
@@ -35,7 +33,7 @@ export function userRoutes(ctx: EngineContext, service: AdminService): FastifyPl
     });
 
     app.post('/api/users/users/', {
-      config: { hush: { access } },
+      config: { hush: { access, changesData: true } },
       schema: { operationId: 'users_create', tags: ['users'], body: UserCreate, response: { 201: UserOut } },
     }, async (request, reply) => {
       const row = await service.createUser(callerOf(request), auditActorOf(request), { ...toInput(request.body), username: request.body.username });
@@ -51,7 +49,7 @@ export function userRoutes(ctx: EngineContext, service: AdminService): FastifyPl
       app.route({
         method,
         url: '/api/users/users/:id/',
-        config: { hush: { access } },
+        config: { hush: { access, changesData: true } },
         schema: { operationId: `users_${method === 'PUT' ? 'update' : 'partial_update'}`, tags: ['users'], params: IdParams, body: UserUpdate, response: { 200: UserOut } },
         handler: async (request) =>
           userJson(request, await service.updateUser(callerOf(request), auditActorOf(request), request.params.id as UserId, toInput(request.body))),
@@ -59,7 +57,7 @@ export function userRoutes(ctx: EngineContext, service: AdminService): FastifyPl
     }
 
     app.delete('/api/users/users/:id/', {
-      config: { hush: { access } },
+      config: { hush: { access, changesData: true } },
       schema: { operationId: 'users_delete', tags: ['users'], params: IdParams, response: { 204: Type.Null() } },
     }, async (request, reply) => {
       await service.deleteUser(callerOf(request), auditActorOf(request), request.params.id as UserId);
