@@ -12,7 +12,7 @@ export function allEngines(): EngineManifest[] {
   const engines: EngineManifest[] = [];
   engines.push(legacyEngine(adminEngine({ version: HUSH_VERSION, engineNames: () => engines.map((e) => e.name) })));
   engines.push(legacyEngine(phaseEngine));
-  engines.push(legacyEngine(listsEngine));
+  engines.push(listsEngine);
   engines.push(legacyEngine(passboltEngine));
   engines.push(legacyEngine(netboxEngine));
   return engines;

@@ -1,5 +1,4 @@
-import { ENV_VAR_NAME } from '../../core/env-names.js';
-import { HushError, invalid } from '../../core/errors.js';
+import { ENV_VAR_NAME, HushError, invalid } from '../../core/ports.js';
 
 /** `${{secret.KEY}}` must be able to name every key, so keys are identifiers (the issue's rule, stricter than NetActuate). */
 export const KEY_PATTERN = ENV_VAR_NAME;
