@@ -13,7 +13,7 @@ export function allEngines(): EngineManifest[] {
   engines.push(legacyEngine(adminEngine({ version: HUSH_VERSION, engineNames: () => engines.map((e) => e.name) })));
   engines.push(legacyEngine(phaseEngine));
   engines.push(listsEngine);
-  engines.push(legacyEngine(passboltEngine));
+  engines.push(passboltEngine);
   engines.push(legacyEngine(netboxEngine));
   return engines;
 }
