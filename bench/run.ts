@@ -114,7 +114,7 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   });
 }
 
-main()
+void main()
   .catch((err: unknown) => {
     process.stderr.write(`\nbench: ${err instanceof Error ? err.message : String(err)}\n`);
     return 1;

@@ -4,8 +4,8 @@ import type { Core } from './index.js';
 import type { EngineAudit, EngineAuditEvent, EngineContext, EngineManifest } from './ports.js';
 import type { ReferenceRegistry } from './references/registry.js';
 import { createReferenceRegistry } from './references/registry.js';
-import type { Db } from './store/tx.js';
 import { HUSH_VERSION } from './version.js';
+import type { AnyDb } from './store/tx.js';
 
 /**
  * The engine's audit port: stamps its name on each event and refuses an action its `events.ts` does not declare,
@@ -20,7 +20,7 @@ function engineAudit(core: Core, manifest: Pick<EngineManifest, 'name' | 'auditE
       return { ...event, engine: manifest.name };
     });
   return {
-    appendWithin: (trx: Db<any>, actor: AuditActor, events: readonly EngineAuditEvent[]) => core.audit.appendWithin(trx, actor, stamp(events)),
+    appendWithin: (trx: AnyDb, actor: AuditActor, events: readonly EngineAuditEvent[]) => core.audit.appendWithin(trx, actor, stamp(events)),
     append: (actor: AuditActor, events: readonly EngineAuditEvent[]) => core.audit.append(actor, stamp(events)),
   };
 }

@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { HushError } from './errors.js';
 
 /** Branded ids: a `UserId` cannot be passed where a `TokenId` is expected, though both are numbers on the wire. */
 declare const brand: unique symbol;
@@ -22,4 +23,21 @@ export function nowIso(): string {
 /** A lower-case hyphenated UUID4, the id format of engines whose originals use UUIDs (Phase). */
 export function newUuid(): string {
   return randomUUID();
+}
+
+/**
+ * A time given as text (ISO-8601, e.g. `2027-01-01T00:00:00Z`) as the UTC string tables store; undefined when the
+ * text names no time.
+ */
+export function isoTimeOf(text: string): string | undefined {
+  const t = Date.parse(text);
+  return Number.isNaN(t) ? undefined : new Date(t).toISOString();
+}
+
+/** The `--expires <when>` option of the admin commands that mint tokens (the core's and engines' alike). */
+export function parseExpiry(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const time = isoTimeOf(value);
+  if (time === undefined) throw new HushError('invalid', `--expires: "${value}" is not a date (use ISO-8601, e.g. 2027-01-01T00:00:00Z)`);
+  return time;
 }

@@ -20,6 +20,7 @@ import { startupFaultError } from './store/faults.js';
 import { hasInstance, noInstance, sqliteMissing } from './store/instance.js';
 import { migrateAll, type MigrationSet } from './store/migrate.js';
 import { createVersions } from './versions/versions.js';
+import type { AnyTables } from './store/tx.js';
 
 export type CoreTables = IdentityTables & KeyringTables & AuditTables & IdempotencyTables;
 
@@ -43,7 +44,7 @@ export async function createCore(
     if (!existed && !create) throw noInstance(config, store.location);
     await migrateAll(store.db, store.dialect, [coreMigrations, ...engineMigrations]);
     // Each service narrows this to its own tables; Kysely's table maps are invariant, so the composed handle stays untyped.
-    const db: Kysely<any> = store.db;
+    const db: Kysely<AnyTables> = store.db;
     const keyring = createKeyring({ db, rootKeySource: { file: config.rootKeyFile, inline: config.rootKey }, storeLocation: store.location });
     const keyringState = await keyring.start({ create });
     const gates = createCryptoGates(config.limits);

@@ -1,7 +1,6 @@
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { Kysely } from 'kysely';
 import type { AuditActor, AuditEvent } from './audit/log.js';
-import type { Db } from './store/tx.js';
 import type { HushConfig } from './config.js';
 import type { HushError } from './errors.js';
 import type { IdempotencyClaim } from './idempotency/store.js';
@@ -11,6 +10,7 @@ import type { Core } from './index.js';
 import type { MigrationSet } from './store/migrate.js';
 import type { DialectCapabilities } from './store/dialect.js';
 import type { ReferenceRegistry, ReferenceResolver } from './references/registry.js';
+import type { AnyDb, AnyTables } from './store/tx.js';
 
 export type { Caller } from './identity/caller.js';
 export type { ObjectTypeSpec } from './identity/object-types.js';
@@ -44,7 +44,7 @@ export type { VersionTable, VersionTableSpec, StoredVersion } from './versions/v
 /** An engine's audit port: entries are stamped with the engine's name, and only its declared actions are accepted. */
 export interface EngineAudit {
   /** Appends change entries inside `trx`, the transaction of the change, so both commit or roll back together. */
-  appendWithin(trx: Db<any>, actor: AuditActor, events: readonly EngineAuditEvent[]): Promise<void>;
+  appendWithin(trx: AnyDb, actor: AuditActor, events: readonly EngineAuditEvent[]): Promise<void>;
   /** Appends in a transaction of its own (events that go with no change of the engine's data). */
   append(actor: AuditActor, events: readonly EngineAuditEvent[]): Promise<void>;
 }
@@ -173,7 +173,7 @@ export interface RouteRules {
 }
 
 /** One engine, as the core sees it: a manifest the server reads (docs/architecture.md §4). */
-export interface EngineManifest<Tables = any> {
+export interface EngineManifest<Tables = AnyTables> {
   readonly name: string;
   /**
    * URL prefixes the engine answers under: the server refuses at start a route outside them, and the longest match

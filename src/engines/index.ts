@@ -11,7 +11,7 @@ import { legacyEngine } from './legacy.js';
 export function allEngines(): EngineManifest[] {
   const engines: EngineManifest[] = [];
   engines.push(legacyEngine(adminEngine({ version: HUSH_VERSION, engineNames: () => engines.map((e) => e.name) })));
-  engines.push(legacyEngine(phaseEngine));
+  engines.push(phaseEngine);
   engines.push(listsEngine);
   engines.push(passboltEngine);
   engines.push(legacyEngine(netboxEngine));

@@ -16,7 +16,8 @@ type Renderer = EngineInstance['renderError'];
 export function frameworkErrorHandler(rendererFor: (path: string) => Renderer) {
   return (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
     reply.headers({ ...SECURITY_HEADERS, 'cache-control': NO_STORE, 'x-request-id': String(request.id) });
-    return sendError(rendererFor((request.raw.url ?? '').split('?')[0] ?? ''), error, request, reply);
+    // Fastify does not await this handler; sendError answers whatever happens, so nothing is left to reject.
+    void sendError(rendererFor((request.raw.url ?? '').split('?')[0] ?? ''), error, request, reply);
   };
 }
 

@@ -14,7 +14,8 @@ export function installJsonBodyParser(app: FastifyInstance): void {
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
     const text = String(body);
     if (!text.trim()) return done(null, undefined);
-    parse(request, text, done);
+    // Fastify's own JSON parser answers through `done`; its return value carries nothing.
+    void parse(request, text, done);
   });
   app.addHook('preValidation', async (request) => {
     if (request.body === undefined && WRITE_METHODS.has(request.method) && request.routeOptions.schema?.body) request.body = {};

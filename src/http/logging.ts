@@ -26,9 +26,15 @@ export const REDACTED_PATHS = [
   '*.challenge',
 ];
 
-export function loggerOptions(config: HushConfig): FastifyServerOptions['logger'] {
+/** A destination for log lines (pino's `DestinationStream`). */
+export interface LogStream {
+  write(line: string): void;
+}
+
+export function loggerOptions(config: HushConfig, stream?: LogStream): FastifyServerOptions['logger'] {
   return {
     level: config.logLevel,
+    ...(stream ? { stream } : {}),
     redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
     serializers: {
       // The path without its query string: queries may carry filters people consider sensitive.

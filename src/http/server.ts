@@ -11,7 +11,7 @@ import { capConnections, socketTimeouts } from './connection-limits.js';
 import { installErrorRenderer, sendError } from './errors.js';
 import { clientErrorHandler, frameworkErrorHandler } from './framework-errors.js';
 import { installJsonBodyParser } from './json-body.js';
-import { loggerOptions } from './logging.js';
+import { loggerOptions, type LogStream } from './logging.js';
 import { installChangeAudit, installPlaintextAudit } from './plugins/audit.js';
 import { installCaller, requireDeclaredAccess, requireOwnPrefix } from './plugins/caller.js';
 import { installIdempotency } from './plugins/idempotency.js';
@@ -20,6 +20,7 @@ import { createMetrics } from './plugins/metrics.js';
 import { registerOpenApi } from './plugins/openapi.js';
 import { systemRoutes } from './plugins/system.js';
 import { installPublicUrl } from './public-url.js';
+import { installRouteTable, recordRoutes } from './route-table.js';
 import { NO_STORE, requestIdOf, SECURITY_HEADERS } from './response-headers.js';
 import { installWriteOutcome } from './plugins/write-outcome.js';
 import { LEGACY_CORE } from '../engines/legacy.js';
@@ -36,6 +37,8 @@ export interface ServerOptions {
   version: string;
   /** Replace the logger (tests pass `false`). */
   logger?: boolean;
+  /** Where log lines go instead of standard output (a process embedding the server). */
+  logStream?: LogStream;
 }
 
 /**
@@ -69,7 +72,7 @@ export async function buildServer(core: Core, manifests: readonly EngineManifest
     return owner ? (e, r) => owner.renderError(e, r) : systemRenderer;
   };
   const app = Fastify({
-    logger: options.logger === false ? false : loggerOptions(config),
+    logger: options.logger === false ? false : loggerOptions(config, options.logStream),
     bodyLimit: config.bodyLimitBytes,
     trustProxy: config.trustProxy,
     // The client's X-Request-ID is used only when it looks like an id (response-headers.ts).
@@ -88,6 +91,7 @@ export async function buildServer(core: Core, manifests: readonly EngineManifest
   app.decorateRequest('auditReads', undefined);
   app.decorateRequest('unchanged', false);
   installPublicUrl(app, config.publicUrl);
+  const routeTable = installRouteTable(app);
   installWriteOutcome(app);
   app.decorateRequest('idempotency', undefined);
   app.addHook('onRequest', async (request, reply) => {
@@ -112,6 +116,7 @@ export async function buildServer(core: Core, manifests: readonly EngineManifest
   await app.register(async (scope) => {
     installErrorRenderer(scope, systemRenderer);
     requireDeclaredAccess(scope, 'system', core.objectTypes);
+    recordRoutes(scope, 'system', routeTable);
     installCaller(scope, core, 'system');
     await scope.register(systemRoutes(core, metrics));
   });
@@ -121,6 +126,7 @@ export async function buildServer(core: Core, manifests: readonly EngineManifest
       installErrorRenderer(scope, (e, r) => instance.renderError(e, r));
       requireDeclaredAccess(scope, manifest.name, core.objectTypes, { changes: !manifest.legacy });
       if (!manifest.legacy) requireOwnPrefix(scope, manifest.name, manifest.prefixes);
+      recordRoutes(scope, manifest.name, routeTable);
       installCaller(scope, core, manifest.name, instance.extractCredential?.bind(instance), instance.authenticate?.bind(instance));
       installChangeAudit(scope, core);
       installPlaintextAudit(scope, core, manifest.legacy ? undefined : manifest);

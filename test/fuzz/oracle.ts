@@ -45,15 +45,13 @@ const PREFIXES: [string, Envelope][] = (
     ['/api/secrets/lists', 'lists'], ['/api/secrets/all-values', 'lists'], ['/api/secrets/render', 'lists'],
     ['/resources', 'passbolt'], ['/resource-types', 'passbolt'], ['/secrets/', 'passbolt'], ['/share/', 'passbolt'], ['/permissions/', 'passbolt'],
     ['/users', 'passbolt'], ['/gpgkeys', 'passbolt'], ['/auth/', 'passbolt'],
-    ['/v1/', 'phase'], ['/public/v1/', 'phase'], ['/service/v1/', 'phase'], ['/service/public/v1/', 'phase'], ['/service/secrets/', 'phase'],
+    ['/v1/', 'phase'], ['/public/', 'phase'], ['/service/v1/', 'phase'], ['/service/public/v1/', 'phase'], ['/service/secrets/', 'phase'],
+    ['/health/', 'phase'],
   ] as [string, Envelope][]
 ).sort((a, b) => b[0].length - a[0].length);
 
-/** Phase's liveness routes live outside its prefixes: their GETs are Phase's, anything else there is an unknown path. */
-const PHASE_LIVENESS = new Set(['/', '/public/', '/health/']);
-
-export const envelopeOf = (path: string, method = 'GET'): Envelope =>
-  PHASE_LIVENESS.has(path) && (method === 'GET' || method === 'HEAD') ? 'phase' : (PREFIXES.find(([p]) => path.startsWith(p))?.[1] ?? 'netbox');
+/** Phase's root liveness answer is the core's (src/http/plugins/system.ts), so `/` has the system's envelope. */
+export const envelopeOf = (path: string): Envelope => PREFIXES.find(([p]) => path.startsWith(p))?.[1] ?? 'netbox';
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 const isFieldErrors = (v: unknown): boolean =>
@@ -116,7 +114,7 @@ export function checkExchange(req: FuzzRequest, res: RawResponse): Finding[] {
   if (res.status >= 500) add('no 5xx', `status ${res.status}`);
   for (const [re, what] of INTERNALS) if (re.test(text) || re.test(String(res.headers.location ?? ''))) add('no internals', `the answer holds ${what}`);
   if (res.status >= 400 && req.method !== 'HEAD') {
-    const envelope = envelopeOf(path, req.method);
+    const envelope = envelopeOf(path);
     const problem = envelopeProblem(envelope, path, res, text);
     if (problem) add('envelope', `${envelope} envelope expected: ${problem}`);
   }

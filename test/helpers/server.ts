@@ -6,6 +6,7 @@ import { buildApp, type App } from '../../src/app.js';
 import { bootstrapAdmin } from '../../src/core/bootstrap.js';
 import { loadConfig } from '../../src/core/config.js';
 import type { EngineManifest } from '../../src/core/ports.js';
+import type { LogStream } from '../../src/http/logging.js';
 import { checkResponseSchemas } from './response-schemas.js';
 
 checkResponseSchemas();
@@ -28,14 +29,23 @@ export function tempDir(prefix = 'hush-test-'): string {
 }
 
 /** A real Hush on a loopback port with a fresh data directory; `databaseUrl` selects PostgreSQL. */
-export async function startHush(options: { databaseUrl?: string | undefined; env?: Record<string, string>; engines?: EngineManifest[]; dataDir?: string } = {}): Promise<RunningHush> {
+export async function startHush(
+  options: {
+    databaseUrl?: string | undefined;
+    env?: Record<string, string>;
+    engines?: EngineManifest[];
+    dataDir?: string;
+    /** Where the server logs (at HUSH_LOG_LEVEL); without it the server does not log. */
+    logStream?: LogStream;
+  } = {},
+): Promise<RunningHush> {
   const dataDir = options.dataDir ?? tempDir();
   const token = options.env?.HUSH_BOOTSTRAP_TOKEN ?? randomToken();
   const config = loadConfig(
     { dataDir, databaseUrl: options.databaseUrl, port: 0, host: '127.0.0.1' },
     { HUSH_BOOTSTRAP_TOKEN: token, HUSH_LOG_LEVEL: 'silent', ...options.env },
   );
-  const app = await buildApp(config, { logger: false, ...(options.engines ? { engines: options.engines } : {}) });
+  const app = await buildApp(config, { ...(options.logStream ? { logStream: options.logStream } : { logger: false }), ...(options.engines ? { engines: options.engines } : {}) });
   const url = await app.server.listen({ host: '127.0.0.1', port: 0 });
   // As `hush serve` does, once it listens: the admin with HUSH_BOOTSTRAP_TOKEN.
   await bootstrapAdmin(app.core);

@@ -1,17 +1,10 @@
 import { Command } from 'commander';
 import { notFound } from '../../core/errors.js';
-import type { TokenId, UserId } from '../../core/ids.js';
+import { parseExpiry, type TokenId, type UserId } from '../../core/ids.js';
 import { OPERATOR } from '../../core/identity/authority.js';
 import { CliError } from '../client/errors.js';
 import { cliActor, print, withLocalCore } from '../local-core.js';
 import { withStoreOptions } from '../options.js';
-
-export function parseExpiry(value: string | undefined): string | undefined {
-  if (value === undefined) return undefined;
-  const t = Date.parse(value);
-  if (Number.isNaN(t)) throw new CliError(`--expires: "${value}" is not a date (use ISO-8601, e.g. 2027-01-01T00:00:00Z)`);
-  return new Date(t).toISOString();
-}
 
 export function tokenCommand(): Command {
   const token = new Command('token').description('Create, list and revoke API tokens.');

@@ -5,7 +5,6 @@ import { auditCommand } from './admin-audit.js';
 import { initCommand } from './admin-init.js';
 import { keyCommands } from './admin-keys.js';
 import { permissionCommand } from './admin-permissions.js';
-import { phaseCommand } from './admin-phase.js';
 import { tokenCommand } from './admin-tokens.js';
 import { userCommand } from './admin-users.js';
 
@@ -36,7 +35,6 @@ Examples:
   admin.addCommand(permissionCommand());
   for (const c of keyCommands()) admin.addCommand(c);
   admin.addCommand(auditCommand());
-  admin.addCommand(phaseCommand());
   for (const c of engineCommands(engines)) admin.addCommand(c);
   return admin;
 }

@@ -1,7 +1,7 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import { nowIso } from '../ids.js';
 import { LockName } from '../names.js';
-import { takeLock, type Db } from '../store/tx.js';
+import { takeLock, type AnyDb, type Db } from '../store/tx.js';
 import type { Page } from '../store/constraint.js';
 import { entryHash } from './chain.js';
 import { createChangeLedger } from './request-changes.js';
@@ -65,7 +65,7 @@ export function createAuditLog(deps: { db: Kysely<AuditTables> }) {
   const changes = createChangeLedger();
 
   /** Appends entries after the chain head, under the audit lock, inside `trx`. */
-  async function appendEntries(callerTrx: Db<any>, entries: readonly { actor: AuditActor; event: AuditEvent }[]): Promise<void> {
+  async function appendEntries(callerTrx: AnyDb, entries: readonly { actor: AuditActor; event: AuditEvent }[]): Promise<void> {
     if (!entries.length) return;
     // `trx` is the caller's transaction, typed with the caller's own tables; the audit tables are reached through it.
     const trx = callerTrx as Db<AuditTables>;
@@ -105,7 +105,7 @@ export function createAuditLog(deps: { db: Kysely<AuditTables> }) {
    * server pays one transaction per batch instead of one per request. Each caller still waits for the commit that
    * holds its entries, and sees its failure (the plaintext hook then fails closed).
    */
-  let queue: Pending[] = [];
+  const queue: Pending[] = [];
   let flushing = false;
 
   async function flush(): Promise<void> {
@@ -128,7 +128,7 @@ export function createAuditLog(deps: { db: Kysely<AuditTables> }) {
      * Appends events to the chain inside `trx`, the transaction of the change they describe, so a change and its
      * record commit or roll back together. The lock makes appends from several processes take turns.
      */
-    appendWithin(trx: Db<any>, actor: AuditActor, events: readonly AuditEvent[]): Promise<void> {
+    appendWithin(trx: AnyDb, actor: AuditActor, events: readonly AuditEvent[]): Promise<void> {
       changes.note(actor.requestId, events.length);
       return appendEntries(trx, events.map((event) => ({ actor, event })));
     },

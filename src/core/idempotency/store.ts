@@ -3,8 +3,8 @@ import type { Kysely } from 'kysely';
 import { HushError } from '../errors.js';
 import { nowIso } from '../ids.js';
 import type { FieldCipher } from '../keyring/keyring.js';
-import type { Db } from '../store/tx.js';
 import type { IdempotencyTables } from './tables.js';
+import type { AnyDb, Db } from '../store/tx.js';
 
 /** How long an applied key is remembered: clients retry within seconds; a day also covers a retry after a laptop slept. */
 export const IDEMPOTENCY_TTL_MS = 24 * 60 * 60 * 1000;
@@ -68,7 +68,7 @@ export function createIdempotency(deps: { db: Kysely<IdempotencyTables>; cipher:
      * transaction. That step fails with a 409 when a concurrent twin of the request stored the key first, which rolls
      * this change back: the change is applied once.
      */
-    async prepare(claim: IdempotencyClaim, status: number, body: unknown): Promise<(trx: Db<any>) => Promise<void>> {
+    async prepare(claim: IdempotencyClaim, status: number, body: unknown): Promise<(trx: AnyDb) => Promise<void>> {
       const [digestCt, answerCt] = await Promise.all([
         cipher.seal(claim.digest, address(claim, 'request_digest')),
         cipher.seal(JSON.stringify(body), address(claim, 'answer')),

@@ -1,13 +1,13 @@
 import type { Transaction } from 'kysely';
 import type { AuditEvent } from '../audit/log.js';
 import { nowIso } from '../ids.js';
-import type { Db } from '../store/tx.js';
 import { sealBytes } from './aead.js';
 import type { RootKey } from './root-key.js';
 import type { KeyringTables } from './tables.js';
+import type { AnyTables, Db } from '../store/tx.js';
 
 /** Writes the audit entry of a key change inside the change's own transaction (see `audit.appendWithin`). */
-export type KeyChangeRecorder = (trx: Transaction<any>, event: AuditEvent) => Promise<void>;
+export type KeyChangeRecorder = (trx: Transaction<AnyTables>, event: AuditEvent) => Promise<void>;
 
 /** Associated data of a wrapped data key: the wrap is bound to its row. */
 export const wrapAad = (dataKeyId: number) => `data-key|${dataKeyId}`;

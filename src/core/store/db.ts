@@ -7,10 +7,11 @@ import { postgresCapabilities, sqliteCapabilities, type DialectCapabilities } fr
 import { withFaultHandling } from './fault-dialect.js';
 import { createStoreHealth, postgresHasRoom, sqliteHasRoom, type StoreHealth } from './health.js';
 import { textGuard } from './text-guard.js';
+import type { AnyTables } from './tx.js';
 
 export interface Store {
   /** Untyped at this level: each module narrows it to its own tables (`Kysely<CoreTables>`, `Kysely<PhaseTables>`). */
-  readonly db: Kysely<any>;
+  readonly db: Kysely<AnyTables>;
   readonly dialect: DialectCapabilities;
   /** A human-readable location without credentials, for logs. */
   readonly location: string;
@@ -54,7 +55,7 @@ export function openStore(options: StoreOptions): Store {
     pool.on('connect', (client) => client.on('error', () => undefined));
     const url = new URL(options.databaseUrl);
     const location = `postgres://${url.hostname}:${url.port || 5432}${url.pathname}`;
-    const db = new Kysely<any>({ dialect: withFaultHandling(new PostgresDialect({ pool }), { onFault: health.onFault, onWriteSaved: health.onWriteSaved }), plugins: [textGuard] });
+    const db = new Kysely<AnyTables>({ dialect: withFaultHandling(new PostgresDialect({ pool }), { onFault: health.onFault, onWriteSaved: health.onWriteSaved }), plugins: [textGuard] });
     // Probing writes, so it runs only while a write has failed for lack of space.
     const hasRoom = async () => health.storageFullSince === undefined || postgresHasRoom(db);
     return store(db, postgresCapabilities, location, health, hasRoom);
@@ -77,7 +78,7 @@ export function openStore(options: StoreOptions): Store {
     // better-sqlite3 knows whether SQLite ended the transaction by itself (it does after SQLITE_FULL).
     transactionEnded: () => !database.inTransaction,
   });
-  const db = new Kysely<any>({ dialect, plugins: [textGuard] });
+  const db = new Kysely<AnyTables>({ dialect, plugins: [textGuard] });
   const hasRoom = async () => {
     const room = await sqliteHasRoom(db, options.dataDir);
     // Measured, not guessed: the space is back.
@@ -110,6 +111,6 @@ function withStatementCache(database: SQLite.Database): SqliteDatabase {
   };
 }
 
-function store(db: Kysely<any>, dialect: DialectCapabilities, location: string, health: StoreHealth, hasRoom: () => Promise<boolean>): Store {
+function store(db: Kysely<AnyTables>, dialect: DialectCapabilities, location: string, health: StoreHealth, hasRoom: () => Promise<boolean>): Store {
   return { db, dialect, location, health, hasRoom, close: () => db.destroy() };
 }

@@ -1,4 +1,5 @@
 import { sql, type ColumnDefinitionBuilder, type CreateTableBuilder, type Kysely } from 'kysely';
+import type { AnyTables } from './tx.js';
 
 /**
  * What differs between SQLite and PostgreSQL, as capabilities. Code branches on these, never on a URL.
@@ -8,7 +9,7 @@ import { sql, type ColumnDefinitionBuilder, type CreateTableBuilder, type Kysely
 export interface DialectCapabilities {
   readonly name: 'sqlite' | 'postgres';
   /** Adds an auto-incrementing integer primary key column named `id`. */
-  addIdColumn(table: CreateTableBuilder<any, any>): CreateTableBuilder<any, any>;
+  addIdColumn(table: CreateTableBuilder<AnyTables, AnyTables>): CreateTableBuilder<AnyTables, AnyTables>;
   /** Column type for a 64-bit integer foreign key to an `id` column. */
   readonly idType: 'integer';
   /** True when concurrent writers from several processes are expected (decides whether a cache may be trusted). */

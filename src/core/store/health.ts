@@ -5,6 +5,7 @@ import type { Store } from './db.js';
 import type { FaultHooks } from './fault-dialect.js';
 import { isStoreFault, StoreFaultReason, type StoreFault } from './faults.js';
 import { ping } from './dialect.js';
+import type { AnyTables } from './tx.js';
 
 /** What the store has seen of its own health, for readiness checks. */
 export interface StoreHealth {
@@ -31,7 +32,7 @@ export function createStoreHealth(): StoreHealth & Pick<FaultHooks, 'onFault' | 
  */
 export const STORAGE_RESERVE_BYTES = 1024 * 1024;
 
-async function pragma(db: Kysely<any>, name: string): Promise<number> {
+async function pragma(db: Kysely<AnyTables>, name: string): Promise<number> {
   const { rows } = await sql<Record<string, number>>`pragma ${sql.raw(name)}`.execute(db);
   return Number(Object.values(rows[0] ?? {})[0] ?? 0);
 }
@@ -40,7 +41,7 @@ async function pragma(db: Kysely<any>, name: string): Promise<number> {
  * SQLite can say exactly how much room it has: free pages below its page limit (`max_page_count`) and free space on
  * the file system of its directory. No write is needed to find out.
  */
-export async function sqliteHasRoom(db: Kysely<any>, dir: string): Promise<boolean> {
+export async function sqliteHasRoom(db: Kysely<AnyTables>, dir: string): Promise<boolean> {
   const [pageSize, pageCount, maxPages, freePages] = [
     await pragma(db, 'page_size'),
     await pragma(db, 'page_count'),
@@ -61,7 +62,7 @@ const PROBE_ROW_BYTES = 1800;
  * PostgreSQL's disk is on its own host: the only way to know whether it has room is to write. The probe writes a few
  * pages into a temporary table dropped at commit; the commit, a saved write, clears the full state.
  */
-export async function postgresHasRoom(db: Kysely<any>): Promise<boolean> {
+export async function postgresHasRoom(db: Kysely<AnyTables>): Promise<boolean> {
   try {
     await db.transaction().execute(async (trx) => {
       await sql`create temporary table hush_room_probe (pad text) on commit drop`.execute(trx);

@@ -2,12 +2,13 @@ import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'k
 import { HushError } from '../errors.js';
 import type { DialectCapabilities } from './dialect.js';
 import { isStoreFault } from './faults.js';
+import type { AnyTables } from './tx.js';
 
 /** One schema step. The same function runs on both dialects; `dialect` covers the few DDL differences. */
 export interface HushMigration {
   /** Sortable and stable once released, e.g. `0001_identity`. */
   readonly name: string;
-  up(db: Kysely<any>, dialect: DialectCapabilities): Promise<void>;
+  up(db: Kysely<AnyTables>, dialect: DialectCapabilities): Promise<void>;
 }
 
 /** A module that owns tables: the core, or an engine. Each keeps its own migration history table. */
@@ -20,7 +21,7 @@ export interface MigrationSet {
  * Applies every pending migration, core first, then each engine. Kysely's migrator takes a lock of its own,
  * so several Hush processes starting at once against one PostgreSQL database apply each step exactly once.
  */
-export async function migrateAll(db: Kysely<any>, dialect: DialectCapabilities, sets: readonly MigrationSet[]): Promise<void> {
+export async function migrateAll(db: Kysely<AnyTables>, dialect: DialectCapabilities, sets: readonly MigrationSet[]): Promise<void> {
   for (const set of sets) {
     const provider: MigrationProvider = {
       getMigrations: async () =>

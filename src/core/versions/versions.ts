@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { FieldAddress, FieldCipher } from '../keyring/keyring.js';
-import type { Db } from '../store/tx.js';
+import type { AnyDb, AnyTables } from '../store/tx.js';
 
 /**
  * Version history kept by engines (Phase secrets, list values): one row per version in a table the engine owns,
@@ -47,16 +47,16 @@ export interface VersionTable<C, E extends Record<string, unknown> = Record<stri
   /** Opens a `content_ct` read by the engine's own queries (e.g. joined with the current version). */
   open(owner: OwnerId, version: number, contentCt: string): Promise<C>;
   /** Appends one version row inside the engine's transaction. */
-  append(trx: Db<any>, row: { owner: OwnerId; version: number; contentCt: string; createdAt: string; actorUserId: number | null; extra?: E }): Promise<void>;
+  append(trx: AnyDb, row: { owner: OwnerId; version: number; contentCt: string; createdAt: string; actorUserId: number | null; extra?: E }): Promise<void>;
   /** Every version of one object, oldest first, opened. */
-  history(owner: OwnerId, trx?: Db<any>): Promise<StoredVersion<C, E>[]>;
+  history(owner: OwnerId, trx?: AnyDb): Promise<StoredVersion<C, E>[]>;
   /** One earlier version to bring back (as a new version, by the engine's normal update), or undefined. */
-  restorable(owner: OwnerId, version: number, trx?: Db<any>): Promise<StoredVersion<C, E> | undefined>;
+  restorable(owner: OwnerId, version: number, trx?: AnyDb): Promise<StoredVersion<C, E> | undefined>;
 }
 
 const CONTRACT_COLUMNS = new Set(['version', 'content_ct', 'created_at', 'actor_user_id']);
 
-export function createVersions(deps: { db: Kysely<any>; cipher: (table: string) => FieldCipher }) {
+export function createVersions(deps: { db: Kysely<AnyTables>; cipher: (table: string) => FieldCipher }) {
   return {
     table<C, E extends Record<string, unknown> = Record<string, never>>(spec: VersionTableSpec): VersionTable<C, E> {
       const { table, ownerColumn } = spec;
@@ -81,7 +81,7 @@ export function createVersions(deps: { db: Kysely<any>; cipher: (table: string) 
         open: async (owner: OwnerId, version: number, contentCt: string): Promise<C> => JSON.parse(await cipher.openText(contentCt, at(owner, version))) as C,
 
         async append(
-          trx: Db<any>,
+          trx: AnyDb,
           row: { owner: OwnerId; version: number; contentCt: string; createdAt: string; actorUserId: number | null; extra?: E },
         ): Promise<void> {
           await trx
@@ -90,12 +90,12 @@ export function createVersions(deps: { db: Kysely<any>; cipher: (table: string) 
             .execute();
         },
 
-        async history(owner: OwnerId, trx: Db<any> = deps.db): Promise<StoredVersion<C, E>[]> {
+        async history(owner: OwnerId, trx: AnyDb = deps.db): Promise<StoredVersion<C, E>[]> {
           const rows = (await trx.selectFrom(table).selectAll().where(ownerColumn, '=', owner).orderBy('version').execute()) as VersionRow[];
           return Promise.all(rows.map((r) => openRow(owner, r)));
         },
 
-        async restorable(owner: OwnerId, version: number, trx: Db<any> = deps.db): Promise<StoredVersion<C, E> | undefined> {
+        async restorable(owner: OwnerId, version: number, trx: AnyDb = deps.db): Promise<StoredVersion<C, E> | undefined> {
           const row = (await trx.selectFrom(table).selectAll().where(ownerColumn, '=', owner).where('version', '=', version).executeTakeFirst()) as VersionRow | undefined;
           return row && openRow(owner, row);
         },

@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import { defaultStatus, HushError } from '../../core/errors.js';
+import { defaultStatus, HushError } from '../../core/ports.js';
 
 /**
  * Phase's error envelope is `{"error": "<message>"}` (docs/wire/phase.md §2.8). The strings below are matched

@@ -1,6 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
-import type { Db } from '../../core/ports.js';
-import { newUuid, nowIso } from '../../core/ids.js';
+import { newUuid, nowIso, type Db } from '../../core/ports.js';
 import type { PhaseAppTable, PhaseEnvironmentTable, PhaseOverrideTable, PhaseSecretTable, PhaseTables } from './tables.js';
 
 export type AppRow = Selectable<PhaseAppTable>;

@@ -1,5 +1,4 @@
-import { ENV_VAR_NAME } from '../../core/env-names.js';
-import { HushError } from '../../core/errors.js';
+import { ENV_VAR_NAME, HushError } from '../../core/ports.js';
 import { ERR, itemError, phaseError } from './errors.js';
 import { normalizePath, pathProblem } from './paths.js';
 

@@ -25,8 +25,9 @@ export async function registerOpenApi(app: FastifyInstance, version: string): Pr
     staticCSP: true,
     uiHooks: {
       // pynetbox's `nb.openapi()` asks the UI's own path for the document.
-      onRequest: async (request, reply) => {
-        if ((request.query as { format?: string }).format === 'openapi') await reply.send(app.swagger());
+      onRequest: (request, reply, done) => {
+        if ((request.query as { format?: string }).format === 'openapi') void reply.send(app.swagger());
+        else done();
       },
     },
   });

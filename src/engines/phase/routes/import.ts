@@ -1,10 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { auditActorOf, callerOf } from '../../../http/route-kit.js';
+import { auditActorOf, callerOf, noChangeMade } from '../../../http/route-kit.js';
 import { Type } from '../../../http/schemas.js';
 import { ERR, phaseError } from '../errors.js';
 import { SecretsQuery } from '../schema.js';
 import type { PhaseContext } from '../service/context.js';
-import { createImportService, IMPORT_LIMITS, parseImport } from '../service/import.js';
+import { IMPORT_LIMITS, parseImport, type ImportService } from '../service/import.js';
 
 const ImportResult = Type.Object({
   dry_run: Type.Boolean(),
@@ -27,12 +27,11 @@ const ImportResult = Type.Object({
  * request repeating a key that was applied gets the stored answer (header `Idempotent-Replayed: true`), not a second
  * import.
  */
-export function importRoutes(pc: PhaseContext): FastifyPluginAsyncTypebox {
-  const service = createImportService(pc);
+export function importRoutes(pc: PhaseContext, service: ImportService): FastifyPluginAsyncTypebox {
   return async (app) => {
     app.post('/secrets/import/', {
       bodyLimit: IMPORT_LIMITS.bodyBytes,
-      config: { hush: { access: 'authenticated', idempotent: true } },
+      config: { hush: { access: 'authenticated', idempotent: true, changesData: true } },
       schema: { operationId: 'phase_secrets_import', tags: ['phase'], querystring: SecretsQuery, response: { 200: ImportResult } },
     }, async (request) => {
       const caller = callerOf(request);
@@ -41,7 +40,10 @@ export function importRoutes(pc: PhaseContext): FastifyPluginAsyncTypebox {
       await pc.requireSecretAccess(caller, env, 'view');
       if (owner.sse_enabled !== 1) throw phaseError('invalid', ERR.sseOff);
       const { items, dryRun } = parseImport(request.body);
-      return service.run(caller, auditActorOf(request), env, items, dryRun, request.idempotency);
+      const answer = await service.run(caller, auditActorOf(request), env, items, dryRun, request.idempotency);
+      // A dry run, or a file that matches what is stored, writes no secret and so no audit entry.
+      if (answer.dry_run || answer.created + answer.updated === 0) noChangeMade(request);
+      return answer;
     });
   };
 }

@@ -1,7 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
-import { forbidden } from '../../../core/errors.js';
-import type { AuditEvent } from '../../../core/ports.js';
+import { forbidden, type AuditEvent } from '../../../core/ports.js';
 import { auditActorOf, callerOf, recordPlaintextReads } from '../../../http/route-kit.js';
 import { Type } from '../../../http/schemas.js';
 import { ERR, phaseError } from '../errors.js';
@@ -29,6 +28,7 @@ export function secretRoutes(pc: PhaseContext, secrets: SecretService): FastifyP
   }
 
   const rules = { access: 'authenticated', returnsPlaintext: true } as const;
+  const writes = { ...rules, changesData: true } as const;
 
   return async (app) => {
     // The twin without the slash is served alike and left out of the OpenAPI document.
@@ -46,7 +46,7 @@ export function secretRoutes(pc: PhaseContext, secrets: SecretService): FastifyP
       });
 
       app.post(url, {
-        config: { hush: rules },
+        config: { hush: writes },
         schema: { operationId: 'phase_secrets_create', tags: ['phase'], hide: url !== CANONICAL, querystring: SecretsQuery, response: { 200: SecretList } },
       }, async (request) => {
         const { caller, env, actor } = await environmentFor(request, 'add');
@@ -56,7 +56,7 @@ export function secretRoutes(pc: PhaseContext, secrets: SecretService): FastifyP
       });
 
       app.put(url, {
-        config: { hush: rules },
+        config: { hush: writes },
         schema: { operationId: 'phase_secrets_update', tags: ['phase'], hide: url !== CANONICAL, querystring: SecretsQuery, response: { 200: SecretList } },
       }, async (request) => {
         const { caller, env, actor } = await environmentFor(request, 'change');
@@ -66,7 +66,7 @@ export function secretRoutes(pc: PhaseContext, secrets: SecretService): FastifyP
       });
 
       app.delete(url, {
-        config: { hush: { access: 'authenticated' } },
+        config: { hush: { access: 'authenticated', changesData: true } },
         schema: { operationId: 'phase_secrets_delete', tags: ['phase'], hide: url !== CANONICAL, querystring: SecretsQuery, response: { 200: Message } },
       }, async (request) => {
         const { env, actor } = await environmentFor(request, 'delete');
@@ -78,7 +78,7 @@ export function secretRoutes(pc: PhaseContext, secrets: SecretService): FastifyP
       app.route({
         method: 'PATCH',
         url,
-        config: { hush: { access: 'authenticated' } },
+        config: { hush: { access: 'authenticated', changesData: false } },
         schema: { hide: true },
         handler: async (request) => {
           throw forbidden(ERR.unsupportedMethod(request.method));
@@ -97,7 +97,7 @@ export function secretRoutes(pc: PhaseContext, secrets: SecretService): FastifyP
     });
 
     app.post('/secrets/:id/restore/', {
-      config: { hush: rules },
+      config: { hush: writes },
       schema: { operationId: 'phase_secret_restore', tags: ['phase'], params: IdParam, querystring: SecretsQuery, response: { 200: SecretList } },
     }, async (request) => {
       const { caller, env, actor } = await environmentFor(request, 'change');

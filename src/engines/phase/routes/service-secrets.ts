@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import type { SecretAction } from '../service/context.js';
-import { auditActorOf, callerOf, recordPlaintextReads } from '../../../http/route-kit.js';
+import { auditActorOf, callerOf, noChangeMade, recordPlaintextReads } from '../../../http/route-kit.js';
 import { E2eeSecretList, EmptyOut, EnvHeader, EnvQuery, ListHeaders, TokenInfoOut } from '../schema.js';
 import type { E2eeService } from '../service/e2ee.js';
 
@@ -24,6 +24,7 @@ export function serviceSecretRoutes(e2ee: E2eeService): FastifyPluginAsyncTypebo
   }
 
   const rules = { access: 'authenticated', returnsPlaintext: true } as const;
+  const writes = { hush: { access: 'authenticated', changesData: true } } as const;
   const phaseTags = ['phase'];
   const write = (operationId: string) => ({ operationId, tags: phaseTags, headers: EnvHeader, querystring: EnvQuery, response: { 200: EmptyOut } });
 
@@ -49,21 +50,22 @@ export function serviceSecretRoutes(e2ee: E2eeService): FastifyPluginAsyncTypebo
       return result.body as never;
     });
 
-    app.post('/service/secrets/', { config: { hush: { access: 'authenticated' } }, schema: write('phase_e2ee_secrets_create') }, async (request, reply) => {
+    app.post('/service/secrets/', { config: writes, schema: write('phase_e2ee_secrets_create') }, async (request, reply) => {
       const { caller, env, actor } = await environmentFor(request, 'add');
       await e2ee.create(caller, actor, env, request.body);
       return reply.status(200).send();
     });
 
-    app.put('/service/secrets/', { config: { hush: { access: 'authenticated' } }, schema: write('phase_e2ee_secrets_update') }, async (request, reply) => {
+    app.put('/service/secrets/', { config: writes, schema: write('phase_e2ee_secrets_update') }, async (request, reply) => {
       const { caller, env, actor } = await environmentFor(request, 'change');
       await e2ee.update(caller, actor, env, request.body);
       return reply.status(200).send();
     });
 
-    app.delete('/service/secrets/', { config: { hush: { access: 'authenticated' } }, schema: write('phase_e2ee_secrets_delete') }, async (request, reply) => {
+    app.delete('/service/secrets/', { config: writes, schema: write('phase_e2ee_secrets_delete') }, async (request, reply) => {
       const { env, actor } = await environmentFor(request, 'delete');
-      await e2ee.remove(actor, env, request.body);
+      // Unknown ids are skipped here, as Phase does: a request naming none that exists deletes nothing.
+      if ((await e2ee.remove(actor, env, request.body)) === 0) noChangeMade(request);
       return reply.status(200).send();
     });
   };

@@ -1,11 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { forbidden, HushError, invalid, notFound } from '../../../core/errors.js';
-import type { UserId } from '../../../core/ids.js';
-import type { LegacyEngineContext as EngineContext } from '../../../core/ports.js';
+import { forbidden, HushError, invalid, isoTimeOf, notFound, type UserId } from '../../../core/ports.js';
 import { auditActorOf, callerOf } from '../../../http/route-kit.js';
-import type { PhaseTokens } from '../service/tokens.js';
-import type { PhaseContext } from '../service/context.js';
 import { MintedTokenOut } from '../schema.js';
+import type { PhaseServices } from '../services.js';
 import { parseBody } from '../validate.js';
 
 function optionalString(body: Record<string, unknown>, field: string, max: number): string | undefined {
@@ -25,9 +22,9 @@ function idList(body: Record<string, unknown>, field: string): string[] | undefi
 function expiry(body: Record<string, unknown>): string | null {
   const v = body.expires;
   if (v === undefined || v === null) return null;
-  const t = typeof v === 'string' ? Date.parse(v) : NaN;
-  if (Number.isNaN(t)) throw invalid('expires', 'must be an ISO-8601 date-time, e.g. 2027-01-01T00:00:00Z');
-  return new Date(t).toISOString();
+  const time = typeof v === 'string' ? isoTimeOf(v) : undefined;
+  if (time === undefined) throw invalid('expires', 'must be an ISO-8601 date-time, e.g. 2027-01-01T00:00:00Z');
+  return time;
 }
 
 /**
@@ -35,9 +32,9 @@ function expiry(body: Record<string, unknown>): string | null {
  * another user or service account given `users.token` add permission. Revoked like every token, through
  * `DELETE /api/users/tokens/{id}/` or `hush admin token revoke`.
  */
-export function phaseTokenRoutes(ctx: EngineContext, pc: PhaseContext, tokens: PhaseTokens): FastifyPluginAsyncTypebox {
+export function phaseTokenRoutes({ ctx, pc, tokens }: Pick<PhaseServices, 'ctx' | 'pc' | 'tokens'>): FastifyPluginAsyncTypebox {
   return async (app) => {
-    app.post('/v1/tokens/', { config: { hush: { access: 'authenticated' } }, schema: { operationId: 'phase_tokens_create', tags: ['phase'], response: { 201: MintedTokenOut } } }, async (request, reply) => {
+    app.post('/v1/tokens/', { config: { hush: { access: 'authenticated', changesData: true } }, schema: { operationId: 'phase_tokens_create', tags: ['phase'], response: { 201: MintedTokenOut } } }, async (request, reply) => {
       const caller = callerOf(request);
       // A narrowed token must not mint itself a wider one.
       if (await pc.tokenScope(caller)) throw forbidden('A token narrowed to some apps or environments cannot mint tokens.');

@@ -1,13 +1,10 @@
-import { forbidden } from '../../../core/errors.js';
-import { newUuid, nowIso } from '../../../core/ids.js';
-import { isUniqueViolation } from '../../../core/errors.js';
-import type { AuditActor, Caller, Db } from '../../../core/ports.js';
+import { forbidden, isUniqueViolation, newUuid, nowIso, type AuditActor, type Caller, type Db } from '../../../core/ports.js';
 import { ERR, phaseError } from '../errors.js';
 import type { AppRow, EnvRow } from '../repo.js';
 import type { PhaseTables } from '../tables.js';
+import { PhaseAudit } from '../events.js';
 import { isUuid, PhaseObject, type PhaseContext } from './context.js';
 
-const ENGINE = 'phase';
 const ENV_NAME = /^[a-zA-Z0-9_-]{1,64}$/;
 const DEFAULT_ENVS = [
   { name: 'Development', type: 'dev' },
@@ -70,7 +67,7 @@ export function createAppService(pc: PhaseContext) {
   }
 
   const audit = (trx: Db<PhaseTables>, actor: AuditActor, action: string, objectType: string, id: string, details: Record<string, unknown> = {}) =>
-    ctx.audit.appendWithin(trx, actor, [{ engine: ENGINE, action, objectType, objectId: id, details }]);
+    ctx.audit.appendWithin(trx, actor, [{ action, objectType, objectId: id, details }]);
 
   async function requireSse(app: AppRow) {
     if (app.sse_enabled !== 1) throw forbidden(ERR.sseOffApp, 'sse_disabled');
@@ -104,7 +101,7 @@ export function createAppService(pc: PhaseContext) {
       await repo.db.transaction().execute(async (trx) => {
         await repo.insertApp(app, trx);
         for (const env of envs) await repo.insertEnv(env, trx);
-        await audit(trx, actor, 'app.create', PhaseObject.app, app.id, { name: app.name, environments: envs.map((e) => e.name) });
+        await audit(trx, actor, PhaseAudit.appCreate, PhaseObject.app, app.id, { name: app.name, environments: envs.map((e) => e.name) });
       });
       return { app, envs };
     },
@@ -125,7 +122,7 @@ export function createAppService(pc: PhaseContext) {
       if (description !== undefined) set.description = description;
       await repo.db.transaction().execute(async (trx) => {
         await repo.updateApp(app.id, set, trx);
-        await audit(trx, actor, 'app.update', PhaseObject.app, app.id, { fields: Object.keys(set).filter((k) => k !== 'updated_at') });
+        await audit(trx, actor, PhaseAudit.appUpdate, PhaseObject.app, app.id, { fields: Object.keys(set).filter((k) => k !== 'updated_at') });
       });
       return { ...app, ...set };
     },
@@ -135,7 +132,7 @@ export function createAppService(pc: PhaseContext) {
       await requireSse(app);
       await repo.db.transaction().execute(async (trx) => {
         await repo.deleteApp(app.id, trx);
-        await audit(trx, actor, 'app.delete', PhaseObject.app, app.id, { name: app.name });
+        await audit(trx, actor, PhaseAudit.appDelete, PhaseObject.app, app.id, { name: app.name });
       });
     },
 
@@ -161,7 +158,7 @@ export function createAppService(pc: PhaseContext) {
       try {
         await repo.db.transaction().execute(async (trx) => {
           await repo.insertEnv(env, trx);
-          await audit(trx, actor, 'environment.create', 'phase.environment', env.id, { app: app.id, name });
+          await audit(trx, actor, PhaseAudit.environmentCreate, 'phase.environment', env.id, { app: app.id, name });
         });
       } catch (e) {
         if (isUniqueViolation(e)) throw phaseError('invalid', ERR.envNameTaken(name));
@@ -189,7 +186,7 @@ export function createAppService(pc: PhaseContext) {
       if (clash && clash.id !== env.id) throw phaseError('conflict', ERR.envNameTaken(name));
       await repo.db.transaction().execute(async (trx) => {
         await repo.renameEnv(env.id, name, trx);
-        await audit(trx, actor, 'environment.update', 'phase.environment', env.id, { name });
+        await audit(trx, actor, PhaseAudit.environmentUpdate, 'phase.environment', env.id, { name });
       });
       return (await repo.getEnv(env.id))!;
     },
@@ -198,7 +195,7 @@ export function createAppService(pc: PhaseContext) {
       const env = await this.visibleEnv(caller, id, 'delete');
       await repo.db.transaction().execute(async (trx) => {
         await repo.deleteEnv(env.id, trx);
-        await audit(trx, actor, 'environment.delete', 'phase.environment', env.id, { name: env.name });
+        await audit(trx, actor, PhaseAudit.environmentDelete, 'phase.environment', env.id, { name: env.name });
       });
     },
 

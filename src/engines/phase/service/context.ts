@@ -1,6 +1,5 @@
-import type { Kysely } from 'kysely';
-import { forbidden, HushError, invalid, notFound } from '../../../core/errors.js';
-import type { Caller, LegacyEngineContext as EngineContext } from '../../../core/ports.js';
+import { LRUCache } from 'lru-cache';
+import { forbidden, HushError, invalid, notFound, type Caller, type EngineContext } from '../../../core/ports.js';
 import { ERR, phaseError } from '../errors.js';
 import { createPhaseRepo, type AppRow, type EnvRow } from '../repo.js';
 import type { PhaseTables } from '../tables.js';
@@ -22,12 +21,22 @@ export interface TokenScope {
   environments: string[];
 }
 
+/**
+ * Bounds of the per-process caches below. They hold what never changes once made, so they only save work; the bound
+ * keeps an instance with many environments or tokens (every one of which may be asked about, even by a caller who
+ * reaches nothing) from growing without end. A miss costs one query or one decryption.
+ */
+const MAX_SALTS = 10_000;
+const MAX_TOKEN_SCOPES = 10_000;
+
+type KnownScope = (TokenScope & { reachedApps: ReadonlySet<string> }) | null;
+
 /** Everything the Phase services share: repo, ciphers, salts, and the access rules. */
-export function createPhaseContext(ctx: EngineContext) {
-  const repo = createPhaseRepo(ctx.db as Kysely<PhaseTables>);
+export function createPhaseContext(ctx: EngineContext<PhaseTables>) {
+  const repo = createPhaseRepo(ctx.store());
   const envCipher = ctx.keyring.cipher('phase_environments');
-  // Salts never change once made, so a process keeps them after first use.
-  const salts = new Map<string, string>();
+  // Salts never change once made, so a process keeps them after first use (64 hex characters per environment).
+  const salts = new LRUCache<string, string>({ max: MAX_SALTS });
 
   async function saltOf(env: EnvRow): Promise<string> {
     let salt = salts.get(env.id);
@@ -40,12 +49,13 @@ export function createPhaseContext(ctx: EngineContext) {
 
   // A Phase token's narrowing is fixed when it is minted and token ids are never reused, so a process keeps it, with
   // the apps it reaches (an environment never changes app). Only narrowed tokens are confined to this engine
-  // (core_tokens.engine), so every other caller is known unnarrowed without a query.
-  const tokenScopes = new Map<number, (TokenScope & { reachedApps: ReadonlySet<string> }) | null>();
+  // (the core token records it, as `caller.tokenEngine`), so every other caller is known unnarrowed without a query.
+  // Held in a box: the cache keeps no null values, and null (a Phase token that is not narrowed) is worth keeping.
+  const tokenScopes = new LRUCache<number, { scope: KnownScope }>({ max: MAX_TOKEN_SCOPES });
 
-  async function tokenScope(caller: Caller) {
+  async function tokenScope(caller: Caller): Promise<KnownScope> {
     if (caller.tokenId === null || caller.tokenEngine !== PHASE_ENGINE) return null;
-    let scope = tokenScopes.get(caller.tokenId);
+    let scope = tokenScopes.get(caller.tokenId)?.scope;
     if (scope === undefined) {
       const row = await repo.db.selectFrom('phase_tokens').select('scope').where('token_id', '=', caller.tokenId).executeTakeFirst();
       if (row?.scope) {
@@ -57,7 +67,7 @@ export function createPhaseContext(ctx: EngineContext) {
       } else {
         scope = null;
       }
-      tokenScopes.set(caller.tokenId, scope);
+      tokenScopes.set(caller.tokenId, { scope });
     }
     return scope;
   }

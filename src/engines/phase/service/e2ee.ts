@@ -1,6 +1,4 @@
-import { HushError, invalid } from '../../../core/errors.js';
-import { decryptAsymmetric, encryptAsymmetric, isPhaseCiphertext } from '../../../core/keyring/phase-crypto.js';
-import type { AuditActor, AuditEvent, Caller } from '../../../core/ports.js';
+import { decryptAsymmetric, encryptAsymmetric, HushError, invalid, isPhaseCiphertext, type AuditActor, type AuditEvent, type Caller } from '../../../core/ports.js';
 import { ERR } from '../errors.js';
 import { normalizePath } from '../paths.js';
 import type { EnvRow } from '../repo.js';
@@ -185,8 +183,8 @@ export function createE2eeService(pc: PhaseContext, secrets: SecretService, toke
     },
 
     /** Unknown ids are ignored, as Phase does here (unlike /v1). */
-    async remove(actor: AuditActor, env: EnvRow, raw: unknown) {
-      await secrets.remove(actor, env, parseDelete(raw), { ignoreMissing: true });
+    async remove(actor: AuditActor, env: EnvRow, raw: unknown): Promise<number> {
+      return secrets.remove(actor, env, parseDelete(raw), { ignoreMissing: true });
     },
 
     checkDigest(digest: string | undefined): string | undefined {

@@ -1,4 +1,5 @@
-import { encryptAsymmetric, kxSeedKeyPair, type HexKeyPair } from '../../../core/keyring/phase-crypto.js';
+import { LRUCache } from 'lru-cache';
+import { encryptAsymmetric, kxSeedKeyPair, type HexKeyPair } from '../../../core/ports.js';
 import type { EnvRow } from '../repo.js';
 import type { PhaseContext } from './context.js';
 
@@ -9,11 +10,17 @@ export interface EnvKeys {
 }
 
 /**
+ * Environments whose keys are kept at once. Deriving a pair costs one decryption and one key derivation, so the
+ * bound is there for memory (a few hundred bytes each, key material included), not for the hit rate.
+ */
+const MAX_ENVIRONMENTS = 4096;
+
+/**
  * An environment's key pair, derived from its sealed seed as Phase's clients derive it, so ciphertexts either side
  * makes open on the other. Kept per process like the salts: seeds never change.
  */
 export function createEnvKeys(pc: PhaseContext) {
-  const cache = new Map<string, Promise<EnvKeys>>();
+  const cache = new LRUCache<string, Promise<EnvKeys>>({ max: MAX_ENVIRONMENTS });
 
   async function load(env: EnvRow): Promise<EnvKeys> {
     const seedHex = await pc.envCipher.openText(env.seed_ct, { row: env.id, column: 'seed' });

@@ -1,11 +1,10 @@
-import { HushError, invalid, isUniqueViolation } from '../../../core/errors.js';
-import { newUuid } from '../../../core/ids.js';
-import type { AuditActor, AuditEvent, Caller, Db, IdempotencyClaim } from '../../../core/ports.js';
+import { HushError, invalid, isUniqueViolation, newUuid, type AuditActor, type Caller, type Db, type EngineAuditEvent, type IdempotencyClaim } from '../../../core/ports.js';
 import { ERR, itemError, phaseError } from '../errors.js';
 import type { EnvRow, SecretRow } from '../repo.js';
 import type { PhaseTables } from '../tables.js';
 import { parseBody, parseCreate, type SecretType } from '../validate.js';
-import type { PhaseContext } from './context.js';
+import { PhaseAudit } from '../events.js';
+import { PhaseObject, type PhaseContext } from './context.js';
 import { createSecretWriter, type SealedContent, type SecretContent } from './writer.js';
 
 /**
@@ -137,7 +136,7 @@ export function createImportService(pc: PhaseContext) {
         if (s.outcome === 'update') s.sealed = await writer.seal(s.row.id, s.row.version + 1, s.content);
       }
       const remember = idempotency && (await ctx.idempotency.prepare(idempotency, 200, answer));
-      const events: AuditEvent[] = [];
+      const events: EngineAuditEvent[] = [];
       try {
         await repo.db.transaction().execute(async (trx: Db<PhaseTables>) => {
           // Bumping first makes writers to one environment take turns (PostgreSQL) and lets cached reads see the change.
@@ -146,10 +145,10 @@ export function createImportService(pc: PhaseContext) {
           for (const s of steps) {
             if (s.outcome === 'create') {
               await writer.insert(env, s.id, s.content, s.sealed!, actor, trx);
-              events.push({ engine: 'phase', action: 'secret.create', objectType: 'phase.secret', objectId: s.id, details: { environment: env.id, version: 1, via: 'import' } });
+              events.push({ action: PhaseAudit.secretCreate, objectType: PhaseObject.secret, objectId: s.id, details: { environment: env.id, version: 1, via: 'import' } });
             } else if (s.outcome === 'update') {
               await writer.newVersion(env, s.row, s.content, s.sealed!, s.tagsGiven, actor, trx);
-              events.push({ engine: 'phase', action: 'secret.update', objectType: 'phase.secret', objectId: s.row.id, details: { environment: env.id, version: s.row.version + 1, via: 'import' } });
+              events.push({ action: PhaseAudit.secretUpdate, objectType: PhaseObject.secret, objectId: s.row.id, details: { environment: env.id, version: s.row.version + 1, via: 'import' } });
             }
           }
           if (events.length) await ctx.audit.appendWithin(trx, actor, events);

@@ -1,6 +1,4 @@
-import { HushError, invalid, isUniqueViolation } from '../../../core/errors.js';
-import { newUuid, nowIso } from '../../../core/ids.js';
-import { readOfMany, type AuditActor, type AuditEvent, type Caller, type Db } from '../../../core/ports.js';
+import { HushError, invalid, isUniqueViolation, newUuid, nowIso, readOfMany, type AuditActor, type AuditEvent, type Caller, type Db, type EngineAuditEvent } from '../../../core/ports.js';
 import { ERR, itemError, phaseError } from '../errors.js';
 import { normalizePath } from '../paths.js';
 import { createResolver } from '../references.js';
@@ -8,12 +6,11 @@ import type { EnvRow, OverrideRow, SecretRow } from '../repo.js';
 import { secretJson, type PlainSecret, type SecretJson } from '../serializers.js';
 import type { PhaseTables } from '../tables.js';
 import { parseBody, type CreateItem, type SecretType, type UpdateItem } from '../validate.js';
-import type { PhaseContext } from './context.js';
+import { PhaseAudit } from '../events.js';
+import { PHASE_ENGINE, PhaseObject, type PhaseContext } from './context.js';
 import { createSnapshots, placeOf, type EnvironmentSnapshot, type OpenedSecret } from './snapshots.js';
 import { createSecretWriter, type SecretContent } from './writer.js';
 
-const ENGINE = 'phase';
-const OBJECT = 'phase.secret';
 
 /** Beyond Phase (which answers a misleading "Duplicate secret found" here): the request lost a race twice in a row. */
 const changedConcurrently = () =>
@@ -39,7 +36,7 @@ export interface VersionJson {
  * what, when" per secret, while a listing of a whole environment costs one entry, not one per secret.
  */
 export function readEvents(secretIds: string[], environmentId: string): AuditEvent[] {
-  return readOfMany({ engine: ENGINE, action: 'secret.read', objectType: 'phase.environment', objectId: environmentId }, secretIds);
+  return readOfMany({ engine: PHASE_ENGINE, action: PhaseAudit.secretRead, objectType: 'phase.environment', objectId: environmentId }, secretIds);
 }
 
 export interface ListQuery {
@@ -118,8 +115,8 @@ export function createSecretService(pc: PhaseContext) {
     return present(await snapshots.open(rows), current, caller);
   }
 
-  const events = (action: string, rows: { id: string; version?: number }[], env: EnvRow): AuditEvent[] =>
-    rows.map((r) => ({ engine: ENGINE, action, objectType: OBJECT, objectId: r.id, details: { environment: env.id, ...(r.version ? { version: r.version } : {}) } }));
+  const events = (action: string, rows: { id: string; version?: number }[], env: EnvRow): EngineAuditEvent[] =>
+    rows.map((r) => ({ action, objectType: PhaseObject.secret, objectId: r.id, details: { environment: env.id, ...(r.version ? { version: r.version } : {}) } }));
 
   /**
    * Runs a batch write on `env`'s secrets; bumping the revision first also makes writers to one environment take
@@ -185,7 +182,7 @@ export function createSecretService(pc: PhaseContext) {
         if (p.override) await writer.putOverride(p.row.id, caller.user.id, p.override, p.item.override!.isActive, trx);
       }
       const written = await repo.liveById(env.id, prepared.map((p) => p.row.id), trx);
-      await ctx.audit.appendWithin(trx, actor, events('secret.update', written, env));
+      await ctx.audit.appendWithin(trx, actor, events(PhaseAudit.secretUpdate, written, env));
       const order = new Map(prepared.map((p, i) => [p.row.id, i]));
       return written.sort((a, b) => order.get(a.id)! - order.get(b.id)!);
     });
@@ -245,7 +242,7 @@ export function createSecretService(pc: PhaseContext) {
           if (p.override) await writer.putOverride(p.id, caller.user.id, p.override, p.item.override!.isActive, trx);
           written.push((await repo.liveById(env.id, [p.id], trx))[0]!);
         }
-        await ctx.audit.appendWithin(trx, actor, events('secret.create', written, env));
+        await ctx.audit.appendWithin(trx, actor, events(PhaseAudit.secretCreate, written, env));
         return written;
       });
       return presentWritten(rows, env, caller);
@@ -275,7 +272,7 @@ export function createSecretService(pc: PhaseContext) {
         const live = ids.filter((id) => found.has(id));
         if (!live.length) return 0;
         await repo.softDelete(live, nowIso(), trx);
-        await ctx.audit.appendWithin(trx, actor, events('secret.delete', live.map((id) => ({ id })), env));
+        await ctx.audit.appendWithin(trx, actor, events(PhaseAudit.secretDelete, live.map((id) => ({ id })), env));
         return live.length;
       });
     },
@@ -293,7 +290,7 @@ export function createSecretService(pc: PhaseContext) {
         createdAt: v.createdAt,
         actor: v.actorUserId,
       }));
-      return { versions, reads: [{ engine: ENGINE, action: 'secret.history.read', objectType: OBJECT, objectId: id, details: { environment: env.id, versions: versions.length } }] };
+      return { versions, reads: [{ engine: PHASE_ENGINE, action: PhaseAudit.secretHistoryRead, objectType: PhaseObject.secret, objectId: id, details: { environment: env.id, versions: versions.length } }] };
     },
 
     /** Brings an earlier version back as a new version (key, value, comment, path, type and tags). Beyond Phase. */

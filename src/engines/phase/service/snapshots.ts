@@ -1,5 +1,4 @@
-import { createRevisionCache } from '../../../core/cache/revision-cache.js';
-import type { Db } from '../../../core/ports.js';
+import { createRevisionCache, type Db } from '../../../core/ports.js';
 import { REFERENCE } from '../references.js';
 import type { EnvRow, SecretRow } from '../repo.js';
 import type { PhaseTables } from '../tables.js';

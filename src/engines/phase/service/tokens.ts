@@ -1,8 +1,5 @@
-import { forbidden, invalid } from '../../../core/errors.js';
-import { nowIso, type UserId } from '../../../core/ids.js';
-import { encryptRaw, kxRandomKeyPair, xorHex } from '../../../core/keyring/phase-crypto.js';
-import { AuditAction } from '../../../core/names.js';
-import type { AuditActor, Caller, Db } from '../../../core/ports.js';
+import { encryptRaw, forbidden, invalid, kxRandomKeyPair, nowIso, xorHex, type AuditActor, type Caller, type Db, type UserId } from '../../../core/ports.js';
+import { PhaseAudit } from '../events.js';
 import type { PhaseTables } from '../tables.js';
 import { isUuid, PHASE_ENGINE, type PhaseContext, type TokenScope } from './context.js';
 
@@ -78,8 +75,8 @@ export function createPhaseTokens(pc: PhaseContext) {
           .insertInto('phase_tokens')
           .values({ token_id: row.id, public_key: account.publicKey, wrapped_key_share: wrapped, scope: scope && JSON.stringify(scope), created_at: nowIso() })
           .execute();
-        await ctx.audit.appendWithin(trx as never, actor, [
-          { engine: PHASE_ENGINE, action: AuditAction.tokenCreate, objectType: 'users.token', objectId: row.id, details: { user_id: user.id, format: 'phase', write_enabled: options.writeEnabled !== false, scope } },
+        await ctx.audit.appendWithin(trx, actor, [
+          { action: PhaseAudit.tokenCreate, objectType: 'users.token', objectId: row.id, details: { user_id: user.id, format: 'phase', write_enabled: options.writeEnabled !== false, scope } },
         ]);
         return row.id;
       });

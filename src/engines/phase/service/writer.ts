@@ -1,5 +1,4 @@
-import { newUuid, nowIso } from '../../../core/ids.js';
-import type { AuditActor, Db } from '../../../core/ports.js';
+import { newUuid, nowIso, type AuditActor, type Db } from '../../../core/ports.js';
 import type { EnvRow, SecretRow } from '../repo.js';
 import type { PhaseTables } from '../tables.js';
 import type { SecretType } from '../validate.js';
