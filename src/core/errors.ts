@@ -90,4 +90,4 @@ export const unauthenticated = (message: string, reason: string): HushError =>
 
 export const isHushError = (e: unknown): e is HushError => e instanceof HushError;
 
-export { isUniqueViolation } from './store/constraint.js';
+export { isForeignKeyViolation, isUniqueViolation } from './store/constraint.js';

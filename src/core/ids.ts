@@ -41,3 +41,8 @@ export function parseExpiry(value: string | undefined): string | undefined {
   if (time === undefined) throw new HushError('invalid', `--expires: "${value}" is not a date (use ISO-8601, e.g. 2027-01-01T00:00:00Z)`);
   return time;
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** A hyphenated UUID in either case (engines compare ids lower-cased), the one check of the id format. */
+export const isUuid = (value: unknown): value is string => typeof value === 'string' && UUID.test(value);

@@ -14,6 +14,6 @@ export function allEngines(): EngineManifest[] {
   engines.push(phaseEngine);
   engines.push(listsEngine);
   engines.push(passboltEngine);
-  engines.push(legacyEngine(netboxEngine));
+  engines.push(netboxEngine);
   return engines;
 }

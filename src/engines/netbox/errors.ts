@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import { HushError } from '../../core/errors.js';
+import { HushError } from '../../core/ports.js';
 import { renderNetboxError } from '../../http/netbox-rest.js';
 
 /**

@@ -1,5 +1,5 @@
 import { sql, type Expression, type SqlBool } from 'kysely';
-import { invalid } from '../../core/errors.js';
+import { invalid } from '../../core/ports.js';
 
 /**
  * NetBox's filterset conventions (docs/wire/netbox.md §3.0 "Filters"): a repeated parameter means OR, unknown
@@ -86,6 +86,8 @@ export function dateFilter(out: Conditions, query: Query, key: string, column: s
 
 export const and = (conditions: Conditions): Expression<SqlBool> | undefined =>
   conditions.length ? sql<SqlBool>`(${sql.join(conditions, sql` and `)})` : undefined;
+
+export const or = (conditions: Conditions): Expression<SqlBool> => sql<SqlBool>`(${sql.join(conditions, sql` or `)})`;
 
 export const inIds = (column: string, ids: readonly number[]) =>
   ids.length ? sql<SqlBool>`${sql.ref(column)} in (${sql.join([...ids])})` : sql<SqlBool>`1 = 0`;

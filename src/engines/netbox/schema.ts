@@ -111,5 +111,23 @@ export const SecretsErrorOut = {
   },
 };
 
+/**
+ * Query strings as Fastify parses them: a repeated parameter arrives as a list (NetBox ORs the values). These
+ * schemas only type and document the parameters: every value passes, so the handlers answer bad ones with NetBox's
+ * own messages. Filters beyond the listed parameters are allowed (docs/wire/netbox.md §3.0 "Filters").
+ */
+const QueryValue = Type.Union([Str, Type.Array(Str)]);
+export const BriefQuery = Type.Object({ brief: Opt(QueryValue) });
+export const ListQuery = Type.Object({
+  limit: Opt(Type.Union([Str, Type.Array(Str)], { description: 'Page size (default 50, max 1000, 0 = max)' })),
+  offset: Opt(Type.Union([Str, Type.Array(Str)], { description: 'Items to skip' })),
+  brief: Opt(QueryValue),
+  ordering: Opt(Type.Union([Str, Type.Array(Str)], { description: 'Fields, comma-separated; `-` before one for descending' })),
+  q: Opt(Type.Union([Str, Type.Array(Str)], { description: 'Search' })),
+});
+export const KeySizeQuery = Type.Object({ key_size: Opt(Type.Union([Str, Type.Array(Str)], { description: 'RSA key size in bits' })) });
+export const PreserveKeyQuery = Type.Object({ preserve_key: Opt(Type.Union([Str, Type.Array(Str)], { description: 'Any value: keep the existing session key' })) });
+export const GraphqlQuery = Type.Object({ query: Opt(QueryValue), variables: Opt(QueryValue), operationName: Opt(QueryValue) });
+
 export const oneOrMany = <T extends Parameters<typeof Type.Array>[0]>(item: T) => Type.Union([item, Type.Array(item)]);
 export { paginated };

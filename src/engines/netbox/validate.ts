@@ -1,4 +1,4 @@
-import { HushError, invalidFields, type FieldProblem } from '../../core/errors.js';
+import { HushError, invalidFields, type FieldProblem } from '../../core/ports.js';
 import { MAX_PLAINTEXT_BYTES } from './crypto.js';
 import { MSG } from './errors.js';
 import { kindOf, type KindName } from './service/inventory.js';
@@ -12,17 +12,20 @@ export type Body = Record<string, unknown>;
 /** A related object given as a pk, a numeric string, or a dict of attributes. */
 export type Related = { id: number } | { attrs: Record<string, unknown> };
 
+/** A JSON object (not a list, not null). */
+export const isRecord = (value: unknown): value is Body => typeof value === 'object' && value !== null && !Array.isArray(value);
+
 export function asBody(body: unknown): Body {
   if (body === null || body === undefined) return {};
-  if (typeof body !== 'object' || Array.isArray(body)) throw new HushError('invalid', 'Invalid data. Expected a dictionary.', { problems: [{ field: '', message: 'Invalid data. Expected a dictionary, but got list.' }] });
-  return body as Body;
+  if (!isRecord(body)) throw new HushError('invalid', 'Invalid data. Expected a dictionary.', { problems: [{ field: '', message: 'Invalid data. Expected a dictionary, but got list.' }] });
+  return body;
 }
 
 export function related(value: unknown, field: string, problems: FieldProblem[]): Related | undefined {
   if (typeof value === 'number' && Number.isInteger(value) && value >= 0) return { id: value };
   if (typeof value === 'string' && /^\d+$/.test(value.trim())) return { id: Number(value) };
-  if (value && typeof value === 'object' && !Array.isArray(value)) {
-    const attrs = value as Record<string, unknown>;
+  if (isRecord(value)) {
+    const attrs = value;
     if (typeof attrs.id === 'number' || (typeof attrs.id === 'string' && /^\d+$/.test(attrs.id))) return { id: Number(attrs.id) };
     return { attrs };
   }
@@ -88,6 +91,8 @@ export function parseSecret(raw: unknown, options: { partial: boolean; legacy: b
   if (!partial) {
     const hasObject = type !== undefined || objectId !== undefined;
     if (legacy && body.device === undefined && !hasObject) problems.push({ field: 'device', message: MSG.required });
+    // A new secret needs an object: `device: null` names none (it used to reach the database and fail there).
+    else if (legacy && options.create && body.device === null && !hasObject) problems.push({ field: 'device', message: MSG.nullValue });
     if (!legacy || hasObject) {
       if (type === undefined) problems.push({ field: 'assigned_object_type', message: MSG.required });
       if (objectId === undefined) problems.push({ field: 'assigned_object_id', message: MSG.required });

@@ -97,7 +97,7 @@ forEachDialect('netbox permissions', (dialect) => {
     assert.equal((await call('DELETE', `/api/dcim/devices/${device}/`)).status, 204);
     for (const id of onDevice) {
       assert.equal((await s.plain('GET', `${P}/secrets/${id}/`)).status, 404);
-      const entry = await hush.request('GET', `/api/core/audit-log/?action=netbox.secret.delete&object_id=${id}`);
+      const entry = await hush.request('GET', `/api/core/audit-log/?engine=netbox&action=secret.delete&object_id=${id}`);
       assert.deepEqual(entry.body.results.map((e: any) => [e.actor.username, e.details.cascade]), [['remover', 'dcim.device']]);
     }
     // No secrets attached: the device permission alone suffices, as before.

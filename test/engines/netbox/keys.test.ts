@@ -184,7 +184,7 @@ forEachDialect('netbox user keys, session keys, key pairs', (dialect) => {
   it('audits key operations without key material', async () => {
     const log = await hush.request('GET', '/api/core/audit-log/?engine=netbox&limit=1000');
     const actions = new Set(log.body.results.map((e: any) => e.action));
-    for (const a of ['netbox.master_key.bootstrap', 'netbox.user_key.create', 'netbox.user_key.activate', 'netbox.session_key.create', 'netbox.session_key.delete', 'netbox.session_key.refused', 'netbox.rsa_key_pair.generate']) {
+    for (const a of ['master_key.bootstrap', 'user_key.create', 'user_key.activate', 'session_key.create', 'session_key.delete', 'session_key.refused', 'rsa_key_pair.generate']) {
       assert.ok(actions.has(a), `missing ${a}`);
     }
     const text = JSON.stringify(log.body);

@@ -38,6 +38,7 @@ forEachDialect('netbox legacy API, roles and inventory', (dialect) => {
     assert.equal((await s.call('GET', `${P}/secrets/${created.body.id}/`)).body.plaintext, 'Drowssap1', 'both APIs are views over the same data');
     assert.deepEqual((await s.call('POST', `${L}/secrets/`, { device: s.deviceId, role: s.roleId, name: 'x' })).body, { plaintext: ['This field is required.'] });
     assert.deepEqual((await s.call('POST', `${L}/secrets/`, { role: s.roleId, name: 'x', plaintext: 'p' })).body, { device: ['This field is required.'] });
+    assert.deepEqual((await s.call('POST', `${L}/secrets/`, { device: null, role: s.roleId, name: 'x', plaintext: 'p' })).body, { device: ['This field may not be null.'] });
     assert.deepEqual((await s.call('POST', `${L}/secrets/`, { device: 999, role: s.roleId, name: 'x', plaintext: 'p' })).body, { device: ['Related object not found using the provided numeric ID: 999'] });
     const dup = await s.call('POST', `${L}/secrets/`, { device: { name: 'MyTestDevice' }, role: s.roleId, name: 'backup', plaintext: 'again' });
     assert.deepEqual(dup.body, { __all__: ['Secret with this Device, Role and Name already exists.'] });

@@ -177,7 +177,7 @@ forEachDialect('netbox secrets (plugin API)', (dialect) => {
   it('audits every plaintext read and write, never the value', async () => {
     const log = await hush.request('GET', '/api/core/audit-log/?engine=netbox&limit=1000');
     const actions = log.body.results.map((e: any) => e.action);
-    for (const a of ['netbox.secret.read', 'netbox.secret.create', 'netbox.secret.update', 'netbox.secret.delete']) assert.ok(actions.includes(a), a);
+    for (const a of ['secret.read', 'secret.create', 'secret.update', 'secret.delete']) assert.ok(actions.includes(a), a);
     assert.ok(!JSON.stringify(log.body).includes('Drowssap') && !JSON.stringify(log.body).includes('"new"'));
   });
 });

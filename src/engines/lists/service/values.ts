@@ -1,4 +1,4 @@
-import { HushError, isUniqueViolation, newUuid, notFound, nowIso, type AuditActor, type AuditEvent, type Caller, type Db, type EngineAuditEvent } from '../../../core/ports.js';
+import { HushError, isUniqueViolation, isUuid, newUuid, notFound, nowIso, type AuditActor, type AuditEvent, type Caller, type Db, type EngineAuditEvent } from '../../../core/ports.js';
 import { keyTaken, valueNotFound } from '../errors.js';
 import { ListsAudit } from '../events.js';
 import type { ListRow, ValueRow } from '../repo.js';
@@ -6,8 +6,6 @@ import { valueJson, type ValueJson, type VersionJson } from '../serializers.js';
 import type { ListsTables } from '../tables.js';
 import { checkKey, checkValue, checkVersion, needsOneOf } from '../validate.js';
 import { ENGINE, VALUE_OBJECT, valueReads, type ListAction, type ListsContext, type ValueContent } from './context.js';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Values: key/value pairs, every change a new sealed version (core versions), every batch one transaction. */
 export function createValueService(lc: ListsContext) {
@@ -29,7 +27,7 @@ export function createValueService(lc: ListsContext) {
   /** `{secretListValue}` → a value of this list: a UUID is an id, anything else a key. */
   async function valueIn(caller: Caller, listRef: string, valueRef: string, action: ListAction) {
     const list = await lc.listFor(caller, listRef, action);
-    const row = UUID.test(valueRef) ? await repo.valueById(valueRef.toLowerCase()) : await repo.valueByKey(valueRef);
+    const row = isUuid(valueRef) ? await repo.valueById(valueRef.toLowerCase()) : await repo.valueByKey(valueRef);
     if (!row || row.list_id !== list.id) throw valueNotFound(valueRef, list.name);
     return { list, row };
   }

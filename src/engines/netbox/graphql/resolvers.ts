@@ -1,13 +1,11 @@
 import { GraphQLError } from 'graphql';
-import { isHushError } from '../../../core/errors.js';
-import type { Caller } from '../../../core/ports.js';
+import { isHushError, type Caller } from '../../../core/ports.js';
 import type { Query } from '../filters.js';
 import { secretDisplay } from '../serializers.js';
 import { OT } from '../service/context.js';
 import { kindOf } from '../service/inventory.js';
-import type { RoleRow } from '../service/roles.js';
-import type { SecretRow } from '../service/secrets.js';
-import type { Services } from '../routes/common.js';
+import type { RoleRow, SecretRow } from '../repo.js';
+import type { Services } from '../service/index.js';
 
 type Lookup = Record<string, unknown>;
 type Pagination = { offset?: number; limit?: number | null; start?: number | null } | undefined;

@@ -1,9 +1,11 @@
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
-import { graphql, parse, specifiedRules, validate, type GraphQLError } from 'graphql';
-import { HushError } from '../../../core/errors.js';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
+import { execute, GraphQLError, parse, specifiedRules, validate, type DocumentNode } from 'graphql';
+import { HushError } from '../../../core/ports.js';
 import { callerOf } from '../../../http/route-kit.js';
-import type { Services } from '../routes/common.js';
-import { GraphqlOut } from '../schema.js';
+import { GraphqlOut, GraphqlQuery } from '../schema.js';
+import type { Services } from '../service/index.js';
+import { isRecord } from '../validate.js';
 import { createRoot } from './resolvers.js';
 import { buildNetboxSchema, depthLimit } from './schema.js';
 
@@ -31,34 +33,36 @@ function variablesOf(raw: unknown): Record<string, unknown> | undefined {
     }
   }
   if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'object' || Array.isArray(value)) throw badVariables();
-  return value as Record<string, unknown>;
+  if (!isRecord(value)) throw badVariables();
+  return value;
 }
 
 /**
  * `/graphql/` (POST JSON, or GET `?query=`) with graphql-js. Results are HTTP 200 with `data`/`errors`, as NetBox's
- * strawberry view answers; GET never runs anything but queries (the schema has no mutations).
+ * strawberry view answers; GET never runs anything but queries (the schema has no mutations). Each request's query
+ * is parsed and validated once, and the checked document is what runs.
  */
-export function graphqlRoutes(s: Services): FastifyPluginAsync {
+export function graphqlRoutes(s: Services): FastifyPluginAsyncTypebox {
   const schema = buildNetboxSchema();
   const rules = [...specifiedRules, depthLimit];
 
-  async function execute(request: FastifyRequest, input: GraphqlRequest) {
+  async function run(request: FastifyRequest, input: GraphqlRequest) {
     const caller = callerOf(request);
     if (typeof input.query !== 'string' || !input.query.trim()) throw new HushError('invalid', 'No GraphQL query found in the request.', { problems: [{ field: 'query', message: 'This field is required.' }] });
     if (input.query.length > MAX_QUERY_LENGTH) throw new HushError('invalid', 'Query too long.', { problems: [{ field: 'query', message: `Ensure this field has no more than ${MAX_QUERY_LENGTH} characters.` }] });
     const variables = variablesOf(input.variables);
-    let document;
+    let document: DocumentNode;
     try {
       document = parse(input.query);
     } catch (e) {
-      return { errors: [{ message: (e as GraphQLError).message, locations: (e as GraphQLError).locations }] };
+      if (!(e instanceof GraphQLError)) throw e;
+      return { errors: [{ message: e.message, locations: e.locations }] };
     }
     const problems = validate(schema, document, rules);
     if (problems.length) return { data: null, errors: problems.map((p) => ({ message: p.message, locations: p.locations })) };
-    const result = await graphql({
+    const result = await execute({
       schema,
-      source: input.query,
+      document,
       rootValue: createRoot(s, caller),
       variableValues: variables,
       operationName: typeof input.operationName === 'string' ? input.operationName : undefined,
@@ -76,11 +80,13 @@ export function graphqlRoutes(s: Services): FastifyPluginAsync {
 
   return async (app) => {
     const rulesConfig = { hush: { access: 'authenticated', allowReadOnlyToken: true } } as const;
+    // The schema has no mutations: a POST only reads.
+    const postConfig = { hush: { ...rulesConfig.hush, changesData: false } } as const;
     // The twin without the slash is served alike and left out of the OpenAPI document.
     for (const url of ['/graphql/', '/graphql']) {
       const doc = { tags: ['netbox'], hide: url !== '/graphql/', response: { 200: GraphqlOut } };
-      app.post(url, { config: rulesConfig, schema: { operationId: 'graphql_post', ...doc } }, async (request) => execute(request, (request.body ?? {}) as GraphqlRequest));
-      app.get(url, { config: rulesConfig, schema: { operationId: 'graphql_get', ...doc } }, async (request) => execute(request, request.query as GraphqlRequest));
+      app.post(url, { config: postConfig, schema: { operationId: 'graphql_post', ...doc } }, async (request) => run(request, isRecord(request.body) ? request.body : {}));
+      app.get(url, { config: rulesConfig, schema: { operationId: 'graphql_get', querystring: GraphqlQuery, ...doc } }, async (request) => run(request, request.query));
     }
   };
 }

@@ -1,14 +1,14 @@
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
-import { forbidden, HushError, isHushError } from '../../../core/errors.js';
-import { absoluteUrl, auditActorOf, callerOf } from '../../../http/route-kit.js';
-import { Type } from '../../../http/schemas.js';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
+import { forbidden, HushError, isHushError } from '../../../core/ports.js';
+import { absoluteUrl, auditActorOf, callerOf, noChangeMade } from '../../../http/route-kit.js';
+import { IdParams, Type } from '../../../http/schemas.js';
 import { shaped } from '../errors.js';
-import { paginated } from '../schema.js';
+import { ListQuery, paginated } from '../schema.js';
 import { sessionKeyJson, PLUGIN } from '../serializers.js';
 import { OT } from '../service/context.js';
 import { asBody } from '../validate.js';
 import { listEnvelope, pageFor, type Services } from './common.js';
-import { idParams } from './secrets.js';
 
 const truthy = (v: unknown) => v === true || (typeof v === 'string' && ['true', 'yes', '1'].includes(v.toLowerCase()));
 
@@ -27,9 +27,10 @@ const SessionKeyAlias = Type.Object({
  * `/session-keys/` collection (only ever the caller's key) and `/activate-user-key/` with its plain-text errors.
  * Each delegates to the same services as the current endpoints.
  */
-export function aliasRoutes(s: Services): FastifyPluginAsync {
+export function aliasRoutes(s: Services): FastifyPluginAsyncTypebox {
   const base = `${PLUGIN}/session-keys/`;
   const rules = { access: 'authenticated', allowReadOnlyToken: true } as const;
+  const changes = { ...rules, changesData: true } as const;
 
   function aliasJson(request: FastifyRequest, row: { id: number; created: string }, userKeyId: number, username: string, key: Buffer | null) {
     return { pk: row.id, ...sessionKeyJson(request, row, userKeyId, username, key), url: absoluteUrl(request, `${base}${row.id}/`), display: `${username}'s session key` };
@@ -43,34 +44,37 @@ export function aliasRoutes(s: Services): FastifyPluginAsync {
   }
 
   return async (app) => {
-    app.get(base, { config: { hush: rules }, schema: { operationId: 'alias_session_keys_list', tags: ['netbox'], response: { 200: paginated(SessionKeyAlias) } } }, async (request) => {
+    app.get(base, { config: { hush: rules }, schema: { operationId: 'alias_session_keys_list', tags: ['netbox'], querystring: ListQuery, response: { 200: paginated(SessionKeyAlias) } } }, async (request) => {
       const caller = callerOf(request);
       const row = await s.sessions.current(caller.user.id);
       const results = row ? [aliasJson(request, row, row.userkey_id, caller.user.username, null)] : [];
-      return listEnvelope(request, pageFor(request.query as Record<string, string>), results.length, results);
+      return listEnvelope(request, pageFor(request.query), results.length, results);
     });
 
-    app.get(`${base}:id/`, { config: { hush: rules }, schema: { operationId: 'alias_session_keys_read', tags: ['netbox'], params: idParams, response: { 200: SessionKeyAlias } } }, async (request) => {
-      const { caller, row } = await own(request, (request.params as { id: number }).id);
+    app.get(`${base}:id/`, { config: { hush: rules }, schema: { operationId: 'alias_session_keys_read', tags: ['netbox'], params: IdParams, response: { 200: SessionKeyAlias } } }, async (request) => {
+      const { caller, row } = await own(request, request.params.id);
       return aliasJson(request, row, row.userkey_id, caller.user.username, null);
     });
 
-    app.post(base, { config: { hush: rules }, schema: { operationId: 'alias_session_keys_create', tags: ['netbox'], response: { 200: SessionKeyAlias, 201: SessionKeyAlias } } }, async (request, reply) => {
+    // A recovered key (`preserve_key`) changes nothing; its entry is written outside any transaction.
+    app.post(base, { config: { hush: changes }, schema: { operationId: 'alias_session_keys_create', tags: ['netbox'], response: { 200: SessionKeyAlias, 201: SessionKeyAlias } } }, async (request, reply) => {
       const caller = callerOf(request);
       const body = asBody(request.body);
       const preserve = truthy(body.preserve_key);
       const made = await s.sessions.create(auditActorOf(request), caller, typeof body.private_key === 'string' ? body.private_key : undefined, preserve);
+      if (!made.created) noChangeMade(request);
       // 2.x answered 200 whenever preserve_key was set, 201 otherwise.
       return reply.status(preserve ? 200 : 201).send(aliasJson(request, made.row, made.userKeyId, caller.user.username, made.key));
     });
 
-    app.delete(`${base}:id/`, { config: { hush: rules }, schema: { operationId: 'alias_session_keys_delete', tags: ['netbox'], params: idParams, response: { 204: Type.Null() } } }, async (request, reply) => {
-      const { caller } = await own(request, (request.params as { id: number }).id);
-      await s.sessions.remove(auditActorOf(request), caller);
-      return reply.status(204).send();
+    app.delete(`${base}:id/`, { config: { hush: changes }, schema: { operationId: 'alias_session_keys_delete', tags: ['netbox'], params: IdParams, response: { 204: Type.Null() } } }, async (request, reply) => {
+      const { caller } = await own(request, request.params.id);
+      // Gone since `own` found it (a concurrent delete): this request deleted nothing.
+      if (!(await s.sessions.remove(auditActorOf(request), caller))) noChangeMade(request);
+      return reply.status(204).send(null);
     });
 
-    app.post(`${PLUGIN}/activate-user-key/`, { config: { hush: rules }, schema: { operationId: 'alias_activate_user_key', tags: ['netbox'], response: { 200: Type.String() } } }, async (request, reply) => {
+    app.post(`${PLUGIN}/activate-user-key/`, { config: { hush: changes }, schema: { operationId: 'alias_activate_user_key', tags: ['netbox'], response: { 200: Type.String() } } }, async (request, reply) => {
       const caller = callerOf(request);
       // The 2.x message, typo included.
       if (!(await s.nc.can(caller, 'change', OT.userKey))) throw forbidden('You do not have permission to active User Keys.');

@@ -1,32 +1,16 @@
 import type { FastifyRequest } from 'fastify';
-import { invalid } from '../../../core/errors.js';
-import type { Caller } from '../../../core/ports.js';
+import { invalid, type Caller } from '../../../core/ports.js';
 import { pageLinks, pageOf } from '../../../http/route-kit.js';
 import { lenientBase64 } from '../crypto.js';
 import { MSG, shaped } from '../errors.js';
 import { isBrief, type Query } from '../filters.js';
+import type { InventoryRow, SecretRow } from '../repo.js';
 import { secretJson, legacySecretJson, type SecretRenderContext } from '../serializers.js';
-import type { NetboxContext } from '../service/context.js';
-import { createInventoryService, KINDS, kindOf, type InventoryRow } from '../service/inventory.js';
-import { createRoleService } from '../service/roles.js';
-import { createSecretService, type SecretRow } from '../service/secrets.js';
-import { createSessionKeyService } from '../service/session-keys.js';
-import { createUserKeyService } from '../service/user-keys.js';
-import type { Related } from '../validate.js';
+import type { Services } from '../service/index.js';
+import { KINDS, kindOf } from '../service/inventory.js';
+import { isRecord, type Related } from '../validate.js';
 
-export function createServices(nc: NetboxContext) {
-  const inventory = createInventoryService(nc);
-  const userKeys = createUserKeyService(nc);
-  return {
-    nc,
-    inventory,
-    userKeys,
-    sessions: createSessionKeyService(nc, userKeys),
-    roles: createRoleService(nc),
-    secrets: createSecretService(nc, inventory),
-  };
-}
-export type Services = ReturnType<typeof createServices>;
+export type { Services } from '../service/index.js';
 
 /**
  * Each API's cookie: the plugin's `netbox_secrets_sessionid`, NetBox 2.x's `session_key` (docs/wire/netbox.md §3.2).
@@ -69,7 +53,8 @@ const first = (query: Query, key: string) => {
   return Array.isArray(v) ? v[0] : v;
 };
 
-export const brief = (request: FastifyRequest) => request.method === 'GET' && isBrief(request.query as Query);
+/** `?brief=` on a read (a write always answers the full form). */
+export const brief = (request: { method: string; query: Query }) => request.method === 'GET' && isBrief(request.query);
 
 /** Renders secrets with their roles and assigned objects: one read of roles, one query per kind of object. */
 export async function renderSecrets(s: Services, request: FastifyRequest, rows: SecretRow[], plaintexts: Map<number, string | null> | undefined, legacy: boolean, asBrief = false) {
@@ -93,12 +78,18 @@ export async function renderSecrets(s: Services, request: FastifyRequest, rows: 
   });
 }
 
+/** Whether a row has every attribute a related-object dict names (compared as text, as Django's lookups do). */
+export function matchesAttrs(row: object, attrs: Record<string, unknown>): boolean {
+  const fields: Record<string, unknown> = { ...row };
+  return Object.entries(attrs).every(([k, v]) => String(fields[k]) === String(v));
+}
+
 /** A role reference: a pk, or a dict of `id`/`name`/`slug` that must match exactly one role. */
 export async function resolveRole(s: Services, ref: Related | undefined): Promise<number | undefined> {
   if (!ref) return undefined;
   if ('id' in ref) return ref.id;
   const tree = await s.roles.tree({ counts: false });
-  const matches = tree.roles.filter((r) => Object.entries(ref.attrs).every(([k, v]) => String((r as Record<string, unknown>)[k]) === String(v)));
+  const matches = tree.roles.filter((r) => matchesAttrs(r, ref.attrs));
   if (matches.length === 1) return matches[0]!.id;
   throw invalid('role', matches.length ? `Multiple objects match the provided attributes: ${JSON.stringify(ref.attrs)}` : MSG.relatedAttrs(ref.attrs));
 }
@@ -120,9 +111,8 @@ export async function resolveDevice(s: Services, ref: Related | undefined): Prom
 /** Bulk bodies: `[{"id": n, …}, …]` on the list URL (NetBox ≥ 2.10 and the plugin). */
 export function bulkItems(body: unknown): { id: number; body: Record<string, unknown> }[] {
   if (!Array.isArray(body) || !body.length) throw invalid('non_field_errors', 'Expected a list of objects with an "id".');
-  return body.map((item, i) => {
-    const id = (item as { id?: unknown } | null)?.id;
-    if (typeof id !== 'number' || !Number.isInteger(id)) throw invalid(`${i}.id`, 'This field is required.');
-    return { id, body: item as Record<string, unknown> };
+  return body.map((item: unknown, i) => {
+    if (!isRecord(item) || typeof item.id !== 'number' || !Number.isInteger(item.id)) throw invalid(`${i}.id`, 'This field is required.');
+    return { id: item.id, body: item };
   });
 }

@@ -1,10 +1,8 @@
-import type { FastifyPluginAsync } from 'fastify';
-import type { LegacyEngineContext as EngineContext } from '../../../core/ports.js';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { documentRoutes } from '../../../http/docs.js';
 import { apiVersionHook } from '../../../http/netbox-rest.js';
 import { SecretsErrorOut } from '../schema.js';
-import { createNetboxContext } from '../service/context.js';
-import { createServices } from './common.js';
+import type { Services } from './common.js';
 import { inventoryRoutes } from './inventory.js';
 import { keyRoutes } from './keys.js';
 import { roleRoutes } from './roles.js';
@@ -16,13 +14,12 @@ import { aliasRoutes } from './aliases.js';
 
 export const NETBOX_PREFIXES = ['/api/plugins/secrets/', '/api/plugins/', '/api/secrets/', '/api/dcim/', '/api/virtualization/', '/graphql/'];
 
-export function netboxRoutes(ctx: EngineContext): FastifyPluginAsync {
-  const services = createServices(createNetboxContext(ctx));
+export function netboxRoutes(services: Services): FastifyPluginAsyncTypebox {
   return async (app) => {
     documentRoutes(app, SecretsErrorOut);
     // NetBox 2.x (and pynetbox's get-session-key call) send form bodies; NetBox 4.x would answer 415, Hush accepts both.
-    app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => {
-      done(null, Object.fromEntries(new URLSearchParams(body as string)));
+    app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body: string, done) => {
+      done(null, Object.fromEntries(new URLSearchParams(body)));
     });
     const plugin = apiVersionHook('4.6');
     const legacy = apiVersionHook('2.11');

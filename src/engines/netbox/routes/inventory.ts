@@ -1,66 +1,66 @@
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
 import { actionForMethod, auditActorOf, callerOf } from '../../../http/route-kit.js';
-import type { Query } from '../filters.js';
+import { IdParams, Type } from '../../../http/schemas.js';
+import { BriefQuery, InventoryOut, ListQuery, paginated } from '../schema.js';
 import { inventoryJson } from '../serializers.js';
-import { KINDS, type Kind } from '../service/inventory.js';
+import { KINDS } from '../service/inventory.js';
 import { asBody } from '../validate.js';
 import { brief, listEnvelope, pageFor, type Services } from './common.js';
-import { Type } from '../../../http/schemas.js';
-import { InventoryOut, paginated } from '../schema.js';
-import { idParams } from './secrets.js';
 
 /** `/api/dcim/devices/`, `/api/virtualization/virtual-machines/`: the minimal inventory (docs/wire/netbox.md §3.5). */
-export function inventoryRoutes(s: Services): FastifyPluginAsync {
+export function inventoryRoutes(s: Services): FastifyPluginAsyncTypebox {
   return async (app) => {
-    for (const kind of Object.values(KINDS) as Kind[]) {
+    for (const kind of Object.values(KINDS)) {
       const base = kind.path;
       const op = kind.model;
       const rules = { access: 'authenticated' } as const;
+      const changes = { ...rules, changesData: true } as const;
       const access = async (request: FastifyRequest) => ({
         scope: await s.nc.scope(callerOf(request), actionForMethod(request.method), kind.objectType),
         actor: auditActorOf(request),
       });
 
-      app.get(base, { config: { hush: rules }, schema: { operationId: `${op}_list`, tags: ['inventory'], response: { 200: paginated(InventoryOut) } } }, async (request) => {
+      app.get(base, { config: { hush: rules }, schema: { operationId: `${op}_list`, tags: ['inventory'], querystring: ListQuery, response: { 200: paginated(InventoryOut) } } }, async (request) => {
         const { scope } = await access(request);
-        const query = request.query as Query;
+        const query = request.query;
         const page = pageFor(query);
         const { count, rows } = await s.inventory.list(kind, query, page, scope);
         return listEnvelope(request, page, count, rows.map((r) => inventoryJson(request, kind, r, brief(request))));
       });
 
-      app.post(base, { config: { hush: rules }, schema: { operationId: `${op}_create`, tags: ['inventory'], response: { 201: InventoryOut } } }, async (request, reply) => {
+      app.post(base, { config: { hush: changes }, schema: { operationId: `${op}_create`, tags: ['inventory'], response: { 201: InventoryOut } } }, async (request, reply) => {
         const { actor } = await access(request);
         const row = await s.inventory.save(actor, kind, undefined, asBody(request.body), false);
         return reply.status(201).send(inventoryJson(request, kind, row, false));
       });
 
-      app.get(`${base}:id/`, { config: { hush: rules }, schema: { operationId: `${op}_read`, tags: ['inventory'], params: idParams, response: { 200: InventoryOut } } }, async (request) => {
+      app.get(`${base}:id/`, { config: { hush: rules }, schema: { operationId: `${op}_read`, tags: ['inventory'], params: IdParams, querystring: BriefQuery, response: { 200: InventoryOut } } }, async (request) => {
         const { scope } = await access(request);
-        return inventoryJson(request, kind, await s.inventory.get(kind, (request.params as { id: number }).id, scope), brief(request));
+        return inventoryJson(request, kind, await s.inventory.get(kind, request.params.id, scope), brief(request));
       });
 
       for (const method of ['PUT', 'PATCH'] as const) {
         app.route({
           method,
           url: `${base}:id/`,
-          config: { hush: rules },
-          schema: { operationId: `${op}_${method === 'PUT' ? 'update' : 'partial_update'}`, tags: ['inventory'], params: idParams, response: { 200: InventoryOut } },
+          config: { hush: changes },
+          schema: { operationId: `${op}_${method === 'PUT' ? 'update' : 'partial_update'}`, tags: ['inventory'], params: IdParams, response: { 200: InventoryOut } },
           handler: async (request) => {
             const { scope, actor } = await access(request);
-            const id = (request.params as { id: number }).id;
+            const id = request.params.id;
             await s.inventory.get(kind, id, scope);
             return inventoryJson(request, kind, await s.inventory.save(actor, kind, id, asBody(request.body), method === 'PATCH'), false);
           },
         });
       }
 
-      app.delete(`${base}:id/`, { config: { hush: rules }, schema: { operationId: `${op}_delete`, tags: ['inventory'], params: idParams, response: { 204: Type.Null() } } }, async (request, reply) => {
+      app.delete(`${base}:id/`, { config: { hush: changes }, schema: { operationId: `${op}_delete`, tags: ['inventory'], params: IdParams, response: { 204: Type.Null() } } }, async (request, reply) => {
         const { scope, actor } = await access(request);
-        const id = (request.params as { id: number }).id;
+        const id = request.params.id;
         await s.inventory.get(kind, id, scope);
         await s.inventory.remove(callerOf(request), actor, kind, id);
-        return reply.status(204).send();
+        return reply.status(204).send(null);
       });
     }
   };

@@ -1,16 +1,16 @@
-import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
-import { HushError } from '../../../core/errors.js';
-import { generateRsaKeyPair } from '../../../core/keyring/rsa.js';
-import type { Caller } from '../../../core/ports.js';
-import { auditActorOf, callerOf, perUserRateLimit, reachedOverHttps } from '../../../http/route-kit.js';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
+import { generateRsaKeyPair, HushError, type Caller } from '../../../core/ports.js';
+import { auditActorOf, callerOf, noChangeMade, perUserRateLimit, reachedOverHttps } from '../../../http/route-kit.js';
+import { Type } from '../../../http/schemas.js';
 import { MSG, shaped } from '../errors.js';
+import { NetboxAudit } from '../events.js';
+import { KeyPairOut, KeySizeQuery, LegacySessionKeyOut, PreserveKeyQuery, SessionKeyOut } from '../schema.js';
 import { sessionKeyJson } from '../serializers.js';
-import { ENGINE, NetboxAudit, OT } from '../service/context.js';
+import { OT } from '../service/context.js';
 import { MAX_KEY_BITS, MIN_KEY_BITS, OPEN_KEY_BITS } from '../service/user-keys.js';
 import { asBody } from '../validate.js';
 import { LEGACY_COOKIE, PLUGIN_COOKIE, type Services } from './common.js';
-import { Type } from '../../../http/schemas.js';
-import { KeyPairOut, LegacySessionKeyOut, SessionKeyOut } from '../schema.js';
 
 const truthy = (v: unknown) => v === true || (typeof v === 'string' && ['true', 'yes', '1'].includes(v.toLowerCase()));
 
@@ -24,11 +24,16 @@ function notAllowed(method: string): never {
 }
 
 /** Session keys and RSA key pairs, plugin (`/session-key/`) and legacy (`/get-session-key/`) forms. */
-export function keyRoutes(s: Services): FastifyPluginAsync {
+export function keyRoutes(s: Services): FastifyPluginAsyncTypebox {
   const authenticated = { access: 'authenticated', allowReadOnlyToken: true } as const;
+  /**
+   * Creating a session key changes data; recovering the existing one (`preserve_key`) changes nothing, and its
+   * audit entry is written outside any transaction: those requests say so with `noChangeMade`.
+   */
+  const createsSessionKey = { ...authenticated, changesData: true } as const;
 
   async function auditKeyPair(request: FastifyRequest, bits: number) {
-    await s.nc.audit.append(auditActorOf(request), [{ engine: ENGINE, action: NetboxAudit.keyPairGenerate, details: { key_size: bits } }]);
+    await s.nc.audit.append(auditActorOf(request), [{ action: NetboxAudit.keyPairGenerate, details: { key_size: bits } }]);
   }
 
   /**
@@ -42,7 +47,9 @@ export function keyRoutes(s: Services): FastifyPluginAsync {
 
   async function createSession(request: FastifyRequest, privateKey: unknown, preserve: boolean) {
     const caller = callerOf(request);
-    return { caller, ...(await s.sessions.create(auditActorOf(request), caller, typeof privateKey === 'string' ? privateKey : undefined, preserve)) };
+    const made = await s.sessions.create(auditActorOf(request), caller, typeof privateKey === 'string' ? privateKey : undefined, preserve);
+    if (!made.created) noChangeMade(request);
+    return { caller, ...made };
   }
 
   return async (app) => {
@@ -57,26 +64,26 @@ export function keyRoutes(s: Services): FastifyPluginAsync {
       return sessionKeyJson(request, row, row.userkey_id, caller.user.username, null);
     });
 
-    app.post(`${P}/session-key/`, { config: { hush: authenticated }, schema: { operationId: 'plugin_session_key_create', tags: ['netbox'], response: { 200: SessionKeyOut, 201: SessionKeyOut } } }, async (request, reply) => {
+    app.post(`${P}/session-key/`, { config: { hush: createsSessionKey }, schema: { operationId: 'plugin_session_key_create', tags: ['netbox'], response: { 200: SessionKeyOut, 201: SessionKeyOut } } }, async (request, reply) => {
       const body = asBody(request.body);
       const made = await createSession(request, body.private_key, truthy(body.preserve_key));
       if (bySession(made.caller)) reply.setCookie(PLUGIN_COOKIE, made.key.toString('base64'), cookieOptions(request));
       return reply.status(made.created ? 201 : 200).send(sessionKeyJson(request, made.row, made.userKeyId, made.caller.user.username, made.key));
     });
 
-    app.delete(`${P}/session-key/`, { config: { hush: authenticated }, schema: { operationId: 'plugin_session_key_delete', tags: ['netbox'], response: { 204: Type.Null() } } }, async (request, reply: FastifyReply) => {
+    app.delete(`${P}/session-key/`, { config: { hush: { ...authenticated, changesData: true } }, schema: { operationId: 'plugin_session_key_delete', tags: ['netbox'], response: { 204: Type.Null() } } }, async (request, reply) => {
       const removed = await s.sessions.remove(auditActorOf(request), callerOf(request));
       reply.clearCookie(PLUGIN_COOKIE, { path: '/' });
       if (!removed) throw new HushError('not_found', MSG.noActiveSessionKey);
-      return reply.status(204).send();
+      return reply.status(204).send(null);
     });
 
     for (const method of ['PUT', 'PATCH'] as const) {
-      app.route({ method, url: `${P}/session-key/`, config: { hush: authenticated }, schema: { hide: true }, handler: async () => notAllowed(method) });
+      app.route({ method, url: `${P}/session-key/`, config: { hush: { ...authenticated, changesData: false } }, schema: { hide: true }, handler: async () => notAllowed(method) });
     }
 
-    app.get(`${P}/generate-rsa-key-pair/`, { config: { hush: authenticated }, preHandler: keyGenerationBudget, schema: { operationId: 'plugin_generate_rsa_key_pair', tags: ['netbox'], response: { 200: KeyPairOut } } }, async (request) => {
-      const raw = (request.query as { key_size?: string | string[] }).key_size;
+    app.get(`${P}/generate-rsa-key-pair/`, { config: { hush: authenticated }, preHandler: keyGenerationBudget, schema: { operationId: 'plugin_generate_rsa_key_pair', tags: ['netbox'], querystring: KeySizeQuery, response: { 200: KeyPairOut } } }, async (request) => {
+      const raw = request.query.key_size;
       const value = Array.isArray(raw) ? raw[raw.length - 1] : raw;
       let bits = MIN_KEY_BITS;
       if (value !== undefined) {
@@ -100,9 +107,9 @@ export function keyRoutes(s: Services): FastifyPluginAsync {
     // well. The plugin 2.x had the same endpoint under its own prefix (docs/wire/netbox.md §3.3): an alias, left out of
     // the OpenAPI document.
     for (const url of [`${L}/get-session-key/`, `${P}/get-session-key/`]) {
-      app.post(url, { config: { hush: authenticated }, schema: { operationId: 'legacy_get_session_key', tags: ['netbox'], hide: url !== `${L}/get-session-key/`, response: { 200: LegacySessionKeyOut } } }, async (request, reply) => {
+      app.post(url, { config: { hush: createsSessionKey }, schema: { operationId: 'legacy_get_session_key', tags: ['netbox'], hide: url !== `${L}/get-session-key/`, querystring: PreserveKeyQuery, response: { 200: LegacySessionKeyOut } } }, async (request, reply) => {
         const body = asBody(request.body);
-        const queryPreserve = (request.query as { preserve_key?: string }).preserve_key;
+        const queryPreserve = request.query.preserve_key;
         const made = await createSession(request, body.private_key, (queryPreserve !== undefined && queryPreserve !== '') || truthy(body.preserve_key));
         if (bySession(made.caller)) reply.setCookie(LEGACY_COOKIE, made.key.toString('base64'), cookieOptions(request));
         return { session_key: made.key.toString('base64') };
@@ -110,8 +117,8 @@ export function keyRoutes(s: Services): FastifyPluginAsync {
     }
 
     // The original always generated 2048 bits (a string/int comparison bug); Hush honours key_size in 2048..4096.
-    app.get(`${L}/generate-rsa-key-pair/`, { config: { hush: authenticated }, preHandler: keyGenerationBudget, schema: { operationId: 'legacy_generate_rsa_key_pair', tags: ['netbox'], response: { 200: KeyPairOut } } }, async (request) => {
-      const n = Number((request.query as { key_size?: string }).key_size);
+    app.get(`${L}/generate-rsa-key-pair/`, { config: { hush: authenticated }, preHandler: keyGenerationBudget, schema: { operationId: 'legacy_generate_rsa_key_pair', tags: ['netbox'], querystring: KeySizeQuery, response: { 200: KeyPairOut } } }, async (request) => {
+      const n = Number(request.query.key_size);
       const bits = Number.isInteger(n) && n >= 2048 && n <= 4096 && n % 256 === 0 ? n : 2048;
       const pair = await keyPair(bits);
       await auditKeyPair(request, bits);

@@ -1,20 +1,20 @@
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
-import { actionForMethod, auditActorOf, callerOf } from '../../../http/route-kit.js';
-import type { Query } from '../filters.js';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
+import { actionForMethod, auditActorOf, callerOf, noChangeMade } from '../../../http/route-kit.js';
+import { IdParams, Type } from '../../../http/schemas.js';
+import { BriefQuery, ListQuery, oneOrMany, paginated, RoleOut } from '../schema.js';
 import { legacyRoleJson, roleJson } from '../serializers.js';
 import { OT } from '../service/context.js';
 import type { RoleInput } from '../service/roles.js';
 import { parseRole, type ParsedRole } from '../validate.js';
-import { brief, bulkItems, listEnvelope, pageFor, type Services } from './common.js';
-import { Type } from '../../../http/schemas.js';
-import { oneOrMany, paginated, RoleOut } from '../schema.js';
-import { idParams } from './secrets.js';
+import { brief, bulkItems, listEnvelope, matchesAttrs, pageFor, type Services } from './common.js';
 
 /** `/secret-roles/` of both APIs: one table, the plugin's tree shape or the legacy flat one. */
-export function roleRoutes(s: Services, legacy: boolean): FastifyPluginAsync {
+export function roleRoutes(s: Services, legacy: boolean): FastifyPluginAsyncTypebox {
   const base = legacy ? '/api/secrets/secret-roles/' : '/api/plugins/secrets/secret-roles/';
   const op = legacy ? 'legacy' : 'plugin';
   const rules = { access: 'authenticated' } as const;
+  const changes = { ...rules, changesData: true } as const;
   const render = legacy ? legacyRoleJson : roleJson;
 
   async function access(request: FastifyRequest) {
@@ -23,48 +23,52 @@ export function roleRoutes(s: Services, legacy: boolean): FastifyPluginAsync {
   }
 
   async function toInput(p: ParsedRole): Promise<RoleInput> {
+    const parent = p.parent;
     let parentId: number | null | undefined;
-    if (p.parent === null) parentId = null;
-    else if (p.parent && 'id' in p.parent) parentId = p.parent.id;
-    else if (p.parent) {
+    if (parent === null) parentId = null;
+    else if (parent && 'id' in parent) parentId = parent.id;
+    else if (parent) {
       const tree = await s.roles.tree({ counts: false });
-      const match = tree.roles.find((r) => Object.entries((p.parent as { attrs: Record<string, unknown> }).attrs).every(([k, v]) => String((r as Record<string, unknown>)[k]) === String(v)));
+      const match = tree.roles.find((r) => matchesAttrs(r, parent.attrs));
       parentId = match ? match.id : -1;
     }
     return { name: p.name, slug: p.slug, description: p.description, comments: p.comments, parentId };
   }
 
   return async (app) => {
-    app.get(base, { config: { hush: rules }, schema: { operationId: `${op}_secret_roles_list`, tags: ['netbox'], response: { 200: paginated(RoleOut) } } }, async (request) => {
+    app.get(base, { config: { hush: rules }, schema: { operationId: `${op}_secret_roles_list`, tags: ['netbox'], querystring: ListQuery, response: { 200: paginated(RoleOut) } } }, async (request) => {
       const { scope } = await access(request);
-      const query = request.query as Query;
+      const query = request.query;
       const page = pageFor(query);
       const { count, rows } = await s.roles.list(query, page, scope);
       return listEnvelope(request, page, count, rows.map((r) => render(request, r, brief(request))));
     });
 
-    app.post(base, { config: { hush: rules }, schema: { operationId: `${op}_secret_roles_create`, tags: ['netbox'], response: { 201: oneOrMany(RoleOut) } } }, async (request, reply) => {
+    app.post(base, { config: { hush: changes }, schema: { operationId: `${op}_secret_roles_create`, tags: ['netbox'], response: { 201: oneOrMany(RoleOut) } } }, async (request, reply) => {
       const { actor } = await access(request);
-      const many = Array.isArray(request.body);
-      const items = await Promise.all((many ? (request.body as unknown[]) : [request.body]).map(async (body) => ({ id: undefined, input: await toInput(parseRole(body)) })));
+      const body = request.body;
+      const many = Array.isArray(body);
+      const items = await Promise.all((many ? body : [body]).map(async (item: unknown) => ({ id: undefined, input: await toInput(parseRole(item)) })));
+      // An empty list creates nothing (and is answered as one).
+      if (!items.length) noChangeMade(request);
       const out = (await s.roles.saveMany(actor, items, false)).map((r) => render(request, r, false));
-      return reply.status(201).send(many ? out : out[0]);
+      return reply.status(201).send(many ? out : out[0]!);
     });
 
-    app.get(`${base}:id/`, { config: { hush: rules }, schema: { operationId: `${op}_secret_roles_read`, tags: ['netbox'], params: idParams, response: { 200: RoleOut } } }, async (request) => {
+    app.get(`${base}:id/`, { config: { hush: rules }, schema: { operationId: `${op}_secret_roles_read`, tags: ['netbox'], params: IdParams, querystring: BriefQuery, response: { 200: RoleOut } } }, async (request) => {
       const { scope } = await access(request);
-      return render(request, await s.roles.get((request.params as { id: number }).id, scope), brief(request));
+      return render(request, await s.roles.get(request.params.id, scope), brief(request));
     });
 
     for (const method of ['PUT', 'PATCH'] as const) {
       app.route({
         method,
         url: `${base}:id/`,
-        config: { hush: rules },
-        schema: { operationId: `${op}_secret_roles_${method === 'PUT' ? 'update' : 'partial_update'}`, tags: ['netbox'], params: idParams, response: { 200: RoleOut } },
+        config: { hush: changes },
+        schema: { operationId: `${op}_secret_roles_${method === 'PUT' ? 'update' : 'partial_update'}`, tags: ['netbox'], params: IdParams, response: { 200: RoleOut } },
         handler: async (request) => {
           const { scope, actor } = await access(request);
-          const id = (request.params as { id: number }).id;
+          const id = request.params.id;
           await s.roles.get(id, scope);
           return render(request, (await s.roles.saveMany(actor, [{ id, input: await toInput(parseRole(request.body)) }], method === 'PATCH'))[0]!, false);
         },
@@ -72,7 +76,7 @@ export function roleRoutes(s: Services, legacy: boolean): FastifyPluginAsync {
       app.route({
         method,
         url: base,
-        config: { hush: rules },
+        config: { hush: changes },
         schema: { operationId: `${op}_secret_roles_bulk_${method === 'PUT' ? 'update' : 'partial_update'}`, tags: ['netbox'], response: { 200: Type.Array(RoleOut) } },
         handler: async (request) => {
           const { scope, actor } = await access(request);
@@ -84,20 +88,20 @@ export function roleRoutes(s: Services, legacy: boolean): FastifyPluginAsync {
       });
     }
 
-    app.delete(`${base}:id/`, { config: { hush: rules }, schema: { operationId: `${op}_secret_roles_delete`, tags: ['netbox'], params: idParams, response: { 204: Type.Null() } } }, async (request, reply) => {
+    app.delete(`${base}:id/`, { config: { hush: changes }, schema: { operationId: `${op}_secret_roles_delete`, tags: ['netbox'], params: IdParams, response: { 204: Type.Null() } } }, async (request, reply) => {
       const { scope, actor } = await access(request);
-      const id = (request.params as { id: number }).id;
+      const id = request.params.id;
       await s.roles.get(id, scope);
       await s.roles.removeMany(actor, [id]);
-      return reply.status(204).send();
+      return reply.status(204).send(null);
     });
 
-    app.delete(base, { config: { hush: rules }, schema: { operationId: `${op}_secret_roles_bulk_delete`, tags: ['netbox'], response: { 204: Type.Null() } } }, async (request, reply) => {
+    app.delete(base, { config: { hush: changes }, schema: { operationId: `${op}_secret_roles_bulk_delete`, tags: ['netbox'], response: { 204: Type.Null() } } }, async (request, reply) => {
       const { scope, actor } = await access(request);
       const ids = bulkItems(request.body).map((i) => i.id);
       for (const id of ids) await s.roles.get(id, scope);
       await s.roles.removeMany(actor, ids);
-      return reply.status(204).send();
+      return reply.status(204).send(null);
     });
   };
 }

@@ -1,9 +1,9 @@
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { absoluteUrl } from '../../../http/netbox-rest.js';
 import { Root } from '../schema.js';
 
 /** API roots: plugin, plugins, legacy, dcim, virtualization (docs/wire/netbox.md §3.1 "API root", §3.4 "Root"). */
-export function rootRoutes(): FastifyPluginAsync {
+export function rootRoutes(): FastifyPluginAsyncTypebox {
   const roots: { path: string; operationId: string; links: Record<string, string> }[] = [
     { path: '/api/plugins/', operationId: 'plugins_root', links: { secrets: '/api/plugins/secrets/' } },
     {

@@ -1,28 +1,43 @@
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
 import { readOfMany, type AuditEvent } from '../../../core/ports.js';
-import { actionForMethod, auditActorOf, callerOf, recordPlaintextReads } from '../../../http/route-kit.js';
-import { Type } from '../../../http/schemas.js';
-import type { Query } from '../filters.js';
-import { oneOrMany, paginated, SecretOut } from '../schema.js';
-import { ENGINE, NetboxAudit, OT } from '../service/context.js';
-import type { NewSecret, SecretInput, SecretRow } from '../service/secrets.js';
-import { parseSecret, type ParsedSecret } from '../validate.js';
+import { actionForMethod, auditActorOf, callerOf, noChangeMade, recordPlaintextReads } from '../../../http/route-kit.js';
+import { IdParams, Type } from '../../../http/schemas.js';
+import { NETBOX_ENGINE, NetboxAudit } from '../events.js';
+import type { SecretRow } from '../repo.js';
+import { BriefQuery, ListQuery, oneOrMany, paginated, SecretOut } from '../schema.js';
+import { OT } from '../service/context.js';
+import type { NewSecret, SecretInput } from '../service/secrets.js';
+import { isRecord, parseSecret, type ParsedSecret } from '../validate.js';
 import { brief, bulkItems, listEnvelope, masterKeyOf, pageFor, renderSecrets, resolveDevice, resolveRole, type Services } from './common.js';
 
-/** One secret: its own entry; a page of them: one entry naming every secret revealed (the core's convention). */
+/**
+ * One secret: its own entry; a page of them: one entry naming every secret revealed (the core's convention). Reads
+ * go through the core's plaintext hook, so they carry the engine's name themselves.
+ */
 function readEvents(rows: SecretRow[], plaintexts: Map<number, string | null>): AuditEvent[] {
   const revealed = rows.filter((r) => plaintexts.get(r.id) != null);
-  if (revealed.length === 1) return [{ engine: ENGINE, action: NetboxAudit.secretRead, objectType: OT.secret, objectId: revealed[0]!.id, details: { name: revealed[0]!.name } }];
-  return readOfMany({ engine: ENGINE, action: NetboxAudit.secretRead, objectType: OT.secret }, revealed.map((r) => String(r.id)));
+  const read = { engine: NETBOX_ENGINE, action: NetboxAudit.secretRead, objectType: OT.secret };
+  if (revealed.length === 1) return [{ ...read, objectId: revealed[0]!.id, details: { name: revealed[0]!.name } }];
+  return readOfMany(read, revealed.map((r) => String(r.id)));
+}
+
+/** A new secret's input: `parseSecret` in create mode has required the object, the role and the plaintext. */
+function complete(input: SecretInput): NewSecret {
+  const { kind, objectId, roleId, plaintext } = input;
+  if (kind === undefined || objectId === undefined || roleId === undefined || plaintext === undefined) throw new Error('A new secret lacks its object, role or plaintext after validation.');
+  return { ...input, kind, objectId, roleId, plaintext };
 }
 
 /**
  * `/secrets/` of both APIs (docs/wire/netbox.md §3.1, §3.4): the same data and rules, with the legacy view's
  * shape, `device` field, plaintext echo on writes, and session key required only for POST and PUT.
  */
-export function secretRoutes(s: Services, legacy: boolean): FastifyPluginAsync {
+export function secretRoutes(s: Services, legacy: boolean): FastifyPluginAsyncTypebox {
   const base = legacy ? '/api/secrets/secrets/' : '/api/plugins/secrets/secrets/';
   const rules = { access: 'authenticated', returnsPlaintext: true } as const;
+  const changes = { ...rules, changesData: true } as const;
+  const deletes = { access: 'authenticated', changesData: true } as const;
 
   async function access(request: FastifyRequest) {
     const caller = callerOf(request);
@@ -32,8 +47,7 @@ export function secretRoutes(s: Services, legacy: boolean): FastifyPluginAsync {
   /** Session key for a write: the plugin wants one on POST, PUT and PATCH; NetBox 2.x on POST and PUT only. */
   function keyRequired(request: FastifyRequest) {
     if (!legacy || request.method !== 'PATCH') return true;
-    const body = request.body as Record<string, unknown> | null;
-    return body !== null && typeof body === 'object' && body.plaintext !== undefined;
+    return isRecord(request.body) && request.body.plaintext !== undefined;
   }
 
   async function toInput(p: ParsedSecret): Promise<SecretInput> {
@@ -57,10 +71,10 @@ export function secretRoutes(s: Services, legacy: boolean): FastifyPluginAsync {
   }
 
   return async (app) => {
-    app.get(base, { config: { hush: rules }, schema: { operationId: `${legacy ? 'legacy' : 'plugin'}_secrets_list`, tags: ['netbox'], response: { 200: paginated(SecretOut) } } }, async (request) => {
+    app.get(base, { config: { hush: rules }, schema: { operationId: `${legacy ? 'legacy' : 'plugin'}_secrets_list`, tags: ['netbox'], querystring: ListQuery, response: { 200: paginated(SecretOut) } } }, async (request) => {
       const { caller, scope } = await access(request);
       const masterKey = await masterKeyOf(s, request, caller, { required: false, legacy });
-      const query = request.query as Query;
+      const query = request.query;
       const page = pageFor(query);
       const { count, rows } = await s.secrets.list(query, page, scope);
       const asBrief = brief(request);
@@ -69,24 +83,27 @@ export function secretRoutes(s: Services, legacy: boolean): FastifyPluginAsync {
       return listEnvelope(request, page, count, await renderSecrets(s, request, rows, plaintexts, legacy, asBrief));
     });
 
-    app.get(`${base}:id/`, { config: { hush: rules }, schema: { operationId: `${legacy ? 'legacy' : 'plugin'}_secrets_read`, tags: ['netbox'], params: idParams, response: { 200: SecretOut } } }, async (request) => {
+    app.get(`${base}:id/`, { config: { hush: rules }, schema: { operationId: `${legacy ? 'legacy' : 'plugin'}_secrets_read`, tags: ['netbox'], params: IdParams, querystring: BriefQuery, response: { 200: SecretOut } } }, async (request) => {
       const { caller, scope } = await access(request);
       const masterKey = await masterKeyOf(s, request, caller, { required: false, legacy });
-      const row = await s.secrets.get((request.params as { id: number }).id, scope);
+      const row = await s.secrets.get(request.params.id, scope);
       const plaintexts = masterKey && !brief(request) ? await s.secrets.reveal([row], masterKey) : new Map<number, string | null>();
       recordPlaintextReads(request, readEvents([row], plaintexts));
       return (await renderSecrets(s, request, [row], plaintexts, legacy, brief(request)))[0];
     });
 
-    app.post(base, { config: { hush: rules }, schema: { operationId: `${legacy ? 'legacy' : 'plugin'}_secrets_create`, tags: ['netbox'], response: { 201: oneOrMany(SecretOut) } } }, async (request, reply) => {
+    app.post(base, { config: { hush: changes }, schema: { operationId: `${legacy ? 'legacy' : 'plugin'}_secrets_create`, tags: ['netbox'], response: { 201: oneOrMany(SecretOut) } } }, async (request, reply) => {
       const { caller, actor } = await access(request);
-      const many = Array.isArray(request.body);
+      const body = request.body;
+      const many = Array.isArray(body);
       const masterKey = (await masterKeyOf(s, request, caller, { required: true, legacy }))!;
-      const parsed = (many ? (request.body as unknown[]) : [request.body]).map((b) => parseSecret(b, { partial: false, legacy, create: true }));
-      const inputs = (await Promise.all(parsed.map(toInput))) as NewSecret[];
+      const parsed = (many ? body : [body]).map((b: unknown) => parseSecret(b, { partial: false, legacy, create: true }));
+      const inputs = (await Promise.all(parsed.map(toInput))).map(complete);
+      // An empty list creates nothing (and is answered as one).
+      if (!inputs.length) noChangeMade(request);
       const rows = await s.secrets.createMany(actor, inputs, masterKey, legacy);
       const out = await writeAnswer(request, rows, parsed);
-      return reply.status(201).send(many ? out : out[0]);
+      return reply.status(201).send(many ? out : out[0]!);
     });
 
     for (const method of ['PUT', 'PATCH'] as const) {
@@ -94,20 +111,20 @@ export function secretRoutes(s: Services, legacy: boolean): FastifyPluginAsync {
       app.route({
         method,
         url: `${base}:id/`,
-        config: { hush: rules },
-        schema: { operationId: `${legacy ? 'legacy' : 'plugin'}_secrets_${partial ? 'partial_update' : 'update'}`, tags: ['netbox'], params: idParams, response: { 200: SecretOut } },
+        config: { hush: changes },
+        schema: { operationId: `${legacy ? 'legacy' : 'plugin'}_secrets_${partial ? 'partial_update' : 'update'}`, tags: ['netbox'], params: IdParams, response: { 200: SecretOut } },
         handler: async (request) => {
           const { caller, scope, actor } = await access(request);
           const masterKey = await masterKeyOf(s, request, caller, { required: keyRequired(request), legacy });
           const parsed = parseSecret(request.body, { partial, legacy });
-          const rows = await s.secrets.updateMany(actor, [{ id: (request.params as { id: number }).id, input: await toInput(parsed) }], masterKey, scope, legacy);
+          const rows = await s.secrets.updateMany(actor, [{ id: request.params.id, input: await toInput(parsed) }], masterKey, scope, legacy);
           return (await writeAnswer(request, rows, [parsed]))[0];
         },
       });
       app.route({
         method,
         url: base,
-        config: { hush: rules },
+        config: { hush: changes },
         schema: { operationId: `${legacy ? 'legacy' : 'plugin'}_secrets_bulk_${partial ? 'partial_update' : 'update'}`, tags: ['netbox'], response: { 200: Type.Array(SecretOut) } },
         handler: async (request) => {
           const { caller, scope, actor } = await access(request);
@@ -122,20 +139,18 @@ export function secretRoutes(s: Services, legacy: boolean): FastifyPluginAsync {
       });
     }
 
-    app.delete(`${base}:id/`, { config: { hush: { access: 'authenticated' } }, schema: { operationId: `${legacy ? 'legacy' : 'plugin'}_secrets_delete`, tags: ['netbox'], params: idParams, response: { 204: Type.Null() } } }, async (request, reply) => {
+    app.delete(`${base}:id/`, { config: { hush: deletes }, schema: { operationId: `${legacy ? 'legacy' : 'plugin'}_secrets_delete`, tags: ['netbox'], params: IdParams, response: { 204: Type.Null() } } }, async (request, reply) => {
       const { caller, scope, actor } = await access(request);
       await masterKeyOf(s, request, caller, { required: false, legacy });
-      await s.secrets.remove(actor, [(request.params as { id: number }).id], scope);
-      return reply.status(204).send();
+      await s.secrets.remove(actor, [request.params.id], scope);
+      return reply.status(204).send(null);
     });
 
-    app.delete(base, { config: { hush: { access: 'authenticated' } }, schema: { operationId: `${legacy ? 'legacy' : 'plugin'}_secrets_bulk_delete`, tags: ['netbox'], response: { 204: Type.Null() } } }, async (request, reply) => {
+    app.delete(base, { config: { hush: deletes }, schema: { operationId: `${legacy ? 'legacy' : 'plugin'}_secrets_bulk_delete`, tags: ['netbox'], response: { 204: Type.Null() } } }, async (request, reply) => {
       const { caller, scope, actor } = await access(request);
       await masterKeyOf(s, request, caller, { required: false, legacy });
       await s.secrets.remove(actor, bulkItems(request.body).map((i) => i.id), scope);
-      return reply.status(204).send();
+      return reply.status(204).send(null);
     });
   };
 }
-
-export const idParams = { type: 'object', properties: { id: { type: 'integer', minimum: 1, maximum: 2147483647 } }, required: ['id'] } as const;

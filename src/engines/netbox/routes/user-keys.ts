@@ -1,22 +1,22 @@
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify';
-import { forbidden, invalid, invalidFields, type FieldProblem } from '../../../core/errors.js';
-import { actionForMethod, auditActorOf, callerOf } from '../../../http/route-kit.js';
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyRequest } from 'fastify';
+import { forbidden, invalid, invalidFields, type FieldProblem } from '../../../core/ports.js';
+import { actionForMethod, auditActorOf, callerOf, noChangeMade } from '../../../http/route-kit.js';
+import { IdParams, Type } from '../../../http/schemas.js';
 import { MSG } from '../errors.js';
-import type { Query } from '../filters.js';
+import { ActivateOut, BriefQuery, ListQuery, paginated, UserKeyOut } from '../schema.js';
 import { userKeyJson } from '../serializers.js';
 import { OT } from '../service/context.js';
-import { asBody } from '../validate.js';
+import { asBody, isRecord } from '../validate.js';
 import { brief, bulkItems, listEnvelope, pageFor, type Services } from './common.js';
-import { Type } from '../../../http/schemas.js';
-import { ActivateOut, paginated, UserKeyOut } from '../schema.js';
-import { idParams } from './secrets.js';
 
 const MAX_ACTIVATE = 100;
 
 /** `/user-keys/` and `/user-keys/activate/` (docs/wire/netbox.md §3.1); also where legacy users manage keys. */
-export function userKeyRoutes(s: Services): FastifyPluginAsync {
+export function userKeyRoutes(s: Services): FastifyPluginAsyncTypebox {
   const base = '/api/plugins/secrets/user-keys/';
   const rules = { access: 'authenticated' } as const;
+  const changes = { ...rules, changesData: true } as const;
 
   async function access(request: FastifyRequest) {
     const caller = callerOf(request);
@@ -27,11 +27,10 @@ export function userKeyRoutes(s: Services): FastifyPluginAsync {
   async function userOf(value: unknown, callerId: number): Promise<number> {
     if (value === undefined || value === null) return callerId;
     if (typeof value === 'number' || (typeof value === 'string' && /^\d+$/.test(value))) return Number(value);
-    if (typeof value === 'object' && !Array.isArray(value)) {
-      const v = value as { id?: unknown; username?: unknown };
-      if (v.id !== undefined) return Number(v.id);
-      if (typeof v.username === 'string') {
-        const user = await s.nc.users.findByUsername(v.username);
+    if (isRecord(value)) {
+      if (value.id !== undefined) return Number(value.id);
+      if (typeof value.username === 'string') {
+        const user = await s.nc.users.findByUsername(value.username);
         if (user) return user.id;
       }
       throw invalid('user', MSG.relatedAttrs(value));
@@ -52,16 +51,16 @@ export function userKeyRoutes(s: Services): FastifyPluginAsync {
   }
 
   return async (app) => {
-    app.get(base, { config: { hush: rules }, schema: { operationId: 'plugin_user_keys_list', tags: ['netbox'], response: { 200: paginated(UserKeyOut) } } }, async (request) => {
+    app.get(base, { config: { hush: rules }, schema: { operationId: 'plugin_user_keys_list', tags: ['netbox'], querystring: ListQuery, response: { 200: paginated(UserKeyOut) } } }, async (request) => {
       const { scope } = await access(request);
-      const query = request.query as Query;
+      const query = request.query;
       const page = pageFor(query);
       const rows = await s.userKeys.list(query, scope);
       const pageRows = rows.slice(page.offset, page.offset + page.limit);
       return listEnvelope(request, page, rows.length, pageRows.map((k) => userKeyJson(request, k, brief(request))));
     });
 
-    app.post(base, { config: { hush: rules }, schema: { operationId: 'plugin_user_keys_create', tags: ['netbox'], response: { 201: UserKeyOut } } }, async (request, reply) => {
+    app.post(base, { config: { hush: changes }, schema: { operationId: 'plugin_user_keys_create', tags: ['netbox'], response: { 201: UserKeyOut } } }, async (request, reply) => {
       const { caller, actor } = await access(request);
       const body = asBody(request.body);
       const publicKey = publicKeyOf(body, true)!;
@@ -69,40 +68,42 @@ export function userKeyRoutes(s: Services): FastifyPluginAsync {
       return reply.status(201).send(userKeyJson(request, row, false));
     });
 
-    app.get(`${base}:id/`, { config: { hush: rules }, schema: { operationId: 'plugin_user_keys_read', tags: ['netbox'], params: idParams, response: { 200: UserKeyOut } } }, async (request) => {
+    app.get(`${base}:id/`, { config: { hush: rules }, schema: { operationId: 'plugin_user_keys_read', tags: ['netbox'], params: IdParams, querystring: BriefQuery, response: { 200: UserKeyOut } } }, async (request) => {
       const { scope } = await access(request);
-      return userKeyJson(request, await s.userKeys.get((request.params as { id: number }).id, scope), brief(request));
+      return userKeyJson(request, await s.userKeys.get(request.params.id, scope), brief(request));
     });
 
     for (const method of ['PUT', 'PATCH'] as const) {
       app.route({
         method,
         url: `${base}:id/`,
-        config: { hush: rules },
-        schema: { operationId: `plugin_user_keys_${method === 'PUT' ? 'update' : 'partial_update'}`, tags: ['netbox'], params: idParams, response: { 200: UserKeyOut } },
+        config: { hush: changes },
+        schema: { operationId: `plugin_user_keys_${method === 'PUT' ? 'update' : 'partial_update'}`, tags: ['netbox'], params: IdParams, response: { 200: UserKeyOut } },
         // `user` is not editable (the original ignores it on update); only the public key changes.
         handler: async (request) => {
           const { scope, actor } = await access(request);
           const publicKey = publicKeyOf(asBody(request.body), method === 'PUT');
-          return userKeyJson(request, await s.userKeys.update(actor, (request.params as { id: number }).id, publicKey, scope), false);
+          const { key, changed } = await s.userKeys.update(actor, request.params.id, publicKey, scope);
+          if (!changed) noChangeMade(request);
+          return userKeyJson(request, key, false);
         },
       });
     }
 
-    app.delete(`${base}:id/`, { config: { hush: rules }, schema: { operationId: 'plugin_user_keys_delete', tags: ['netbox'], params: idParams, response: { 204: Type.Null() } } }, async (request, reply) => {
+    app.delete(`${base}:id/`, { config: { hush: changes }, schema: { operationId: 'plugin_user_keys_delete', tags: ['netbox'], params: IdParams, response: { 204: Type.Null() } } }, async (request, reply) => {
       const { scope, actor } = await access(request);
-      await s.userKeys.remove(actor, [(request.params as { id: number }).id], scope);
-      return reply.status(204).send();
+      await s.userKeys.remove(actor, [request.params.id], scope);
+      return reply.status(204).send(null);
     });
 
-    app.delete(base, { config: { hush: rules }, schema: { operationId: 'plugin_user_keys_bulk_delete', tags: ['netbox'], response: { 204: Type.Null() } } }, async (request, reply) => {
+    app.delete(base, { config: { hush: changes }, schema: { operationId: 'plugin_user_keys_bulk_delete', tags: ['netbox'], response: { 204: Type.Null() } } }, async (request, reply) => {
       const { scope, actor } = await access(request);
       await s.userKeys.remove(actor, bulkItems(request.body).map((i) => i.id), scope);
-      return reply.status(204).send();
+      return reply.status(204).send(null);
     });
 
     // Checked explicitly, before the body, and regardless of the token's write flag (docs/wire/netbox.md §3.1, §4).
-    app.post(`${base}activate/`, { config: { hush: { access: 'authenticated', allowReadOnlyToken: true } }, schema: { operationId: 'plugin_user_keys_activate', tags: ['netbox'], response: { 200: ActivateOut, 404: Type.Object({ error: Type.String(), invalid_keys: Type.Array(Type.Integer()) }) } } }, async (request, reply) => {
+    app.post(`${base}activate/`, { config: { hush: { access: 'authenticated', allowReadOnlyToken: true, changesData: true } }, schema: { operationId: 'plugin_user_keys_activate', tags: ['netbox'], response: { 200: ActivateOut, 404: Type.Object({ error: Type.String(), invalid_keys: Type.Array(Type.Integer()) }) } } }, async (request, reply) => {
       const caller = callerOf(request);
       if (!(await s.nc.can(caller, 'change', OT.userKey))) throw forbidden(MSG.activateDenied);
       const body = asBody(request.body);

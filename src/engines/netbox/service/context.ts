@@ -1,14 +1,12 @@
-import { sql, type Kysely } from 'kysely';
-import { forbidden } from '../../../core/errors.js';
-import type { Caller, LegacyEngineContext as EngineContext } from '../../../core/ports.js';
+import { forbidden, type Caller, type EngineContext } from '../../../core/ports.js';
+import { createNetboxRepo } from '../repo.js';
 import type { NetboxTables } from '../tables.js';
 
-/** What every NetBox service shares: its own tables, the keyring cipher for them, audit and permissions. */
-export function createNetboxContext(ctx: EngineContext) {
-  const db = ctx.db as Kysely<NetboxTables>;
+/** What every NetBox service shares: its repo, the keyring cipher for its tables, audit, permissions and users. */
+export function createNetboxContext(ctx: EngineContext<NetboxTables>) {
   return {
     ctx,
-    db,
+    repo: createNetboxRepo(ctx.store()),
     secretsCipher: ctx.keyring.cipher('netbox_secrets'),
     sessionCipher: ctx.keyring.cipher('netbox_session_keys'),
     audit: ctx.audit,
@@ -25,11 +23,6 @@ export function createNetboxContext(ctx: EngineContext) {
       return new Set(s.map(Number));
     },
     can: (caller: Caller, action: string, objectType: string) => ctx.permissions.can(caller, action, objectType),
-
-    /** Serialises master-key bootstrap and activation across processes: row lock (PostgreSQL) or write lock (SQLite). */
-    async lockMasterKey(trx: Kysely<NetboxTables>): Promise<void> {
-      await sql`update netbox_state set master_key_generation = master_key_generation where id = 1`.execute(trx);
-    },
   };
 }
 
@@ -44,35 +37,7 @@ export const OT = {
   vm: 'virtualization.virtualmachine',
 } as const;
 
-export const ENGINE = 'netbox';
-
-/** Audit action names (stable once released). Key material and plaintext never appear in their details. */
-export const NetboxAudit = {
-  secretRead: 'netbox.secret.read',
-  secretCreate: 'netbox.secret.create',
-  secretUpdate: 'netbox.secret.update',
-  secretDelete: 'netbox.secret.delete',
-  roleCreate: 'netbox.secret_role.create',
-  roleUpdate: 'netbox.secret_role.update',
-  roleDelete: 'netbox.secret_role.delete',
-  userKeyCreate: 'netbox.user_key.create',
-  userKeyUpdate: 'netbox.user_key.update',
-  userKeyDelete: 'netbox.user_key.delete',
-  userKeyActivate: 'netbox.user_key.activate',
-  masterKeyBootstrap: 'netbox.master_key.bootstrap',
-  sessionKeyCreate: 'netbox.session_key.create',
-  sessionKeyRefused: 'netbox.session_key.refused',
-  sessionKeyDelete: 'netbox.session_key.delete',
-  keyPairGenerate: 'netbox.rsa_key_pair.generate',
-  inventoryCreate: 'netbox.inventory.create',
-  inventoryUpdate: 'netbox.inventory.update',
-  inventoryDelete: 'netbox.inventory.delete',
-} as const;
-
-export function isForeignKeyViolation(e: unknown): boolean {
-  const code = (e as { code?: unknown } | null)?.code;
-  return code === '23503' || code === 'SQLITE_CONSTRAINT_FOREIGNKEY';
-}
+/** Session keys are no permission object type, but audit entries name them. */
+export const SESSION_KEY_OBJECT = 'netbox_secrets.sessionkey';
 
 export { inIds } from '../filters.js';
-

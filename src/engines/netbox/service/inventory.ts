@@ -1,13 +1,13 @@
-import type { Selectable } from 'kysely';
-import { forbidden, invalid } from '../../../core/errors.js';
-import { nowIso } from '../../../core/ids.js';
-import type { AuditActor, Caller } from '../../../core/ports.js';
+import type { Updateable } from 'kysely';
+import { forbidden, invalid, nowIso, type AuditActor, type Caller } from '../../../core/ports.js';
 import { MSG, notFoundModel } from '../errors.js';
+import { NetboxAudit } from '../events.js';
 import { and, intFilter, ordering, textFilter, values, type Conditions, type Query } from '../filters.js';
+import type { InventoryRow } from '../repo.js';
 import type { NetboxInventoryTable } from '../tables.js';
-import { ENGINE, inIds, NetboxAudit, OT, type NetboxContext } from './context.js';
+import { inIds, OT, type NetboxContext } from './context.js';
 
-export type InventoryRow = Selectable<NetboxInventoryTable>;
+export type { InventoryRow } from '../repo.js';
 
 /** The two kinds of object a secret can be assigned to (the plugin's default `apps`), with their content-type ids. */
 export const KINDS = {
@@ -19,9 +19,18 @@ export type Kind = (typeof KINDS)[KindName];
 
 export const kindOf = (name: string): Kind | undefined => (Object.hasOwn(KINDS, name) ? KINDS[name as KindName] : undefined);
 
+/** `name` and `description` as the original's serializer checks them; `name` is required unless `partial`. */
+function checkInventory(body: Record<string, unknown>, partial: boolean): { name?: string | undefined; description?: string | undefined } {
+  const { name, description } = body;
+  if (name !== undefined && (typeof name !== 'string' || !name.trim() || name.length > 64)) throw invalid('name', typeof name === 'string' && name.trim() ? 'Ensure this field has no more than 64 characters.' : 'This field may not be blank.');
+  if (name === undefined && !partial) throw invalid('name', 'This field is required.');
+  if (description !== undefined && (typeof description !== 'string' || description.length > 200)) throw invalid('description', 'Ensure this field has no more than 200 characters.');
+  return { name: typeof name === 'string' ? name : undefined, description: typeof description === 'string' ? description : undefined };
+}
+
 /** Minimal devices and virtual machines (id, name, description), so nested `assigned_object`s are real objects. */
 export function createInventoryService(nc: NetboxContext) {
-  const { db } = nc;
+  const { repo } = nc;
 
   return {
     async list(kind: Kind, query: Query, page: { limit: number; offset: number }, scope: 'all' | Set<number>) {
@@ -32,20 +41,11 @@ export function createInventoryService(nc: NetboxContext) {
       const q = values(query, 'q')[0]?.trim();
       if (q) textFilter(where, { name__ic: q }, 'name', 'name');
       if (scope !== 'all') where.push(inIds('id', [...scope]));
-      const cond = and(where);
-      let base = db.selectFrom(kind.table);
-      if (cond) base = base.where(cond);
-      let rows = base.selectAll();
-      for (const o of ordering(query, { id: 'id', name: 'name', created: 'created', last_updated: 'last_updated' })) rows = rows.orderBy(o.column as 'id', o.desc ? 'desc' : 'asc');
-      const [{ n }, results] = await Promise.all([
-        base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
-        rows.orderBy('name').orderBy('id').limit(page.limit).offset(page.offset).execute(),
-      ]);
-      return { count: Number(n), rows: results };
+      return repo.listInventory(kind.table, and(where), ordering(query, { id: 'id', name: 'name', created: 'created', last_updated: 'last_updated' }), page);
     },
 
     async get(kind: Kind, id: number, scope: 'all' | Set<number> = 'all'): Promise<InventoryRow> {
-      const row = await db.selectFrom(kind.table).selectAll().where('id', '=', id).executeTakeFirst();
+      const row = await repo.inventoryById(kind.table, id);
       if (!row || (scope !== 'all' && !scope.has(id))) throw notFoundModel(kind.label);
       return row;
     },
@@ -53,34 +53,30 @@ export function createInventoryService(nc: NetboxContext) {
     /** Rows by id for nested renderings; one query per kind. */
     async byIds(kind: Kind, ids: number[]): Promise<Map<number, InventoryRow>> {
       if (!ids.length) return new Map();
-      const rows = await db.selectFrom(kind.table).selectAll().where('id', 'in', [...new Set(ids)]).execute();
+      const rows = await repo.inventoryByIds(kind.table, [...new Set(ids)]);
       return new Map(rows.map((r) => [r.id, r]));
     },
 
     async idsByName(kind: Kind, names: string[]): Promise<number[]> {
       if (!names.length) return [];
-      return (await db.selectFrom(kind.table).select('id').where('name', 'in', names).execute()).map((r) => r.id);
+      return repo.inventoryIdsByName(kind.table, names);
     },
 
     async save(actor: AuditActor, kind: Kind, id: number | undefined, body: Record<string, unknown>, partial: boolean): Promise<InventoryRow> {
-      const name = body.name;
-      const description = body.description;
-      if (name !== undefined && (typeof name !== 'string' || !name.trim() || name.length > 64)) throw invalid('name', typeof name === 'string' && name.trim() ? 'Ensure this field has no more than 64 characters.' : 'This field may not be blank.');
-      if (name === undefined && !partial) throw invalid('name', 'This field is required.');
-      if (description !== undefined && (typeof description !== 'string' || description.length > 200)) throw invalid('description', 'Ensure this field has no more than 200 characters.');
+      const { name, description } = checkInventory(body, partial);
       const now = nowIso();
-      return db.transaction().execute(async (trx) => {
+      return repo.db.transaction().execute(async (trx) => {
         let rowId = id;
         if (rowId === undefined) {
-          rowId = (await trx.insertInto(kind.table).values({ name: (name as string).trim(), description: (description as string | undefined) ?? '', created: now, last_updated: now }).returning('id').executeTakeFirstOrThrow()).id;
+          rowId = await repo.insertInventory(kind.table, { name: name!.trim(), description: description ?? '', created: now, last_updated: now }, trx);
         } else {
-          const set: Record<string, unknown> = { last_updated: now };
-          if (name !== undefined) set.name = (name as string).trim();
+          const set: Updateable<NetboxInventoryTable> = { last_updated: now };
+          if (name !== undefined) set.name = name.trim();
           if (description !== undefined) set.description = description;
-          await trx.updateTable(kind.table).set(set).where('id', '=', rowId).execute();
+          await repo.updateInventory(kind.table, rowId, set, trx);
         }
-        await nc.audit.appendWithin(trx, actor, [{ engine: ENGINE, action: id === undefined ? NetboxAudit.inventoryCreate : NetboxAudit.inventoryUpdate, objectType: kind.objectType, objectId: rowId, details: { name: name ?? null } }]);
-        return trx.selectFrom(kind.table).selectAll().where('id', '=', rowId).executeTakeFirstOrThrow();
+        await nc.audit.appendWithin(trx, actor, [{ action: id === undefined ? NetboxAudit.inventoryCreate : NetboxAudit.inventoryUpdate, objectType: kind.objectType, objectId: rowId, details: { name: name ?? null } }]);
+        return (await repo.inventoryById(kind.table, rowId, trx))!;
       });
     },
 
@@ -93,15 +89,15 @@ export function createInventoryService(nc: NetboxContext) {
       const kindName = `${kind.appLabel}.${kind.model}`;
       // Asked before the transaction (on SQLite a permission query inside it would wait for it), applied inside it.
       const deletable = await nc.ctx.permissions.scope(caller, 'delete', OT.secret);
-      await db.transaction().execute(async (trx) => {
-        const secrets = await trx.selectFrom('netbox_secrets').select('id').where('assigned_object_type', '=', kindName).where('assigned_object_id', '=', id).execute();
+      await repo.db.transaction().execute(async (trx) => {
+        const secrets = await repo.secretsAssignedTo(kindName, id, trx);
         const denied = deletable === 'all' ? 0 : secrets.filter((s) => !deletable.includes(String(s.id))).length;
         if (denied) throw forbidden(MSG.cascadeDenied(kind.label, secrets.length, denied));
-        await trx.deleteFrom('netbox_secrets').where('assigned_object_type', '=', kindName).where('assigned_object_id', '=', id).execute();
-        await trx.deleteFrom(kind.table).where('id', '=', id).execute();
+        await repo.deleteSecretsAssignedTo(kindName, id, trx);
+        await repo.deleteInventory(kind.table, id, trx);
         await nc.audit.appendWithin(trx, actor, [
-          { engine: ENGINE, action: NetboxAudit.inventoryDelete, objectType: kind.objectType, objectId: id, details: { secrets_deleted: secrets.length } },
-          ...secrets.map((s) => ({ engine: ENGINE, action: NetboxAudit.secretDelete, objectType: OT.secret, objectId: s.id, details: { cascade: kindName } })),
+          { action: NetboxAudit.inventoryDelete, objectType: kind.objectType, objectId: id, details: { secrets_deleted: secrets.length } },
+          ...secrets.map((s) => ({ action: NetboxAudit.secretDelete, objectType: OT.secret, objectId: s.id, details: { cascade: kindName } })),
         ]);
       });
     },

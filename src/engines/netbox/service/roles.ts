@@ -1,13 +1,13 @@
-import { sql, type Selectable } from 'kysely';
-import { HushError, invalid, isUniqueViolation } from '../../../core/errors.js';
-import { nowIso } from '../../../core/ids.js';
-import type { AuditActor } from '../../../core/ports.js';
+import type { Updateable } from 'kysely';
+import { HushError, invalid, isForeignKeyViolation, isUniqueViolation, nowIso, type AuditActor, type Db } from '../../../core/ports.js';
 import { MSG, notFoundModel } from '../errors.js';
-import { and, dateFilter, intFilter, ordering, textFilter, values, type Conditions, type Query } from '../filters.js';
-import type { NetboxSecretRoleTable } from '../tables.js';
-import { ENGINE, inIds, isForeignKeyViolation, NetboxAudit, OT, type NetboxContext } from './context.js';
+import { NetboxAudit } from '../events.js';
+import { and, dateFilter, intFilter, or, ordering, textFilter, values, type Conditions, type Query } from '../filters.js';
+import type { RoleRow } from '../repo.js';
+import type { NetboxSecretRoleTable, NetboxTables } from '../tables.js';
+import { inIds, OT, type NetboxContext } from './context.js';
 
-export type RoleRow = Selectable<NetboxSecretRoleTable>;
+export type { RoleRow } from '../repo.js';
 export type RoleView = RoleRow & { depth: number; secretCount: number; parent: RoleRow | undefined };
 
 export interface RoleInput {
@@ -23,12 +23,12 @@ export interface RoleInput {
  * the tree is computed from one read of the table.
  */
 export function createRoleService(nc: NetboxContext) {
-  const { db } = nc;
+  const { repo } = nc;
 
   /** `counts: false` skips counting secrets per role (a scan of every secret), for callers that show no counts. */
   async function tree(options: { counts?: boolean } = {}) {
-    const roles = await db.selectFrom('netbox_secret_roles').selectAll().execute();
-    const counts = options.counts === false ? [] : await db.selectFrom('netbox_secrets').select(['role_id', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('role_id').execute();
+    const roles = await repo.allRoles();
+    const counts = options.counts === false ? [] : await repo.secretCountsByRole();
     const byId = new Map(roles.map((r) => [r.id, r]));
     const direct = new Map(counts.map((c) => [c.role_id, Number(c.n)]));
     const ancestors = (r: RoleRow): number[] => {
@@ -69,14 +69,14 @@ export function createRoleService(nc: NetboxContext) {
     for (const field of ['name', 'slug'] as const) {
       const v = input[field];
       if (v === undefined) continue;
-      const other = await db.selectFrom('netbox_secret_roles').select('id').where(field, '=', v.trim()).executeTakeFirst();
-      if (other && other.id !== id) return invalid(field, `Secret Role with this ${field} already exists.`);
+      const other = await repo.roleIdBy(field, v.trim());
+      if (other !== undefined && other !== id) return invalid(field, `Secret Role with this ${field} already exists.`);
     }
     return invalid('name', 'Secret Role with this name already exists.');
   }
 
-  const audit = (trx: typeof db, actor: AuditActor, action: string, id: number, details: Record<string, unknown>) =>
-    nc.audit.appendWithin(trx, actor, [{ engine: ENGINE, action, objectType: OT.role, objectId: id, details }]);
+  const audit = (trx: Db<NetboxTables>, actor: AuditActor, action: string, id: number, details: Record<string, unknown>) =>
+    nc.audit.appendWithin(trx, actor, [{ action, objectType: OT.role, objectId: id, details }]);
 
   return {
     get,
@@ -102,19 +102,11 @@ export function createRoleService(nc: NetboxContext) {
       if (q) {
         const parts: Conditions = [];
         for (const col of ['name', 'slug', 'description', 'comments']) textFilter(parts, { x__ic: q }, 'x', col);
-        where.push(sql`(${sql.join(parts, sql` or `)})`);
+        where.push(or(parts));
       }
       if (scope !== 'all') where.push(inIds('id', [...scope]));
-      const cond = and(where);
-      let base = db.selectFrom('netbox_secret_roles');
-      if (cond) base = base.where(cond);
-      let rows = base.selectAll();
-      for (const o of ordering(query, { id: 'id', name: 'name', slug: 'slug', created: 'created', last_updated: 'last_updated' })) rows = rows.orderBy(o.column as 'id', o.desc ? 'desc' : 'asc');
-      const [{ n }, results] = await Promise.all([
-        base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
-        rows.orderBy('name').orderBy('id').limit(page.limit).offset(page.offset).execute(),
-      ]);
-      return { count: Number(n), rows: results.map(t.view) };
+      const { count, rows } = await repo.listRoles(and(where), ordering(query, { id: 'id', name: 'name', slug: 'slug', created: 'created', last_updated: 'last_updated' }), page);
+      return { count, rows: rows.map(t.view) };
     },
 
     /** Creates (`id` undefined) or updates every item in one transaction: all or nothing. */
@@ -129,7 +121,7 @@ export function createRoleService(nc: NetboxContext) {
           if (!parent) throw invalid('parent', MSG.relatedId(input.parentId));
           if (id !== undefined && (parent.id === id || t.ancestors(parent).includes(id))) throw invalid('parent', 'Cannot assign self or child SecretRole as parent.');
         }
-        const set: Record<string, unknown> = { last_updated: now };
+        const set: Updateable<NetboxSecretRoleTable> = { last_updated: now };
         if (input.name !== undefined) set.name = input.name.trim();
         if (input.slug !== undefined) set.slug = input.slug.trim();
         if (input.description !== undefined) set.description = input.description;
@@ -139,15 +131,15 @@ export function createRoleService(nc: NetboxContext) {
       });
       let current: (typeof changes)[number] | undefined;
       try {
-        const ids = await db.transaction().execute(async (trx) => {
+        const ids = await repo.db.transaction().execute(async (trx) => {
           const out: number[] = [];
           for (const c of changes) {
             current = c;
             let rowId = c.id;
             if (rowId === undefined) {
-              rowId = (await trx.insertInto('netbox_secret_roles').values({ name: '', slug: '', description: '', comments: '', parent_id: null, created: now, last_updated: now, ...c.set }).returning('id').executeTakeFirstOrThrow()).id;
+              rowId = await repo.insertRole({ name: '', slug: '', description: '', comments: '', parent_id: null, created: now, last_updated: now, ...c.set }, trx);
             } else {
-              await trx.updateTable('netbox_secret_roles').set(c.set).where('id', '=', rowId).execute();
+              await repo.updateRole(rowId, c.set, trx);
             }
             await audit(trx, actor, c.id === undefined ? NetboxAudit.roleCreate : NetboxAudit.roleUpdate, rowId, { name: c.set.name ?? null, fields: Object.keys(c.set).filter((k) => k !== 'last_updated') });
             out.push(rowId);
@@ -167,14 +159,14 @@ export function createRoleService(nc: NetboxContext) {
       const t = await tree({ counts: false });
       for (const id of ids) if (!t.byId.has(id)) throw notFoundModel('SecretRole');
       const victims = [...new Set([...ids, ...t.roles.filter((r) => t.ancestors(r).some((a) => ids.includes(a))).map((r) => r.id)])];
-      const used = await db.selectFrom('netbox_secrets').select(['id', 'name']).where('role_id', 'in', victims).orderBy('id').limit(20).execute();
+      const used = await repo.firstSecrets(20, victims);
       if (used.length) {
-        const total = Number((await db.selectFrom('netbox_secrets').select((eb) => eb.fn.countAll<number>().as('n')).where('role_id', 'in', victims).executeTakeFirstOrThrow()).n);
+        const total = await repo.secretCountWithRoles(victims);
         throw new HushError('conflict', MSG.dependents(used.map((s) => `${s.name || `Secret #${s.id}`} (${s.id})`), total));
       }
       try {
-        await db.transaction().execute(async (trx) => {
-          await trx.deleteFrom('netbox_secret_roles').where('id', 'in', ids).execute();
+        await repo.db.transaction().execute(async (trx) => {
+          await repo.deleteRoles(ids, trx);
           for (const id of ids) await audit(trx, actor, NetboxAudit.roleDelete, id, { name: t.byId.get(id)?.name ?? null });
         });
       } catch (e) {

@@ -1,15 +1,15 @@
-import { sql, type Selectable } from 'kysely';
-import { HushError, invalid, isUniqueViolation } from '../../../core/errors.js';
-import { newUuid, nowIso } from '../../../core/ids.js';
-import type { AuditActor } from '../../../core/ports.js';
+import type { Updateable } from 'kysely';
+import { HushError, invalid, isUniqueViolation, newUuid, nowIso, type AuditActor } from '../../../core/ports.js';
 import { checkSecretHash, decryptSecret, encryptSecret, hashSecret } from '../crypto.js';
 import { notFoundModel } from '../errors.js';
+import { NetboxAudit } from '../events.js';
 import { and, dateFilter, intFilter, ordering, textFilter, values, type Conditions, type Query } from '../filters.js';
+import { secretWhere, type SecretRow } from '../repo.js';
 import type { NetboxSecretTable } from '../tables.js';
-import { ENGINE, inIds, NetboxAudit, OT, type NetboxContext } from './context.js';
+import { inIds, OT, type NetboxContext } from './context.js';
 import { KINDS, type InventoryService, type KindName } from './inventory.js';
 
-export type SecretRow = Selectable<NetboxSecretTable>;
+export type { SecretRow } from '../repo.js';
 
 export type NewSecret = Required<Pick<SecretInput, 'kind' | 'objectId' | 'roleId' | 'plaintext'>> & SecretInput;
 
@@ -35,7 +35,7 @@ const duplicate = (legacy: boolean) =>
     : new HushError('invalid', 'The fields assigned_object_type, assigned_object_id, role, name must make a unique set.', { problems: [{ field: '', message: 'The fields assigned_object_type, assigned_object_id, role, name must make a unique set.' }] });
 
 export function createSecretService(nc: NetboxContext, inventory: InventoryService) {
-  const { db } = nc;
+  const { repo } = nc;
   const verified = new Map<string, string>();
 
   function remember(sealed: string, hash: string) {
@@ -73,54 +73,43 @@ export function createSecretService(nc: NetboxContext, inventory: InventoryServi
     dateFilter(where, query, 'created', 'netbox_secrets.created');
     dateFilter(where, query, 'last_updated', 'netbox_secrets.last_updated');
     const types = values(query, 'assigned_object_type');
-    // An unknown content type matches nothing rather than failing (docs/wire/netbox.md §3.1 filters).
-    if (types.length) where.push(types.some((t) => t in KINDS) ? sql`assigned_object_type in (${sql.join(types)})` : sql`1 = 0`);
+    if (types.length) where.push(secretWhere.typeIn(types.some((t) => t in KINDS) ? types : []));
     const typeIds = values(query, 'assigned_object_type_id').map(Number);
-    if (typeIds.length) {
-      const names = Object.entries(KINDS).filter(([, k]) => typeIds.includes(k.ctId)).map(([n]) => n);
-      where.push(names.length ? sql`assigned_object_type in (${sql.join(names)})` : sql`1 = 0`);
-    }
+    if (typeIds.length) where.push(secretWhere.typeIn(Object.entries(KINDS).filter(([, k]) => typeIds.includes(k.ctId)).map(([n]) => n)));
     const roleIds = values(query, 'role_id');
     if (roleIds.length) {
-      const known = new Set((await db.selectFrom('netbox_secret_roles').select('id').execute()).map((r) => String(r.id)));
+      const known = new Set((await repo.roleIds()).map(String));
       const bad = roleIds.find((r) => !known.has(r));
       if (bad !== undefined) throw invalid('role_id', `Select a valid choice. ${bad} is not one of the available choices.`);
       where.push(inIds('role_id', roleIds.map(Number)));
     }
     const roleSlugs = values(query, 'role');
-    if (roleSlugs.length) where.push(sql`role_id in (select id from netbox_secret_roles where slug in (${sql.join(roleSlugs)}))`);
+    if (roleSlugs.length) where.push(secretWhere.roleSlugIn(roleSlugs));
     // Hush extension (legacy filters on the plugin API too): the object by id or by name.
     for (const [kind, idKey, nameKey] of [['dcim.device', 'device_id', 'device'], ['virtualization.virtualmachine', 'virtual_machine_id', 'virtual_machine']] as const) {
       const ids = values(query, idKey).map(Number).filter(Number.isInteger);
       const named = await inventory.idsByName(KINDS[kind], values(query, nameKey));
       if (values(query, idKey).length || values(query, nameKey).length) {
-        where.push(sql`(assigned_object_type = ${kind} and ${inIds('assigned_object_id', [...ids, ...named])})`);
+        where.push(secretWhere.assignedTo(kind, inIds('assigned_object_id', [...ids, ...named])));
       }
     }
     const q = values(query, 'q')[0]?.trim();
-    if (q) {
-      const pattern = `%${q.replace(/[\\%_]/g, (c) => `\\${c}`).toLowerCase()}%`;
-      const objectName = (table: string, kind: string) =>
-        sql`(assigned_object_type = ${kind} and assigned_object_id in (select id from ${sql.table(table)} where lower(name) like ${pattern} escape '\\'))`;
-      where.push(sql`(lower(netbox_secrets.name) like ${pattern} escape '\\' or lower(netbox_secrets.description) like ${pattern} escape '\\' or ${objectName('netbox_devices', 'dcim.device')} or ${objectName('netbox_virtual_machines', 'virtualization.virtualmachine')})`);
-    }
+    if (q) where.push(secretWhere.search(q));
     return where;
   }
 
   async function get(id: number, scope: 'all' | Set<number> = 'all'): Promise<SecretRow> {
-    const row = await db.selectFrom('netbox_secrets').selectAll().where('id', '=', id).executeTakeFirst();
+    const row = await repo.secretById(id);
     if (!row || (scope !== 'all' && !scope.has(id))) throw notFoundModel('Secret');
     return row;
   }
 
   async function checkRole(roleId: number | undefined) {
     if (roleId === undefined) return;
-    const role = await db.selectFrom('netbox_secret_roles').select('id').where('id', '=', roleId).executeTakeFirst();
-    if (!role) throw invalid('role', `Related object not found using the provided numeric ID: ${roleId}`);
+    if (!(await repo.roleExists(roleId))) throw invalid('role', `Related object not found using the provided numeric ID: ${roleId}`);
   }
 
   const auditEvent = (action: string, row: Pick<SecretRow, 'id' | 'name' | 'role_id' | 'assigned_object_type' | 'assigned_object_id'>, details: Record<string, unknown> = {}) => ({
-    engine: ENGINE,
     action,
     objectType: OT.secret,
     objectId: row.id,
@@ -133,19 +122,8 @@ export function createSecretService(nc: NetboxContext, inventory: InventoryServi
     async list(query: Query, page: { limit: number; offset: number }, scope: 'all' | Set<number>) {
       const where = await filters(query);
       if (scope !== 'all') where.push(inIds('netbox_secrets.id', [...scope]));
-      const cond = and(where);
-      let base = db.selectFrom('netbox_secrets');
-      if (cond) base = base.where(cond);
-      let rows = base.selectAll('netbox_secrets');
-      const roleName = sql`(select r.name from netbox_secret_roles r where r.id = netbox_secrets.role_id)`;
-      for (const o of ordering(query, { id: 'id', name: 'name', created: 'created', last_updated: 'last_updated', assigned_object_id: 'assigned_object_id', assigned_object_type: 'assigned_object_type', role: 'role' })) {
-        rows = o.column === 'role' ? rows.orderBy(roleName, o.desc ? 'desc' : 'asc') : rows.orderBy(`netbox_secrets.${o.column}` as 'netbox_secrets.id', o.desc ? 'desc' : 'asc');
-      }
-      const [{ n }, results] = await Promise.all([
-        base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
-        rows.orderBy(roleName).orderBy('netbox_secrets.name').orderBy('netbox_secrets.id').limit(page.limit).offset(page.offset).execute(),
-      ]);
-      return { count: Number(n), rows: results };
+      const order = ordering(query, { id: 'id', name: 'name', created: 'created', last_updated: 'last_updated', assigned_object_id: 'assigned_object_id', assigned_object_type: 'assigned_object_type', role: 'role' });
+      return repo.listSecrets(and(where), order, page);
     },
 
     /** Plaintexts for the rows the master key opens; null where it does not (the plugin's silent failure). */
@@ -161,15 +139,14 @@ export function createSecretService(nc: NetboxContext, inventory: InventoryServi
       const sealed = await Promise.all(inputs.map((input) => seal(masterKey, input.plaintext)));
       const now = nowIso();
       try {
-        return await db.transaction().execute(async (trx) => {
+        return await repo.db.transaction().execute(async (trx) => {
           const rows: SecretRow[] = [];
           for (const [i, input] of inputs.entries()) {
             rows.push(
-              await trx
-                .insertInto('netbox_secrets')
-                .values({ assigned_object_type: input.kind, assigned_object_id: input.objectId, role_id: input.roleId, name: input.name ?? '', description: input.description ?? '', comments: input.comments ?? '', ...sealed[i]!, created: now, last_updated: now })
-                .returningAll()
-                .executeTakeFirstOrThrow(),
+              await repo.insertSecret(
+                { assigned_object_type: input.kind, assigned_object_id: input.objectId, role_id: input.roleId, name: input.name ?? '', description: input.description ?? '', comments: input.comments ?? '', ...sealed[i]!, created: now, last_updated: now },
+                trx,
+              ),
             );
           }
           await nc.audit.appendWithin(trx, actor, rows.map((row) => auditEvent(NetboxAudit.secretCreate, row, { plaintext_written: true })));
@@ -183,11 +160,11 @@ export function createSecretService(nc: NetboxContext, inventory: InventoryServi
 
     /** Updates every item or none; `masterKey` is needed only by items that carry a plaintext. */
     async updateMany(actor: AuditActor, items: { id: number; input: SecretInput }[], masterKey: Buffer | undefined, scope: 'all' | Set<number>, legacy: boolean): Promise<SecretRow[]> {
-      const changes: { id: number; set: Record<string, unknown>; plaintext: boolean }[] = [];
+      const changes: { id: number; set: Updateable<NetboxSecretTable>; plaintext: boolean }[] = [];
       for (const { id, input } of items) {
         await get(id, scope);
         await checkRole(input.roleId);
-        const set: Record<string, unknown> = { last_updated: nowIso() };
+        const set: Updateable<NetboxSecretTable> = { last_updated: nowIso() };
         if (input.kind !== undefined) set.assigned_object_type = input.kind;
         if (input.objectId !== undefined) set.assigned_object_id = input.objectId;
         if (input.roleId !== undefined) set.role_id = input.roleId;
@@ -202,12 +179,11 @@ export function createSecretService(nc: NetboxContext, inventory: InventoryServi
         changes.push({ id, set, plaintext: input.plaintext !== undefined });
       }
       try {
-        return await db.transaction().execute(async (trx) => {
+        return await repo.db.transaction().execute(async (trx) => {
           const rows: SecretRow[] = [];
           const events = [];
           for (const c of changes) {
-            await trx.updateTable('netbox_secrets').set(c.set).where('id', '=', c.id).execute();
-            const row = await trx.selectFrom('netbox_secrets').selectAll().where('id', '=', c.id).executeTakeFirstOrThrow();
+            const row = await repo.updateSecret(c.id, c.set, trx);
             const fields = Object.keys(c.set).filter((k) => !['last_updated', 'seal_id', 'ciphertext', 'hash'].includes(k));
             if (c.plaintext) fields.push('plaintext');
             events.push(auditEvent(NetboxAudit.secretUpdate, row, { fields, plaintext_written: c.plaintext }));
@@ -224,8 +200,8 @@ export function createSecretService(nc: NetboxContext, inventory: InventoryServi
 
     async remove(actor: AuditActor, ids: number[], scope: 'all' | Set<number>): Promise<void> {
       const rows = await Promise.all(ids.map((id) => get(id, scope)));
-      await db.transaction().execute(async (trx) => {
-        await trx.deleteFrom('netbox_secrets').where('id', 'in', ids).execute();
+      await repo.db.transaction().execute(async (trx) => {
+        await repo.deleteSecrets(ids, trx);
         await nc.audit.appendWithin(trx, actor, rows.map((r) => auditEvent(NetboxAudit.secretDelete, r)));
       });
     },

@@ -1,8 +1,8 @@
-import { newUuid, nowIso } from '../../../core/ids.js';
-import type { AuditActor, Caller } from '../../../core/ports.js';
+import { newUuid, nowIso, type AuditActor, type Caller } from '../../../core/ports.js';
 import { randomKey, SESSION_KEY_BYTES, sessionKeyHash, sessionKeyMatches, xor } from '../crypto.js';
 import { MSG, shaped } from '../errors.js';
-import { ENGINE, NetboxAudit, type NetboxContext } from './context.js';
+import { NetboxAudit } from '../events.js';
+import { SESSION_KEY_OBJECT, type NetboxContext } from './context.js';
 import { openMasterKey, type UserKeyService } from './user-keys.js';
 
 const COLUMN = 'cipher';
@@ -13,18 +13,11 @@ const COLUMN = 'cipher';
  * key once. Private keys live in memory for the one request.
  */
 export function createSessionKeyService(nc: NetboxContext, userKeys: UserKeyService) {
-  const { db } = nc;
-
-  const current = (userId: number) =>
-    db
-      .selectFrom('netbox_session_keys')
-      .innerJoin('netbox_user_keys', 'netbox_user_keys.id', 'netbox_session_keys.userkey_id')
-      .select(['netbox_session_keys.id', 'netbox_session_keys.userkey_id', 'netbox_session_keys.seal_id', 'netbox_session_keys.cipher', 'netbox_session_keys.hash', 'netbox_session_keys.created', 'netbox_user_keys.user_id'])
-      .where('netbox_user_keys.user_id', '=', userId)
-      .executeTakeFirst();
+  const { repo } = nc;
+  const current = (userId: number) => repo.currentSessionKey(userId);
 
   async function refuse(actor: AuditActor, caller: Caller, reason: string, message: string): Promise<never> {
-    await nc.audit.append(actor, [{ engine: ENGINE, action: NetboxAudit.sessionKeyRefused, objectType: 'netbox_secrets.sessionkey', details: { user: caller.user.username, reason } }]);
+    await nc.audit.append(actor, [{ action: NetboxAudit.sessionKeyRefused, objectType: SESSION_KEY_OBJECT, details: { user: caller.user.username, reason } }]);
     throw shaped('text', message);
   }
 
@@ -42,6 +35,7 @@ export function createSessionKeyService(nc: NetboxContext, userKeys: UserKeyServ
     /**
      * Steps and messages of the plugin's `POST /session-key/` (docs/wire/netbox.md §3.1), in order. The RSA decryption runs on the
      * event loop, so the process takes at most HUSH_CRYPTO_CONCURRENCY of these at once (429 beyond its queue).
+     * `created: false` is a recovered key: nothing changed, and its audit entry is written in a transaction of its own.
      */
     create: (actor: AuditActor, caller: Caller, privateKey: string | undefined, preserve: boolean) => nc.ctx.gates.credentials.run(async () => {
       if (!privateKey) return refuse(actor, caller, 'no_private_key', MSG.noPrivateKey);
@@ -56,23 +50,16 @@ export function createSessionKeyService(nc: NetboxContext, userKeys: UserKeyServ
         const masked = await nc.sessionCipher.open(existing.cipher, { row: existing.seal_id, column: COLUMN }).catch(() => undefined);
         const recovered = masked && xor(masked, master);
         if (!recovered || !sessionKeyMatches(recovered, existing.hash)) return refuse(actor, caller, 'recovery_failed', MSG.invalidPrivateKey);
-        await nc.audit.append(actor, [{ engine: ENGINE, action: NetboxAudit.sessionKeyCreate, objectType: 'netbox_secrets.sessionkey', objectId: existing.id, details: { user: caller.user.username, preserved: true } }]);
+        await nc.audit.append(actor, [{ action: NetboxAudit.sessionKeyCreate, objectType: SESSION_KEY_OBJECT, objectId: existing.id, details: { user: caller.user.username, preserved: true } }]);
         return { created: false, key: recovered, row: existing, userKeyId: own.id };
       }
 
       const key = randomKey(SESSION_KEY_BYTES);
       const sealId = newUuid();
       const cipher = await nc.sessionCipher.seal(xor(key, master), { row: sealId, column: COLUMN });
-      const row = await db.transaction().execute(async (trx) => {
-        // Serialises concurrent creations for one user (PostgreSQL row lock), so the one-per-user rule never races.
-        await trx.updateTable('netbox_user_keys').set({ last_updated: own.last_updated }).where('id', '=', own.id).execute();
-        await trx.deleteFrom('netbox_session_keys').where('userkey_id', '=', own.id).execute();
-        const inserted = await trx
-          .insertInto('netbox_session_keys')
-          .values({ userkey_id: own.id, seal_id: sealId, cipher, hash: sessionKeyHash(key), created: nowIso() })
-          .returningAll()
-          .executeTakeFirstOrThrow();
-        await nc.audit.appendWithin(trx, actor, [{ engine: ENGINE, action: NetboxAudit.sessionKeyCreate, objectType: 'netbox_secrets.sessionkey', objectId: inserted.id, details: { user: caller.user.username, preserved: false } }]);
+      const row = await repo.db.transaction().execute(async (trx) => {
+        const inserted = await repo.replaceSessionKey(own, { seal_id: sealId, cipher, hash: sessionKeyHash(key), created: nowIso() }, trx);
+        await nc.audit.appendWithin(trx, actor, [{ action: NetboxAudit.sessionKeyCreate, objectType: SESSION_KEY_OBJECT, objectId: inserted.id, details: { user: caller.user.username, preserved: false } }]);
         return inserted;
       });
       return { created: true, key, row, userKeyId: own.id };
@@ -82,9 +69,9 @@ export function createSessionKeyService(nc: NetboxContext, userKeys: UserKeyServ
     async remove(actor: AuditActor, caller: Caller): Promise<boolean> {
       const row = await current(caller.user.id);
       if (!row) return false;
-      await db.transaction().execute(async (trx) => {
-        await trx.deleteFrom('netbox_session_keys').where('id', '=', row.id).execute();
-        await nc.audit.appendWithin(trx, actor, [{ engine: ENGINE, action: NetboxAudit.sessionKeyDelete, objectType: 'netbox_secrets.sessionkey', objectId: row.id, details: { user: caller.user.username } }]);
+      await repo.db.transaction().execute(async (trx) => {
+        await repo.deleteSessionKey(row.id, trx);
+        await nc.audit.appendWithin(trx, actor, [{ action: NetboxAudit.sessionKeyDelete, objectType: SESSION_KEY_OBJECT, objectId: row.id, details: { user: caller.user.username } }]);
       });
       return true;
     },

@@ -1,16 +1,14 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
-import type { Selectable } from 'kysely';
-import { HushError, invalid } from '../../../core/errors.js';
-import { nowIso } from '../../../core/ids.js';
-import { parseRsaPrivateKey, rsaOaepDecrypt, rsaOaepEncrypt } from '../../../core/keyring/rsa.js';
-import type { AuditActor, AuditEvent, Caller } from '../../../core/ports.js';
+import { HushError, invalid, nowIso, parseRsaPrivateKey, rsaOaepDecrypt, rsaOaepEncrypt, type AuditActor, type Caller, type Db, type EngineAuditEvent } from '../../../core/ports.js';
 import { randomKey } from '../crypto.js';
 import { MSG, notFoundModel } from '../errors.js';
+import { NetboxAudit } from '../events.js';
 import { ordering, values, type Query } from '../filters.js';
-import type { NetboxUserKeyTable } from '../tables.js';
-import { ENGINE, NetboxAudit, OT, type NetboxContext } from './context.js';
+import type { UserKeyRow } from '../repo.js';
+import type { NetboxTables } from '../tables.js';
+import { OT, type NetboxContext } from './context.js';
 
-export type UserKeyRow = Selectable<NetboxUserKeyTable>;
+export type { UserKeyRow } from '../repo.js';
 export type UserKeyView = UserKeyRow & { username: string };
 
 // The plugin's bounds (PLUGINS_CONFIG public_key_size default 2048; maximum 8192), docs/wire/netbox.md §2.7.
@@ -64,7 +62,7 @@ export function openMasterKey(row: UserKeyRow, privateKeyPem: string): Buffer | 
 const sealMaster = (master: Buffer, publicKey: string) => rsaOaepEncrypt(publicKey, master, 'sha1').toString('base64');
 
 export function createUserKeyService(nc: NetboxContext) {
-  const { db } = nc;
+  const { repo } = nc;
 
   async function withUsername(row: UserKeyRow): Promise<UserKeyView> {
     const user = await nc.users.get(row.user_id).catch(() => undefined);
@@ -72,33 +70,26 @@ export function createUserKeyService(nc: NetboxContext) {
   }
 
   async function get(id: number, scope: 'all' | Set<number> = 'all'): Promise<UserKeyView> {
-    const row = await db.selectFrom('netbox_user_keys').selectAll().where('id', '=', id).executeTakeFirst();
+    const row = await repo.userKeyById(id);
     if (!row || (scope !== 'all' && !scope.has(row.id))) throw notFoundModel('UserKey');
     return withUsername(row);
   }
 
-  const byUser = (userId: number) => db.selectFrom('netbox_user_keys').selectAll().where('user_id', '=', userId).executeTakeFirst();
-  const secretCount = async (trx = db) => Number((await trx.selectFrom('netbox_secrets').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
-  const activeIds = async (trx = db) => (await trx.selectFrom('netbox_user_keys').select('id').where('master_key_cipher', 'is not', null).execute()).map((r) => r.id);
+  const byUser = (userId: number) => repo.userKeyByUser(userId);
 
-  async function dependents(trx = db) {
-    const total = await secretCount(trx);
-    const rows = await trx.selectFrom('netbox_secrets').select(['id', 'name']).orderBy('id').limit(20).execute();
+  async function dependents(trx: Db<NetboxTables>) {
+    const total = await repo.secretCount(trx);
+    const rows = await repo.firstSecrets(20, undefined, trx);
     return MSG.dependents(rows.map((r) => `${r.name || `Secret #${r.id}`} (${r.id})`), total);
-  }
-
-  async function audit(trx: typeof db, actor: AuditActor, action: string, id: number, details: Record<string, unknown>) {
-    await nc.audit.appendWithin(trx, actor, [{ engine: ENGINE, action, objectType: OT.userKey, objectId: id, details }]);
   }
 
   return {
     get,
     byUser,
-    secretCount,
 
     /** User keys are one per user, so the list is filtered, ordered (by username) and paged in memory. */
     async list(query: Query, scope: 'all' | Set<number>) {
-      let rows = await Promise.all((await db.selectFrom('netbox_user_keys').selectAll().execute()).map(withUsername));
+      let rows = await Promise.all((await repo.allUserKeys()).map(withUsername));
       if (scope !== 'all') rows = rows.filter((r) => scope.has(r.id));
       const ids = values(query, 'id').map(Number);
       if (ids.length) rows = rows.filter((r) => ids.includes(r.id));
@@ -135,28 +126,24 @@ export function createUserKeyService(nc: NetboxContext) {
       if (await byUser(userId)) throw invalid('user', 'User key with this user already exists.');
       // RSA before the transaction (docs/architecture.md §12); used only if no key is active once the lock is held.
       const bootstrapCipher = sealMaster(randomKey(), publicKey);
-      const id = await db.transaction().execute(async (trx) => {
-        await nc.lockMasterKey(trx);
-        const bootstrap = (await activeIds(trx)).length === 0;
+      const id = await repo.db.transaction().execute(async (trx) => {
+        await repo.lockMasterKey(trx);
+        const bootstrap = (await repo.activeUserKeyIds(trx)).length === 0;
         const now = nowIso();
-        let row;
+        let rowId: number;
         try {
-          row = await trx
-            .insertInto('netbox_user_keys')
-            .values({ user_id: userId, public_key: publicKey, master_key_cipher: bootstrap ? bootstrapCipher : null, created: now, last_updated: now })
-            .returning('id')
-            .executeTakeFirstOrThrow();
+          rowId = await repo.insertUserKey({ user_id: userId, public_key: publicKey, master_key_cipher: bootstrap ? bootstrapCipher : null, created: now, last_updated: now }, trx);
         } catch (e) {
-          if ((await trx.selectFrom('netbox_user_keys').select('id').where('user_id', '=', userId).executeTakeFirst()) !== undefined) throw invalid('user', 'User key with this user already exists.');
+          if ((await repo.userKeyByUser(userId, trx)) !== undefined) throw invalid('user', 'User key with this user already exists.');
           throw e;
         }
-        const events: AuditEvent[] = [{ engine: ENGINE, action: NetboxAudit.userKeyCreate, objectType: OT.userKey, objectId: row.id, details: { user: user.username, active: bootstrap } }];
+        const events: EngineAuditEvent[] = [{ action: NetboxAudit.userKeyCreate, objectType: OT.userKey, objectId: rowId, details: { user: user.username, active: bootstrap } }];
         if (bootstrap) {
-          await trx.updateTable('netbox_state').set((eb) => ({ master_key_generation: eb('master_key_generation', '+', 1) })).where('id', '=', 1).execute();
-          events.push({ engine: ENGINE, action: NetboxAudit.masterKeyBootstrap, objectType: OT.userKey, objectId: row.id, details: { user: user.username, active: true } });
+          await repo.bumpMasterKeyGeneration(trx);
+          events.push({ action: NetboxAudit.masterKeyBootstrap, objectType: OT.userKey, objectId: rowId, details: { user: user.username, active: true } });
         }
         await nc.audit.appendWithin(trx, actor, events);
-        return row.id;
+        return rowId;
       });
       return get(id);
     },
@@ -165,27 +152,24 @@ export function createUserKeyService(nc: NetboxContext) {
      * A changed public key deactivates the key (its master-key copy no longer matches) and ends its session key.
      * Refused while secrets exist and this is the only active key. Unlike the original (which leaves the instance
      * with no active key, docs/wire/netbox.md §2.5 "Trap"), the only filled key left with no active key re-bootstraps.
+     * `changed: false` when the key is the one stored (or none is given): then nothing is written.
      */
-    async update(actor: AuditActor, id: number, publicKey: string | undefined, scope: 'all' | Set<number>): Promise<UserKeyView> {
+    async update(actor: AuditActor, id: number, publicKey: string | undefined, scope: 'all' | Set<number>): Promise<{ key: UserKeyView; changed: boolean }> {
       const before = await get(id, scope);
-      if (publicKey === undefined || publicKey === before.public_key) return before;
+      if (publicKey === undefined || publicKey === before.public_key) return { key: before, changed: false };
       checkPublicKey(publicKey);
       const bootstrapCipher = sealMaster(randomKey(), publicKey);
-      await db.transaction().execute(async (trx) => {
-        await nc.lockMasterKey(trx);
-        const active = await activeIds(trx);
+      await repo.db.transaction().execute(async (trx) => {
+        await repo.lockMasterKey(trx);
+        const active = await repo.activeUserKeyIds(trx);
         const onlyActive = active.length === 1 && active[0] === id;
-        if (onlyActive && (await secretCount(trx)) > 0) throw invalid('public_key', MSG.publicKeyBlocked);
+        if (onlyActive && (await repo.secretCount(trx)) > 0) throw invalid('public_key', MSG.publicKeyBlocked);
         const othersActive = active.some((a) => a !== id);
-        await trx.deleteFrom('netbox_session_keys').where('userkey_id', '=', id).execute();
-        await trx
-          .updateTable('netbox_user_keys')
-          .set({ public_key: publicKey, master_key_cipher: othersActive ? null : bootstrapCipher, last_updated: nowIso() })
-          .where('id', '=', id)
-          .execute();
-        await audit(trx, actor, NetboxAudit.userKeyUpdate, id, { user: before.username, fields: ['public_key'], active: !othersActive });
+        await repo.deleteSessionKeysOf(id, trx);
+        await repo.updateUserKey(id, { public_key: publicKey, master_key_cipher: othersActive ? null : bootstrapCipher, last_updated: nowIso() }, trx);
+        await nc.audit.appendWithin(trx, actor, [{ action: NetboxAudit.userKeyUpdate, objectType: OT.userKey, objectId: id, details: { user: before.username, fields: ['public_key'], active: !othersActive } }]);
       });
-      return get(id);
+      return { key: await get(id), changed: true };
     },
 
     /**
@@ -194,12 +178,12 @@ export function createUserKeyService(nc: NetboxContext) {
      */
     async remove(actor: AuditActor, ids: number[], scope: 'all' | Set<number>): Promise<void> {
       const before = await Promise.all(ids.map((id) => get(id, scope)));
-      await db.transaction().execute(async (trx) => {
-        await nc.lockMasterKey(trx);
-        const active = await activeIds(trx);
-        if (active.length && active.every((a) => ids.includes(a)) && (await secretCount(trx)) > 0) throw new HushError('conflict', await dependents(trx));
-        await trx.deleteFrom('netbox_user_keys').where('id', 'in', ids).execute();
-        await nc.audit.appendWithin(trx, actor, before.map((k) => ({ engine: ENGINE, action: NetboxAudit.userKeyDelete, objectType: OT.userKey, objectId: k.id, details: { user: k.username } })));
+      await repo.db.transaction().execute(async (trx) => {
+        await repo.lockMasterKey(trx);
+        const active = await repo.activeUserKeyIds(trx);
+        if (active.length && active.every((a) => ids.includes(a)) && (await repo.secretCount(trx)) > 0) throw new HushError('conflict', await dependents(trx));
+        await repo.deleteUserKeys(ids, trx);
+        await nc.audit.appendWithin(trx, actor, before.map((k) => ({ action: NetboxAudit.userKeyDelete, objectType: OT.userKey, objectId: k.id, details: { user: k.username } })));
       });
     },
 
@@ -214,15 +198,15 @@ export function createUserKeyService(nc: NetboxContext) {
       if (own.master_key_cipher === null) throw new HushError('invalid', MSG.inactiveUserKey, { reason: 'netbox_error_key' });
       const master = openMasterKey(own, privateKey);
       if (!master) throw new HushError('invalid', MSG.invalidPrivateKey, { reason: 'netbox_error_key' });
-      const targets = await db.selectFrom('netbox_user_keys').selectAll().where('id', 'in', ids).execute();
+      const targets = await repo.userKeysByIds(ids);
       const missing = ids.filter((i) => !targets.some((t) => t.id === i));
       if (missing.length) return { missing, activated: [] as UserKeyView[] };
       const ciphers = targets.map((t) => ({ id: t.id, cipher: sealMaster(master, t.public_key) }));
       const views = await Promise.all(targets.map(withUsername));
-      await db.transaction().execute(async (trx) => {
-        await nc.lockMasterKey(trx);
-        for (const c of ciphers) await trx.updateTable('netbox_user_keys').set({ master_key_cipher: c.cipher, last_updated: nowIso() }).where('id', '=', c.id).execute();
-        await nc.audit.appendWithin(trx, actor, views.map((v) => ({ engine: ENGINE, action: NetboxAudit.userKeyActivate, objectType: OT.userKey, objectId: v.id, details: { user: v.username } })));
+      await repo.db.transaction().execute(async (trx) => {
+        await repo.lockMasterKey(trx);
+        for (const c of ciphers) await repo.updateUserKey(c.id, { master_key_cipher: c.cipher, last_updated: nowIso() }, trx);
+        await nc.audit.appendWithin(trx, actor, views.map((v) => ({ action: NetboxAudit.userKeyActivate, objectType: OT.userKey, objectId: v.id, details: { user: v.username } })));
       });
       return { missing, activated: views.sort((a, b) => (a.username < b.username ? -1 : a.username > b.username ? 1 : 0)) };
     }),

@@ -1,10 +1,9 @@
-import { newUuid, type AuditEvent, type Caller, type EngineAuditEvent, type EngineContext, type UserRow } from '../../../core/ports.js';
+import { isUuid, newUuid, type AuditEvent, type Caller, type EngineAuditEvent, type EngineContext, type UserRow } from '../../../core/ports.js';
 import { badRequest, forbiddenError } from '../errors.js';
 import { createPassboltRepo, type AccountRow } from '../repo.js';
 import type { PassboltTables } from '../tables.js';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-export const isUuid = (s: unknown): s is string => typeof s === 'string' && UUID.test(s);
+export { isUuid };
 
 /** Permission types (passbolt_api src/Model/Entity/Permission.php). */
 export const PermissionType = { read: 1, update: 7, owner: 15 } as const;

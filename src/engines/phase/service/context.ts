@@ -1,5 +1,5 @@
 import { LRUCache } from 'lru-cache';
-import { forbidden, HushError, invalid, notFound, type Caller, type EngineContext } from '../../../core/ports.js';
+import { forbidden, HushError, invalid, isUuid, notFound, type Caller, type EngineContext } from '../../../core/ports.js';
 import { ERR, phaseError } from '../errors.js';
 import { createPhaseRepo, type AppRow, type EnvRow } from '../repo.js';
 import type { PhaseTables } from '../tables.js';
@@ -9,11 +9,10 @@ export const PhaseObject = { app: 'phase.app', secret: 'phase.secret' } as const
 export type SecretAction = 'view' | 'add' | 'change' | 'delete';
 const VERB: Record<SecretAction, string> = { view: 'read', add: 'create', change: 'update', delete: 'delete' };
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** The engine's name, as the manifest declares it: what narrowed tokens are confined to and audit entries name. */
 export const PHASE_ENGINE = 'phase';
 /** Phase's ids are UUIDs; anything else cannot name an app, environment or secret. */
-export const isUuid = (id: string): boolean => UUID.test(id);
+export { isUuid };
 
 /** What a Phase-format token is narrowed to (phase_tokens.scope). */
 export interface TokenScope {
@@ -107,7 +106,7 @@ export function createPhaseContext(ctx: EngineContext<PhaseTables>) {
     /** `app_id` + `env` (name, any case) → app and environment, with Phase's errors (docs/wire/phase.md §2.8). */
     async resolveEnv(query: { app_id?: string | undefined; env?: string | undefined }): Promise<{ app: AppRow; env: EnvRow }> {
       if (!query.app_id || !query.env) throw forbidden(ERR.envContext, 'env_context_missing');
-      const app = UUID.test(query.app_id) ? await repo.getApp(query.app_id.toLowerCase()) : undefined;
+      const app = isUuid(query.app_id) ? await repo.getApp(query.app_id.toLowerCase()) : undefined;
       if (!app) throw phaseError('not_found', ERR.appNotFound(query.app_id));
       const env = await repo.findEnv(app.id, query.env.toLowerCase());
       if (!env) throw phaseError('not_found', ERR.envNotFound(query.env, query.app_id));
@@ -130,7 +129,7 @@ export function createPhaseContext(ctx: EngineContext<PhaseTables>) {
 
     /** An app the caller may see (view on `phase.app`), else 404 as if it did not exist. */
     async visibleApp(caller: Caller, id: string, action: SecretAction = 'view'): Promise<AppRow> {
-      const app = UUID.test(id) ? await repo.getApp(id.toLowerCase()) : undefined;
+      const app = isUuid(id) ? await repo.getApp(id.toLowerCase()) : undefined;
       if (!app || !(await tokenReachesApp(caller, app.id)) || !(await ctx.permissions.can(caller, 'view', PhaseObject.app, app.id))) {
         throw phaseError('not_found', ERR.appNotFound(id));
       }
@@ -141,7 +140,7 @@ export function createPhaseContext(ctx: EngineContext<PhaseTables>) {
     },
 
     checkUuid(field: string, id: string): void {
-      if (!UUID.test(id)) throw invalid(field, 'must be a UUID');
+      if (!isUuid(id)) throw invalid(field, 'must be a UUID');
     },
 
     notFound,
