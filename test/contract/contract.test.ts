@@ -62,9 +62,10 @@ forEachDialect('engine contract', (dialect) => {
         const problems: string[] = [];
         for (const x of mine().filter((x) => ok(x) && x.rules?.returnsPlaintext)) {
           const entries = (outcome.audit.get(x.requestId) ?? []).filter((e) => e.engine === name);
-          // A change may answer with no more than the caller sent (docs/audit.md §4: it records no read then); its
-          // change entry, checked below, is what it writes.
-          const reads = manifest.legacy || x.rules?.changesData ? entries : entries.filter((e) => e.action.endsWith('.read') && declared.has(e.action));
+          // A change that answers with the plaintext it was sent (NetBox echoes a written secret) reveals nothing the
+          // caller did not hold: its change entry is the record. Any other plaintext answer needs a read entry.
+          const recorded = (e: { action: string }) => declared.has(e.action) && (e.action.endsWith('.read') || x.rules?.changesData === true);
+          const reads = manifest.legacy ? entries : entries.filter(recorded);
           if (!reads.length) problems.push(`${x.method} ${x.path}: ${entries.length ? entries.map((e) => e.action).join(', ') : 'no entry'}`);
         }
         assert.deepEqual(problems, [], 'plaintext answers without a read entry (a plaintext route must reveal something in the fixture)');
