@@ -13,6 +13,7 @@ export function checkListName(raw: unknown): string {
   const name = raw.trim();
   if (!name) throw invalid('name', 'must not be empty');
   if (name.length > MAX_NAME_CHARS) throw invalid('name', `must be at most ${MAX_NAME_CHARS} characters`);
+  // eslint-disable-next-line no-control-regex -- control characters are what this refuses
   if (/[\u0000-\u001f\u007f/]/.test(name)) throw invalid('name', 'must not contain "/" or control characters');
   if (/^\d+$/.test(name)) throw invalid('name', 'must not be only digits (numbers address lists by id)');
   return name;
