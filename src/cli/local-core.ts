@@ -55,9 +55,3 @@ export function print(line = ''): void {
   process.stdout.write(`${line}\n`);
 }
 
-/** Adapter for the commands of engines not yet on `create(ctx)` (removed once none is left). */
-export async function legacyEngineContext(core: Core) {
-  const { engineContext } = await import('../core/engine-context.js');
-  const { name: _name, audit: _audit, ...ctx } = engineContext(core, { name: 'legacy', auditEvents: {} });
-  return { ...ctx, db: core.store.db, audit: core.audit, core };
-}

@@ -12,8 +12,8 @@ export function allEngines(): EngineManifest[] {
   const engines: EngineManifest[] = [];
   engines.push(adminEngine({ version: HUSH_VERSION, engineNames: () => engines.map((e) => e.name) }));
   engines.push(phaseEngine);
-  engines.push(legacyEngine(listsEngine));
-  engines.push(legacyEngine(passboltEngine));
+  engines.push(listsEngine);
+  engines.push(passboltEngine);
   engines.push(netboxEngine);
   return engines;
 }

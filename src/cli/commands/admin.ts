@@ -5,7 +5,6 @@ import { auditCommand } from './admin-audit.js';
 import { initCommand } from './admin-init.js';
 import { keyCommands } from './admin-keys.js';
 import { permissionCommand } from './admin-permissions.js';
-import { passboltCommand } from './admin-passbolt.js';
 import { tokenCommand } from './admin-tokens.js';
 import { userCommand } from './admin-users.js';
 
@@ -36,7 +35,6 @@ Examples:
   admin.addCommand(permissionCommand());
   for (const c of keyCommands()) admin.addCommand(c);
   admin.addCommand(auditCommand());
-  admin.addCommand(passboltCommand());
   for (const c of engineCommands(engines)) admin.addCommand(c);
   return admin;
 }

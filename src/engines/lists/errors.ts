@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import { defaultStatus, HushError } from '../../core/errors.js';
+import { defaultStatus, HushError } from '../../core/ports.js';
 
 /**
  * The lists engine's error envelope (NetActuate publishes no error bodies; this is ours, see README.md):

@@ -1,10 +1,12 @@
 import type { FastifyRequest } from 'fastify';
-import { CRUD, type LegacyEngineManifest as EngineManifest } from '../../core/ports.js';
+import { CRUD, type EngineManifest } from '../../core/ports.js';
 import { renderListsError } from './errors.js';
+import { ListsAudit } from './events.js';
 import { listsMigrations } from './migrations/index.js';
 import { LISTS_PREFIXES, listsRoutes } from './routes/index.js';
 import { LIST_OBJECT } from './service/context.js';
 import { listsServices } from './service/index.js';
+import type { ListsTables } from './tables.js';
 
 /**
  * NetActuate's portal says to put the API token "in the Authorization header"; its API documentation shows
@@ -18,13 +20,19 @@ function extractListsCredential(request: FastifyRequest): string | undefined {
 }
 
 /** NetActuate Secret Manager: secret lists, their values and `${{secret.KEY}}` rendering. See README.md. */
-export const listsEngine: EngineManifest = {
+export const listsEngine: EngineManifest<ListsTables> = {
   name: 'lists',
   prefixes: LISTS_PREFIXES,
   migrations: listsMigrations,
-  routes: listsRoutes,
-  renderError: renderListsError,
-  extractCredential: extractListsCredential,
-  references: (ctx) => [listsServices(ctx).resolver],
   objectTypes: [{ name: LIST_OBJECT, actions: CRUD, description: 'secret lists and their values (add: create lists)', objectId: 'a list id' }],
+  auditEvents: ListsAudit,
+  create(ctx) {
+    const services = listsServices(ctx);
+    return {
+      routes: listsRoutes(ctx, services),
+      renderError: renderListsError,
+      extractCredential: extractListsCredential,
+      references: [services.resolver],
+    };
+  },
 };

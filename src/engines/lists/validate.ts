@@ -1,5 +1,4 @@
-import { ENV_VAR_NAME } from '../../core/env-names.js';
-import { HushError, invalid } from '../../core/errors.js';
+import { ENV_VAR_NAME, HushError, invalid } from '../../core/ports.js';
 
 /** `${{secret.KEY}}` must be able to name every key, so keys are identifiers (the issue's rule, stricter than NetActuate). */
 export const KEY_PATTERN = ENV_VAR_NAME;
@@ -14,6 +13,7 @@ export function checkListName(raw: unknown): string {
   const name = raw.trim();
   if (!name) throw invalid('name', 'must not be empty');
   if (name.length > MAX_NAME_CHARS) throw invalid('name', `must be at most ${MAX_NAME_CHARS} characters`);
+  // eslint-disable-next-line no-control-regex -- control characters are what this refuses
   if (/[\u0000-\u001f\u007f/]/.test(name)) throw invalid('name', 'must not contain "/" or control characters');
   if (/^\d+$/.test(name)) throw invalid('name', 'must not be only digits (numbers address lists by id)');
   return name;

@@ -1,15 +1,13 @@
 import type { FastifyRequest } from 'fastify';
-import { unauthenticated } from '../../core/errors.js';
-import type { Caller, LegacyEngineContext as EngineContext } from '../../core/ports.js';
+import { unauthenticated, type Caller } from '../../core/ports.js';
 import { looksLikeJwt } from './jwt.js';
-import { passboltServices } from './routes/index.js';
+import type { AuthService } from './service/auth.js';
 
 /**
  * Passbolt clients send `Authorization: Bearer <JWT access token>`; Hush API tokens arrive the same way. A bearer
  * value shaped like a JWT is ours to check and never falls through to the token store; anything else is left to the core.
  */
-export function passboltAuthenticator(ctx: EngineContext) {
-  const { auth } = passboltServices(ctx);
+export function passboltAuthenticate(auth: AuthService) {
   return async (request: FastifyRequest): Promise<Caller | null | undefined> => {
     const match = /^\s*bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '');
     if (!match || !looksLikeJwt(match[1]!)) return undefined;

@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import { HushError, type FieldProblem } from '../../core/errors.js';
+import { HushError, type FieldProblem } from '../../core/ports.js';
 import { header } from './envelope.js';
 
 /**

@@ -1,18 +1,26 @@
-import { createPrivateKey, createPublicKey, createSign, createVerify, generateKeyPair, type JsonWebKey } from 'node:crypto';
+import { decodeProtectedHeader, exportJWK, importPKCS8, importSPKI, jwtVerify, SignJWT, type CryptoKey } from 'jose';
+import { generateKeyPair } from 'node:crypto';
 import { promisify } from 'node:util';
 
 /**
  * RS256 JSON Web Tokens, as Passbolt's access tokens (plugins/PassboltCe/JwtAuthentication JwtTokenCreateService:
- * firebase/php-jwt, RS256, claims iss/sub/exp). This is the engine's own wire-format crypto; the private key
- * never leaves this module except sealed by the keyring.
+ * firebase/php-jwt, RS256, claims iss/sub/exp), signed and checked by `jose`. The private key never leaves the
+ * engine except sealed by the keyring.
  */
-const b64url = (data: Buffer | string) => Buffer.from(data).toString('base64url');
-const HEADER = b64url(JSON.stringify({ typ: 'JWT', alg: 'RS256' }));
+const ALG = 'RS256';
 
 export interface AccessClaims {
   iss: string;
   sub: string;
   exp: number;
+}
+
+/** The JWT key pair, parsed once when the server keys are loaded (server-keys.ts), and the public half as served. */
+export interface JwtKeys {
+  readonly publicPem: string;
+  readonly jwk: { kty: string; n: string; e: string; alg: typeof ALG; use: 'sig' };
+  readonly signing: CryptoKey;
+  readonly verifying: CryptoKey;
 }
 
 const generate = promisify(generateKeyPair);
@@ -23,10 +31,16 @@ export async function generateJwtKeyPair(): Promise<{ publicPem: string; private
   return { publicPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(), privatePem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString() };
 }
 
-export function signJwt(claims: AccessClaims, privatePem: string): string {
-  const body = `${HEADER}.${b64url(JSON.stringify(claims))}`;
-  const signature = createSign('RSA-SHA256').update(body).sign(createPrivateKey(privatePem));
-  return `${body}.${b64url(signature)}`;
+export async function jwtKeysOf(publicPem: string, privatePem: string): Promise<JwtKeys> {
+  const verifying = await importSPKI(publicPem, ALG, { extractable: true });
+  // An RSA public key exports exactly these three members; the order is the one GET /auth/jwt/jwks.json has always had.
+  const { kty, n, e } = (await exportJWK(verifying)) as { kty: string; n: string; e: string };
+  return { publicPem, jwk: { kty, n, e, alg: ALG, use: 'sig' }, signing: await importPKCS8(privatePem, ALG), verifying };
+}
+
+/** The header is `{"typ":"JWT","alg":"RS256"}` in that order and the claims are exactly iss, sub, exp: the wire format tokens have always had. */
+export function signJwt(claims: AccessClaims, keys: JwtKeys): Promise<string> {
+  return new SignJWT({ iss: claims.iss, sub: claims.sub, exp: claims.exp }).setProtectedHeader({ typ: 'JWT', alg: ALG }).sign(keys.signing);
 }
 
 /** True when `value` has the shape of a JWT at all (three base64url parts, a JSON header naming an alg). */
@@ -34,32 +48,23 @@ export function looksLikeJwt(value: string): boolean {
   const parts = value.split('.');
   if (parts.length !== 3 || parts.some((p) => !/^[A-Za-z0-9_-]+$/.test(p))) return false;
   try {
-    return typeof JSON.parse(Buffer.from(parts[0]!, 'base64url').toString('utf8')).alg === 'string';
+    return typeof decodeProtectedHeader(value).alg === 'string';
   } catch {
     return false;
   }
 }
 
-/** The claims of a token signed by `publicPem` with RS256 and not expired; undefined otherwise. Only RS256 is accepted. */
-export function verifyJwt(token: string, publicPem: string, nowSeconds = Math.floor(Date.now() / 1000)): AccessClaims | undefined {
-  const [head, payload, signature] = token.split('.');
-  if (!head || !payload || !signature) return undefined;
+/**
+ * The claims of a token signed by `keys` with RS256 (no other algorithm is accepted) whose `sub` is a string and
+ * whose `exp` is a number after now, with no clock tolerance; undefined otherwise. The issuer is not checked: a
+ * token stays valid whichever address of the server the client logged in at.
+ */
+export async function verifyJwt(token: string, keys: JwtKeys, now?: Date): Promise<AccessClaims | undefined> {
   try {
-    const header = JSON.parse(Buffer.from(head, 'base64url').toString('utf8'));
-    if (header.alg !== 'RS256') return undefined;
-    const ok = createVerify('RSA-SHA256').update(`${head}.${payload}`).verify(createPublicKey(publicPem), Buffer.from(signature, 'base64url'));
-    if (!ok) return undefined;
-    const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
-    if (typeof claims.sub !== 'string' || typeof claims.exp !== 'number' || claims.exp <= nowSeconds) return undefined;
-    return claims as AccessClaims;
+    const { payload } = await jwtVerify(token, keys.verifying, { algorithms: [ALG], requiredClaims: ['sub', 'exp'], ...(now ? { currentDate: now } : {}) });
+    if (typeof payload.sub !== 'string' || typeof payload.exp !== 'number') return undefined;
+    return payload as unknown as AccessClaims;
   } catch {
     return undefined;
   }
-}
-
-/** The public key as a JWK (GET /auth/jwt/jwks.json). */
-export function publicJwk(publicPem: string): { kty: string; n: string; e: string; alg: 'RS256'; use: 'sig' } {
-  // An RSA public key exports exactly these three members.
-  const { kty, n, e } = createPublicKey(publicPem).export({ format: 'jwk' }) as { kty: string; n: string; e: string };
-  return { kty, n, e, alg: 'RS256', use: 'sig' };
 }

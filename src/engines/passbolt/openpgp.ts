@@ -79,6 +79,7 @@ export async function readPublicKey(armored: string): Promise<PublicKeyInfo | { 
 export async function checkSecretMessage(path: string, data: unknown, recipientKeyIds: readonly string[]): Promise<RuleFailure[]> {
   if (data === undefined || data === null) return [{ path, rule: '_required', message: 'A message is required.' }];
   if (typeof data !== 'string' || data.trim() === '') return [{ path, rule: '_empty', message: 'The message should not be empty.' }];
+  // eslint-disable-next-line no-control-regex -- armor is ASCII: the class is every ASCII character, controls included
   if (data.length > MAX_ARMORED_CHARS || !/^[\x00-\x7f]*$/.test(data) || !data.includes('-----BEGIN PGP MESSAGE-----')) {
     return [{ path, rule: 'isValidOpenPGPMessage', message: MSG.messageInvalid }];
   }

@@ -1,4 +1,4 @@
-import type { UserRow } from './service/context.js';
+import type { UserRow } from '../../core/ports.js';
 import { uuid5 } from './envelope.js';
 import type { AccountRow, GpgkeyRow, PermissionRow, ResourceRow } from './repo.js';
 

@@ -136,9 +136,10 @@ forEachDialect('lists: values', (dialect) => {
     await call('GET', '/api/secrets/lists/beta/values/AUDITED');
     await call('POST', '/api/secrets/lists/beta/values/AUDITED', { secret_value: 'audited-plaintext-2' });
     await call('GET', '/api/secrets/lists/beta/values');
+    await call('GET', '/api/secrets/lists/beta/values/AUDITED/history');
     const log = await hush.request('GET', `/api/core/audit-log/?engine=lists&object_id=${v.id}&limit=100`);
     const actions = log.body.results.map((e: any) => e.action).reverse();
-    assert.deepEqual(actions, ['value.create', 'value.read', 'value.update', 'value.read']);
+    assert.deepEqual(actions, ['value.create', 'value.read', 'value.update', 'value.read', 'value_history.read']);
     assert.ok(!JSON.stringify(log.body).includes('audited-plaintext'));
   });
 });

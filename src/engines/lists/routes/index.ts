@@ -1,8 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
-import type { LegacyEngineContext as EngineContext } from '../../../core/ports.js';
+import type { EngineContext } from '../../../core/ports.js';
 import { invalidJson } from '../../../http/route-kit.js';
-import { listsServices } from '../service/index.js';
+import type { ListsServices } from '../service/index.js';
+import type { ListsTables } from '../tables.js';
 import { listRoutes } from './lists.js';
 import { RENDER_PATH, renderRoutes } from './render.js';
 import { valueRoutes } from './values.js';
@@ -20,8 +21,7 @@ function parseJson(text: string): unknown {
 
 type Done = (err: Error | null, body?: unknown) => void;
 
-export function listsRoutes(ctx: EngineContext): FastifyPluginAsyncTypebox {
-  const services = listsServices(ctx);
+export function listsRoutes(ctx: EngineContext<ListsTables>, services: ListsServices): FastifyPluginAsyncTypebox {
   return async (app) => {
     // The seed creates a list with "no payload": an empty body is no body, whatever its Content-Type says.
     app.removeAllContentTypeParsers();

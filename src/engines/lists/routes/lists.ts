@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { auditActorOf, callerOf } from '../../../http/route-kit.js';
+import { auditActorOf, callerOf, noChangeMade } from '../../../http/route-kit.js';
 import { Type } from '../../../http/schemas.js';
 import { ErrorOut, ListCreateIn, ListOut, ListParams, ListRenameIn } from '../schema.js';
 import { listJson } from '../serializers.js';
@@ -8,6 +8,7 @@ import { LIST_OBJECT } from '../service/context.js';
 
 const tags = ['lists'];
 const authenticated = { hush: { access: 'authenticated' } } as const;
+const changes = { hush: { access: 'authenticated', changesData: true } } as const;
 const errors = { '4xx': ErrorOut };
 
 /** Secret lists (docs/wire/lists.md §1, the seed's "Secret Lists"). */
@@ -19,7 +20,7 @@ export function listRoutes(lists: ListService): FastifyPluginAsyncTypebox {
     }, async (request) => (await lists.list(callerOf(request))).map(listJson));
 
     app.post('/api/secrets/lists', {
-      config: { hush: { access: { objectType: LIST_OBJECT, action: 'add' } } },
+      config: { hush: { access: { objectType: LIST_OBJECT, action: 'add' }, changesData: true } },
       schema: {
         operationId: 'lists_create',
         tags,
@@ -36,15 +37,19 @@ export function listRoutes(lists: ListService): FastifyPluginAsyncTypebox {
     }, async (request) => listJson(await lists.get(callerOf(request), request.params.secretList)));
 
     app.post('/api/secrets/lists/:secretList', {
-      config: authenticated,
+      config: changes,
       schema: { operationId: 'lists_rename', tags, summary: 'Rename a list (409 when the name is taken)', params: ListParams, body: ListRenameIn, response: { 200: ListOut, ...errors } },
-    }, async (request) => listJson(await lists.rename(callerOf(request), auditActorOf(request), request.params.secretList, request.body)));
+    }, async (request) => {
+      const { list, changed } = await lists.rename(callerOf(request), auditActorOf(request), request.params.secretList, request.body);
+      if (!changed) noChangeMade(request);
+      return listJson(list);
+    });
 
     app.delete('/api/secrets/lists/:secretList', {
-      config: authenticated,
+      config: changes,
       schema: { operationId: 'lists_delete', tags, summary: 'Delete a list with all its values', params: ListParams, response: { 204: Type.Null(), ...errors } },
     }, async (request, reply) => {
-      await lists.remove(callerOf(request), auditActorOf(request), request.params.secretList);
+      if (!(await lists.remove(callerOf(request), auditActorOf(request), request.params.secretList))) noChangeMade(request);
       return reply.status(204).send(null);
     });
   };

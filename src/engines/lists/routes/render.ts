@@ -1,6 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { HushError } from '../../../core/errors.js';
-import type { LegacyEngineContext as EngineContext } from '../../../core/ports.js';
+import { HushError, type EngineContext } from '../../../core/ports.js';
 import { callerOf, recordPlaintextReads } from '../../../http/route-kit.js';
 import { Type } from '../../../http/schemas.js';
 import { ErrorOut, MAX_TEMPLATE_CHARS, RenderIn, RenderOut } from '../schema.js';
@@ -18,11 +17,11 @@ const Template = Type.String({ maxLength: MAX_TEMPLATE_CHARS, description: 'The 
  * POST /api/secrets/render: `{"template"}` → `{"rendered"}`, or a text/plain body → text/plain. All or nothing: one
  * unknown or unreadable reference fails the render (422 naming every one). A read, so read-only tokens may call it.
  */
-export function renderRoutes(ctx: EngineContext): FastifyPluginAsyncTypebox {
+export function renderRoutes(ctx: Pick<EngineContext, 'config' | 'references'>): FastifyPluginAsyncTypebox {
   return async (app) => {
     app.post(RENDER_PATH, {
       bodyLimit: Math.max(ctx.config.bodyLimitBytes, RENDER_BODY_LIMIT),
-      config: { hush: { access: 'authenticated', returnsPlaintext: true, allowReadOnlyToken: true } },
+      config: { hush: { access: 'authenticated', returnsPlaintext: true, allowReadOnlyToken: true, changesData: false } },
       schema: {
         operationId: 'lists_render',
         tags: ['lists'],

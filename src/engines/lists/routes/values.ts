@@ -6,7 +6,8 @@ import type { ValueService } from '../service/values.js';
 
 const tags = ['lists'];
 const plaintext = { hush: { access: 'authenticated', returnsPlaintext: true } } as const;
-const authenticated = { hush: { access: 'authenticated' } } as const;
+const writesPlaintext = { hush: { access: 'authenticated', returnsPlaintext: true, changesData: true } } as const;
+const changes = { hush: { access: 'authenticated', changesData: true } } as const;
 const errors = { '4xx': ErrorOut };
 const VALUE = '/api/secrets/lists/:secretList/values/:secretListValue';
 
@@ -36,7 +37,7 @@ export function valueRoutes(values: ValueService): FastifyPluginAsyncTypebox {
 
     app.post('/api/secrets/lists/:secretList/values', {
       // The answer echoes what the caller sent: nothing is revealed, so no read is recorded.
-      config: plaintext,
+      config: writesPlaintext,
       schema: { operationId: 'lists_values_create', tags, summary: 'Add a key/value pair (keys are unique in the instance)', params: ListParams, body: ValueCreateIn, response: { 201: ValueOut, ...errors } },
     }, async (request, reply) => {
       const created = await values.create(callerOf(request), auditActorOf(request), request.params.secretList, request.body);
@@ -54,7 +55,7 @@ export function valueRoutes(values: ValueService): FastifyPluginAsyncTypebox {
     });
 
     app.post(VALUE, {
-      config: plaintext,
+      config: writesPlaintext,
       schema: { operationId: 'lists_values_update', tags, summary: 'Change the value and/or the key (a new version)', params: ValueParams, body: ValueUpdateIn, response: { 200: ValueOut, ...errors } },
     }, async (request) => {
       const result = await values.update(callerOf(request), auditActorOf(request), request.params.secretList, request.params.secretListValue, request.body);
@@ -63,7 +64,7 @@ export function valueRoutes(values: ValueService): FastifyPluginAsyncTypebox {
     });
 
     app.delete(VALUE, {
-      config: authenticated,
+      config: changes,
       schema: { operationId: 'lists_values_delete', tags, summary: 'Delete a value and its history', params: ValueParams, response: { 204: Type.Null(), ...errors } },
     }, async (request, reply) => {
       await values.remove(callerOf(request), auditActorOf(request), request.params.secretList, request.params.secretListValue);
@@ -80,7 +81,7 @@ export function valueRoutes(values: ValueService): FastifyPluginAsyncTypebox {
     });
 
     app.post(`${VALUE}/restore`, {
-      config: plaintext,
+      config: writesPlaintext,
       schema: { operationId: 'lists_values_restore', tags, summary: 'Write an earlier version again as a new version', params: ValueParams, body: RestoreIn, response: { 200: ValueOut, ...errors } },
     }, async (request) => {
       const result = await values.restore(callerOf(request), auditActorOf(request), request.params.secretList, request.params.secretListValue, request.body);

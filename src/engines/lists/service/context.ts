@@ -1,7 +1,6 @@
-import type { Kysely } from 'kysely';
-import { forbidden } from '../../../core/errors.js';
-import { readOfMany, type AuditEvent, type Caller, type LegacyEngineContext as EngineContext } from '../../../core/ports.js';
+import { forbidden, readOfMany, type AuditEvent, type Caller, type EngineContext } from '../../../core/ports.js';
 import { listNotFound } from '../errors.js';
+import { ListsAudit } from '../events.js';
 import { createListsRepo, type ListRow, type ListScope } from '../repo.js';
 import type { ListsTables } from '../tables.js';
 
@@ -18,7 +17,7 @@ export type ListAction = 'view' | 'add' | 'change' | 'delete';
 export function valueReads(values: readonly { id: string; list_id: number }[], details: Record<string, unknown> = {}): AuditEvent[] {
   const lists = [...new Set(values.map((v) => v.list_id))];
   const objectId = values.length === 1 ? values[0]!.id : undefined;
-  return readOfMany({ engine: ENGINE, action: 'value.read', objectType: VALUE_OBJECT, objectId, details: { lists, ...details } }, values.map((v) => v.id));
+  return readOfMany({ engine: ENGINE, action: ListsAudit.valueRead, objectType: VALUE_OBJECT, objectId, details: { lists, ...details } }, values.map((v) => v.id));
 }
 
 /** The sealed content of one value version. */
@@ -28,8 +27,8 @@ export interface ValueContent {
 }
 
 /** What the lists services share: repo, the value history (core versions), and the access rules. */
-export function createListsContext(ctx: EngineContext) {
-  const repo = createListsRepo(ctx.db as Kysely<ListsTables>);
+export function createListsContext(ctx: EngineContext<ListsTables>) {
+  const repo = createListsRepo(ctx.store());
   const versions = ctx.versions.table<ValueContent>({ table: 'lists_value_versions', ownerColumn: 'value_id' });
 
   async function scope(caller: Caller, action: ListAction = 'view'): Promise<ListScope> {

@@ -1,24 +1,14 @@
-import type { LegacyEngineContext as EngineContext } from '../../../core/ports.js';
+import type { EngineContext } from '../../../core/ports.js';
+import type { ListsTables } from '../tables.js';
 import { createListsContext } from './context.js';
 import { createListService } from './lists.js';
 import { createSecretResolver } from './resolver.js';
 import { createValueService } from './values.js';
 
-const byContext = new WeakMap<EngineContext, ReturnType<typeof build>>();
-
-function build(ctx: EngineContext) {
+/** The engine's services, built once by `create`: the routes and the `secret` reference resolver share them. */
+export function listsServices(ctx: EngineContext<ListsTables>) {
   const lc = createListsContext(ctx);
   return { lists: createListService(lc), values: createValueService(lc), resolver: createSecretResolver(lc) };
-}
-
-/** One set of services per engine context, shared by the routes and the `secret` reference resolver. */
-export function listsServices(ctx: EngineContext) {
-  let services = byContext.get(ctx);
-  if (!services) {
-    services = build(ctx);
-    byContext.set(ctx, services);
-  }
-  return services;
 }
 
 export type ListsServices = ReturnType<typeof listsServices>;

@@ -1,11 +1,10 @@
-import { isHushError, isUniqueViolation } from '../../../core/errors.js';
-import { nowIso, randomId } from '../../../core/ids.js';
-import type { AuditActor, AuditEvent, Caller, Db } from '../../../core/ports.js';
+import { isHushError, isUniqueViolation, nowIso, randomId, type AuditActor, type Caller, type Db, type EngineAuditEvent } from '../../../core/ports.js';
 import { listNameTaken } from '../errors.js';
+import { ListsAudit } from '../events.js';
 import type { ListRow } from '../repo.js';
 import type { ListsTables } from '../tables.js';
 import { checkListName } from '../validate.js';
-import { ENGINE, LIST_OBJECT, type ListsContext } from './context.js';
+import { LIST_OBJECT, type ListsContext } from './context.js';
 
 // Generated names collide only by bad luck; a few attempts make a failure practically impossible.
 const GENERATED_NAME_ATTEMPTS = 5;
@@ -13,8 +12,7 @@ const GENERATED_NAME_ATTEMPTS = 5;
 /** Secret lists: create (named or not), rename, delete with every value, one transaction each. */
 export function createListService(lc: ListsContext) {
   const { repo, ctx } = lc;
-  const event = (action: string, list: { id: number; name: string }, details: Record<string, unknown> = {}): AuditEvent => ({
-    engine: ENGINE,
+  const event = (action: string, list: { id: number; name: string }, details: Record<string, unknown> = {}): EngineAuditEvent => ({
     action,
     objectType: LIST_OBJECT,
     objectId: list.id,
@@ -33,7 +31,7 @@ export function createListService(lc: ListsContext) {
   async function insert(actor: AuditActor, name: string): Promise<ListRow> {
     return write(name, async (trx) => {
       const id = await repo.insertList(name, nowIso(), trx);
-      await ctx.audit.appendWithin(trx, actor, [event('list.create', { id, name })]);
+      await ctx.audit.appendWithin(trx, actor, [event(ListsAudit.listCreate, { id, name })]);
       return (await repo.listById(id, trx))!;
     });
   }
@@ -61,27 +59,33 @@ export function createListService(lc: ListsContext) {
       }
     },
 
-    async rename(caller: Caller, actor: AuditActor, ref: string, body: { name?: unknown }): Promise<ListRow> {
+    /** `changed` is false for a rename to the name the list has: nothing is written then. */
+    async rename(caller: Caller, actor: AuditActor, ref: string, body: { name?: unknown }): Promise<{ list: ListRow; changed: boolean }> {
       const list = await lc.listFor(caller, ref, 'change');
       const name = checkListName(body.name);
-      if (name === list.name) return list;
+      if (name === list.name) return { list, changed: false };
       const other = await repo.listByName(name);
       if (other) throw listNameTaken(name);
-      return write(name, async (trx) => {
+      const renamed = await write(name, async (trx) => {
         await repo.renameList(list.id, name, nowIso(), trx);
-        await ctx.audit.appendWithin(trx, actor, [event('list.rename', { id: list.id, name }, { from: list.name })]);
+        await ctx.audit.appendWithin(trx, actor, [event(ListsAudit.listRename, { id: list.id, name }, { from: list.name })]);
         return (await repo.listById(list.id, trx))!;
       });
+      return { list: renamed, changed: true };
     },
 
-    /** The list, its values and their history go in one transaction. */
-    async remove(caller: Caller, actor: AuditActor, ref: string): Promise<void> {
+    /**
+     * The list, its values and their history go in one transaction. False when a concurrent request deleted the
+     * list first: the answer is the same, but this request changed nothing.
+     */
+    async remove(caller: Caller, actor: AuditActor, ref: string): Promise<boolean> {
       const list = await lc.listFor(caller, ref, 'delete');
-      await repo.db.transaction().execute(async (trx) => {
+      return repo.db.transaction().execute(async (trx) => {
         const current = await repo.listById(list.id, trx);
-        if (!current) return;
+        if (!current) return false;
         await repo.deleteList(list.id, trx);
-        await ctx.audit.appendWithin(trx, actor, [event('list.delete', current, { values: current.value_count })]);
+        await ctx.audit.appendWithin(trx, actor, [event(ListsAudit.listDelete, current, { values: current.value_count })]);
+        return true;
       });
     },
   };

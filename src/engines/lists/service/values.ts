@@ -1,7 +1,6 @@
-import { HushError, isUniqueViolation, notFound } from '../../../core/errors.js';
-import { isUuid, newUuid, nowIso } from '../../../core/ids.js';
-import type { AuditActor, AuditEvent, Caller, Db } from '../../../core/ports.js';
+import { HushError, isUniqueViolation, isUuid, newUuid, notFound, nowIso, type AuditActor, type AuditEvent, type Caller, type Db, type EngineAuditEvent } from '../../../core/ports.js';
 import { keyTaken, valueNotFound } from '../errors.js';
+import { ListsAudit } from '../events.js';
 import type { ListRow, ValueRow } from '../repo.js';
 import { valueJson, type ValueJson, type VersionJson } from '../serializers.js';
 import type { ListsTables } from '../tables.js';
@@ -12,8 +11,7 @@ import { ENGINE, VALUE_OBJECT, valueReads, type ListAction, type ListsContext, t
 export function createValueService(lc: ListsContext) {
   const { repo, ctx, versions } = lc;
 
-  const event = (action: string, v: { id: string; secret_key: string; version?: number }, list: { id: number }, extra: Record<string, unknown> = {}): AuditEvent => ({
-    engine: ENGINE,
+  const event = (action: string, v: { id: string; secret_key: string; version?: number }, list: { id: number }, extra: Record<string, unknown> = {}): EngineAuditEvent => ({
     action,
     objectType: VALUE_OBJECT,
     objectId: v.id,
@@ -92,7 +90,7 @@ export function createValueService(lc: ListsContext) {
         await repo.db.transaction().execute(async (trx) => {
           await repo.insertValue({ id, list_id: list.id, secret_key: content.secret_key, created_at: now }, trx);
           await versions.append(trx, { owner: id, version: 1, contentCt, createdAt: now, actorUserId: actor.userId });
-          await ctx.audit.appendWithin(trx, actor, [event('value.create', { id, secret_key: content.secret_key, version: 1 }, list)]);
+          await ctx.audit.appendWithin(trx, actor, [event(ListsAudit.valueCreate, { id, secret_key: content.secret_key, version: 1 }, list)]);
         });
       } catch (e) {
         if (isUniqueViolation(e)) throw await keyConflict(caller, content.secret_key);
@@ -107,7 +105,7 @@ export function createValueService(lc: ListsContext) {
       const { list, row } = await valueIn(caller, listRef, valueRef, 'change');
       const key = body.secret_key === undefined ? row.secret_key : checkKey(body.secret_key);
       const value = body.secret_value === undefined ? (await versions.open(row.id, row.version, row.content_ct)).secret_value : checkValue(body.secret_value);
-      const written = await writeVersion(caller, actor, list, row, { secret_key: key, secret_value: value }, 'value.update');
+      const written = await writeVersion(caller, actor, list, row, { secret_key: key, secret_value: value }, ListsAudit.valueUpdate);
       return { value: written, reads: body.secret_value === undefined ? valueReads([{ id: row.id, list_id: list.id }]) : [] };
     },
 
@@ -115,7 +113,7 @@ export function createValueService(lc: ListsContext) {
       const { list, row } = await valueIn(caller, listRef, valueRef, 'delete');
       await repo.db.transaction().execute(async (trx) => {
         await repo.deleteValue(row.id, trx);
-        await ctx.audit.appendWithin(trx, actor, [event('value.delete', row, list)]);
+        await ctx.audit.appendWithin(trx, actor, [event(ListsAudit.valueDelete, row, list)]);
       });
     },
 
@@ -125,7 +123,8 @@ export function createValueService(lc: ListsContext) {
       const stored = await versions.history(row.id);
       return {
         versions: stored.map((v) => ({ version: v.version, secret_key: v.content.secret_key, secret_value: v.content.secret_value, created_at: v.createdAt, actor: v.actorUserId })),
-        reads: [event('value.history.read', row, list, { versions: stored.length })],
+        // Reads reach the log through the core's plaintext hook, not the engine's audit port: they name the engine.
+        reads: [{ ...event(ListsAudit.valueHistoryRead, row, list, { versions: stored.length }), engine: ENGINE }],
       };
     },
 
@@ -135,7 +134,7 @@ export function createValueService(lc: ListsContext) {
       const { list, row } = await valueIn(caller, listRef, valueRef, 'change');
       const old = await versions.restorable(row.id, version);
       if (!old) throw notFound(`Version ${version} of "${row.secret_key}"`);
-      const written = await writeVersion(caller, actor, list, row, old.content, 'value.restore', { from_version: version });
+      const written = await writeVersion(caller, actor, list, row, old.content, ListsAudit.valueRestore, { from_version: version });
       return { value: written, reads: valueReads([{ id: row.id, list_id: list.id }]) };
     },
   };

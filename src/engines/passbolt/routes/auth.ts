@@ -1,7 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { HushConfig } from '../../../core/config.js';
-import type { AuditActor } from '../../../core/ports.js';
+import type { AuditActor, HushConfig } from '../../../core/ports.js';
 import { auditActorOf, callerOf, publicOrigin, reachedOverHttps } from '../../../http/route-kit.js';
 import { ok } from '../envelope.js';
 import { envelope, Jwks, JwtKey, LoginChallenge, NoBody, ServerKey, tags, Tokens } from '../schema.js';
@@ -25,8 +24,10 @@ function setRefreshCookie(request: FastifyRequest, reply: FastifyReply, token: s
  * core's password login and token provisioning do; a 429 comes in Passbolt's envelope with Retry-After.
  */
 export function authRoutes(auth: AuthService, config: Pick<HushConfig, 'provisionRateLimit' | 'limits'>): FastifyPluginAsyncTypebox {
-  const loginConfig = { ...open, rateLimit: { max: config.provisionRateLimit, timeWindow: '1 minute' } };
-  const refreshConfig = { ...open, rateLimit: { max: config.limits.jwtRefreshRateLimit, timeWindow: '1 minute' } };
+  const loginConfig = { hush: { access: 'public', changesData: true }, rateLimit: { max: config.provisionRateLimit, timeWindow: '1 minute' } } as const;
+  // A refresh swaps the caller's refresh token for a new one: credential upkeep every few minutes, which the log
+  // leaves out (it records the login and the logout of the session), so it is not a change to audit.
+  const refreshConfig = { hush: { access: 'public', changesData: false }, rateLimit: { max: config.limits.jwtRefreshRateLimit, timeWindow: '1 minute' } } as const;
   return async (app) => {
     app.get('/auth/verify.json', { config: open, schema: { operationId: 'passbolt_auth_verify', tags, response: envelope(ServerKey) } }, async (request) => ok(request, await auth.verifyKey()));
 
@@ -47,7 +48,7 @@ export function authRoutes(auth: AuthService, config: Pick<HushConfig, 'provisio
       return ok(request, { access_token: accessToken, refresh_token: refreshToken });
     });
 
-    app.post('/auth/jwt/logout.json', { config: authenticated, schema: { operationId: 'passbolt_jwt_logout', tags, response: envelope(NoBody) } }, async (request, reply) => {
+    app.post('/auth/jwt/logout.json', { config: { hush: { access: 'authenticated', changesData: true } }, schema: { operationId: 'passbolt_jwt_logout', tags, response: envelope(NoBody) } }, async (request, reply) => {
       await auth.logout(callerOf(request), bodyObject(request.body), request.cookies[REFRESH_COOKIE], auditActorOf(request));
       reply.clearCookie(REFRESH_COOKIE, { path: '/' });
       return ok(request, null, 'You are successfully logged out.');

@@ -12,6 +12,7 @@ import { permissionJson, resourceJson } from '../serializers.js';
 import type { UserService } from '../service/users.js';
 
 const authenticated = { hush: { access: 'authenticated' } } as const;
+const changes = { hush: { access: 'authenticated', changesData: true } } as const;
 /** Routes that may hand out secret copies: the core audits what they record, and fails closed if they forget. */
 const handsOutSecrets = { hush: { access: 'authenticated', returnsPlaintext: true } } as const;
 
@@ -32,17 +33,17 @@ export function resourceRoutes(reader: ResourceReader, writer: ResourceWriter, u
       return ok(request, body);
     });
 
-    app.post('/resources.json', { config: authenticated, schema: { operationId: 'passbolt_resources_add', tags, response: envelope(ResourceCreated) } }, async (request) => {
+    app.post('/resources.json', { config: changes, schema: { operationId: 'passbolt_resources_add', tags, response: envelope(ResourceCreated) } }, async (request) => {
       const row = await writer.create(callerOf(request), auditActorOf(request), request.body);
       return ok(request, { ...resourceJson(row), permission: permissionJson({ id: row.perm_id, aco: 'Resource', aco_foreign_key: row.id, aro: 'User', aro_foreign_key: row.created_by, type: row.perm_type, created: row.perm_created, modified: row.perm_modified }) }, 'The resource has been added successfully.');
     });
 
-    app.put('/resources/:id.json', { config: authenticated, schema: { operationId: 'passbolt_resources_update', tags, params: IdParam, response: envelope(Resource) } }, async (request) => {
+    app.put('/resources/:id.json', { config: changes, schema: { operationId: 'passbolt_resources_update', tags, params: IdParam, response: envelope(Resource) } }, async (request) => {
       const row = await writer.update(callerOf(request), auditActorOf(request), request.params.id, request.body);
       return ok(request, resourceJson(row), 'The resource has been updated successfully.');
     });
 
-    app.delete('/resources/:id.json', { config: authenticated, schema: { operationId: 'passbolt_resources_delete', tags, params: IdParam, response: envelope(NoBody) } }, async (request) => {
+    app.delete('/resources/:id.json', { config: changes, schema: { operationId: 'passbolt_resources_delete', tags, params: IdParam, response: envelope(NoBody) } }, async (request) => {
       await writer.remove(callerOf(request), auditActorOf(request), request.params.id);
       return ok(request, null, 'The resource has been deleted successfully.');
     });

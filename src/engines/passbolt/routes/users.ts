@@ -28,7 +28,7 @@ export function userRoutes(users: UserService): FastifyPluginAsyncTypebox {
     // Beyond Passbolt (whose browser extension registers the key during setup): the caller registers their own key.
     app.post(
       '/gpgkeys.json',
-      { config: authenticated, schema: { operationId: 'passbolt_gpgkeys_add', tags, body: Type.Object({ armored_key: Type.String({ maxLength: 262144 }) }), response: envelope(Gpgkey) } },
+      { config: { hush: { access: 'authenticated', changesData: true } }, schema: { operationId: 'passbolt_gpgkeys_add', tags, body: Type.Object({ armored_key: Type.String({ maxLength: 262144 }) }), response: envelope(Gpgkey) } },
       async (request) => {
         const caller = callerOf(request);
         const { key } = await users.setKey(caller.user.id, request.body.armored_key, auditActorOf(request));

@@ -1,10 +1,9 @@
 import type { Transaction } from 'kysely';
 import * as openpgp from 'openpgp';
-import { HushError } from '../../../core/errors.js';
-import { nowIso } from '../../../core/ids.js';
-import type { AuditActor, Caller } from '../../../core/ports.js';
+import { HushError, nowIso, type AuditActor, type Caller } from '../../../core/ports.js';
 import { badRequest, MSG } from '../errors.js';
-import { publicJwk, signJwt, verifyJwt, type AccessClaims } from '../jwt.js';
+import { PassboltAudit } from '../events.js';
+import { signJwt, verifyJwt, type AccessClaims } from '../jwt.js';
 import { MAX_ARMORED_CHARS } from '../openpgp.js';
 import { audit, isUuid, type PassboltContext } from './context.js';
 import type { ServerKeys } from './server-keys.js';
@@ -42,13 +41,13 @@ export function createAuthService(pc: PassboltContext, keys: ServerKeys) {
   async function issueTokens(accountId: string, origin: string, actor: AuditActor | undefined, trxWork?: (trx: Transaction<PassboltTables>) => Promise<void>) {
     const jwt = await keys.jwt();
     const claims: AccessClaims = { iss: domainOf(origin), sub: accountId, exp: Math.floor(Date.now() / 1000) + ACCESS_TOKEN_SECONDS };
-    const accessToken = signJwt(claims, jwt.privateKey);
+    const accessToken = await signJwt(claims, jwt);
     const refreshToken = pc.newId();
     const hash = await digest('refresh', accountId, refreshToken);
     await repo.db.transaction().execute(async (trx) => {
       if (trxWork) await trxWork(trx);
       await trx.insertInto('passbolt_auth_tokens').values({ id: pc.newId(), token_hash: hash, account_id: accountId, type: 'refresh', active: 1, expires: new Date(Date.now() + REFRESH_TOKEN_MS).toISOString(), created: nowIso() }).execute();
-      if (actor) await ctx.audit.appendWithin(trx, actor, [audit('session.login', 'passbolt.user', accountId, { method: 'jwt' })]);
+      if (actor) await ctx.audit.appendWithin(trx, actor, [audit(PassboltAudit.sessionLogin, 'passbolt.user', accountId, { method: 'jwt' })]);
     });
     return { accessToken, refreshToken };
   }
@@ -67,7 +66,7 @@ export function createAuthService(pc: PassboltContext, keys: ServerKeys) {
 
     async jwtPublic() {
       const key = await keys.jwt();
-      return { keydata: key.publicKey, jwk: publicJwk(key.publicKey) };
+      return { keydata: key.publicPem, jwk: key.jwk };
     },
 
     /**
@@ -84,12 +83,14 @@ export function createAuthService(pc: PassboltContext, keys: ServerKeys) {
       if (typeof armored !== 'string' || armored.length > MAX_ARMORED_CHARS || !armored.includes('-----BEGIN PGP MESSAGE-----')) throw badRequest(AUTH_MSG.challengeMissing);
 
       const server = await keys.openpgp();
+      let userPublic: openpgp.Key;
       let clear: string;
       try {
+        userPublic = await openpgp.readKey({ armoredKey: userKey.armored_key });
         const decrypted = await openpgp.decrypt({
           message: await openpgp.readMessage({ armoredMessage: armored }),
-          decryptionKeys: await openpgp.readPrivateKey({ armoredKey: server.privateKey }),
-          verificationKeys: await openpgp.readKey({ armoredKey: userKey.armored_key }),
+          decryptionKeys: server.privateKey,
+          verificationKeys: userPublic,
           expectSigned: true,
         });
         clear = String(decrypted.data);
@@ -125,8 +126,8 @@ export function createAuthService(pc: PassboltContext, keys: ServerKeys) {
       const answer = JSON.stringify({ version: PROTOCOL_VERSION, domain: domainOf(origin), access_token: accessToken, refresh_token: refreshToken, verify_token: verifyToken });
       const encrypted = await openpgp.encrypt({
         message: await openpgp.createMessage({ text: answer }),
-        encryptionKeys: await openpgp.readKey({ armoredKey: userKey.armored_key }),
-        signingKeys: await openpgp.readPrivateKey({ armoredKey: server.privateKey }),
+        encryptionKeys: userPublic,
+        signingKeys: server.privateKey,
       });
       return { challenge: encrypted as string };
     }),
@@ -159,13 +160,13 @@ export function createAuthService(pc: PassboltContext, keys: ServerKeys) {
       await repo.db.transaction().execute(async (trx) => {
         const r = await trx.updateTable('passbolt_auth_tokens').set({ active: 0 }).where('token_hash', '=', hash).where('type', '=', 'refresh').where('active', '=', 1).executeTakeFirst();
         if (Number(r.numUpdatedRows) !== 1) throw badRequest(AUTH_MSG.refreshInvalid);
-        await ctx.audit.appendWithin(trx, actor, [audit('session.logout', 'passbolt.user', account.id, { method: 'jwt' })]);
+        await ctx.audit.appendWithin(trx, actor, [audit(PassboltAudit.sessionLogout, 'passbolt.user', account.id, { method: 'jwt' })]);
       });
     },
 
     /** The caller an access token stands for, or undefined when it is not valid (bad signature, expired, user gone). */
     async callerOfAccessToken(token: string): Promise<Caller | undefined> {
-      const claims = verifyJwt(token, (await keys.jwt()).publicKey);
+      const claims = await verifyJwt(token, await keys.jwt());
       if (!claims || !isUuid(claims.sub)) return undefined;
       const found = await activeUserOf(claims.sub);
       if (!found) return undefined;

@@ -1,11 +1,7 @@
-import type { Kysely } from 'kysely';
-import { newUuid } from '../../../core/ids.js';
-import { isUuid, type AuditEvent, type Caller, type LegacyEngineContext as EngineContext } from '../../../core/ports.js';
+import { isUuid, newUuid, type AuditEvent, type Caller, type EngineAuditEvent, type EngineContext, type UserRow } from '../../../core/ports.js';
 import { badRequest, forbiddenError } from '../errors.js';
 import { createPassboltRepo, type AccountRow } from '../repo.js';
 import type { PassboltTables } from '../tables.js';
-
-export type UserRow = Awaited<ReturnType<EngineContext['users']['get']>>;
 
 export { isUuid };
 
@@ -14,19 +10,21 @@ export const PermissionType = { read: 1, update: 7, owner: 15 } as const;
 export const PERMISSION_TYPES: readonly number[] = [1, 7, 15];
 
 export const ENGINE = 'passbolt';
-export const audit = (action: string, objectType: string, objectId: string, details?: Record<string, unknown>): AuditEvent => ({
-  engine: ENGINE,
+/** A change's audit event; the engine's audit port stamps the engine's name. */
+export const audit = (action: string, objectType: string, objectId: string, details?: Record<string, unknown>): EngineAuditEvent => ({
   action,
   objectType,
   objectId,
   ...(details ? { details } : {}),
 });
+/** A read's audit event: reads reach the log through the core's plaintext hook, so they name the engine themselves. */
+export const readEvent = (action: string, objectType: string, objectId: string, details?: Record<string, unknown>): AuditEvent => ({ engine: ENGINE, ...audit(action, objectType, objectId, details) });
 
 export const NO_KEY = 'Register your OpenPGP public key first (POST /gpgkeys.json, or `hush admin passbolt key-set`).';
 
 /** What every Passbolt service shares: the repo, the sealing of secret copies, and callers → accounts. */
-export function createPassboltContext(ctx: EngineContext) {
-  const repo = createPassboltRepo(ctx.db as Kysely<PassboltTables>);
+export function createPassboltContext(ctx: EngineContext<PassboltTables>) {
+  const repo = createPassboltRepo(ctx.store());
   const secretCipher = ctx.keyring.cipher('passbolt_secrets');
 
   /** The core users behind accounts, keyed by account id; accounts whose user is gone are left out. */

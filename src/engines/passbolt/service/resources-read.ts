@@ -5,7 +5,8 @@ import type { PermissionRow, ResourceFilter, ResourceRow, VisibleResource } from
 import { resourceTypeById } from '../resource-types.js';
 import type { ResourceWithContain } from '../schema.js';
 import { briefUserJson, permissionJson, resourceJson, secretJson } from '../serializers.js';
-import { audit, ENGINE, isUuid, type PassboltContext } from './context.js';
+import { ENGINE, isUuid, readEvent, type PassboltContext } from './context.js';
+import { PassboltAudit } from '../events.js';
 
 /** The `contain[…]` options clients send (passbolt_api ResourcesIndexController ALLOWED_CONTAIN, v4 subset). */
 export interface Contain {
@@ -89,7 +90,7 @@ export function createResourceReader(pc: PassboltContext) {
       if (contain.resourceType) json.resource_type = resourceTypeById(r.resource_type_id) ?? null;
       out.push(json);
     }
-    reads.push(...readOfMany({ engine: ENGINE, action: 'secret.read', objectType: 'passbolt.resource', details: { via: 'resources.index' } }, revealed));
+    reads.push(...readOfMany({ engine: ENGINE, action: PassboltAudit.secretRead, objectType: 'passbolt.resource', details: { via: 'resources.index' } }, revealed));
     return out;
   }
 
@@ -125,7 +126,7 @@ export function createResourceReader(pc: PassboltContext) {
       const s = account ? await repo.visibleSecret(resourceId, account.id) : undefined;
       if (!s) throw notFoundError(MSG.secretNotFound);
       const data = await pc.openSecret(s.id, s.data_ct);
-      reads.push(audit('secret.read', 'passbolt.resource', resourceId, { secret_id: s.id }));
+      reads.push(readEvent(PassboltAudit.secretRead, 'passbolt.resource', resourceId, { secret_id: s.id }));
       return secretJson(s, data);
     },
   };

@@ -1,10 +1,9 @@
-import type { AuditActor, Caller } from '../../../core/ports.js';
-import { nowIso } from '../../../core/ids.js';
+import { nowIso, type AuditActor, type Caller, type Db } from '../../../core/ports.js';
 import { forbiddenError, MSG, validationError, type RuleFailure } from '../errors.js';
 import type { PassboltTables } from '../tables.js';
-import type { Db } from '../../../core/ports.js';
 import type { ResourceRow, SecretRow } from '../repo.js';
 import { DEFAULT_RESOURCE_TYPE_ID, DESCRIPTION_IN_SECRET, resourceTypeById } from '../resource-types.js';
+import { PassboltAudit } from '../events.js';
 import { audit, isUuid, PermissionType, type PassboltContext } from './context.js';
 import type { ResourceReader } from './resources-read.js';
 import { prepareSecretCopies } from './secret-copies.js';
@@ -66,7 +65,7 @@ export function createResourceWriter(pc: PassboltContext, reader: ResourceReader
         await repo.insertResource(row, trx);
         await repo.insertPermissions([{ id: pc.newId(), aco: 'Resource', aco_foreign_key: id, aro: 'User', aro_foreign_key: account.id, type: PermissionType.owner, created: now, modified: now }], trx);
         await repo.insertSecrets(secretRows, trx);
-        await ctx.audit.appendWithin(trx, actor, [audit('resource.create', 'passbolt.resource', id, { name_length: row.name.length }), audit('secret.create', 'passbolt.resource', id, { recipients: 1 })]);
+        await ctx.audit.appendWithin(trx, actor, [audit(PassboltAudit.resourceCreate, 'passbolt.resource', id, { name_length: row.name.length }), audit(PassboltAudit.secretCreate, 'passbolt.resource', id, { recipients: 1 })]);
       });
       return reader.visible(account.id, id);
     },
@@ -101,14 +100,14 @@ export function createResourceWriter(pc: PassboltContext, reader: ResourceReader
         await repo.updateResource(id, set, trx);
         const stillThere = await repo.getResource(id, trx);
         if (!stillThere) throw new Error('resource vanished during update');
-        const events = [audit('resource.update', 'passbolt.resource', id)];
+        const events = [audit(PassboltAudit.resourceUpdate, 'passbolt.resource', id)];
         if (secretRows) {
           const holdersNow = (await repo.permissionsOf([id], trx)).map((p) => p.aro_foreign_key).sort();
           // A share committed between the check and now changed who holds the resource: refuse rather than miss someone.
           if (holdersNow.join() !== holders.join()) throw validationError(MSG.resourceValidation, [{ path: 'secrets', rule: 'secrets_provided', message: MSG.secretsProvided }]);
           await repo.deleteSecretsOf(id, 'all', trx);
           await repo.insertSecrets(secretRows, trx);
-          events.push(audit('secret.update', 'passbolt.resource', id, { recipients: secretRows.length }));
+          events.push(audit(PassboltAudit.secretUpdate, 'passbolt.resource', id, { recipients: secretRows.length }));
         }
         await ctx.audit.appendWithin(trx, actor, events);
       });
@@ -125,7 +124,7 @@ export function createResourceWriter(pc: PassboltContext, reader: ResourceReader
         await repo.updateResource(id, { deleted: 1, modified: nowIso(), modified_by: account!.id }, trx);
         await repo.deleteSecretsOf(id, 'all', trx);
         await repo.deletePermissions((await repo.permissionsOf([id], trx)).map((p) => p.id), trx);
-        await ctx.audit.appendWithin(trx, actor, [audit('resource.delete', 'passbolt.resource', id), audit('secret.delete', 'passbolt.resource', id)]);
+        await ctx.audit.appendWithin(trx, actor, [audit(PassboltAudit.resourceDelete, 'passbolt.resource', id), audit(PassboltAudit.secretDelete, 'passbolt.resource', id)]);
       });
     },
   };

@@ -1,4 +1,4 @@
-import { nowIso } from '../../../core/ids.js';
+import { nowIso } from '../../../core/ports.js';
 import type { RuleFailure } from '../errors.js';
 import { checkSecretMessage } from '../openpgp.js';
 import type { SecretRow } from '../repo.js';

@@ -1,7 +1,7 @@
-import { nowIso } from '../../../core/ids.js';
-import type { AuditActor, Caller } from '../../../core/ports.js';
+import { nowIso, type AuditActor, type Caller } from '../../../core/ports.js';
 import { MSG, notFoundError, validationError, type RuleFailure } from '../errors.js';
 import type { PermissionRow, SecretRow } from '../repo.js';
+import { PassboltAudit } from '../events.js';
 import { audit, isUuid, PERMISSION_TYPES, PermissionType, type PassboltContext } from './context.js';
 import { prepareSecretCopies } from './secret-copies.js';
 import { bodyObject, secretItems } from './validate.js';
@@ -133,9 +133,9 @@ export function createShareService(pc: PassboltContext) {
         const after = await repo.permissionsOf([p.resourceId], trx);
         if (!after.some((x) => x.type === PermissionType.owner)) throw validationError(MSG.resourceValidation, [{ path: 'permissions', rule: 'at_least_one_owner', message: MSG.atLeastOneOwner }]);
         await ctx.audit.appendWithin(trx, actor, [
-          audit('resource.share', 'passbolt.resource', p.resourceId, { added: p.added, removed: p.removed, changed: p.updates.length }),
-          ...(rows.length ? [audit('secret.create', 'passbolt.resource', p.resourceId, { recipients: p.added })] : []),
-          ...(p.removed.length ? [audit('secret.delete', 'passbolt.resource', p.resourceId, { recipients: p.removed })] : []),
+          audit(PassboltAudit.resourceShare, 'passbolt.resource', p.resourceId, { added: p.added, removed: p.removed, changed: p.updates.length }),
+          ...(rows.length ? [audit(PassboltAudit.secretCreate, 'passbolt.resource', p.resourceId, { recipients: p.added })] : []),
+          ...(p.removed.length ? [audit(PassboltAudit.secretDelete, 'passbolt.resource', p.resourceId, { recipients: p.removed })] : []),
         ]);
       });
     },

@@ -1,10 +1,9 @@
-import { nowIso } from '../../../core/ids.js';
-import type { AuditActor, Caller } from '../../../core/ports.js';
-import { HushError } from '../../../core/errors.js';
+import { HushError, nowIso, type AuditActor, type Caller } from '../../../core/ports.js';
 import { MSG, notFoundError, validationError } from '../errors.js';
 import { readPublicKey } from '../openpgp.js';
 import type { AccountRow } from '../repo.js';
 import { gpgkeyJson, userJson } from '../serializers.js';
+import { PassboltAudit } from '../events.js';
 import { audit, isUuid, type PassboltContext } from './context.js';
 
 /**
@@ -55,7 +54,7 @@ export function createUserService(pc: PassboltContext) {
           modified: now,
         };
         await repo.insertKey(row, trx);
-        await ctx.audit.appendWithin(trx, actor, [audit(existing ? 'gpgkey.replace' : 'gpgkey.create', 'passbolt.gpgkey', row.id, { fingerprint: row.fingerprint, user_id: account.id })]);
+        await ctx.audit.appendWithin(trx, actor, [audit(existing ? PassboltAudit.gpgkeyReplace : PassboltAudit.gpgkeyCreate, 'passbolt.gpgkey', row.id, { fingerprint: row.fingerprint, user_id: account.id })]);
         return { account, key: row };
       });
     },

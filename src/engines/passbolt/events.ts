@@ -1,0 +1,20 @@
+import { defineAuditEvents } from '../../core/ports.js';
+
+/** Every audit action the Passbolt engine writes (docs/audit.md §1); the README lists them for people writing alert rules. */
+export const PassboltAudit = defineAuditEvents({
+  /** A JWT login; refreshes are not logged (they renew the same session every five minutes). */
+  sessionLogin: 'session.login',
+  sessionLogout: 'session.logout',
+  resourceCreate: 'resource.create',
+  resourceUpdate: 'resource.update',
+  resourceDelete: 'resource.delete',
+  resourceShare: 'resource.share',
+  /** Copies of a resource's secret stored, replaced or removed (one entry per change, naming the recipients). */
+  secretCreate: 'secret.create',
+  secretUpdate: 'secret.update',
+  secretDelete: 'secret.delete',
+  /** A secret copy handed out (encrypted to the caller, but still the resource's secret). */
+  secretRead: 'secret.read',
+  gpgkeyCreate: 'gpgkey.create',
+  gpgkeyReplace: 'gpgkey.replace',
+});

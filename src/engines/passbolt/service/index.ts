@@ -1,0 +1,25 @@
+import type { EngineContext } from '../../../core/ports.js';
+import type { PassboltTables } from '../tables.js';
+import { createAuthService } from './auth.js';
+import { createPassboltContext } from './context.js';
+import { createResourceReader } from './resources-read.js';
+import { createResourceWriter } from './resources-write.js';
+import { createServerKeys } from './server-keys.js';
+import { createShareService } from './share.js';
+import { createUserService } from './users.js';
+
+/** The engine's services, built once by `create`: routes, the JWT authenticator and the admin commands share them. */
+export function passboltServices(ctx: EngineContext<PassboltTables>) {
+  const pc = createPassboltContext(ctx);
+  const reader = createResourceReader(pc);
+  return {
+    pc,
+    reader,
+    writer: createResourceWriter(pc, reader),
+    users: createUserService(pc),
+    share: createShareService(pc),
+    auth: createAuthService(pc, createServerKeys(pc)),
+  };
+}
+
+export type PassboltServices = ReturnType<typeof passboltServices>;
