@@ -24,15 +24,26 @@ function check(file) {
   const lines = text.split('\n').length;
   if (lines > MAX_LINES) problems.push(`${rel}: ${lines} lines (limit ${MAX_LINES}); split it by what it holds`);
   const engine = /^src\/engines\/([^/]+)\//.exec(rel)?.[1];
-  for (const match of text.matchAll(/from\s+'([^']+)'/g)) {
+  // Static imports, re-exports and dynamic imports alike: a boundary a dynamic import may cross is no boundary.
+  for (const match of text.matchAll(/(?:from\s+|import\(\s*)'([^']+)'/g)) {
     const spec = match[1];
     if (!spec.startsWith('.')) continue;
-    const target = path.relative(root, path.resolve(path.dirname(file), spec));
+    const target = path.relative(root, path.resolve(path.dirname(file), spec)).replace(/\.js$/, '.ts');
     if (rel.startsWith('src/core/') && (target.startsWith('src/http/') || target.startsWith('src/engines/'))) {
       problems.push(`${rel}: the core must not import ${target}`);
     }
+    if (rel.startsWith('src/http/') && target.startsWith('src/engines/')) problems.push(`${rel}: the HTTP core must not import ${target}`);
     const other = /^src\/engines\/([^/]+)\//.exec(target)?.[1];
     if (engine && other && other !== engine) problems.push(`${rel}: engine "${engine}" imports engine "${other}" (${target})`);
+    // Engines reach the core through its ports only (docs/architecture.md §6).
+    if (engine && target.startsWith('src/core/') && target !== 'src/core/ports.ts') {
+      problems.push(`${rel}: engine "${engine}" imports core internals (${target}); use what core/ports.ts exports`);
+    }
+  }
+  // Core tables are the core's: an engine reads users, tokens and the audit log through ports. Migrations may name
+  // a core row in a foreign key (an engine's row dies with the core row it belongs to); that is schema, not a query.
+  if (engine && !rel.includes('/migrations/')) {
+    for (const m of text.matchAll(/['"`](core_[a-z_]+)/g)) problems.push(`${rel}: engine "${engine}" names the core table ${m[1]}`);
   }
 }
 

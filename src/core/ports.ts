@@ -195,8 +195,6 @@ export interface EngineManifest<Tables = AnyTables> {
   readonly commands?: { readonly description: string; readonly list: readonly EngineCommandSpec[] };
   /** The admin API: it manages the core's identity records, so it receives `ctx.identity`. */
   readonly identity?: boolean;
-  /** Set by the adapter for engines still on the old shape: the prefix and change-declaration checks skip them. */
-  readonly legacy?: true;
   /** Builds the engine once from its context. */
   create(ctx: EngineContext<Tables>): EngineInstance | Promise<EngineInstance>;
 }
@@ -215,26 +213,4 @@ declare module 'fastify' {
     /** Set by `noChangeMade`: this request to a `changesData` route changed nothing, so it appended nothing. */
     unchanged: boolean;
   }
-}
-
-// --- Adapter: engines not yet on `create(ctx)` (removed when every engine is). ---
-
-/** The context engines received before `create(ctx)`: the whole composed database and the whole core. */
-export interface LegacyEngineContext extends Omit<EngineContext, 'audit' | 'name'> {
-  readonly db: Core['store']['db'];
-  readonly audit: Pick<Core['audit'], 'appendWithin' | 'append'>;
-  readonly core: Core;
-}
-
-/** The manifest shape before `create(ctx)`. */
-export interface LegacyEngineManifest {
-  readonly name: string;
-  readonly prefixes: readonly string[];
-  readonly migrations: MigrationSet | undefined;
-  readonly objectTypes?: readonly ObjectTypeSpec[];
-  readonly routes: (ctx: LegacyEngineContext) => FastifyPluginAsync;
-  renderError: EngineInstance['renderError'];
-  extractCredential?(request: FastifyRequest): string | undefined;
-  references?(ctx: LegacyEngineContext): readonly ReferenceResolver[];
-  readonly authenticator?: (ctx: LegacyEngineContext) => (request: FastifyRequest) => Promise<Caller | null | undefined>;
 }

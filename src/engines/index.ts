@@ -5,7 +5,6 @@ import { listsEngine } from './lists/index.js';
 import { passboltEngine } from './passbolt/index.js';
 import { netboxEngine } from './netbox/index.js';
 import { phaseEngine } from './phase/index.js';
-import { legacyEngine } from './legacy.js';
 
 /** The engines this build serves. A new engine is one line here and one folder beside this file. */
 export function allEngines(): EngineManifest[] {

@@ -23,7 +23,6 @@ import { installPublicUrl } from './public-url.js';
 import { installRouteTable, recordRoutes } from './route-table.js';
 import { NO_STORE, requestIdOf, SECURITY_HEADERS } from './response-headers.js';
 import { installWriteOutcome } from './plugins/write-outcome.js';
-import { LEGACY_CORE } from '../engines/legacy.js';
 
 type Renderer = EngineInstance['renderError'];
 
@@ -58,7 +57,6 @@ export async function buildServer(core: Core, manifests: readonly EngineManifest
   const engines: { manifest: EngineManifest; instance: EngineInstance }[] = [];
   for (const manifest of manifests) {
     const ctx = engineContext(core, manifest, references);
-    if (manifest.legacy) Object.defineProperty(ctx, LEGACY_CORE, { value: core });
     engines.push({ manifest, instance: await manifest.create(ctx) });
   }
   for (const { instance } of engines) for (const resolver of instance.references ?? []) references.register(resolver);
@@ -124,12 +122,12 @@ export async function buildServer(core: Core, manifests: readonly EngineManifest
   for (const { manifest, instance } of engines) {
     await app.register(async (scope) => {
       installErrorRenderer(scope, (e, r) => instance.renderError(e, r));
-      requireDeclaredAccess(scope, manifest.name, core.objectTypes, { changes: !manifest.legacy });
-      if (!manifest.legacy) requireOwnPrefix(scope, manifest.name, manifest.prefixes);
+      requireDeclaredAccess(scope, manifest.name, core.objectTypes, { changes: true });
+      requireOwnPrefix(scope, manifest.name, manifest.prefixes);
       recordRoutes(scope, manifest.name, routeTable);
       installCaller(scope, core, manifest.name, instance.extractCredential?.bind(instance), instance.authenticate?.bind(instance));
       installChangeAudit(scope, core);
-      installPlaintextAudit(scope, core, manifest.legacy ? undefined : manifest);
+      installPlaintextAudit(scope, core, manifest);
       installIdempotency(scope, core);
       await scope.register(instance.routes);
     });

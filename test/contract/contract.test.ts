@@ -65,7 +65,7 @@ forEachDialect('engine contract', (dialect) => {
           // A change that answers with the plaintext it was sent (NetBox echoes a written secret) reveals nothing the
           // caller did not hold: its change entry is the record. Any other plaintext answer needs a read entry.
           const recorded = (e: { action: string }) => declared.has(e.action) && (e.action.endsWith('.read') || x.rules?.changesData === true);
-          const reads = manifest.legacy ? entries : entries.filter(recorded);
+          const reads = entries.filter(recorded);
           if (!reads.length) problems.push(`${x.method} ${x.path}: ${entries.length ? entries.map((e) => e.action).join(', ') : 'no entry'}`);
         }
         assert.deepEqual(problems, [], 'plaintext answers without a read entry (a plaintext route must reveal something in the fixture)');
@@ -80,8 +80,6 @@ forEachDialect('engine contract', (dialect) => {
           else if (!(outcome.audit.get(x.requestId) ?? []).some((e) => e.engine === name)) problems.push(`${x.method} ${x.path}: no audit entry of ${name}`);
         }
         assert.deepEqual(problems, [], 'changes without an audit entry');
-        // An engine still on the legacy adapter declares no names yet; the core checks those of converted engines.
-        if (manifest.legacy) return;
         const declared = new Set(Object.values(manifest.auditEvents));
         const undeclared = [...new Set(outcome.actions.filter((e) => e.engine === name && !declared.has(e.action)).map((e) => e.action))];
         assert.deepEqual(undeclared, [], `audit actions ${name}'s events.ts does not declare`);
