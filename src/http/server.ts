@@ -20,6 +20,7 @@ import { createMetrics } from './plugins/metrics.js';
 import { registerOpenApi } from './plugins/openapi.js';
 import { systemRoutes } from './plugins/system.js';
 import { installPublicUrl } from './public-url.js';
+import { installConsole } from './console.js';
 import { NO_STORE, requestIdOf, SECURITY_HEADERS } from './response-headers.js';
 import { installWriteOutcome } from './plugins/write-outcome.js';
 import { LEGACY_CORE } from '../engines/legacy.js';
@@ -101,6 +102,7 @@ export async function buildServer(core: Core, manifests: readonly EngineManifest
   await app.register(cookie);
   await app.register(rateLimit, { global: false });
   await registerOpenApi(app, options.version);
+  await installConsole(app);
 
   const metrics = createMetrics();
   metrics.install(app);
