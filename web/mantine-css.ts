@@ -8,7 +8,7 @@ import {
   em,
 } from '@mantine/core';
 import type { Plugin } from 'vite';
-import { theme } from './src/theme.ts';
+import { cssVariablesResolver, theme } from './src/theme.ts';
 
 const ID = 'virtual:mantine-theme.css';
 
@@ -24,7 +24,16 @@ export function mantineThemeCss(): Plugin {
     load(id) {
       if (id !== `\0${ID}`) return undefined;
       const merged = mergeMantineTheme(DEFAULT_THEME, theme);
-      const variables = convertCssVariables(defaultCssVariablesResolver(merged), ':root');
+      const base = defaultCssVariablesResolver(merged);
+      const own = cssVariablesResolver(merged);
+      const variables = convertCssVariables(
+        {
+          variables: { ...base.variables, ...own.variables },
+          light: { ...base.light, ...own.light },
+          dark: { ...base.dark, ...own.dark },
+        },
+        ':root',
+      );
       const scheme = convertCssVariables(
         { variables: {}, dark: { '--mantine-color-scheme': 'dark' }, light: { '--mantine-color-scheme': 'light' } },
         ':root',

@@ -4,6 +4,7 @@ import { documentRoutes } from '../../http/docs.js';
 import { NetboxErrorOut } from '../../http/netbox-rest.js';
 import { addApiVersion, renderAdminError } from './errors.js';
 import { auditRoutes } from './routes/audit.js';
+import { consoleRoutes } from './routes/console.js';
 import { meRoutes } from './routes/me.js';
 import { permissionRoutes } from './routes/permissions.js';
 import { rootRoutes } from './routes/root.js';
@@ -32,6 +33,7 @@ export function adminEngine(info: { version: string; engineNames: () => string[]
       await app.register(auditRoutes(ctx));
       await app.register(sessionRoutes(ctx));
       await app.register(meRoutes(ctx));
+      await app.register(consoleRoutes(ctx));
     },
   };
 }

@@ -17,7 +17,7 @@ export const apiRoot = new URL('../', window.location.href).href.replace(/\/$/, 
 const CSRF_KEY = 'hush.csrf';
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
 let csrfToken: string | null = sessionStorage.getItem(CSRF_KEY);
-const unauthenticatedListeners = new Set<() => void>();
+const refusedListeners = new Set<() => void>();
 
 export const csrf = {
   get: () => csrfToken,
@@ -28,10 +28,15 @@ export const csrf = {
   },
 };
 
-/** Called when the server answers 401 to a request made with the session: it expired or was closed elsewhere. */
-export function onUnauthenticated(listener: () => void): () => void {
-  unauthenticatedListeners.add(listener);
-  return () => unauthenticatedListeners.delete(listener);
+/**
+ * Called when the server refuses a request (401, or 403: the NetBox-style admin API answers a missing or expired
+ * session with 403): the session may have expired or been closed elsewhere, which the session layer then checks.
+ */
+export function onAuthRefused(listener: () => void): () => void {
+  refusedListeners.add(listener);
+  return () => {
+    refusedListeners.delete(listener);
+  };
 }
 
 const session: Middleware = {
@@ -40,8 +45,9 @@ const session: Middleware = {
     return request;
   },
   onResponse({ request, response }) {
-    const isLogin = new URL(request.url).pathname.endsWith('/api/users/login/');
-    if (response.status === 401 && !isLogin) for (const l of unauthenticatedListeners) l();
+    // The session's own requests report their failures themselves.
+    const own = /\/api\/users\/(login|logout|me|me\/access)\/$/.test(new URL(request.url).pathname);
+    if ((response.status === 401 || response.status === 403) && !own) for (const l of refusedListeners) l();
     return response;
   },
 };
