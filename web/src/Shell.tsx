@@ -10,7 +10,7 @@ function NavItem({ href, children, match }: { href: string; children: ReactNode;
       component={Link}
       href={href}
       variant={active ? 'light' : 'subtle'}
-      size="sm"
+      size="compact-md"
       aria-current={active ? 'page' : undefined}
     >
       {children}
@@ -48,7 +48,7 @@ export function Shell({ children }: { children: ReactNode }) {
             API tokens
           </NavItem>
         </nav>
-        <Group gap="xs">
+        <Group gap="xs" className="hush-user">
           <Text size="sm" className="hush-hide-narrow">
             {me.user.username}
           </Text>

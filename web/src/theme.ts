@@ -26,7 +26,7 @@ export const theme = createTheme({
   components: {
     // Mantine locks the page's scrolling under a dialog with an injected <style>, which the CSP refuses: app.css
     // does it instead.
-    Modal: Modal.extend({ defaultProps: { lockScroll: false } }),
+    Modal: Modal.extend({ defaultProps: { lockScroll: false, closeButtonProps: { 'aria-label': 'Close dialog' } } }),
   },
 });
 
