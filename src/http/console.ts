@@ -3,8 +3,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { HushError } from '../core/errors.js';
+import { defaultStatus, HushError } from '../core/errors.js';
 import { documentRoutes } from './docs.js';
+import { installErrorRenderer } from './errors.js';
 import { requireDeclaredAccess } from './plugins/caller.js';
 import { DetailError, Type } from './schemas.js';
 
@@ -12,7 +13,8 @@ import { DetailError, Type } from './schemas.js';
  * The web console (web/, built into web/dist/) served at `/ui/` by the server itself, offline: its files and nothing
  * else, under a Content-Security-Policy that allows only this origin's scripts and styles and no framing. A browser
  * asking `/` for a page is sent to `/ui/`; API clients at `/` get the answer they always got. Without a build the
- * console answers 503 with the command that builds it; the APIs are unaffected.
+ * console answers 404 with the command that builds it (a page for browsers, `{"detail"}` for others, so that the
+ * path keeps the system routes' error envelope); the APIs are unaffected.
  */
 
 export const CONSOLE_CSP = [
@@ -71,18 +73,15 @@ interface Cached {
   gzip: Buffer | undefined;
 }
 
-const notBuiltPage = (dir: string) => `<!doctype html>
+const NOT_BUILT = 'The console has not been built: run npm run build in the Hush directory (it builds web/ too), then reload.';
+const NOT_BUILT_PAGE = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Hush console not built</title></head>
 <body><main><h1>The Hush console has not been built</h1>
-<p>This server found no console files in <code>${escapeHtml(dir)}</code>. Build them in the Hush directory with</p>
+<p>Build it in the Hush directory with</p>
 <pre>npm run build</pre>
 <p>(it builds the server and <code>web/</code>; see the README's "Console" section), then reload this page.
 The HTTP APIs and the <code>hush</code> command line work without the console.</p></main></body></html>
 `;
-
-function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
 
 const Text = (description: string, media: string) => ({ description, content: { [media]: { schema: Type.String() } } });
 
@@ -109,6 +108,7 @@ export async function installConsole(app: FastifyInstance, options: { dir?: stri
     try {
       stat = fs.statSync(file);
     } catch {
+      cache.delete(file); // gone with an older build
       return undefined;
     }
     if (!stat.isFile()) return undefined;
@@ -131,6 +131,8 @@ export async function installConsole(app: FastifyInstance, options: { dir?: stri
 
   await app.register(async (scope) => {
     requireDeclaredAccess(scope, 'console', { declares: () => false });
+    // The system routes' envelope, installed here: the server's root renderer is set after this scope is made.
+    installErrorRenderer(scope, (error) => ({ status: defaultStatus[error.kind], body: { detail: error.message } }));
     documentRoutes(scope, DetailError);
     const rules = { hush: { access: 'public' as const } };
 
@@ -142,15 +144,20 @@ export async function installConsole(app: FastifyInstance, options: { dir?: stri
       schema: {
         operationId: 'console_page',
         tags: ['console'],
-        summary: 'The web console (HTML); 503 with the build command when it has not been built',
-        response: { 200: Text('The console page', 'text/html'), 503: Text('The console is not built: how to build it', 'text/html') },
+        summary: 'The web console (HTML); 404 with the build command when it has not been built',
+        response: {
+          200: Text('The console page', 'text/html'),
+          404: { description: 'The console is not built: how to build it', content: { 'text/html': { schema: Type.String() }, 'application/json': { schema: DetailError } } },
+        },
       },
     }, async (request, reply) => {
       const page = load(path.join(dir, 'index.html'));
       // Each build names its scripts anew: the page itself is never cached, so a new build is picked up at once.
       if (page) return send(request, reply, page, 'text/html; charset=utf-8');
       request.log.warn({ dir }, 'console requested but not built (npm run build)');
-      return reply.status(503).headers(CONSOLE_HEADERS).type('text/html; charset=utf-8').send(notBuiltPage(dir));
+      reply.status(404).headers(CONSOLE_HEADERS).header('vary', 'Accept');
+      if (prefersHtml(request.headers.accept)) return reply.type('text/html; charset=utf-8').send(NOT_BUILT_PAGE);
+      return reply.send({ detail: NOT_BUILT });
     });
 
     scope.get('/ui/assets/:file', {
@@ -168,7 +175,7 @@ export async function installConsole(app: FastifyInstance, options: { dir?: stri
       const file = path.join(assets, name);
       // A plain name (no separator, even decoded from %2F; no leading dot), of a known type, directly in assets/.
       const entry = ASSET_NAME.test(name) && path.dirname(file) === assets ? load(file) : undefined;
-      if (!entry || !type) throw new HushError('not_found', fs.existsSync(dir) ? 'Not found.' : 'The console has not been built: run npm run build.');
+      if (!entry || !type) throw new HushError('not_found', fs.existsSync(dir) ? 'Not found.' : NOT_BUILT);
       // Built names carry a hash of their content: they may be kept for ever.
       reply.header('cache-control', 'public, max-age=31536000, immutable');
       return send(request, reply, entry, type);

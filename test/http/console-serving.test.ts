@@ -100,14 +100,18 @@ describe('the console before it is built', () => {
   });
   after(() => server.app.close());
 
-  it('answers 503 with the command that builds it, under the same CSP', async () => {
-    const res = await fetch(`${server.url}/ui/`);
-    assert.equal(res.status, 503);
-    assert.match(res.headers.get('content-type')!, /^text\/html/);
-    assert.equal(res.headers.get('content-security-policy'), CONSOLE_CSP);
-    const text = await res.text();
+  it('answers 404 with the command that builds it: a page for a browser, {"detail"} for others', async () => {
+    const page = await fetch(`${server.url}/ui/`, { headers: { accept: 'text/html,*/*;q=0.8' } });
+    assert.equal(page.status, 404);
+    assert.match(page.headers.get('content-type')!, /^text\/html/);
+    assert.equal(page.headers.get('content-security-policy'), CONSOLE_CSP);
+    const text = await page.text();
     assert.match(text, /not been built/);
     assert.match(text, /npm run build/);
+    assert.ok(!text.includes(dir), 'the page names a path of the machine');
+    const api = await fetch(`${server.url}/ui/`);
+    assert.equal(api.status, 404);
+    assert.match(((await api.json()) as { detail: string }).detail, /not been built.*npm run build/);
   });
 
   it('answers 404 for its assets, saying how to build it', async () => {
@@ -145,8 +149,12 @@ describe('/ for browsers and for API clients', () => {
 
   it('serves /ui/ (built or not) with the console CSP, and leaves API answers without it', async () => {
     const page = await fetch(`${hush.url}/ui/`);
-    assert.ok([200, 503].includes(page.status));
+    assert.ok([200, 404].includes(page.status));
     assert.equal(page.headers.get('content-security-policy'), CONSOLE_CSP);
+    const missing = await fetch(`${hush.url}/ui/assets/missing-0000.js`);
+    assert.equal(missing.status, 404);
+    assert.match(missing.headers.get('cache-control')!, /no-store/);
+    assert.equal(typeof ((await missing.json()) as { detail: string }).detail, 'string');
     const api = await fetch(`${hush.url}/api/status/`);
     assert.equal(api.headers.get('content-security-policy'), null);
     assert.equal(api.headers.get('x-frame-options'), 'SAMEORIGIN');
