@@ -32,6 +32,7 @@ function identityPort(core: Core): IdentityPort {
     users: core.users,
     tokens: core.tokens,
     permissions: core.permissions,
+    objectTypes: core.objectTypes,
     audit: { list: (filter, page) => core.audit.list(filter, page) },
   };
 }

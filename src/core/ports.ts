@@ -91,7 +91,7 @@ export interface EngineContext<Tables = unknown> {
  * What the admin engine manages: the core's users, tokens, permissions and sessions, and the audit log it lists.
  * Every change goes through `identityAdmin`, which writes it in one transaction with its audit entry.
  */
-export type IdentityPort = Pick<Core, 'identityAdmin' | 'users' | 'tokens' | 'permissions'> & {
+export type IdentityPort = Pick<Core, 'identityAdmin' | 'users' | 'tokens' | 'permissions' | 'objectTypes'> & {
   readonly audit: Pick<Core['audit'], 'list'>;
 };
 

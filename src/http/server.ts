@@ -20,6 +20,7 @@ import { createMetrics } from './plugins/metrics.js';
 import { registerOpenApi } from './plugins/openapi.js';
 import { systemRoutes } from './plugins/system.js';
 import { installPublicUrl } from './public-url.js';
+import { installConsole } from './console.js';
 import { installRouteTable, recordRoutes } from './route-table.js';
 import { NO_STORE, requestIdOf, SECURITY_HEADERS } from './response-headers.js';
 import { installWriteOutcome } from './plugins/write-outcome.js';
@@ -103,6 +104,7 @@ export async function buildServer(core: Core, manifests: readonly EngineManifest
   await app.register(cookie);
   await app.register(rateLimit, { global: false });
   await registerOpenApi(app, options.version);
+  await installConsole(app);
 
   const metrics = createMetrics();
   metrics.install(app);

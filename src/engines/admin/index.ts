@@ -5,6 +5,7 @@ import { NetboxErrorOut } from '../../http/netbox-rest.js';
 import { addApiVersion, renderAdminError } from './errors.js';
 import { AdminAudit } from './events.js';
 import { auditRoutes } from './routes/audit.js';
+import { consoleRoutes } from './routes/console.js';
 import { meRoutes } from './routes/me.js';
 import { permissionRoutes } from './routes/permissions.js';
 import { rootRoutes } from './routes/root.js';
@@ -42,6 +43,7 @@ export function adminEngine(info: { version: string; engineNames: () => string[]
         await app.register(auditRoutes(identity));
         await app.register(sessionRoutes(ctx, identity));
         await app.register(meRoutes(identity));
+        await app.register(consoleRoutes(identity));
       };
       return { routes, renderError: renderAdminError };
     },

@@ -1,0 +1,61 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { IdentityPort } from '../../../core/ports.js';
+import { callerOf } from '../../../http/route-kit.js';
+import { Type } from '../../../http/schemas.js';
+
+/**
+ * Minutes of inactivity after which the web console signs its user out (the session itself lasts longer, for the
+ * API). Served here so the console obeys the server; a setting of its own is issue 15's next step.
+ */
+export const CONSOLE_IDLE_SECONDS = 15 * 60;
+
+const Reach = Type.Union([Type.Literal('all'), Type.Literal('some'), Type.Literal('none')], {
+  description: '`all` objects of the type, `some` (object-scoped grants: their ids in `object_ids`), or `none`',
+});
+
+export const AccessOut = Type.Object({
+  user: Type.Object({ id: Type.Integer(), username: Type.String(), is_superuser: Type.Boolean(), kind: Type.String() }),
+  idle_timeout_seconds: Type.Integer({ description: 'Inactivity after which the console signs out' }),
+  object_types: Type.Array(
+    Type.Object({
+      name: Type.String({ description: '`app_label.model`, as permissions name it' }),
+      description: Type.String(),
+      actions: Type.Array(Type.Object({ action: Type.String(), reach: Reach, object_ids: Type.Array(Type.String()) })),
+    }),
+  ),
+});
+
+/**
+ * `GET /api/users/me/access/`: what the caller may do, per declared object type and action, so the console offers
+ * only what the server would allow (the server checks every request anyway). Beyond NetBox; any authenticated caller
+ * may read their own.
+ */
+export function consoleRoutes(identity: IdentityPort): FastifyPluginAsyncTypebox {
+  const { permissions, objectTypes } = identity;
+  return async (app) => {
+    app.get('/api/users/me/access/', {
+      config: { hush: { access: 'authenticated' } },
+      schema: { operationId: 'users_me_access', tags: ['users'], summary: 'What the caller may do, per object type and action', response: { 200: AccessOut } },
+    }, async (request) => {
+      const caller = callerOf(request);
+      const types = await Promise.all(
+        objectTypes.list().map(async (spec) => ({
+          name: spec.name,
+          description: spec.description,
+          actions: await Promise.all(
+            spec.actions.map(async (action) => {
+              const scope = await permissions.scope(caller, action, spec.name);
+              const reach = scope === 'all' ? ('all' as const) : scope.length ? ('some' as const) : ('none' as const);
+              return { action, reach, object_ids: scope === 'all' ? [] : [...new Set(scope)].sort() };
+            }),
+          ),
+        })),
+      );
+      return {
+        user: { id: caller.user.id, username: caller.user.username, is_superuser: caller.user.isSuperuser, kind: caller.user.kind },
+        idle_timeout_seconds: CONSOLE_IDLE_SECONDS,
+        object_types: types,
+      };
+    });
+  };
+}

@@ -1,0 +1,68 @@
+import { Center, Loader, Stack, Text, Title } from '@mantine/core';
+import { Link, Route, Router, Switch } from 'wouter';
+import { useHashLocation } from 'wouter/use-hash-location';
+import { Overview } from './pages/Overview.tsx';
+import { PhaseApp } from './pages/PhaseApp.tsx';
+import { PhaseApps } from './pages/PhaseApps.tsx';
+import { SignIn } from './pages/SignIn.tsx';
+import { Tokens } from './pages/Tokens.tsx';
+import { SessionProvider, useSessionState } from './session.tsx';
+import { Shell } from './Shell.tsx';
+
+function NotFound() {
+  return (
+    <Stack>
+      <Title order={1}>Nothing here</Title>
+      <Text>
+        This page does not exist. <Link href="/">Back to the overview</Link>.
+      </Text>
+    </Stack>
+  );
+}
+
+/**
+ * Pages are addressed after the `#` (`/ui/#/phase/…`): the server serves one page at /ui/, and no address holds
+ * anything secret (ids and environment names only).
+ */
+function Pages() {
+  const state = useSessionState();
+  if (state.status === 'loading') {
+    return (
+      <Center h="100vh">
+        <Loader aria-label="Loading the console" />
+      </Center>
+    );
+  }
+  if (state.status === 'signed-out') return <SignIn notice={state.notice} />;
+  return (
+    <Shell>
+      <Switch>
+        <Route path="/">
+          <Overview />
+        </Route>
+        <Route path="/phase">
+          <PhaseApps />
+        </Route>
+        <Route path="/phase/:app/:env?">
+          {(p) => <PhaseApp appId={p.app} envName={p.env ? decodeURIComponent(p.env) : undefined} />}
+        </Route>
+        <Route path="/tokens">
+          <Tokens />
+        </Route>
+        <Route>
+          <NotFound />
+        </Route>
+      </Switch>
+    </Shell>
+  );
+}
+
+export function App() {
+  return (
+    <SessionProvider>
+      <Router hook={useHashLocation}>
+        <Pages />
+      </Router>
+    </SessionProvider>
+  );
+}

@@ -1,0 +1,70 @@
+import { Badge, Button, Group, Text } from '@mantine/core';
+import type { ReactNode } from 'react';
+import { Link, useRoute } from 'wouter';
+import { useSession } from './session.tsx';
+
+function NavItem({ href, children, match }: { href: string; children: ReactNode; match: string }) {
+  const [active] = useRoute(match);
+  return (
+    <Button
+      component={Link}
+      href={href}
+      variant={active ? 'light' : 'subtle'}
+      size="compact-md"
+      aria-current={active ? 'page' : undefined}
+    >
+      {children}
+    </Button>
+  );
+}
+
+/** The frame of every signed-in page: where to go, who is signed in, signing out. */
+export function Shell({ children }: { children: ReactNode }) {
+  const { me, signOut } = useSession();
+  return (
+    <>
+      <a
+        className="hush-skip"
+        href="#main"
+        onClick={(e) => {
+          e.preventDefault();
+          document.getElementById('main')?.focus();
+        }}
+      >
+        Skip to content
+      </a>
+      <header className="hush-header">
+        <Link href="/" className="hush-brand">
+          Hush
+        </Link>
+        <nav className="hush-nav" aria-label="Main">
+          <NavItem href="/" match="/">
+            Overview
+          </NavItem>
+          <NavItem href="/phase" match="/phase/*?">
+            Phase apps
+          </NavItem>
+          <NavItem href="/tokens" match="/tokens">
+            API tokens
+          </NavItem>
+        </nav>
+        <Group gap="xs" className="hush-user">
+          <Text size="sm" className="hush-hide-narrow">
+            {me.user.username}
+          </Text>
+          {me.user.is_superuser ? (
+            <Badge variant="light" className="hush-hide-narrow">
+              superuser
+            </Badge>
+          ) : null}
+          <Button variant="default" size="xs" onClick={() => void signOut('You have signed out.')}>
+            Sign out
+          </Button>
+        </Group>
+      </header>
+      <main className="hush-main" id="main" tabIndex={-1}>
+        {children}
+      </main>
+    </>
+  );
+}

@@ -1,0 +1,98 @@
+import { Button, Group, Modal, Stack, TextInput, Textarea } from '@mantine/core';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useEffect, useState, type FormEvent } from 'react';
+import { phase, type PhaseSecret, type SecretFields } from '../api/phase.ts';
+import { ErrorAlert } from './common.tsx';
+
+const KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
+const empty: SecretFields = { key: '', value: '', comment: '', path: '/' };
+
+/** Adds a secret to an environment, or edits one (`secret`): key, value, comment and folder path. */
+export function SecretForm(props: {
+  appId: string;
+  env: string;
+  secret: PhaseSecret | null;
+  opened: boolean;
+  onClose: () => void;
+}) {
+  const { appId, env, secret, opened, onClose } = props;
+  const queryClient = useQueryClient();
+  const [fields, setFields] = useState<SecretFields>(empty);
+  // Filled when the dialog opens, emptied when it closes: no value stays in the form's memory.
+  useEffect(() => {
+    setFields(
+      opened && secret ? { key: secret.key, value: secret.value, comment: secret.comment, path: secret.path } : empty,
+    );
+  }, [opened, secret]);
+
+  const save = useMutation({
+    mutationFn: (f: SecretFields) =>
+      secret ? phase.updateSecret(appId, env, secret.id, f) : phase.createSecret(appId, env, f),
+    onSuccess: async () => {
+      await queryClient.invalidateQueries({ queryKey: ['phase', 'secrets', appId, env] });
+      onClose();
+    },
+  });
+  const set = (field: keyof SecretFields) => (e: { currentTarget: { value: string } }) => {
+    const value = e.currentTarget.value;
+    setFields((f) => ({ ...f, [field]: value }));
+  };
+  const keyProblem =
+    fields.key && !KEY.test(fields.key)
+      ? 'Letters, digits and _ only, not starting with a digit (an environment variable name)'
+      : null;
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    if (!keyProblem) save.mutate({ ...fields, key: fields.key.trim().toUpperCase(), path: fields.path.trim() || '/' });
+  };
+
+  return (
+    <Modal opened={opened} onClose={onClose} title={secret ? `Edit ${secret.key}` : `New secret in ${env}`} size="lg">
+      <form onSubmit={submit}>
+        <Stack>
+          <TextInput
+            label="Key"
+            required
+            value={fields.key}
+            onChange={set('key')}
+            error={keyProblem}
+            description="Stored in upper case"
+            data-autofocus
+            maxLength={256}
+            autoComplete="off"
+            spellCheck={false}
+          />
+          <Textarea
+            label="Value"
+            value={fields.value}
+            onChange={set('value')}
+            autosize
+            minRows={2}
+            maxRows={12}
+            classNames={{ input: 'hush-value' }}
+            autoComplete="off"
+            spellCheck={false}
+          />
+          <TextInput label="Comment" value={fields.comment} onChange={set('comment')} autoComplete="off" />
+          <TextInput
+            label="Path"
+            value={fields.path}
+            onChange={set('path')}
+            description="Folder, e.g. / or /backend"
+            autoComplete="off"
+            spellCheck={false}
+          />
+          {save.isError ? <ErrorAlert error={save.error} title="Not saved" /> : null}
+          <Group justify="flex-end">
+            <Button variant="default" onClick={onClose}>
+              Cancel
+            </Button>
+            <Button type="submit" loading={save.isPending}>
+              {secret ? 'Save' : 'Add secret'}
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Modal>
+  );
+}

@@ -1,0 +1,158 @@
+import { Anchor, Badge, Card, Group, List, Stack, Text, Title } from '@mantine/core';
+import { useQuery } from '@tanstack/react-query';
+import { Link } from 'wouter';
+import { api } from '../api/client.ts';
+import { unwrap } from '../api/errors.ts';
+import { phase } from '../api/phase.ts';
+import { ErrorAlert } from '../components/common.tsx';
+import { can, useSession, type Access } from '../session.tsx';
+
+/** Engines by the app label of their permission object types (`phase.app` → Phase). */
+const ENGINES: { name: string; labels: string[]; what: string }[] = [
+  { name: 'Phase', labels: ['phase'], what: 'apps, environments and secrets' },
+  { name: 'Secret lists', labels: ['lists'], what: 'lists and their values' },
+  { name: 'NetBox secrets', labels: ['netbox_secrets', 'dcim', 'virtualization'], what: 'secrets by device and role' },
+  { name: 'Passbolt', labels: ['passbolt'], what: 'resources shared by OpenPGP' },
+  { name: 'Administration', labels: ['users', 'core'], what: 'users, tokens, permissions, audit log' },
+];
+
+type Reach = { type: string; description: string; actions: { action: string; reach: string; count: number }[] };
+
+function reachOf(access: Access, labels: string[]): Reach[] {
+  return access.object_types
+    .filter((t) => labels.includes(t.name.split('.')[0] ?? ''))
+    .map((t) => ({
+      type: t.name,
+      description: t.description,
+      actions: t.actions
+        .filter((a) => a.reach !== 'none')
+        .map((a) => ({ action: a.action, reach: a.reach, count: a.object_ids.length })),
+    }))
+    .filter((t) => t.actions.length > 0);
+}
+
+function ReachList({ reach }: { reach: Reach[] }) {
+  if (!reach.length)
+    return <Text c="dimmed">Nothing granted to you here yet: ask an administrator for a permission.</Text>;
+  return (
+    <List size="sm" spacing={4}>
+      {reach.map((r) => (
+        <List.Item key={r.type}>
+          <Text span fw={500} size="sm">
+            {r.type}
+          </Text>
+          :{' '}
+          {r.actions
+            .map((a) =>
+              a.reach === 'all' ? a.action : `${a.action} (${a.count} ${a.count === 1 ? 'object' : 'objects'})`,
+            )
+            .join(', ')}
+        </List.Item>
+      ))}
+    </List>
+  );
+}
+
+function PhaseCount() {
+  const apps = useQuery({ queryKey: ['phase', 'apps'], queryFn: phase.apps });
+  if (apps.isPending) return <Text size="sm">Counting apps…</Text>;
+  if (apps.isError) return <ErrorAlert error={apps.error} title="Could not list Phase apps" />;
+  return (
+    <Text size="sm">
+      <Anchor component={Link} href="/phase">
+        {apps.data.length} {apps.data.length === 1 ? 'app' : 'apps'}
+      </Anchor>{' '}
+      you can open.
+    </Text>
+  );
+}
+
+/** Who you are, what you can reach in each engine, and how the server is. */
+export function Overview() {
+  const { me, access } = useSession();
+  const status = useQuery({ queryKey: ['status'], queryFn: async () => unwrap(await api.GET('/api/status/')) });
+  const ready = useQuery({
+    queryKey: ['readyz'],
+    queryFn: async () => {
+      const { data, response } = await api.GET('/readyz');
+      // 503 carries the same body: the server answers, its database does not.
+      return (
+        data ?? {
+          status: 'unavailable',
+          database: '',
+          problem: response.status === 503 ? 'database unavailable' : `answered ${response.status}`,
+        }
+      );
+    },
+    refetchInterval: 30_000,
+  });
+
+  return (
+    <Stack>
+      <Title order={1}>Overview</Title>
+      <div className="hush-cards">
+        <Card withBorder>
+          <Title order={2} size="h4" mb="xs">
+            You
+          </Title>
+          <Text>
+            Signed in as <strong>{me.user.username}</strong>
+            {me.user.is_superuser ? ' (superuser: every permission)' : ''}.
+          </Text>
+          <Text size="sm" c="dimmed">
+            The console signs you out after {Math.round(access.idle_timeout_seconds / 60)} minutes without activity.
+          </Text>
+        </Card>
+        <Card withBorder>
+          <Title order={2} size="h4" mb="xs">
+            Server
+          </Title>
+          {status.isError ? <ErrorAlert error={status.error} title="No status" /> : null}
+          <Stack gap={4}>
+            <Group gap="xs">
+              <Text size="sm">Health:</Text>
+              {ready.data ? (
+                <Badge color={ready.data.status === 'ready' ? 'green' : 'red'} variant="light">
+                  {ready.data.status === 'ready' ? 'ready' : (ready.data.problem ?? 'unavailable')}
+                </Badge>
+              ) : (
+                <Text size="sm">checking…</Text>
+              )}
+            </Group>
+            {status.data ? (
+              <>
+                <Text size="sm">Hush {status.data['hush-version']}</Text>
+                <Text size="sm">Database: {status.data.database}</Text>
+                <Text size="sm">Engines: {status.data.engines.join(', ')}</Text>
+              </>
+            ) : null}
+          </Stack>
+        </Card>
+      </div>
+      <Title order={2} size="h3">
+        What you can reach
+      </Title>
+      <div className="hush-cards">
+        {ENGINES.map((engine) => {
+          const reach = reachOf(access, engine.labels);
+          return (
+            <Card withBorder key={engine.name}>
+              <Title order={3} size="h4" mb={4}>
+                {engine.name}
+              </Title>
+              <Text size="xs" c="dimmed" mb="xs">
+                {engine.what}
+              </Text>
+              {engine.name === 'Phase' && can(access, 'phase.app', 'view') ? <PhaseCount /> : null}
+              {me.user.is_superuser ? (
+                <Text size="sm">Everything: you are a superuser.</Text>
+              ) : (
+                <ReachList reach={reach} />
+              )}
+            </Card>
+          );
+        })}
+      </div>
+    </Stack>
+  );
+}
