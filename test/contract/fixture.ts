@@ -4,7 +4,6 @@ import type { RunningHush } from '../helpers/server.js';
 export interface ContractResponse {
   status: number;
   // As RunningHush.request gives it: fixtures read the engine's JSON without declaring each shape.
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   body: any;
   headers: Headers;
 }
@@ -51,7 +50,11 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'obj
 
 /** NetBox's field errors: `{"field": ["message", …]}`, nested for related objects and bulk items. */
 export const isFieldErrors = (v: unknown): boolean =>
-  (isObject(v) && Object.keys(v).length > 0 && Object.values(v).every((x) => (Array.isArray(x) && x.length > 0 && x.every((m) => typeof m === 'string')) || isFieldErrors(x))) ||
+  (isObject(v) &&
+    Object.keys(v).length > 0 &&
+    Object.values(v).every(
+      (x) => (Array.isArray(x) && x.length > 0 && x.every((m) => typeof m === 'string')) || isFieldErrors(x),
+    )) ||
   (Array.isArray(v) && v.length > 0 && v.every(isFieldErrors));
 
 /** NetBox's REST envelope (the admin API's too): `{"detail": "…"}` or field errors. */

@@ -36,11 +36,24 @@ const TYPE_NAMES: Record<string, string> = {
   ecdh: 'ECC',
 };
 
-const CURVE_BITS: Record<string, number> = { ed25519Legacy: 255, curve25519Legacy: 255, ed25519: 255, x25519: 255, ed448: 448, nistP256: 256, nistP384: 384, nistP521: 521 };
+const CURVE_BITS: Record<string, number> = {
+  ed25519Legacy: 255,
+  curve25519Legacy: 255,
+  ed25519: 255,
+  x25519: 255,
+  ed448: 448,
+  nistP256: 256,
+  nistP384: 384,
+  nistP521: 521,
+};
 
 /** Parses an armored public key; refuses private keys (the server must never hold one of a user's). */
 export async function readPublicKey(armored: string): Promise<PublicKeyInfo | { error: string }> {
-  if (typeof armored !== 'string' || !armored.includes('-----BEGIN PGP PUBLIC KEY BLOCK-----') || armored.length > MAX_ARMORED_CHARS) {
+  if (
+    typeof armored !== 'string' ||
+    !armored.includes('-----BEGIN PGP PUBLIC KEY BLOCK-----') ||
+    armored.length > MAX_ARMORED_CHARS
+  ) {
     return { error: 'The key should be a valid ASCII-armored OpenPGP public key.' };
   }
   let key: openpgp.Key;
@@ -76,11 +89,20 @@ export async function readPublicKey(armored: string): Promise<PublicKeyInfo | { 
  * Returns Passbolt's rule failures for `path` (SecretsTable `isValidOpenPGPMessage`, MessageRecipientValidation
  * `hasAsymmetricPacketRule`/`wrongRecipient`), or an empty list.
  */
-export async function checkSecretMessage(path: string, data: unknown, recipientKeyIds: readonly string[]): Promise<RuleFailure[]> {
+export async function checkSecretMessage(
+  path: string,
+  data: unknown,
+  recipientKeyIds: readonly string[],
+): Promise<RuleFailure[]> {
   if (data === undefined || data === null) return [{ path, rule: '_required', message: 'A message is required.' }];
-  if (typeof data !== 'string' || data.trim() === '') return [{ path, rule: '_empty', message: 'The message should not be empty.' }];
-  // eslint-disable-next-line no-control-regex -- armor is ASCII: the class is every ASCII character, controls included
-  if (data.length > MAX_ARMORED_CHARS || !/^[\x00-\x7f]*$/.test(data) || !data.includes('-----BEGIN PGP MESSAGE-----')) {
+  if (typeof data !== 'string' || data.trim() === '')
+    return [{ path, rule: '_empty', message: 'The message should not be empty.' }];
+  if (
+    data.length > MAX_ARMORED_CHARS ||
+    // eslint-disable-next-line no-control-regex -- armor is ASCII: the class is every ASCII character, controls included
+    !/^[\x00-\x7f]*$/.test(data) ||
+    !data.includes('-----BEGIN PGP MESSAGE-----')
+  ) {
     return [{ path, rule: 'isValidOpenPGPMessage', message: MSG.messageInvalid }];
   }
   let message: openpgp.Message<openpgp.MaybeStream<Uint8Array>>;
@@ -91,6 +113,7 @@ export async function checkSecretMessage(path: string, data: unknown, recipientK
   }
   const recipients = message.getEncryptionKeyIDs().map((k) => k.toHex().toUpperCase());
   if (!recipients.length) return [{ path, rule: 'hasAsymmetricPacketRule', message: MSG.asymmetric }];
-  if (!recipients.some((r) => recipientKeyIds.includes(r))) return [{ path, rule: 'wrongRecipient', message: MSG.wrongRecipient }];
+  if (!recipients.some((r) => recipientKeyIds.includes(r)))
+    return [{ path, rule: 'wrongRecipient', message: MSG.wrongRecipient }];
   return [];
 }

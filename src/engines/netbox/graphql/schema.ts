@@ -1,4 +1,4 @@
-import { buildSchema, GraphQLError, GraphQLScalarType, type ASTVisitor, type ValidationContext } from 'graphql';
+import { buildSchema, GraphQLError, type GraphQLScalarType, type ASTVisitor, type ValidationContext } from 'graphql';
 
 /**
  * The plugin's GraphQL types (docs/wire/netbox.md §5; plugin v3.1.1 `graphql/{schema,types,filters}.py`), with
@@ -9,26 +9,70 @@ export const SDL = /* GraphQL */ `
   scalar JSON
   scalar DateTime
 
-  input OffsetPaginationInput { offset: Int = 0, limit: Int, start: Int }
-  input IDFilterLookup { exact: ID, in_list: [ID!] }
-  input IntFilterLookup { exact: Int, in_list: [Int!], gt: Int, gte: Int, lt: Int, lte: Int }
-  input StrFilterLookup {
-    exact: String, i_exact: String, contains: String, i_contains: String, starts_with: String,
-    i_starts_with: String, ends_with: String, i_ends_with: String, in_list: [String!]
+  input OffsetPaginationInput {
+    offset: Int = 0
+    limit: Int
+    start: Int
   }
-  input ContentTypeFilter { id: IDFilterLookup, app_label: StrFilterLookup, model: StrFilterLookup }
+  input IDFilterLookup {
+    exact: ID
+    in_list: [ID!]
+  }
+  input IntFilterLookup {
+    exact: Int
+    in_list: [Int!]
+    gt: Int
+    gte: Int
+    lt: Int
+    lte: Int
+  }
+  input StrFilterLookup {
+    exact: String
+    i_exact: String
+    contains: String
+    i_contains: String
+    starts_with: String
+    i_starts_with: String
+    ends_with: String
+    i_ends_with: String
+    in_list: [String!]
+  }
+  input ContentTypeFilter {
+    id: IDFilterLookup
+    app_label: StrFilterLookup
+    model: StrFilterLookup
+  }
   input SecretRoleFilter {
-    id: IDFilterLookup, name: StrFilterLookup, slug: StrFilterLookup, description: StrFilterLookup,
-    comments: StrFilterLookup, parent_id: IDFilterLookup
+    id: IDFilterLookup
+    name: StrFilterLookup
+    slug: StrFilterLookup
+    description: StrFilterLookup
+    comments: StrFilterLookup
+    parent_id: IDFilterLookup
   }
   input SecretFilter {
-    id: IDFilterLookup, name: StrFilterLookup, description: StrFilterLookup, comments: StrFilterLookup,
-    role: SecretRoleFilter, role_id: IDFilterLookup, assigned_object_type: ContentTypeFilter,
-    assigned_object_type_id: IDFilterLookup, assigned_object_id: IntFilterLookup
+    id: IDFilterLookup
+    name: StrFilterLookup
+    description: StrFilterLookup
+    comments: StrFilterLookup
+    role: SecretRoleFilter
+    role_id: IDFilterLookup
+    assigned_object_type: ContentTypeFilter
+    assigned_object_type_id: IDFilterLookup
+    assigned_object_id: IntFilterLookup
   }
 
-  type ContentTypeType { id: ID!, app_label: String!, model: String! }
-  type TagType { id: ID!, name: String!, slug: String!, color: String! }
+  type ContentTypeType {
+    id: ID!
+    app_label: String!
+    model: String!
+  }
+  type TagType {
+    id: ID!
+    name: String!
+    slug: String!
+    color: String!
+  }
 
   type SecretType {
     id: ID!
@@ -91,7 +135,8 @@ export function depthLimit(context: ValidationContext): ASTVisitor {
     SelectionSet: {
       enter(node) {
         depth += 1;
-        if (depth > MAX_DEPTH) context.reportError(new GraphQLError(`Query is nested deeper than ${MAX_DEPTH} levels.`, { nodes: [node] }));
+        if (depth > MAX_DEPTH)
+          context.reportError(new GraphQLError(`Query is nested deeper than ${MAX_DEPTH} levels.`, { nodes: [node] }));
       },
       leave() {
         depth -= 1;

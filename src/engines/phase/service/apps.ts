@@ -1,4 +1,12 @@
-import { forbidden, isUniqueViolation, newUuid, nowIso, type AuditActor, type Caller, type Db } from '../../../core/ports.js';
+import {
+  forbidden,
+  isUniqueViolation,
+  newUuid,
+  nowIso,
+  type AuditActor,
+  type Caller,
+  type Db,
+} from '../../../core/ports.js';
 import { ERR, phaseError } from '../errors.js';
 import type { AppRow, EnvRow } from '../repo.js';
 import type { PhaseTables } from '../tables.js';
@@ -15,8 +23,11 @@ const DEFAULT_ENVS = [
 /** Phase cleans app names: HTML tags and control characters removed, then trimmed (docs/wire/phase.md §1.1). */
 function cleanName(raw: unknown): string {
   if (typeof raw !== 'string') throw phaseError('invalid', ERR.envNameMissing);
-  // eslint-disable-next-line no-control-regex
-  const name = raw.replace(/<[^>]*>/g, '').replace(/[\u0000-\u001f\u007f]/g, '').trim();
+  const name = raw
+    .replace(/<[^>]*>/g, '')
+    // eslint-disable-next-line no-control-regex -- control characters are what this strips
+    .replace(/[\u0000-\u001f\u007f]/g, '')
+    .trim();
   if (!name) throw phaseError('invalid', 'App name must not be blank.');
   if (name.length > 64) throw phaseError('invalid', 'App name must be at most 64 characters.');
   return name;
@@ -35,7 +46,8 @@ function envNames(raw: unknown): string[] | undefined {
   if (!raw.length) throw phaseError('invalid', "'environments' must not be empty.");
   const seen = new Set<string>();
   return raw.map((n) => {
-    if (typeof n !== 'string' || !n.trim()) throw phaseError('invalid', 'Each environment name must be a non-empty string.');
+    if (typeof n !== 'string' || !n.trim())
+      throw phaseError('invalid', 'Each environment name must be a non-empty string.');
     if (!ENV_NAME.test(n)) throw phaseError('invalid', ERR.envNameInvalid);
     if (seen.has(n.toLowerCase())) throw phaseError('invalid', `Duplicate environment name: '${n}'.`);
     seen.add(n.toLowerCase());
@@ -66,8 +78,14 @@ export function createAppService(pc: PhaseContext) {
     };
   }
 
-  const audit = (trx: Db<PhaseTables>, actor: AuditActor, action: string, objectType: string, id: string, details: Record<string, unknown> = {}) =>
-    ctx.audit.appendWithin(trx, actor, [{ action, objectType, objectId: id, details }]);
+  const audit = (
+    trx: Db<PhaseTables>,
+    actor: AuditActor,
+    action: string,
+    objectType: string,
+    id: string,
+    details: Record<string, unknown> = {},
+  ) => ctx.audit.appendWithin(trx, actor, [{ action, objectType, objectId: id, details }]);
 
   async function requireSse(app: AppRow) {
     if (app.sse_enabled !== 1) throw forbidden(ERR.sseOffApp, 'sse_disabled');
@@ -80,9 +98,14 @@ export function createAppService(pc: PhaseContext) {
       return apps.filter((_, i) => reached[i]);
     },
 
-    async create(caller: Caller, actor: AuditActor, body: Record<string, unknown>): Promise<{ app: AppRow; envs: EnvRow[] }> {
+    async create(
+      caller: Caller,
+      actor: AuditActor,
+      body: Record<string, unknown>,
+    ): Promise<{ app: AppRow; envs: EnvRow[] }> {
       await ctx.permissions.require(caller, 'add', PhaseObject.app);
-      if (await pc.tokenScope(caller)) throw forbidden('A token narrowed to some apps or environments cannot create apps.');
+      if (await pc.tokenScope(caller))
+        throw forbidden('A token narrowed to some apps or environments cannot create apps.');
       if (body.name === undefined) throw phaseError('invalid', 'Missing required field: name');
       const now = nowIso();
       const app: AppRow = {
@@ -101,7 +124,10 @@ export function createAppService(pc: PhaseContext) {
       await repo.db.transaction().execute(async (trx) => {
         await repo.insertApp(app, trx);
         for (const env of envs) await repo.insertEnv(env, trx);
-        await audit(trx, actor, PhaseAudit.appCreate, PhaseObject.app, app.id, { name: app.name, environments: envs.map((e) => e.name) });
+        await audit(trx, actor, PhaseAudit.appCreate, PhaseObject.app, app.id, {
+          name: app.name,
+          environments: envs.map((e) => e.name),
+        });
       });
       return { app, envs };
     },
@@ -115,14 +141,17 @@ export function createAppService(pc: PhaseContext) {
     async update(caller: Caller, actor: AuditActor, id: string, body: Record<string, unknown>): Promise<AppRow> {
       const app = await pc.visibleApp(caller, id, 'change');
       await requireSse(app);
-      if (body.name === undefined && body.description === undefined) throw phaseError('invalid', "At least one of 'name' or 'description' must be provided.");
+      if (body.name === undefined && body.description === undefined)
+        throw phaseError('invalid', "At least one of 'name' or 'description' must be provided.");
       const set: Partial<AppRow> = { updated_at: nowIso() };
       if (body.name !== undefined) set.name = cleanName(body.name);
       const description = cleanDescription(body.description);
       if (description !== undefined) set.description = description;
       await repo.db.transaction().execute(async (trx) => {
         await repo.updateApp(app.id, set, trx);
-        await audit(trx, actor, PhaseAudit.appUpdate, PhaseObject.app, app.id, { fields: Object.keys(set).filter((k) => k !== 'updated_at') });
+        await audit(trx, actor, PhaseAudit.appUpdate, PhaseObject.app, app.id, {
+          fields: Object.keys(set).filter((k) => k !== 'updated_at'),
+        });
       });
       return { ...app, ...set };
     },
@@ -145,15 +174,22 @@ export function createAppService(pc: PhaseContext) {
       return envs.filter((_, i) => reached[i]);
     },
 
-    async createEnv(caller: Caller, actor: AuditActor, appId: string | undefined, body: Record<string, unknown>): Promise<EnvRow> {
+    async createEnv(
+      caller: Caller,
+      actor: AuditActor,
+      appId: string | undefined,
+      body: Record<string, unknown>,
+    ): Promise<EnvRow> {
       if (!appId) throw phaseError('invalid', 'Missing required query parameter: app_id');
       const app = await pc.visibleApp(caller, appId, 'change');
       await requireSse(app);
-      if (body.name === undefined || body.name === null || body.name === '') throw phaseError('invalid', ERR.envNameMissing);
+      if (body.name === undefined || body.name === null || body.name === '')
+        throw phaseError('invalid', ERR.envNameMissing);
       if (typeof body.name !== 'string' || !ENV_NAME.test(body.name)) throw phaseError('invalid', ERR.envNameInvalid);
       const name = body.name;
       const existing = await repo.listEnvs(app.id);
-      if (existing.some((e) => e.name_lower === name.toLowerCase())) throw phaseError('invalid', ERR.envNameTaken(name));
+      if (existing.some((e) => e.name_lower === name.toLowerCase()))
+        throw phaseError('invalid', ERR.envNameTaken(name));
       const env = await newEnv(app.id, name, 'custom', Math.max(-1, ...existing.map((e) => e.position)) + 1);
       try {
         await repo.db.transaction().execute(async (trx) => {
@@ -180,7 +216,8 @@ export function createAppService(pc: PhaseContext) {
 
     async renameEnv(caller: Caller, actor: AuditActor, id: string, body: Record<string, unknown>): Promise<EnvRow> {
       const env = await this.visibleEnv(caller, id, 'change');
-      if (typeof body.name !== 'string' || !ENV_NAME.test(body.name)) throw phaseError('invalid', body.name === undefined ? ERR.envNameMissing : ERR.envNameInvalid);
+      if (typeof body.name !== 'string' || !ENV_NAME.test(body.name))
+        throw phaseError('invalid', body.name === undefined ? ERR.envNameMissing : ERR.envNameInvalid);
       const name = body.name;
       const clash = await repo.findEnv(env.app_id, name.toLowerCase());
       if (clash && clash.id !== env.id) throw phaseError('conflict', ERR.envNameTaken(name));

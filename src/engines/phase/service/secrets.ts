@@ -1,42 +1,48 @@
-import { HushError, invalid, isUniqueViolation, newUuid, nowIso, readOfMany, type AuditActor, type AuditEvent, type Caller, type Db, type EngineAuditEvent } from '../../../core/ports.js';
+import {
+  HushError,
+  isUniqueViolation,
+  newUuid,
+  nowIso,
+  readOfMany,
+  type AuditActor,
+  type AuditEvent,
+  type Caller,
+  type Db,
+  type EngineAuditEvent,
+} from '../../../core/ports.js';
 import { ERR, itemError, phaseError } from '../errors.js';
 import { normalizePath } from '../paths.js';
 import { createResolver } from '../references.js';
 import type { EnvRow, OverrideRow, SecretRow } from '../repo.js';
 import { secretJson, type PlainSecret, type SecretJson } from '../serializers.js';
 import type { PhaseTables } from '../tables.js';
-import { parseBody, type CreateItem, type SecretType, type UpdateItem } from '../validate.js';
+import type { CreateItem, UpdateItem } from '../validate.js';
 import { PhaseAudit } from '../events.js';
 import { PHASE_ENGINE, PhaseObject, type PhaseContext } from './context.js';
 import { createSnapshots, placeOf, type EnvironmentSnapshot, type OpenedSecret } from './snapshots.js';
+import { createSecretHistory } from './secret-history.js';
 import { createSecretWriter, type SecretContent } from './writer.js';
-
 
 /** Beyond Phase (which answers a misleading "Duplicate secret found" here): the request lost a race twice in a row. */
 const changedConcurrently = () =>
-  new HushError('conflict', 'The secret was changed by another request at the same time; nothing was stored. Read it again and retry.', { reason: 'concurrent_update' });
+  new HushError(
+    'conflict',
+    'The secret was changed by another request at the same time; nothing was stored. Read it again and retry.',
+    { reason: 'concurrent_update' },
+  );
 
 /** Thrown inside an update's transaction when a row it read before the transaction has moved on since. */
 class StaleRead extends Error {}
-
-export interface VersionJson {
-  version: number;
-  key: string;
-  value: string;
-  comment: string;
-  path: string;
-  type: string;
-  tags: string[];
-  createdAt: string;
-  actor: number | null;
-}
 
 /**
  * One audit entry per request that revealed plaintext, naming every secret it revealed: the log answers "who read
  * what, when" per secret, while a listing of a whole environment costs one entry, not one per secret.
  */
 export function readEvents(secretIds: string[], environmentId: string): AuditEvent[] {
-  return readOfMany({ engine: PHASE_ENGINE, action: PhaseAudit.secretRead, objectType: 'phase.environment', objectId: environmentId }, secretIds);
+  return readOfMany(
+    { engine: PHASE_ENGINE, action: PhaseAudit.secretRead, objectType: 'phase.environment', objectId: environmentId },
+    secretIds,
+  );
 }
 
 export interface ListQuery {
@@ -78,7 +84,11 @@ export function createSecretService(pc: PhaseContext) {
   async function present(secrets: readonly OpenedSecret[], env: EnvRow, caller: Caller | null): Promise<SecretJson[]> {
     const overrides = new Map<string, OverrideRow>();
     if (caller && withOverrides(caller) && secrets.length) {
-      for (const o of await repo.overridesOf(secrets.map((s) => s.row.id), caller.user.id)) overrides.set(o.secret_id, o);
+      for (const o of await repo.overridesOf(
+        secrets.map((s) => s.row.id),
+        caller.user.id,
+      ))
+        overrides.set(o.secret_id, o);
     }
     return Promise.all(
       secrets.map(async (s): Promise<SecretJson> => {
@@ -92,7 +102,12 @@ export function createSecretService(pc: PhaseContext) {
           override: o
             ? {
                 id: o.id,
-                value: await resolver.resolve(await writer.openOverride(o.secret_id, o.user_id, o.value_ct), env, s.row.id, caller!),
+                value: await resolver.resolve(
+                  await writer.openOverride(o.secret_id, o.user_id, o.value_ct),
+                  env,
+                  s.row.id,
+                  caller!,
+                ),
                 isActive: o.is_active === 1,
                 created_at: o.created_at,
                 updated_at: o.updated_at,
@@ -116,7 +131,12 @@ export function createSecretService(pc: PhaseContext) {
   }
 
   const events = (action: string, rows: { id: string; version?: number }[], env: EnvRow): EngineAuditEvent[] =>
-    rows.map((r) => ({ action, objectType: PhaseObject.secret, objectId: r.id, details: { environment: env.id, ...(r.version ? { version: r.version } : {}) } }));
+    rows.map((r) => ({
+      action,
+      objectType: PhaseObject.secret,
+      objectId: r.id,
+      details: { environment: env.id, ...(r.version ? { version: r.version } : {}) },
+    }));
 
   /**
    * Runs a batch write on `env`'s secrets; bumping the revision first also makes writers to one environment take
@@ -136,8 +156,21 @@ export function createSecretService(pc: PhaseContext) {
   }
 
   /** One attempt at an update: read, merge and seal before the transaction, write inside it. */
-  async function updateOnce(caller: Caller, actor: AuditActor, env: EnvRow, items: UpdateItem[]): Promise<SecretJson[]> {
-    const current = new Map((await repo.liveById(env.id, items.map((i) => i.id), repo.db)).map((r) => [r.id, r]));
+  async function updateOnce(
+    caller: Caller,
+    actor: AuditActor,
+    env: EnvRow,
+    items: UpdateItem[],
+  ): Promise<SecretJson[]> {
+    const current = new Map(
+      (
+        await repo.liveById(
+          env.id,
+          items.map((i) => i.id),
+          repo.db,
+        )
+      ).map((r) => [r.id, r]),
+    );
     const person = withOverrides(caller);
     const prepared = await Promise.all(
       items.map(async (item, i) => {
@@ -156,7 +189,17 @@ export function createSecretService(pc: PhaseContext) {
           digest: item.key === undefined ? row.key_digest : await pc.digest(env, key),
           tags: item.tags ?? (await repo.tagsOf([row.id])).get(row.id) ?? [],
         };
-        return { row, content, tagsGiven: item.tags !== undefined, sealed: await writer.seal(row.id, row.version + 1, content), override: person && item.override ? await writer.sealOverride(row.id, caller.user.id, item.override.value) : undefined, item };
+        return {
+          row,
+          content,
+          tagsGiven: item.tags !== undefined,
+          sealed: await writer.seal(row.id, row.version + 1, content),
+          override:
+            person && item.override
+              ? await writer.sealOverride(row.id, caller.user.id, item.override.value)
+              : undefined,
+          item,
+        };
       }),
     );
     const places = new Set<string>();
@@ -170,7 +213,15 @@ export function createSecretService(pc: PhaseContext) {
     });
     const rows = await inTransaction(env, async (trx) => {
       // Another request may have written one of these secrets since they were read: then this merge is stale.
-      const versions = new Map((await repo.liveById(env.id, prepared.map((p) => p.row.id), trx)).map((r) => [r.id, r.version]));
+      const versions = new Map(
+        (
+          await repo.liveById(
+            env.id,
+            prepared.map((p) => p.row.id),
+            trx,
+          )
+        ).map((r) => [r.id, r.version]),
+      );
       if (prepared.some((p) => versions.get(p.row.id) !== p.row.version)) throw new StaleRead();
       // Stricter than Phase (docs/wire/phase.md §2.10): the final (path, key) of every item must be free, moves by `path` included.
       for (const [i, p] of prepared.entries()) {
@@ -181,7 +232,11 @@ export function createSecretService(pc: PhaseContext) {
         await writer.newVersion(env, p.row, p.content, p.sealed, p.tagsGiven, actor, trx);
         if (p.override) await writer.putOverride(p.row.id, caller.user.id, p.override, p.item.override!.isActive, trx);
       }
-      const written = await repo.liveById(env.id, prepared.map((p) => p.row.id), trx);
+      const written = await repo.liveById(
+        env.id,
+        prepared.map((p) => p.row.id),
+        trx,
+      );
       await ctx.audit.appendWithin(trx, actor, events(PhaseAudit.secretUpdate, written, env));
       const order = new Map(prepared.map((p, i) => [p.row.id, i]));
       return written.sort((a, b) => order.get(a.id)! - order.get(b.id)!);
@@ -189,18 +244,34 @@ export function createSecretService(pc: PhaseContext) {
     return presentWritten(rows, env, caller);
   }
 
-  return {
+  const service = {
     /**
      * `secrets` is a JSON text when the answer is the same for every caller: an unfiltered listing of an environment
      * whose references all stay inside it (no access check can differ) read by a caller without overrides there.
      * That text is built once per revision, which is what a deploy wave reading one environment asks for.
      */
-    async list(caller: Caller, env: EnvRow, query: ListQuery): Promise<{ secrets: SecretJson[] | string; reads: AuditEvent[] }> {
+    async list(
+      caller: Caller,
+      env: EnvRow,
+      query: ListQuery,
+    ): Promise<{ secrets: SecretJson[] | string; reads: AuditEvent[] }> {
       const snapshot = await snapshots.of(env);
       const unfiltered = !query.path && query.key === undefined && query.tags === undefined;
-      if (unfiltered && snapshot.referencesStayInside && !(withOverrides(caller) && (await hasOverrideIn(snapshot, caller)))) {
-        const shared = snapshot.memo('shared-answer', async () => JSON.stringify(await present(snapshot.secrets, env, null)));
-        return { secrets: await shared, reads: readEvents(snapshot.secrets.map((s) => s.row.id), env.id) };
+      if (
+        unfiltered &&
+        snapshot.referencesStayInside &&
+        !(withOverrides(caller) && (await hasOverrideIn(snapshot, caller)))
+      ) {
+        const shared = snapshot.memo('shared-answer', async () =>
+          JSON.stringify(await present(snapshot.secrets, env, null)),
+        );
+        return {
+          secrets: await shared,
+          reads: readEvents(
+            snapshot.secrets.map((s) => s.row.id),
+            env.id,
+          ),
+        };
       }
       const filter = {
         path: query.path ? normalizePath(query.path) : undefined,
@@ -215,7 +286,13 @@ export function createSecretService(pc: PhaseContext) {
           (names === undefined || s.tags.some((t) => names.has(t))),
       );
       const secrets = await present(chosen, env, caller);
-      return { secrets, reads: readEvents(chosen.map((s) => s.row.id), env.id) };
+      return {
+        secrets,
+        reads: readEvents(
+          chosen.map((s) => s.row.id),
+          env.id,
+        ),
+      };
     },
 
     async create(caller: Caller, actor: AuditActor, env: EnvRow, items: CreateItem[]): Promise<SecretJson[]> {
@@ -230,14 +307,30 @@ export function createSecretService(pc: PhaseContext) {
       const prepared = await Promise.all(
         items.map(async (item, i) => {
           const id = newUuid();
-          const content: SecretContent = { key: item.key, value: item.value, comment: item.comment, path: item.path, type: item.type, digest: digests[i]!, tags: item.tags ?? [] };
-          return { id, content, sealed: await writer.seal(id, 1, content), override: person && item.override ? await writer.sealOverride(id, caller.user.id, item.override.value) : undefined, item };
+          const content: SecretContent = {
+            key: item.key,
+            value: item.value,
+            comment: item.comment,
+            path: item.path,
+            type: item.type,
+            digest: digests[i]!,
+            tags: item.tags ?? [],
+          };
+          return {
+            id,
+            content,
+            sealed: await writer.seal(id, 1, content),
+            override:
+              person && item.override ? await writer.sealOverride(id, caller.user.id, item.override.value) : undefined,
+            item,
+          };
         }),
       );
       const rows = await inTransaction(env, async (trx) => {
         const written: SecretRow[] = [];
         for (const [i, p] of prepared.entries()) {
-          if (await repo.liveByKey(env.id, p.content.path, p.content.digest, trx)) throw itemError(i, ERR.duplicate, 'conflict');
+          if (await repo.liveByKey(env.id, p.content.path, p.content.digest, trx))
+            throw itemError(i, ERR.duplicate, 'conflict');
           await writer.insert(env, p.id, p.content, p.sealed, actor, trx);
           if (p.override) await writer.putOverride(p.id, caller.user.id, p.override, p.item.override!.isActive, trx);
           written.push((await repo.liveById(env.id, [p.id], trx))[0]!);
@@ -264,7 +357,12 @@ export function createSecretService(pc: PhaseContext) {
     },
 
     /** All or nothing; unknown ids are a 404, or skipped with `ignoreMissing` (docs/wire/phase.md §5.2, end to end). */
-    async remove(actor: AuditActor, env: EnvRow, ids: string[], options: { ignoreMissing?: boolean } = {}): Promise<number> {
+    async remove(
+      actor: AuditActor,
+      env: EnvRow,
+      ids: string[],
+      options: { ignoreMissing?: boolean } = {},
+    ): Promise<number> {
       return inTransaction(env, async (trx) => {
         const found = new Set((await repo.liveById(env.id, ids, trx)).map((r) => r.id));
         const missing = ids.filter((id) => !found.has(id));
@@ -272,44 +370,23 @@ export function createSecretService(pc: PhaseContext) {
         const live = ids.filter((id) => found.has(id));
         if (!live.length) return 0;
         await repo.softDelete(live, nowIso(), trx);
-        await ctx.audit.appendWithin(trx, actor, events(PhaseAudit.secretDelete, live.map((id) => ({ id })), env));
+        await ctx.audit.appendWithin(
+          trx,
+          actor,
+          events(
+            PhaseAudit.secretDelete,
+            live.map((id) => ({ id })),
+            env,
+          ),
+        );
         return live.length;
       });
-    },
-
-    /** Every version of a live secret, oldest first, as stored (references not resolved). Beyond Phase. */
-    async history(env: EnvRow, id: string): Promise<{ versions: VersionJson[]; reads: AuditEvent[] }> {
-      const [row] = await repo.liveById(env.id, [id], repo.db);
-      if (!row) throw phaseError('not_found', ERR.secretNotFound(id));
-      const versions = (await writer.history(id)).map((v) => ({
-        version: v.version,
-        ...v.content,
-        path: v.extra.path,
-        type: v.extra.type,
-        tags: JSON.parse(v.extra.tags) as string[],
-        createdAt: v.createdAt,
-        actor: v.actorUserId,
-      }));
-      return { versions, reads: [{ engine: PHASE_ENGINE, action: PhaseAudit.secretHistoryRead, objectType: PhaseObject.secret, objectId: id, details: { environment: env.id, versions: versions.length } }] };
-    },
-
-    /** Brings an earlier version back as a new version (key, value, comment, path, type and tags). Beyond Phase. */
-    async restore(caller: Caller, actor: AuditActor, env: EnvRow, id: string, body: unknown): Promise<SecretJson[]> {
-      const raw = parseBody(body).version;
-      if (typeof raw !== 'number' || !Number.isInteger(raw) || raw < 1) throw invalid('version', 'must be a positive integer');
-      const [row] = await repo.liveById(env.id, [id], repo.db);
-      if (!row) throw phaseError('not_found', ERR.secretNotFound(id));
-      const old = await writer.restorable(id, raw);
-      if (!old) throw phaseError('not_found', `Version ${raw} of secret ${id} not found`);
-      const { path, type, tags } = old.extra;
-      return this.update(caller, actor, env, [
-        { id, key: old.content.key, value: old.content.value, comment: old.content.comment, path, tags: JSON.parse(tags) as string[], type: type as SecretType, override: undefined },
-      ]);
     },
 
     writer,
     snapshots,
   };
+  return { ...service, ...createSecretHistory({ repo, writer, update: service.update.bind(service) }) };
 }
 
 export type SecretService = ReturnType<typeof createSecretService>;
