@@ -34,7 +34,10 @@ export async function startCeiling(bodies: Map<string, string>, cleanup: Cleanup
       throw new Error(`ceiling server ${describeExit(exit)}\n${stderr()}`);
     }),
     new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`ceiling server did not start within ${START_TIMEOUT_MS / 1000} s\n${stderr()}`)), START_TIMEOUT_MS);
+      timer = setTimeout(
+        () => reject(new Error(`ceiling server did not start within ${START_TIMEOUT_MS / 1000} s\n${stderr()}`)),
+        START_TIMEOUT_MS,
+      );
     }),
   ]).finally(() => clearTimeout(timer));
   if (!port) throw new Error('ceiling server reported no port');

@@ -22,7 +22,9 @@ function freePort(): Promise<number> {
     probe.once('error', reject);
     probe.listen(0, '127.0.0.1', () => {
       const address = probe.address();
-      probe.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+      probe.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
     });
   });
 }
@@ -64,7 +66,10 @@ export async function startHush(entry: string, cleanup: Cleanup): Promise<HushPr
   const deadline = Date.now() + READY_TIMEOUT_MS;
   let last = 'no answer yet';
   for (;;) {
-    if (exit) throw new Error(`Hush ${describeExit(exit)} before it was ready (${process.execPath} ${args.join(' ')})\n${output()}`);
+    if (exit)
+      throw new Error(
+        `Hush ${describeExit(exit)} before it was ready (${process.execPath} ${args.join(' ')})\n${output()}`,
+      );
     try {
       const res = await fetch(`${baseUrl}/readyz`, { signal: AbortSignal.timeout(2000) });
       await res.arrayBuffer();
@@ -74,7 +79,9 @@ export async function startHush(entry: string, cleanup: Cleanup): Promise<HushPr
       last = err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : String(err);
     }
     if (Date.now() > deadline) {
-      throw new Error(`Hush did not answer 200 on ${baseUrl}/readyz within ${READY_TIMEOUT_MS / 1000} s (last: ${last})\n${output()}`);
+      throw new Error(
+        `Hush did not answer 200 on ${baseUrl}/readyz within ${READY_TIMEOUT_MS / 1000} s (last: ${last})\n${output()}`,
+      );
     }
     // Racing the exit means a crash is reported at once instead of after the timeout.
     await Promise.race([sleep(100), exited]);

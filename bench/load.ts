@@ -22,7 +22,13 @@ export interface Measurement {
   measured: LoadFigures;
 }
 
-async function once(url: string, request: PreparedRequest, durationSec: number, connections: number, config: BenchConfig): Promise<LoadFigures> {
+async function once(
+  url: string,
+  request: PreparedRequest,
+  durationSec: number,
+  connections: number,
+  config: BenchConfig,
+): Promise<LoadFigures> {
   const options: Options = {
     url,
     method: request.method,
@@ -43,7 +49,9 @@ async function once(url: string, request: PreparedRequest, durationSec: number, 
     if (errorSamples.size < 3) errorSamples.add(error.message);
   });
   const result = await instance;
-  const statusCodes = Object.fromEntries(Object.entries(result.statusCodeStats).map(([code, stat]) => [code, stat.count]));
+  const statusCodes = Object.fromEntries(
+    Object.entries(result.statusCodeStats).map(([code, stat]) => [code, stat.count]),
+  );
   return {
     requestsPerSec: result.requests.average,
     p50Ms: latency.count ? latency.percentile(50) / 1000 : 0,
@@ -60,7 +68,12 @@ async function once(url: string, request: PreparedRequest, durationSec: number, 
  * A short warm-up first, so JIT compilation and connection setup stay out of the measured figures. `connections` is
  * the scenario's own count or BENCH_CONNECTIONS, the same for Hush and the ceiling.
  */
-export async function measure(url: string, request: PreparedRequest, connections: number, config: BenchConfig): Promise<Measurement> {
+export async function measure(
+  url: string,
+  request: PreparedRequest,
+  connections: number,
+  config: BenchConfig,
+): Promise<Measurement> {
   const warmup = await once(url, request, config.warmupSec, connections, config);
   const measured = await once(url, request, config.durationSec, connections, config);
   return { warmup, measured };

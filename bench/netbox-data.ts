@@ -24,7 +24,10 @@ export function netboxAdmin(ctx: ScenarioContext): Promise<NetboxAdmin> {
     admin = (async () => {
       const pair = (await ctx.api('GET', `${P}/generate-rsa-key-pair/?key_size=2048`)) as KeyPair;
       await ctx.api('POST', `${P}/user-keys/`, { public_key: pair.public_key });
-      const role = (await ctx.api('POST', `${P}/secret-roles/`, { name: 'Bench credentials', slug: 'bench-credentials' })) as { id: number };
+      const role = (await ctx.api('POST', `${P}/secret-roles/`, {
+        name: 'Bench credentials',
+        slug: 'bench-credentials',
+      })) as { id: number };
       const device = (await ctx.api('POST', '/api/dcim/devices/', { name: 'bench-router-01' })) as { id: number };
       return { pair, roleId: role.id, deviceId: device.id };
     })();
@@ -35,7 +38,9 @@ export function netboxAdmin(ctx: ScenarioContext): Promise<NetboxAdmin> {
 
 /** A fresh session key for the admin (replacing any earlier one). */
 export async function adminSessionKey(ctx: ScenarioContext, admin: NetboxAdmin): Promise<string> {
-  const made = (await ctx.api('POST', `${P}/session-key/`, { private_key: admin.pair.private_key })) as { session_key: string };
+  const made = (await ctx.api('POST', `${P}/session-key/`, { private_key: admin.pair.private_key })) as {
+    session_key: string;
+  };
   return made.session_key;
 }
 
@@ -46,6 +51,9 @@ export function netboxSecrets(count: number, admin: NetboxAdmin, prefix: string)
     assigned_object_id: admin.deviceId,
     role: admin.roleId,
     name: `${prefix}-${String(i).padStart(3, '0')}`,
-    plaintext: createHash('sha256').update(`${prefix}:${i}`).digest('base64url').slice(0, 16 + (i % 25)),
+    plaintext: createHash('sha256')
+      .update(`${prefix}:${i}`)
+      .digest('base64url')
+      .slice(0, 16 + (i % 25)),
   }));
 }

@@ -31,7 +31,12 @@ function median(sorted: number[]): number {
  * requests[0] is the warm-up (JIT, connection setup, first-use caches), untimed in the summary; the rest are timed.
  * Any non-2xx stops the run, as a failed request says nothing about speed. `path` is where this server takes it.
  */
-export async function timeOneShot(baseUrl: string, path: (request: PreparedRequest) => string, requests: PreparedRequest[], label: string): Promise<OneShotTiming> {
+export async function timeOneShot(
+  baseUrl: string,
+  path: (request: PreparedRequest) => string,
+  requests: PreparedRequest[],
+  label: string,
+): Promise<OneShotTiming> {
   const times: number[] = [];
   let answer = '';
   for (const [run, request] of requests.entries()) {

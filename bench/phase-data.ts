@@ -24,10 +24,13 @@ function filler(seed: string, length: number): string {
 function valueOf(service: number, kind: (typeof KINDS)[number], length: number): string {
   const seed = `${service}:${kind}`;
   const [prefix, suffix] =
-    kind === 'DATABASE_URL' ? [`postgres://s${service}:`, `@db:5432/s${service}`]
-    : kind === 'REDIS_URL' ? ['redis://:', `@cache:6379/${service % 16}`]
-    : kind === 'API_KEY' ? ['sk_live_', '']
-    : ['', ''];
+    kind === 'DATABASE_URL'
+      ? [`postgres://s${service}:`, `@db:5432/s${service}`]
+      : kind === 'REDIS_URL'
+        ? ['redis://:', `@cache:6379/${service % 16}`]
+        : kind === 'API_KEY'
+          ? ['sk_live_', '']
+          : ['', ''];
   return prefix + filler(seed, length - prefix.length - suffix.length) + suffix;
 }
 

@@ -30,7 +30,14 @@ export function scenarioContext(baseUrl: string, adminToken: string): ScenarioCo
 }
 
 /** Scenarios and one-shots resolve their requests the same way, so both kinds send what the README promises. */
-function resolve(method: HttpMethod, spec: HeaderSpec | undefined, ctx: ScenarioContext, path: string, overrides: RequestOverrides, body?: string): PreparedRequest {
+function resolve(
+  method: HttpMethod,
+  spec: HeaderSpec | undefined,
+  ctx: ScenarioContext,
+  path: string,
+  overrides: RequestOverrides,
+  body?: string,
+): PreparedRequest {
   const base = typeof spec === 'function' ? spec(ctx) : (spec ?? {});
   const headers = { ...base, ...overrides.headers };
   const sent = overrides.body ?? body;
@@ -57,7 +64,12 @@ export async function prepareOneShot(shot: OneShot, ctx: ScenarioContext, runs: 
 }
 
 /** Sends the request once; a non-2xx here would make the whole measurement meaningless, so it stops the run. */
-export async function sampleBody(baseUrl: string, path: string, request: PreparedRequest, label: string): Promise<string> {
+export async function sampleBody(
+  baseUrl: string,
+  path: string,
+  request: PreparedRequest,
+  label: string,
+): Promise<string> {
   const init: RequestInit = { method: request.method, headers: request.headers };
   if (request.body !== undefined) init.body = request.body;
   const res = await fetch(`${baseUrl}${path}`, init);

@@ -54,15 +54,43 @@ export function machine(): Machine {
 
 const percent = (part: number, whole: number) => (whole > 0 ? Math.round((part / whole) * 1000) / 10 : 0);
 
-export function scenarioResult(name: string, request: PreparedRequest, connections: number, responseBytes: number, hush: Measurement, ceiling: Measurement): ScenarioResult {
+export function scenarioResult(
+  name: string,
+  request: PreparedRequest,
+  connections: number,
+  responseBytes: number,
+  hush: Measurement,
+  ceiling: Measurement,
+): ScenarioResult {
   const ratioPercent = percent(hush.measured.requestsPerSec, ceiling.measured.requestsPerSec);
-  return { name, request: { method: request.method, path: request.path }, connections, responseBytes, hush, ceiling, ratioPercent };
+  return {
+    name,
+    request: { method: request.method, path: request.path },
+    connections,
+    responseBytes,
+    hush,
+    ceiling,
+    ratioPercent,
+  };
 }
 
-export function oneShotResult(name: string, request: PreparedRequest, hush: OneShotFigures, ceiling: OneShotFigures): OneShotResult {
+export function oneShotResult(
+  name: string,
+  request: PreparedRequest,
+  hush: OneShotFigures,
+  ceiling: OneShotFigures,
+): OneShotResult {
   const requestBytes = Buffer.byteLength(request.body ?? '');
   const ratioPercent = percent(ceiling.medianMs, hush.medianMs);
-  return { name, request: { method: request.method, path: request.path }, requestBytes, responseBytes: hush.responseBytes, hush, ceiling, ratioPercent };
+  return {
+    name,
+    request: { method: request.method, path: request.path },
+    requestBytes,
+    responseBytes: hush.responseBytes,
+    hush,
+    ceiling,
+    ratioPercent,
+  };
 }
 
 const int = (n: number) => Math.round(n).toLocaleString('en-US');
@@ -80,31 +108,47 @@ function markdown(header: string[], rows: string[][]): string {
 
 export function table(results: ScenarioResult[]): string {
   const header = ['scenario', 'conns', 'req/s', 'p50 ms', 'p99 ms', 'ceiling req/s', 'ratio', 'non-2xx'];
-  return markdown(header, results.map((r) => [
-    r.name,
-    String(r.connections),
-    int(r.hush.measured.requestsPerSec),
-    ms(r.hush.measured.p50Ms),
-    ms(r.hush.measured.p99Ms),
-    int(r.ceiling.measured.requestsPerSec),
-    `${r.ratioPercent.toFixed(1)} %`,
-    String(r.hush.measured.non2xx),
-  ]));
+  return markdown(
+    header,
+    results.map((r) => [
+      r.name,
+      String(r.connections),
+      int(r.hush.measured.requestsPerSec),
+      ms(r.hush.measured.p50Ms),
+      ms(r.hush.measured.p99Ms),
+      int(r.ceiling.measured.requestsPerSec),
+      `${r.ratioPercent.toFixed(1)} %`,
+      String(r.hush.measured.non2xx),
+    ]),
+  );
 }
 
 export function oneShotTable(results: OneShotResult[]): string {
-  const header = ['one-shot request', 'runs', 'min ms', 'median ms', 'max ms', 'ceiling median ms', 'ratio', 'body KiB', 'answer KiB'];
-  return markdown(header, results.map((r) => [
-    r.name,
-    String(r.hush.runsMs.length),
-    ms(r.hush.minMs),
-    ms(r.hush.medianMs),
-    ms(r.hush.maxMs),
-    ms(r.ceiling.medianMs),
-    `${r.ratioPercent.toFixed(1)} %`,
-    kib(r.requestBytes),
-    kib(r.responseBytes),
-  ]));
+  const header = [
+    'one-shot request',
+    'runs',
+    'min ms',
+    'median ms',
+    'max ms',
+    'ceiling median ms',
+    'ratio',
+    'body KiB',
+    'answer KiB',
+  ];
+  return markdown(
+    header,
+    results.map((r) => [
+      r.name,
+      String(r.hush.runsMs.length),
+      ms(r.hush.minMs),
+      ms(r.hush.medianMs),
+      ms(r.hush.maxMs),
+      ms(r.ceiling.medianMs),
+      `${r.ratioPercent.toFixed(1)} %`,
+      kib(r.requestBytes),
+      kib(r.responseBytes),
+    ]),
+  );
 }
 
 export function describeRun(m: Machine, config: BenchConfig): string {
@@ -117,10 +161,24 @@ export function describeRun(m: Machine, config: BenchConfig): string {
 }
 
 /** bench/results/latest.json in the repository, wherever the harness is run from. */
-export async function writeResults(m: Machine, config: BenchConfig, results: ScenarioResult[], oneShots: OneShotResult[], problems: string[]): Promise<string> {
+export async function writeResults(
+  m: Machine,
+  config: BenchConfig,
+  results: ScenarioResult[],
+  oneShots: OneShotResult[],
+  problems: string[],
+): Promise<string> {
   const file = fileURLToPath(new URL('../../bench/results/latest.json', import.meta.url));
   await mkdir(path.dirname(file), { recursive: true });
-  const document = { date: new Date().toISOString(), machine: m, settings: config, ok: problems.length === 0, problems, scenarios: results, oneShots };
+  const document = {
+    date: new Date().toISOString(),
+    machine: m,
+    settings: config,
+    ok: problems.length === 0,
+    problems,
+    scenarios: results,
+    oneShots,
+  };
   await writeFile(file, `${JSON.stringify(document, null, 2)}\n`);
   return file;
 }

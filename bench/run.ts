@@ -12,7 +12,8 @@ import { oneShots as allOneShots, scenarios as allScenarios } from './scenarios.
 
 // `npm run bench -- phase lists` runs the scenarios and one-shots whose names contain one of the words.
 const filters = process.argv.slice(2);
-const chosen = <T extends { name: string }>(list: T[]) => (filters.length ? list.filter((s) => filters.some((f) => s.name.includes(f))) : list);
+const chosen = <T extends { name: string }>(list: T[]) =>
+  filters.length ? list.filter((s) => filters.some((f) => s.name.includes(f))) : list;
 const scenarios = chosen(allScenarios);
 const oneShots = chosen(allOneShots);
 
@@ -40,7 +41,8 @@ function problemsOf(label: string, m: Measurement): string[] {
 async function main(): Promise<number> {
   const config = loadConfig();
   const names = [...scenarios, ...oneShots].map((s) => s.name);
-  if (new Set(names).size !== names.length) throw new Error('scenario and one-shot names must be unique (ceiling routes)');
+  if (new Set(names).size !== names.length)
+    throw new Error('scenario and one-shot names must be unique (ceiling routes)');
   if (!names.length) throw new Error(`no scenario or one-shot name contains ${filters.join(', ')}`);
 
   progress(`starting Hush (${config.hushEntry})`);
@@ -81,8 +83,13 @@ async function main(): Promise<number> {
     progress(`${scenario.name}: ceiling`);
     const ceilingFigures = await measure(`${ceiling.baseUrl}${ceilingPath}`, request, connections, config);
 
-    results.push(scenarioResult(scenario.name, request, connections, Buffer.byteLength(hushBody), hushFigures, ceilingFigures));
-    problems.push(...problemsOf(`${scenario.name} (Hush)`, hushFigures), ...problemsOf(`${scenario.name} (ceiling)`, ceilingFigures));
+    results.push(
+      scenarioResult(scenario.name, request, connections, Buffer.byteLength(hushBody), hushFigures, ceilingFigures),
+    );
+    problems.push(
+      ...problemsOf(`${scenario.name} (Hush)`, hushFigures),
+      ...problemsOf(`${scenario.name} (ceiling)`, ceilingFigures),
+    );
   }
 
   // The same bodies, one at a time, to the ceiling, which ignores them but must still receive them whole.
@@ -101,7 +108,9 @@ async function main(): Promise<number> {
   progress(`figures written to ${file}`);
 
   if (problems.length === 0) return 0;
-  process.stderr.write(`\nbench: FAILED, every request must succeed:\n  ${problems.join('\n  ')}\n\n${hush.output()}\n`);
+  process.stderr.write(
+    `\nbench: FAILED, every request must succeed:\n  ${problems.join('\n  ')}\n\n${hush.output()}\n`,
+  );
   return 1;
 }
 

@@ -54,10 +54,14 @@ export interface OneShot {
 
 export const asAdmin = (ctx: ScenarioContext): Record<string, string> => ({ Authorization: `Token ${ctx.adminToken}` });
 /** Phase's clients send Bearer; the Phase engine parses its own credential styles, so this is what is measured. */
-export const asPhaseAdmin = (ctx: ScenarioContext): Record<string, string> => ({ Authorization: `Bearer ${ctx.adminToken}` });
+export const asPhaseAdmin = (ctx: ScenarioContext): Record<string, string> => ({
+  Authorization: `Bearer ${ctx.adminToken}`,
+});
 
 /** NetActuate's clients send `Authorization: Bearer <key>`. */
-export const asListsAdmin = (ctx: ScenarioContext): Record<string, string> => ({ Authorization: `Bearer ${ctx.adminToken}` });
+export const asListsAdmin = (ctx: ScenarioContext): Record<string, string> => ({
+  Authorization: `Bearer ${ctx.adminToken}`,
+});
 
 /** A cloud-init script writing `n` secrets, each line with one `${{secret.KEY}}` reference. */
 function cloudInit(n: number): string {
@@ -107,13 +111,20 @@ export const scenarios: Scenario[] = [
     async setup(ctx) {
       const appId = await phaseApp(ctx, 'bench-e2ee-get-100');
       await ctx.api('POST', developmentSecrets(appId), { secrets: phaseSecrets(100, '/', true) });
-      const envs = (await ctx.api('GET', `/v1/environments/?app_id=${appId}`)) as { data: { id: string; name: string }[] };
+      const envs = (await ctx.api('GET', `/v1/environments/?app_id=${appId}`)) as {
+        data: { id: string; name: string }[];
+      };
       const env = envs.data.find((e) => e.name === 'Development')!;
       const minted = (await ctx.api('POST', '/v1/tokens/', { description: 'bench' })) as { bearer_token: string };
-      const headers = { Authorization: `Bearer ${minted.bearer_token}`, Environment: env.id, 'X-Use-Camel-Case': 'true' };
+      const headers = {
+        Authorization: `Bearer ${minted.bearer_token}`,
+        Environment: env.id,
+        'X-Use-Camel-Case': 'true',
+      };
       const check = await fetch(`${ctx.baseUrl}/service/secrets/`, { headers });
       const read = (await check.json()) as Array<{ value: string }>;
-      if (read.length !== 100 || !read.every((s) => s.value.startsWith('ph:v1:'))) throw new Error(`phase-e2ee-get-100 setup: expected 100 sealed secrets, got ${check.status}`);
+      if (read.length !== 100 || !read.every((s) => s.value.startsWith('ph:v1:')))
+        throw new Error(`phase-e2ee-get-100 setup: expected 100 sealed secrets, got ${check.status}`);
       return { headers };
     },
   },
@@ -128,10 +139,16 @@ export const scenarios: Scenario[] = [
     async setup(ctx) {
       await ctx.api('POST', '/api/secrets/lists', { name: 'bench-render-100' });
       for (let i = 0; i < 100; i++) {
-        await ctx.api('POST', '/api/secrets/lists/bench-render-100/values', { secret_key: `BENCH_SECRET_${i}`, secret_value: `value-${i}-${'x'.repeat(24)}` });
+        await ctx.api('POST', '/api/secrets/lists/bench-render-100/values', {
+          secret_key: `BENCH_SECRET_${i}`,
+          secret_value: `value-${i}-${'x'.repeat(24)}`,
+        });
       }
-      const check = (await ctx.api('POST', '/api/secrets/render', { template: cloudInit(100) })) as { rendered: string };
-      if (check.rendered.includes('${{') || !check.rendered.includes('value-99-')) throw new Error('lists-render-100 setup: the template did not render');
+      const check = (await ctx.api('POST', '/api/secrets/render', { template: cloudInit(100) })) as {
+        rendered: string;
+      };
+      if (check.rendered.includes('${{') || !check.rendered.includes('value-99-'))
+        throw new Error('lists-render-100 setup: the template did not render');
     },
   },
   // A script fetching one password: the caller's OpenPGP copy, opened from the keyring and audited.
@@ -141,7 +158,10 @@ export const scenarios: Scenario[] = [
     path: '/secrets/resource/{id}.json',
     async setup(ctx) {
       const { token, resourceIds } = await passboltBenchUser(ctx, 'bench-pb-one', 1);
-      return { path: `/secrets/resource/${resourceIds[0]}.json?api-version=v2`, headers: { Authorization: `Bearer ${token}` } };
+      return {
+        path: `/secrets/resource/${resourceIds[0]}.json?api-version=v2`,
+        headers: { Authorization: `Bearer ${token}` },
+      };
     },
   },
   // What a Passbolt client does at start: every resource with the caller's secret contained (100 copies unsealed, one audit entry naming them).
@@ -154,7 +174,8 @@ export const scenarios: Scenario[] = [
       const path = '/resources.json?api-version=v2&contain[secret]=1&contain[permission]=1';
       const res = await fetch(`${ctx.baseUrl}${path}`, { headers: { Authorization: `Bearer ${token}` } });
       const listed = ((await res.json()) as { body: Array<{ secrets: unknown[] }> }).body;
-      if (listed.length !== 100 || listed.some((r) => r.secrets.length !== 1)) throw new Error(`passbolt-list-100-secrets setup: expected 100 resources with a secret, got ${listed.length}`);
+      if (listed.length !== 100 || listed.some((r) => r.secrets.length !== 1))
+        throw new Error(`passbolt-list-100-secrets setup: expected 100 resources with a secret, got ${listed.length}`);
       return { path, headers: { Authorization: `Bearer ${token}` } };
     },
   },
@@ -170,10 +191,17 @@ export const scenarios: Scenario[] = [
       const sessionKey = await adminSessionKey(ctx, admin);
       const headers = { Authorization: `Token ${ctx.adminToken}`, 'X-Session-Key': sessionKey };
       // Writing plaintext needs the session key, which ctx.api does not send.
-      const created = await fetch(`${ctx.baseUrl}/api/plugins/secrets/secrets/`, { method: 'POST', headers: { ...headers, 'Content-Type': 'application/json' }, body: JSON.stringify(netboxSecrets(100, admin, 'list')) });
+      const created = await fetch(`${ctx.baseUrl}/api/plugins/secrets/secrets/`, {
+        method: 'POST',
+        headers: { ...headers, 'Content-Type': 'application/json' },
+        body: JSON.stringify(netboxSecrets(100, admin, 'list')),
+      });
       if (created.status !== 201) throw new Error(`netbox-list-100 setup: create answered ${created.status}`);
-      const read = (await (await fetch(`${ctx.baseUrl}/api/plugins/secrets/secrets/?limit=100`, { headers })).json()) as { results: Array<{ plaintext: string | null }> };
-      if (read.results.length !== 100 || read.results.some((r) => !r.plaintext)) throw new Error('netbox-list-100 setup: expected 100 decrypted secrets');
+      const read = (await (
+        await fetch(`${ctx.baseUrl}/api/plugins/secrets/secrets/?limit=100`, { headers })
+      ).json()) as { results: Array<{ plaintext: string | null }> };
+      if (read.results.length !== 100 || read.results.some((r) => !r.plaintext))
+        throw new Error('netbox-list-100 setup: expected 100 decrypted secrets');
       return { headers };
     },
   },
@@ -188,10 +216,22 @@ export const scenarios: Scenario[] = [
       const admin = await netboxAdmin(ctx);
       const user = (await ctx.api('POST', '/api/users/users/', { username: 'bench-netbox-session' })) as { id: number };
       const token = (await ctx.api('POST', '/api/users/tokens/', { user: user.id })) as { key: string };
-      const pair = (await ctx.api('GET', '/api/plugins/secrets/generate-rsa-key-pair/?key_size=2048')) as { public_key: string; private_key: string };
-      const key = (await ctx.api('POST', '/api/plugins/secrets/user-keys/', { public_key: pair.public_key, user: user.id })) as { id: number };
-      await ctx.api('POST', '/api/plugins/secrets/user-keys/activate/', { private_key: admin.pair.private_key, user_key_ids: [key.id] });
-      return { headers: { Authorization: `Token ${token.key}` }, body: JSON.stringify({ private_key: pair.private_key }) };
+      const pair = (await ctx.api('GET', '/api/plugins/secrets/generate-rsa-key-pair/?key_size=2048')) as {
+        public_key: string;
+        private_key: string;
+      };
+      const key = (await ctx.api('POST', '/api/plugins/secrets/user-keys/', {
+        public_key: pair.public_key,
+        user: user.id,
+      })) as { id: number };
+      await ctx.api('POST', '/api/plugins/secrets/user-keys/activate/', {
+        private_key: admin.pair.private_key,
+        user_key_ids: [key.id],
+      });
+      return {
+        headers: { Authorization: `Token ${token.key}` },
+        body: JSON.stringify({ private_key: pair.private_key }),
+      };
     },
   },
 ];
@@ -205,7 +245,10 @@ export const oneShots: OneShot[] = [
     async setup(ctx) {
       const path = developmentSecrets(await phaseApp(ctx, 'bench-bulk-create'));
       // Same keys each run but a path of its own, so they never clash; the fixed-width run number keeps the size.
-      return (run) => ({ path, body: JSON.stringify({ secrets: phaseSecrets(1000, `/bulk/run-${String(run).padStart(3, '0')}`) }) });
+      return (run) => ({
+        path,
+        body: JSON.stringify({ secrets: phaseSecrets(1000, `/bulk/run-${String(run).padStart(3, '0')}`) }),
+      });
     },
   },
   // The same 1,000 secrets sent by Phase's SDK or CLI: 3,000 ph:v1 ciphertexts opened with the environment key.
@@ -215,8 +258,17 @@ export const oneShots: OneShot[] = [
     async setup(ctx) {
       const appId = await phaseApp(ctx, 'bench-e2ee-bulk-create');
       const minted = (await ctx.api('POST', '/v1/tokens/', { description: 'bench' })) as { bearer_token: string };
-      const session = await fetch(`${ctx.baseUrl}/service/secrets/tokens/`, { headers: { Authorization: `Bearer ${minted.bearer_token}` } });
-      const apps = ((await session.json()) as { apps: { id: string; environment_keys: { identity_key: string; environment: { id: string; name: string } }[] }[] }).apps;
+      const session = await fetch(`${ctx.baseUrl}/service/secrets/tokens/`, {
+        headers: { Authorization: `Bearer ${minted.bearer_token}` },
+      });
+      const apps = (
+        (await session.json()) as {
+          apps: {
+            id: string;
+            environment_keys: { identity_key: string; environment: { id: string; name: string } }[];
+          }[];
+        }
+      ).apps;
       const env = apps.find((a) => a.id === appId)!.environment_keys.find((k) => k.environment.name === 'Development')!;
       const headers = { Authorization: `Bearer ${minted.bearer_token}`, Environment: env.environment.id };
       // Encrypting is the client's work, done once before timing; paths are not encrypted, so each run's own path
@@ -229,7 +281,13 @@ export const oneShots: OneShot[] = [
           tags: s.tags,
         })),
       );
-      return (run) => ({ path: '/service/secrets/', headers, body: JSON.stringify({ secrets: sealed.map((x) => ({ ...x, path: `/bulk/run-${String(run).padStart(3, '0')}` })) }) });
+      return (run) => ({
+        path: '/service/secrets/',
+        headers,
+        body: JSON.stringify({
+          secrets: sealed.map((x) => ({ ...x, path: `/bulk/run-${String(run).padStart(3, '0')}` })),
+        }),
+      });
     },
   },
   // `hush import .env` of a 5,000-line file: one upsert request (POST /v1/secrets/import/), one transaction.
@@ -238,8 +296,14 @@ export const oneShots: OneShot[] = [
     method: 'POST',
     headers: asPhaseAdmin,
     async setup(ctx) {
-      const path = developmentSecrets(await phaseApp(ctx, 'bench-import')).replace('/v1/secrets/', '/v1/secrets/import/');
-      return (run) => ({ path, body: JSON.stringify({ secrets: phaseSecrets(5000, `/import/run-${String(run).padStart(3, '0')}`) }) });
+      const path = developmentSecrets(await phaseApp(ctx, 'bench-import')).replace(
+        '/v1/secrets/',
+        '/v1/secrets/import/',
+      );
+      return (run) => ({
+        path,
+        body: JSON.stringify({ secrets: phaseSecrets(5000, `/import/run-${String(run).padStart(3, '0')}`) }),
+      });
     },
   },
 ];

@@ -32,9 +32,11 @@ function check(file) {
     if (rel.startsWith('src/core/') && (target.startsWith('src/http/') || target.startsWith('src/engines/'))) {
       problems.push(`${rel}: the core must not import ${target}`);
     }
-    if (rel.startsWith('src/http/') && target.startsWith('src/engines/')) problems.push(`${rel}: the HTTP core must not import ${target}`);
+    if (rel.startsWith('src/http/') && target.startsWith('src/engines/'))
+      problems.push(`${rel}: the HTTP core must not import ${target}`);
     const other = /^src\/engines\/([^/]+)\//.exec(target)?.[1];
-    if (engine && other && other !== engine) problems.push(`${rel}: engine "${engine}" imports engine "${other}" (${target})`);
+    if (engine && other && other !== engine)
+      problems.push(`${rel}: engine "${engine}" imports engine "${other}" (${target})`);
     // Engines reach the core through its ports only (docs/architecture.md §6).
     if (engine && target.startsWith('src/core/') && target !== 'src/core/ports.ts') {
       problems.push(`${rel}: engine "${engine}" imports core internals (${target}); use what core/ports.ts exports`);
@@ -43,7 +45,8 @@ function check(file) {
   // Core tables are the core's: an engine reads users, tokens and the audit log through ports. Migrations may name
   // a core row in a foreign key (an engine's row dies with the core row it belongs to); that is schema, not a query.
   if (engine && !rel.includes('/migrations/')) {
-    for (const m of text.matchAll(/['"`](core_[a-z_]+)/g)) problems.push(`${rel}: engine "${engine}" names the core table ${m[1]}`);
+    for (const m of text.matchAll(/['"`](core_[a-z_]+)/g))
+      problems.push(`${rel}: engine "${engine}" names the core table ${m[1]}`);
   }
 }
 
@@ -88,7 +91,9 @@ function checkCitations() {
       const where = `${rel}:${i + 1}`;
       for (const pattern of OUTSIDE) {
         for (const m of line.matchAll(pattern)) {
-          problems.push(`${where}: cites ${m[0].slice(m[1].length)}…, which is outside the repository; cite docs/ instead`);
+          problems.push(
+            `${where}: cites ${m[0].slice(m[1].length)}…, which is outside the repository; cite docs/ instead`,
+          );
         }
       }
       for (const m of line.matchAll(DOCS_PATH)) {

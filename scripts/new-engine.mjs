@@ -11,8 +11,16 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const [name, prefix, tablePrefix = `${name}_`] = process.argv.slice(2);
-if (!name || !/^[a-z][a-z0-9]*$/.test(name) || !prefix || !/^\/([a-z0-9-]+\/)+$/.test(prefix) || !/^[a-z][a-z0-9]*_$/.test(tablePrefix)) {
-  console.error('usage: node scripts/new-engine.mjs <name: lower-case letters/digits> </url/prefix/: lower-case segments, each ending in /> [table prefix: letters/digits then _]');
+if (
+  !name ||
+  !/^[a-z][a-z0-9]*$/.test(name) ||
+  !prefix ||
+  !/^\/([a-z0-9-]+\/)+$/.test(prefix) ||
+  !/^[a-z][a-z0-9]*_$/.test(tablePrefix)
+) {
+  console.error(
+    'usage: node scripts/new-engine.mjs <name: lower-case letters/digits> </url/prefix/: lower-case segments, each ending in /> [table prefix: letters/digits then _]',
+  );
   process.exit(1);
 }
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -389,7 +397,10 @@ export const contractFixture: FixtureFactory = () => {
 `,
 };
 
-for (const [file, text] of [...Object.entries(engineFiles).map(([f, t]) => [path.join('src', 'engines', name, f), t]), ...Object.entries(testFiles)]) {
+for (const [file, text] of [
+  ...Object.entries(engineFiles).map(([f, t]) => [path.join('src', 'engines', name, f), t]),
+  ...Object.entries(testFiles),
+]) {
   const target = path.join(root, file);
   if (fs.existsSync(target)) {
     console.error(`${file} exists already`);
@@ -410,11 +421,17 @@ if (lastImport && lastPush) {
   const pushAt = lastPush.index + lastPush[0].length;
   fs.writeFileSync(
     indexFile,
-    index.slice(0, importAt) + `\nimport { ${name}Engine } from './${name}/index.js';` + index.slice(importAt, pushAt) + `\n${lastPush[1]}engines.push(${name}Engine);` + index.slice(pushAt),
+    index.slice(0, importAt) +
+      `\nimport { ${name}Engine } from './${name}/index.js';` +
+      index.slice(importAt, pushAt) +
+      `\n${lastPush[1]}engines.push(${name}Engine);` +
+      index.slice(pushAt),
   );
   console.log('registered it in src/engines/index.ts');
 } else {
-  console.log(`add it to src/engines/index.ts by hand: import { ${name}Engine } from './${name}/index.js'; engines.push(${name}Engine);`);
+  console.log(
+    `add it to src/engines/index.ts by hand: import { ${name}Engine } from './${name}/index.js'; engines.push(${name}Engine);`,
+  );
 }
 console.log(`
 next:

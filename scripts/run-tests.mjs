@@ -45,7 +45,9 @@ if (!process.env.HUSH_TEST_DATABASE_URL) {
     try {
       cluster = await startThrowawayCluster();
     } catch (err) {
-      console.error(`!!! could not start the throw-away PostgreSQL cluster: ${err instanceof Error ? err.message : err}`);
+      console.error(
+        `!!! could not start the throw-away PostgreSQL cluster: ${err instanceof Error ? err.message : err}`,
+      );
       process.exit(1);
     }
     process.env.HUSH_TEST_DATABASE_URL = cluster.url;
@@ -53,7 +55,10 @@ if (!process.env.HUSH_TEST_DATABASE_URL) {
   }
 }
 
-const child = spawn(process.execPath, ['--test', '--test-concurrency=2', ...files], { stdio: 'inherit', env: process.env });
+const child = spawn(process.execPath, ['--test', '--test-concurrency=2', ...files], {
+  stdio: 'inherit',
+  env: process.env,
+});
 // A terminal's Ctrl-C reaches the child too; forwarding covers `kill <pid>` of this script alone. Either way we wait
 // for the child to exit, then stop the cluster (the helper's exit handler and watchdog are the fallbacks).
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => child.kill(signal));

@@ -18,12 +18,19 @@ export interface App {
  * Composes core, engines and HTTP server. Never listens (`main.ts` and the tests do that) and creates no admin:
  * `bootstrapAdmin` runs once the server listens, so a start that fails first leaves no admin whose token nobody saw.
  */
-export async function buildApp(config: HushConfig, options: { engines?: EngineManifest[]; logger?: boolean; logStream?: LogStream } = {}): Promise<App> {
+export async function buildApp(
+  config: HushConfig,
+  options: { engines?: EngineManifest[]; logger?: boolean; logStream?: LogStream } = {},
+): Promise<App> {
   const engines = options.engines ?? allEngines();
   const migrations = engines.map((e) => e.migrations).filter((m): m is MigrationSet => m !== undefined);
   const core = await createCore(config, migrations, { objectTypes: engines.flatMap((e) => e.objectTypes ?? []) });
   try {
-    const server = await buildServer(core, engines, { version: HUSH_VERSION, ...(options.logger === undefined ? {} : { logger: options.logger }), ...(options.logStream ? { logStream: options.logStream } : {}) });
+    const server = await buildServer(core, engines, {
+      version: HUSH_VERSION,
+      ...(options.logger === undefined ? {} : { logger: options.logger }),
+      ...(options.logStream ? { logStream: options.logStream } : {}),
+    });
     await server.ready();
     return {
       server,

@@ -25,11 +25,18 @@ function listenFailure(err: unknown, config: HushConfig): HushError {
   const code = (err as NodeJS.ErrnoException).code;
   const where = `${config.host}:${config.port}`;
   const why =
-    code === 'EADDRINUSE' ? 'the port is already in use (by another Hush or another program): choose another with --port or HUSH_PORT'
-    : code === 'EACCES' ? 'this user may not listen there (ports below 1024 need privileges): choose another with --port or HUSH_PORT'
-    : code === 'EADDRNOTAVAIL' ? `${config.host} is not an address of this machine: choose another with --host or HUSH_HOST`
-    : (err as Error).message;
-  return new HushError('unavailable', `cannot listen on ${where}: ${why}. Nothing was served, and no admin was created yet.`, { cause: err });
+    code === 'EADDRINUSE'
+      ? 'the port is already in use (by another Hush or another program): choose another with --port or HUSH_PORT'
+      : code === 'EACCES'
+        ? 'this user may not listen there (ports below 1024 need privileges): choose another with --port or HUSH_PORT'
+        : code === 'EADDRNOTAVAIL'
+          ? `${config.host} is not an address of this machine: choose another with --host or HUSH_HOST`
+          : (err as Error).message;
+  return new HushError(
+    'unavailable',
+    `cannot listen on ${where}: ${why}. Nothing was served, and no admin was created yet.`,
+    { cause: err },
+  );
 }
 
 /** config → buildApp → listen → first admin, and a clean shutdown on SIGINT/SIGTERM. */
@@ -40,8 +47,10 @@ export async function runServer(config: HushConfig): Promise<void> {
     server.log.warn({ file: config.rootKeyFile }, 'root key file is readable by other users; run chmod 600 on it');
   }
   const { interruptedRotation, removedTempFiles } = core.keyringState;
-  if (interruptedRotation) server.log.warn({ file: interruptedRotation.nextFile }, interruptedRotationAdvice(interruptedRotation, config));
-  if (removedTempFiles.length) server.log.warn({ files: removedTempFiles }, 'removed temporary key files an interrupted key write had left');
+  if (interruptedRotation)
+    server.log.warn({ file: interruptedRotation.nextFile }, interruptedRotationAdvice(interruptedRotation, config));
+  if (removedTempFiles.length)
+    server.log.warn({ files: removedTempFiles }, 'removed temporary key files an interrupted key write had left');
   let address: string;
   let bootstrap;
   try {
@@ -57,7 +66,10 @@ export async function runServer(config: HushConfig): Promise<void> {
   }
   // The token before the "listening" line: whoever waits for that line finds the token already written.
   if (bootstrap) announceBootstrap(bootstrap, address);
-  server.log.info({ address, database: core.store.location, rootKeyCreated: core.keyringState.rootKeyCreated }, 'Hush is listening');
+  server.log.info(
+    { address, database: core.store.location, rootKeyCreated: core.keyringState.rootKeyCreated },
+    'Hush is listening',
+  );
 
   let closing = false;
   const shutdown = (signal: string) => {

@@ -13,7 +13,8 @@ function debugMode(argv: string[]): { argv: string[]; debug: boolean } {
   const rest = end === -1 ? [] : argv.slice(end);
   const kept = head.filter((a, i) => i < 2 || a !== '--debug');
   const command = kept.slice(2).find((a) => !a.startsWith('-'));
-  const debug = kept.length !== head.length || /^(1|true|yes)$/i.test(process.env.HUSH_DEBUG ?? '') || command === 'serve';
+  const debug =
+    kept.length !== head.length || /^(1|true|yes)$/i.test(process.env.HUSH_DEBUG ?? '') || command === 'serve';
   return { argv: [...kept, ...rest], debug };
 }
 

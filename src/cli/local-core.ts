@@ -29,7 +29,8 @@ export async function withLocalCore<T>(
   });
   try {
     const rotation = core.keyringState.interruptedRotation;
-    if (rotation && !how.quietAboutRotation) process.stderr.write(`hush: warning: ${interruptedRotationAdvice(rotation, core.config)}\n`);
+    if (rotation && !how.quietAboutRotation)
+      process.stderr.write(`hush: warning: ${interruptedRotationAdvice(rotation, core.config)}\n`);
     return await work(core);
   } finally {
     await core.close();
@@ -54,4 +55,3 @@ export function cliActor(): AuditActor {
 export function print(line = ''): void {
   process.stdout.write(`${line}\n`);
 }
-

@@ -22,7 +22,11 @@ const BOOTSTRAP_USERNAME = 'admin';
 export async function bootstrapAdmin(core: Core): Promise<BootstrapResult | undefined> {
   if ((await core.users.count()) > 0) return undefined;
   const { bootstrapToken, bootstrapPassword } = core.config;
-  const insertUser = await core.users.prepare(OPERATOR, { username: BOOTSTRAP_USERNAME, password: bootstrapPassword, isSuperuser: true });
+  const insertUser = await core.users.prepare(OPERATOR, {
+    username: BOOTSTRAP_USERNAME,
+    password: bootstrapPassword,
+    isSuperuser: true,
+  });
   return withLock(core.db, LockName.bootstrap, async (trx) => {
     if ((await core.users.count(trx)) > 0) return undefined;
     const user = await insertUser(trx);
@@ -32,7 +36,13 @@ export async function bootstrapAdmin(core: Core): Promise<BootstrapResult | unde
       trx,
     );
     await core.audit.appendWithin(trx, systemActor, [
-      { engine: 'core', action: AuditAction.bootstrap, objectType: 'users.user', objectId: user.id, details: { token_id: row.id } },
+      {
+        engine: 'core',
+        action: AuditAction.bootstrap,
+        objectType: 'users.user',
+        objectId: user.id,
+        details: { token_id: row.id },
+      },
     ]);
     return { username: user.username, token: key, tokenSupplied: bootstrapToken !== undefined };
   });

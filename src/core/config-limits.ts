@@ -30,7 +30,8 @@ function seconds(env: Env, name: string, fallback: number): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const n = Number(raw);
-  if (!Number.isFinite(n) || n <= 0 || n > 86_400) throw invalid(name, `must be a number of seconds above 0 and at most 86400, got "${raw}"`);
+  if (!Number.isFinite(n) || n <= 0 || n > 86_400)
+    throw invalid(name, `must be a number of seconds above 0 and at most 86400, got "${raw}"`);
   return n;
 }
 
@@ -38,7 +39,8 @@ function count(env: Env, name: string, fallback: number, min: 0 | 1): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > 1_000_000) throw invalid(name, `must be a whole number from ${min} to 1000000, got "${raw}"`);
+  if (!Number.isInteger(n) || n < min || n > 1_000_000)
+    throw invalid(name, `must be a whole number from ${min} to 1000000, got "${raw}"`);
   return n;
 }
 
@@ -47,7 +49,10 @@ export function loadLimits(env: Env): LimitsConfig {
   const headersTimeoutSeconds = seconds(env, 'HUSH_HEADERS_TIMEOUT', Math.min(10, requestTimeoutSeconds));
   // Node refuses a headers timeout longer than the request timeout: say so in our terms, before the server starts.
   if (headersTimeoutSeconds > requestTimeoutSeconds) {
-    throw invalid('HUSH_HEADERS_TIMEOUT', `must not exceed HUSH_REQUEST_TIMEOUT (${requestTimeoutSeconds} seconds), got ${headersTimeoutSeconds}`);
+    throw invalid(
+      'HUSH_HEADERS_TIMEOUT',
+      `must not exceed HUSH_REQUEST_TIMEOUT (${requestTimeoutSeconds} seconds), got ${headersTimeoutSeconds}`,
+    );
   }
   return Object.freeze({
     headersTimeoutSeconds,
@@ -56,8 +61,14 @@ export function loadLimits(env: Env): LimitsConfig {
     keepAliveTimeoutSeconds: seconds(env, 'HUSH_KEEP_ALIVE_TIMEOUT', 72),
     maxConnections: count(env, 'HUSH_MAX_CONNECTIONS', 1024, 1),
     // One key generation and two credential checks leave one of libuv's four worker threads for file and DNS work.
-    keyGeneration: Object.freeze({ concurrency: count(env, 'HUSH_KEYGEN_CONCURRENCY', 1, 1), queue: count(env, 'HUSH_KEYGEN_QUEUE', 4, 0) }),
-    crypto: Object.freeze({ concurrency: count(env, 'HUSH_CRYPTO_CONCURRENCY', 2, 1), queue: count(env, 'HUSH_CRYPTO_QUEUE', 32, 0) }),
+    keyGeneration: Object.freeze({
+      concurrency: count(env, 'HUSH_KEYGEN_CONCURRENCY', 1, 1),
+      queue: count(env, 'HUSH_KEYGEN_QUEUE', 4, 0),
+    }),
+    crypto: Object.freeze({
+      concurrency: count(env, 'HUSH_CRYPTO_CONCURRENCY', 2, 1),
+      queue: count(env, 'HUSH_CRYPTO_QUEUE', 32, 0),
+    }),
     keyGenerationRateLimit: count(env, 'HUSH_KEYGEN_RATE_LIMIT', 10, 1),
     // Passbolt clients refresh every few minutes each: room for a few hundred users behind one address.
     jwtRefreshRateLimit: count(env, 'HUSH_JWT_REFRESH_RATE_LIMIT', 60, 1),

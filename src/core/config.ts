@@ -51,7 +51,8 @@ function parsePort(raw: string | number, field: string): number {
 
 function parseNonNegativeInt(raw: string, field: string): number {
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < 0) throw invalid(field, `must be a whole number of seconds (0 or more), got "${raw}"`);
+  if (!Number.isInteger(n) || n < 0)
+    throw invalid(field, `must be a whole number of seconds (0 or more), got "${raw}"`);
   return n;
 }
 
@@ -72,7 +73,8 @@ function parsePublicUrl(raw: string, field: string): string {
   } catch {
     throw invalid(field, `must be an absolute URL such as https://hush.example.com, got "${raw}"`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw invalid(field, 'must start with http:// or https://');
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw invalid(field, 'must start with http:// or https://');
   if (url.username || url.password || url.search || url.hash || raw.includes('?') || raw.includes('#')) {
     throw invalid(field, 'must not contain credentials, a query or a fragment');
   }
@@ -88,7 +90,10 @@ export function loadConfig(flags: ConfigInput = {}, env: NodeJS.ProcessEnv = pro
   }
   const databaseUrl = flags.databaseUrl ?? env.DATABASE_URL ?? env.HUSH_DATABASE_URL;
   if (databaseUrl !== undefined && databaseUrl !== '' && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
-    throw invalid('DATABASE_URL', 'must start with postgres:// or postgresql:// (leave it unset for the embedded SQLite)');
+    throw invalid(
+      'DATABASE_URL',
+      'must start with postgres:// or postgresql:// (leave it unset for the embedded SQLite)',
+    );
   }
   const bootstrapToken = env.HUSH_BOOTSTRAP_TOKEN || undefined;
   if (bootstrapToken !== undefined && !TOKEN_PATTERN.test(bootstrapToken)) {
@@ -113,7 +118,10 @@ export function loadConfig(flags: ConfigInput = {}, env: NodeJS.ProcessEnv = pro
         : trustProxyRaw === 'true'
           ? true
           : trustProxyRaw,
-    publicUrl: publicUrlRaw === undefined ? undefined : parsePublicUrl(publicUrlRaw, flags.publicUrl !== undefined ? '--public-url' : 'HUSH_PUBLIC_URL'),
+    publicUrl:
+      publicUrlRaw === undefined
+        ? undefined
+        : parsePublicUrl(publicUrlRaw, flags.publicUrl !== undefined ? '--public-url' : 'HUSH_PUBLIC_URL'),
     provisionRateLimit: env.HUSH_PROVISION_RATE_LIMIT
       ? parsePositiveInt(env.HUSH_PROVISION_RATE_LIMIT, 'HUSH_PROVISION_RATE_LIMIT')
       : 10,

@@ -52,10 +52,14 @@ export function createCryptoGate(options: CryptoGateOptions): CryptoGate {
       if (active < max) active++;
       else if (waiting.length < queue) await new Promise<void>((resolve) => waiting.push(resolve));
       else {
-        throw new HushError('rate_limited', `The server is busy with other ${options.name}; try again in ${retryAfterSeconds} second${retryAfterSeconds === 1 ? '' : 's'}.`, {
-          reason: 'crypto_busy',
-          retryAfterSeconds,
-        });
+        throw new HushError(
+          'rate_limited',
+          `The server is busy with other ${options.name}; try again in ${retryAfterSeconds} second${retryAfterSeconds === 1 ? '' : 's'}.`,
+          {
+            reason: 'crypto_busy',
+            retryAfterSeconds,
+          },
+        );
       }
       try {
         return await work();
@@ -67,14 +71,27 @@ export function createCryptoGate(options: CryptoGateOptions): CryptoGate {
 }
 
 /** The gates of one process, sized by configuration (HUSH_KEYGEN_*, HUSH_CRYPTO_*). */
-export function createCryptoGates(limits: { keyGeneration: { concurrency: number; queue: number }; crypto: { concurrency: number; queue: number } }) {
+export function createCryptoGates(limits: {
+  keyGeneration: { concurrency: number; queue: number };
+  crypto: { concurrency: number; queue: number };
+}) {
   return {
     /** RSA key-pair generation: seconds of a worker thread each. */
-    keyGeneration: createCryptoGate({ name: 'key generation', max: limits.keyGeneration.concurrency, queue: limits.keyGeneration.queue, retryAfterSeconds: 5 }),
+    keyGeneration: createCryptoGate({
+      name: 'key generation',
+      max: limits.keyGeneration.concurrency,
+      queue: limits.keyGeneration.queue,
+      retryAfterSeconds: 5,
+    }),
     /**
      * Per-login work, tens of milliseconds each: scrypt hashing and checks, RSA private-key unlocks of NetBox session
      * keys, OpenPGP login challenges. Kept apart from key generation, so logins never wait behind it.
      */
-    credentials: createCryptoGate({ name: 'password and key checks', max: limits.crypto.concurrency, queue: limits.crypto.queue, retryAfterSeconds: 1 }),
+    credentials: createCryptoGate({
+      name: 'password and key checks',
+      max: limits.crypto.concurrency,
+      queue: limits.crypto.queue,
+      retryAfterSeconds: 1,
+    }),
   };
 }

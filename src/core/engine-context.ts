@@ -15,12 +15,17 @@ function engineAudit(core: Core, manifest: Pick<EngineManifest, 'name' | 'auditE
   const declared = new Set(Object.values(manifest.auditEvents));
   const stamp = (events: readonly EngineAuditEvent[]) =>
     events.map((event) => {
-      if (!declared.has(event.action)) throw new Error(`Engine ${manifest.name} wrote audit action "${event.action}", which its events.ts does not declare.`);
-      if (event.engine !== undefined && event.engine !== manifest.name) throw new Error(`Engine ${manifest.name} wrote an audit event as "${event.engine}".`);
+      if (!declared.has(event.action))
+        throw new Error(
+          `Engine ${manifest.name} wrote audit action "${event.action}", which its events.ts does not declare.`,
+        );
+      if (event.engine !== undefined && event.engine !== manifest.name)
+        throw new Error(`Engine ${manifest.name} wrote an audit event as "${event.engine}".`);
       return { ...event, engine: manifest.name };
     });
   return {
-    appendWithin: (trx: AnyDb, actor: AuditActor, events: readonly EngineAuditEvent[]) => core.audit.appendWithin(trx, actor, stamp(events)),
+    appendWithin: (trx: AnyDb, actor: AuditActor, events: readonly EngineAuditEvent[]) =>
+      core.audit.appendWithin(trx, actor, stamp(events)),
     append: (actor: AuditActor, events: readonly EngineAuditEvent[]) => core.audit.append(actor, stamp(events)),
   };
 }

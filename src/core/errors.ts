@@ -52,7 +52,14 @@ export class HushError extends Error {
   constructor(
     kind: ErrorKind,
     message: string,
-    options: { problems?: FieldProblem[]; reason?: string; cause?: unknown; details?: Record<string, unknown>; retryAfterSeconds?: number; status?: number } = {},
+    options: {
+      problems?: FieldProblem[];
+      reason?: string;
+      cause?: unknown;
+      details?: Record<string, unknown>;
+      retryAfterSeconds?: number;
+      status?: number;
+    } = {},
   ) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'HushError';

@@ -38,7 +38,8 @@ export function isoTimeOf(text: string): string | undefined {
 export function parseExpiry(value: string | undefined): string | undefined {
   if (value === undefined) return undefined;
   const time = isoTimeOf(value);
-  if (time === undefined) throw new HushError('invalid', `--expires: "${value}" is not a date (use ISO-8601, e.g. 2027-01-01T00:00:00Z)`);
+  if (time === undefined)
+    throw new HushError('invalid', `--expires: "${value}" is not a date (use ISO-8601, e.g. 2027-01-01T00:00:00Z)`);
   return time;
 }
 

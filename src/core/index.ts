@@ -45,7 +45,11 @@ export async function createCore(
     await migrateAll(store.db, store.dialect, [coreMigrations, ...engineMigrations]);
     // Each service narrows this to its own tables; Kysely's table maps are invariant, so the composed handle stays untyped.
     const db: Kysely<AnyTables> = store.db;
-    const keyring = createKeyring({ db, rootKeySource: { file: config.rootKeyFile, inline: config.rootKey }, storeLocation: store.location });
+    const keyring = createKeyring({
+      db,
+      rootKeySource: { file: config.rootKeyFile, inline: config.rootKey },
+      storeLocation: store.location,
+    });
     const keyringState = await keyring.start({ create });
     const gates = createCryptoGates(config.limits);
     const permissions = createPermissions({ db, objectTypes });

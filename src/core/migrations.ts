@@ -9,5 +9,12 @@ import { locksMigration } from './store/migrations.js';
 /** The core's tables, migrated before any engine's. */
 export const coreMigrations: MigrationSet = {
   module: 'core',
-  migrations: [locksMigration, identityMigration, keyringMigration, auditMigration, tokenEngineMigration, idempotencyMigration],
+  migrations: [
+    locksMigration,
+    identityMigration,
+    keyringMigration,
+    auditMigration,
+    tokenEngineMigration,
+    idempotencyMigration,
+  ],
 };

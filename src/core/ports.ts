@@ -38,7 +38,16 @@ export { AuditAction, SessionCookie, CsrfHeader } from './names.js';
 export { ENV_VAR_NAME } from './env-names.js';
 export { createRevisionCache } from './cache/revision-cache.js';
 export { generateRsaKeyPair, parseRsaPrivateKey, rsaOaepDecrypt, rsaOaepEncrypt } from './keyring/rsa.js';
-export { decryptAsymmetric, encryptAsymmetric, encryptRaw, isPhaseCiphertext, kxRandomKeyPair, kxSeedKeyPair, xorHex, type HexKeyPair } from './keyring/phase-crypto.js';
+export {
+  decryptAsymmetric,
+  encryptAsymmetric,
+  encryptRaw,
+  isPhaseCiphertext,
+  kxRandomKeyPair,
+  kxSeedKeyPair,
+  xorHex,
+  type HexKeyPair,
+} from './keyring/phase-crypto.js';
 export type { VersionTable, VersionTableSpec, StoredVersion } from './versions/versions.js';
 
 /** An engine's audit port: entries are stamped with the engine's name, and only its declared actions are accepted. */
@@ -125,7 +134,10 @@ export interface EngineInstance {
   /** The engine's routes, registered in an encapsulated context with the core's hooks already installed. */
   readonly routes: FastifyPluginAsync;
   /** Renders any error in the engine's wire envelope. */
-  renderError(error: HushError, request: FastifyRequest): { status: number; body: unknown; headers?: Record<string, string> };
+  renderError(
+    error: HushError,
+    request: FastifyRequest,
+  ): { status: number; body: unknown; headers?: Record<string, string> };
   /** Finds the credential in a request when the engine's clients send it some other way than `Token`/`Bearer`. */
   extractCredential?(request: FastifyRequest): string | undefined;
   /** The template reference kinds the engine answers (e.g. the lists engine's `secret` in `${{ secret.NAME }}`). */

@@ -18,7 +18,11 @@ export function socketTimeouts(limits: LimitsConfig) {
   return {
     requestTimeout,
     keepAliveTimeout: ms(limits.keepAliveTimeoutSeconds),
-    http: { headersTimeout, requestTimeout, connectionsCheckingInterval: Math.min(30_000, Math.max(100, Math.round(headersTimeout / 4))) },
+    http: {
+      headersTimeout,
+      requestTimeout,
+      connectionsCheckingInterval: Math.min(30_000, Math.max(100, Math.round(headersTimeout / 4))),
+    },
   };
 }
 

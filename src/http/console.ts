@@ -73,7 +73,8 @@ interface Cached {
   gzip: Buffer | undefined;
 }
 
-const NOT_BUILT = 'The console has not been built: run npm run build in the Hush directory (it builds web/ too), then reload.';
+const NOT_BUILT =
+  'The console has not been built: run npm run build in the Hush directory (it builds web/ too), then reload.';
 const NOT_BUILT_PAGE = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Hush console not built</title></head>
 <body><main><h1>The Hush console has not been built</h1>
@@ -116,7 +117,12 @@ export async function installConsole(app: FastifyInstance, options: { dir?: stri
     if (hit && hit.mtimeMs === stat.mtimeMs && hit.size === stat.size) return hit;
     const body = fs.readFileSync(file);
     const compressible = /\.(js|css|svg|html|json|txt)$/.test(file) && body.length > 1024;
-    const entry = { mtimeMs: stat.mtimeMs, size: stat.size, body, gzip: compressible ? gzipSync(body, { level: 9 }) : undefined };
+    const entry = {
+      mtimeMs: stat.mtimeMs,
+      size: stat.size,
+      body,
+      gzip: compressible ? gzipSync(body, { level: 9 }) : undefined,
+    };
     cache.set(file, entry);
     return entry;
   }
@@ -137,48 +143,61 @@ export async function installConsole(app: FastifyInstance, options: { dir?: stri
     const rules = { hush: { access: 'public' as const } };
 
     // The trailing-slash twin, as the API's own.
-    scope.get('/ui', { config: rules, schema: { hide: true } }, async (_request, reply) => reply.headers(CONSOLE_HEADERS).redirect('ui/', 302));
+    scope.get('/ui', { config: rules, schema: { hide: true } }, async (_request, reply) =>
+      reply.headers(CONSOLE_HEADERS).redirect('ui/', 302),
+    );
 
-    scope.get('/ui/', {
-      config: rules,
-      schema: {
-        operationId: 'console_page',
-        tags: ['console'],
-        summary: 'The web console (HTML); 404 with the build command when it has not been built',
-        response: {
-          200: Text('The console page', 'text/html'),
-          404: { description: 'The console is not built: how to build it', content: { 'text/html': { schema: Type.String() }, 'application/json': { schema: DetailError } } },
+    scope.get(
+      '/ui/',
+      {
+        config: rules,
+        schema: {
+          operationId: 'console_page',
+          tags: ['console'],
+          summary: 'The web console (HTML); 404 with the build command when it has not been built',
+          response: {
+            200: Text('The console page', 'text/html'),
+            404: {
+              description: 'The console is not built: how to build it',
+              content: { 'text/html': { schema: Type.String() }, 'application/json': { schema: DetailError } },
+            },
+          },
         },
       },
-    }, async (request, reply) => {
-      const page = load(path.join(dir, 'index.html'));
-      // Each build names its scripts anew: the page itself is never cached, so a new build is picked up at once.
-      if (page) return send(request, reply, page, 'text/html; charset=utf-8');
-      request.log.warn({ dir }, 'console requested but not built (npm run build)');
-      reply.status(404).headers(CONSOLE_HEADERS).header('vary', 'Accept');
-      if (prefersHtml(request.headers.accept)) return reply.type('text/html; charset=utf-8').send(NOT_BUILT_PAGE);
-      return reply.send({ detail: NOT_BUILT });
-    });
-
-    scope.get('/ui/assets/:file', {
-      config: rules,
-      schema: {
-        operationId: 'console_asset',
-        tags: ['console'],
-        summary: "One of the console's built scripts, stylesheets or images",
-        params: Type.Object({ file: Type.String({ maxLength: 256 }) }),
-        response: { 200: Text('The file, by its extension', 'application/octet-stream') },
+      async (request, reply) => {
+        const page = load(path.join(dir, 'index.html'));
+        // Each build names its scripts anew: the page itself is never cached, so a new build is picked up at once.
+        if (page) return send(request, reply, page, 'text/html; charset=utf-8');
+        request.log.warn({ dir }, 'console requested but not built (npm run build)');
+        reply.status(404).headers(CONSOLE_HEADERS).header('vary', 'Accept');
+        if (prefersHtml(request.headers.accept)) return reply.type('text/html; charset=utf-8').send(NOT_BUILT_PAGE);
+        return reply.send({ detail: NOT_BUILT });
       },
-    }, async (request, reply) => {
-      const name = (request.params as { file: string }).file;
-      const type = TYPES[path.extname(name)];
-      const file = path.join(assets, name);
-      // A plain name (no separator, even decoded from %2F; no leading dot), of a known type, directly in assets/.
-      const entry = ASSET_NAME.test(name) && path.dirname(file) === assets ? load(file) : undefined;
-      if (!entry || !type) throw new HushError('not_found', fs.existsSync(dir) ? 'Not found.' : NOT_BUILT);
-      // Built names carry a hash of their content: they may be kept for ever.
-      reply.header('cache-control', 'public, max-age=31536000, immutable');
-      return send(request, reply, entry, type);
-    });
+    );
+
+    scope.get(
+      '/ui/assets/:file',
+      {
+        config: rules,
+        schema: {
+          operationId: 'console_asset',
+          tags: ['console'],
+          summary: "One of the console's built scripts, stylesheets or images",
+          params: Type.Object({ file: Type.String({ maxLength: 256 }) }),
+          response: { 200: Text('The file, by its extension', 'application/octet-stream') },
+        },
+      },
+      async (request, reply) => {
+        const name = (request.params as { file: string }).file;
+        const type = TYPES[path.extname(name)];
+        const file = path.join(assets, name);
+        // A plain name (no separator, even decoded from %2F; no leading dot), of a known type, directly in assets/.
+        const entry = ASSET_NAME.test(name) && path.dirname(file) === assets ? load(file) : undefined;
+        if (!entry || !type) throw new HushError('not_found', fs.existsSync(dir) ? 'Not found.' : NOT_BUILT);
+        // Built names carry a hash of their content: they may be kept for ever.
+        reply.header('cache-control', 'public, max-age=31536000, immutable');
+        return send(request, reply, entry, type);
+      },
+    );
   });
 }

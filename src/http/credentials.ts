@@ -12,7 +12,12 @@ export function defaultCredential(request: FastifyRequest): string | undefined {
   const match = /^\s*(token|bearer)(?:\s+(.*))?$/i.exec(header);
   if (!match) return undefined;
   const key = (match[2] ?? '').trim();
-  if (!key) throw unauthenticated('Invalid authorization header: no credentials provided after the keyword.', 'header_malformed');
-  if (/\s/.test(key)) throw unauthenticated('Invalid authorization header: the token must not contain spaces.', 'header_malformed');
+  if (!key)
+    throw unauthenticated(
+      'Invalid authorization header: no credentials provided after the keyword.',
+      'header_malformed',
+    );
+  if (/\s/.test(key))
+    throw unauthenticated('Invalid authorization header: the token must not contain spaces.', 'header_malformed');
   return key;
 }

@@ -6,7 +6,11 @@ import type { TSchema } from './schemas.js';
  * each route's options when the document is built, so these hooks only adjust what it will read.
  */
 
-type Plugin<Provider extends FastifyTypeProvider> = FastifyPluginAsync<Record<never, never>, RawServerDefault, Provider>;
+type Plugin<Provider extends FastifyTypeProvider> = FastifyPluginAsync<
+  Record<never, never>,
+  RawServerDefault,
+  Provider
+>;
 /** A schema, or a response object with one schema per media type. */
 type Answer = TSchema | { description: string; content: Record<string, { schema: TSchema }> };
 
@@ -34,7 +38,11 @@ export function documentRoutes(scope: FastifyInstance, error: Answer): void {
     route.config = {
       ...route.config,
       swaggerTransform: ({ schema, url }) => ({
-        schema: { ...(isPublic ? { security: [] } : {}), ...schema, response: { '4XX': error, '5XX': error, ...(schema?.response as object | undefined) } },
+        schema: {
+          ...(isPublic ? { security: [] } : {}),
+          ...schema,
+          response: { '4XX': error, '5XX': error, ...(schema?.response as object | undefined) },
+        },
         url,
       }),
     };

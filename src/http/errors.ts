@@ -18,7 +18,11 @@ function problemsOf(validation: ValidationItem[], context: string | undefined): 
     const extra = (v.params?.missingProperty ?? v.params?.additionalProperty) as string | undefined;
     const field = [base, extra].filter(Boolean).join('.') || context || '';
     const message =
-      v.params?.additionalProperty !== undefined ? 'is not an accepted field' : v.params?.missingProperty !== undefined ? 'This field is required.' : (v.message ?? 'is invalid');
+      v.params?.additionalProperty !== undefined
+        ? 'is not an accepted field'
+        : v.params?.missingProperty !== undefined
+          ? 'This field is required.'
+          : (v.message ?? 'is invalid');
     return { field, message };
   });
 }
@@ -30,7 +34,10 @@ function problemsOf(validation: ValidationItem[], context: string | undefined): 
 export function invalidJson(cause: unknown): HushError {
   const position = /at position (\d+)/.exec(String((cause as Error | undefined)?.message ?? ''))?.[1];
   const where = position === undefined ? '' : ` (at position ${position})`;
-  return new HushError('invalid', `JSON parse error - the request body is not valid JSON${where}.`, { reason: 'invalid_json', cause });
+  return new HushError('invalid', `JSON parse error - the request body is not valid JSON${where}.`, {
+    reason: 'invalid_json',
+    cause,
+  });
 }
 
 /** Client errors raised by Fastify and its plugins (static files, rate limits), by status, in our own words. */
@@ -61,14 +68,21 @@ function toHushError(err: unknown): HushError {
   const fault = storeFaultOf(err);
   if (fault) return storeFaultError(fault, err);
   const e = err as FastifyError & { validation?: ValidationItem[]; validationContext?: string };
-  if (e?.validation) return new HushError('invalid', e.message, { problems: problemsOf(e.validation, e.validationContext), cause: err });
+  if (e?.validation)
+    return new HushError('invalid', e.message, { problems: problemsOf(e.validation, e.validationContext), cause: err });
   switch (e?.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return new HushError('too_large', 'Request body is too large.', { cause: err });
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return new HushError('unsupported_media_type', `Unsupported media type "${String(e.message).split(': ').pop()}" in request.`, { cause: err });
+      return new HushError(
+        'unsupported_media_type',
+        `Unsupported media type "${String(e.message).split(': ').pop()}" in request.`,
+        { cause: err },
+      );
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
-      return new HushError('invalid', 'Body cannot be empty when content-type is set to application/json.', { cause: err });
+      return new HushError('invalid', 'Body cannot be empty when content-type is set to application/json.', {
+        cause: err,
+      });
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return new HushError('invalid', 'Request body size did not match Content-Length.', { cause: err });
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
@@ -80,7 +94,10 @@ function toHushError(err: unknown): HushError {
       return new HushError('not_found', 'Not found.', { reason: 'path_segment_too_long', cause: err });
   }
   if (e instanceof SyntaxError) return invalidJson(err);
-  return (typeof e?.statusCode === 'number' ? fromStatus(e.statusCode, err) : undefined) ?? new HushError('internal', 'Internal server error.', { cause: err });
+  return (
+    (typeof e?.statusCode === 'number' ? fromStatus(e.statusCode, err) : undefined) ??
+    new HushError('internal', 'Internal server error.', { cause: err })
+  );
 }
 
 /** A machine-readable code of the underlying error (`FST_ERR_VALIDATION`, `SQLITE_FULL`), safe to log. */
@@ -98,11 +115,18 @@ export function sendError(render: Renderer, error: unknown, request: FastifyRequ
   if (hushError.kind === 'internal' || hushError.kind === 'unavailable') {
     request.log.error({ err: hushError.cause ?? hushError, reason: hushError.reason }, hushError.message);
   } else {
-    request.log.info({ kind: hushError.kind, reason: hushError.reason, code: codeOf(hushError), problems: hushError.problems.length }, 'request refused');
+    request.log.info(
+      { kind: hushError.kind, reason: hushError.reason, code: codeOf(hushError), problems: hushError.problems.length },
+      'request refused',
+    );
   }
   const rendered = render(hushError, request);
-  if (hushError.retryAfterSeconds !== undefined && !reply.hasHeader('retry-after')) reply.header('retry-after', String(hushError.retryAfterSeconds));
-  return reply.status(rendered.status).headers(rendered.headers ?? {}).send(rendered.body);
+  if (hushError.retryAfterSeconds !== undefined && !reply.hasHeader('retry-after'))
+    reply.header('retry-after', String(hushError.retryAfterSeconds));
+  return reply
+    .status(rendered.status)
+    .headers(rendered.headers ?? {})
+    .send(rendered.body);
 }
 
 /** Installs an engine's renderer as the error handler of its encapsulated context. */

@@ -50,7 +50,11 @@ function requestLineOf(error: { rawPacket?: unknown }): { method: string; target
  * without a body for HEAD. The error itself is not logged: it holds the raw bytes received, headers and all.
  */
 export function clientErrorHandler(rendererFor: (path: string) => Renderer) {
-  return function onClientError(this: FastifyInstance, error: Error & { code?: string; rawPacket?: unknown }, socket: Socket): void {
+  return function onClientError(
+    this: FastifyInstance,
+    error: Error & { code?: string; rawPacket?: unknown },
+    socket: Socket,
+  ): void {
     if (error.code === 'ECONNRESET' || socket.destroyed) return;
     const { status, detail } = statusOfParseError(error.code);
     const id = randomUUID();
@@ -62,12 +66,29 @@ export function clientErrorHandler(rendererFor: (path: string) => Renderer) {
       let payload: unknown = { detail };
       if (line) {
         // Renderers read only the URL, the method and (for Passbolt's action id) the route, which there is none of.
-        const request = { id, url: line.target, method: line.method, routeOptions: undefined } as unknown as FastifyRequest;
-        payload = rendererFor(line.target.split('?')[0] ?? '')(new HushError('invalid', detail, { status }), request).body;
+        const request = {
+          id,
+          url: line.target,
+          method: line.method,
+          routeOptions: undefined,
+        } as unknown as FastifyRequest;
+        payload = rendererFor(line.target.split('?')[0] ?? '')(
+          new HushError('invalid', detail, { status }),
+          request,
+        ).body;
       }
       const body = line?.method === 'HEAD' ? '' : JSON.stringify(payload);
-      const headers = { ...SECURITY_HEADERS, 'cache-control': NO_STORE, 'x-request-id': id, 'content-type': 'application/json; charset=utf-8', 'content-length': String(Buffer.byteLength(body)), connection: 'close' };
-      const head = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join('');
+      const headers = {
+        ...SECURITY_HEADERS,
+        'cache-control': NO_STORE,
+        'x-request-id': id,
+        'content-type': 'application/json; charset=utf-8',
+        'content-length': String(Buffer.byteLength(body)),
+        connection: 'close',
+      };
+      const head = Object.entries(headers)
+        .map(([name, value]) => `${name}: ${value}\r\n`)
+        .join('');
       socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n${head}\r\n${body}`);
     }
     socket.destroy();

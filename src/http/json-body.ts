@@ -18,6 +18,7 @@ export function installJsonBodyParser(app: FastifyInstance): void {
     void parse(request, text, done);
   });
   app.addHook('preValidation', async (request) => {
-    if (request.body === undefined && WRITE_METHODS.has(request.method) && request.routeOptions.schema?.body) request.body = {};
+    if (request.body === undefined && WRITE_METHODS.has(request.method) && request.routeOptions.schema?.body)
+      request.body = {};
   });
 }

@@ -33,7 +33,13 @@ export function renderNetboxError(error: HushError, apiVersion = NETBOX_API_VERS
 }
 
 /** The bodies `renderNetboxError` writes, for the OpenAPI document. */
-export const NetboxErrorOut = Type.Union([DetailError, Type.Record(Type.String(), Type.Array(Type.String()), { description: 'Field errors: field → messages' })], { title: 'NetBox error' });
+export const NetboxErrorOut = Type.Union(
+  [
+    DetailError,
+    Type.Record(Type.String(), Type.Array(Type.String()), { description: 'Field errors: field → messages' }),
+  ],
+  { title: 'NetBox error' },
+);
 
 /** An onRequest hook adding the header pynetbox reads as `nb.version`. */
 export function apiVersionHook(version = NETBOX_API_VERSION) {

@@ -23,14 +23,19 @@ function decimal(raw: string | undefined): number | undefined {
  */
 export function pageOf(query: { limit?: string | undefined; offset?: string | undefined }): Page {
   const rawLimit = decimal(query.limit);
-  const limit = rawLimit === undefined || rawLimit < 0 ? DEFAULT_LIMIT : rawLimit === 0 ? MAX_LIMIT : Math.min(rawLimit, MAX_LIMIT);
+  const limit =
+    rawLimit === undefined || rawLimit < 0 ? DEFAULT_LIMIT : rawLimit === 0 ? MAX_LIMIT : Math.min(rawLimit, MAX_LIMIT);
   const rawOffset = decimal(query.offset) ?? 0;
   if (rawOffset > MAX_OFFSET) throw invalid('offset', `Ensure this value is less than or equal to ${MAX_OFFSET}.`);
   return { limit, offset: rawOffset > 0 ? rawOffset : 0 };
 }
 
 /** Absolute `next`/`previous` URLs with the query re-encoded and keys sorted, as DRF does. */
-export function pageLinks(request: FastifyRequest, page: Page, count: number): { next: string | null; previous: string | null } {
+export function pageLinks(
+  request: FastifyRequest,
+  page: Page,
+  count: number,
+): { next: string | null; previous: string | null } {
   const base = `${publicOrigin(request)}${request.url.split('?')[0]}`;
   const params = new URLSearchParams(request.url.includes('?') ? request.url.slice(request.url.indexOf('?') + 1) : '');
   const link = (offset: number | undefined) => {
@@ -42,6 +47,7 @@ export function pageLinks(request: FastifyRequest, page: Page, count: number): {
     return `${base}?${p.toString()}`;
   };
   const next = page.offset + page.limit < count ? link(page.offset + page.limit) : null;
-  const previous = page.offset <= 0 ? null : page.offset - page.limit <= 0 ? link(undefined) : link(page.offset - page.limit);
+  const previous =
+    page.offset <= 0 ? null : page.offset - page.limit <= 0 ? link(undefined) : link(page.offset - page.limit);
   return { next, previous };
 }

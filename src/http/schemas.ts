@@ -8,7 +8,12 @@ export { MAX_OFFSET } from './pagination.js';
 export const Id = Type.Integer({ minimum: 1, maximum: 2 ** 31 - 1, description: 'Numeric id' });
 export const IdParams = Type.Object({ id: Id });
 
-export const Username = Type.String({ minLength: 1, maxLength: 150, pattern: '^[\\w.@+-]+$', description: 'Letters, digits and @/./+/-/_ only' });
+export const Username = Type.String({
+  minLength: 1,
+  maxLength: 150,
+  pattern: '^[\\w.@+-]+$',
+  description: 'Letters, digits and @/./+/-/_ only',
+});
 export const Password = Type.String({ minLength: 8, maxLength: 1024, description: 'At least 8 characters' });
 export const ShortText = Type.String({ maxLength: 200 });
 export const LongText = Type.String({ maxLength: 2000 });

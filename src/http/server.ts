@@ -51,7 +51,11 @@ const MAX_PATH_SEGMENT = 4096;
  * Shared plugins first, then one encapsulated context per engine with the core's hooks (caller, declared access,
  * plaintext audit) and the engine's own error envelope. Never listens: `main.ts` and the tests do that.
  */
-export async function buildServer(core: Core, manifests: readonly EngineManifest[], options: ServerOptions): Promise<FastifyInstance> {
+export async function buildServer(
+  core: Core,
+  manifests: readonly EngineManifest[],
+  options: ServerOptions,
+): Promise<FastifyInstance> {
   const { config } = core;
   // Each engine is built once, before any route is registered, so every reference kind is known to every engine.
   const references = createReferenceRegistry();
@@ -127,7 +131,13 @@ export async function buildServer(core: Core, manifests: readonly EngineManifest
       requireDeclaredAccess(scope, manifest.name, core.objectTypes, { changes: true });
       requireOwnPrefix(scope, manifest.name, manifest.prefixes);
       recordRoutes(scope, manifest.name, routeTable);
-      installCaller(scope, core, manifest.name, instance.extractCredential?.bind(instance), instance.authenticate?.bind(instance));
+      installCaller(
+        scope,
+        core,
+        manifest.name,
+        instance.extractCredential?.bind(instance),
+        instance.authenticate?.bind(instance),
+      );
       installChangeAudit(scope, core);
       installPlaintextAudit(scope, core, manifest);
       installIdempotency(scope, core);

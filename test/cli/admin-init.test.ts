@@ -11,7 +11,8 @@ import { tempDir } from '../helpers/server.js';
 /** Runs `hush` in `cwd`, as someone typing it there would: `./data` is where it looks by default. */
 function hushIn(cwd: string, args: string[]) {
   const env: NodeJS.ProcessEnv = { ...process.env, HUSH_LOG_LEVEL: 'silent' };
-  for (const name of ['HUSH_DATA_DIR', 'HUSH_ROOT_KEY', 'HUSH_ROOT_KEY_FILE', 'DATABASE_URL', 'HUSH_DATABASE_URL']) delete env[name];
+  for (const name of ['HUSH_DATA_DIR', 'HUSH_ROOT_KEY', 'HUSH_ROOT_KEY_FILE', 'DATABASE_URL', 'HUSH_DATABASE_URL'])
+    delete env[name];
   const r = spawnSync(process.execPath, [HUSH_BIN, ...args], { cwd, env, encoding: 'utf8', timeout: 60_000 });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
@@ -26,7 +27,8 @@ forEachDialect('hush admin and where the instance is', (dialect) => {
     const client = new pg.Client({ connectionString: dialect.databaseUrl });
     await client.connect();
     try {
-      return (await client.query("select table_name from information_schema.tables where table_schema = 'public'")).rows.length;
+      return (await client.query("select table_name from information_schema.tables where table_schema = 'public'")).rows
+        .length;
     } finally {
       await client.end();
     }
@@ -69,7 +71,8 @@ forEachDialect('hush admin and where the instance is', (dialect) => {
     fs.mkdirSync(empty);
     const r = hushIn(work, ['admin', 'user', 'list', '--data-dir', empty, ...store()]);
     assert.equal(r.status, 1);
-    if (!dialect.databaseUrl) assert.ok(r.stderr.includes(`the data directory ${empty} has no database ${empty}/hush.db`), r.stderr);
+    if (!dialect.databaseUrl)
+      assert.ok(r.stderr.includes(`the data directory ${empty} has no database ${empty}/hush.db`), r.stderr);
     assert.deepEqual(fs.readdirSync(empty), []);
     fs.rmdirSync(empty);
   });
@@ -104,7 +107,11 @@ forEachDialect('hush admin and where the instance is', (dialect) => {
     fs.renameSync(keyFile, moved);
     try {
       const listing = fs.readdirSync(dataDir).sort();
-      for (const args of [['serve', '--port', '0'], ['admin', 'user', 'list'], ['admin', 'rotate-root-key']]) {
+      for (const args of [
+        ['serve', '--port', '0'],
+        ['admin', 'user', 'list'],
+        ['admin', 'rotate-root-key'],
+      ]) {
         const r = hushIn(work, [...args, '--data-dir', dataDir, ...store()]);
         const what = args.join(' ');
         assert.equal(r.status, 1, `${what}: ${r.stdout}${r.stderr}`);

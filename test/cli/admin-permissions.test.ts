@@ -25,47 +25,97 @@ describe('hush admin permission: only object types and actions the engines check
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   it('shows in --help only examples that grant something', async () => {
-    const help = (await runHush(['admin', 'permission', 'grant', '--help']));
+    const help = await runHush(['admin', 'permission', 'grant', '--help']);
     assert.equal(help.status, 0);
     assert.ok(help.stdout.includes(GRANT_EXAMPLES.trim()), help.stdout);
     const examples = [...GRANT_EXAMPLES.matchAll(/--object-type (\S+) --actions (\S+)( --object-id)?/g)];
     assert.ok(examples.length >= 4);
     for (const [line, type, actions, objectId] of examples) {
-      assert.doesNotThrow(() => registry.check({ objectTypes: [type!], actions: actions!.split(','), objectId: objectId ? '1' : null }), line);
+      assert.doesNotThrow(
+        () => registry.check({ objectTypes: [type!], actions: actions!.split(','), objectId: objectId ? '1' : null }),
+        line,
+      );
     }
     assert.ok(!help.stdout.includes('phase.environment'));
   });
 
   it('lists every object type with its actions and what an object id names', async () => {
-    const r = (await runHush(['admin', 'permission', 'types']));
+    const r = await runHush(['admin', 'permission', 'types']);
     assert.equal(r.status, 0, r.stderr);
-    for (const t of registry.list()) assert.match(r.stdout, new RegExp(`^${t.name.replace('.', '\\.')}\\s+${t.actions.join(',')}\\s`, 'm'), t.name);
+    for (const t of registry.list())
+      assert.match(r.stdout, new RegExp(`^${t.name.replace('.', '\\.')}\\s+${t.actions.join(',')}\\s`, 'm'), t.name);
     assert.match(r.stdout, /--object-id: an environment id/);
     assert.ok(registry.list().length >= 13);
   });
 
   it("is what the README's Administration section lists", async () => {
-    const readme = fs.readFileSync(path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../README.md'), 'utf8');
-    const section = readme.slice(readme.indexOf('## Administration'), readme.indexOf('\n## ', readme.indexOf('## Administration') + 1));
+    const readme = fs.readFileSync(
+      path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../README.md'),
+      'utf8',
+    );
+    const section = readme.slice(
+      readme.indexOf('## Administration'),
+      readme.indexOf('\n## ', readme.indexOf('## Administration') + 1),
+    );
     for (const t of registry.list()) assert.ok(section.includes(`\`${t.name}\``), `README lists ${t.name}`);
   });
 
   it('refuses an unknown type, action or object id, naming the option and what is valid, and grants nothing', async () => {
-    const before = (await permissionCount());
-    const type = (await admin('permission', 'grant', 'ivy', '--object-type', 'phase.environment', '--actions', 'view'));
+    const before = await permissionCount();
+    const type = await admin('permission', 'grant', 'ivy', '--object-type', 'phase.environment', '--actions', 'view');
     assert.equal(type.status, 1);
-    assert.match(type.stderr, /--object-type: unknown object type "phase\.environment"; valid: .*phase\.app, phase\.secret/);
-    const action = (await admin('permission', 'grant', 'ivy', '--object-type', 'netbox_secrets.secret', '--actions', 'view,reveal'));
+    assert.match(
+      type.stderr,
+      /--object-type: unknown object type "phase\.environment"; valid: .*phase\.app, phase\.secret/,
+    );
+    const action = await admin(
+      'permission',
+      'grant',
+      'ivy',
+      '--object-type',
+      'netbox_secrets.secret',
+      '--actions',
+      'view,reveal',
+    );
     assert.equal(action.status, 1);
-    assert.match(action.stderr, /--actions: "reveal" is not an action of netbox_secrets\.secret; valid: view, add, change, delete/);
-    const scoped = (await admin('permission', 'grant', 'ivy', '--object-type', 'users.user', '--actions', 'view', '--object-id', '3'));
+    assert.match(
+      action.stderr,
+      /--actions: "reveal" is not an action of netbox_secrets\.secret; valid: view, add, change, delete/,
+    );
+    const scoped = await admin(
+      'permission',
+      'grant',
+      'ivy',
+      '--object-type',
+      'users.user',
+      '--actions',
+      'view',
+      '--object-id',
+      '3',
+    );
     assert.equal(scoped.status, 1);
     assert.match(scoped.stderr, /--object-id: users\.user cannot be granted on one object/);
-    assert.match((await admin('permission', 'grant', 'ivy', '--object-type', 'lists.list', '--actions', ',')).stderr, /--actions: give at least one action/);
-    assert.equal((await permissionCount()), before);
+    assert.match(
+      (await admin('permission', 'grant', 'ivy', '--object-type', 'lists.list', '--actions', ',')).stderr,
+      /--actions: give at least one action/,
+    );
+    assert.equal(await permissionCount(), before);
 
-    const ok = (await admin('permission', 'grant', 'ivy', '--object-type', 'phase.secret', '--actions', 'view,change', '--object-id', '0b7cfa5e-1111-4c3e-9a55-000000000001'));
+    const ok = await admin(
+      'permission',
+      'grant',
+      'ivy',
+      '--object-type',
+      'phase.secret',
+      '--actions',
+      'view,change',
+      '--object-id',
+      '0b7cfa5e-1111-4c3e-9a55-000000000001',
+    );
     assert.equal(ok.status, 0, ok.stderr);
-    assert.match((await admin('permission', 'list')).stdout, /\[view,change\] on phase\.secret #0b7cfa5e-1111-4c3e-9a55-000000000001/);
+    assert.match(
+      (await admin('permission', 'list')).stdout,
+      /\[view,change\] on phase\.secret #0b7cfa5e-1111-4c3e-9a55-000000000001/,
+    );
   });
 });

@@ -13,13 +13,22 @@ describe('hush command line', () => {
     const top = await runHush(['--help']);
     assert.equal(top.status, 0);
     for (const word of ['serve', 'admin', 'Examples:', 'Exit codes']) assert.ok(top.stdout.includes(word), word);
-    for (const args of [['serve', '--help'], ['admin', '--help'], ['admin', 'token', 'create', '--help'], ['admin', 'audit', 'verify', '--help'], ['admin', 'rotate-root-key', '--help'], ['admin', 'user', 'create', '--help'], ['admin', 'permission', 'grant', '--help']]) {
+    for (const args of [
+      ['serve', '--help'],
+      ['admin', '--help'],
+      ['admin', 'token', 'create', '--help'],
+      ['admin', 'audit', 'verify', '--help'],
+      ['admin', 'rotate-root-key', '--help'],
+      ['admin', 'user', 'create', '--help'],
+      ['admin', 'permission', 'grant', '--help'],
+    ]) {
       const r = await runHush(args);
       assert.equal(r.status, 0, args.join(' '));
       assert.match(r.stdout, /Examples?:/, args.join(' '));
     }
     const serveHelp = (await runHush(['serve', '--help'])).stdout;
-    for (const env of ['HUSH_PORT', 'HUSH_DATA_DIR', 'DATABASE_URL', 'HUSH_BOOTSTRAP_TOKEN']) assert.ok(serveHelp.includes(env), env);
+    for (const env of ['HUSH_PORT', 'HUSH_DATA_DIR', 'DATABASE_URL', 'HUSH_BOOTSTRAP_TOKEN'])
+      assert.ok(serveHelp.includes(env), env);
     const bad = await runHush(['admin', 'frobnicate']);
     assert.notEqual(bad.status, 0);
     assert.match(bad.stderr, /unknown command/);
@@ -42,14 +51,22 @@ describe('hush admin, next to a running server', () => {
   });
 
   it('creates users and tokens the server accepts at once, and revokes them', async () => {
-    const user = await runHush(['admin', 'user', 'create', 'ivy', '--password-stdin', '--data-dir', dir], {}, 'ivy-password\n');
+    const user = await runHush(
+      ['admin', 'user', 'create', 'ivy', '--password-stdin', '--data-dir', dir],
+      {},
+      'ivy-password\n',
+    );
     assert.equal(user.status, 0, user.stderr);
     const created = await admin('token', 'create', 'ivy', '--read-only', '--description', 'from the CLI');
     assert.equal(created.status, 0, created.stderr);
     const key = created.stdout.trim();
     assert.match(key, /^[0-9a-f]{40}$/);
     assert.equal((await get(`${server.url}/api/users/tokens/`, key)).status, 200);
-    const post = await fetch(`${server.url}/api/users/tokens/`, { method: 'POST', headers: { authorization: `Token ${key}`, 'content-type': 'application/json' }, body: '{}' });
+    const post = await fetch(`${server.url}/api/users/tokens/`, {
+      method: 'POST',
+      headers: { authorization: `Token ${key}`, 'content-type': 'application/json' },
+      body: '{}',
+    });
     assert.equal(post.status, 403);
     const list = await admin('token', 'list', '--user', 'ivy');
     assert.match(list.stdout, /read-only/);
@@ -64,14 +81,20 @@ describe('hush admin, next to a running server', () => {
     assert.equal(unknownUser.status, 1);
     assert.match(unknownUser.stderr, /User "nobody" not found/);
     assert.match((await admin('token', 'create', 'ivy', '--expires', 'someday')).stderr, /--expires/);
-    assert.match((await admin('permission', 'grant', 'ivy', '--object-type', 'Bad Type', '--actions', 'view')).stderr, /--object-type/);
+    assert.match(
+      (await admin('permission', 'grant', 'ivy', '--object-type', 'Bad Type', '--actions', 'view')).stderr,
+      /--object-type/,
+    );
     assert.match((await admin('token', 'revoke', 'abc')).stderr, /not a token id/);
   });
 
   it('grants permissions the server enforces', async () => {
     const key = (await admin('token', 'create', 'ivy')).stdout.trim();
     assert.equal((await get(`${server.url}/api/users/users/`, key)).status, 403);
-    assert.equal((await admin('permission', 'grant', 'ivy', '--object-type', 'users.user', '--actions', 'view')).status, 0);
+    assert.equal(
+      (await admin('permission', 'grant', 'ivy', '--object-type', 'users.user', '--actions', 'view')).status,
+      0,
+    );
     assert.equal((await get(`${server.url}/api/users/users/`, key)).status, 200);
   });
 
@@ -91,22 +114,45 @@ describe('hush admin, next to a running server', () => {
     assert.equal(created.status, 0, created.stderr);
     const appId = /created app ([0-9a-f-]{36})/.exec(created.stdout)![1]!;
     assert.equal((await admin('phase', 'env-create', appId, 'qa')).status, 0);
-    const res = await fetch(`${server.url}/v1/environments/?app_id=${appId}`, { headers: { authorization: `Bearer ${adminToken}` } });
-    assert.deepEqual(((await res.json()) as { data: { name: string }[] }).data.map((e) => e.name), ['dev', 'prod', 'qa']);
-    assert.match((await admin('phase', 'app-create', 'bad', '--environments', 'has space')).stderr, /Environment name is invalid/);
+    const res = await fetch(`${server.url}/v1/environments/?app_id=${appId}`, {
+      headers: { authorization: `Bearer ${adminToken}` },
+    });
+    assert.deepEqual(
+      ((await res.json()) as { data: { name: string }[] }).data.map((e) => e.name),
+      ['dev', 'prod', 'qa'],
+    );
+    assert.match(
+      (await admin('phase', 'app-create', 'bad', '--environments', 'has space')).stderr,
+      /Environment name is invalid/,
+    );
     assert.match(JSON.parse((await admin('phase', 'apps', '--json')).stdout)[0].name, /cli-app/);
 
     // A Phase-format token narrowed to the app: the running server hands its clients that app's keys only.
     await admin('phase', 'app-create', 'unrelated');
-    for (const type of ['phase.app', 'phase.secret']) assert.equal((await admin('permission', 'grant', 'ivy', '--object-type', type, '--actions', 'view')).status, 0);
+    for (const type of ['phase.app', 'phase.secret'])
+      assert.equal((await admin('permission', 'grant', 'ivy', '--object-type', type, '--actions', 'view')).status, 0);
     const minted = await admin('phase', 'token-create', 'ivy', '--app', appId, '--json');
     assert.equal(minted.status, 0, minted.stderr);
-    const { id, token, bearer_token } = JSON.parse(minted.stdout) as { id: number; token: string; bearer_token: string };
+    const { id, token, bearer_token } = JSON.parse(minted.stdout) as {
+      id: number;
+      token: string;
+      bearer_token: string;
+    };
     assert.match(token, /^pss_user:v1:(?:[0-9a-f]{64}:){3}[0-9a-f]{64}$/);
-    const session = () => fetch(`${server.url}/service/secrets/tokens/`, { headers: { authorization: `Bearer ${bearer_token}` } });
-    const info = (await (await session()).json()) as { apps: { id: string; environment_keys: unknown[] }[]; user_id: number };
-    assert.deepEqual(info.apps.map((a) => [a.id, a.environment_keys.length]), [[appId, 3]]);
-    assert.match((await admin('phase', 'token-create', 'ivy', '--env', 'not-an-id')).stderr, /environments\.0: no environment/);
+    const session = () =>
+      fetch(`${server.url}/service/secrets/tokens/`, { headers: { authorization: `Bearer ${bearer_token}` } });
+    const info = (await (await session()).json()) as {
+      apps: { id: string; environment_keys: unknown[] }[];
+      user_id: number;
+    };
+    assert.deepEqual(
+      info.apps.map((a) => [a.id, a.environment_keys.length]),
+      [[appId, 3]],
+    );
+    assert.match(
+      (await admin('phase', 'token-create', 'ivy', '--env', 'not-an-id')).stderr,
+      /environments\.0: no environment/,
+    );
     assert.equal((await admin('token', 'revoke', String(id))).status, 0);
     assert.equal((await session()).status, 403);
   });

@@ -27,7 +27,7 @@ const TRICKY: Record<string, string> = {
   PEM: '-----BEGIN KEY-----\nMIIB\'x"y\n-----END KEY-----\n',
 };
 
-const ODD = "it's \"all\" `three`";
+const ODD = 'it\'s "all" `three`';
 
 describe('hush export and hush import', () => {
   let f: ClientFixture;
@@ -36,10 +36,14 @@ describe('hush export and hush import', () => {
     f = await startClientFixture();
     await f.login();
     const app = await f.createApp('shop');
-    const res = await f.api('POST', `/v1/secrets/?app_id=${app.id}&env=development`, { secrets: Object.entries(TRICKY).map(([key, value]) => ({ key, value })) });
+    const res = await f.api('POST', `/v1/secrets/?app_id=${app.id}&env=development`, {
+      secrets: Object.entries(TRICKY).map(([key, value]) => ({ key, value })),
+    });
     assert.equal(res.status, 200, JSON.stringify(res.body));
     // All three quote characters at once: no exact dotenv form.
-    await f.api('POST', `/v1/secrets/?app_id=${app.id}&env=development`, { secrets: [{ key: 'ODD', value: ODD, path: '/odd' }] });
+    await f.api('POST', `/v1/secrets/?app_id=${app.id}&env=development`, {
+      secrets: [{ key: 'ODD', value: ODD, path: '/odd' }],
+    });
   });
   after(() => f.close());
 
@@ -57,13 +61,27 @@ describe('hush export and hush import', () => {
     assert.deepEqual(JSON.parse(await exported('json')), TRICKY);
     assert.deepEqual(parseYaml(await exported('yaml')), TRICKY);
     const secret = parseYaml(await exported('k8s-secret', ['--namespace', 'web']));
-    assert.deepEqual([secret.apiVersion, secret.kind, secret.type, secret.metadata], ['v1', 'Secret', 'Opaque', { name: 'shop-development', namespace: 'web' }]);
-    assert.deepEqual(Object.fromEntries(Object.entries(secret.data as Record<string, string>).map(([k, v]) => [k, Buffer.from(v, 'base64').toString('utf8')])), TRICKY);
+    assert.deepEqual(
+      [secret.apiVersion, secret.kind, secret.type, secret.metadata],
+      ['v1', 'Secret', 'Opaque', { name: 'shop-development', namespace: 'web' }],
+    );
+    assert.deepEqual(
+      Object.fromEntries(
+        Object.entries(secret.data as Record<string, string>).map(([k, v]) => [
+          k,
+          Buffer.from(v, 'base64').toString('utf8'),
+        ]),
+      ),
+      TRICKY,
+    );
   });
 
   it('shell: sourced by sh, every variable holds the exact value', async () => {
     const script = `${await exported('shell')}\nexec "${process.execPath}" -e 'console.log(JSON.stringify(Object.fromEntries(${JSON.stringify(Object.keys(TRICKY))}.map((k) => [k, process.env[k]]))))'`;
-    assert.deepEqual(JSON.parse(execFileSync('sh', ['-c', script], { encoding: 'utf8', env: { PATH: process.env.PATH } })), TRICKY);
+    assert.deepEqual(
+      JSON.parse(execFileSync('sh', ['-c', script], { encoding: 'utf8', env: { PATH: process.env.PATH } })),
+      TRICKY,
+    );
   });
 
   it('writes a 0600 file with -o, and refuses what a format cannot hold exactly', async () => {
@@ -96,7 +114,9 @@ describe('hush export and hush import', () => {
   it('imports 5,000 lines all or nothing, with a dry run that shows what would change', async () => {
     const env = ['--app', 'shop', '--env', 'production'];
     const existing = (await f.api('GET', '/v1/apps/')).body.data[0].id as string;
-    await f.api('POST', `/v1/secrets/?app_id=${existing}&env=production`, { secrets: Array.from({ length: 20 }, (_, i) => ({ key: `BULK_${i}`, value: i < 10 ? `value-${i}` : 'old' })) });
+    await f.api('POST', `/v1/secrets/?app_id=${existing}&env=production`, {
+      secrets: Array.from({ length: 20 }, (_, i) => ({ key: `BULK_${i}`, value: i < 10 ? `value-${i}` : 'old' })),
+    });
     const lines = Array.from({ length: 5000 }, (_, i) => `BULK_${i}="value-${i}"`);
     const before = (await f.api('GET', `/v1/secrets/?app_id=${existing}&env=production`)).body.length as number;
 
@@ -109,7 +129,10 @@ describe('hush export and hush import', () => {
 
     // An entry the server refuses (value too long) at line 2,500: the whole file is refused, the line named.
     const tooLong = path.join(f.dir, 'too-long.env');
-    fs.writeFileSync(tooLong, [...lines.slice(0, 2499), `BULK_2499=${'x'.repeat(70_000)}`, ...lines.slice(2500)].join('\n'));
+    fs.writeFileSync(
+      tooLong,
+      [...lines.slice(0, 2499), `BULK_2499=${'x'.repeat(70_000)}`, ...lines.slice(2500)].join('\n'),
+    );
     const refused = await f.hush(['import', tooLong, ...env]);
     assert.equal(refused.status, 1);
     assert.match(refused.stderr, /too-long\.env:2500 \(BULK_2499\): 'value' must be at most 65536 characters/);
@@ -119,16 +142,25 @@ describe('hush export and hush import', () => {
     fs.writeFileSync(good, `# five thousand keys\n${lines.join('\n')}\n`);
     const dry = await f.hush(['import', good, ...env, '--dry-run']);
     assert.equal(dry.status, 0, dry.stderr);
-    assert.match(dry.stdout, /dry run: would create 4980, update 10, leave 10 unchanged in shop\/Production; nothing was changed/);
+    assert.match(
+      dry.stdout,
+      /dry run: would create 4980, update 10, leave 10 unchanged in shop\/Production; nothing was changed/,
+    );
     assert.match(dry.stdout, /update\s+│ BULK_10 /);
-    assert.equal((await f.api('GET', `/v1/secrets/?app_id=${existing}&env=production&key=BULK_10`)).body[0].value, 'old');
+    assert.equal(
+      (await f.api('GET', `/v1/secrets/?app_id=${existing}&env=production&key=BULK_10`)).body[0].value,
+      'old',
+    );
 
     const done = await f.hush(['import', good, ...env, '--progress']);
     assert.equal(done.status, 0, done.stderr);
     assert.match(done.stdout, /imported into shop\/Production: 4980 created, 10 updated, 10 unchanged/);
     assert.match(done.stderr, /import .*100% \| done/);
     assert.ok(!done.stdout.includes('value-') && !done.stderr.includes('value-'));
-    const after = (await f.api('GET', `/v1/secrets/?app_id=${existing}&env=production`)).body as { key: string; value: string }[];
+    const after = (await f.api('GET', `/v1/secrets/?app_id=${existing}&env=production`)).body as {
+      key: string;
+      value: string;
+    }[];
     assert.equal(after.length, before + 4980);
     assert.equal(after.find((s) => s.key === 'BULK_4999')!.value, 'value-4999');
   });

@@ -13,21 +13,38 @@ import { randomToken, tempDir } from '../helpers/server.js';
 export async function startClientFixture() {
   const dir = tempDir('hush-cli-');
   const token = randomToken();
-  const server: HushProcess = await spawnServer(['--data-dir', path.join(dir, 'data')], { HUSH_BOOTSTRAP_TOKEN: token, HUSH_LOG_LEVEL: 'info' });
+  const server: HushProcess = await spawnServer(['--data-dir', path.join(dir, 'data')], {
+    HUSH_BOOTSTRAP_TOKEN: token,
+    HUSH_LOG_LEVEL: 'info',
+  });
   const configHome = path.join(dir, 'config');
-  const baseEnv = (env: Record<string, string>) => ({ ...process.env, XDG_CONFIG_HOME: configHome, HUSH_URL: '', HUSH_TOKEN: '', HUSH_APP: '', HUSH_ENV: '', ...env });
+  const baseEnv = (env: Record<string, string>) => ({
+    ...process.env,
+    XDG_CONFIG_HOME: configHome,
+    HUSH_URL: '',
+    HUSH_TOKEN: '',
+    HUSH_APP: '',
+    HUSH_ENV: '',
+    ...env,
+  });
 
   /** Never spawnSync: see runCli for why a test must not block while it holds connections to the server. */
-  const hush = (args: string[], env: Record<string, string> = {}, input?: string): Promise<CliRun> => runCli(args, { env: baseEnv(env), input });
+  const hush = (args: string[], env: Record<string, string> = {}, input?: string): Promise<CliRun> =>
+    runCli(args, { env: baseEnv(env), input });
 
   /** For tests that signal the CLI while it runs: resolves once `ready` appears on stdout. */
   const hushLive = (args: string[], env: Record<string, string> = {}) => {
-    const child = spawn(process.execPath, [HUSH_BIN, ...args], { env: baseEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [HUSH_BIN, ...args], {
+      env: baseEnv(env),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
     child.stderr.on('data', (d) => (stderr += d));
-    const done = new Promise<CliRun>((resolve) => child.on('close', (status, signal) => resolve({ status, signal, stdout, stderr })));
+    const done = new Promise<CliRun>((resolve) =>
+      child.on('close', (status, signal) => resolve({ status, signal, stdout, stderr })),
+    );
     const ready = (marker: string) =>
       new Promise<void>((resolve, reject) => {
         const check = () => {
@@ -41,7 +58,11 @@ export async function startClientFixture() {
   };
 
   const api = async (method: string, p: string, body?: unknown) => {
-    const res = await fetch(server.url + p, { method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
+    const res = await fetch(server.url + p, {
+      method,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
     const text = await res.text();
     return { status: res.status, body: text ? JSON.parse(text) : null };
   };
@@ -61,7 +82,12 @@ export async function startClientFixture() {
     },
     async createApp(name: string): Promise<{ id: string; envs: Record<string, string> }> {
       const res = await api('POST', '/v1/apps/', { name });
-      return { id: res.body.id, envs: Object.fromEntries((res.body.environments as { name: string; id: string }[]).map((e) => [e.name.toLowerCase(), e.id])) };
+      return {
+        id: res.body.id,
+        envs: Object.fromEntries(
+          (res.body.environments as { name: string; id: string }[]).map((e) => [e.name.toLowerCase(), e.id]),
+        ),
+      };
     },
     async close() {
       await server.stop();

@@ -51,7 +51,8 @@ async function answerLosingProxy(target: string, drop: (importNumber: number) =>
 describe('hush import when the connection drops after the server committed', () => {
   let f: ClientFixture;
   const at = ['--app', 'shop', '--env', 'development'];
-  const stored = async (key: string) => (await f.api('GET', `/v1/secrets/?app_id=${appId}&env=development&key=${key}`)).body.length as number;
+  const stored = async (key: string) =>
+    (await f.api('GET', `/v1/secrets/?app_id=${appId}&env=development&key=${key}`)).body.length as number;
   let appId: string;
   before(async () => {
     f = await startClientFixture();
@@ -60,7 +61,11 @@ describe('hush import when the connection drops after the server committed', () 
   after(() => f.close());
 
   const importsAudited = async () =>
-    ((await f.api('GET', '/api/core/audit-log/?engine=phase&action=secret.create&limit=1000')).body.results as { details: { via?: string } }[]).filter((e) => e.details.via === 'import').length;
+    (
+      (await f.api('GET', '/api/core/audit-log/?engine=phase&action=secret.create&limit=1000')).body.results as {
+        details: { via?: string };
+      }[]
+    ).filter((e) => e.details.via === 'import').length;
 
   it('retries once with the same Idempotency-Key and reports the import, applied exactly once', async () => {
     const proxy = await answerLosingProxy(f.server.url, (n) => n === 1);
@@ -71,7 +76,10 @@ describe('hush import when the connection drops after the server committed', () 
       const r = await f.hush(['import', file, ...at], { HUSH_URL: proxy.url, HUSH_TOKEN: f.token });
       assert.equal(r.status, 0, r.stderr);
       assert.match(r.stdout, /imported into shop\/Development: 3 created, 0 updated, 0 unchanged/);
-      assert.match(r.stderr, /the connection broke after the request was sent .*sending it again with the same Idempotency-Key/);
+      assert.match(
+        r.stderr,
+        /the connection broke after the request was sent .*sending it again with the same Idempotency-Key/,
+      );
       assert.equal(proxy.imports.length, 2);
       assert.match(proxy.imports[0]!, /^[0-9a-f-]{36}$/);
       assert.equal(proxy.imports[1], proxy.imports[0]);
@@ -88,13 +96,19 @@ describe('hush import when the connection drops after the server committed', () 
       const before = await importsAudited();
       const r = await f.hush(['secrets', 'set', 'LOST_ANSWER=v', ...at], { HUSH_URL: proxy.url, HUSH_TOKEN: f.token });
       assert.equal(r.status, 8, r.stderr);
-      assert.match(r.stderr, /sending it again got no answer either .*the server may or may not have applied the change\. Check with "hush secrets list --app shop --env Development"/);
+      assert.match(
+        r.stderr,
+        /sending it again got no answer either .*the server may or may not have applied the change\. Check with "hush secrets list --app shop --env Development"/,
+      );
       assert.match(r.stderr, /audit log/);
       assert.doesNotMatch(r.stderr, /cannot reach the Hush server/);
       assert.equal(proxy.imports.length, 2);
       // It was applied, once: what the message sends the user to look at.
       assert.equal(await importsAudited(), before + 1);
-      const listed = await f.hush(['secrets', 'get', 'LOST_ANSWER', ...at], { HUSH_URL: f.server.url, HUSH_TOKEN: f.token });
+      const listed = await f.hush(['secrets', 'get', 'LOST_ANSWER', ...at], {
+        HUSH_URL: f.server.url,
+        HUSH_TOKEN: f.token,
+      });
       assert.equal(listed.stdout, 'v\n');
     } finally {
       await proxy.close();

@@ -33,12 +33,18 @@ describe('hush login, whoami, logout', () => {
     assert.deepEqual(JSON.parse(fs.readFileSync(f.configFile, 'utf8')), { url: f.server.url, token: f.token });
     const who = await f.hush(['whoami']);
     assert.equal(who.status, 0, who.stderr);
-    assert.match(who.stdout, /^admin \(person, superuser\) on http:\/\/127\.0\.0\.1:\d+\ntoken \*\*\*\*\w{4} ".*": read-write, never expires \(from the config file\)/);
+    assert.match(
+      who.stdout,
+      /^admin \(person, superuser\) on http:\/\/127\.0\.0\.1:\d+\ntoken \*\*\*\*\w{4} ".*": read-write, never expires \(from the config file\)/,
+    );
     assert.ok(!who.stdout.includes(f.token));
   });
 
   it('lets HUSH_TOKEN and HUSH_URL override the stored login', async () => {
-    const bot = await userWithGrants(f.api, 'ci-bot', [], { user: { kind: 'service' }, token: { write_enabled: false } });
+    const bot = await userWithGrants(f.api, 'ci-bot', [], {
+      user: { kind: 'service' },
+      token: { write_enabled: false },
+    });
     const who = await f.hush(['whoami', '--json'], { HUSH_TOKEN: bot.token });
     assert.equal(who.status, 0, who.stderr);
     const me = JSON.parse(who.stdout);
@@ -59,18 +65,33 @@ describe('hush login, whoami, logout', () => {
 
   it('documents every client command with an example, and prints bash completion', async () => {
     const top = await runHush(['--help']);
-    for (const cmd of ['login', 'whoami', 'logout', 'apps', 'secrets', 'run', 'export', 'import', 'render', 'lists', 'completion']) {
+    for (const cmd of [
+      'login',
+      'whoami',
+      'logout',
+      'apps',
+      'secrets',
+      'run',
+      'export',
+      'import',
+      'render',
+      'lists',
+      'completion',
+    ]) {
       assert.ok(top.stdout.includes(`hush ${cmd}`) || top.stdout.includes(`<(hush ${cmd}`), `example of ${cmd}`);
       const help = await runHush([cmd, '--help']);
       assert.equal(help.status, 0, cmd);
       assert.match(help.stdout, /Examples?:/, cmd);
     }
     assert.match(top.stdout, /Exit codes:\n {2}0 {2}success/);
-    for (const sub of [['secrets', 'set'], ['lists', 'values'], ['import']]) assert.match((await runHush([...sub, '--help'])).stdout, /Examples?:/);
+    for (const sub of [['secrets', 'set'], ['lists', 'values'], ['import']])
+      assert.match((await runHush([...sub, '--help'])).stdout, /Examples?:/);
     const bash = await runHush(['completion', 'bash']);
     assert.equal(bash.status, 0);
     assert.match(bash.stdout, /"hush secrets"\) words="list get set delete/);
-    const check = runHushScript(`${bash.stdout}\nCOMP_WORDS=(hush secrets s); COMP_CWORD=2; _hush_complete; echo "\${COMPREPLY[@]}"`);
+    const check = runHushScript(
+      `${bash.stdout}\nCOMP_WORDS=(hush secrets s); COMP_CWORD=2; _hush_complete; echo "\${COMPREPLY[@]}"`,
+    );
     assert.equal(check.trim(), 'set');
     assert.match((await runHush(['completion', 'zsh'])).stdout, /^#compdef hush/);
     assert.equal((await runHush(['completion', 'fish'])).status, 1);

@@ -3,7 +3,12 @@ import { after, before, describe, it } from 'node:test';
 import { userWithGrants } from '../helpers/users.js';
 import { startClientFixture, type ClientFixture } from './client-helpers.js';
 
-const PRINT_ENV = (keys: string[]) => ['--', process.execPath, '-e', `console.log(JSON.stringify(Object.fromEntries(${JSON.stringify(keys)}.map((k) => [k, process.env[k] ?? null]))))`];
+const PRINT_ENV = (keys: string[]) => [
+  '--',
+  process.execPath,
+  '-e',
+  `console.log(JSON.stringify(Object.fromEntries(${JSON.stringify(keys)}.map((k) => [k, process.env[k] ?? null]))))`,
+];
 
 describe('hush secrets and hush run', () => {
   let f: ClientFixture;
@@ -17,19 +22,40 @@ describe('hush secrets and hush run', () => {
   after(() => f.close());
 
   it('sets several keys in one request, then lists them masked, revealed and as JSON', async () => {
-    const set = await f.hush(['secrets', 'set', 'db_host=db.internal', 'DB_PASS=s3cr3t-value', ...at, '--path', 'backend', '--tags', 'db,core']);
+    const set = await f.hush([
+      'secrets',
+      'set',
+      'db_host=db.internal',
+      'DB_PASS=s3cr3t-value',
+      ...at,
+      '--path',
+      'backend',
+      '--tags',
+      'db,core',
+    ]);
     assert.equal(set.status, 0, set.stderr);
     assert.equal(set.stdout, 'created DB_HOST at /backend\ncreated DB_PASS at /backend\n');
     assert.equal((await f.hush(['secrets', 'set', 'TOP=level', ...at])).status, 0);
-    assert.match((await f.hush(['secrets', 'set', 'TOP=level', 'DB_PASS=new-pass', ...at, '--path', '/backend'])).stdout, /created TOP at \/backend\nupdated DB_PASS at \/backend/);
+    assert.match(
+      (await f.hush(['secrets', 'set', 'TOP=level', 'DB_PASS=new-pass', ...at, '--path', '/backend'])).stdout,
+      /created TOP at \/backend\nupdated DB_PASS at \/backend/,
+    );
 
     const table = await f.hush(['secrets', 'list', ...at]);
     assert.equal(table.status, 0, table.stderr);
     assert.match(table.stdout, /DB_HOST.*••••••••.*\/backend.*core, db/);
     assert.ok(!table.stdout.includes('db.internal') && !table.stdout.includes('new-pass'));
     assert.match((await f.hush(['secrets', 'list', ...at, '--reveal', '--tags', 'db'])).stdout, /new-pass/);
-    const list = JSON.parse((await f.hush(['secrets', 'list', ...at, '--json', '--path', '/backend'])).stdout) as { key: string; value: string; version: number }[];
-    assert.deepEqual(list.map((s) => [s.key, s.value, s.version]).sort(), [['DB_HOST', 'db.internal', 1], ['DB_PASS', 'new-pass', 2], ['TOP', 'level', 1]]);
+    const list = JSON.parse((await f.hush(['secrets', 'list', ...at, '--json', '--path', '/backend'])).stdout) as {
+      key: string;
+      value: string;
+      version: number;
+    }[];
+    assert.deepEqual(list.map((s) => [s.key, s.value, s.version]).sort(), [
+      ['DB_HOST', 'db.internal', 1],
+      ['DB_PASS', 'new-pass', 2],
+      ['TOP', 'level', 1],
+    ]);
   });
 
   it('gets one value for scripts, and asks for --path when a key is at several paths', async () => {
@@ -51,7 +77,10 @@ describe('hush secrets and hush run', () => {
     const noEnv = await f.hush(['secrets', 'list', '--app', 'shop', '--env', 'dev']);
     assert.equal(noEnv.status, 6);
     assert.match(noEnv.stderr, /no environment "dev" \(known to this token: Development, Staging, Production\)/);
-    assert.equal((await f.hush(['secrets', 'list', '--app', app.id, '--env', app.envs.development!, '--json'])).status, 0);
+    assert.equal(
+      (await f.hush(['secrets', 'list', '--app', app.id, '--env', app.envs.development!, '--json'])).status,
+      0,
+    );
     assert.equal((await f.hush(['secrets', 'list'], { HUSH_APP: 'SHOP', HUSH_ENV: 'DEVELOPMENT' })).status, 0);
     assert.match((await f.hush(['secrets', 'list', '--env', 'development'])).stderr, /which app\? Give --app NAME/);
     const missing = await f.hush(['secrets', 'delete', 'DB_HOST', 'NOPE', ...at]);
@@ -60,13 +89,16 @@ describe('hush secrets and hush run', () => {
     assert.equal((await f.hush(['secrets', 'get', 'DB_HOST', ...at])).status, 0, 'nothing deleted');
   });
 
-  it('refuses what the token may not do with exit 5, and a bad value with the server\'s reason', async () => {
+  it("refuses what the token may not do with exit 5, and a bad value with the server's reason", async () => {
     const reader = await userWithGrants(f.api, 'reader', [
       { types: ['phase.secret'], actions: ['view'], objectId: app.envs.development },
       { types: ['phase.app'], actions: ['view'] },
     ]);
     const env = { HUSH_TOKEN: reader.token };
-    assert.equal((await f.hush(['secrets', 'get', 'DB_HOST', ...at, '--path', '/backend'], env)).stdout, 'db.internal\n');
+    assert.equal(
+      (await f.hush(['secrets', 'get', 'DB_HOST', ...at, '--path', '/backend'], env)).stdout,
+      'db.internal\n',
+    );
     const denied = await f.hush(['secrets', 'set', 'X=1', ...at], env);
     assert.equal(denied.status, 5);
     assert.match(denied.stderr, /permission denied: You don't have permission to create secrets in this environment/);
@@ -83,14 +115,29 @@ describe('hush secrets and hush run', () => {
   });
 
   it('runs a command with the secrets in its environment, overrides applied, the token withheld', async () => {
-    const [top] = (await f.api('GET', `/v1/secrets/?app_id=${app.id}&env=development&key=TOP&path=/`)).body as { id: string }[];
-    await f.api('PUT', `/v1/secrets/?app_id=${app.id}&env=development`, { secrets: [{ id: top!.id, override: { value: 'my-own', isActive: true } }] });
-    const r = await f.hush(['run', ...at, ...PRINT_ENV(['DB_HOST', 'DB_PASS', 'TOP', 'HUSH_TOKEN', 'KEPT'])], { HUSH_TOKEN: f.token, KEPT: 'from-shell' });
+    const [top] = (await f.api('GET', `/v1/secrets/?app_id=${app.id}&env=development&key=TOP&path=/`)).body as {
+      id: string;
+    }[];
+    await f.api('PUT', `/v1/secrets/?app_id=${app.id}&env=development`, {
+      secrets: [{ id: top!.id, override: { value: 'my-own', isActive: true } }],
+    });
+    const r = await f.hush(['run', ...at, ...PRINT_ENV(['DB_HOST', 'DB_PASS', 'TOP', 'HUSH_TOKEN', 'KEPT'])], {
+      HUSH_TOKEN: f.token,
+      KEPT: 'from-shell',
+    });
     assert.equal(r.status, 0, r.stderr);
-    assert.deepEqual(JSON.parse(r.stdout), { DB_HOST: 'db.internal', DB_PASS: 'new-pass', TOP: 'my-own', HUSH_TOKEN: null, KEPT: 'from-shell' });
+    assert.deepEqual(JSON.parse(r.stdout), {
+      DB_HOST: 'db.internal',
+      DB_PASS: 'new-pass',
+      TOP: 'my-own',
+      HUSH_TOKEN: null,
+      KEPT: 'from-shell',
+    });
     assert.match(r.stderr, /TOP exists at \/ and \/backend; using \//);
     assert.ok(!r.stderr.includes('new-pass'));
-    const narrowed = await f.hush(['run', ...at, '--path', '/backend', '--no-inherit', ...PRINT_ENV(['TOP', 'KEPT'])], { KEPT: 'x' });
+    const narrowed = await f.hush(['run', ...at, '--path', '/backend', '--no-inherit', ...PRINT_ENV(['TOP', 'KEPT'])], {
+      KEPT: 'x',
+    });
     assert.deepEqual(JSON.parse(narrowed.stdout), { TOP: 'level', KEPT: null });
   });
 
@@ -104,7 +151,8 @@ describe('hush secrets and hush run', () => {
   });
 
   it('forwards signals to the command and exits as it does', async () => {
-    const script = 'process.on("SIGTERM", () => { console.log("child got SIGTERM"); process.exit(42); }); process.on("SIGHUP", () => console.log("child got SIGHUP")); console.log("ready"); setInterval(() => {}, 1000);';
+    const script =
+      'process.on("SIGTERM", () => { console.log("child got SIGTERM"); process.exit(42); }); process.on("SIGHUP", () => console.log("child got SIGHUP")); console.log("ready"); setInterval(() => {}, 1000);';
     const live = f.hushLive(['run', ...at, '--', process.execPath, '-e', script]);
     await live.ready('ready');
     live.child.kill('SIGHUP');

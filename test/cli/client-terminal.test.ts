@@ -65,10 +65,17 @@ describe('hush on a terminal and in pipes', () => {
     const notADirectory = path.join(f.dir, 'a-file');
     fs.writeFileSync(notADirectory, '');
     const login = (extra: string[], more: Record<string, string> = {}) =>
-      f.hush(['login', '--url', f.server.url, '--token-stdin', ...extra], { XDG_CONFIG_HOME: notADirectory, ...more }, `${f.token}\n`);
+      f.hush(
+        ['login', '--url', f.server.url, '--token-stdin', ...extra],
+        { XDG_CONFIG_HOME: notADirectory, ...more },
+        `${f.token}\n`,
+      );
     const plain = await login([]);
     assert.equal(plain.status, 1);
-    assert.match(plain.stderr, /^hush: unexpected error: ENOTDIR: not a directory[^\n]* \(run it again with --debug or HUSH_DEBUG=1 to see where\)\n$/);
+    assert.match(
+      plain.stderr,
+      /^hush: unexpected error: ENOTDIR: not a directory[^\n]* \(run it again with --debug or HUSH_DEBUG=1 to see where\)\n$/,
+    );
     for (const debug of [await login(['--debug']), await login([], { HUSH_DEBUG: '1' })]) {
       assert.equal(debug.status, 1);
       assert.match(debug.stderr, /^hush: unexpected error: Error: ENOTDIR/);
@@ -79,11 +86,18 @@ describe('hush on a terminal and in pipes', () => {
   it('asks for KEY=- on a terminal without echoing what is typed', async () => {
     const prompt = 'Value for TYPED_PW (not shown): ';
     const typed = 'typed-at-the-prompt';
-    const r = await run('python3', ['-c', PTY_DRIVER, prompt, typed, process.execPath, HUSH_BIN, 'secrets', 'set', 'TYPED_PW=-', ...at], { env: env() });
+    const r = await run(
+      'python3',
+      ['-c', PTY_DRIVER, prompt, typed, process.execPath, HUSH_BIN, 'secrets', 'set', 'TYPED_PW=-', ...at],
+      { env: env() },
+    );
     assert.ok(r.stdout.includes(prompt), r.stdout);
     assert.ok(!r.stdout.includes(typed), `the terminal showed the value: ${JSON.stringify(r.stdout)}`);
     assert.match(r.stdout, /created TYPED_PW at \//);
-    assert.equal((await f.hush(['secrets', 'get', 'TYPED_PW', ...at], { HUSH_URL: f.server.url, HUSH_TOKEN: f.token })).stdout, `${typed}\n`);
+    assert.equal(
+      (await f.hush(['secrets', 'get', 'TYPED_PW', ...at], { HUSH_URL: f.server.url, HUSH_TOKEN: f.token })).stdout,
+      `${typed}\n`,
+    );
   });
 
   it('refuses keys that are not environment variable names before sending anything', async () => {
@@ -91,7 +105,10 @@ describe('hush on a terminal and in pipes', () => {
     for (const bad of ['bad key', 'A-B', '1ST', 'a.b']) {
       const r = await f.hush(['secrets', 'set', `${bad}=1`, ...at], as);
       assert.equal(r.status, 1, bad);
-      assert.equal(r.stderr, `hush: "${bad}" is not a valid key: use letters, digits and "_" only, not starting with a digit (e.g. DB_URL)\n`);
+      assert.equal(
+        r.stderr,
+        `hush: "${bad}" is not a valid key: use letters, digits and "_" only, not starting with a digit (e.g. DB_URL)\n`,
+      );
     }
     const file = path.join(f.dir, 'bad-key.env');
     fs.writeFileSync(file, 'GOOD=1\nNOT-GOOD=2\n');
@@ -99,6 +116,9 @@ describe('hush on a terminal and in pipes', () => {
     assert.equal(imported.status, 1);
     assert.match(imported.stderr, /bad-key\.env:2: "NOT-GOOD" is not a valid key/);
     assert.deepEqual((await f.api('GET', `/v1/secrets/?app_id=${appId}&env=development&key=GOOD`)).body, []);
-    assert.equal((await f.hush(['secrets', 'set', 'lower_case_ok=1', ...at], as)).stdout, 'created LOWER_CASE_OK at /\n');
+    assert.equal(
+      (await f.hush(['secrets', 'set', 'lower_case_ok=1', ...at], as)).stdout,
+      'created LOWER_CASE_OK at /\n',
+    );
   });
 });

@@ -29,11 +29,20 @@ describe('hush lists and hush render', () => {
     const taken = await f.hush(['lists', 'rename', 'web-servers', 'db']);
     assert.equal(taken.status, 7);
     assert.match(taken.stderr, /already exists/);
-    assert.match((await f.hush(['lists', 'rename', 'web-servers', 'web-tier'])).stdout, /renamed list "web-servers" to "web-tier"/);
+    assert.match(
+      (await f.hush(['lists', 'rename', 'web-servers', 'web-tier'])).stdout,
+      /renamed list "web-servers" to "web-tier"/,
+    );
     const table = await f.hush(['lists']);
     assert.equal(table.status, 0, table.stderr);
     assert.match(table.stdout, /web-tier/);
-    assert.deepEqual((JSON.parse((await f.hush(['lists', 'list', '--json'])).stdout) as { name: string }[]).map((l) => l.name).sort().filter((n) => !n.startsWith('list-')), ['db', 'web-tier']);
+    assert.deepEqual(
+      (JSON.parse((await f.hush(['lists', 'list', '--json'])).stdout) as { name: string }[])
+        .map((l) => l.name)
+        .sort()
+        .filter((n) => !n.startsWith('list-')),
+      ['db', 'web-tier'],
+    );
     const none = await f.hush(['lists', 'rename', 'nope', 'x']);
     assert.equal(none.status, 6);
     assert.match(none.stderr, /no secret list "nope": "hush lists" shows the lists/);
@@ -41,13 +50,23 @@ describe('hush lists and hush render', () => {
 
   it('sets, gets, lists and deletes values', async (t) => {
     if (skip) return t.skip(skip);
-    const set = await f.hush(['lists', 'values', 'set', 'web-tier', 'API_KEY=abc 123', 'DB_PASS=-'], {}, 'p@ss "quoted" $1\n');
+    const set = await f.hush(
+      ['lists', 'values', 'set', 'web-tier', 'API_KEY=abc 123', 'DB_PASS=-'],
+      {},
+      'p@ss "quoted" $1\n',
+    );
     assert.equal(set.status, 0, set.stderr);
     assert.equal(set.stdout, 'created API_KEY in web-tier\ncreated DB_PASS in web-tier\n');
-    assert.equal((await f.hush(['lists', 'values', 'set', 'web-tier', 'API_KEY=new-key'])).stdout, 'updated API_KEY in web-tier\n');
+    assert.equal(
+      (await f.hush(['lists', 'values', 'set', 'web-tier', 'API_KEY=new-key'])).stdout,
+      'updated API_KEY in web-tier\n',
+    );
     assert.equal((await f.hush(['lists', 'values', 'get', 'web-tier', 'API_KEY'])).stdout, 'new-key\n');
     assert.equal((await f.hush(['lists', 'values', 'get', 'web-tier', 'DB_PASS'])).stdout, 'p@ss "quoted" $1\n');
-    assert.equal(JSON.parse((await f.hush(['lists', 'values', 'get', 'web-tier', 'API_KEY', '--json'])).stdout).version, 2);
+    assert.equal(
+      JSON.parse((await f.hush(['lists', 'values', 'get', 'web-tier', 'API_KEY', '--json'])).stdout).version,
+      2,
+    );
     const masked = await f.hush(['lists', 'values', 'list', 'web-tier']);
     assert.match(masked.stdout, /API_KEY.*••••••••/);
     assert.ok(!masked.stdout.includes('new-key'));
@@ -67,7 +86,10 @@ describe('hush lists and hush render', () => {
   it('renders a template to stdout or to a 0600 file; a missing reference renders nothing and names it', async (t) => {
     if (skip) return t.skip(skip);
     const template = path.join(f.dir, 'cloud-init.yaml');
-    fs.writeFileSync(template, '#cloud-config\nkey: ${{secret.API_KEY}}\npass: ${{ secret.DB_PASS }}\nliteral: $${{secret.API_KEY}}\n');
+    fs.writeFileSync(
+      template,
+      '#cloud-config\nkey: ${{secret.API_KEY}}\npass: ${{ secret.DB_PASS }}\nliteral: $${{secret.API_KEY}}\n',
+    );
     const r = await f.hush(['render', template]);
     assert.equal(r.status, 0, r.stderr);
     assert.equal(r.stdout, '#cloud-config\nkey: new-key\npass: p@ss "quoted" $1\nliteral: ${{secret.API_KEY}}\n');
@@ -76,7 +98,11 @@ describe('hush lists and hush render', () => {
     assert.equal(fs.statSync(out).mode & 0o777, 0o600);
     assert.equal(fs.readFileSync(out, 'utf8'), r.stdout);
     assert.equal((await f.hush(['render', '-'], {}, 'KEY=${{secret.API_KEY}}')).stdout, 'KEY=new-key');
-    const missing = await f.hush(['render', '-'], {}, 'a=${{secret.API_KEY}} b=${{secret.NOPE_ONE}} c=${{secret.NOPE_TWO}}');
+    const missing = await f.hush(
+      ['render', '-'],
+      {},
+      'a=${{secret.API_KEY}} b=${{secret.NOPE_ONE}} c=${{secret.NOPE_TWO}}',
+    );
     assert.equal(missing.status, 1);
     assert.match(missing.stderr, /NOPE_ONE/);
     assert.match(missing.stderr, /NOPE_TWO/);

@@ -10,7 +10,9 @@ describe('hush serve --public-url', () => {
 
   it('builds the absolute URLs of its answers from the flag', async () => {
     const token = randomToken();
-    const server = await spawnServer(['--data-dir', dir, '--public-url', 'https://vault.example.org/'], { HUSH_BOOTSTRAP_TOKEN: token });
+    const server = await spawnServer(['--data-dir', dir, '--public-url', 'https://vault.example.org/'], {
+      HUSH_BOOTSTRAP_TOKEN: token,
+    });
     try {
       const res = await fetch(`${server.url}/api/users/users/`, { headers: { authorization: `Token ${token}` } });
       const body = (await res.json()) as { results: { url: string }[] };

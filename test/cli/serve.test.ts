@@ -11,7 +11,12 @@ const get = (url: string, token?: string) => fetch(url, { headers: token ? { aut
 
 /** Every byte the SQLite database has written, WAL included. */
 function databaseBytes(dir: string): Buffer {
-  return Buffer.concat(fs.readdirSync(dir).filter((f) => f.startsWith('hush.db')).map((f) => fs.readFileSync(path.join(dir, f))));
+  return Buffer.concat(
+    fs
+      .readdirSync(dir)
+      .filter((f) => f.startsWith('hush.db'))
+      .map((f) => fs.readFileSync(path.join(dir, f))),
+  );
 }
 
 describe('hush serve: first start and bootstrap', () => {
@@ -29,12 +34,18 @@ describe('hush serve: first start and bootstrap', () => {
 
   it("`npm start` (the README's first command) runs the server", async () => {
     const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-    const start = (JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;
+    const start = (
+      JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { scripts: { start: string } }
+    ).scripts.start;
     const [program, ...args] = start.split(/\s+/);
     assert.equal(program, 'node', start);
     const dir = tempDir();
     dirs.push(dir);
-    const s = await spawnServer(['--data-dir', dir], {}, args.map((a, i) => (i === 0 ? path.join(root, a) : a)));
+    const s = await spawnServer(
+      ['--data-dir', dir],
+      {},
+      args.map((a, i) => (i === 0 ? path.join(root, a) : a)),
+    );
     servers.push(s);
     assert.equal((await get(`${s.url}/api/status/`)).status, 200);
   });
@@ -67,7 +78,12 @@ describe('hush serve: first start and bootstrap', () => {
       // The later --port wins over the helper's --port 0.
       await assert.rejects(spawnServer(['--data-dir', dir, '--port', String(port)]), (e: Error) => {
         assert.match(e.message, /server exited with 1/);
-        assert.match(e.message, new RegExp(`hush: cannot listen on 127\\.0\\.0\\.1:${port}: the port is already in use .*choose another with --port or HUSH_PORT\\. Nothing was served, and no admin was created yet\\.`));
+        assert.match(
+          e.message,
+          new RegExp(
+            `hush: cannot listen on 127\\.0\\.0\\.1:${port}: the port is already in use .*choose another with --port or HUSH_PORT\\. Nothing was served, and no admin was created yet\\.`,
+          ),
+        );
         assert.ok(!/^\s+at /m.test(e.message), `no stack trace: ${e.message}`);
         assert.ok(!/created the admin/.test(e.message));
         return true;
@@ -114,14 +130,33 @@ describe('hush serve: first start and bootstrap', () => {
     const token = randomToken();
     const s = await start(dir, { HUSH_BOOTSTRAP_TOKEN: token, HUSH_LOG_LEVEL: 'trace' });
     const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
-      fetch(`${s.url}${path}`, { method: 'POST', headers: { authorization: `Token ${token}`, 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
-    assert.equal((await post('/api/users/users/', { username: 'logged', password: 'pw-in-the-body-123' }, { 'x-session-key': 'c2Vzc2lvbi1rZXktdmFsdWU=', cookie: 'hush_session=cookie-secret-value' })).status, 201);
+      fetch(`${s.url}${path}`, {
+        method: 'POST',
+        headers: { authorization: `Token ${token}`, 'content-type': 'application/json', ...headers },
+        body: JSON.stringify(body),
+      });
+    assert.equal(
+      (
+        await post(
+          '/api/users/users/',
+          { username: 'logged', password: 'pw-in-the-body-123' },
+          { 'x-session-key': 'c2Vzc2lvbi1rZXktdmFsdWU=', cookie: 'hush_session=cookie-secret-value' },
+        )
+      ).status,
+      201,
+    );
     await post('/api/users/tokens/provision/', { username: 'logged', password: 'pw-in-the-body-123' });
     await fetch(`${s.url}/api/users/users/?username=query-filter`, { headers: { authorization: `Token ${token}` } });
     await s.stop();
     const log = s.stdout();
     assert.match(log, /"path":"\/api\/users\/users\/"/);
-    for (const secret of [token, 'pw-in-the-body-123', 'c2Vzc2lvbi1rZXktdmFsdWU=', 'cookie-secret-value', 'query-filter']) {
+    for (const secret of [
+      token,
+      'pw-in-the-body-123',
+      'c2Vzc2lvbi1rZXktdmFsdWU=',
+      'cookie-secret-value',
+      'query-filter',
+    ]) {
       assert.ok(!log.includes(secret), `log contains ${secret}`);
     }
   });

@@ -53,8 +53,16 @@ describe('NetActuate seed: every request, with real curl', { skip: seedSkip(SEED
     return r;
   };
 
-  async function curl(request: SeedRequest, places: { secretList?: string; secretListValue?: string } = {}, body = request.body) {
-    const url = hush.url + request.path.replace('{secretList}', encodeURIComponent(places.secretList ?? '')).replace('{secretListValue}', encodeURIComponent(places.secretListValue ?? ''));
+  async function curl(
+    request: SeedRequest,
+    places: { secretList?: string; secretListValue?: string } = {},
+    body = request.body,
+  ) {
+    const url =
+      hush.url +
+      request.path
+        .replace('{secretList}', encodeURIComponent(places.secretList ?? ''))
+        .replace('{secretListValue}', encodeURIComponent(places.secretListValue ?? ''));
     const args = ['-sS', '-X', request.method, '-H', `Authorization: Bearer ${hush.token}`, '-w', '\n%{http_code}'];
     if (body !== undefined) args.push('-H', 'Content-Type: application/json', '--data-binary', body);
     const { stdout } = await promisify(execFile)('curl', [...args, url]);
@@ -66,7 +74,10 @@ describe('NetActuate seed: every request, with real curl', { skip: seedSkip(SEED
 
   it('finds the eleven documented requests', () => {
     assert.equal(requests.length, 11);
-    assert.deepEqual(requests.filter((r) => r.body).map((r) => `${r.method} ${r.path}`), ['POST /api/secrets/lists/{secretList}', 'POST /api/secrets/lists/{secretList}/values']);
+    assert.deepEqual(
+      requests.filter((r) => r.body).map((r) => `${r.method} ${r.path}`),
+      ['POST /api/secrets/lists/{secretList}', 'POST /api/secrets/lists/{secretList}/values'],
+    );
   });
 
   it('runs the reference and the usage guide end to end', async () => {
@@ -75,7 +86,10 @@ describe('NetActuate seed: every request, with real curl', { skip: seedSkip(SEED
     assert.equal(created.status, 201);
     const generated = created.body.name as string;
     assert.equal((await curl(find('GET', '/api/secrets/lists'))).body[0].name, generated);
-    assert.equal((await curl(find('GET', '/api/secrets/lists/{secretList}'), { secretList: generated })).body.id, created.body.id);
+    assert.equal(
+      (await curl(find('GET', '/api/secrets/lists/{secretList}'), { secretList: generated })).body.id,
+      created.body.id,
+    );
 
     // Renaming with the seed's body as written.
     const renamed = await curl(find('POST', '/api/secrets/lists/{secretList}'), { secretList: generated });
@@ -88,27 +102,52 @@ describe('NetActuate seed: every request, with real curl', { skip: seedSkip(SEED
     const asWritten = await curl(addValue, { secretList: list });
     assert.deepEqual([asWritten.status, asWritten.body.error.field], [400, 'secret_key']);
     const added = await curl(addValue, { secretList: list }, addValue.body!.replace('new key', 'API_KEY'));
-    assert.deepEqual([added.status, added.body.secret_key, added.body.secret_value, added.body.list], [201, 'API_KEY', 'new value', 'new name']);
+    assert.deepEqual(
+      [added.status, added.body.secret_key, added.body.secret_value, added.body.list],
+      [201, 'API_KEY', 'new value', 'new name'],
+    );
     // Keys are unique across the account.
     const other = await curl(find('POST', '/api/secrets/lists'));
     const dup = await curl(addValue, { secretList: other.body.name }, addValue.body!.replace('new key', 'API_KEY'));
     assert.deepEqual([dup.status, dup.body.error.list], [409, 'new name']);
 
-    assert.deepEqual((await curl(find('GET', '/api/secrets/all-values'))).body.map((v: any) => v.secret_key), ['API_KEY']);
-    assert.deepEqual((await curl(find('GET', '/api/secrets/lists/{secretList}/values'), { secretList: list })).body.map((v: any) => v.secret_value), ['new value']);
-    const one = await curl(find('GET', '/api/secrets/lists/{secretList}/values/{secretListValue}'), { secretList: list, secretListValue: 'API_KEY' });
+    assert.deepEqual(
+      (await curl(find('GET', '/api/secrets/all-values'))).body.map((v: any) => v.secret_key),
+      ['API_KEY'],
+    );
+    assert.deepEqual(
+      (await curl(find('GET', '/api/secrets/lists/{secretList}/values'), { secretList: list })).body.map(
+        (v: any) => v.secret_value,
+      ),
+      ['new value'],
+    );
+    const one = await curl(find('GET', '/api/secrets/lists/{secretList}/values/{secretListValue}'), {
+      secretList: list,
+      secretListValue: 'API_KEY',
+    });
     assert.deepEqual([one.status, one.body.secret_value], [200, 'new value']);
 
     // Updating a value (the seed shows no body; the fields are those of the create).
     const update = find('POST', '/api/secrets/lists/{secretList}/values/{secretListValue}');
-    const updated = await curl(update, { secretList: list, secretListValue: 'API_KEY' }, '{"secret_value": "rotated value"}');
+    const updated = await curl(
+      update,
+      { secretList: list, secretListValue: 'API_KEY' },
+      '{"secret_value": "rotated value"}',
+    );
     assert.deepEqual([updated.status, updated.body.secret_value, updated.body.version], [200, 'rotated value', 2]);
 
     // Referencing in cloud-init: the guide's own line.
-    const rendered = await curl({ method: 'POST', path: '/api/secrets/render', body: undefined }, {}, JSON.stringify({ template: 'KEY=${{secret.API_KEY}}' }));
+    const rendered = await curl(
+      { method: 'POST', path: '/api/secrets/render', body: undefined },
+      {},
+      JSON.stringify({ template: 'KEY=${{secret.API_KEY}}' }),
+    );
     assert.deepEqual([rendered.status, rendered.body], [200, { rendered: 'KEY=rotated value' }]);
 
-    const removedValue = await curl(find('DELETE', '/api/secrets/lists/{secretList}/values/{secretListValue}'), { secretList: list, secretListValue: 'API_KEY' });
+    const removedValue = await curl(find('DELETE', '/api/secrets/lists/{secretList}/values/{secretListValue}'), {
+      secretList: list,
+      secretListValue: 'API_KEY',
+    });
     assert.equal(removedValue.status, 204);
     const removedList = await curl(find('DELETE', '/api/secrets/lists/{secretList}'), { secretList: list });
     assert.equal(removedList.status, 204);

@@ -8,14 +8,21 @@ import { startHush, type RunningHush } from '../helpers/server.js';
 import { P, unlockedAdmin } from '../engines/netbox/helpers.js';
 
 const PYTHON = '/usr/bin/python3';
-const SCRIPT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../test/conformance/netbox_crypto_check.py');
+const SCRIPT = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '../../../test/conformance/netbox_crypto_check.py',
+);
 const available = spawnSync(PYTHON, ['-c', 'import cryptography'], { encoding: 'utf8' }).status === 0;
-const skip = available ? false : 'python3-cryptography is not installed (apt-get install -y python3-cryptography); NetBox crypto compatibility SKIPPED';
+const skip = available
+  ? false
+  : 'python3-cryptography is not installed (apt-get install -y python3-cryptography); NetBox crypto compatibility SKIPPED';
 if (skip) process.stderr.write(`!!! ${skip}\n`);
 
 function python(input: unknown): Promise<any> {
   return new Promise((resolve, reject) => {
-    const child = execFile(PYTHON, [SCRIPT], { encoding: 'utf8', timeout: 30_000 }, (error, stdout, stderr) => (error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(JSON.parse(stdout))));
+    const child = execFile(PYTHON, [SCRIPT], { encoding: 'utf8', timeout: 30_000 }, (error, stdout, stderr) =>
+      error ? reject(new Error(`${error.message}\n${stderr}`)) : resolve(JSON.parse(stdout)),
+    );
     child.stdin!.end(JSON.stringify(input));
   });
 }
@@ -35,16 +42,38 @@ describe('NetBox crypto compatibility with an independent implementation', { ski
   it('decrypts what Hush stores, and Hush decrypts what the original format holds', async () => {
     const s = await unlockedAdmin(hush);
     const plaintext = 'p@ss wörd';
-    const created = await s.call('POST', `${P}/secrets/`, { assigned_object_type: 'dcim.device', assigned_object_id: s.deviceId, role: s.roleId, name: 'compat', plaintext });
+    const created = await s.call('POST', `${P}/secrets/`, {
+      assigned_object_type: 'dcim.device',
+      assigned_object_id: s.deviceId,
+      role: s.roleId,
+      name: 'compat',
+      plaintext,
+    });
     assert.equal(created.status, 201);
     const db = hush.app.core.db as Kysely<any>;
     const { keyring } = hush.app.core;
-    const userKey = await db.selectFrom('netbox_user_keys').selectAll().where('id', '=', s.userKeyId).executeTakeFirstOrThrow();
-    const session = await db.selectFrom('netbox_session_keys').selectAll().where('userkey_id', '=', s.userKeyId).executeTakeFirstOrThrow();
-    const secret = await db.selectFrom('netbox_secrets').selectAll().where('id', '=', created.body.id).executeTakeFirstOrThrow();
+    const userKey = await db
+      .selectFrom('netbox_user_keys')
+      .selectAll()
+      .where('id', '=', s.userKeyId)
+      .executeTakeFirstOrThrow();
+    const session = await db
+      .selectFrom('netbox_session_keys')
+      .selectAll()
+      .where('userkey_id', '=', s.userKeyId)
+      .executeTakeFirstOrThrow();
+    const secret = await db
+      .selectFrom('netbox_secrets')
+      .selectAll()
+      .where('id', '=', created.body.id)
+      .executeTakeFirstOrThrow();
     // Hush wraps the original's bytes in its keyring at rest; unwrapped, they are the original's formats.
-    const sessionCipher = await keyring.cipher('netbox_session_keys').open(session.cipher, { row: session.seal_id, column: 'cipher' });
-    const ciphertext = await keyring.cipher('netbox_secrets').open(secret.ciphertext, { row: secret.seal_id, column: 'ciphertext' });
+    const sessionCipher = await keyring
+      .cipher('netbox_session_keys')
+      .open(session.cipher, { row: session.seal_id, column: 'cipher' });
+    const ciphertext = await keyring
+      .cipher('netbox_secrets')
+      .open(secret.ciphertext, { row: secret.seal_id, column: 'ciphertext' });
 
     const out = await python({
       private_key: s.pair.privateKey,
@@ -63,11 +92,25 @@ describe('NetBox crypto compatibility with an independent implementation', { ski
 
     // A secret in the original's format (as an import from NetBox would bring it) reads back through the API.
     const sealId = 'imported-1';
-    const sealed = await keyring.cipher('netbox_secrets').seal(Buffer.from(out.foreign_ciphertext, 'base64'), { row: sealId, column: 'ciphertext' });
+    const sealed = await keyring
+      .cipher('netbox_secrets')
+      .seal(Buffer.from(out.foreign_ciphertext, 'base64'), { row: sealId, column: 'ciphertext' });
     const now = new Date().toISOString();
     const row = await db
       .insertInto('netbox_secrets')
-      .values({ assigned_object_type: 'dcim.device', assigned_object_id: s.deviceId, role_id: s.roleId, name: 'imported', seal_id: sealId, ciphertext: sealed, hash: out.foreign_hash, description: '', comments: '', created: now, last_updated: now })
+      .values({
+        assigned_object_type: 'dcim.device',
+        assigned_object_id: s.deviceId,
+        role_id: s.roleId,
+        name: 'imported',
+        seal_id: sealId,
+        ciphertext: sealed,
+        hash: out.foreign_hash,
+        description: '',
+        comments: '',
+        created: now,
+        last_updated: now,
+      })
       .returning('id')
       .executeTakeFirstOrThrow();
     assert.equal((await s.call('GET', `${P}/secrets/${row.id}/`)).body.plaintext, 'made in python ✓');

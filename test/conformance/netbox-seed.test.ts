@@ -72,7 +72,11 @@ describe('NetBox seeds: every request, with real curl', { skip: seedSkip(PLUGIN_
     let sessionKey = '';
     let pair = { public_key: '', private_key: '' };
     const ids: Record<string, number> = { user: 1 };
-    const send = async (method: string, docPath: string, extra: { body?: unknown; query?: string; id?: number; headers?: string[] } = {}) => {
+    const send = async (
+      method: string,
+      docPath: string,
+      extra: { body?: unknown; query?: string; id?: number; headers?: string[] } = {},
+    ) => {
       const doc = requests.find((r) => r.method === method && r.path === docPath);
       assert.ok(doc, `the seed documents ${method} ${docPath}`);
       done.add(`${method} ${docPath}`);
@@ -87,21 +91,30 @@ describe('NetBox seeds: every request, with real curl', { skip: seedSkip(PLUGIN_
       }
       return curl(command);
     };
-    const fill = (docBody: any, values: Record<string, unknown>) => Object.fromEntries(Object.entries(docBody).map(([k, v]) => [k, k in values ? values[k] : v]));
-    const docBody = (method: string, p: string) => requests.find((r) => r.method === method && r.path === p && r.body)?.body;
+    const fill = (docBody: any, values: Record<string, unknown>) =>
+      Object.fromEntries(Object.entries(docBody).map(([k, v]) => [k, k in values ? values[k] : v]));
+    const docBody = (method: string, p: string) =>
+      requests.find((r) => r.method === method && r.path === p && r.body)?.body;
 
     const generated = await send('GET', '/generate-rsa-key-pair/', { query: '?key_size=2048' });
     assert.equal(generated.status, 200);
     pair = generated.body;
-    const created = await send('POST', '/user-keys/', { body: fill(docBody('POST', '/user-keys/'), { public_key: pair.public_key, user: ids.user }) });
+    const created = await send('POST', '/user-keys/', {
+      body: fill(docBody('POST', '/user-keys/'), { public_key: pair.public_key, user: ids.user }),
+    });
     assert.deepEqual([created.status, created.body.is_active], [201, true]);
     ids.key = created.body.id;
     assert.equal((await send('GET', '/user-keys/', { query: '?user_id=1' })).body.count, 1);
     assert.equal((await send('GET', '/user-keys/', { query: '?user=admin' })).body.count, 1);
     assert.equal((await send('GET', '/user-keys/{id}/', { id: ids.key })).status, 200);
-    assert.equal((await send('PATCH', '/user-keys/{id}/', { id: ids.key, body: { public_key: pair.public_key } })).status, 200);
+    assert.equal(
+      (await send('PATCH', '/user-keys/{id}/', { id: ids.key, body: { public_key: pair.public_key } })).status,
+      200,
+    );
 
-    const session = await send('POST', '/session-key/', { body: fill(docBody('POST', '/session-key/'), { private_key: pair.private_key }) });
+    const session = await send('POST', '/session-key/', {
+      body: fill(docBody('POST', '/session-key/'), { private_key: pair.private_key }),
+    });
     assert.equal(session.status, 201);
     sessionKey = session.body.session_key;
     assert.equal((await send('GET', '/session-key/')).status, 200);
@@ -110,31 +123,58 @@ describe('NetBox seeds: every request, with real curl', { skip: seedSkip(PLUGIN_
     assert.equal(role.status, 201);
     assert.equal((await send('GET', '/secret-roles/')).body.count, 1);
     assert.equal((await send('GET', '/secret-roles/{id}/', { id: role.body.id })).status, 200);
-    assert.equal((await send('PATCH', '/secret-roles/{id}/', { id: role.body.id, body: { description: 'logins' } })).body.description, 'logins');
+    assert.equal(
+      (await send('PATCH', '/secret-roles/{id}/', { id: role.body.id, body: { description: 'logins' } })).body
+        .description,
+      'logins',
+    );
 
     const device = await hush.request('POST', '/api/dcim/devices/', { body: { name: 'device-123' } });
     const example = requests.filter((r) => r.method === 'POST' && r.path === '/secrets/' && r.body).at(-1)!.body;
-    const secret = await send('POST', '/secrets/', { body: { ...example, assigned_object_id: device.body.id, role: role.body.id }, headers: [`X-Session-Key: ${sessionKey}`] });
+    const secret = await send('POST', '/secrets/', {
+      body: { ...example, assigned_object_id: device.body.id, role: role.body.id },
+      headers: [`X-Session-Key: ${sessionKey}`],
+    });
     assert.equal(secret.status, 201);
     const listed = await send('GET', '/secrets/', { headers: [`X-Session-Key: ${sessionKey}`] });
-    assert.deepEqual(listed.body.results.map((r: any) => r.plaintext), ['SuperSecretPassword']);
+    assert.deepEqual(
+      listed.body.results.map((r: any) => r.plaintext),
+      ['SuperSecretPassword'],
+    );
     assert.equal((await send('GET', '/secrets/{id}/', { id: secret.body.id })).body.plaintext, null);
-    assert.equal((await send('PATCH', '/secrets/{id}/', { id: secret.body.id, body: { plaintext: 'Changed' }, headers: [`X-Session-Key: ${sessionKey}`] })).status, 200);
+    assert.equal(
+      (
+        await send('PATCH', '/secrets/{id}/', {
+          id: secret.body.id,
+          body: { plaintext: 'Changed' },
+          headers: [`X-Session-Key: ${sessionKey}`],
+        })
+      ).status,
+      200,
+    );
     assert.equal((await send('DELETE', '/secrets/{id}/', { id: secret.body.id })).status, 204);
     assert.equal((await send('DELETE', '/secret-roles/{id}/', { id: role.body.id })).status, 204);
 
     for (const name of ['second', 'third']) {
       const user = await hush.request('POST', '/api/users/users/', { body: { username: name } });
       const kp = await hush.request('GET', '/api/plugins/secrets/generate-rsa-key-pair/');
-      await hush.request('POST', '/api/plugins/secrets/user-keys/', { body: { public_key: kp.body.public_key, user: user.body.id } });
+      await hush.request('POST', '/api/plugins/secrets/user-keys/', {
+        body: { public_key: kp.body.public_key, user: user.body.id },
+      });
     }
-    const activated = await send('POST', '/user-keys/activate/', { body: fill(docBody('POST', '/user-keys/activate/'), { private_key: pair.private_key }) });
+    const activated = await send('POST', '/user-keys/activate/', {
+      body: fill(docBody('POST', '/user-keys/activate/'), { private_key: pair.private_key }),
+    });
     assert.deepEqual([activated.status, activated.body.activated_count], [200, 3]);
     assert.equal((await send('DELETE', '/user-keys/{id}/', { id: 3 })).status, 204);
     assert.equal((await send('DELETE', '/session-key/')).status, 204);
 
     const documented = new Set(requests.map((r) => `${r.method} ${r.path}`));
-    assert.deepEqual([...documented].filter((r) => !done.has(r)), [], 'every documented request was sent');
+    assert.deepEqual(
+      [...documented].filter((r) => !done.has(r)),
+      [],
+      'every documented request was sent',
+    );
   });
 
   it('legacy seed (/api/secrets/): the curl examples as written', async () => {
@@ -147,12 +187,21 @@ describe('NetBox seeds: every request, with real curl', { skip: seedSkip(PLUGIN_
       const keyFile = path.join(dir, 'private.pem');
       writeFileSync(keyFile, pair.private_key);
       const token = hush.token;
-      assert.equal((await hush.request('POST', '/api/plugins/secrets/user-keys/', { body: { public_key: pair.public_key } })).body.is_active, true);
+      assert.equal(
+        (await hush.request('POST', '/api/plugins/secrets/user-keys/', { body: { public_key: pair.public_key } })).body
+          .is_active,
+        true,
+      );
 
       const device = await hush.request('POST', '/api/dcim/devices/', { body: { name: 'MyTestDevice' } });
-      const role = await hush.request('POST', '/api/secrets/secret-roles/', { body: { name: 'Login Credentials', slug: 'login-creds' } });
+      const role = await hush.request('POST', '/api/secrets/secret-roles/', {
+        body: { name: 'Login Credentials', slug: 'login-creds' },
+      });
       const replace = (command: string, values: Record<string, string>) => {
-        let c = command.replaceAll('http://localhost:8000', hush.url).replaceAll('c639d619ecbeb1f3055c4141ba6870e20572edd7', token).replaceAll('<filename>', keyFile);
+        let c = command
+          .replaceAll('http://localhost:8000', hush.url)
+          .replaceAll('c639d619ecbeb1f3055c4141ba6870e20572edd7', token)
+          .replaceAll('<filename>', keyFile);
         for (const [from, to] of Object.entries(values)) c = c.replaceAll(from, to);
         return c;
       };
@@ -161,16 +210,31 @@ describe('NetBox seeds: every request, with real curl', { skip: seedSkip(PLUGIN_
       const session = await curl(replace(getKey, {}));
       assert.equal(session.status, 200);
       const sk = session.body.session_key as string;
-      const values = { 'dyEnxlc9lnGzaOAV1dV/xqYPV63njIbdZYOgnAlGPHk=': sk, '"device": 1827': `"device": ${device.body.id}`, '"role": 1': `"role": ${role.body.id}` };
+      const values = {
+        'dyEnxlc9lnGzaOAV1dV/xqYPV63njIbdZYOgnAlGPHk=': sk,
+        '"device": 1827': `"device": ${device.body.id}`,
+        '"role": 1': `"role": ${role.body.id}`,
+      };
       const createdSecret = await curl(replace(create, values));
-      assert.deepEqual([createdSecret.status, createdSecret.body.name, createdSecret.body.plaintext], [201, 'backup', 'Drowssap1']);
+      assert.deepEqual(
+        [createdSecret.status, createdSecret.body.name, createdSecret.body.plaintext],
+        [201, 'backup', 'Drowssap1'],
+      );
       const withId = { ...values, '2587': String(createdSecret.body.id) };
       const plain = await curl(replace(readPlain, withId));
       assert.equal(plain.status, 200);
-      assert.deepEqual([plain.body.plaintext, plain.body.device.name, plain.body.device.display_name, plain.body.role.slug], [null, 'MyTestDevice', 'MyTestDevice', 'login-creds']);
+      assert.deepEqual(
+        [plain.body.plaintext, plain.body.device.name, plain.body.device.display_name, plain.body.role.slug],
+        [null, 'MyTestDevice', 'MyTestDevice', 'login-creds'],
+      );
       assert.match(plain.body.hash, /^pbkdf2_sha256\$1000\$/);
       assert.equal((await curl(replace(readDecrypted, withId))).body.plaintext, 'Drowssap1');
-      for (const n of ['a', 'b', 'c']) await hush.request('POST', '/api/secrets/secrets/', { token, headers: { 'x-session-key': sk }, body: { device: device.body.id, role: role.body.id, name: n, plaintext: n } });
+      for (const n of ['a', 'b', 'c'])
+        await hush.request('POST', '/api/secrets/secrets/', {
+          token,
+          headers: { 'x-session-key': sk },
+          body: { device: device.body.id, role: role.body.id, name: n, plaintext: n },
+        });
       const page = await curl(replace(list, withId));
       assert.equal(page.status, 200);
       assert.equal(page.body.next, `${hush.url}/api/secrets/secrets/?limit=3&offset=3`);

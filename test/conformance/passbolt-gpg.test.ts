@@ -12,7 +12,11 @@ const exec = promisify(execFile);
 /** Runs gpg with `input` on stdin in its own GNUPGHOME; never the user's keyring. */
 function gpg(home: string, args: string[], input: string): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn('gpg', ['--homedir', home, '--batch', '--no-tty', '--pinentry-mode', 'loopback', '--passphrase', '', ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(
+      'gpg',
+      ['--homedir', home, '--batch', '--no-tty', '--pinentry-mode', 'loopback', '--passphrase', '', ...args],
+      { stdio: ['pipe', 'pipe', 'pipe'] },
+    );
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => (stdout += d));
@@ -55,7 +59,11 @@ forEachDialect('passbolt seed: a fetched secret decrypts with Debian gpg', (dial
 
   it('accepts a secret encrypted by gpg itself, and refuses one gpg encrypted symmetrically', async () => {
     const fingerprint = (await user.call('GET', '/users/me.json')).body.body.gpgkey.fingerprint;
-    const enc = await gpg(home, ['--armor', '--trust-model', 'always', '--encrypt', '--recipient', fingerprint], 'from gpg');
+    const enc = await gpg(
+      home,
+      ['--armor', '--trust-model', 'always', '--encrypt', '--recipient', fingerprint],
+      'from gpg',
+    );
     assert.equal(enc.code, 0, enc.stderr);
     const created = await user.call('POST', '/resources.json', { name: 'gpg-made', secrets: [{ data: enc.stdout }] });
     assert.equal(created.status, 200, JSON.stringify(created.body));

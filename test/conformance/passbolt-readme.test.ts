@@ -24,7 +24,12 @@ function block(after: string): string {
 }
 
 /** Runs a command without blocking this process's event loop: the server under test lives in it. */
-function run(command: string, args: string[], env: Record<string, string>, input?: string): Promise<{ status: number | null; stdout: string; stderr: string }> {
+function run(
+  command: string,
+  args: string[],
+  env: Record<string, string>,
+  input?: string,
+): Promise<{ status: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve, reject) => {
     const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
@@ -37,9 +42,11 @@ function run(command: string, args: string[], env: Record<string, string>, input
   });
 }
 
-const sh = (script: string, env: Record<string, string>, input?: string) => run('bash', ['-euo', 'pipefail', '-c', script], env, input);
+const sh = (script: string, env: Record<string, string>, input?: string) =>
+  run('bash', ['-euo', 'pipefail', '-c', script], env, input);
 const HUSH_BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../src/cli/bin.js');
-const hushCli = (args: string[], input?: string) => run(process.execPath, [HUSH_BIN, ...args], { HUSH_LOG_LEVEL: 'silent' }, input);
+const hushCli = (args: string[], input?: string) =>
+  run(process.execPath, [HUSH_BIN, ...args], { HUSH_LOG_LEVEL: 'silent' }, input);
 
 describe('README Passbolt flow with curl, jq and gpg', () => {
   let hush: RunningHush;
@@ -72,8 +79,13 @@ describe('README Passbolt flow with curl, jq and gpg', () => {
     const set = await hushCli(['admin', 'passbolt', 'key-set', 'alice', '-', '--data-dir', hush.dataDir], exported);
     assert.equal(set.status, 0, set.stderr);
     // Bob's own registration, the README's curl line with his token and key file.
-    const register = block('replaced by either of:').split('\n').filter((l) => l.startsWith('curl') || l.startsWith('  -H'));
-    const bobLine = register.join('\n').replace(/\$ALICE_TOKEN/g, '$BOB_TOKEN').replace('alice.pub.asc', `${home}/bob.pub.asc`);
+    const register = block('replaced by either of:')
+      .split('\n')
+      .filter((l) => l.startsWith('curl') || l.startsWith('  -H'));
+    const bobLine = register
+      .join('\n')
+      .replace(/\$ALICE_TOKEN/g, '$BOB_TOKEN')
+      .replace('alice.pub.asc', `${home}/bob.pub.asc`);
     const reg = await sh(bobLine, env);
     assert.equal(reg.status, 0, reg.stderr);
     assert.equal(JSON.parse(reg.stdout).header.status, 'success', reg.stdout);
@@ -91,6 +103,7 @@ describe('README Passbolt flow with curl, jq and gpg', () => {
   it('left the trail in the audit log: created, read, shared to bob, deleted', async () => {
     const log = await hush.request('GET', '/api/core/audit-log/?engine=passbolt&limit=100');
     const actions = new Set(log.body.results.map((e: any) => e.action));
-    for (const a of ['gpgkey.create', 'resource.create', 'secret.read', 'resource.share', 'resource.delete']) assert.ok(actions.has(a), a);
+    for (const a of ['gpgkey.create', 'resource.create', 'secret.read', 'resource.share', 'resource.delete'])
+      assert.ok(actions.has(a), a);
   });
 });

@@ -37,7 +37,10 @@ describe('Phase seed: every cURL example, as written', { skip: seedSkip(SEED) },
   const run = async (method: string, ids: Record<string, string> = {}) => {
     let command = examples.get(method)!;
     assert.ok(command, `no ${method} example`);
-    command = command.replaceAll('https://api.phase.dev', hush.url).replaceAll('{token}', hush.token).replaceAll(DOC_APP, appId);
+    command = command
+      .replaceAll('https://api.phase.dev', hush.url)
+      .replaceAll('{token}', hush.token)
+      .replaceAll(DOC_APP, appId);
     for (const [from, to] of Object.entries(ids)) command = command.replaceAll(from, to);
     // Non-interactive output: the body, then the status on its own line.
     const { stdout } = await promisify(execFile)('bash', ['-c', `${command} -sS -w '\\n%{http_code}'`]);
@@ -50,15 +53,28 @@ describe('Phase seed: every cURL example, as written', { skip: seedSkip(SEED) },
   it('POST, GET (filters), PUT, DELETE', async () => {
     const created = await run('POST');
     assert.equal(created.status, 200);
-    assert.deepEqual([created.body[0].key, created.body[0].path, created.body[0].override.value], ['DB_NAME', '/backend', 'postgres-dev']);
+    assert.deepEqual(
+      [created.body[0].key, created.body[0].path, created.body[0].override.value],
+      ['DB_NAME', '/backend', 'postgres-dev'],
+    );
     const id = created.body[0].id as string;
-    await hush.request('POST', `/v1/secrets/?app_id=${appId}&env=development`, { token: null, headers: { authorization: `Bearer ${hush.token}` }, body: { secrets: [{ key: 'DEBUG', value: 'on', path: '/backend', tags: ['aws'] }] } });
+    await hush.request('POST', `/v1/secrets/?app_id=${appId}&env=development`, {
+      token: null,
+      headers: { authorization: `Bearer ${hush.token}` },
+      body: { secrets: [{ key: 'DEBUG', value: 'on', path: '/backend', tags: ['aws'] }] },
+    });
     const listed = await run('GET');
     assert.equal(listed.status, 200);
-    assert.deepEqual(listed.body.map((s: any) => [s.key, s.value]), [['DEBUG', 'on']]);
+    assert.deepEqual(
+      listed.body.map((s: any) => [s.key, s.value]),
+      [['DEBUG', 'on']],
+    );
     const updated = await run('PUT', { [DOC_PUT_ID]: id });
     assert.equal(updated.status, 200);
-    assert.deepEqual([updated.body[0].key, updated.body[0].path, updated.body[0].version], ['DB_NAME_POSTGRES', '/backend/db', 2]);
+    assert.deepEqual(
+      [updated.body[0].key, updated.body[0].path, updated.body[0].version],
+      ['DB_NAME_POSTGRES', '/backend/db', 2],
+    );
     const deleted = await run('DELETE', { [DOC_DELETE_ID]: id });
     assert.deepEqual([deleted.status, deleted.body], [200, { message: 'Deleted 1 secret' }]);
   });

@@ -17,7 +17,10 @@ describe('pynetbox 7.0.0 drives the admin API', { skip }, () => {
     const out = await runPynetbox('pynetbox_admin.py', hush);
     assert.equal(out.version, '4.6');
     // Every engine this build serves, in registration order (each new engine adds itself).
-    assert.deepEqual(out.status_engines, allEngines().map((e) => e.name));
+    assert.deepEqual(
+      out.status_engines,
+      allEngines().map((e) => e.name),
+    );
     assert.deepEqual(out.usernames, ['admin']);
     assert.equal(out.saved, true);
     assert.equal(out.first_name_after_save, 'Py');

@@ -50,7 +50,11 @@ describe('the console in a browser', { skip, timeout: 180_000 }, () => {
     page = await context.newPage();
     // Errors the page logs, but not the browser's note of each refused request: the test makes some (a wrong password).
     page.on('console', (m) => {
-      if (m.type() === 'error' && !m.text().startsWith('Failed to load resource: the server responded with a status of')) problems.push(m.text());
+      if (
+        m.type() === 'error' &&
+        !m.text().startsWith('Failed to load resource: the server responded with a status of')
+      )
+        problems.push(m.text());
     });
     page.on('pageerror', (e) => problems.push(`uncaught: ${e.message}`));
   });
@@ -70,7 +74,9 @@ describe('the console in a browser', { skip, timeout: 180_000 }, () => {
 
   async function noSecretKept(value: string, where: string) {
     assert.ok(!page.url().includes(value), `${where}: the address holds the value`);
-    const stored = await page.evaluate<string>('JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage })');
+    const stored = await page.evaluate<string>(
+      'JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage })',
+    );
     assert.ok(!stored.includes(value), `${where}: browser storage holds the value`);
   }
 
@@ -78,7 +84,11 @@ describe('the console in a browser', { skip, timeout: 180_000 }, () => {
     await page.goto(`${hush.url}/`);
     assert.equal(page.url(), `${hush.url}/ui/`);
     await page.getByRole('heading', { name: 'Sign in to Hush' }).waitFor();
-    assert.equal(await page.evaluate<boolean>('window.__hushCspWatch === true'), true, 'the CSP watch is not installed');
+    assert.equal(
+      await page.evaluate<boolean>('window.__hushCspWatch === true'),
+      true,
+      'the CSP watch is not installed',
+    );
     await check('sign-in');
     await page.getByRole('textbox', { name: 'Username' }).fill('admin');
     await page.getByRole('textbox', { name: 'Password' }).fill('wrong password');
@@ -129,7 +139,10 @@ describe('the console in a browser', { skip, timeout: 180_000 }, () => {
     await noSecretKept('hunter2-first', 'revealed');
     // A phone's width: the page does not scroll sideways (the table may, inside its own box).
     await page.setViewportSize({ width: 390, height: 844 });
-    assert.ok((await page.evaluate<number>('document.documentElement.scrollWidth')) <= 390, 'the page is wider than 390 px');
+    assert.ok(
+      (await page.evaluate<number>('document.documentElement.scrollWidth')) <= 390,
+      'the page is wider than 390 px',
+    );
     await check('phase-secrets-narrow');
     await page.setViewportSize({ width: 1280, height: 800 });
     await page.getByRole('button', { name: 'Copy DB_PASSWORD' }).click();
@@ -148,7 +161,10 @@ describe('the console in a browser', { skip, timeout: 180_000 }, () => {
     const appId = /#\/phase\/([^/]+)\//.exec(appUrl)![1]!;
     const stored = await hush.request('GET', `/v1/secrets/?app_id=${appId}&env=development`);
     assert.equal(stored.status, 200);
-    assert.deepEqual(stored.body.map((s: { key: string; value: string }) => [s.key, s.value]), [['DB_PASSWORD', 'hunter2-second']]);
+    assert.deepEqual(
+      stored.body.map((s: { key: string; value: string }) => [s.key, s.value]),
+      [['DB_PASSWORD', 'hunter2-second']],
+    );
     await page.getByRole('button', { name: 'Hide all' }).click();
   });
 
@@ -171,16 +187,26 @@ describe('the console in a browser', { skip, timeout: 180_000 }, () => {
     assert.equal(me.status, 200);
     assert.equal(((await me.json()) as { user: { username: string } }).user.username, 'admin');
     const appId = /#\/phase\/([^/]+)\//.exec(appUrl)![1]!;
-    const secrets = await fetch(`${hush.url}/v1/secrets/?app_id=${appId}&env=Development`, { headers: { authorization: `Bearer ${key}` } });
+    const secrets = await fetch(`${hush.url}/v1/secrets/?app_id=${appId}&env=Development`, {
+      headers: { authorization: `Bearer ${key}` },
+    });
     assert.equal(((await secrets.json()) as { value: string }[])[0]?.value, 'hunter2-second');
 
     // The bootstrap token is the admin's other one: revoke it from the list.
-    const bootstrapDisplay = (await hush.request('GET', '/api/users/tokens/')).body.results.find((t: { description: string; display: string }) => t.description !== 'deploy job').display;
+    const bootstrapDisplay = (await hush.request('GET', '/api/users/tokens/')).body.results.find(
+      (t: { description: string; display: string }) => t.description !== 'deploy job',
+    ).display;
     await page.getByRole('button', { name: `Revoke token ${bootstrapDisplay}` }).click();
     await page.getByRole('button', { name: 'Revoke token', exact: true }).click();
     await page.getByRole('dialog').waitFor({ state: 'hidden' });
-    assert.equal((await fetch(`${hush.url}/api/users/me/`, { headers: { authorization: `Token ${hush.token}` } })).status, 403);
-    assert.equal((await fetch(`${hush.url}/api/users/me/`, { headers: { authorization: `Token ${key}` } })).status, 200);
+    assert.equal(
+      (await fetch(`${hush.url}/api/users/me/`, { headers: { authorization: `Token ${hush.token}` } })).status,
+      403,
+    );
+    assert.equal(
+      (await fetch(`${hush.url}/api/users/me/`, { headers: { authorization: `Token ${key}` } })).status,
+      200,
+    );
   });
 
   it('signs out: the session cookie no longer works', async () => {
@@ -191,9 +217,14 @@ describe('the console in a browser', { skip, timeout: 180_000 }, () => {
     await page.getByRole('button', { name: 'Sign out' }).click();
     await page.getByRole('heading', { name: 'Sign in to Hush' }).waitFor();
     await page.getByText('You have signed out.').waitFor();
-    const afterwards = await fetch(`${hush.url}/api/users/me/`, { headers: { cookie: `hush_session=${cookie.value}` } });
+    const afterwards = await fetch(`${hush.url}/api/users/me/`, {
+      headers: { cookie: `hush_session=${cookie.value}` },
+    });
     assert.equal(afterwards.status, 403);
-    assert.equal((await context.cookies()).find((c) => c.name === 'hush_session'), undefined);
+    assert.equal(
+      (await context.cookies()).find((c) => c.name === 'hush_session'),
+      undefined,
+    );
     await noSecretKept('hunter2', 'signed out');
   });
 
@@ -202,7 +233,13 @@ describe('the console in a browser', { skip, timeout: 180_000 }, () => {
     assert.deepEqual(found, []);
     assert.deepEqual(problems, []);
     const assets = path.join(repoRoot, 'web', 'dist', 'assets');
-    const gz = (ext: string) => fs.readdirSync(assets).filter((f) => f.endsWith(ext)).reduce((n, f) => n + gzipSync(fs.readFileSync(path.join(assets, f)), { level: 9 }).length, 0);
-    process.stdout.write(`# console: JavaScript ${(gz('.js') / 1024).toFixed(1)} KB gzipped, CSS ${(gz('.css') / 1024).toFixed(1)} KB gzipped\n`);
+    const gz = (ext: string) =>
+      fs
+        .readdirSync(assets)
+        .filter((f) => f.endsWith(ext))
+        .reduce((n, f) => n + gzipSync(fs.readFileSync(path.join(assets, f)), { level: 9 }).length, 0);
+    process.stdout.write(
+      `# console: JavaScript ${(gz('.js') / 1024).toFixed(1)} KB gzipped, CSS ${(gz('.css') / 1024).toFixed(1)} KB gzipped\n`,
+    );
   });
 });

@@ -17,7 +17,11 @@ export function sqliteBytes(dataDir: string): Buffer {
  * cluster's files are the server's, not the test's, so the rows are what can be searched.
  */
 export async function postgresRows(db: Kysely<unknown>): Promise<Buffer> {
-  const tables = await sql<{ name: string }>`select table_name as name from information_schema.tables where table_schema = current_schema() and table_type = 'BASE TABLE'`.execute(db);
+  const tables = await sql<{
+    name: string;
+  }>`select table_name as name from information_schema.tables where table_schema = current_schema() and table_type = 'BASE TABLE'`.execute(
+    db,
+  );
   const parts: string[] = [];
   for (const { name } of tables.rows) {
     const rows = await sql<{ row: string }>`select t::text as row from ${sql.table(name)} as t`.execute(db);

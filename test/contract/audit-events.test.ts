@@ -23,7 +23,9 @@ describe('audit action names', () => {
       fs.writeFileSync(SNAPSHOT, `${JSON.stringify(actual, null, 2)}\n`);
       return;
     }
-    const expected = fs.existsSync(SNAPSHOT) ? (JSON.parse(fs.readFileSync(SNAPSHOT, 'utf8')) as Record<string, string[]>) : {};
+    const expected = fs.existsSync(SNAPSHOT)
+      ? (JSON.parse(fs.readFileSync(SNAPSHOT, 'utf8')) as Record<string, string[]>)
+      : {};
     assert.deepEqual(
       actual,
       expected,
@@ -34,7 +36,9 @@ describe('audit action names', () => {
   });
 
   it('follow the naming rule in every engine (defineAuditEvents checks it too, when the module loads)', () => {
-    const problems = Object.entries(declaredActions()).flatMap(([engine, names]) => names.flatMap((n) => auditNameProblem(n) ?? []).map((p) => `${engine}: ${p}`));
+    const problems = Object.entries(declaredActions()).flatMap(([engine, names]) =>
+      names.flatMap((n) => auditNameProblem(n) ?? []).map((p) => `${engine}: ${p}`),
+    );
     assert.deepEqual(problems, []);
   });
 });

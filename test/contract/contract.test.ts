@@ -12,7 +12,8 @@ import { ok, routeKey, runContract, type ContractOutcome, type EngineOutcome } f
  * outside, on what a client and an auditor see.
  */
 const openapiPath = (url: string) => url.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
-const isEmptySchema = (s: unknown) => !s || typeof s !== 'object' || Object.keys(s).every((k) => k === 'description' || k === 'title');
+const isEmptySchema = (s: unknown) =>
+  !s || typeof s !== 'object' || Object.keys(s).every((k) => k === 'description' || k === 'title');
 
 forEachDialect('engine contract', (dialect) => {
   const manifests = allEngines();
@@ -27,7 +28,11 @@ forEachDialect('engine contract', (dialect) => {
 
   it('has a fixture for every engine the server serves', () => {
     const missing = manifests.map((m) => m.name).filter((name) => !contractFixtures[name]);
-    assert.deepEqual(missing, [], 'add test/contract/fixtures/<engine>.ts and list it in test/contract/fixtures/index.ts');
+    assert.deepEqual(
+      missing,
+      [],
+      'add test/contract/fixtures/<engine>.ts and list it in test/contract/fixtures/index.ts',
+    );
   });
 
   for (const manifest of manifests) {
@@ -45,7 +50,11 @@ forEachDialect('engine contract', (dialect) => {
       it('answers its main list route without credentials with its own status and envelope', () => {
         const { anonymous } = engine.fixture;
         const res = engine.anonymous!;
-        assert.equal(res.status, anonymous.status, `${anonymous.method} ${anonymous.path}: ${JSON.stringify(res.body)}`);
+        assert.equal(
+          res.status,
+          anonymous.status,
+          `${anonymous.method} ${anonymous.path}: ${JSON.stringify(res.body)}`,
+        );
         assert.equal(engine.fixture.envelope(res, anonymous.path), undefined);
       });
 
@@ -55,33 +64,59 @@ forEachDialect('engine contract', (dialect) => {
       });
 
       it('exercises every plaintext route, and each 2xx of one wrote a read entry of the engine', () => {
-        const hit = new Set(mine().filter((x) => x.route && ok(x)).map((x) => routeKey(x.route!)));
-        const unexercised = outcome.routes.filter((r) => r.engine === name && r.rules.returnsPlaintext && !hit.has(routeKey(r))).map(routeKey);
-        assert.deepEqual(unexercised, [], `plaintext routes test/contract/fixtures/${name}.ts does not call with a 2xx answer`);
+        const hit = new Set(
+          mine()
+            .filter((x) => x.route && ok(x))
+            .map((x) => routeKey(x.route!)),
+        );
+        const unexercised = outcome.routes
+          .filter((r) => r.engine === name && r.rules.returnsPlaintext && !hit.has(routeKey(r)))
+          .map(routeKey);
+        assert.deepEqual(
+          unexercised,
+          [],
+          `plaintext routes test/contract/fixtures/${name}.ts does not call with a 2xx answer`,
+        );
         const declared = new Set(Object.values(manifest.auditEvents));
         const problems: string[] = [];
         for (const x of mine().filter((x) => ok(x) && x.rules?.returnsPlaintext)) {
           const entries = (outcome.audit.get(x.requestId) ?? []).filter((e) => e.engine === name);
           // A change that answers with the plaintext it was sent (NetBox echoes a written secret) reveals nothing the
           // caller did not hold: its change entry is the record. Any other plaintext answer needs a read entry.
-          const recorded = (e: { action: string }) => declared.has(e.action) && (e.action.endsWith('.read') || x.rules?.changesData === true);
+          const recorded = (e: { action: string }) =>
+            declared.has(e.action) && (e.action.endsWith('.read') || x.rules?.changesData === true);
           const reads = entries.filter(recorded);
-          if (!reads.length) problems.push(`${x.method} ${x.path}: ${entries.length ? entries.map((e) => e.action).join(', ') : 'no entry'}`);
+          if (!reads.length)
+            problems.push(
+              `${x.method} ${x.path}: ${entries.length ? entries.map((e) => e.action).join(', ') : 'no entry'}`,
+            );
         }
-        assert.deepEqual(problems, [], 'plaintext answers without a read entry (a plaintext route must reveal something in the fixture)');
+        assert.deepEqual(
+          problems,
+          [],
+          'plaintext answers without a read entry (a plaintext route must reveal something in the fixture)',
+        );
       });
 
       it('wrote a change entry of the engine for every change, under an action its manifest declares', () => {
-        const changes = mine().filter((x) => x.change || (x.rules?.changesData && ok(x) && !x.response.headers.has('idempotent-replayed')));
+        const changes = mine().filter(
+          (x) => x.change || (x.rules?.changesData && ok(x) && !x.response.headers.has('idempotent-replayed')),
+        );
         assert.ok(changes.length > 0, `test/contract/fixtures/${name}.ts marks no change (run.changed)`);
         const problems: string[] = [];
         for (const x of changes) {
-          if (!ok(x)) problems.push(`${x.method} ${x.path}: ${x.response.status} ${JSON.stringify(x.response.body).slice(0, 200)}`);
-          else if (!(outcome.audit.get(x.requestId) ?? []).some((e) => e.engine === name)) problems.push(`${x.method} ${x.path}: no audit entry of ${name}`);
+          if (!ok(x))
+            problems.push(
+              `${x.method} ${x.path}: ${x.response.status} ${JSON.stringify(x.response.body).slice(0, 200)}`,
+            );
+          else if (!(outcome.audit.get(x.requestId) ?? []).some((e) => e.engine === name))
+            problems.push(`${x.method} ${x.path}: no audit entry of ${name}`);
         }
         assert.deepEqual(problems, [], 'changes without an audit entry');
         const declared = new Set(Object.values(manifest.auditEvents));
-        const undeclared = [...new Set(outcome.actions.filter((e) => e.engine === name && !declared.has(e.action)).map((e) => e.action))];
+        const undeclared = [
+          ...new Set(outcome.actions.filter((e) => e.engine === name && !declared.has(e.action)).map((e) => e.action)),
+        ];
         assert.deepEqual(undeclared, [], `audit actions ${name}'s events.ts does not declare`);
       });
 
@@ -108,7 +143,8 @@ forEachDialect('engine contract', (dialect) => {
           if (route.hidden) {
             // An alias of a documented route (test/http/openapi.test.ts checks that): its own schema answers.
             const schema = route.responses?.[status] ?? route.responses?.['2xx'];
-            if (status !== '204' && isEmptySchema(schema)) problems.push(`${key}: hidden, and no response schema of its own`);
+            if (status !== '204' && isEmptySchema(schema))
+              problems.push(`${key}: hidden, and no response schema of its own`);
             continue;
           }
           const op = outcome.openapi.paths[openapiPath(route.url)]?.[route.method.toLowerCase()];
@@ -117,8 +153,10 @@ forEachDialect('engine contract', (dialect) => {
             continue;
           }
           const response = op.responses[status] ?? op.responses['2XX'];
-          if (!response) problems.push(`${key}: the document has no ${status} answer (${Object.keys(op.responses).join(', ')})`);
-          else if (status !== '204' && Object.values(response.content ?? {}).every((c) => isEmptySchema(c.schema))) problems.push(`${key}: no schema`);
+          if (!response)
+            problems.push(`${key}: the document has no ${status} answer (${Object.keys(op.responses).join(', ')})`);
+          else if (status !== '204' && Object.values(response.content ?? {}).every((c) => isEmptySchema(c.schema)))
+            problems.push(`${key}: no schema`);
         }
         assert.deepEqual(problems, []);
       });

@@ -50,7 +50,11 @@ export const routeKey = (r: { method: string; url: string }) => `${r.method} ${r
  * announces a new instance, before any route exists (as test/http/openapi.test.ts collects its route table). The
  * owner and rules of each route come from the server's own table (`hushRoutes`, src/http/route-table.ts).
  */
-export async function startRecordedHush(manifests: EngineManifest[], databaseUrl: string | undefined, dataDir: string): Promise<RecordedHush> {
+export async function startRecordedHush(
+  manifests: EngineManifest[],
+  databaseUrl: string | undefined,
+  dataDir: string,
+): Promise<RecordedHush> {
   const seen = new Map<string, SeenRoute>();
   const channel = diagnostics.channel('fastify.initialization');
   const hook = (message: unknown) =>
@@ -58,19 +62,32 @@ export async function startRecordedHush(manifests: EngineManifest[], databaseUrl
       const options = request.routeOptions;
       if (options.url === undefined) return;
       const schema = options.schema as { hide?: boolean; response?: Record<string, unknown> } | undefined;
-      seen.set(String(request.id), { url: options.url, method: request.method, hidden: schema?.hide === true, responses: schema?.response });
+      seen.set(String(request.id), {
+        url: options.url,
+        method: request.method,
+        hidden: schema?.hide === true,
+        responses: schema?.response,
+      });
     });
   const log: string[] = [];
   channel.subscribe(hook);
   let hush: RunningHush;
   try {
-    hush = await startHush({ databaseUrl, dataDir, engines: manifests, env: { HUSH_LOG_LEVEL: 'trace' }, logStream: { write: (line) => void log.push(line) } });
+    hush = await startHush({
+      databaseUrl,
+      dataDir,
+      engines: manifests,
+      env: { HUSH_LOG_LEVEL: 'trace' },
+      logStream: { write: (line) => void log.push(line) },
+    });
   } finally {
     channel.unsubscribe(hook);
   }
   const routes = hush.app.server.hushRoutes;
   const table = new Map(routes.map((r) => [routeKey(r), r]));
-  const byPrefix = manifests.flatMap((m) => m.prefixes.map((prefix) => ({ prefix, engine: m.name }))).sort((a, b) => b.prefix.length - a.prefix.length);
+  const byPrefix = manifests
+    .flatMap((m) => m.prefixes.map((prefix) => ({ prefix, engine: m.name })))
+    .sort((a, b) => b.prefix.length - a.prefix.length);
   const exchanges: Exchange[] = [];
   const unrecorded = hush.request.bind(hush);
   hush.request = async (method, path, options) => {

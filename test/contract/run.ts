@@ -26,7 +26,12 @@ export interface ContractOutcome {
   readonly audit: Map<string, { engine: string; action: string }[]>;
   /** Every audit entry's engine and action. */
   readonly actions: readonly { engine: string; action: string }[];
-  readonly openapi: { paths: Record<string, Record<string, { responses: Record<string, { content?: Record<string, { schema: Record<string, unknown> }> }> }>> };
+  readonly openapi: {
+    paths: Record<
+      string,
+      Record<string, { responses: Record<string, { content?: Record<string, { schema: Record<string, unknown> }> }> }>
+    >;
+  };
   /** Each registered plaintext found somewhere it must not be: `engine: where`. */
   readonly leaks: string[];
   /** How many log lines the run wrote (the search is over a log that saw the requests). */
@@ -42,7 +47,11 @@ const ok = (x: Exchange) => x.response.status >= 200 && x.response.status < 300;
  * the audit log, the OpenAPI document, and where (if anywhere) a registered plaintext was found — in the database
  * (the SQLite files, WAL included, after the server closed; or every PostgreSQL row) or in the trace-level log.
  */
-export async function runContract(manifests: EngineManifest[], fixtures: ContractFixture[], databaseUrl: string | undefined): Promise<ContractOutcome> {
+export async function runContract(
+  manifests: EngineManifest[],
+  fixtures: ContractFixture[],
+  databaseUrl: string | undefined,
+): Promise<ContractOutcome> {
   // Our own data directory: the helper removes the one it makes when the server closes, before the files are read.
   const dataDir = tempDir('hush-contract-');
   const recorded = await startRecordedHush(manifests, databaseUrl, dataDir).catch((e: unknown) => {
@@ -88,13 +97,22 @@ export async function runContract(manifests: EngineManifest[], fixtures: Contrac
       await hush.request('HEAD', x.path, x.options);
     }
 
-    const openapi = (await recorded.unrecorded('GET', '/api/docs/openapi.json', { token: null })).body as ContractOutcome['openapi'];
+    const openapi = (await recorded.unrecorded('GET', '/api/docs/openapi.json', { token: null }))
+      .body as ContractOutcome['openapi'];
     const db = hush.app.core.store.db as Kysely<AuditTables>;
-    const rows = await db.selectFrom('core_audit_log').select(['request_id', 'engine', 'action']).orderBy('seq').execute();
+    const rows = await db
+      .selectFrom('core_audit_log')
+      .select(['request_id', 'engine', 'action'])
+      .orderBy('seq')
+      .execute();
     const audit = new Map<string, { engine: string; action: string }[]>();
-    for (const row of rows) if (row.request_id) audit.set(row.request_id, [...(audit.get(row.request_id) ?? []), { engine: row.engine, action: row.action }]);
+    for (const row of rows)
+      if (row.request_id)
+        audit.set(row.request_id, [...(audit.get(row.request_id) ?? []), { engine: row.engine, action: row.action }]);
 
-    const secrets = [...engines.values()].flatMap((e) => e.plaintexts.map((value) => ({ engine: e.fixture.engine, value })));
+    const secrets = [...engines.values()].flatMap((e) =>
+      e.plaintexts.map((value) => ({ engine: e.fixture.engine, value })),
+    );
     secrets.push({ engine: 'bootstrap', value: hush.token });
     const stored = databaseUrl ? await postgresRows(hush.app.core.store.db) : undefined;
     await hush.close();
@@ -103,11 +121,24 @@ export async function runContract(manifests: EngineManifest[], fixtures: Contrac
     const log = Buffer.from(recorded.log.join(''));
     const leaks: string[] = [];
     for (const { engine, value } of secrets) {
-      const where = [['the database', findPlaintext(atRest, value)], ['the log', findPlaintext(log, value)]].filter(([, how]) => how);
+      const where = [
+        ['the database', findPlaintext(atRest, value)],
+        ['the log', findPlaintext(log, value)],
+      ].filter(([, how]) => how);
       for (const [place, how] of where) leaks.push(`${engine}: "${value.slice(0, 16)}…" is in ${place} ${how}`);
     }
     const storeSeen = atRest.includes('contract-');
-    return { engines, exchanges, routes: recorded.routes, audit, actions: rows, openapi, leaks, logLines: recorded.log.length, storeSeen };
+    return {
+      engines,
+      exchanges,
+      routes: recorded.routes,
+      audit,
+      actions: rows,
+      openapi,
+      leaks,
+      logLines: recorded.log.length,
+      storeSeen,
+    };
   } finally {
     if (!closed) await hush.close();
     fs.rmSync(dataDir, { recursive: true, force: true });

@@ -4,7 +4,14 @@ import { AUDIT_VERBS, auditNameProblem, defineAuditEvents } from '../../src/core
 
 describe('audit action naming rule (src/core/audit/events.ts)', () => {
   it('accepts <object>.<verb> in snake_case with a listed verb', () => {
-    for (const name of ['secret.read', 'user_key.create', 'master_key.bootstrap', 'session_key.refused', 'value2.update', 'token.provision']) {
+    for (const name of [
+      'secret.read',
+      'user_key.create',
+      'master_key.bootstrap',
+      'session_key.refused',
+      'value2.update',
+      'token.provision',
+    ]) {
       assert.equal(auditNameProblem(name), undefined, name);
     }
     for (const verb of AUDIT_VERBS) assert.equal(auditNameProblem(`thing.${verb}`), undefined, verb);
@@ -25,7 +32,8 @@ describe('audit action naming rule (src/core/audit/events.ts)', () => {
       'secret.read ', // trailing space
       '', // empty
     ];
-    for (const name of shapes) assert.match(auditNameProblem(name) ?? '', /is not <object>\.<verb> in snake_case/, JSON.stringify(name));
+    for (const name of shapes)
+      assert.match(auditNameProblem(name) ?? '', /is not <object>\.<verb> in snake_case/, JSON.stringify(name));
   });
 
   it('refuses a verb that is not listed, naming the verbs that are', () => {
@@ -40,7 +48,8 @@ describe('audit action naming rule (src/core/audit/events.ts)', () => {
     assert.ok(Object.isFrozen(events));
     assert.throws(
       () => defineAuditEvents({ ok: 'secret.read', a: 'netbox.secret.read', b: 'secret.peek' }),
-      (e: Error) => /netbox\.secret\.read/.test(e.message) && /"peek"/.test(e.message) && !/"secret\.read" is not/.test(e.message),
+      (e: Error) =>
+        /netbox\.secret\.read/.test(e.message) && /"peek"/.test(e.message) && !/"secret\.read" is not/.test(e.message),
     );
   });
 });

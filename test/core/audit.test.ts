@@ -24,13 +24,18 @@ forEachDialect('audit chain', (dialect) => {
   });
 
   const appendFive = async () => {
-    for (let i = 0; i < 5; i++) await core.audit.append(actor, [{ engine: 'test', action: 'thing.read', objectType: 'test.thing', objectId: i }]);
+    for (let i = 0; i < 5; i++)
+      await core.audit.append(actor, [{ engine: 'test', action: 'thing.read', objectType: 'test.thing', objectId: i }]);
   };
 
   it('chains entries and verifies an untouched log', async () => {
     await appendFive();
     // Concurrent appends from one process must still produce one unbroken chain.
-    await Promise.all(Array.from({ length: 20 }, (_, i) => core.audit.append(actor, [{ engine: 'test', action: 'burst', objectId: i }])));
+    await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        core.audit.append(actor, [{ engine: 'test', action: 'burst', objectId: i }]),
+      ),
+    );
     const report = await verifyAuditChain(core.db);
     assert.deepEqual(report, { ok: true, entries: 25, problems: [] });
   });
@@ -46,7 +51,10 @@ forEachDialect('audit chain', (dialect) => {
     await sql`update core_audit_log set action = 'nothing.happened' where seq = 2`.execute(core.db);
     const report = await verifyAuditChain(core.db);
     assert.equal(report.ok, false);
-    assert.deepEqual(report.problems.map((p) => p.seq), [2]);
+    assert.deepEqual(
+      report.problems.map((p) => p.seq),
+      [2],
+    );
     assert.match(report.problems[0]!.problem, /modified/);
     await sql`update core_audit_log set action = 'thing.read' where seq = 2`.execute(core.db);
     assert.equal((await verifyAuditChain(core.db)).ok, true);

@@ -17,7 +17,10 @@ describe('config', () => {
   it('reads HUSH_* variables, and flags win over them', () => {
     const env = { HUSH_PORT: '9001', HUSH_HOST: '0.0.0.0', HUSH_DATA_DIR: '/tmp/x', DATABASE_URL: 'postgres://u@h/db' };
     const fromEnv = loadConfig({}, env);
-    assert.deepEqual([fromEnv.port, fromEnv.host, fromEnv.dataDir, fromEnv.databaseUrl], [9001, '0.0.0.0', '/tmp/x', 'postgres://u@h/db']);
+    assert.deepEqual(
+      [fromEnv.port, fromEnv.host, fromEnv.dataDir, fromEnv.databaseUrl],
+      [9001, '0.0.0.0', '/tmp/x', 'postgres://u@h/db'],
+    );
     const fromFlags = loadConfig({ port: '8123', dataDir: '/tmp/y' }, env);
     assert.deepEqual([fromFlags.port, fromFlags.dataDir], [8123, '/tmp/y']);
   });
@@ -25,13 +28,36 @@ describe('config', () => {
   it('reads the public URL without its trailing slash, keeping a path, and refuses what cannot prefix a path', () => {
     assert.equal(loadConfig({}, {}).publicUrl, undefined);
     assert.equal(loadConfig({}, { HUSH_PUBLIC_URL: '' }).publicUrl, undefined);
-    assert.equal(loadConfig({}, { HUSH_PUBLIC_URL: 'https://Hush.Example.com/' }).publicUrl, 'https://hush.example.com');
-    assert.equal(loadConfig({}, { HUSH_PUBLIC_URL: 'http://10.0.0.5:8000/secrets//' }).publicUrl, 'http://10.0.0.5:8000/secrets');
-    assert.equal(loadConfig({ publicUrl: 'https://flag.example' }, { HUSH_PUBLIC_URL: 'https://env.example' }).publicUrl, 'https://flag.example');
-    for (const bad of ['hush.example.com', 'ftp://hush.example.com', 'https://u:p@hush.example.com', 'https://hush.example.com/?x=1', 'https://hush.example.com/#top', 'https://hush.example.com?']) {
-      assert.throws(() => loadConfig({}, { HUSH_PUBLIC_URL: bad }), (e: unknown) => e instanceof HushError && e.field === 'HUSH_PUBLIC_URL', bad);
+    assert.equal(
+      loadConfig({}, { HUSH_PUBLIC_URL: 'https://Hush.Example.com/' }).publicUrl,
+      'https://hush.example.com',
+    );
+    assert.equal(
+      loadConfig({}, { HUSH_PUBLIC_URL: 'http://10.0.0.5:8000/secrets//' }).publicUrl,
+      'http://10.0.0.5:8000/secrets',
+    );
+    assert.equal(
+      loadConfig({ publicUrl: 'https://flag.example' }, { HUSH_PUBLIC_URL: 'https://env.example' }).publicUrl,
+      'https://flag.example',
+    );
+    for (const bad of [
+      'hush.example.com',
+      'ftp://hush.example.com',
+      'https://u:p@hush.example.com',
+      'https://hush.example.com/?x=1',
+      'https://hush.example.com/#top',
+      'https://hush.example.com?',
+    ]) {
+      assert.throws(
+        () => loadConfig({}, { HUSH_PUBLIC_URL: bad }),
+        (e: unknown) => e instanceof HushError && e.field === 'HUSH_PUBLIC_URL',
+        bad,
+      );
     }
-    assert.throws(() => loadConfig({ publicUrl: 'nope' }, {}), (e: unknown) => e instanceof HushError && e.field === '--public-url');
+    assert.throws(
+      () => loadConfig({ publicUrl: 'nope' }, {}),
+      (e: unknown) => e instanceof HushError && e.field === '--public-url',
+    );
   });
 
   it('names the offending setting', () => {
@@ -43,7 +69,11 @@ describe('config', () => {
       [{}, { HUSH_LOG_LEVEL: 'loud' }, 'HUSH_LOG_LEVEL'],
     ];
     for (const [flags, env, field] of cases) {
-      assert.throws(() => loadConfig(flags, env), (e: unknown) => e instanceof HushError && e.field === field, field);
+      assert.throws(
+        () => loadConfig(flags, env),
+        (e: unknown) => e instanceof HushError && e.field === field,
+        field,
+      );
     }
   });
 
@@ -58,9 +88,19 @@ describe('config', () => {
       keyGenerationRateLimit: 10,
       jwtRefreshRateLimit: 60,
     });
-    const set = loadConfig({}, { HUSH_REQUEST_TIMEOUT: '0.5', HUSH_HEADERS_TIMEOUT: '0.5', HUSH_KEYGEN_QUEUE: '0', HUSH_MAX_CONNECTIONS: '5' }).limits;
-    assert.deepEqual([set.requestTimeoutSeconds, set.headersTimeoutSeconds, set.keyGeneration.queue, set.maxConnections], [0.5, 0.5, 0, 5]);
-    assert.equal(loadConfig({}, { HUSH_REQUEST_TIMEOUT: '4' }).limits.headersTimeoutSeconds, 4, 'the default headers timeout never exceeds the request timeout');
+    const set = loadConfig(
+      {},
+      { HUSH_REQUEST_TIMEOUT: '0.5', HUSH_HEADERS_TIMEOUT: '0.5', HUSH_KEYGEN_QUEUE: '0', HUSH_MAX_CONNECTIONS: '5' },
+    ).limits;
+    assert.deepEqual(
+      [set.requestTimeoutSeconds, set.headersTimeoutSeconds, set.keyGeneration.queue, set.maxConnections],
+      [0.5, 0.5, 0, 5],
+    );
+    assert.equal(
+      loadConfig({}, { HUSH_REQUEST_TIMEOUT: '4' }).limits.headersTimeoutSeconds,
+      4,
+      'the default headers timeout never exceeds the request timeout',
+    );
     for (const [env, field] of [
       [{ HUSH_REQUEST_TIMEOUT: '0' }, 'HUSH_REQUEST_TIMEOUT'],
       [{ HUSH_KEEP_ALIVE_TIMEOUT: 'soon' }, 'HUSH_KEEP_ALIVE_TIMEOUT'],
@@ -71,7 +111,11 @@ describe('config', () => {
       [{ HUSH_KEYGEN_RATE_LIMIT: '0' }, 'HUSH_KEYGEN_RATE_LIMIT'],
       [{ HUSH_JWT_REFRESH_RATE_LIMIT: 'many' }, 'HUSH_JWT_REFRESH_RATE_LIMIT'],
     ] as const) {
-      assert.throws(() => loadConfig({}, env), (e: unknown) => e instanceof HushError && e.field === field, field);
+      assert.throws(
+        () => loadConfig({}, env),
+        (e: unknown) => e instanceof HushError && e.field === field,
+        field,
+      );
     }
   });
 });

@@ -30,7 +30,11 @@ describe('crypto gate', () => {
     await assert.rejects(
       gate.run(() => 'never'),
       (e: unknown) =>
-        e instanceof HushError && e.kind === 'rate_limited' && e.reason === 'crypto_busy' && e.retryAfterSeconds === 5 && /key generation/.test(e.message),
+        e instanceof HushError &&
+        e.kind === 'rate_limited' &&
+        e.reason === 'crypto_busy' &&
+        e.retryAfterSeconds === 5 &&
+        /key generation/.test(e.message),
     );
     b.done();
     await runs[1];
@@ -47,7 +51,10 @@ describe('crypto gate', () => {
     const gate = createCryptoGate({ name: 'password checks', max: 1, queue: 0, retryAfterSeconds: 1 });
     const a = latch();
     const failing = gate.run(() => a.promise);
-    await assert.rejects(gate.run(() => 'busy'), (e: unknown) => e instanceof HushError && e.kind === 'rate_limited');
+    await assert.rejects(
+      gate.run(() => 'busy'),
+      (e: unknown) => e instanceof HushError && e.kind === 'rate_limited',
+    );
     a.fail(new Error('scrypt failed'));
     await assert.rejects(failing, /scrypt failed/);
     assert.equal(gate.active, 0);

@@ -15,12 +15,15 @@ forEachDialect('keyring shared by processes', (dialect) => {
   let keyFile: string;
   const cores: Core[] = [];
   const open = async (env: Record<string, string> = {}) => {
-    const core = await createCore(loadConfig({ dataDir, databaseUrl: dialect.databaseUrl }, { HUSH_LOG_LEVEL: 'silent', ...env }));
+    const core = await createCore(
+      loadConfig({ dataDir, databaseUrl: dialect.databaseUrl }, { HUSH_LOG_LEVEL: 'silent', ...env }),
+    );
     cores.push(core);
     return core;
   };
   const at = (row: string) => ({ row, column: 'v' });
-  const superseded = (e: unknown) => e instanceof HushError && e.kind === 'unavailable' && e.reason === 'root_key_superseded';
+  const superseded = (e: unknown) =>
+    e instanceof HushError && e.kind === 'unavailable' && e.reason === 'root_key_superseded';
 
   before(() => {
     dataDir = tempDir();
@@ -42,7 +45,11 @@ forEachDialect('keyring shared by processes', (dialect) => {
     assert.equal(row.root_key_id, rotation.rootKeyId);
     const afterwards = await stale.keyring.cipher('t').seal('sealed after', at('2'));
     assert.equal(afterwards.split('.')[1], String(id));
-    assert.equal(stale.keyring.rootKeyId(), rotation.rootKeyId, 'the superseded root key was replaced by the one in the file');
+    assert.equal(
+      stale.keyring.rootKeyId(),
+      rotation.rootKeyId,
+      'the superseded root key was replaced by the one in the file',
+    );
 
     // The instance still starts, and everything either process sealed opens.
     const fresh = await open();

@@ -20,14 +20,20 @@ forEachDialect('keyring recovery', (dialect) => {
   let nextFile: string;
   const cores: Core[] = [];
   const open = async () => {
-    const core = await createCore(loadConfig({ dataDir, databaseUrl: dialect.databaseUrl }, { HUSH_LOG_LEVEL: 'silent' }));
+    const core = await createCore(
+      loadConfig({ dataDir, databaseUrl: dialect.databaseUrl }, { HUSH_LOG_LEVEL: 'silent' }),
+    );
     cores.push(core);
     return core;
   };
   const source = () => ({ file: keyFile, inline: undefined });
-  const recorder = (core: Core): KeyChangeRecorder => (trx, event) => core.audit.appendWithin(trx, systemActor, [event]);
+  const recorder =
+    (core: Core): KeyChangeRecorder =>
+    (trx, event) =>
+      core.audit.appendWithin(trx, systemActor, [event]);
   const dataKeys = (core: Core) => core.db.selectFrom('core_data_keys').selectAll().orderBy('id').execute();
-  const rotations = async (core: Core) => (await core.audit.list({ action: AuditAction.rootKeyRotate }, { limit: 100, offset: 0 })).rows;
+  const rotations = async (core: Core) =>
+    (await core.audit.list({ action: AuditAction.rootKeyRotate }, { limit: 100, offset: 0 })).rows;
   const at = { row: 'r', column: 'v' };
 
   before(() => {
@@ -75,7 +81,11 @@ forEachDialect('keyring recovery', (dialect) => {
     assert.equal(fs.readFileSync(keyFile, 'utf8'), nextKey);
     assert.ok(!fs.existsSync(nextFile));
     const [entry] = await rotations(core);
-    assert.deepEqual(JSON.parse(entry!.details), { from: done.previousRootKeyId, to: done.rootKeyId, data_keys: rowsBefore.length });
+    assert.deepEqual(JSON.parse(entry!.details), {
+      from: done.previousRootKeyId,
+      to: done.rootKeyId,
+      data_keys: rowsBefore.length,
+    });
     assert.equal((await verifyAuditChain(core.db)).ok, true);
   });
 
@@ -94,7 +104,10 @@ forEachDialect('keyring recovery', (dialect) => {
     assert.match(interruptedRotationAdvice(rotation, core.config), /already wrapped by the new key .*keep both files/);
 
     const undone = await rotateRootKey(core.db, source(), { undo: true, record: recorder(core) });
-    assert.deepEqual([undone.outcome, undone.previousRootKeyId, undone.rootKeyId], ['undone', rotated.rootKeyId, rotated.previousRootKeyId]);
+    assert.deepEqual(
+      [undone.outcome, undone.previousRootKeyId, undone.rootKeyId],
+      ['undone', rotated.rootKeyId, rotated.previousRootKeyId],
+    );
     assert.ok(undone.dataKeysRewrapped >= 1);
     assert.ok(!fs.existsSync(nextFile));
     assert.deepEqual([...new Set((await dataKeys(core)).map((r) => r.root_key_id))], [rotated.previousRootKeyId]);
@@ -117,7 +130,10 @@ forEachDialect('keyring recovery', (dialect) => {
 
     fs.writeFileSync(leftovers[0]!, 'a copy of a key\n', { mode: 0o600 });
     await rotateRootKey(core.db, source(), { record: recorder(core) });
-    assert.deepEqual(fs.readdirSync(dataDir).filter((n) => n.endsWith('.tmp')), ['notes.tmp']);
+    assert.deepEqual(
+      fs.readdirSync(dataDir).filter((n) => n.endsWith('.tmp')),
+      ['notes.tmp'],
+    );
   });
 
   it('refuses to start without the key file of an existing database, writing nothing and naming the file', async () => {

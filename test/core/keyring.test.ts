@@ -11,7 +11,8 @@ import { tempDir } from '../helpers/server.js';
 forEachDialect('keyring', (dialect) => {
   let dataDir: string;
   let core: Core;
-  const open = () => createCore(loadConfig({ dataDir, databaseUrl: dialect.databaseUrl }, { HUSH_LOG_LEVEL: 'silent' }));
+  const open = () =>
+    createCore(loadConfig({ dataDir, databaseUrl: dialect.databaseUrl }, { HUSH_LOG_LEVEL: 'silent' }));
 
   before(async () => {
     dataDir = tempDir();
@@ -38,7 +39,10 @@ forEachDialect('keyring', (dialect) => {
     assert.equal(await cipher.openText(sealed, { row: '1', column: 'value' }), 'correct horse');
     await assert.rejects(cipher.open(sealed, { row: '2', column: 'value' }), /failed authentication/);
     await assert.rejects(cipher.open(sealed, { row: '1', column: 'note' }), /failed authentication/);
-    await assert.rejects(core.keyring.cipher('other_table').open(sealed, { row: '1', column: 'value' }), /failed authentication/);
+    await assert.rejects(
+      core.keyring.cipher('other_table').open(sealed, { row: '1', column: 'value' }),
+      /failed authentication/,
+    );
     const tampered = sealed.slice(0, -2) + (sealed.endsWith('A') ? 'BB' : 'AA');
     await assert.rejects(cipher.open(tampered, { row: '1', column: 'value' }));
   });
@@ -66,20 +70,31 @@ forEachDialect('keyring', (dialect) => {
     assert.equal(fs.statSync(keyFile).mode & 0o777, 0o600);
     assert.ok(!fs.existsSync(`${keyFile}.next`));
     const roots = await core.db.selectFrom('core_data_keys').select('root_key_id').distinct().execute();
-    assert.deepEqual(roots.map((r) => r.root_key_id), [result.rootKeyId]);
+    assert.deepEqual(
+      roots.map((r) => r.root_key_id),
+      [result.rootKeyId],
+    );
 
     // The running process keeps working (its data keys are unwrapped in memory)...
     assert.equal(await cipher.openText(sealed, { row: 'r', column: 'v' }), 'survives rotation');
     // ...and a fresh process with only the new key file reads everything.
     await core.close();
     core = await open();
-    assert.equal(await core.keyring.cipher('test_secrets').openText(sealed, { row: 'r', column: 'v' }), 'survives rotation');
+    assert.equal(
+      await core.keyring.cipher('test_secrets').openText(sealed, { row: 'r', column: 'v' }),
+      'survives rotation',
+    );
 
     // The old key cannot open the store any more: with it alone, start-up refuses.
     const wrongDir = tempDir();
     fs.writeFileSync(path.join(wrongDir, 'root.key'), oldKey, { mode: 0o600 });
     await assert.rejects(
-      createCore(loadConfig({ dataDir: dialect.databaseUrl ? wrongDir : dataDir, databaseUrl: dialect.databaseUrl }, { HUSH_ROOT_KEY: oldKey.trim() })),
+      createCore(
+        loadConfig(
+          { dataDir: dialect.databaseUrl ? wrongDir : dataDir, databaseUrl: dialect.databaseUrl },
+          { HUSH_ROOT_KEY: oldKey.trim() },
+        ),
+      ),
       /Root key .* is not available/,
     );
     fs.rmSync(wrongDir, { recursive: true, force: true });

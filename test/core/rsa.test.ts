@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { HushError } from '../../src/core/errors.js';
-import { generateRsaKeyPair, parseRsaPrivateKey, parseRsaPublicKey, rsaOaepDecrypt, rsaOaepEncrypt } from '../../src/core/keyring/rsa.js';
+import {
+  generateRsaKeyPair,
+  parseRsaPrivateKey,
+  parseRsaPublicKey,
+  rsaOaepDecrypt,
+  rsaOaepEncrypt,
+} from '../../src/core/keyring/rsa.js';
 
 describe('RSA helpers for engines', () => {
   it('generates a key pair and round-trips RSA-OAEP with SHA-1 and SHA-256', async () => {
@@ -17,7 +23,13 @@ describe('RSA helpers for engines', () => {
   });
 
   it('names the field when a key does not parse', () => {
-    assert.throws(() => parseRsaPublicKey('not a key', 'public_key'), (e: unknown) => e instanceof HushError && e.field === 'public_key');
-    assert.throws(() => parseRsaPrivateKey('-----BEGIN RSA PRIVATE KEY-----\nAAAA\n-----END RSA PRIVATE KEY-----', 'private_key'), (e: unknown) => e instanceof HushError && e.field === 'private_key');
+    assert.throws(
+      () => parseRsaPublicKey('not a key', 'public_key'),
+      (e: unknown) => e instanceof HushError && e.field === 'public_key',
+    );
+    assert.throws(
+      () => parseRsaPrivateKey('-----BEGIN RSA PRIVATE KEY-----\nAAAA\n-----END RSA PRIVATE KEY-----', 'private_key'),
+      (e: unknown) => e instanceof HushError && e.field === 'private_key',
+    );
   });
 });

@@ -7,7 +7,12 @@ import { HushError } from '../../src/core/errors.js';
 import { openStore, type Store } from '../../src/core/store/db.js';
 import { StoreFaultReason } from '../../src/core/store/faults.js';
 import { checkReadiness } from '../../src/core/store/health.js';
-import { dropPostgresDatabase, freshPostgresDatabase, HUSH_TEST_REQUIRE_POSTGRES, postgresUnavailableReason } from '../helpers/postgres.js';
+import {
+  dropPostgresDatabase,
+  freshPostgresDatabase,
+  HUSH_TEST_REQUIRE_POSTGRES,
+  postgresUnavailableReason,
+} from '../helpers/postgres.js';
 import { tempDir } from '../helpers/server.js';
 
 const causeCode = (e: unknown) => ((e as HushError).cause as { code?: string } | undefined)?.code;
@@ -34,7 +39,10 @@ describe('store faults [sqlite]', () => {
         .execute(async (trx) => {
           await sql`insert into t values (zeroblob(100000))`.execute(trx);
         })
-        .then(() => undefined, (e: unknown) => e);
+        .then(
+          () => undefined,
+          (e: unknown) => e,
+        );
       assert.ok(err instanceof HushError, `got ${String(err)}`);
       assert.equal(err.kind, 'unavailable');
       assert.equal(err.reason, StoreFaultReason.storageFull);
@@ -69,7 +77,10 @@ describe('store faults [postgres]', { skip: !HUSH_TEST_REQUIRE_POSTGRES && postg
     const err = await store.db
       .transaction()
       .execute((trx) => sql`select pg_terminate_backend(pg_backend_pid())`.execute(trx))
-      .then(() => undefined, (e: unknown) => e);
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
     assert.ok(err instanceof HushError, `got ${String(err)}`);
     assert.equal(err.reason, StoreFaultReason.databaseUnavailable);
     assert.equal(causeCode(err), '57P01');
@@ -83,8 +94,13 @@ describe('store faults [postgres]', { skip: !HUSH_TEST_REQUIRE_POSTGRES && postg
     // The server raises the very error a full disk makes it send.
     const err = await store.db
       .transaction()
-      .execute((trx) => sql`do $$ begin raise exception 'could not extend file' using errcode = 'disk_full'; end $$`.execute(trx))
-      .then(() => undefined, (e: unknown) => e);
+      .execute((trx) =>
+        sql`do $$ begin raise exception 'could not extend file' using errcode = 'disk_full'; end $$`.execute(trx),
+      )
+      .then(
+        () => undefined,
+        (e: unknown) => e,
+      );
     assert.ok(err instanceof HushError, `got ${String(err)}`);
     assert.equal(err.reason, StoreFaultReason.storageFull);
     assert.equal(causeCode(err), '53100');
@@ -102,7 +118,10 @@ describe('store faults [postgres]', { skip: !HUSH_TEST_REQUIRE_POSTGRES && postg
     });
     const closed = openStore({ databaseUrl: `postgres://hush@127.0.0.1:${port}/nothing`, dataDir });
     try {
-      const err = await sql`select 1`.execute(closed.db).then(() => undefined, (e: unknown) => e);
+      const err = await sql`select 1`.execute(closed.db).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       assert.ok(err instanceof HushError, `got ${String(err)}`);
       assert.equal(err.reason, StoreFaultReason.databaseUnavailable);
       assert.equal(causeCode(err), 'ECONNREFUSED');

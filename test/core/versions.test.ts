@@ -35,7 +35,16 @@ forEachDialect('core versions', (dialect) => {
 
   const write = async (owner: string, version: number, text: string) => {
     const contentCt = await notes.seal(owner, version, { text });
-    await core.db.transaction().execute((trx) => notes.append(trx, { owner, version, contentCt, createdAt: new Date().toISOString(), actorUserId: 1, extra: { label: `v${version}` } }));
+    await core.db.transaction().execute((trx) =>
+      notes.append(trx, {
+        owner,
+        version,
+        contentCt,
+        createdAt: new Date().toISOString(),
+        actorUserId: 1,
+        extra: { label: `v${version}` },
+      }),
+    );
     return contentCt;
   };
 
@@ -45,7 +54,13 @@ forEachDialect('core versions', (dialect) => {
     const rows = await core.db.selectFrom('test_note_versions').selectAll().execute();
     assert.ok(!JSON.stringify(rows).includes('words'));
     const history = await notes.history('a');
-    assert.deepEqual(history.map((v) => [v.version, v.content.text, v.extra.label, v.actorUserId]), [[1, 'first words', 'v1', 1], [2, 'second words', 'v2', 1]]);
+    assert.deepEqual(
+      history.map((v) => [v.version, v.content.text, v.extra.label, v.actorUserId]),
+      [
+        [1, 'first words', 'v1', 1],
+        [2, 'second words', 'v2', 1],
+      ],
+    );
     assert.equal((await notes.restorable('a', 1))?.content.text, 'first words');
     assert.equal(await notes.restorable('a', 3), undefined);
     assert.deepEqual(await notes.history('nobody'), []);

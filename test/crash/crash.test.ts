@@ -35,7 +35,11 @@ interface Outcome {
 }
 
 /** Starts `write`, kills the server `delayMs` later (or lets it finish when undefined), restarts it, returns whether the write was acknowledged. */
-async function crashDuring(target: CrashTarget, delayMs: number | undefined, write: () => Promise<boolean>): Promise<Outcome> {
+async function crashDuring(
+  target: CrashTarget,
+  delayMs: number | undefined,
+  write: () => Promise<boolean>,
+): Promise<Outcome> {
   const started = Date.now();
   if (delayMs === undefined) return { acknowledged: await write(), tookMs: Date.now() - started };
   // A write cut off by the kill fails (connection reset): that is "not acknowledged", not an error of the test.
@@ -56,14 +60,22 @@ async function checkAudit(target: CrashTarget, label: string): Promise<void> {
   assert.equal(verify.status, 0, `${label}: hush admin audit verify failed: ${verify.output}`);
   const db = await target.inspector();
   try {
-    assert.deepEqual([...(await phaseProblems(db)), ...(await passboltProblems(db))], [], `${label}: audit log and data disagree`);
+    assert.deepEqual(
+      [...(await phaseProblems(db)), ...(await passboltProblems(db))],
+      [],
+      `${label}: audit log and data disagree`,
+    );
   } finally {
     await db.close();
   }
 }
 
 /** Runs the calibration and the killed trials of one scenario, logging each kill point so a failure can be replayed. */
-async function trials(name: string, r: Prng, run: (trial: number, delayMs: number | undefined) => Promise<Outcome>): Promise<void> {
+async function trials(
+  name: string,
+  r: Prng,
+  run: (trial: number, delayMs: number | undefined) => Promise<Outcome>,
+): Promise<void> {
   const { tookMs } = await run(0, undefined);
   // Kills land anywhere from just after sending to just after an uninterrupted write would have been answered.
   const window = Math.max(50, tookMs * 1.25);
@@ -73,7 +85,9 @@ async function trials(name: string, r: Prng, run: (trial: number, delayMs: numbe
     const { acknowledged, applied } = await run(trial, delay);
     kills.push(`${delay} ms (${acknowledged ? 'acknowledged' : applied ? 'applied, answer lost' : 'not applied'})`);
   }
-  process.stdout.write(`crash ${name}: seed ${SEED} (HUSH_CRASH_SEED), uninterrupted write ${tookMs} ms, kills after ${kills.join(', ')}\n`);
+  process.stdout.write(
+    `crash ${name}: seed ${SEED} (HUSH_CRASH_SEED), uninterrupted write ${tookMs} ms, kills after ${kills.join(', ')}\n`,
+  );
 }
 
 forEachDialect('crash', (dialect) => {
@@ -92,17 +106,27 @@ forEachDialect('crash', (dialect) => {
       const env = await target.api('POST', `/v1/environments/?app_id=${appId}`, { name: `batch-${trial}` });
       assert.equal(env.status, 201, JSON.stringify(env.body));
       const at = `/v1/secrets/?app_id=${appId}&env=batch-${trial}`;
-      const secrets = Array.from({ length: BATCH }, (_, i) => ({ key: `K${String(i).padStart(4, '0')}`, value: `batch-${trial}-${i}` }));
+      const secrets = Array.from({ length: BATCH }, (_, i) => ({
+        key: `K${String(i).padStart(4, '0')}`,
+        value: `batch-${trial}-${i}`,
+      }));
       const url = target.url;
       const outcome = await crashDuring(target, delay, async () => {
-        const res = await fetch(url + at, { method: 'POST', headers: { authorization: `Bearer ${target.token}`, 'content-type': 'application/json' }, body: JSON.stringify({ secrets }) });
+        const res = await fetch(url + at, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${target.token}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ secrets }),
+        });
         await res.arrayBuffer();
         return res.status === 200;
       });
       const { acknowledged } = outcome;
       const stored = (await target.api('GET', at)).body as { key: string; value: string }[];
       const label = labelOf('batch', trial, delay, acknowledged);
-      assert.ok(stored.length === 0 || stored.length === BATCH, `${label}: ${stored.length} of ${BATCH} secrets stored`);
+      assert.ok(
+        stored.length === 0 || stored.length === BATCH,
+        `${label}: ${stored.length} of ${BATCH} secrets stored`,
+      );
       if (acknowledged) assert.equal(stored.length, BATCH, `${label}: an acknowledged batch is missing`);
       const byKey = new Map(stored.map((s) => [s.key, s.value]));
       for (const s of stored.length ? secrets : []) assert.equal(byKey.get(s.key), s.value, `${label}: ${s.key}`);
@@ -116,7 +140,10 @@ forEachDialect('crash', (dialect) => {
     let current = '';
     await trials(`${dialect.name} import`, r.fork(2), async (trial, delay) => {
       const value = `import-${trial}`;
-      fs.writeFileSync(file, Array.from({ length: IMPORT_KEYS }, (_, i) => `KEY_${String(i).padStart(5, '0')}=${value}-${i}\n`).join(''));
+      fs.writeFileSync(
+        file,
+        Array.from({ length: IMPORT_KEYS }, (_, i) => `KEY_${String(i).padStart(5, '0')}=${value}-${i}\n`).join(''),
+      );
       let cli = '';
       const outcome = await crashDuring(target, delay, async () => {
         const run = await target.cli(['import', file, '--app', 'crash', '--env', 'development']).done;
@@ -125,7 +152,10 @@ forEachDialect('crash', (dialect) => {
       });
       const { acknowledged } = outcome;
       if (delay === undefined) assert.ok(acknowledged, `the uninterrupted import failed: ${cli}`);
-      const stored = (await target.api('GET', `/v1/secrets/?app_id=${appId}&env=development`)).body as { key: string; value: string }[];
+      const stored = (await target.api('GET', `/v1/secrets/?app_id=${appId}&env=development`)).body as {
+        key: string;
+        value: string;
+      }[];
       const label = labelOf('import', trial, delay, acknowledged);
       const generations = new Set(stored.map((s) => s.value.replace(/-\d+$/, '')));
       if (trial === 0) assert.deepEqual([stored.length, [...generations]], [IMPORT_KEYS, [value]], label);
@@ -152,23 +182,38 @@ forEachDialect('crash', (dialect) => {
     const [owner, ...recipients] = users as [(typeof users)[0], ...typeof users];
     await trials(`${dialect.name} passbolt share`, r.fork(3), async (trial, delay) => {
       const password = `share-${trial}`;
-      const created = await target.api('POST', '/resources.json', { name: `shared-${trial}`, secrets: [{ data: await encryptFor(password, owner.publicKey) }] }, owner.token);
+      const created = await target.api(
+        'POST',
+        '/resources.json',
+        { name: `shared-${trial}`, secrets: [{ data: await encryptFor(password, owner.publicKey) }] },
+        owner.token,
+      );
       assert.equal(created.status, 200, JSON.stringify(created.body));
       const id = created.body.body.id as string;
       const body = {
         permissions: recipients.map((u) => ({ aro: 'User', aro_foreign_key: u.id, type: 1 })),
-        secrets: await Promise.all(recipients.map(async (u) => ({ user_id: u.id, data: await encryptFor(password, u.publicKey) }))),
+        secrets: await Promise.all(
+          recipients.map(async (u) => ({ user_id: u.id, data: await encryptFor(password, u.publicKey) })),
+        ),
       };
       const url = target.url;
       const outcome = await crashDuring(target, delay, async () => {
-        const res = await fetch(`${url}/share/resource/${id}.json`, { method: 'PUT', headers: { authorization: `Bearer ${owner.token}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+        const res = await fetch(`${url}/share/resource/${id}.json`, {
+          method: 'PUT',
+          headers: { authorization: `Bearer ${owner.token}`, 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        });
         await res.arrayBuffer();
         return res.status === 200;
       });
       const { acknowledged } = outcome;
       const label = labelOf('share', trial, delay, acknowledged);
-      const permissions = (await target.api('GET', `/permissions/resource/${id}.json`, undefined, owner.token)).body.body as unknown[];
-      assert.ok(permissions.length === 1 || permissions.length === SHARE_USERS + 1, `${label}: ${permissions.length - 1} of ${SHARE_USERS} users added`);
+      const permissions = (await target.api('GET', `/permissions/resource/${id}.json`, undefined, owner.token)).body
+        .body as unknown[];
+      assert.ok(
+        permissions.length === 1 || permissions.length === SHARE_USERS + 1,
+        `${label}: ${permissions.length - 1} of ${SHARE_USERS} users added`,
+      );
       if (acknowledged) assert.equal(permissions.length, SHARE_USERS + 1, `${label}: an acknowledged share is missing`);
       const copy = await target.api('GET', `/secrets/resource/${id}.json`, undefined, recipients.at(-1)!.token);
       assert.equal(copy.status, permissions.length > 1 ? 200 : 404, `${label}: the last recipient's copy`);

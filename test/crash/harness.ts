@@ -23,7 +23,12 @@ async function openInspector(dataDir: string, databaseUrl: string | undefined): 
   return {
     all: async (q, params = []) => {
       let n = 0;
-      return (await client.query(q.replace(/\?/g, () => `$${++n}`), params)).rows as never;
+      return (
+        await client.query(
+          q.replace(/\?/g, () => `$${++n}`),
+          params,
+        )
+      ).rows as never;
     },
     close: () => client.end(),
   };
@@ -80,7 +85,10 @@ export class CrashTarget {
     const db = await this.inspector();
     try {
       for (let i = 0; i < 200; i++) {
-        const [row] = await db.all<{ n: number }>('select count(*)::int as n from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid() and backend_start < ?', [killedAt]);
+        const [row] = await db.all<{ n: number }>(
+          'select count(*)::int as n from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid() and backend_start < ?',
+          [killedAt],
+        );
         if (row?.n === 0) return;
         await new Promise((r) => setTimeout(r, 50));
       }
@@ -98,7 +106,10 @@ export class CrashTarget {
   async api(method: string, p: string, body?: unknown, token = this.token): Promise<ApiAnswer> {
     const res = await fetch(this.url + p, {
       method,
-      headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      headers: {
+        authorization: `Bearer ${token}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await res.text();
@@ -108,7 +119,14 @@ export class CrashTarget {
   /** A `hush` client command against this server (HUSH_URL/HUSH_TOKEN set), running until it exits. */
   cli(args: string[]): { done: Promise<{ status: number | null; stdout: string; stderr: string }> } {
     const child = spawn(process.execPath, [HUSH_BIN, ...args], {
-      env: { ...process.env, XDG_CONFIG_HOME: path.join(this.dir, 'config'), HUSH_URL: this.url, HUSH_TOKEN: this.token, HUSH_APP: '', HUSH_ENV: '' },
+      env: {
+        ...process.env,
+        XDG_CONFIG_HOME: path.join(this.dir, 'config'),
+        HUSH_URL: this.url,
+        HUSH_TOKEN: this.token,
+        HUSH_APP: '',
+        HUSH_ENV: '',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';

@@ -21,13 +21,23 @@ export interface Fixtures {
   pools: Record<string, (string | number)[]>;
 }
 
-type Api = (method: string, path: string, body?: unknown, token?: string, headers?: Record<string, string>) => Promise<any>;
+type Api = (
+  method: string,
+  path: string,
+  body?: unknown,
+  token?: string,
+  headers?: Record<string, string>,
+) => Promise<any>;
 
 function apiFor(url: string, defaultToken: string): Api {
   return async (method, path, body, token = defaultToken, headers = {}) => {
     const res = await fetch(url + path, {
       method,
-      headers: { authorization: `Token ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+      headers: {
+        authorization: `Token ${token}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...headers,
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await res.text();
@@ -42,7 +52,12 @@ export async function createFixtures(url: string, superuserToken: string): Promi
   const nopermToken = (await api('POST', '/api/users/tokens/', { user: nobody.id })).key as string;
   const victim = await api('POST', '/api/users/users/', { username: 'fz-victim', password: 'fz-victim-password-1' });
   const victimToken = await api('POST', '/api/users/tokens/', { user: victim.id });
-  const permission = await api('POST', '/api/users/permissions/', { name: 'fz-perm', object_types: ['lists.list'], actions: ['view'], users: [victim.id] });
+  const permission = await api('POST', '/api/users/permissions/', {
+    name: 'fz-perm',
+    object_types: ['lists.list'],
+    actions: ['view'],
+    users: [victim.id],
+  });
 
   // NetBox: the superuser's user key unlocks the master key; one object of each kind.
   const pair = rsaPair();
@@ -51,13 +66,30 @@ export async function createFixtures(url: string, superuserToken: string): Promi
   const role = await api('POST', '/api/plugins/secrets/secret-roles/', { name: 'fz-role', slug: 'fz-role' });
   const device = await api('POST', '/api/dcim/devices/', { name: 'fz-device' });
   const vm = await api('POST', '/api/virtualization/virtual-machines/', { name: 'fz-vm' });
-  const secret = await api('POST', '/api/plugins/secrets/secrets/', { assigned_object_type: 'dcim.device', assigned_object_id: device.id, role: role.id, name: 'fz-secret', plaintext: 'fz-plain' }, superuserToken, { 'x-session-key': session.session_key });
+  const secret = await api(
+    'POST',
+    '/api/plugins/secrets/secrets/',
+    {
+      assigned_object_type: 'dcim.device',
+      assigned_object_id: device.id,
+      role: role.id,
+      name: 'fz-secret',
+      plaintext: 'fz-plain',
+    },
+    superuserToken,
+    { 'x-session-key': session.session_key },
+  );
   const sessionKeys = await api('GET', '/api/plugins/secrets/session-keys/');
 
   // Phase: an app (three environments) with two secrets.
   const app = await api('POST', '/v1/apps/', { name: 'fz-app' });
   const envs = app.environments as { id: string; name: string }[];
-  const phaseSecrets = await api('POST', `/v1/secrets/?app_id=${app.id}&env=development`, { secrets: [{ key: 'FZ_ONE', value: 'one' }, { key: 'FZ_TWO', value: 'two', path: '/deep', tags: ['t'] }] });
+  const phaseSecrets = await api('POST', `/v1/secrets/?app_id=${app.id}&env=development`, {
+    secrets: [
+      { key: 'FZ_ONE', value: 'one' },
+      { key: 'FZ_TWO', value: 'two', path: '/deep', tags: ['t'] },
+    ],
+  });
 
   // Lists: a list with a value.
   const list = await api('POST', '/api/secrets/lists', { name: 'fz-list' });
@@ -67,7 +99,12 @@ export async function createFixtures(url: string, superuserToken: string): Promi
   const gpg = await generateKeyPair('fz-admin');
   const registered = await api('POST', '/gpgkeys.json', { armored_key: gpg.publicKey });
   const gpgMessage = await encryptFor('fz-password', gpg.publicKey);
-  const resource = await api('POST', '/resources.json?api-version=v2', { name: 'fz-resource', username: 'root', uri: 'https://example.com', secrets: [{ data: gpgMessage }] });
+  const resource = await api('POST', '/resources.json?api-version=v2', {
+    name: 'fz-resource',
+    username: 'root',
+    uri: 'https://example.com',
+    secrets: [{ data: gpgMessage }],
+  });
   const types = await api('GET', '/resource-types.json');
 
   return {
@@ -97,7 +134,15 @@ export async function createFixtures(url: string, superuserToken: string): Promi
       pbUser: [registered.body.user_id],
       pbGpgkey: [registered.body.id],
       pbType: (types.body as { id: string }[]).map((t) => t.id),
-      objectType: ['netbox_secrets.secret', 'lists.list', 'phase.app', 'passbolt.resource', 'users.user', 'core.metrics', 'dcim.device'],
+      objectType: [
+        'netbox_secrets.secret',
+        'lists.list',
+        'phase.app',
+        'passbolt.resource',
+        'users.user',
+        'core.metrics',
+        'dcim.device',
+      ],
       action: ['view', 'add', 'change', 'delete'],
     },
   };

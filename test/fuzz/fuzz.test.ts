@@ -42,7 +42,10 @@ forEachDialect('fuzz', (dialect) => {
   before(async () => {
     dir = tempDir('hush-fuzz-');
     const store = dialect.databaseUrl ? ['--database-url', dialect.databaseUrl] : [];
-    server = await spawnServer(['--data-dir', path.join(dir, 'data'), ...store], { HUSH_BOOTSTRAP_TOKEN: token, HUSH_LOG_LEVEL: 'info' });
+    server = await spawnServer(['--data-dir', path.join(dir, 'data'), ...store], {
+      HUSH_BOOTSTRAP_TOKEN: token,
+      HUSH_LOG_LEVEL: 'info',
+    });
     const openapi = await (await fetch(`${server.url}/api/docs/openapi.json`)).json();
     routes = mergeRoutes(openapi as never, await fastifyRoutes());
     fx = await createFixtures(server.url, token);
@@ -56,7 +59,11 @@ forEachDialect('fuzz', (dialect) => {
   it(`answers ${ONLY.length || count} fuzzed requests over every route: no 5xx, no internals, engine envelopes, flat memory`, async () => {
     const base = prng(SEED);
     const canary = `hunter2-fz${SEED.toString(16)}`;
-    const secrets = { 'superuser token': fx.superuserToken, 'noperm token': fx.nopermToken, 'session key': fx.sessionKey };
+    const secrets = {
+      'superuser token': fx.superuserToken,
+      'noperm token': fx.nopermToken,
+      'session key': fx.sessionKey,
+    };
     const url = new URL(server.url);
     const indices = ONLY.length ? ONLY : Array.from({ length: count }, (_, i) => i);
     const findings: Finding[] = [];
@@ -95,15 +102,30 @@ forEachDialect('fuzz', (dialect) => {
     const uncovered = routes.filter((r) => !covered.has(r));
     process.stdout.write(
       `${text}\n  ${indices.length} requests in ${elapsed.toFixed(1)} s; ${covered.size}/${routes.length} routes (${routes.filter((r) => r.source === 'fastify').length} only in Fastify's table)` +
-        `; memory mid-run rss ${(mid?.rss ?? 0) / MiB | 0} MiB heap ${(mid?.heap ?? 0) / MiB | 0} MiB, after rss ${(end.rss / MiB) | 0} MiB heap ${(end.heap / MiB) | 0} MiB\n`,
+        `; memory mid-run rss ${((mid?.rss ?? 0) / MiB) | 0} MiB heap ${((mid?.heap ?? 0) / MiB) | 0} MiB, after rss ${(end.rss / MiB) | 0} MiB heap ${(end.heap / MiB) | 0} MiB\n`,
     );
-    assert.deepEqual(fresh.map((f) => `${f.check}: ${f.detail} (#${f.request?.index ?? '-'})`), [], `fuzz found problems (seed ${SEED}); details above`);
+    assert.deepEqual(
+      fresh.map((f) => `${f.check}: ${f.detail} (#${f.request?.index ?? '-'})`),
+      [],
+      `fuzz found problems (seed ${SEED}); details above`,
+    );
     if (!ONLY.length) {
-      if (indices.length >= routes.length) assert.deepEqual(uncovered.map((r) => `${r.method} ${r.template}`), [], 'routes the run never reached');
+      if (indices.length >= routes.length)
+        assert.deepEqual(
+          uncovered.map((r) => `${r.method} ${r.template}`),
+          [],
+          'routes the run never reached',
+        );
       assert.ok(mid, 'no mid-run memory sample');
       // Generous: garbage collection runs when it likes. A leak of request bodies or per-request state would be far above.
-      assert.ok(end.rss <= mid.rss * 1.5 + 64 * MiB, `RSS grew from ${mid.rss / MiB | 0} MiB mid-run to ${end.rss / MiB | 0} MiB`);
-      assert.ok(end.heap <= mid.heap * 2 + 32 * MiB, `heap grew from ${mid.heap / MiB | 0} MiB mid-run to ${end.heap / MiB | 0} MiB`);
+      assert.ok(
+        end.rss <= mid.rss * 1.5 + 64 * MiB,
+        `RSS grew from ${(mid.rss / MiB) | 0} MiB mid-run to ${(end.rss / MiB) | 0} MiB`,
+      );
+      assert.ok(
+        end.heap <= mid.heap * 2 + 32 * MiB,
+        `heap grew from ${(mid.heap / MiB) | 0} MiB mid-run to ${(end.heap / MiB) | 0} MiB`,
+      );
     }
   });
 });

@@ -35,12 +35,17 @@ export function send(base: URL, req: RawRequest): Promise<RawResponse> {
     if (req.body !== undefined) headers['content-length'] = String(req.body.length);
     let outgoing: http.ClientRequest;
     try {
-      outgoing = http.request({ host: base.hostname, port: base.port, method: req.method, path: req.path, headers, agent: false }, (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => done({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
-        res.on('error', (e) => done({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks), error: e.message }));
-      });
+      outgoing = http.request(
+        { host: base.hostname, port: base.port, method: req.method, path: req.path, headers, agent: false },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => done({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+          res.on('error', (e) =>
+            done({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks), error: e.message }),
+          );
+        },
+      );
     } catch (e) {
       // node refuses some paths or header values before sending: that request cannot exist on the wire.
       return done({ status: -1, headers: {}, body: Buffer.alloc(0), error: `not sendable: ${(e as Error).message}` });

@@ -23,9 +23,15 @@ export function serverLogOf(stdout: string): ServerLog {
   for (const raw of stdout.split('\n')) {
     if (!raw.includes('"level":40') && !raw.includes('"level":50') && !raw.includes('"level":60')) continue;
     try {
-      const line = JSON.parse(raw) as { reqId?: string; msg?: string; err?: { type?: string; message?: string; code?: string } };
+      const line = JSON.parse(raw) as {
+        reqId?: string;
+        msg?: string;
+        err?: { type?: string; message?: string; code?: string };
+      };
       if (!line.reqId) continue;
-      const err = line.err ? ` — ${line.err.type}: ${line.err.message}${line.err.code ? ` (${line.err.code})` : ''}` : '';
+      const err = line.err
+        ? ` — ${line.err.type}: ${line.err.message}${line.err.code ? ` (${line.err.code})` : ''}`
+        : '';
       byId.set(line.reqId, [...(byId.get(line.reqId) ?? []), `${line.msg}${err}`]);
     } catch {
       // not a log line
@@ -39,7 +45,9 @@ function describeFinding(f: Finding, secrets: Record<string, string>, log: Serve
   if (f.request) lines.push(describeRequest(f.request, secrets));
   if (f.response) {
     const text = f.response.body.toString('utf8');
-    lines.push(`  → ${f.response.status}${f.response.error ? ` (${f.response.error})` : ''} ${String(f.response.headers['content-type'] ?? '')}: ${text.length > 600 ? `${text.slice(0, 600)}…` : text}`);
+    lines.push(
+      `  → ${f.response.status}${f.response.error ? ` (${f.response.error})` : ''} ${String(f.response.headers['content-type'] ?? '')}: ${text.length > 600 ? `${text.slice(0, 600)}…` : text}`,
+    );
     const id = f.response.headers['x-request-id'];
     for (const l of typeof id === 'string' ? log(id) : []) lines.push(`  server log: ${l.slice(0, 400)}`);
   }
@@ -47,15 +55,33 @@ function describeFinding(f: Finding, secrets: Record<string, string>, log: Serve
 }
 
 /** The run's summary: new findings in full, known ones counted with one example, waivers that matched nothing. */
-export function summarize(title: string, seed: number, findings: Finding[], stats: Map<string, number>, secrets: Record<string, string>, log: ServerLog): { text: string; fresh: Finding[] } {
+export function summarize(
+  title: string,
+  seed: number,
+  findings: Finding[],
+  stats: Map<string, number>,
+  secrets: Record<string, string>,
+  log: ServerLog,
+): { text: string; fresh: Finding[] } {
   const fresh = findings.filter((f) => !f.known);
   const known = new Map<string, Finding[]>();
   for (const f of findings) if (f.known) known.set(f.known, [...(known.get(f.known) ?? []), f]);
   const out = [`fuzz ${title}: seed ${seed} (replay: HUSH_FUZZ_SEED=${seed}; one request: HUSH_FUZZ_ONLY=<index>)`];
-  out.push(`  answers: ${[...stats].sort().map(([k, n]) => `${k} ${n}`).join(', ')}`);
-  for (const [id, list] of known) out.push(`  known finding ${id}: ${list.length}× (waived), e.g.\n${indent(describeFinding(list[0]!, secrets, log))}`);
-  const unused = [...KNOWN_FINDINGS.map((k) => k.id), ...KNOWN_LOG_FINDINGS.map((k) => k.id)].filter((id) => !known.has(id));
-  if (unused.length) out.push(`  waivers that matched nothing this run (fixed? then remove them from oracle.ts): ${unused.join(', ')}`);
+  out.push(
+    `  answers: ${[...stats]
+      .sort()
+      .map(([k, n]) => `${k} ${n}`)
+      .join(', ')}`,
+  );
+  for (const [id, list] of known)
+    out.push(
+      `  known finding ${id}: ${list.length}× (waived), e.g.\n${indent(describeFinding(list[0]!, secrets, log))}`,
+    );
+  const unused = [...KNOWN_FINDINGS.map((k) => k.id), ...KNOWN_LOG_FINDINGS.map((k) => k.id)].filter(
+    (id) => !known.has(id),
+  );
+  if (unused.length)
+    out.push(`  waivers that matched nothing this run (fixed? then remove them from oracle.ts): ${unused.join(', ')}`);
   if (fresh.length) {
     out.push(`  ${fresh.length} NEW FINDINGS (first 25):`);
     for (const f of fresh.slice(0, 25)) out.push(indent(describeFinding(f, secrets, log)));
@@ -63,4 +89,8 @@ export function summarize(title: string, seed: number, findings: Finding[], stat
   return { text: out.join('\n'), fresh };
 }
 
-const indent = (s: string) => s.split('\n').map((l) => `    ${l}`).join('\n');
+const indent = (s: string) =>
+  s
+    .split('\n')
+    .map((l) => `    ${l}`)
+    .join('\n');

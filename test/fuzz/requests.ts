@@ -1,7 +1,16 @@
 import type { Prng } from '../helpers/prng.js';
 import type { Fixtures } from './fixtures.js';
 import type { RawRequest } from './http.js';
-import { badAuthorization, CONTENT_TYPES, encodeBody, mutate, ODD_QUERY_VALUES, ODD_SEGMENTS, ODD_WILDCARDS, QUERY_NAMES } from './inputs.js';
+import {
+  badAuthorization,
+  CONTENT_TYPES,
+  encodeBody,
+  mutate,
+  ODD_QUERY_VALUES,
+  ODD_SEGMENTS,
+  ODD_WILDCARDS,
+  QUERY_NAMES,
+} from './inputs.js';
 import type { FuzzRoute } from './routes.js';
 import { seedBody } from './seeds.js';
 
@@ -31,7 +40,10 @@ const POOL_OF: [RegExp, string, string?][] = [
   [/v1\/secrets\/:id/, 'phSecret'],
   [/:secretList/, 'list', 'secretList'],
   [/:secretListValue/, 'listValue', 'secretListValue'],
-  [/^\/(resources|secrets\/resource|permissions\/resource|share\/resource|share\/simulate\/resource)\/:id/, 'pbResource'],
+  [
+    /^\/(resources|secrets\/resource|permissions\/resource|share\/resource|share\/simulate\/resource)\/:id/,
+    'pbResource',
+  ],
   [/^\/users\/:id/, 'pbUser'],
   [/^\/gpgkeys\/:id/, 'pbGpgkey'],
   [/^\/resource-types\/:id/, 'pbType'],
@@ -77,7 +89,10 @@ function queryString(r: Prng, route: FuzzRoute, fx: Fixtures, notes: string[]): 
     const names = route.query.length && r.chance(0.6) ? route.query : QUERY_NAMES;
     for (let i = r.int(1, 3); i > 0; i--) {
       const name = r.pick(names);
-      const value = r.chance(0.25) && fx.pools[name === 'app_id' ? 'phApp' : name === 'env' ? 'phEnvName' : '']?.length ? enc(r.pick(fx.pools[name === 'app_id' ? 'phApp' : 'phEnvName']!)) : r.pick(ODD_QUERY_VALUES);
+      const value =
+        r.chance(0.25) && fx.pools[name === 'app_id' ? 'phApp' : name === 'env' ? 'phEnvName' : '']?.length
+          ? enc(r.pick(fx.pools[name === 'app_id' ? 'phApp' : 'phEnvName']!))
+          : r.pick(ODD_QUERY_VALUES);
       parts.push(`${name}=${value}`);
       notes.push(`?${name}=${value.length > 30 ? `${value.slice(0, 10)}…(${value.length})` : value}`);
     }
@@ -102,11 +117,22 @@ function credentials(r: Prng, identity: Identity, fx: Fixtures, route: FuzzRoute
 
 function extraHeaders(r: Prng, fx: Fixtures, notes: string[]): Record<string, string> {
   const h: Record<string, string> = {};
-  if (r.chance(0.15)) h['x-session-key'] = r.chance(0.5) ? fx.sessionKey : r.pick(['', 'abc', '%%%', 'A'.repeat(5000), fx.sessionKey.slice(0, -4), '=']);
+  if (r.chance(0.15))
+    h['x-session-key'] = r.chance(0.5)
+      ? fx.sessionKey
+      : r.pick(['', 'abc', '%%%', 'A'.repeat(5000), fx.sessionKey.slice(0, -4), '=']);
   if (r.chance(0.05)) h['x-request-id'] = r.pick(['', 'x'.repeat(2000), '\u00ff\u00fe', '../..', 'a b c']);
-  if (r.chance(0.05)) h.cookie = r.pick(['sessionid=abc', `hush_session=${'a'.repeat(100)}`, 'refresh_token=00000000-0000-4000-8000-000000000000', '=;=;', 'a=%ff']);
+  if (r.chance(0.05))
+    h.cookie = r.pick([
+      'sessionid=abc',
+      `hush_session=${'a'.repeat(100)}`,
+      'refresh_token=00000000-0000-4000-8000-000000000000',
+      '=;=;',
+      'a=%ff',
+    ]);
   if (r.chance(0.04)) h['x-csrf-token'] = r.pick(['', 'abc', 'x'.repeat(500)]);
-  if (r.chance(0.04)) h.environment = r.pick([...fx.pools.phEnv!, '', 'x', '00000000-0000-4000-8000-000000000000']).toString();
+  if (r.chance(0.04))
+    h.environment = r.pick([...fx.pools.phEnv!, '', 'x', '00000000-0000-4000-8000-000000000000']).toString();
   if (r.chance(0.03)) h.keydigest = r.pick(['', 'zz', 'a'.repeat(64), 'a'.repeat(5000)]);
   if (r.chance(0.03)) h.accept = r.pick(['text/html', 'application/xml', '*/*;q=abc', '']);
   if (r.chance(0.02)) h['x-http-method-override'] = 'DELETE';
@@ -119,7 +145,13 @@ const WITH_BODY = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const ODD_METHODS = ['OPTIONS', 'PROPFIND', 'PURGE', 'LOCK', 'SEARCH', 'TRACE', 'MKCOL', 'REPORT'];
 
 /** The `index`-th request of a run: a pure function of (seed, index), so any one can be replayed. */
-export function makeRequest(base: Prng, index: number, routes: readonly FuzzRoute[], fx: Fixtures, canary: string): FuzzRequest {
+export function makeRequest(
+  base: Prng,
+  index: number,
+  routes: readonly FuzzRoute[],
+  fx: Fixtures,
+  canary: string,
+): FuzzRequest {
   const r = base.fork(index);
   // Every route gets its share: rounds of all routes in a seeded order.
   const round = Math.floor(index / routes.length);
@@ -133,9 +165,20 @@ export function makeRequest(base: Prng, index: number, routes: readonly FuzzRout
   else if (m < 0.07) method = r.pick(ODD_METHODS);
   if (method !== route.method) notes.push(`method ${method} on a ${route.method} route`);
 
-  const identity: Identity = r.pick(['superuser', 'superuser', 'superuser', 'noperm', 'noperm', 'anonymous', 'bad credentials']);
+  const identity: Identity = r.pick([
+    'superuser',
+    'superuser',
+    'superuser',
+    'noperm',
+    'noperm',
+    'anonymous',
+    'bad credentials',
+  ]);
   const path = fillPath(r, route, fx, notes) + queryString(r, route, fx, notes);
-  const headers: Record<string, string> = { ...credentials(r, identity, fx, route, canary), ...extraHeaders(r, fx, notes) };
+  const headers: Record<string, string> = {
+    ...credentials(r, identity, fx, route, canary),
+    ...extraHeaders(r, fx, notes),
+  };
 
   let body: Buffer | undefined;
   if (WITH_BODY.has(method) ? r.chance(0.9) : r.chance(0.05)) {

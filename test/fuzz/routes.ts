@@ -35,7 +35,11 @@ export function parseRouteTree(tree: string): { method: string; template: string
     if (!m) throw new Error(`unexpected route tree line: ${line}`);
     stack.length = depth;
     stack.push(m[1]!);
-    const methods = m[2]?.split(',').map((s) => s.trim()).filter(Boolean) ?? [];
+    const methods =
+      m[2]
+        ?.split(',')
+        .map((s) => s.trim())
+        .filter(Boolean) ?? [];
     for (const method of methods) routes.push({ method, template: stack.join('') });
   }
   return routes;
@@ -54,7 +58,10 @@ export async function fastifyRoutes(): Promise<{ method: string; template: strin
 }
 
 /** Every route of both sources, once; HEAD stays (Fastify answers it for every GET, and it must behave too). */
-export function mergeRoutes(openapi: { paths: Record<string, Record<string, OpenApiOperation>> }, table: { method: string; template: string }[]): FuzzRoute[] {
+export function mergeRoutes(
+  openapi: { paths: Record<string, Record<string, OpenApiOperation>> },
+  table: { method: string; template: string }[],
+): FuzzRoute[] {
   const byKey = new Map<string, FuzzRoute>();
   for (const [path, operations] of Object.entries(openapi.paths)) {
     const template = path.replace(/\{([^}]+)\}/g, ':$1');
@@ -74,5 +81,7 @@ export function mergeRoutes(openapi: { paths: Record<string, Record<string, Open
     if (known) known.source = 'both';
     else byKey.set(`${method} ${template}`, { method, template, query: [], bodySchema: undefined, source: 'fastify' });
   }
-  return [...byKey.values()].sort((a, b) => (a.template === b.template ? a.method.localeCompare(b.method) : a.template.localeCompare(b.template)));
+  return [...byKey.values()].sort((a, b) =>
+    a.template === b.template ? a.method.localeCompare(b.method) : a.template.localeCompare(b.template),
+  );
 }

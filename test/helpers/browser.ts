@@ -13,7 +13,9 @@ export const CHROMIUM = '/usr/bin/chromium';
 /** The repository: three levels above dist/test/helpers, two above test/helpers. */
 export const repoRoot = (() => {
   const here = path.dirname(fileURLToPath(import.meta.url));
-  return [path.resolve(here, '../../..'), path.resolve(here, '../..')].find((dir) => fs.existsSync(path.join(dir, 'web', 'package.json')))!;
+  return [path.resolve(here, '../../..'), path.resolve(here, '../..')].find((dir) =>
+    fs.existsSync(path.join(dir, 'web', 'package.json')),
+  )!;
 })();
 
 export interface Locator {
@@ -56,20 +58,26 @@ export interface BrowserContext {
 }
 
 export interface Browser {
-  newContext(options?: { viewport?: { width: number; height: number }; colorScheme?: 'light' | 'dark' }): Promise<BrowserContext>;
+  newContext(options?: {
+    viewport?: { width: number; height: number };
+    colorScheme?: 'light' | 'dark';
+  }): Promise<BrowserContext>;
   close(): Promise<void>;
 }
 
 /** Why the browser tests cannot run here, or undefined. Only a missing chromium skips them. */
 export function browserUnavailableReason(): string | undefined {
-  if (!fs.existsSync(CHROMIUM)) return `${CHROMIUM} is not installed (apt-get install -y chromium); the console's browser tests are SKIPPED`;
+  if (!fs.existsSync(CHROMIUM))
+    return `${CHROMIUM} is not installed (apt-get install -y chromium); the console's browser tests are SKIPPED`;
   return undefined;
 }
 
 /** What the console tests need besides chromium; missing, they fail saying how to get it (not skip). */
 export function consoleBuildProblem(): string | undefined {
-  if (!fs.existsSync(path.join(repoRoot, 'web', 'dist', 'index.html'))) return 'web/dist/index.html is missing: build the console with npm run build';
-  if (!fs.existsSync(path.join(repoRoot, 'web', 'node_modules', 'playwright-core'))) return 'web/node_modules/playwright-core is missing: npm run build installs web/ dependencies';
+  if (!fs.existsSync(path.join(repoRoot, 'web', 'dist', 'index.html')))
+    return 'web/dist/index.html is missing: build the console with npm run build';
+  if (!fs.existsSync(path.join(repoRoot, 'web', 'node_modules', 'playwright-core')))
+    return 'web/node_modules/playwright-core is missing: npm run build installs web/ dependencies';
   return undefined;
 }
 
@@ -77,7 +85,11 @@ export async function launchChromium(): Promise<Browser> {
   const entry = pathToFileURL(path.join(repoRoot, 'web', 'node_modules', 'playwright-core', 'index.mjs')).href;
   const { chromium } = (await import(entry)) as { chromium: { launch(options: object): Promise<Browser> } };
   // No sandbox: CI runs as root in a container, where chromium's sandbox cannot start.
-  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ['--no-sandbox', '--disable-dev-shm-usage'],
+  });
 }
 
 /** axe-core's serious and critical findings on the page as it is now, as readable lines. */
@@ -86,9 +98,9 @@ export async function accessibilityProblems(page: Page): Promise<string[]> {
   // Evaluated through the DevTools protocol, which the page's CSP does not govern (a <script> would be refused).
   await page.evaluate(`${source}\n;void 0`);
   type Violation = { id: string; impact: string | null; help: string; nodes: { target: string[] }[] };
-  const violations = await page.evaluate(
+  const violations = (await page.evaluate(
     `window.axe.run(document, { resultTypes: ['violations'] }).then((r) => r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target })) })))`,
-  ) as Violation[];
+  )) as Violation[];
   return violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .map((v) => `${v.impact} ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);

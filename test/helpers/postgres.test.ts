@@ -2,7 +2,12 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import pg from 'pg';
 import { forEachDialect } from './dialects.js';
-import { HUSH_TEST_REQUIRE_POSTGRES, dropPostgresDatabase, freshPostgresDatabase, postgresUnavailableReason } from './postgres.js';
+import {
+  HUSH_TEST_REQUIRE_POSTGRES,
+  dropPostgresDatabase,
+  freshPostgresDatabase,
+  postgresUnavailableReason,
+} from './postgres.js';
 
 // Under HUSH_TEST_REQUIRE_POSTGRES=1 nothing is skipped: freshPostgresDatabase throws and the suite fails.
 describe('PostgreSQL test harness', { skip: HUSH_TEST_REQUIRE_POSTGRES ? false : postgresUnavailableReason() }, () => {
@@ -19,12 +24,17 @@ describe('PostgreSQL test harness', { skip: HUSH_TEST_REQUIRE_POSTGRES ? false :
     const client = new pg.Client({ connectionString: url });
     await client.connect();
     try {
-      const tables = await client.query("select count(*)::int as n from information_schema.tables where table_schema = 'public'");
+      const tables = await client.query(
+        "select count(*)::int as n from information_schema.tables where table_schema = 'public'",
+      );
       assert.equal(tables.rows[0].n, 0);
       await client.query('create table t (id int primary key, v text not null)');
       await client.query('insert into t values ($1, $2), ($3, $4)', [1, 'one', 2, 'two']);
       const { rows } = await client.query('select v from t order by id');
-      assert.deepEqual(rows.map((r) => r.v), ['one', 'two']);
+      assert.deepEqual(
+        rows.map((r) => r.v),
+        ['one', 'two'],
+      );
     } finally {
       await client.end();
     }

@@ -37,7 +37,8 @@ const userWrapper = once((): ((argv: string[]) => string[]) | undefined => {
   if (spawnSync('id', ['-u', 'postgres']).status !== 0) return undefined;
   const onPath = (cmd: string) => spawnSync('sh', ['-c', `command -v ${cmd}`]).status === 0;
   if (onPath('runuser')) return (argv) => ['runuser', '-u', 'postgres', '--', ...argv];
-  if (onPath('setpriv')) return (argv) => ['setpriv', '--reuid=postgres', '--regid=postgres', '--init-groups', '--', ...argv];
+  if (onPath('setpriv'))
+    return (argv) => ['setpriv', '--reuid=postgres', '--regid=postgres', '--init-groups', '--', ...argv];
   const quote = (s: string) => `'${s.replaceAll("'", `'\\''`)}'`;
   return (argv) => ['su', 'postgres', '-s', '/bin/sh', '-c', argv.map(quote).join(' ')];
 });
@@ -131,7 +132,9 @@ export async function startThrowawayCluster(): Promise<Cluster> {
   const runAsync = (cmd: string, args: string[]) =>
     new Promise<void>((resolve, reject) => {
       const [file, ...rest] = argv(cmd, args) as [string, ...string[]];
-      execFile(file, rest, { cwd: dir }, (err, _stdout, stderr) => (err ? reject(new Error(`${cmd} ${args.at(-1)} failed: ${stderr || err.message}`)) : resolve()));
+      execFile(file, rest, { cwd: dir }, (err, _stdout, stderr) =>
+        err ? reject(new Error(`${cmd} ${args.at(-1)} failed: ${stderr || err.message}`)) : resolve(),
+      );
     });
   const stopArgv = argv('pg_ctl', ['-D', data, '-m', 'immediate', '-w', 'stop']);
   let stopped = false;
@@ -158,10 +161,14 @@ export async function startThrowawayCluster(): Promise<Cluster> {
           stop,
           halt: () => runAsync('pg_ctl', ['-D', data, '-m', 'fast', '-w', '-t', '60', 'stop']),
           resume: () => runAsync('pg_ctl', ['-D', data, '-o', options, '-l', log, '-w', '-t', '60', 'start']),
-          restart: () => runAsync('pg_ctl', ['-D', data, '-o', options, '-l', log, '-m', 'fast', '-w', '-t', '60', 'restart']),
+          restart: () =>
+            runAsync('pg_ctl', ['-D', data, '-o', options, '-l', log, '-m', 'fast', '-w', '-t', '60', 'restart']),
         };
       } catch (err) {
-        if (attempt >= 3) throw new Error(`pg_ctl start failed: ${String(err)}\n${fs.existsSync(log) ? fs.readFileSync(log, 'utf8') : ''}`);
+        if (attempt >= 3)
+          throw new Error(
+            `pg_ctl start failed: ${String(err)}\n${fs.existsSync(log) ? fs.readFileSync(log, 'utf8') : ''}`,
+          );
       }
     }
   } catch (err) {
@@ -174,7 +181,9 @@ let server: Promise<string> | undefined;
 
 function serverUrl(): Promise<string> {
   // Cache the promise, not the result, so concurrent first callers share one cluster.
-  server ??= process.env[SERVER_ENV] ? Promise.resolve(process.env[SERVER_ENV]!) : startThrowawayCluster().then((c) => c.url);
+  server ??= process.env[SERVER_ENV]
+    ? Promise.resolve(process.env[SERVER_ENV]!)
+    : startThrowawayCluster().then((c) => c.url);
   return server;
 }
 
@@ -205,7 +214,9 @@ export async function freshPostgresDatabase(): Promise<string | undefined> {
   await onServer(base, async (c) => {
     // Copying template1's files is twice as fast as WAL-logging them (PostgreSQL 15's default) for a tiny database.
     const { rows } = await c.query<{ server_version_num: string }>('show server_version_num');
-    await c.query(`create database ${name}${Number(rows[0]?.server_version_num) >= 150000 ? ' strategy = file_copy' : ''}`);
+    await c.query(
+      `create database ${name}${Number(rows[0]?.server_version_num) >= 150000 ? ' strategy = file_copy' : ''}`,
+    );
   });
   const url = new URL(base);
   url.pathname = `/${name}`;
@@ -221,7 +232,10 @@ export async function dropPostgresDatabase(url: string): Promise<void> {
   try {
     await onServer(admin.toString(), async (c) => {
       // DROP DATABASE fails while anything is connected, e.g. a server a test forgot to stop.
-      await c.query('select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()', [name]);
+      await c.query(
+        'select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()',
+        [name],
+      );
       await c.query(`drop database if exists "${name.replaceAll('"', '""')}"`);
     });
   } catch {

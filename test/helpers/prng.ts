@@ -50,7 +50,8 @@ export function seedFrom(variable: string): number {
   const raw = process.env[variable];
   if (raw === undefined || raw === '') return randomInt(0, 2 ** 32);
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < 0 || n >= 2 ** 32) throw new Error(`${variable} must be an integer 0..2^32-1, got "${raw}"`);
+  if (!Number.isInteger(n) || n < 0 || n >= 2 ** 32)
+    throw new Error(`${variable} must be an integer 0..2^32-1, got "${raw}"`);
   return n;
 }
 

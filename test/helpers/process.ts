@@ -17,7 +17,11 @@ export interface HushProcess {
  * no wall-clock limit: a loaded machine may take long to start a process, and a start that truly hangs is the test
  * runner's to time out. Whatever ends the wait, the process never outlives the test process.
  */
-export function spawnServer(args: string[], env: Record<string, string> = {}, command: string[] = [HUSH_BIN, 'serve']): Promise<HushProcess> {
+export function spawnServer(
+  args: string[],
+  env: Record<string, string> = {},
+  command: string[] = [HUSH_BIN, 'serve'],
+): Promise<HushProcess> {
   const child = spawn(process.execPath, [...command, '--port', '0', ...args], {
     env: { ...process.env, HUSH_LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -68,7 +72,10 @@ const HUNG_AFTER_MS = 600_000;
  * That happened only under load, where CLI runs are slow enough for a test's run of them to pass 72 s. A blocked test
  * also stops reading its servers' log pipes, which can stall a server that logs more than a pipe holds.
  */
-export function runCli(args: string[], options: { env: NodeJS.ProcessEnv; input?: string | undefined }): Promise<CliRun> {
+export function runCli(
+  args: string[],
+  options: { env: NodeJS.ProcessEnv; input?: string | undefined },
+): Promise<CliRun> {
   const child = spawn(process.execPath, [HUSH_BIN, ...args], { env: options.env, stdio: ['pipe', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
@@ -93,8 +100,16 @@ export function runHush(args: string[], env: Record<string, string> = {}, input?
 }
 
 /** Runs a `hush` command without blocking, so several can run at once; resolves when it exits. */
-export function runHushAsync(args: string[], env: Record<string, string> = {}, options: { cwd?: string } = {}): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [HUSH_BIN, ...args], { env: { ...process.env, ...env }, cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe'] });
+export function runHushAsync(
+  args: string[],
+  env: Record<string, string> = {},
+  options: { cwd?: string } = {},
+): Promise<{ status: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [HUSH_BIN, ...args], {
+    env: { ...process.env, ...env },
+    cwd: options.cwd,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (d) => (stdout += d));

@@ -11,7 +11,8 @@ const SCRIPTS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../.
 /** A `skip` reason for the pynetbox conformance tests, or false when pynetbox can be imported; says so when skipping. */
 export function pynetboxSkip(): string | false {
   if (spawnSync(PYTHON, ['-c', 'import pynetbox'], { encoding: 'utf8' }).status === 0) return false;
-  const reason = 'python3-pynetbox is not installed (apt-get install -y python3-pynetbox); pynetbox conformance SKIPPED';
+  const reason =
+    'python3-pynetbox is not installed (apt-get install -y python3-pynetbox); pynetbox conformance SKIPPED';
   process.stderr.write(`!!! ${reason}\n`);
   return reason;
 }
@@ -19,6 +20,9 @@ export function pynetboxSkip(): string | false {
 /** Runs `test/conformance/<script>` with the server's URL and admin token, and returns the JSON it prints. */
 export async function runPynetbox(script: string, hush: RunningHush): Promise<any> {
   // Asynchronous: the server under test shares this process's event loop.
-  const run = await promisify(execFile)(PYTHON, [path.join(SCRIPTS, script), hush.url, hush.token], { encoding: 'utf8', timeout: 60_000 });
+  const run = await promisify(execFile)(PYTHON, [path.join(SCRIPTS, script), hush.url, hush.token], {
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
   return JSON.parse(run.stdout);
 }

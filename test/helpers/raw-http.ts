@@ -36,6 +36,8 @@ export function rawRequest(baseUrl: string, request: string, body = ''): Promise
       }
       resolve({ status: Number(statusLine!.split(' ')[1]), headers, body: text.slice(end + 4) });
     });
-    socket.write(`${request}\r\nHost: ${hostname}:${port}\r\nConnection: close\r\n${body ? `Content-Length: ${Buffer.byteLength(body)}\r\n` : ''}\r\n${body}`);
+    socket.write(
+      `${request}\r\nHost: ${hostname}:${port}\r\nConnection: close\r\n${body ? `Content-Length: ${Buffer.byteLength(body)}\r\n` : ''}\r\n${body}`,
+    );
   });
 }

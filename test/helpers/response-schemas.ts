@@ -13,7 +13,9 @@ function differences(sent: unknown, meant: unknown, path = ''): string[] {
   if (isDeepStrictEqual(sent, meant)) return [];
   if (sent && meant && typeof sent === 'object' && typeof meant === 'object') {
     const keys = new Set([...Object.keys(sent), ...Object.keys(meant)]);
-    return [...keys].flatMap((k) => differences((sent as Record<string, unknown>)[k], (meant as Record<string, unknown>)[k], `${path}/${k}`));
+    return [...keys].flatMap((k) =>
+      differences((sent as Record<string, unknown>)[k], (meant as Record<string, unknown>)[k], `${path}/${k}`),
+    );
   }
   return [`${path || '/'}: sent ${JSON.stringify(sent)}, returned ${JSON.stringify(meant)}`];
 }
@@ -41,5 +43,7 @@ let installed = false;
 export function checkResponseSchemas(): void {
   if (installed) return;
   installed = true;
-  diagnostics.channel('fastify.initialization').subscribe((message) => guard((message as { fastify: FastifyInstance }).fastify));
+  diagnostics
+    .channel('fastify.initialization')
+    .subscribe((message) => guard((message as { fastify: FastifyInstance }).fastify));
 }

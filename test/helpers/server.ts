@@ -18,7 +18,11 @@ export interface RunningHush {
   dataDir: string;
   app: App;
   /** fetch against this server with the admin token unless `token: null` or another token is given. */
-  request(method: string, path: string, options?: { body?: unknown; token?: string | null; headers?: Record<string, string> }): Promise<{ status: number; body: any; headers: Headers }>;
+  request(
+    method: string,
+    path: string,
+    options?: { body?: unknown; token?: string | null; headers?: Record<string, string> },
+  ): Promise<{ status: number; body: any; headers: Headers }>;
   close(): Promise<void>;
 }
 
@@ -45,7 +49,10 @@ export async function startHush(
     { dataDir, databaseUrl: options.databaseUrl, port: 0, host: '127.0.0.1' },
     { HUSH_BOOTSTRAP_TOKEN: token, HUSH_LOG_LEVEL: 'silent', ...options.env },
   );
-  const app = await buildApp(config, { ...(options.logStream ? { logStream: options.logStream } : { logger: false }), ...(options.engines ? { engines: options.engines } : {}) });
+  const app = await buildApp(config, {
+    ...(options.logStream ? { logStream: options.logStream } : { logger: false }),
+    ...(options.engines ? { engines: options.engines } : {}),
+  });
   const url = await app.server.listen({ host: '127.0.0.1', port: 0 });
   // As `hush serve` does, once it listens: the admin with HUSH_BOOTSTRAP_TOKEN.
   await bootstrapAdmin(app.core);

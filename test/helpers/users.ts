@@ -9,7 +9,8 @@ export interface Grant {
 }
 
 /** A superuser's admin API: a started Hush, or a `(method, path, body)` caller such as the CLI fixture's `api`. */
-export type AdminApi = RunningHush | ((method: string, path: string, body?: unknown) => Promise<{ status: number; body: any }>);
+export type AdminApi =
+  RunningHush | ((method: string, path: string, body?: unknown) => Promise<{ status: number; body: any }>);
 
 /**
  * Makes a user holding `grants` (one permission each) and an API token of theirs, through the admin API as a
@@ -23,7 +24,8 @@ export async function userWithGrants(
   extra: { user?: Record<string, unknown>; token?: Record<string, unknown> } = {},
 ): Promise<{ id: number; token: string }> {
   const post = async (path: string, body: unknown) => {
-    const res = typeof hush === 'function' ? await hush('POST', path, body) : await hush.request('POST', path, { body });
+    const res =
+      typeof hush === 'function' ? await hush('POST', path, body) : await hush.request('POST', path, { body });
     assert.equal(res.status, 201, `POST ${path}: ${JSON.stringify(res.body)}`);
     return res.body;
   };

@@ -56,13 +56,18 @@ describe('slow and surplus connections', () => {
   let hush: RunningHush;
   let port: number;
   before(async () => {
-    hush = await startHush({ env: { HUSH_HEADERS_TIMEOUT: '1', HUSH_REQUEST_TIMEOUT: '2', HUSH_MAX_CONNECTIONS: '3' } });
+    hush = await startHush({
+      env: { HUSH_HEADERS_TIMEOUT: '1', HUSH_REQUEST_TIMEOUT: '2', HUSH_MAX_CONNECTIONS: '3' },
+    });
     port = Number(new URL(hush.url).port);
   });
   after(() => hush.close());
 
   const guard = { timeout: 60_000 };
-  const connections = () => new Promise<number>((resolve, reject) => hush.app.server.server.getConnections((e, n) => (e ? reject(e) : resolve(n))));
+  const connections = () =>
+    new Promise<number>((resolve, reject) =>
+      hush.app.server.server.getConnections((e, n) => (e ? reject(e) : resolve(n))),
+    );
   // The server counts a connection closed once it has seen the close, a moment after the client's destroy().
   const connectionsBelow = async (n: number) => {
     while ((await connections()) >= n) await new Promise((r) => setTimeout(r, 10));
@@ -72,7 +77,10 @@ describe('slow and surplus connections', () => {
     const body = JSON.stringify({ username: 'nobody', password: 'x'.repeat(2000) });
     const head = `POST /api/users/tokens/provision/ HTTP/1.1\r\nHost: hush\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n`;
     const outcome = await slowClient(port, head, body);
-    assert.ok(outcome.sent < head.length + body.length, 'the server closed the connection before the body was complete');
+    assert.ok(
+      outcome.sent < head.length + body.length,
+      'the server closed the connection before the body was complete',
+    );
     assert.equal(statusOf(outcome.received), '408');
   });
 

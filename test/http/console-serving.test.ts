@@ -28,7 +28,10 @@ describe('the console files', () => {
     root = tempDir('hush-console-');
     const dir = path.join(root, 'dist');
     fs.mkdirSync(path.join(dir, 'assets'), { recursive: true });
-    fs.writeFileSync(path.join(dir, 'index.html'), '<!doctype html><title>Hush</title><script type="module" src="./assets/index-abc.js"></script>');
+    fs.writeFileSync(
+      path.join(dir, 'index.html'),
+      '<!doctype html><title>Hush</title><script type="module" src="./assets/index-abc.js"></script>',
+    );
     fs.writeFileSync(path.join(dir, 'assets', 'index-abc.js'), SCRIPT);
     fs.writeFileSync(path.join(dir, 'assets', '.hidden.js'), 'hidden');
     fs.writeFileSync(path.join(root, 'secret.txt'), 'TOP SECRET');
@@ -45,7 +48,8 @@ describe('the console files', () => {
     assert.match(res.headers.get('content-type')!, /^text\/html/);
     const csp = res.headers.get('content-security-policy')!;
     assert.equal(csp, CONSOLE_CSP);
-    for (const directive of ["default-src 'self'", "script-src 'self'", "style-src 'self'", "frame-ancestors 'none'"]) assert.ok(csp.includes(directive), directive);
+    for (const directive of ["default-src 'self'", "script-src 'self'", "style-src 'self'", "frame-ancestors 'none'"])
+      assert.ok(csp.includes(directive), directive);
     assert.ok(!csp.includes('unsafe-inline') && !csp.includes('unsafe-eval'));
     assert.equal(res.headers.get('x-frame-options'), 'DENY');
     assert.doesNotMatch(res.headers.get('cache-control') ?? '', /immutable/);
@@ -82,7 +86,16 @@ describe('the console files', () => {
   });
 
   it('serves nothing outside assets/, nor dotfiles, nor unknown names', async () => {
-    for (const target of ['..%2F..%2Fsecret.txt', '%2e%2e%2f%2e%2e%2fsecret.txt', '..%5C..%5Csecret.txt', '.hidden.js', 'missing.js', '..', '%2e%2e', 'index-abc.js%00.js']) {
+    for (const target of [
+      '..%2F..%2Fsecret.txt',
+      '%2e%2e%2f%2e%2e%2fsecret.txt',
+      '..%5C..%5Csecret.txt',
+      '.hidden.js',
+      'missing.js',
+      '..',
+      '%2e%2e',
+      'index-abc.js%00.js',
+    ]) {
       const res = await rawRequest(server.url, `GET /ui/assets/${target} HTTP/1.1`);
       assert.ok([400, 404].includes(res.status), `${target}: ${res.status}`);
       assert.doesNotMatch(res.body, /TOP SECRET|hidden/, target);

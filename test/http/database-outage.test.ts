@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { after, before, describe, it } from 'node:test';
-import { HUSH_TEST_REQUIRE_POSTGRES, postgresUnavailableReason, startThrowawayCluster, type Cluster } from '../helpers/postgres.js';
+import {
+  HUSH_TEST_REQUIRE_POSTGRES,
+  postgresUnavailableReason,
+  startThrowawayCluster,
+  type Cluster,
+} from '../helpers/postgres.js';
 import { spawnServer, type HushProcess } from '../helpers/process.js';
 import { randomToken, tempDir } from '../helpers/server.js';
 
@@ -21,9 +26,21 @@ interface Answer {
 const KINDS = [
   { kind: 'admin-read', method: 'GET', path: '/api/users/users/', auth: 'Token', message: (b: any) => b?.detail },
   { kind: 'admin-write', method: 'POST', path: '/api/users/users/', auth: 'Token', message: (b: any) => b?.detail },
-  { kind: 'lists', method: 'GET', path: '/api/secrets/lists', auth: 'Bearer', message: (b: any) => (b?.error?.code === 'unavailable' ? b.error.message : undefined) },
+  {
+    kind: 'lists',
+    method: 'GET',
+    path: '/api/secrets/lists',
+    auth: 'Bearer',
+    message: (b: any) => (b?.error?.code === 'unavailable' ? b.error.message : undefined),
+  },
   { kind: 'phase', method: 'GET', path: '/v1/apps/', auth: 'Bearer User', message: (b: any) => b?.error },
-  { kind: 'passbolt', method: 'GET', path: '/resources.json', auth: 'Bearer', message: (b: any) => (b?.header?.status === 'error' && b.header.code === 503 ? b.header.message : undefined) },
+  {
+    kind: 'passbolt',
+    method: 'GET',
+    path: '/resources.json',
+    auth: 'Bearer',
+    message: (b: any) => (b?.header?.status === 'error' && b.header.code === 503 ? b.header.message : undefined),
+  },
 ] as const;
 
 // A request during an outage fails at once or after a lost connection; during a COMMIT the outcome is unknown.
@@ -110,7 +127,9 @@ describe('a busy Hush process while its PostgreSQL restarts', { skip: !HUSH_TEST
     const answers = await underLoad(12, cluster.restart().then(readyAgain));
     await new Promise((r) => setImmediate(r));
     assert.equal(exited, undefined, `the process died:\n${hush.stdout()}`);
-    t.diagnostic(`${answers.length} requests during the restart, ${answers.filter((a) => a.status === 503).length} answered 503`);
+    t.diagnostic(
+      `${answers.length} requests during the restart, ${answers.filter((a) => a.status === 503).length} answered 503`,
+    );
     assertOnlySuccessOr503(answers);
     for (const k of KINDS) assert.ok((await call(k)).status < 300, `${k.kind} failed after the restart`);
   });
@@ -121,11 +140,16 @@ describe('a busy Hush process while its PostgreSQL restarts', { skip: !HUSH_TEST
     assertOnlySuccessOr503(during);
 
     const down = await Promise.all(KINDS.map(call));
-    for (const a of down) assert.equal(a.status, 503, `${a.kind} while the database is down: ${a.status} ${JSON.stringify(a.body)}`);
+    for (const a of down)
+      assert.equal(a.status, 503, `${a.kind} while the database is down: ${a.status} ${JSON.stringify(a.body)}`);
     assertOnlySuccessOr503(down);
     const ready = await fetch(`${hush.url}/readyz`);
     assert.equal(ready.status, 503);
-    assert.deepEqual(await ready.json(), { status: 'unavailable', database: 'postgres', problem: 'database unavailable' });
+    assert.deepEqual(await ready.json(), {
+      status: 'unavailable',
+      database: 'postgres',
+      problem: 'database unavailable',
+    });
     assert.equal((await fetch(`${hush.url}/healthz`)).status, 200, 'alive, though not ready');
 
     await cluster.resume();

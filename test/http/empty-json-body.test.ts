@@ -22,9 +22,13 @@ describe('an empty body with a JSON content type is an empty body', () => {
   });
 
   it('netbox: deletes a secret role', async () => {
-    const role = await hush.request('POST', '/api/plugins/secrets/secret-roles/', { body: { name: 'Doomed', slug: 'doomed' } });
+    const role = await hush.request('POST', '/api/plugins/secrets/secret-roles/', {
+      body: { name: 'Doomed', slug: 'doomed' },
+    });
     assert.equal(role.status, 201, JSON.stringify(role.body));
-    const del = await hush.request('DELETE', `/api/plugins/secrets/secret-roles/${role.body.id}/`, { headers: EMPTY_JSON });
+    const del = await hush.request('DELETE', `/api/plugins/secrets/secret-roles/${role.body.id}/`, {
+      headers: EMPTY_JSON,
+    });
     assert.equal(del.status, 204, JSON.stringify(del.body));
   });
 
@@ -66,7 +70,10 @@ describe('an empty body with a JSON content type is an empty body', () => {
 
   it('whitespace is no body either, and a malformed body is still refused', async () => {
     const token = await hush.request('POST', '/api/users/tokens/', { body: { user: 1 } });
-    const del = await hush.request('DELETE', `/api/users/tokens/${token.body.id}/`, { body: '  \n', headers: EMPTY_JSON });
+    const del = await hush.request('DELETE', `/api/users/tokens/${token.body.id}/`, {
+      body: '  \n',
+      headers: EMPTY_JSON,
+    });
     assert.equal(del.status, 204, JSON.stringify(del.body));
     const bad = await hush.request('POST', '/api/users/users/', { body: '{"username": ', headers: EMPTY_JSON });
     assert.equal(bad.status, 400);

@@ -15,7 +15,10 @@ describe('framework-level errors', () => {
     hush = await startHush();
     // The reference: what an ordinary routed answer carries.
     const routed = await fetch(`${hush.url}/healthz`);
-    security = [...routed.headers].filter(([name]) => /^(x-|strict-transport|referrer-policy|cross-origin|origin-agent)/.test(name) && name !== 'x-request-id');
+    security = [...routed.headers].filter(
+      ([name]) =>
+        /^(x-|strict-transport|referrer-policy|cross-origin|origin-agent)/.test(name) && name !== 'x-request-id',
+    );
     assert.ok(security.length >= 8, JSON.stringify(security));
   });
   after(() => hush.close());
@@ -28,7 +31,7 @@ describe('framework-level errors', () => {
     assert.ok(!/FST_ERR|statusCode/.test(res.body), `${what}: ${res.body}`);
   }
 
-  it('renders a malformed URL as 400 in the owning engine\'s envelope, without echoing it', async () => {
+  it("renders a malformed URL as 400 in the owning engine's envelope, without echoing it", async () => {
     const cases: [string, (body: any) => void][] = [
       ['/%zz', (b) => assert.deepEqual(Object.keys(b), ['detail'])],
       ['/api/users/%zz/', (b) => assert.deepEqual(Object.keys(b), ['detail'])],
@@ -45,20 +48,30 @@ describe('framework-level errors', () => {
       envelope(body);
       if (!path.startsWith('/resources/')) assert.ok(!res.body.includes('%zz'), `${path} echoed: ${res.body}`); // Passbolt's header.url is the request's, as upstream.
     }
-    assert.equal((await rawRequest(hush.url, 'GET /api/plugins/secrets/secrets/%zz/ HTTP/1.1')).headers['api-version'], '4.6');
+    assert.equal(
+      (await rawRequest(hush.url, 'GET /api/plugins/secrets/secrets/%zz/ HTTP/1.1')).headers['api-version'],
+      '4.6',
+    );
   });
 
   it('routes long path segments to their route, and answers 404 in the envelope beyond the limit', async () => {
     const long = 'a'.repeat(150);
     // Fastify's default limit (100) answered these 414 with its own body; now they reach their route.
     const netbox = await hush.request('GET', `/api/plugins/secrets/secrets/${long}/`);
-    assert.deepEqual([netbox.status, netbox.body, netbox.headers.get('api-version')], [404, { detail: 'Not found.' }, '4.6']);
+    assert.deepEqual(
+      [netbox.status, netbox.body, netbox.headers.get('api-version')],
+      [404, { detail: 'Not found.' }, '4.6'],
+    );
     const list = await hush.request('GET', `/api/secrets/lists/${'é'.repeat(100)}`);
     assert.equal(list.status, 404, JSON.stringify(list.body));
     assert.equal(list.body.error.code, 'not_found');
 
     const huge = 'b'.repeat(5000);
-    for (const [path, envelope] of [[`/api/plugins/secrets/secrets/${huge}/`, 'detail'], [`/v1/apps/${huge}/`, 'error'], [`/resources/${huge}.json`, 'header']] as const) {
+    for (const [path, envelope] of [
+      [`/api/plugins/secrets/secrets/${huge}/`, 'detail'],
+      [`/v1/apps/${huge}/`, 'error'],
+      [`/resources/${huge}.json`, 'header'],
+    ] as const) {
       const res = await rawRequest(hush.url, `GET ${path} HTTP/1.1`);
       assert.equal(res.status, 404, `${path.slice(0, 40)}: ${res.body.slice(0, 200)}`);
       assertSafe(res, path.slice(0, 40));
@@ -83,8 +96,13 @@ describe('framework-level errors', () => {
     }
   });
 
-  it('answers methods no route takes with a 404 in the owning engine\'s envelope', async () => {
-    for (const [path, key] of [['/api/users/users/', 'detail'], ['/v1/apps/', 'error'], ['/resources.json', 'header'], ['/api/secrets/lists', 'error']] as const) {
+  it("answers methods no route takes with a 404 in the owning engine's envelope", async () => {
+    for (const [path, key] of [
+      ['/api/users/users/', 'detail'],
+      ['/v1/apps/', 'error'],
+      ['/resources.json', 'header'],
+      ['/api/secrets/lists', 'error'],
+    ] as const) {
       const res = await hush.request('PROPFIND', path);
       assert.equal(res.status, 404, `${path}: ${JSON.stringify(res.body)}`);
       assert.ok(key in res.body, JSON.stringify(res.body));
@@ -93,8 +111,13 @@ describe('framework-level errors', () => {
     }
   });
 
-  it('answers 404, not 500, for paths that climb out of the docs\' static files', async () => {
-    for (const path of ['/api/docs/static/../../package.json', '/api/docs/static/%2e%2e/%2e%2e/package.json', '/api/docs/static/..%2f..%2fpackage.json', '/api/docs/static/.hidden']) {
+  it("answers 404, not 500, for paths that climb out of the docs' static files", async () => {
+    for (const path of [
+      '/api/docs/static/../../package.json',
+      '/api/docs/static/%2e%2e/%2e%2e/package.json',
+      '/api/docs/static/..%2f..%2fpackage.json',
+      '/api/docs/static/.hidden',
+    ]) {
       const res = await rawRequest(hush.url, `GET ${path} HTTP/1.1`);
       assert.equal(res.status, 404, `${path}: ${res.body}`);
       assert.deepEqual(JSON.parse(res.body), { detail: 'Not found.' });

@@ -19,8 +19,18 @@ describe('no request content in the log', () => {
     // Short: V8's JSON.parse messages quote up to about twenty characters of the body, then elide.
     const marker = `hunter2-${randomToken().slice(0, 8)}`;
     const server = await spawnServer(['--data-dir', dir], { HUSH_BOOTSTRAP_TOKEN: token, HUSH_LOG_LEVEL: 'trace' });
-    const send = async (method: string, path: string, body: string, contentType = 'application/json', extra: Record<string, string> = {}) => {
-      const res = await fetch(`${server.url}${path}`, { method, headers: { authorization: `Token ${token}`, 'content-type': contentType, ...extra }, body });
+    const send = async (
+      method: string,
+      path: string,
+      body: string,
+      contentType = 'application/json',
+      extra: Record<string, string> = {},
+    ) => {
+      const res = await fetch(`${server.url}${path}`, {
+        method,
+        headers: { authorization: `Token ${token}`, 'content-type': contentType, ...extra },
+        body,
+      });
       await res.text();
       // Refused, or (GraphQL) answered with errors; never a crash.
       assert.ok(res.status < 500, `${method} ${path} ${body.slice(0, 40)}: ${res.status}`);
@@ -28,7 +38,11 @@ describe('no request content in the log', () => {
     };
     const json = (v: unknown) => JSON.stringify(v);
     try {
-      const app = await fetch(`${server.url}/v1/apps/`, { method: 'POST', headers: { authorization: `Bearer User ${token}`, 'content-type': 'application/json' }, body: json({ name: 'a' }) });
+      const app = await fetch(`${server.url}/v1/apps/`, {
+        method: 'POST',
+        headers: { authorization: `Bearer User ${token}`, 'content-type': 'application/json' },
+        body: json({ name: 'a' }),
+      });
       const appId = ((await app.json()) as { id: string }).id;
       const phaseSecrets = `/v1/secrets/?app_id=${appId}&env=development`;
       const cases: [string, string, string, string?][] = [
@@ -62,7 +76,11 @@ describe('no request content in the log', () => {
       // A request id that is not an id is replaced, not logged.
       await send('POST', '/api/users/users/', marker, 'application/json', { 'x-request-id': `${marker} <script>` });
       // Requests Node cannot parse: their raw bytes (headers and body) must not be logged either.
-      const unknownMethod = await rawRequest(server.url, `FOO /api/users/users/ HTTP/1.1\r\nAuthorization: Token ${marker}`, marker);
+      const unknownMethod = await rawRequest(
+        server.url,
+        `FOO /api/users/users/ HTTP/1.1\r\nAuthorization: Token ${marker}`,
+        marker,
+      );
       assert.equal(unknownMethod.status, 400);
       const hugeHeader = await rawRequest(server.url, `GET /healthz HTTP/1.1\r\nX-Filler: ${marker.repeat(2000)}`);
       assert.equal(hugeHeader.status, 431);

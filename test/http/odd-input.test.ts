@@ -33,11 +33,16 @@ forEachDialect('odd input', (dialect) => {
     assert.match(app.body.error, /NUL character/);
     assert.equal((await hush.request('GET', '/v1/apps/')).body.data.length, 1);
 
-    const tagged = await hush.request('POST', `/v1/secrets/?app_id=${appId}&env=development`, { body: { secrets: [{ key: 'TAGGED', value: 'v', tags: [NUL] }] } });
+    const tagged = await hush.request('POST', `/v1/secrets/?app_id=${appId}&env=development`, {
+      body: { secrets: [{ key: 'TAGGED', value: 'v', tags: [NUL] }] },
+    });
     assert.equal(tagged.status, 400);
     assert.match(tagged.body.error, /NUL character/);
 
-    const list = await hush.request('GET', '/api/secrets/lists/a%00b', { token: null, headers: { authorization: `Bearer ${hush.token}` } });
+    const list = await hush.request('GET', '/api/secrets/lists/a%00b', {
+      token: null,
+      headers: { authorization: `Bearer ${hush.token}` },
+    });
     assert.equal(list.status, 400);
     assert.equal(list.body.error.code, 'invalid');
 
@@ -50,57 +55,95 @@ forEachDialect('odd input', (dialect) => {
   });
 
   it('still keeps a NUL inside a secret value, which is sealed before it is stored', async () => {
-    const res = await hush.request('POST', `/v1/secrets/?app_id=${appId}&env=development`, { body: { secrets: [{ key: 'BINARYISH', value: NUL }] } });
+    const res = await hush.request('POST', `/v1/secrets/?app_id=${appId}&env=development`, {
+      body: { secrets: [{ key: 'BINARYISH', value: NUL }] },
+    });
     assert.equal(res.status, 200, JSON.stringify(res.body));
     const read = await hush.request('GET', `/v1/secrets/?app_id=${appId}&env=development&key=BINARYISH`);
     assert.equal(read.body[0].value, NUL);
   });
 
   it('refuses "Infinity" as a path id or a query number like any other invalid value', async () => {
-    for (const path of ['/api/users/users/Infinity/', '/api/plugins/secrets/secrets/Infinity/', '/api/users/tokens/-Infinity/']) {
+    for (const path of [
+      '/api/users/users/Infinity/',
+      '/api/plugins/secrets/secrets/Infinity/',
+      '/api/users/tokens/-Infinity/',
+    ]) {
       const res = await hush.request('GET', path);
       assert.ok(res.status === 400 || res.status === 404, `${path}: ${res.status} ${JSON.stringify(res.body)}`);
     }
-    const page = await hush.request('GET', '/api/secrets/all-values?limit=Infinity', { token: null, headers: { authorization: `Bearer ${hush.token}` } });
+    const page = await hush.request('GET', '/api/secrets/all-values?limit=Infinity', {
+      token: null,
+      headers: { authorization: `Bearer ${hush.token}` },
+    });
     assert.equal(page.status, 400, JSON.stringify(page.body));
     assert.equal(page.body.error.field, 'limit');
   });
 
   it('answers a number beyond the 32-bit integer columns with a 4xx, never a 500 (PostgreSQL refused them)', async () => {
     const BIG = 9_999_999_999;
-    const secret = (await hush.request('POST', `/v1/secrets/?app_id=${appId}&env=development`, { body: { secrets: [{ key: 'RESTORABLE', value: 'v' }] } })).body[0].id;
+    const secret = (
+      await hush.request('POST', `/v1/secrets/?app_id=${appId}&env=development`, {
+        body: { secrets: [{ key: 'RESTORABLE', value: 'v' }] },
+      })
+    ).body[0].id;
     const lists = { token: null, headers: { authorization: `Bearer ${hush.token}` } } as const;
     await hush.request('POST', '/api/secrets/lists', { ...lists, body: { name: 'big' } });
-    await hush.request('POST', '/api/secrets/lists/big/values', { ...lists, body: { secret_key: 'BIG_KEY', secret_value: 'v' } });
+    await hush.request('POST', '/api/secrets/lists/big/values', {
+      ...lists,
+      body: { secret_key: 'BIG_KEY', secret_value: 'v' },
+    });
     const answers = [
       await hush.request('POST', '/api/users/tokens/', { body: { user: BIG } }),
-      await hush.request('POST', '/api/users/permissions/', { body: { name: 'big', object_types: ['lists.list'], actions: ['view'], users: [BIG] } }),
+      await hush.request('POST', '/api/users/permissions/', {
+        body: { name: 'big', object_types: ['lists.list'], actions: ['view'], users: [BIG] },
+      }),
       await hush.request('GET', `/api/users/tokens/?user_id=${BIG}`),
       await hush.request('GET', `/api/core/audit-log/?actor=${BIG}`),
       await hush.request('GET', '/api/plugins/secrets/secret-roles/?id__gt=1e19'),
-      await hush.request('POST', `/v1/secrets/${secret}/restore/?app_id=${appId}&env=development`, { body: { version: BIG } }),
+      await hush.request('POST', `/v1/secrets/${secret}/restore/?app_id=${appId}&env=development`, {
+        body: { version: BIG },
+      }),
       await hush.request('POST', '/api/secrets/lists/big/values/BIG_KEY/restore', { ...lists, body: { version: BIG } }),
     ];
-    assert.deepEqual(answers.map((a) => a.status).filter((s) => s >= 500), [], JSON.stringify(answers.map((a) => [a.status, a.body])));
+    assert.deepEqual(
+      answers.map((a) => a.status).filter((s) => s >= 500),
+      [],
+      JSON.stringify(answers.map((a) => [a.status, a.body])),
+    );
     if (dialect.name === 'postgres') assert.match(JSON.stringify(answers[0]!.body), /out of range/);
     const graphql = await hush.request('POST', '/graphql/', { body: { query: `{ secret(id: ${BIG}) { id } }` } });
-    assert.deepEqual(graphql.body.errors.map((e: { message: string }) => e.message), ['Secret matching query does not exist.']);
+    assert.deepEqual(
+      graphql.body.errors.map((e: { message: string }) => e.message),
+      ['Secret matching query does not exist.'],
+    );
   });
 
   it('names a field called like an Object.prototype member as any other unknown field', async () => {
-    const res = await hush.request('POST', '/api/users/users/', { body: { username: 'proto', constructor: 1, toString: 2 } });
+    const res = await hush.request('POST', '/api/users/users/', {
+      body: { username: 'proto', constructor: 1, toString: 2 },
+    });
     assert.equal(res.status, 400);
-    assert.deepEqual(JSON.parse(JSON.stringify(res.body)), { constructor: ['is not an accepted field'], toString: ['is not an accepted field'] });
+    assert.deepEqual(JSON.parse(JSON.stringify(res.body)), {
+      constructor: ['is not an accepted field'],
+      toString: ['is not an accepted field'],
+    });
   });
 
   it("renders a refused body on a path no route matches in the path's engine envelope", async () => {
-    const phase = await hush.request('PATCH', '/v1/apps/', { body: '{"a":', headers: { 'content-type': 'application/json' } });
+    const phase = await hush.request('PATCH', '/v1/apps/', {
+      body: '{"a":',
+      headers: { 'content-type': 'application/json' },
+    });
     assert.equal(phase.status, 400);
     assert.deepEqual(Object.keys(phase.body), ['error']);
     const passbolt = await ada.call('PATCH', '/resources.json', '{' as never);
     assert.equal(passbolt.status, 400);
     assert.equal(passbolt.body.header.code, 400);
-    const lists = await hush.request('DELETE', '/api/secrets/lists', { body: 'x'.repeat(3 * 1024 * 1024), headers: { 'content-type': 'application/json' } });
+    const lists = await hush.request('DELETE', '/api/secrets/lists', {
+      body: 'x'.repeat(3 * 1024 * 1024),
+      headers: { 'content-type': 'application/json' },
+    });
     assert.equal(lists.status, 413);
     assert.equal(lists.body.error.code, 'too_large');
   });

@@ -6,7 +6,12 @@ import type { FastifyInstance, RouteOptions } from 'fastify';
 import { startHush, type RunningHush } from '../helpers/server.js';
 
 type Doc = { paths: Record<string, Record<string, Operation>> };
-type Operation = { operationId?: string; tags?: string[]; security?: unknown[]; responses: Record<string, { description: string; content?: Record<string, { schema: Schema }> }> };
+type Operation = {
+  operationId?: string;
+  tags?: string[];
+  security?: unknown[];
+  responses: Record<string, { description: string; content?: Record<string, { schema: Schema }> }>;
+};
 type Schema = Record<string, unknown> & { type?: string; items?: Schema; properties?: Record<string, Schema> };
 
 const METHODS = ['get', 'put', 'post', 'delete', 'patch'];
@@ -27,7 +32,11 @@ const ALIAS_RULES: ((path: string) => string)[] = [
 ];
 
 /** Served, but not operations: they answer a refusal whatever is sent (checked below), so they stay undocumented. */
-const REFUSALS = ['PATCH /v1/secrets/', 'PUT /api/plugins/secrets/session-key/', 'PATCH /api/plugins/secrets/session-key/'];
+const REFUSALS = [
+  'PATCH /v1/secrets/',
+  'PUT /api/plugins/secrets/session-key/',
+  'PATCH /api/plugins/secrets/session-key/',
+];
 
 const isEmpty = (s: Schema | undefined) => !s || Object.keys(s).every((k) => k === 'description' || k === 'title');
 
@@ -39,7 +48,8 @@ describe('the OpenAPI document', () => {
   before(async () => {
     // Fastify announces each new instance here, before any route exists: the hook sees the whole route table.
     const channel = diagnostics.channel('fastify.initialization');
-    const collect = (message: unknown) => (message as { fastify: FastifyInstance }).fastify.addHook('onRoute', (route) => void routes.push(route));
+    const collect = (message: unknown) =>
+      (message as { fastify: FastifyInstance }).fastify.addHook('onRoute', (route) => void routes.push(route));
     channel.subscribe(collect);
     try {
       hush = await startHush();
@@ -53,7 +63,11 @@ describe('the OpenAPI document', () => {
   after(() => hush.close());
 
   const operations = () =>
-    Object.entries(doc.paths).flatMap(([path, item]) => Object.entries(item).filter(([m]) => METHODS.includes(m)).map(([method, op]) => ({ key: `${method.toUpperCase()} ${path}`, op })));
+    Object.entries(doc.paths).flatMap(([path, item]) =>
+      Object.entries(item)
+        .filter(([m]) => METHODS.includes(m))
+        .map(([method, op]) => ({ key: `${method.toUpperCase()} ${path}`, op })),
+    );
 
   it('is a valid OpenAPI 3.1 document', async () => {
     const checked = (await SwaggerParser.validate(structuredClone(doc) as never)) as unknown as { openapi: string };
@@ -67,7 +81,10 @@ describe('the OpenAPI document', () => {
       assert.ok(op.tags?.length, `${key} has no tag`);
       return op.operationId;
     });
-    assert.deepEqual(ids.filter((id, i) => ids.indexOf(id) !== i), []);
+    assert.deepEqual(
+      ids.filter((id, i) => ids.indexOf(id) !== i),
+      [],
+    );
   });
 
   it('lists every route, and hides only aliases of listed routes and refusals', () => {
@@ -84,7 +101,8 @@ describe('the OpenAPI document', () => {
           continue;
         }
         const canonical = ALIAS_RULES.reduce((p, rule) => (documented.has(`${method} ${p}`) ? p : rule(p)), path);
-        if (!documented.has(`${method} ${canonical}`) && !REFUSALS.includes(`${method} ${canonical}`)) unexplained.push(key);
+        if (!documented.has(`${method} ${canonical}`) && !REFUSALS.includes(`${method} ${canonical}`))
+          unexplained.push(key);
       }
     }
     assert.deepEqual(missing, [], 'routes missing from the document');
@@ -106,14 +124,16 @@ describe('the OpenAPI document', () => {
         for (const [code, response] of ok) {
           if (!response.content) {
             // No body: 204 says so itself; any other code must say so in its description.
-            if (code !== '204' && response.description === 'Default Response') problems.push(`${where} ${code}: no schema`);
+            if (code !== '204' && response.description === 'Default Response')
+              problems.push(`${where} ${code}: no schema`);
             continue;
           }
           for (const [media, { schema }] of Object.entries(response.content)) {
             if (isEmpty(schema)) problems.push(`${where} ${code} ${media}: empty schema`);
             // One level down too: a typed envelope around an untyped body (`body: {}`) documents nothing.
             for (const inner of schema.type === 'array' ? [schema.items] : [schema]) {
-              for (const [name, property] of Object.entries(inner?.properties ?? {})) if (isEmpty(property)) problems.push(`${where} ${code}: ${name} is untyped`);
+              for (const [name, property] of Object.entries(inner?.properties ?? {}))
+                if (isEmpty(property)) problems.push(`${where} ${code}: ${name} is untyped`);
             }
           }
         }

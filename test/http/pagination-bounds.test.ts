@@ -17,7 +17,13 @@ forEachDialect('pagination bounds and malformed list parameters', (dialect) => {
   });
   after(() => hush.close());
 
-  const netboxLists = ['/api/plugins/secrets/secrets/', '/api/plugins/secrets/secret-roles/', '/api/secrets/secrets/', '/api/dcim/devices/', '/api/users/users/'];
+  const netboxLists = [
+    '/api/plugins/secrets/secrets/',
+    '/api/plugins/secrets/secret-roles/',
+    '/api/secrets/secrets/',
+    '/api/dcim/devices/',
+    '/api/users/users/',
+  ];
 
   it('reads limit and offset as DRF does: 1e19 is not a number, so the defaults apply', async () => {
     for (const path of netboxLists) {
@@ -43,8 +49,12 @@ forEachDialect('pagination bounds and malformed list parameters', (dialect) => {
     assert.deepEqual([values.status, values.body], [200, []]);
   });
 
-  it('refuses larger offsets with a 400 naming the field, in each engine\'s envelope', async () => {
-    for (const path of ['/api/plugins/secrets/secrets/', '/api/secrets/secret-roles/', '/api/virtualization/virtual-machines/']) {
+  it("refuses larger offsets with a 400 naming the field, in each engine's envelope", async () => {
+    for (const path of [
+      '/api/plugins/secrets/secrets/',
+      '/api/secrets/secret-roles/',
+      '/api/virtualization/virtual-machines/',
+    ]) {
       const res = await hush.request('GET', `${path}?offset=${HUGE}`);
       assert.equal(res.status, 400, `${path}: ${JSON.stringify(res.body)}`);
       assert.deepEqual(Object.keys(res.body), ['offset']);

@@ -6,11 +6,15 @@ import { startHush, type RunningHush } from '../helpers/server.js';
 /** A GET with a Host header of our choosing (fetch does not let a caller set Host). */
 function getWithHost(hush: RunningHush, path: string, host: string): Promise<any> {
   return new Promise((resolve, reject) => {
-    const req = http.request(`${hush.url}${path}`, { headers: { host, authorization: `Token ${hush.token}` } }, (res) => {
-      let text = '';
-      res.on('data', (d) => (text += d));
-      res.on('end', () => resolve(JSON.parse(text)));
-    });
+    const req = http.request(
+      `${hush.url}${path}`,
+      { headers: { host, authorization: `Token ${hush.token}` } },
+      (res) => {
+        let text = '';
+        res.on('data', (d) => (text += d));
+        res.on('end', () => resolve(JSON.parse(text)));
+      },
+    );
     req.on('error', reject);
     req.end();
   });
@@ -33,7 +37,9 @@ describe('absolute URLs with HUSH_PUBLIC_URL', () => {
   let hush: RunningHush;
   const publicUrl = 'https://hush.example.com/base';
   before(async () => {
-    hush = await startHush({ env: { HUSH_PUBLIC_URL: `${publicUrl}/`, HUSH_BOOTSTRAP_PASSWORD: 'correct horse battery' } });
+    hush = await startHush({
+      env: { HUSH_PUBLIC_URL: `${publicUrl}/`, HUSH_BOOTSTRAP_PASSWORD: 'correct horse battery' },
+    });
     await hush.request('POST', '/api/users/users/', { body: { username: 'second' } });
   });
   after(() => hush.close());
@@ -47,13 +53,24 @@ describe('absolute URLs with HUSH_PUBLIC_URL', () => {
     const root = await getWithHost(hush, '/api/plugins/secrets/', 'evil.example');
     assert.equal(root.secrets, `${publicUrl}/api/plugins/secrets/secrets/`);
     const api = await getWithHost(hush, '/api/', 'evil.example');
-    assert.ok(Object.values(api).every((u) => String(u).startsWith(`${publicUrl}/api/`)), JSON.stringify(api));
+    assert.ok(
+      Object.values(api).every((u) => String(u).startsWith(`${publicUrl}/api/`)),
+      JSON.stringify(api),
+    );
     const tokens = await getWithHost(hush, '/api/users/tokens/', 'evil.example');
-    assert.ok(tokens.results.every((t: { url: string; user: { url: string } }) => t.url.startsWith(publicUrl) && t.user.url.startsWith(publicUrl)));
+    assert.ok(
+      tokens.results.every(
+        (t: { url: string; user: { url: string } }) => t.url.startsWith(publicUrl) && t.user.url.startsWith(publicUrl),
+      ),
+    );
   });
 
   it('mark session cookies Secure when the public URL is https, even over plain HTTP behind a proxy', async () => {
-    const res = await fetch(`${hush.url}/api/users/login/`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'admin', password: 'correct horse battery' }) });
+    const res = await fetch(`${hush.url}/api/users/login/`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'admin', password: 'correct horse battery' }),
+    });
     assert.equal(res.status, 200);
     assert.match(res.headers.get('set-cookie') ?? '', /;\s*Secure/i);
   });
@@ -68,7 +85,10 @@ describe('X-Request-ID', () => {
 
   /** Creates a user with the given X-Request-ID; returns the id answered and the one the audit entry holds. */
   async function createWith(requestId: string | undefined, username: string) {
-    const res = await hush.request('POST', '/api/users/users/', { body: { username }, headers: requestId === undefined ? {} : { 'x-request-id': requestId } });
+    const res = await hush.request('POST', '/api/users/users/', {
+      body: { username },
+      headers: requestId === undefined ? {} : { 'x-request-id': requestId },
+    });
     assert.equal(res.status, 201);
     const audit = await hush.request('GET', `/api/core/audit-log/?action=user.create&object_id=${res.body.id}`);
     assert.equal(audit.body.count, 1);
@@ -76,7 +96,11 @@ describe('X-Request-ID', () => {
   }
 
   it('is kept, answered and audited when it looks like an id', async () => {
-    for (const [i, id] of ['0f8fad5b-d9cb-469f-a165-70867728950e', 'Root.1-67891233:abcdef_012345', 'x'.repeat(128)].entries()) {
+    for (const [i, id] of [
+      '0f8fad5b-d9cb-469f-a165-70867728950e',
+      'Root.1-67891233:abcdef_012345',
+      'x'.repeat(128),
+    ].entries()) {
       assert.deepEqual(await createWith(id, `kept${i}`), { answered: id, audited: id });
     }
   });

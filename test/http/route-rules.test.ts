@@ -22,7 +22,19 @@ function probeEngineWith(routesOf: (ctx: EngineContext) => FastifyPluginAsync): 
     objectTypes: [{ name: 'probe.thing', actions: ['view'], description: 'probe things' }],
     create: (ctx) => ({
       routes: routesOf(ctx),
-      renderError: (e) => ({ status: e.kind === 'unauthenticated' ? 401 : e.kind === 'not_found' ? 404 : e.kind === 'forbidden' ? 403 : e.kind === 'invalid' ? 422 : 500, body: { probe_error: e.message } }),
+      renderError: (e) => ({
+        status:
+          e.kind === 'unauthenticated'
+            ? 401
+            : e.kind === 'not_found'
+              ? 404
+              : e.kind === 'forbidden'
+                ? 403
+                : e.kind === 'invalid'
+                  ? 422
+                  : 500,
+        body: { probe_error: e.message },
+      }),
     }),
   };
 }
@@ -30,12 +42,22 @@ function probeEngineWith(routesOf: (ctx: EngineContext) => FastifyPluginAsync): 
 const probeEvents = defineAuditEvents({ secretRead: 'secret.read', thingCreate: 'thing.create' });
 
 const probeRoutes: FastifyPluginAsync = async (app) => {
-  app.get('/probe/secret', { config: { hush: { access: 'authenticated', returnsPlaintext: true } } }, async (request) => {
-    recordPlaintextReads(request, [{ engine: 'probe', action: 'secret.read', objectType: 'probe.secret', objectId: 7 }]);
-    return { plaintext: 'hunter2' };
-  });
-  app.get('/probe/forgetful', { config: { hush: { access: 'authenticated', returnsPlaintext: true } } }, async () => ({ plaintext: 'leaked?' }));
-  app.get('/probe/guarded', { config: { hush: { access: { objectType: 'probe.thing' } } } }, async () => ({ ok: true }));
+  app.get(
+    '/probe/secret',
+    { config: { hush: { access: 'authenticated', returnsPlaintext: true } } },
+    async (request) => {
+      recordPlaintextReads(request, [
+        { engine: 'probe', action: 'secret.read', objectType: 'probe.secret', objectId: 7 },
+      ]);
+      return { plaintext: 'hunter2' };
+    },
+  );
+  app.get('/probe/forgetful', { config: { hush: { access: 'authenticated', returnsPlaintext: true } } }, async () => ({
+    plaintext: 'leaked?',
+  }));
+  app.get('/probe/guarded', { config: { hush: { access: { objectType: 'probe.thing' } } } }, async () => ({
+    ok: true,
+  }));
   app.get('/probe/crash', { config: { hush: { access: 'public' } } }, async () => {
     throw new Error('database exploded at /var/lib/secret-path');
   });
@@ -79,7 +101,9 @@ describe('core route rules, through an engine', () => {
   it('enforces a declared object-type permission for non-superusers', async () => {
     const user = await userWithGrants(hush, 'probe-user');
     assert.equal((await hush.request('GET', '/probe/guarded', { token: user.token })).status, 403);
-    await hush.request('POST', '/api/users/permissions/', { body: { name: 'probe view', object_types: ['probe.thing'], actions: ['view'], users: [user.id] } });
+    await hush.request('POST', '/api/users/permissions/', {
+      body: { name: 'probe view', object_types: ['probe.thing'], actions: ['view'], users: [user.id] },
+    });
     assert.equal((await hush.request('GET', '/probe/guarded', { token: user.token })).status, 200);
     assert.equal((await hush.request('GET', '/probe/guarded', { token: null })).status, 401);
   });
@@ -95,27 +119,48 @@ describe('core route rules, through an engine', () => {
     const undeclaredType = probeEngine(async (app) => {
       app.get('/probe/typo', { config: { hush: { access: { objectType: 'probe.thnig' } } } }, async () => ({}));
     });
-    await assert.rejects(startHush({ engines: [undeclaredType] }), /checks "view" on "probe\.thnig", which no engine declares/);
+    await assert.rejects(
+      startHush({ engines: [undeclaredType] }),
+      /checks "view" on "probe\.thnig", which no engine declares/,
+    );
     const undeclaredAction = probeEngine(async (app) => {
-      app.delete('/probe/thing', { config: { hush: { access: { objectType: 'probe.thing' }, changesData: true } } }, async () => ({}));
+      app.delete(
+        '/probe/thing',
+        { config: { hush: { access: { objectType: 'probe.thing' }, changesData: true } } },
+        async () => ({}),
+      );
     });
     await assert.rejects(startHush({ engines: [undeclaredAction] }), /checks "delete" on "probe\.thing"/);
   });
 
   it('refuses a grant of what no engine checks, and a check of what no engine declares', async () => {
     const user = await hush.request('POST', '/api/users/users/', { body: { username: 'probe-grantee' } });
-    const unknown = await hush.request('POST', '/api/users/permissions/', { body: { name: 'typo', object_types: ['probe.thnig'], actions: ['view'], users: [user.body.id] } });
+    const unknown = await hush.request('POST', '/api/users/permissions/', {
+      body: { name: 'typo', object_types: ['probe.thnig'], actions: ['view'], users: [user.body.id] },
+    });
     assert.equal(unknown.status, 400);
     assert.match(unknown.body.object_types[0], /unknown object type "probe\.thnig"; valid: .*probe\.thing/);
     // Even for a superuser: a check nobody can be granted is a bug to surface, not a silent answer.
-    const superuser = { user: { id: 1 as UserId, username: 'admin', kind: 'person' as const, isSuperuser: true }, tokenId: null, sessionId: null, writeEnabled: true };
-    await assert.rejects(hush.app.core.permissions.can(superuser, 'delete', 'probe.thing'), /"delete" on "probe\.thing", which no engine declares/);
+    const superuser = {
+      user: { id: 1 as UserId, username: 'admin', kind: 'person' as const, isSuperuser: true },
+      tokenId: null,
+      sessionId: null,
+      writeEnabled: true,
+    };
+    await assert.rejects(
+      hush.app.core.permissions.can(superuser, 'delete', 'probe.thing'),
+      /"delete" on "probe\.thing", which no engine declares/,
+    );
     assert.equal(await hush.app.core.permissions.can(superuser, 'view', 'probe.thing'), true);
   });
 
   it('refuses to start when a route would store plaintext answers for an Idempotency-Key', async () => {
     const hoarder = probeEngine(async (app) => {
-      app.post('/probe/both', { config: { hush: { access: 'authenticated', returnsPlaintext: true, idempotent: true, changesData: true } } }, async () => ({}));
+      app.post(
+        '/probe/both',
+        { config: { hush: { access: 'authenticated', returnsPlaintext: true, idempotent: true, changesData: true } } },
+        async () => ({}),
+      );
     });
     await assert.rejects(startHush({ engines: [hoarder] }), /declares idempotent and returnsPlaintext/);
   });
@@ -124,18 +169,24 @@ describe('core route rules, through an engine', () => {
     const silent = probeEngine(async (app) => {
       app.post('/probe/thing', { config: { hush: { access: 'authenticated' } } }, async () => ({}));
     });
-    await assert.rejects(startHush({ engines: [silent] }), /POST \/probe\/thing of probe does not say whether it changes data/);
+    await assert.rejects(
+      startHush({ engines: [silent] }),
+      /POST \/probe\/thing of probe does not say whether it changes data/,
+    );
     const confused = probeEngine(async (app) => {
       app.get('/probe/thing', { config: { hush: { access: 'authenticated', changesData: true } } }, async () => ({}));
     });
     await assert.rejects(startHush({ engines: [confused] }), /is a read and cannot declare changesData/);
   });
 
-  it('refuses to start when a route lies outside its engine\'s declared prefixes', async () => {
+  it("refuses to start when a route lies outside its engine's declared prefixes", async () => {
     const stray = probeEngine(async (app) => {
       app.get('/elsewhere/thing', { config: { hush: { access: 'public' } } }, async () => ({}));
     });
-    await assert.rejects(startHush({ engines: [stray] }), /GET \/elsewhere\/thing of probe is outside its declared prefixes \(\/probe\/\)/);
+    await assert.rejects(
+      startHush({ engines: [stray] }),
+      /GET \/elsewhere\/thing of probe is outside its declared prefixes \(\/probe\/\)/,
+    );
   });
 
   it('fails a 2xx answer to a change route that appended no change to the audit log, and passes one that did', async () => {
@@ -147,7 +198,14 @@ describe('core route rules, through an engine', () => {
         return { stored };
       });
       app.post('/probe/write', { config: rules }, async (request) => {
-        await ctx.store().transaction().execute((trx) => ctx.audit.appendWithin(trx, auditActorOf(request), [{ action: 'thing.create', objectType: 'probe.thing', objectId: 1 }]));
+        await ctx
+          .store()
+          .transaction()
+          .execute((trx) =>
+            ctx.audit.appendWithin(trx, auditActorOf(request), [
+              { action: 'thing.create', objectType: 'probe.thing', objectId: 1 },
+            ]),
+          );
         return { ok: true };
       });
       app.post('/probe/nothing-to-do', { config: rules }, async (request) => {
@@ -155,7 +213,12 @@ describe('core route rules, through an engine', () => {
         return { ok: true };
       });
       app.post('/probe/misnamed', { config: rules }, async (request) => {
-        await ctx.store().transaction().execute((trx) => ctx.audit.appendWithin(trx, auditActorOf(request), [{ action: 'thing.made', objectType: 'probe.thing' }]));
+        await ctx
+          .store()
+          .transaction()
+          .execute((trx) =>
+            ctx.audit.appendWithin(trx, auditActorOf(request), [{ action: 'thing.made', objectType: 'probe.thing' }]),
+          );
         return { ok: true };
       });
     });
@@ -167,9 +230,16 @@ describe('core route rules, through an engine', () => {
       assert.equal(stored, 1, 'the handler ran: the hook fails the answer, it does not prevent the bug');
       assert.equal((await probe.request('POST', '/probe/write')).status, 200);
       assert.equal((await probe.request('POST', '/probe/nothing-to-do')).status, 200);
-      assert.equal((await probe.request('POST', '/probe/misnamed')).status, 500, 'an action the engine did not declare is refused');
+      assert.equal(
+        (await probe.request('POST', '/probe/misnamed')).status,
+        500,
+        'an action the engine did not declare is refused',
+      );
       const log = await probe.request('GET', '/api/core/audit-log/?engine=probe');
-      assert.deepEqual(log.body.results.map((e: { action: string }) => e.action), ['thing.create']);
+      assert.deepEqual(
+        log.body.results.map((e: { action: string }) => e.action),
+        ['thing.create'],
+      );
     } finally {
       await probe.close();
     }

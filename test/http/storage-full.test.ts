@@ -46,18 +46,38 @@ function lateFullEngine(): EngineManifest {
     create: (ctx) => ({
       renderError: (e) => ({ status: defaultStatus[e.kind], body: { probe_error: e.message } }),
       routes: async (app) => {
-      const rules = { hush: { access: 'authenticated', returnsPlaintext: true, changesData: false } } as const;
-      for (const method of ['POST', 'GET'] as const) {
-        app.route({ method, url: '/probe/thing', config: rules, handler: async (request) => {
-          if (method === 'POST') {
-            await ctx.store().transaction().execute((trx) => ctx.audit.appendWithin(trx, auditActorOf(request), [{ action: 'thing.create', objectType: 'probe.thing', objectId: 1 }]));
-          }
-          const pageSize = await fillDisk(ctx.store() as Kysely<any>);
-          // Larger than a page, so the entry needs pages the file may no longer take.
-          recordPlaintextReads(request, [{ engine: 'probe', action: 'thing.read', objectType: 'probe.thing', objectId: 1, details: { note: 'n'.repeat(3 * pageSize) } }]);
-          return { plaintext: 'shown-only-if-audited' };
-        } });
-      }
+        const rules = { hush: { access: 'authenticated', returnsPlaintext: true, changesData: false } } as const;
+        for (const method of ['POST', 'GET'] as const) {
+          app.route({
+            method,
+            url: '/probe/thing',
+            config: rules,
+            handler: async (request) => {
+              if (method === 'POST') {
+                await ctx
+                  .store()
+                  .transaction()
+                  .execute((trx) =>
+                    ctx.audit.appendWithin(trx, auditActorOf(request), [
+                      { action: 'thing.create', objectType: 'probe.thing', objectId: 1 },
+                    ]),
+                  );
+              }
+              const pageSize = await fillDisk(ctx.store() as Kysely<any>);
+              // Larger than a page, so the entry needs pages the file may no longer take.
+              recordPlaintextReads(request, [
+                {
+                  engine: 'probe',
+                  action: 'thing.read',
+                  objectType: 'probe.thing',
+                  objectId: 1,
+                  details: { note: 'n'.repeat(3 * pageSize) },
+                },
+              ]);
+              return { plaintext: 'shown-only-if-audited' };
+            },
+          });
+        }
       },
     }),
   };
@@ -108,7 +128,10 @@ describe('a full disk (SQLite at its page limit)', () => {
 
     assert.equal((await fetch(`${hush.url}/readyz`)).status, 200, 'ready again once there is room');
     // Nothing half-written: no value, no secret, no audit entry of the refused writes, and an intact chain.
-    assert.deepEqual((await lists('GET', '/api/secrets/lists/web/values')).body.map((v: any) => v.secret_key), ['SMALL']);
+    assert.deepEqual(
+      (await lists('GET', '/api/secrets/lists/web/values')).body.map((v: any) => v.secret_key),
+      ['SMALL'],
+    );
     assert.deepEqual((await phase('GET', `/v1/secrets/${Q}`)).body, []);
     const report = await verifyAuditChain(db());
     assert.ok(report.ok, JSON.stringify(report.problems));
@@ -129,7 +152,11 @@ describe('a full disk (SQLite at its page limit)', () => {
       await freeDisk(db());
     }
     const log = await hush.request('GET', '/api/core/audit-log/?engine=probe');
-    assert.deepEqual(log.body.results.map((e: any) => e.action), ['thing.create'], 'the change and its own entry committed; the unwritable read entry is absent');
+    assert.deepEqual(
+      log.body.results.map((e: any) => e.action),
+      ['thing.create'],
+      'the change and its own entry committed; the unwritable read entry is absent',
+    );
   });
 
   it('fails a read closed when its audit entry finds no room, without claiming a change', async () => {
@@ -189,9 +216,16 @@ describe('a full disk (a real tmpfs that runs out of space)', () => {
 
     fs.rmSync(filler);
     assert.equal((await fetch(`${hush!.url}/readyz`)).status, 200, 'ready again once there is room');
-    assert.deepEqual((await lists('GET', '/api/secrets/lists/web/values')).body.map((v: any) => v.secret_key), ['SMALL'], 'nothing half-written');
+    assert.deepEqual(
+      (await lists('GET', '/api/secrets/lists/web/values')).body.map((v: any) => v.secret_key),
+      ['SMALL'],
+      'nothing half-written',
+    );
     const report = await verifyAuditChain(db);
     assert.ok(report.ok, JSON.stringify(report.problems));
-    assert.equal((await lists('POST', '/api/secrets/lists/web/values', { secret_key: 'BIG', secret_value: value })).status, 201);
+    assert.equal(
+      (await lists('POST', '/api/secrets/lists/web/values', { secret_key: 'BIG', secret_value: value })).status,
+      201,
+    );
   });
 });

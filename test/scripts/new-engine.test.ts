@@ -14,11 +14,18 @@ const run = promisify(execFile);
 /** Runs `command` to its end, never throwing: the status and output are the test's to judge. */
 async function exec(args: string[], cwd: string): Promise<{ status: number; output: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, args, { cwd, timeout: 300_000, maxBuffer: 16 * 1024 * 1024 });
+    const { stdout, stderr } = await run(process.execPath, args, {
+      cwd,
+      timeout: 300_000,
+      maxBuffer: 16 * 1024 * 1024,
+    });
     return { status: 0, output: stdout + stderr };
   } catch (e) {
     const failed = e as { code?: number; stdout?: string; stderr?: string; message: string };
-    return { status: typeof failed.code === 'number' ? failed.code : 1, output: `${failed.stdout ?? ''}${failed.stderr ?? ''}${failed.message}` };
+    return {
+      status: typeof failed.code === 'number' ? failed.code : 1,
+      output: `${failed.stdout ?? ''}${failed.stderr ?? ''}${failed.message}`,
+    };
   }
 }
 
@@ -31,7 +38,16 @@ async function exec(args: string[], cwd: string): Promise<{ status: number; outp
 describe('scripts/new-engine.mjs', () => {
   const root = tempDir('hush-new-engine-');
   before(() => {
-    for (const entry of ['src', 'test', 'docs', 'README.md', 'package.json', 'tsconfig.json', 'scripts/new-engine.mjs', 'scripts/check-source.mjs']) {
+    for (const entry of [
+      'src',
+      'test',
+      'docs',
+      'README.md',
+      'package.json',
+      'tsconfig.json',
+      'scripts/new-engine.mjs',
+      'scripts/check-source.mjs',
+    ]) {
       fs.cpSync(path.join(REPO, entry), path.join(root, entry), { recursive: true });
     }
     fs.symlinkSync(path.join(REPO, 'node_modules'), path.join(root, 'node_modules'), 'dir');
@@ -40,7 +56,11 @@ describe('scripts/new-engine.mjs', () => {
 
   it('refuses a bad name or prefix, and an engine that exists', async () => {
     for (const args of [['Bad', '/api/x/'], ['ok', 'api/x/'], ['ok', '/api/x'], ['ok']]) {
-      assert.equal((await exec([path.join(root, 'scripts', 'new-engine.mjs'), ...args], root)).status, 1, args.join(' '));
+      assert.equal(
+        (await exec([path.join(root, 'scripts', 'new-engine.mjs'), ...args], root)).status,
+        1,
+        args.join(' '),
+      );
     }
     const taken = await exec([path.join(root, 'scripts', 'new-engine.mjs'), 'lists', '/api/elsewhere/'], root);
     assert.equal(taken.status, 1);
@@ -51,10 +71,30 @@ describe('scripts/new-engine.mjs', () => {
     const made = await exec([path.join(root, 'scripts', 'new-engine.mjs'), 'probe', '/api/probe/'], root);
     assert.equal(made.status, 0, made.output);
     const engine = path.join(root, 'src', 'engines', 'probe');
-    for (const file of ['index.ts', 'events.ts', 'errors.ts', 'permissions.ts', 'tables.ts', 'repo.ts', 'schema.ts', 'serializers.ts', 'README.md', 'routes/index.ts', 'routes/things.ts', 'service/things.ts', 'migrations/index.ts', 'migrations/0001_probe.ts']) {
+    for (const file of [
+      'index.ts',
+      'events.ts',
+      'errors.ts',
+      'permissions.ts',
+      'tables.ts',
+      'repo.ts',
+      'schema.ts',
+      'serializers.ts',
+      'README.md',
+      'routes/index.ts',
+      'routes/things.ts',
+      'service/things.ts',
+      'migrations/index.ts',
+      'migrations/0001_probe.ts',
+    ]) {
       assert.ok(fs.existsSync(path.join(engine, file)), file);
     }
-    for (const file of ['test/engines/probe/things.test.ts', 'test/engines/probe/helpers.ts', 'test/contract/fixtures/probe.ts']) assert.ok(fs.existsSync(path.join(root, file)), file);
+    for (const file of [
+      'test/engines/probe/things.test.ts',
+      'test/engines/probe/helpers.ts',
+      'test/contract/fixtures/probe.ts',
+    ])
+      assert.ok(fs.existsSync(path.join(root, file)), file);
     const index = fs.readFileSync(path.join(engine, 'index.ts'), 'utf8');
     assert.match(index, /create\(ctx\)/);
     assert.match(index, /auditEvents: ProbeAudit/);
@@ -70,10 +110,18 @@ describe('scripts/new-engine.mjs', () => {
       JSON.stringify({
         extends: './tsconfig.json',
         compilerOptions: { noEmit: true },
-        include: ['src/engines/index.ts', 'src/engines/probe/**/*.ts', 'test/engines/probe/**/*.ts', 'test/contract/fixtures/probe.ts'],
+        include: [
+          'src/engines/index.ts',
+          'src/engines/probe/**/*.ts',
+          'test/engines/probe/**/*.ts',
+          'test/contract/fixtures/probe.ts',
+        ],
       }),
     );
-    const tsc = await exec([path.join(REPO, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.check.json'], root);
+    const tsc = await exec(
+      [path.join(REPO, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.check.json'],
+      root,
+    );
     assert.equal(tsc.status, 0, `the scaffold's code does not compile:\n${tsc.output}`);
     const layout = await exec([path.join(root, 'scripts', 'check-source.mjs')], root);
     assert.equal(layout.status, 0, layout.output);

@@ -9,7 +9,8 @@ export interface Assignment {
 
 /** A key every export format can write (`hush export --format shell` included); `where` names its place. */
 export function checkKey(key: string, where?: string): void {
-  if (!ENV_VAR_NAME.test(key)) throw new CliError(`${where ? `${where}: ` : ''}"${key}" is not a valid key: use ${ENV_VAR_NAME_RULE}`);
+  if (!ENV_VAR_NAME.test(key))
+    throw new CliError(`${where ? `${where}: ` : ''}"${key}" is not a valid key: use ${ENV_VAR_NAME_RULE}`);
 }
 
 /** The value of `KEY=-`: typed at a hidden prompt on a terminal, else all of standard input without its last line break. */
@@ -32,7 +33,8 @@ export async function parseAssignments(args: string[]): Promise<Assignment[]> {
   const keys = pairs.map((p) => p.key.toUpperCase());
   const dup = keys.find((k, i) => keys.indexOf(k) !== i);
   if (dup) throw new CliError(`${dup} is given twice`);
-  if (pairs.filter((p) => p.value === '-').length > 1) throw new CliError('only one KEY=- may read its value from standard input');
+  if (pairs.filter((p) => p.value === '-').length > 1)
+    throw new CliError('only one KEY=- may read its value from standard input');
   // Checked whole first: no prompt for a command that is refused anyway.
   for (const p of pairs) if (p.value === '-') p.value = await valueFromStdin(p.key);
   return pairs;

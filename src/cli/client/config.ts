@@ -16,7 +16,10 @@ export interface Settings extends StoredLogin {
 
 /** XDG Base Directory: `$XDG_CONFIG_HOME/hush/config.json`, else `~/.config/hush/config.json`. */
 export function configPath(env: NodeJS.ProcessEnv = process.env): string {
-  const base = env.XDG_CONFIG_HOME && path.isAbsolute(env.XDG_CONFIG_HOME) ? env.XDG_CONFIG_HOME : path.join(os.homedir(), '.config');
+  const base =
+    env.XDG_CONFIG_HOME && path.isAbsolute(env.XDG_CONFIG_HOME)
+      ? env.XDG_CONFIG_HOME
+      : path.join(os.homedir(), '.config');
   return path.join(base, 'hush', 'config.json');
 }
 
@@ -66,14 +69,19 @@ export function normalizeUrl(raw: string): string {
   } catch {
     throw new CliError(`"${raw}" is not a URL: give the server's address, e.g. --url http://127.0.0.1:8000`);
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new CliError(`"${raw}" must start with http:// or https://`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new CliError(`"${raw}" must start with http:// or https://`);
   return url.href.replace(/\/+$/, '');
 }
 
 /** True for plain HTTP to anything but this machine: the token would cross the network readable. */
 export function isInsecureRemote(url: string): boolean {
   const u = new URL(url);
-  return u.protocol === 'http:' && !['localhost', '127.0.0.1', '[::1]'].includes(u.hostname) && !u.hostname.startsWith('127.');
+  return (
+    u.protocol === 'http:' &&
+    !['localhost', '127.0.0.1', '[::1]'].includes(u.hostname) &&
+    !u.hostname.startsWith('127.')
+  );
 }
 
 /** HUSH_URL and HUSH_TOKEN override the stored login, each on its own (a pipeline often sets only the token). */
@@ -81,7 +89,13 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   const stored = readLogin(configPath(env));
   const url = env.HUSH_URL || stored.url;
   const token = env.HUSH_TOKEN || stored.token;
-  if (!url) throw new CliError('no Hush server configured: run "hush login --url URL" or set HUSH_URL', EXIT.unauthenticated);
-  if (!token) throw new CliError(`no token for ${url}: run "hush login --url ${url}" or set HUSH_TOKEN`, EXIT.unauthenticated);
-  return { url: normalizeUrl(url), token, from: { url: env.HUSH_URL ? 'HUSH_URL' : 'config', token: env.HUSH_TOKEN ? 'HUSH_TOKEN' : 'config' } };
+  if (!url)
+    throw new CliError('no Hush server configured: run "hush login --url URL" or set HUSH_URL', EXIT.unauthenticated);
+  if (!token)
+    throw new CliError(`no token for ${url}: run "hush login --url ${url}" or set HUSH_TOKEN`, EXIT.unauthenticated);
+  return {
+    url: normalizeUrl(url),
+    token,
+    from: { url: env.HUSH_URL ? 'HUSH_URL' : 'config', token: env.HUSH_TOKEN ? 'HUSH_TOKEN' : 'config' },
+  };
 }

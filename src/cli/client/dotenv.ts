@@ -64,6 +64,9 @@ export function dotenvLine(key: string, value: string): string {
     if (!value.includes("'")) return `${key}='${value}'`;
     if (!value.includes('`')) return `${key}=\`${value}\``;
   }
-  if (!value.includes('"') && !/\\[nr]/.test(value)) return `${key}="${value.replace(/\n/g, '\\n').replace(/\r/g, '\\r')}"`;
-  throw new CliError(`the value of ${key} cannot be written exactly in dotenv (it holds ' and \` plus " or a literal \\n, or a carriage return): use --format json, yaml or shell`);
+  if (!value.includes('"') && !/\\[nr]/.test(value))
+    return `${key}="${value.replace(/\n/g, '\\n').replace(/\r/g, '\\r')}"`;
+  throw new CliError(
+    `the value of ${key} cannot be written exactly in dotenv (it holds ' and \` plus " or a literal \\n, or a carriage return): use --format json, yaml or shell`,
+  );
 }

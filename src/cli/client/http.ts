@@ -25,8 +25,10 @@ function messageOf(body: unknown, describeItem = (i: number) => `item ${i} of th
   if (typeof body !== 'object' || body === null) return undefined;
   const b = body as Record<string, unknown>;
   // Phase batches name the refused entry in `index` (beyond Phase).
-  if (typeof b.error === 'string') return typeof b.index === 'number' ? `${describeItem(b.index)}: ${b.error}` : b.error;
-  if (typeof b.error === 'object' && b.error !== null && typeof (b.error as { message?: unknown }).message === 'string') return (b.error as { message: string }).message;
+  if (typeof b.error === 'string')
+    return typeof b.index === 'number' ? `${describeItem(b.index)}: ${b.error}` : b.error;
+  if (typeof b.error === 'object' && b.error !== null && typeof (b.error as { message?: unknown }).message === 'string')
+    return (b.error as { message: string }).message;
   if (typeof b.detail === 'string') return b.detail;
   const fields = Object.entries(b).filter(([, v]) => Array.isArray(v) && v.every((m) => typeof m === 'string'));
   if (fields.length) return fields.map(([k, v]) => `${k}: ${(v as string[]).join(' ')}`).join('; ');
@@ -34,7 +36,8 @@ function messageOf(body: unknown, describeItem = (i: number) => `item ${i} of th
 }
 
 /** NetBox-style engines answer a bad token with 403 and these texts; Phase and the lists engine with 401. */
-const TOKEN_REFUSED = /invalid token|credentials were not provided|token expired|expired or deleted|token.*disabled|invalid authorization header/i;
+const TOKEN_REFUSED =
+  /invalid token|credentials were not provided|token expired|expired or deleted|token.*disabled|invalid authorization header/i;
 
 const CHUNK = 64 * 1024;
 
@@ -42,7 +45,8 @@ const CHUNK = 64 * 1024;
  * Failures to connect: the request never left, so nothing can have been applied. Any other failure (a reset, the
  * other side closing, a timeout) may come after the server received the request.
  */
-const NOT_SENT = /^(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|EADDRNOTAVAIL|UND_ERR_CONNECT_TIMEOUT)$|CERT|TLS|SSL/;
+const NOT_SENT =
+  /^(ECONNREFUSED|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|EADDRNOTAVAIL|UND_ERR_CONNECT_TIMEOUT)$|CERT|TLS|SSL/;
 
 /** No answer came: `sent` tells whether the request may have reached the server. */
 class NoAnswer extends Error {
@@ -80,7 +84,11 @@ function streamOf(data: Uint8Array, onUpload: (sent: number, total: number) => v
 /** A small client for Hush's HTTP APIs: JSON in and out, every failure turned into a CliError that names the fix. */
 export function createClient(settings: Pick<Settings, 'url' | 'token'>) {
   /** One request; a failure without an answer is a NoAnswer. */
-  async function attempt(method: string, path: string, options: RequestOptions): Promise<{ status: number; body: unknown }> {
+  async function attempt(
+    method: string,
+    path: string,
+    options: RequestOptions,
+  ): Promise<{ status: number; body: unknown }> {
     const url = new URL(settings.url + path);
     for (const [k, v] of Object.entries(options.query ?? {})) if (v !== undefined) url.searchParams.set(k, v);
     const headers: Record<string, string> = { authorization: `Bearer ${settings.token}`, accept: 'application/json' };
@@ -95,7 +103,13 @@ export function createClient(settings: Pick<Settings, 'url' | 'token'>) {
     let res: Response;
     let text: string;
     try {
-      res = await fetch(url, { method, headers, body, ...(options.onUpload ? { duplex: 'half' } : {}), signal: AbortSignal.timeout(300_000) } as RequestInit);
+      res = await fetch(url, {
+        method,
+        headers,
+        body,
+        ...(options.onUpload ? { duplex: 'half' } : {}),
+        signal: AbortSignal.timeout(300_000),
+      } as RequestInit);
       text = await res.text();
     } catch (e) {
       throw noAnswer(e);
@@ -110,7 +124,10 @@ export function createClient(settings: Pick<Settings, 'url' | 'token'>) {
   }
 
   const unreachable = (why: string) =>
-    new CliError(`cannot reach the Hush server at ${settings.url} (${why}): is it running? Check the address with "hush login --url URL" or HUSH_URL`, EXIT.unreachable);
+    new CliError(
+      `cannot reach the Hush server at ${settings.url} (${why}): is it running? Check the address with "hush login --url URL" or HUSH_URL`,
+      EXIT.unreachable,
+    );
 
   /** The words for a change whose answer was lost: it may or may not be applied, and how to find out. */
   const outcomeUnknown = (what: string, options: RequestOptions) =>
@@ -120,21 +137,38 @@ export function createClient(settings: Pick<Settings, 'url' | 'token'>) {
    * One attempt, and a second one when the connection broke after the request left and sending it again is safe:
    * reads, and changes that carry an Idempotency-Key (the server answers a repeated key from its record).
    */
-  async function sendWithRetry(method: string, path: string, options: RequestOptions): Promise<{ status: number; body: unknown; retried: boolean }> {
+  async function sendWithRetry(
+    method: string,
+    path: string,
+    options: RequestOptions,
+  ): Promise<{ status: number; body: unknown; retried: boolean }> {
     try {
       return { ...(await attempt(method, path, options)), retried: false };
     } catch (e) {
       if (!(e instanceof NoAnswer)) throw e;
       if (!e.sent) throw unreachable(e.why);
       const safe = method === 'GET' || options.idempotencyKey !== undefined;
-      if (!safe) throw new CliError(outcomeUnknown(`the connection to ${settings.url} broke after the request was sent (${e.why})`, options), EXIT.unknownOutcome);
-      if (options.idempotencyKey) process.stderr.write(`hush: the connection broke after the request was sent (${e.why}); sending it again with the same Idempotency-Key\n`);
+      if (!safe)
+        throw new CliError(
+          outcomeUnknown(`the connection to ${settings.url} broke after the request was sent (${e.why})`, options),
+          EXIT.unknownOutcome,
+        );
+      if (options.idempotencyKey)
+        process.stderr.write(
+          `hush: the connection broke after the request was sent (${e.why}); sending it again with the same Idempotency-Key\n`,
+        );
       try {
         return { ...(await attempt(method, path, options)), retried: true };
       } catch (again) {
         if (!(again instanceof NoAnswer)) throw again;
         if (method === 'GET') throw unreachable(again.why);
-        throw new CliError(outcomeUnknown(`the connection to ${settings.url} broke after the request was sent (${e.why}), and sending it again got no answer either (${again.why})`, options), EXIT.unknownOutcome);
+        throw new CliError(
+          outcomeUnknown(
+            `the connection to ${settings.url} broke after the request was sent (${e.why}), and sending it again got no answer either (${again.why})`,
+            options,
+          ),
+          EXIT.unknownOutcome,
+        );
       }
     }
   }
@@ -144,19 +178,39 @@ export function createClient(settings: Pick<Settings, 'url' | 'token'>) {
     if (retried && method !== 'GET' && (status < 200 || status >= 300)) {
       // The first attempt may have been applied and be the very reason the second is refused.
       const message = messageOf(body, options.describeItem) ?? `status ${status}`;
-      throw new CliError(outcomeUnknown(`the connection broke after the request was sent, and sending it again was refused (${message})`, options), EXIT.unknownOutcome);
+      throw new CliError(
+        outcomeUnknown(
+          `the connection broke after the request was sent, and sending it again was refused (${message})`,
+          options,
+        ),
+        EXIT.unknownOutcome,
+      );
     }
     if (status >= 200 && status < 300) {
-      if (typeof body === 'string' && body !== '') throw new CliError(`the server at ${settings.url} did not answer ${method} ${path} as Hush does (status ${status}, not JSON): check the URL`);
+      if (typeof body === 'string' && body !== '')
+        throw new CliError(
+          `the server at ${settings.url} did not answer ${method} ${path} as Hush does (status ${status}, not JSON): check the URL`,
+        );
       return body as T;
     }
     const message = messageOf(body, options.describeItem) ?? `status ${status}`;
     if (status === 401 || (status === 403 && TOKEN_REFUSED.test(message))) {
-      throw new CliError(`the server refused the token (${message}): log in again with "hush login --url ${settings.url}" or set HUSH_TOKEN`, EXIT.unauthenticated);
+      throw new CliError(
+        `the server refused the token (${message}): log in again with "hush login --url ${settings.url}" or set HUSH_TOKEN`,
+        EXIT.unauthenticated,
+      );
     }
-    if (status === 403) throw new CliError(`permission denied: ${message} Ask an administrator to grant access (hush admin permission grant …).`, EXIT.forbidden);
+    if (status === 403)
+      throw new CliError(
+        `permission denied: ${message} Ask an administrator to grant access (hush admin permission grant …).`,
+        EXIT.forbidden,
+      );
     if (status === 404) {
-      if (typeof body === 'string' || body === null) throw new CliError(`${method} ${path}: not found on ${settings.url} (status 404, not a Hush answer): check the URL, or the server may lack this engine`, EXIT.notFound);
+      if (typeof body === 'string' || body === null)
+        throw new CliError(
+          `${method} ${path}: not found on ${settings.url} (status 404, not a Hush answer): check the URL, or the server may lack this engine`,
+          EXIT.notFound,
+        );
       throw new CliError(options.notFound ?? message, EXIT.notFound);
     }
     if (status === 409) throw new CliError(message, EXIT.conflict);
@@ -166,7 +220,11 @@ export function createClient(settings: Pick<Settings, 'url' | 'token'>) {
   }
 
   /** The status and body of any answer, for callers that read non-2xx answers themselves. */
-  async function send(method: string, path: string, options: RequestOptions = {}): Promise<{ status: number; body: unknown }> {
+  async function send(
+    method: string,
+    path: string,
+    options: RequestOptions = {},
+  ): Promise<{ status: number; body: unknown }> {
     const { status, body } = await sendWithRetry(method, path, options);
     return { status, body };
   }

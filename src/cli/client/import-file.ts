@@ -16,7 +16,8 @@ export interface FileEntry {
 
 export const formatOf = (file: string, given?: string): ImportFormat => {
   if (given !== undefined) {
-    if (!(IMPORT_FORMATS as readonly string[]).includes(given)) throw new CliError(`--format must be one of ${IMPORT_FORMATS.join(', ')}`);
+    if (!(IMPORT_FORMATS as readonly string[]).includes(given))
+      throw new CliError(`--format must be one of ${IMPORT_FORMATS.join(', ')}`);
     return given as ImportFormat;
   }
   return file.toLowerCase().endsWith('.json') ? 'json' : 'dotenv';
@@ -42,7 +43,8 @@ function parseJson(text: string, file: string): FileEntry[] {
   if (Array.isArray(data)) {
     return data.map((item, i) => {
       const where = `${file} [${i}]`;
-      if (typeof item !== 'object' || item === null || typeof (item as { key?: unknown }).key !== 'string') throw new CliError(`${where}: each entry needs a string "key"`);
+      if (typeof item !== 'object' || item === null || typeof (item as { key?: unknown }).key !== 'string')
+        throw new CliError(`${where}: each entry needs a string "key"`);
       const it = item as Record<string, unknown>;
       const entry: FileEntry = { key: it.key as string, value: scalar(it.key as string, it.value, where), where };
       if (typeof it.path === 'string') entry.path = it.path;
@@ -51,8 +53,13 @@ function parseJson(text: string, file: string): FileEntry[] {
       return entry;
     });
   }
-  if (typeof data !== 'object' || data === null) throw new CliError(`${file}: expected an object {"KEY": "value"} or an array of secrets`);
-  return Object.entries(data).map(([key, v]) => ({ key, value: scalar(key, v, `${file} "${key}"`), where: `${file} "${key}"` }));
+  if (typeof data !== 'object' || data === null)
+    throw new CliError(`${file}: expected an object {"KEY": "value"} or an array of secrets`);
+  return Object.entries(data).map(([key, v]) => ({
+    key,
+    value: scalar(key, v, `${file} "${key}"`),
+    where: `${file} "${key}"`,
+  }));
 }
 
 export function parseImportFile(text: string, format: ImportFormat, file: string): FileEntry[] {

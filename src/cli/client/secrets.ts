@@ -16,9 +16,18 @@ export interface PhaseSecret {
   updatedAt: string;
 }
 
-export async function fetchSecrets(client: HushClient, target: Target, filter: { path?: string | undefined; tags?: string | undefined; key?: string | undefined } = {}): Promise<PhaseSecret[]> {
+export async function fetchSecrets(
+  client: HushClient,
+  target: Target,
+  filter: { path?: string | undefined; tags?: string | undefined; key?: string | undefined } = {},
+): Promise<PhaseSecret[]> {
   return client.request<PhaseSecret[]>('GET', '/v1/secrets/', {
-    query: { ...targetQuery(target), path: filter.path === undefined ? undefined : normalizePathArg(filter.path), tags: filter.tags, key: filter.key },
+    query: {
+      ...targetQuery(target),
+      path: filter.path === undefined ? undefined : normalizePathArg(filter.path),
+      tags: filter.tags,
+      key: filter.key,
+    },
   });
 }
 

@@ -38,7 +38,10 @@ function pick<T extends Named>(items: T[], wanted: string, what: string, fix: st
   if (byId) return byId;
   const byName = items.filter((i) => i.name.toLowerCase() === w);
   if (byName.length === 1) return byName[0]!;
-  if (byName.length > 1) throw new CliError(`${byName.length} ${what}s are named "${wanted}": give the id instead (${byName.map((i) => i.id).join(', ')})`);
+  if (byName.length > 1)
+    throw new CliError(
+      `${byName.length} ${what}s are named "${wanted}": give the id instead (${byName.map((i) => i.id).join(', ')})`,
+    );
   const known = items.map((i) => i.name).join(', ') || 'none';
   throw new CliError(`no ${what} "${wanted}" (known to this token: ${known}): ${fix}`, EXIT.notFound);
 }
@@ -52,13 +55,27 @@ export async function listEnvs(client: HushClient, appId: string): Promise<Named
 }
 
 /** Looks the app and environment up by id or (case-insensitive) name; unknown names list what exists. */
-export async function resolveTarget(client: HushClient, options: TargetOptions, env: NodeJS.ProcessEnv = process.env): Promise<Target> {
+export async function resolveTarget(
+  client: HushClient,
+  options: TargetOptions,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<Target> {
   const appWanted = options.app ?? env.HUSH_APP;
   const envWanted = options.env ?? env.HUSH_ENV;
   if (!appWanted) throw new CliError('which app? Give --app NAME (or set HUSH_APP); "hush apps" lists them');
   if (!envWanted) throw new CliError('which environment? Give --env NAME (or set HUSH_ENV); "hush apps" lists them');
-  const app = pick(await listApps(client), appWanted, 'app', 'check the name with "hush apps", or ask for access to it');
-  const environment = pick(await listEnvs(client, app.id), envWanted, 'environment', `"hush apps" lists the environments of ${app.name}`);
+  const app = pick(
+    await listApps(client),
+    appWanted,
+    'app',
+    'check the name with "hush apps", or ask for access to it',
+  );
+  const environment = pick(
+    await listEnvs(client, app.id),
+    envWanted,
+    'environment',
+    `"hush apps" lists the environments of ${app.name}`,
+  );
   return { appId: app.id, appName: app.name, envId: environment.id, envName: environment.name };
 }
 

@@ -10,7 +10,10 @@ export function auditCommand(): Command {
     withStoreOptions(new Command('verify'))
       .description('Check the hash chain of the audit log; reports edited, inserted or deleted entries.')
       .option('--json', 'machine-readable report')
-      .addHelpText('after', '\nExit codes: 0 intact, 1 could not check, 2 tampering found.\n\nExample:\n  hush admin audit verify --data-dir ./data')
+      .addHelpText(
+        'after',
+        '\nExit codes: 0 intact, 1 could not check, 2 tampering found.\n\nExample:\n  hush admin audit verify --data-dir ./data',
+      )
       .action(async (o) =>
         withLocalCore(o, async (core) => {
           const report = await verifyAuditChain(core.db);

@@ -22,10 +22,14 @@ Examples:
         async (core) => {
           const key = core.config.rootKey ? 'HUSH_ROOT_KEY' : core.config.rootKeyFile;
           if (!core.created) {
-            print(`an instance already exists: database ${core.store.location}, root key ${key} (${core.keyringState.rootKeyId}); nothing changed`);
+            print(
+              `an instance already exists: database ${core.store.location}, root key ${key} (${core.keyringState.rootKeyId}); nothing changed`,
+            );
             return;
           }
-          const keyNote = core.keyringState.rootKeyCreated ? ' (created, mode 0600: back it up, the data cannot be read without it)' : '';
+          const keyNote = core.keyringState.rootKeyCreated
+            ? ' (created, mode 0600: back it up, the data cannot be read without it)'
+            : '';
           print(`created a Hush instance: database ${core.store.location}, root key ${key}${keyNote}`);
           print('next: `hush serve` (its first start creates the admin and prints its token)');
         },

@@ -5,12 +5,20 @@ import { cliActor, print, withLocalCore } from '../local-core.js';
 import { withStoreOptions } from '../options.js';
 
 /** Key changes write their audit entry inside their own transaction: a change is never left unrecorded. */
-const recorder = (core: Core): KeyChangeRecorder => (trx, event) => core.audit.appendWithin(trx, cliActor(), [event]);
+const recorder =
+  (core: Core): KeyChangeRecorder =>
+  (trx, event) =>
+    core.audit.appendWithin(trx, cliActor(), [event]);
 
 export function keyCommands(): Command[] {
   const rotateRoot = withStoreOptions(new Command('rotate-root-key'))
-    .description('Replace the root key: re-wraps every data key, leaves every secret as it is. Safe while the server runs.')
-    .option('--undo', 'take back a rotation that did not finish: data keys return under root.key, root.key.next is removed')
+    .description(
+      'Replace the root key: re-wraps every data key, leaves every secret as it is. Safe while the server runs.',
+    )
+    .option(
+      '--undo',
+      'take back a rotation that did not finish: data keys return under root.key, root.key.next is removed',
+    )
     .addHelpText(
       'after',
       `
@@ -32,9 +40,18 @@ Examples:
           const { rotateRootKey } = await import('../../core/keyring/rotate.js');
           const source = { file: core.config.rootKeyFile, inline: core.config.rootKey };
           const r = await rotateRootKey(core.db, source, { undo: o.undo ?? false, record: recorder(core) });
-          if (r.outcome === 'undone') print(`root-key rotation undone: ${r.dataKeysRewrapped} data key(s) re-wrapped back under ${r.rootKeyId}; ${source.file}.next removed`);
-          else if (r.outcome === 'finished') print(`finished a root-key rotation whose data keys were already re-wrapped: ${r.previousRootKeyId} -> ${r.rootKeyId}`);
-          else print(`root key rotated: ${r.previousRootKeyId} -> ${r.rootKeyId}; ${r.dataKeysRewrapped} data key(s) re-wrapped`);
+          if (r.outcome === 'undone')
+            print(
+              `root-key rotation undone: ${r.dataKeysRewrapped} data key(s) re-wrapped back under ${r.rootKeyId}; ${source.file}.next removed`,
+            );
+          else if (r.outcome === 'finished')
+            print(
+              `finished a root-key rotation whose data keys were already re-wrapped: ${r.previousRootKeyId} -> ${r.rootKeyId}`,
+            );
+          else
+            print(
+              `root key rotated: ${r.previousRootKeyId} -> ${r.rootKeyId}; ${r.dataKeysRewrapped} data key(s) re-wrapped`,
+            );
         },
         { quietAboutRotation: true },
       ),
@@ -42,7 +59,10 @@ Examples:
 
   const rotateData = withStoreOptions(new Command('rotate-data-key'))
     .description('Start sealing new values with a fresh data key; existing values stay readable with their own key.')
-    .addHelpText('after', '\nRunning servers start using the new key within a minute.\n\nExample:\n  hush admin rotate-data-key')
+    .addHelpText(
+      'after',
+      '\nRunning servers start using the new key within a minute.\n\nExample:\n  hush admin rotate-data-key',
+    )
     .action(async (o) =>
       withLocalCore(o, async (core) => {
         const id = await core.keyring.createDataKey(recorder(core));

@@ -26,19 +26,26 @@ export function permissionCommand(): Command {
     withStoreOptions(new Command('grant'))
       .description('Grant a user actions on an object type (optionally on one object only).')
       .argument('<username>', 'who receives the grant')
-      .requiredOption('--object-type <type>', 'app_label.model, e.g. netbox_secrets.secret (all: hush admin permission types)')
+      .requiredOption(
+        '--object-type <type>',
+        'app_label.model, e.g. netbox_secrets.secret (all: hush admin permission types)',
+      )
       .requiredOption('--actions <list>', 'comma-separated: view,add,change,delete (what the type has)')
       .option('--object-id <id>', 'limit the grant to this one object (what the id names depends on the type)')
       .option('--name <name>', 'a name for the grant (default: derived from the others)')
       .addHelpText('after', GRANT_EXAMPLES)
       .action(async (username: string, o) =>
         withLocalCore(o, async (core) => {
-          const actions = String(o.actions).split(',').map((a) => a.trim()).filter(Boolean);
+          const actions = String(o.actions)
+            .split(',')
+            .map((a) => a.trim())
+            .filter(Boolean);
           if (!actions.length) throw invalid('--actions', 'give at least one action, e.g. view');
           core.objectTypes.check({ objectTypes: [o.objectType], actions, objectId: o.objectId }, CLI_FIELDS);
           const user = await core.users.findByUsername(username);
           if (!user) throw notFound(`User "${username}"`);
-          const name = o.name ?? `${username}: ${actions.join(',')} ${o.objectType}${o.objectId ? ` #${o.objectId}` : ''}`;
+          const name =
+            o.name ?? `${username}: ${actions.join(',')} ${o.objectType}${o.objectId ? ` #${o.objectId}` : ''}`;
           const record = await core.identityAdmin.createPermission(OPERATOR, cliActor(), {
             name,
             objectTypes: [o.objectType],
@@ -60,7 +67,9 @@ export function permissionCommand(): Command {
         const width = Math.max(...types.map((t) => t.name.length));
         for (const t of types) {
           print(`${t.name.padEnd(width)}  ${t.actions.join(',').padEnd(23)}  ${t.description}`);
-          print(`${''.padEnd(width)}  ${''.padEnd(23)}  --object-id: ${t.objectId ?? '(not accepted: grants cover every object)'}`);
+          print(
+            `${''.padEnd(width)}  ${''.padEnd(23)}  --object-id: ${t.objectId ?? '(not accepted: grants cover every object)'}`,
+          );
         }
       }),
   );
@@ -72,7 +81,10 @@ export function permissionCommand(): Command {
       .action(async (o) =>
         withLocalCore(o, async (core) => {
           const { rows } = await core.permissions.list({ limit: 100_000, offset: 0 });
-          for (const p of rows) print(`${String(p.id).padStart(5)}  ${p.name}  [${p.actions.join(',')}] on ${p.objectTypes.join(',')}${p.object_id ? ` #${p.object_id}` : ''}  users ${p.userIds.join(',') || '-'}${p.enabled ? '' : '  (disabled)'}`);
+          for (const p of rows)
+            print(
+              `${String(p.id).padStart(5)}  ${p.name}  [${p.actions.join(',')}] on ${p.objectTypes.join(',')}${p.object_id ? ` #${p.object_id}` : ''}  users ${p.userIds.join(',') || '-'}${p.enabled ? '' : '  (disabled)'}`,
+            );
         }),
       ),
   );

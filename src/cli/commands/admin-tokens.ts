@@ -16,7 +16,10 @@ export function tokenCommand(): Command {
       .option('--read-only', 'the token may only read (write_enabled false)')
       .option('--expires <when>', 'ISO-8601 expiry time')
       .option('--description <text>', 'what the token is for')
-      .addHelpText('after', '\nExamples:\n  hush admin token create alice\n  hush admin token create ci-bot --read-only --expires 2027-01-01T00:00:00Z --description "CI"')
+      .addHelpText(
+        'after',
+        '\nExamples:\n  hush admin token create alice\n  hush admin token create ci-bot --read-only --expires 2027-01-01T00:00:00Z --description "CI"',
+      )
       .action(async (username: string, o) =>
         withLocalCore(o, async (core) => {
           const user = await core.users.findByUsername(username);
@@ -27,7 +30,9 @@ export function tokenCommand(): Command {
             expires: parseExpiry(o.expires),
             writeEnabled: !o.readOnly,
           });
-          process.stderr.write(`created token ${row.id} for ${username}${o.readOnly ? ' (read-only)' : ''}; the key is shown only now:\n`);
+          process.stderr.write(
+            `created token ${row.id} for ${username}${o.readOnly ? ' (read-only)' : ''}; the key is shown only now:\n`,
+          );
           print(key);
         }),
       ),
@@ -36,7 +41,7 @@ export function tokenCommand(): Command {
   token.addCommand(
     withStoreOptions(new Command('list'))
       .description('List tokens (ids, owners, expiry; never keys).')
-      .option('--user <username>', 'only this user\'s tokens')
+      .option('--user <username>', "only this user's tokens")
       .addHelpText('after', '\nExample:\n  hush admin token list --user alice')
       .action(async (o) =>
         withLocalCore(o, async (core) => {
@@ -44,7 +49,9 @@ export function tokenCommand(): Command {
           if (o.user && !owner) throw notFound(`User "${o.user}"`);
           const { rows } = await core.tokens.list({ limit: 100_000, offset: 0 }, { userId: owner?.id });
           for (const t of rows) {
-            print(`${String(t.id).padStart(5)}  user ${t.user_id}  ****${t.key_hint}  ${t.write_enabled ? 'read-write' : 'read-only '}  expires ${t.expires ?? 'never'}  last used ${t.last_used ?? 'never'}  ${t.description}`);
+            print(
+              `${String(t.id).padStart(5)}  user ${t.user_id}  ****${t.key_hint}  ${t.write_enabled ? 'read-write' : 'read-only '}  expires ${t.expires ?? 'never'}  last used ${t.last_used ?? 'never'}  ${t.description}`,
+            );
           }
         }),
       ),

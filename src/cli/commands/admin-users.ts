@@ -22,7 +22,10 @@ export function userCommand(): Command {
       .option('--service', 'a service account (a machine identity, e.g. for CI)')
       .option('--email <email>', 'e-mail address')
       .option('--password-stdin', 'read the password from standard input (never pass it as an argument)')
-      .addHelpText('after', '\nExamples:\n  hush admin user create alice --password-stdin < pw.txt\n  hush admin user create ci-bot --service')
+      .addHelpText(
+        'after',
+        '\nExamples:\n  hush admin user create alice --password-stdin < pw.txt\n  hush admin user create ci-bot --service',
+      )
       .action(async (username: string, o) =>
         withLocalCore(o, async (core) => {
           const row = await core.identityAdmin.createUser(OPERATOR, cliActor(), {
@@ -32,7 +35,9 @@ export function userCommand(): Command {
             isSuperuser: Boolean(o.superuser),
             kind: o.service ? 'service' : 'person',
           });
-          print(`created user ${row.username} (id ${row.id}${row.is_superuser ? ', superuser' : ''}${o.service ? ', service account' : ''})`);
+          print(
+            `created user ${row.username} (id ${row.id}${row.is_superuser ? ', superuser' : ''}${o.service ? ', service account' : ''})`,
+          );
         }),
       ),
   );
@@ -45,8 +50,18 @@ export function userCommand(): Command {
       .action(async (o) =>
         withLocalCore(o, async (core) => {
           const { rows } = await core.users.list({ limit: 100_000, offset: 0 });
-          if (o.json) return print(JSON.stringify(rows.map(({ password_hash, ...r }) => ({ ...r, has_password: password_hash !== null })), null, 2));
-          for (const r of rows) print(`${String(r.id).padStart(5)}  ${r.username}${r.is_superuser ? '  (superuser)' : ''}${r.kind === 'service' ? '  (service)' : ''}${r.is_active ? '' : '  (inactive)'}`);
+          if (o.json)
+            return print(
+              JSON.stringify(
+                rows.map(({ password_hash, ...r }) => ({ ...r, has_password: password_hash !== null })),
+                null,
+                2,
+              ),
+            );
+          for (const r of rows)
+            print(
+              `${String(r.id).padStart(5)}  ${r.username}${r.is_superuser ? '  (superuser)' : ''}${r.kind === 'service' ? '  (service)' : ''}${r.is_active ? '' : '  (inactive)'}`,
+            );
         }),
       ),
   );

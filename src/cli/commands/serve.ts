@@ -7,8 +7,14 @@ export function serveCommand(): Command {
       .description('Run the Hush server (creates ./data, the root key and an admin token on first start).')
       .option('--host <host>', 'address to listen on (env HUSH_HOST, default 127.0.0.1)')
       .option('--port <port>', 'port to listen on (env HUSH_PORT, default 8000)')
-      .option('--log-level <level>', 'fatal, error, warn, info, debug, trace or silent (env HUSH_LOG_LEVEL, default info)')
-      .option('--public-url <url>', 'the URL clients reach Hush at, for absolute URLs in answers (env HUSH_PUBLIC_URL; default: from the Host header)'),
+      .option(
+        '--log-level <level>',
+        'fatal, error, warn, info, debug, trace or silent (env HUSH_LOG_LEVEL, default info)',
+      )
+      .option(
+        '--public-url <url>',
+        'the URL clients reach Hush at, for absolute URLs in answers (env HUSH_PUBLIC_URL; default: from the Host header)',
+      ),
   )
     .addHelpText(
       'after',

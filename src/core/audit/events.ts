@@ -31,7 +31,8 @@ export const AUDIT_VERBS = [
 export function auditNameProblem(name: string): string | undefined {
   if (!ACTION_NAME.test(name)) return `"${name}" is not <object>.<verb> in snake_case`;
   const verb = name.slice(name.indexOf('.') + 1);
-  if (!(AUDIT_VERBS as readonly string[]).includes(verb)) return `"${name}" ends in "${verb}", which is not one of ${AUDIT_VERBS.join(', ')}`;
+  if (!(AUDIT_VERBS as readonly string[]).includes(verb))
+    return `"${name}" ends in "${verb}", which is not one of ${AUDIT_VERBS.join(', ')}`;
   return undefined;
 }
 
@@ -41,7 +42,9 @@ export function auditNameProblem(name: string): string | undefined {
  * imports the engine; the core refuses at run time an action the engine did not declare.
  */
 export function defineAuditEvents<const T extends Record<string, string>>(events: T): Readonly<T> {
-  const problems = Object.values(events).map(auditNameProblem).filter((p) => p !== undefined);
+  const problems = Object.values(events)
+    .map(auditNameProblem)
+    .filter((p) => p !== undefined);
   if (problems.length) throw new Error(`Audit action names break the naming rule: ${problems.join('; ')}.`);
   return Object.freeze({ ...events });
 }

@@ -65,7 +65,10 @@ export function createAuditLog(deps: { db: Kysely<AuditTables> }) {
   const changes = createChangeLedger();
 
   /** Appends entries after the chain head, under the audit lock, inside `trx`. */
-  async function appendEntries(callerTrx: AnyDb, entries: readonly { actor: AuditActor; event: AuditEvent }[]): Promise<void> {
+  async function appendEntries(
+    callerTrx: AnyDb,
+    entries: readonly { actor: AuditActor; event: AuditEvent }[],
+  ): Promise<void> {
     if (!entries.length) return;
     // `trx` is the caller's transaction, typed with the caller's own tables; the audit tables are reached through it.
     const trx = callerTrx as Db<AuditTables>;
@@ -95,7 +98,10 @@ export function createAuditLog(deps: { db: Kysely<AuditTables> }) {
       rows.push({ ...row, hash });
     }
     for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
-      await trx.insertInto('core_audit_log').values(rows.slice(i, i + ROWS_PER_INSERT)).execute();
+      await trx
+        .insertInto('core_audit_log')
+        .values(rows.slice(i, i + ROWS_PER_INSERT))
+        .execute();
     }
     await trx.updateTable('core_audit_head').set({ seq, hash }).where('id', '=', 1).execute();
   }
@@ -114,7 +120,12 @@ export function createAuditLog(deps: { db: Kysely<AuditTables> }) {
       const take = queue.findIndex((p) => (count += p.events.length) > EVENTS_PER_COMMIT);
       const batch = take <= 0 ? queue.splice(0, take === 0 ? 1 : queue.length) : queue.splice(0, take);
       try {
-        await db.transaction().execute((trx) => appendEntries(trx, batch.flatMap((p) => p.events.map((event) => ({ actor: p.actor, event })))));
+        await db.transaction().execute((trx) =>
+          appendEntries(
+            trx,
+            batch.flatMap((p) => p.events.map((event) => ({ actor: p.actor, event }))),
+          ),
+        );
         for (const p of batch) p.done();
       } catch (e) {
         for (const p of batch) p.done(e);
@@ -130,7 +141,10 @@ export function createAuditLog(deps: { db: Kysely<AuditTables> }) {
      */
     appendWithin(trx: AnyDb, actor: AuditActor, events: readonly AuditEvent[]): Promise<void> {
       changes.note(actor.requestId, events.length);
-      return appendEntries(trx, events.map((event) => ({ actor, event })));
+      return appendEntries(
+        trx,
+        events.map((event) => ({ actor, event })),
+      );
     },
 
     /** How many change entries request `requestId` appended with `appendWithin`; asked once, when it is answered. */

@@ -25,7 +25,13 @@ export async function verifyAuditChain(db: Kysely<AuditTables>): Promise<VerifyR
   let prevHash = GENESIS_HASH;
   let entries = 0;
   for (;;) {
-    const rows = await db.selectFrom('core_audit_log').selectAll().where('seq', '>=', expectedSeq).orderBy('seq').limit(BATCH).execute();
+    const rows = await db
+      .selectFrom('core_audit_log')
+      .selectAll()
+      .where('seq', '>=', expectedSeq)
+      .orderBy('seq')
+      .limit(BATCH)
+      .execute();
     if (!rows.length) break;
     for (const row of rows) {
       entries += 1;
@@ -40,7 +46,10 @@ export async function verifyAuditChain(db: Kysely<AuditTables>): Promise<VerifyR
   const head = await db.selectFrom('core_audit_head').selectAll().where('id', '=', 1).executeTakeFirst();
   if (!head) report(0, 'the chain head record is missing');
   else if (head.seq !== expectedSeq - 1 || head.hash !== prevHash) {
-    report(head.seq, `the newest entries were removed: the head names entry ${head.seq}, the log ends at ${expectedSeq - 1}`);
+    report(
+      head.seq,
+      `the newest entries were removed: the head names entry ${head.seq}, the log ends at ${expectedSeq - 1}`,
+    );
   }
   return { ok: problems.length === 0, entries, problems };
 }

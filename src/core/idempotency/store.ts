@@ -31,9 +31,13 @@ export function requestDigest(method: string, url: string, body: unknown): strin
 }
 
 const keyInUse = () =>
-  new HushError('conflict', 'Another request with this Idempotency-Key was applied at the same time; this one stored nothing. Send it again to get that answer.', {
-    reason: 'idempotency_key_in_use',
-  });
+  new HushError(
+    'conflict',
+    'Another request with this Idempotency-Key was applied at the same time; this one stored nothing. Send it again to get that answer.',
+    {
+      reason: 'idempotency_key_in_use',
+    },
+  );
 
 /**
  * Idempotency keys (the IETF `Idempotency-Key` header): a change that carries one stores its answer in the change's own
@@ -43,7 +47,10 @@ const keyInUse = () =>
  */
 export function createIdempotency(deps: { db: Kysely<IdempotencyTables>; cipher: FieldCipher }) {
   const { db, cipher } = deps;
-  const address = (claim: Pick<IdempotencyClaim, 'userId' | 'key'>, column: string) => ({ row: `${claim.userId}:${claim.key}`, column });
+  const address = (claim: Pick<IdempotencyClaim, 'userId' | 'key'>, column: string) => ({
+    row: `${claim.userId}:${claim.key}`,
+    column,
+  });
   const cutoff = () => new Date(Date.now() - IDEMPOTENCY_TTL_MS).toISOString();
 
   return {
@@ -60,7 +67,10 @@ export function createIdempotency(deps: { db: Kysely<IdempotencyTables>; cipher:
       const stored = Buffer.from(await cipher.openText(row.request_digest, address(claim, 'request_digest')), 'hex');
       const given = Buffer.from(claim.digest, 'hex');
       if (stored.length !== given.length || !timingSafeEqual(stored, given)) return 'mismatch';
-      return { status: row.status, body: JSON.parse(await cipher.openText(row.answer, address(claim, 'answer'))) as unknown };
+      return {
+        status: row.status,
+        body: JSON.parse(await cipher.openText(row.answer, address(claim, 'answer'))) as unknown,
+      };
     },
 
     /**
@@ -75,10 +85,22 @@ export function createIdempotency(deps: { db: Kysely<IdempotencyTables>; cipher:
       ]);
       return async (trx) => {
         const t = trx as Db<IdempotencyTables>;
-        await t.deleteFrom('core_idempotency_keys').where('user_id', '=', claim.userId).where('idem_key', '=', claim.key).where('created_at', '<', cutoff()).execute();
+        await t
+          .deleteFrom('core_idempotency_keys')
+          .where('user_id', '=', claim.userId)
+          .where('idem_key', '=', claim.key)
+          .where('created_at', '<', cutoff())
+          .execute();
         const inserted = await t
           .insertInto('core_idempotency_keys')
-          .values({ user_id: claim.userId, idem_key: claim.key, request_digest: digestCt, status, answer: answerCt, created_at: nowIso() })
+          .values({
+            user_id: claim.userId,
+            idem_key: claim.key,
+            request_digest: digestCt,
+            status,
+            answer: answerCt,
+            created_at: nowIso(),
+          })
           .onConflict((oc) => oc.columns(['user_id', 'idem_key']).doNothing())
           .executeTakeFirst();
         if (!inserted.numInsertedOrUpdatedRows) throw keyInUse();

@@ -21,7 +21,14 @@ const ENGINE = 'admin';
  * Slow work (password hashing) happens before the transaction opens. `by` is who asks (the API's caller, or the
  * operator for `hush admin`): the core's identity stores refuse what it may not do (core/identity/authority.ts).
  */
-export function createIdentityAdmin(deps: { db: Kysely<IdentityTables>; users: Users; tokens: Tokens; permissions: Permissions; sessions: Sessions; audit: Pick<AuditLog, 'appendWithin'> }) {
+export function createIdentityAdmin(deps: {
+  db: Kysely<IdentityTables>;
+  users: Users;
+  tokens: Tokens;
+  permissions: Permissions;
+  sessions: Sessions;
+  audit: Pick<AuditLog, 'appendWithin'>;
+}) {
   const { db, users, tokens, permissions, sessions, audit } = deps;
 
   /** Refuses a change that would leave the instance without an active superuser (nobody could administer it). */
@@ -33,7 +40,8 @@ export function createIdentityAdmin(deps: { db: Kysely<IdentityTables>; users: U
       .where('is_active', '=', 1)
       .where('id', '!=', id)
       .executeTakeFirstOrThrow();
-    if (Number(remaining.n) === 0) throw invalid('id', 'This is the last active superuser; make another user a superuser first.');
+    if (Number(remaining.n) === 0)
+      throw invalid('id', 'This is the last active superuser; make another user a superuser first.');
   }
 
   async function checkUsersExist(ids: number[]): Promise<void> {
@@ -48,7 +56,15 @@ export function createIdentityAdmin(deps: { db: Kysely<IdentityTables>; users: U
       const insert = await users.prepare(by, input);
       return db.transaction().execute(async (trx) => {
         const row = await insert(trx);
-        await audit.appendWithin(trx, actor, [{ engine: ENGINE, action: AuditAction.userCreate, objectType: 'users.user', objectId: row.id, details: { username: row.username } }]);
+        await audit.appendWithin(trx, actor, [
+          {
+            engine: ENGINE,
+            action: AuditAction.userCreate,
+            objectType: 'users.user',
+            objectId: row.id,
+            details: { username: row.username },
+          },
+        ]);
         return row;
       });
     },
@@ -59,9 +75,18 @@ export function createIdentityAdmin(deps: { db: Kysely<IdentityTables>; users: U
         const before = await users.get(id, trx);
         // After the write, so that a caller who may not change this account hears that first.
         const row = await update(trx);
-        if (before.is_superuser === 1 && (patch.isSuperuser === false || patch.isActive === false)) await keepOneSuperuser(trx, id);
+        if (before.is_superuser === 1 && (patch.isSuperuser === false || patch.isActive === false))
+          await keepOneSuperuser(trx, id);
         const changed = Object.keys(patch).map((k) => (k === 'password' ? 'password (changed)' : k));
-        await audit.appendWithin(trx, actor, [{ engine: ENGINE, action: AuditAction.userUpdate, objectType: 'users.user', objectId: id, details: { fields: changed } }]);
+        await audit.appendWithin(trx, actor, [
+          {
+            engine: ENGINE,
+            action: AuditAction.userUpdate,
+            objectType: 'users.user',
+            objectId: id,
+            details: { fields: changed },
+          },
+        ]);
         return row;
       });
     },
@@ -71,14 +96,30 @@ export function createIdentityAdmin(deps: { db: Kysely<IdentityTables>; users: U
         if (actor.userId === id) throw invalid('id', 'You cannot delete your own account.');
         const row = await users.remove(by, id, trx);
         if (row.is_superuser === 1) await keepOneSuperuser(trx, id);
-        await audit.appendWithin(trx, actor, [{ engine: ENGINE, action: AuditAction.userDelete, objectType: 'users.user', objectId: id, details: { username: row.username } }]);
+        await audit.appendWithin(trx, actor, [
+          {
+            engine: ENGINE,
+            action: AuditAction.userDelete,
+            objectType: 'users.user',
+            objectId: id,
+            details: { username: row.username },
+          },
+        ]);
       }),
 
     async createToken(by: Authority, actor: AuditActor, input: NewToken, action: string = AuditAction.tokenCreate) {
       return db.transaction().execute(async (trx) => {
         const created = await tokens.create(by, input, trx);
         const owner = await users.get(input.userId, trx);
-        await audit.appendWithin(trx, actor, [{ engine: ENGINE, action, objectType: 'users.token', objectId: created.row.id, details: { user_id: owner.id, write_enabled: input.writeEnabled !== false } }]);
+        await audit.appendWithin(trx, actor, [
+          {
+            engine: ENGINE,
+            action,
+            objectType: 'users.token',
+            objectId: created.row.id,
+            details: { user_id: owner.id, write_enabled: input.writeEnabled !== false },
+          },
+        ]);
         return { ...created, owner };
       });
     },
@@ -86,7 +127,15 @@ export function createIdentityAdmin(deps: { db: Kysely<IdentityTables>; users: U
     updateToken: (by: Authority, actor: AuditActor, id: TokenId, patch: TokenPatch) => {
       return db.transaction().execute(async (trx) => {
         const row = await tokens.update(by, id, patch, trx);
-        await audit.appendWithin(trx, actor, [{ engine: ENGINE, action: AuditAction.tokenUpdate, objectType: 'users.token', objectId: id, details: { fields: Object.keys(patch) } }]);
+        await audit.appendWithin(trx, actor, [
+          {
+            engine: ENGINE,
+            action: AuditAction.tokenUpdate,
+            objectType: 'users.token',
+            objectId: id,
+            details: { fields: Object.keys(patch) },
+          },
+        ]);
         return { row, owner: await users.get(row.user_id, trx) };
       });
     },
@@ -94,7 +143,15 @@ export function createIdentityAdmin(deps: { db: Kysely<IdentityTables>; users: U
     revokeToken: (by: Authority, actor: AuditActor, id: TokenId) =>
       db.transaction().execute(async (trx) => {
         const row = await tokens.revoke(by, id, trx);
-        await audit.appendWithin(trx, actor, [{ engine: ENGINE, action: AuditAction.tokenRevoke, objectType: 'users.token', objectId: id, details: { user_id: row.user_id } }]);
+        await audit.appendWithin(trx, actor, [
+          {
+            engine: ENGINE,
+            action: AuditAction.tokenRevoke,
+            objectType: 'users.token',
+            objectId: id,
+            details: { user_id: row.user_id },
+          },
+        ]);
         return row;
       }),
 
@@ -102,7 +159,20 @@ export function createIdentityAdmin(deps: { db: Kysely<IdentityTables>; users: U
       await checkUsersExist(input.userIds);
       return db.transaction().execute(async (trx) => {
         const record = await permissions.create(by, input, trx);
-        await audit.appendWithin(trx, actor, [{ engine: ENGINE, action: AuditAction.permissionCreate, objectType: 'users.objectpermission', objectId: record.id, details: { name: record.name, object_types: record.objectTypes, actions: record.actions, users: record.userIds } }]);
+        await audit.appendWithin(trx, actor, [
+          {
+            engine: ENGINE,
+            action: AuditAction.permissionCreate,
+            objectType: 'users.objectpermission',
+            objectId: record.id,
+            details: {
+              name: record.name,
+              object_types: record.objectTypes,
+              actions: record.actions,
+              users: record.userIds,
+            },
+          },
+        ]);
         return record;
       });
     },
@@ -111,7 +181,15 @@ export function createIdentityAdmin(deps: { db: Kysely<IdentityTables>; users: U
       if (patch.userIds) await checkUsersExist(patch.userIds);
       return db.transaction().execute(async (trx) => {
         const record = await permissions.update(by, id, patch, trx);
-        await audit.appendWithin(trx, actor, [{ engine: ENGINE, action: AuditAction.permissionUpdate, objectType: 'users.objectpermission', objectId: id, details: { object_types: record.objectTypes, actions: record.actions, users: record.userIds } }]);
+        await audit.appendWithin(trx, actor, [
+          {
+            engine: ENGINE,
+            action: AuditAction.permissionUpdate,
+            objectType: 'users.objectpermission',
+            objectId: id,
+            details: { object_types: record.objectTypes, actions: record.actions, users: record.userIds },
+          },
+        ]);
         return record;
       });
     },
@@ -119,7 +197,15 @@ export function createIdentityAdmin(deps: { db: Kysely<IdentityTables>; users: U
     deletePermission: (by: Authority, actor: AuditActor, id: PermissionId) =>
       db.transaction().execute(async (trx) => {
         const record = await permissions.remove(by, id, trx);
-        await audit.appendWithin(trx, actor, [{ engine: ENGINE, action: AuditAction.permissionDelete, objectType: 'users.objectpermission', objectId: id, details: { name: record.name } }]);
+        await audit.appendWithin(trx, actor, [
+          {
+            engine: ENGINE,
+            action: AuditAction.permissionDelete,
+            objectType: 'users.objectpermission',
+            objectId: id,
+            details: { name: record.name },
+          },
+        ]);
       }),
 
     /** A browser session for `user`, whose password the caller checked; `actor` names the user logging in. */
@@ -128,14 +214,18 @@ export function createIdentityAdmin(deps: { db: Kysely<IdentityTables>; users: U
         await sessions.purgeExpired(trx);
         const session = await sessions.open(user.id, trx);
         await users.touchLogin(user.id, trx);
-        await audit.appendWithin(trx, actor, [{ engine: ENGINE, action: AuditAction.sessionLogin, objectType: 'users.user', objectId: user.id }]);
+        await audit.appendWithin(trx, actor, [
+          { engine: ENGINE, action: AuditAction.sessionLogin, objectType: 'users.user', objectId: user.id },
+        ]);
         return session;
       }),
 
     closeSession: (actor: AuditActor, sessionId: number, userId: UserId) =>
       db.transaction().execute(async (trx) => {
         await sessions.close(sessionId, trx);
-        await audit.appendWithin(trx, actor, [{ engine: ENGINE, action: AuditAction.sessionLogout, objectType: 'users.user', objectId: userId }]);
+        await audit.appendWithin(trx, actor, [
+          { engine: ENGINE, action: AuditAction.sessionLogout, objectType: 'users.user', objectId: userId },
+        ]);
       }),
 
     /** Nested users for a permission's `users` field, in one query. */

@@ -37,10 +37,17 @@ interface Account {
 }
 
 /** Creating (`target` absent), changing or deleting an account. The caller's model permission is the route's. */
-export function requireUserWrite(by: Authority, target: Account | undefined, change: { isSuperuser?: boolean | undefined }, verb: 'change' | 'delete' = 'change'): void {
+export function requireUserWrite(
+  by: Authority,
+  target: Account | undefined,
+  change: { isSuperuser?: boolean | undefined },
+  verb: 'change' | 'delete' = 'change',
+): void {
   if (!restricted(by)) return;
-  if (change.isSuperuser === true) throw forbidden('Only a superuser can make a user a superuser (is_superuser).', 'superuser_only');
-  if (target?.is_superuser === 1) throw forbidden(`Only a superuser can ${verb} the superuser account "${target.username}".`, 'superuser_only');
+  if (change.isSuperuser === true)
+    throw forbidden('Only a superuser can make a user a superuser (is_superuser).', 'superuser_only');
+  if (target?.is_superuser === 1)
+    throw forbidden(`Only a superuser can ${verb} the superuser account "${target.username}".`, 'superuser_only');
 }
 
 /**
@@ -59,10 +66,13 @@ export async function requireTokenWrite(
   if (!caller || caller.user.id === ownerId) return;
   const verb = { add: 'create', change: 'change', delete: 'delete' }[action];
   if (!(await can(caller, action, IdentityObject.token, tokenId))) {
-    throw forbidden(`You can ${verb} tokens of your own account only; another user's need the ${IdentityObject.token} ${action} permission.`);
+    throw forbidden(
+      `You can ${verb} tokens of your own account only; another user's need the ${IdentityObject.token} ${action} permission.`,
+    );
   }
   const account = await owner();
-  if (account.is_superuser === 1) throw forbidden(`Only a superuser can ${verb} tokens of the superuser "${account.username}".`, 'superuser_only');
+  if (account.is_superuser === 1)
+    throw forbidden(`Only a superuser can ${verb} tokens of the superuser "${account.username}".`, 'superuser_only');
 }
 
 /**
@@ -82,8 +92,10 @@ export async function requireGrantable(
   const missing: string[] = [];
   for (const type of grant.objectTypes) {
     const lacking: string[] = [];
-    for (const action of grant.actions) if (declares(type, action) && !(await can(caller, action, type, objectId))) lacking.push(action);
-    if (lacking.length) missing.push(`${lacking.join(', ')} on ${type}${objectId === undefined ? '' : ` #${objectId}`}`);
+    for (const action of grant.actions)
+      if (declares(type, action) && !(await can(caller, action, type, objectId))) lacking.push(action);
+    if (lacking.length)
+      missing.push(`${lacking.join(', ')} on ${type}${objectId === undefined ? '' : ` #${objectId}`}`);
   }
   if (!missing.length) return;
   const what = verb === 'grant' ? 'grant only permissions' : `${verb} only permissions`;

@@ -34,12 +34,14 @@ const CORE_OBJECT_TYPES: readonly ObjectTypeSpec[] = [
   {
     name: IdentityObject.user,
     actions: CRUD,
-    description: "user accounts; change includes resetting a non-superuser's password (which lets the holder act as that user)",
+    description:
+      "user accounts; change includes resetting a non-superuser's password (which lets the holder act as that user)",
   },
   {
     name: IdentityObject.token,
     actions: CRUD,
-    description: "other users' API tokens (everyone manages their own without it); add for a user lets the holder act as that user",
+    description:
+      "other users' API tokens (everyone manages their own without it); add for a user lets the holder act as that user",
     objectId: 'a token id',
   },
   { name: IdentityObject.permission, actions: CRUD, description: 'permissions, within what the holder holds itself' },
@@ -81,7 +83,9 @@ function createObjectTypeRegistry(specs: readonly ObjectTypeSpec[]) {
     /** Throws unless the check names a declared type and action: a check nobody can be granted is a bug. */
     assertChecked(name: string, action: string): void {
       if (!byName.get(name)?.actions.includes(action)) {
-        throw new Error(`Permission check of "${action}" on "${name}", which no engine declares (EngineManifest.objectTypes).`);
+        throw new Error(
+          `Permission check of "${action}" on "${name}", which no engine declares (EngineManifest.objectTypes).`,
+        );
       }
     },
 
@@ -93,18 +97,27 @@ function createObjectTypeRegistry(specs: readonly ObjectTypeSpec[]) {
       const problems: FieldProblem[] = [];
       const unknown = grant.objectTypes.filter((t) => !byName.has(t));
       if (unknown.length) {
-        problems.push({ field: fields.objectTypes, message: `unknown object type${unknown.length > 1 ? 's' : ''} ${unknown.map((t) => `"${t}"`).join(', ')}; valid: ${names().join(', ')}` });
+        problems.push({
+          field: fields.objectTypes,
+          message: `unknown object type${unknown.length > 1 ? 's' : ''} ${unknown.map((t) => `"${t}"`).join(', ')}; valid: ${names().join(', ')}`,
+        });
       }
       const known = grant.objectTypes.map((t) => byName.get(t)).filter((s): s is ObjectTypeSpec => s !== undefined);
       if (known.length) {
         const valid = [...new Set(known.flatMap((s) => s.actions))];
         const bad = grant.actions.filter((a) => !valid.includes(a));
         if (bad.length) {
-          problems.push({ field: fields.actions, message: `${bad.map((a) => `"${a}"`).join(', ')} ${bad.length > 1 ? 'are not actions' : 'is not an action'} of ${known.map((s) => s.name).join(', ')}; valid: ${valid.join(', ')}` });
+          problems.push({
+            field: fields.actions,
+            message: `${bad.map((a) => `"${a}"`).join(', ')} ${bad.length > 1 ? 'are not actions' : 'is not an action'} of ${known.map((s) => s.name).join(', ')}; valid: ${valid.join(', ')}`,
+          });
         }
         const unscoped = known.filter((s) => s.objectId === undefined);
         if (grant.objectId !== undefined && grant.objectId !== null && unscoped.length) {
-          problems.push({ field: fields.objectId, message: `${unscoped.map((s) => s.name).join(', ')} cannot be granted on one object (no check looks at one); grant it without an object id` });
+          problems.push({
+            field: fields.objectId,
+            message: `${unscoped.map((s) => s.name).join(', ')} cannot be granted on one object (no check looks at one); grant it without an object id`,
+          });
         }
       }
       if (problems.length) throw invalidFields(problems);
@@ -115,4 +128,5 @@ function createObjectTypeRegistry(specs: readonly ObjectTypeSpec[]) {
 export type ObjectTypeRegistry = ReturnType<typeof createObjectTypeRegistry>;
 
 /** The core's own types and those the engines declare: what a server built from these engines checks. */
-export const objectTypesWith = (engineTypes: readonly ObjectTypeSpec[]): ObjectTypeRegistry => createObjectTypeRegistry([...CORE_OBJECT_TYPES, ...engineTypes]);
+export const objectTypesWith = (engineTypes: readonly ObjectTypeSpec[]): ObjectTypeRegistry =>
+  createObjectTypeRegistry([...CORE_OBJECT_TYPES, ...engineTypes]);

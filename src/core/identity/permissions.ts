@@ -24,7 +24,11 @@ export interface PermissionInput {
   userIds: number[];
 }
 
-export type PermissionRecord = Selectable<PermissionTable> & { objectTypes: string[]; actions: string[]; userIds: number[] };
+export type PermissionRecord = Selectable<PermissionTable> & {
+  objectTypes: string[];
+  actions: string[];
+  userIds: number[];
+};
 
 interface Grant {
   objectTypes: string[];
@@ -42,14 +46,28 @@ export function createPermissions(deps: { db: Kysely<IdentityTables>; objectType
   async function get(id: number, trx: Db<IdentityTables> = db): Promise<PermissionRecord> {
     const row = await trx.selectFrom('core_permissions').selectAll().where('id', '=', id).executeTakeFirst();
     if (!row) throw notFound('Permission');
-    const users = await trx.selectFrom('core_permission_users').select('user_id').where('permission_id', '=', id).orderBy('user_id').execute();
-    return { ...row, objectTypes: JSON.parse(row.object_types), actions: JSON.parse(row.actions), userIds: users.map((u) => u.user_id) };
+    const users = await trx
+      .selectFrom('core_permission_users')
+      .select('user_id')
+      .where('permission_id', '=', id)
+      .orderBy('user_id')
+      .execute();
+    return {
+      ...row,
+      objectTypes: JSON.parse(row.object_types),
+      actions: JSON.parse(row.actions),
+      userIds: users.map((u) => u.user_id),
+    };
   }
 
   async function setUsers(id: number, userIds: number[], trx: Db<IdentityTables>) {
     await trx.deleteFrom('core_permission_users').where('permission_id', '=', id).execute();
     const unique = [...new Set(userIds)];
-    if (unique.length) await trx.insertInto('core_permission_users').values(unique.map((u) => ({ permission_id: id, user_id: u }))).execute();
+    if (unique.length)
+      await trx
+        .insertInto('core_permission_users')
+        .values(unique.map((u) => ({ permission_id: id, user_id: u })))
+        .execute();
   }
 
   /** `trx`: the transaction an identity write runs in (on SQLite a query outside it would wait for it forever). */
@@ -63,23 +81,37 @@ export function createPermissions(deps: { db: Kysely<IdentityTables>; objectType
         .where('core_permission_users.user_id', '=', caller.user.id)
         .where('enabled', '=', 1)
         .execute()
-        .then((rows) => rows.map((r) => ({ objectTypes: JSON.parse(r.object_types), actions: JSON.parse(r.actions), objectId: r.object_id })));
+        .then((rows) =>
+          rows.map((r) => ({
+            objectTypes: JSON.parse(r.object_types),
+            actions: JSON.parse(r.actions),
+            objectId: r.object_id,
+          })),
+        );
       grantCache.set(caller, grants);
     }
     return grants;
   }
 
-  async function can(caller: Caller, action: string, objectType: string, objectId?: string | number, trx?: Db<IdentityTables>): Promise<boolean> {
+  async function can(
+    caller: Caller,
+    action: string,
+    objectType: string,
+    objectId?: string | number,
+    trx?: Db<IdentityTables>,
+  ): Promise<boolean> {
     objectTypes.assertChecked(objectType, action);
     if (caller.user.isSuperuser) return true;
     const id = objectId === undefined ? undefined : String(objectId);
     return (await loadGrants(caller, trx)).some(
-      (g) => g.objectTypes.includes(objectType) && g.actions.includes(action) && (g.objectId === null || g.objectId === id),
+      (g) =>
+        g.objectTypes.includes(objectType) && g.actions.includes(action) && (g.objectId === null || g.objectId === id),
     );
   }
 
-  const canWithin = (trx: Db<IdentityTables>) => (caller: Caller, action: string, objectType: string, objectId?: string | number) =>
-    can(caller, action, objectType, objectId, trx);
+  const canWithin =
+    (trx: Db<IdentityTables>) => (caller: Caller, action: string, objectType: string, objectId?: string | number) =>
+      can(caller, action, objectType, objectId, trx);
 
   return {
     get,
@@ -105,7 +137,10 @@ export function createPermissions(deps: { db: Kysely<IdentityTables>; objectType
 
     async list(page: Page): Promise<{ count: number; rows: PermissionRecord[] }> {
       const [{ n }, rows] = await Promise.all([
-        db.selectFrom('core_permissions').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+        db
+          .selectFrom('core_permissions')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .executeTakeFirstOrThrow(),
         db.selectFrom('core_permissions').select('id').orderBy('name').limit(page.limit).offset(page.offset).execute(),
       ]);
       return { count: Number(n), rows: await Promise.all(rows.map((r) => get(r.id))) };
@@ -140,7 +175,12 @@ export function createPermissions(deps: { db: Kysely<IdentityTables>; objectType
     },
 
     /** The permission must be `by`'s to give both as it is and as it will be. */
-    async update(by: Authority, id: PermissionId, patch: Partial<PermissionInput>, trx: Db<IdentityTables>): Promise<PermissionRecord> {
+    async update(
+      by: Authority,
+      id: PermissionId,
+      patch: Partial<PermissionInput>,
+      trx: Db<IdentityTables>,
+    ): Promise<PermissionRecord> {
       const before = await get(id, trx);
       const after = {
         objectTypes: patch.objectTypes ?? before.objectTypes,
@@ -148,8 +188,15 @@ export function createPermissions(deps: { db: Kysely<IdentityTables>; objectType
         objectId: patch.objectId !== undefined ? patch.objectId : before.object_id,
       };
       // A permission stored before types were checked stays editable in its other fields.
-      if (patch.objectTypes !== undefined || patch.actions !== undefined || patch.objectId !== undefined) objectTypes.check(after);
-      await requireGrantable(canWithin(trx), objectTypes.declares, by, { ...before, objectId: before.object_id }, 'change');
+      if (patch.objectTypes !== undefined || patch.actions !== undefined || patch.objectId !== undefined)
+        objectTypes.check(after);
+      await requireGrantable(
+        canWithin(trx),
+        objectTypes.declares,
+        by,
+        { ...before, objectId: before.object_id },
+        'change',
+      );
       await requireGrantable(canWithin(trx), objectTypes.declares, by, after, 'change');
       const set: Record<string, unknown> = { last_updated: nowIso() };
       if (patch.name !== undefined) set.name = patch.name;
@@ -170,7 +217,13 @@ export function createPermissions(deps: { db: Kysely<IdentityTables>; objectType
 
     async remove(by: Authority, id: PermissionId, trx: Db<IdentityTables>): Promise<PermissionRecord> {
       const record = await get(id, trx);
-      await requireGrantable(canWithin(trx), objectTypes.declares, by, { ...record, objectId: record.object_id }, 'delete');
+      await requireGrantable(
+        canWithin(trx),
+        objectTypes.declares,
+        by,
+        { ...record, objectId: record.object_id },
+        'delete',
+      );
       await trx.deleteFrom('core_permissions').where('id', '=', id).execute();
       return record;
     },

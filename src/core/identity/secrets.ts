@@ -28,12 +28,22 @@ const SCRYPT_MAXMEM = 128 * SCRYPT.N * SCRYPT.r * 2;
 /** What bounds concurrent scrypt runs (core/crypto-gate.ts): each run holds one slot. */
 export type PasswordGate = Pick<CryptoGate, 'run'>;
 
-function scryptAsync(gate: PasswordGate, password: string, salt: Buffer, params: { N: number; r: number; p: number }, keylen: number): Promise<Buffer> {
+function scryptAsync(
+  gate: PasswordGate,
+  password: string,
+  salt: Buffer,
+  params: { N: number; r: number; p: number },
+  keylen: number,
+): Promise<Buffer> {
   return gate.run(
     () =>
       new Promise<Buffer>((resolve, reject) =>
-        scrypt(password, salt, keylen, { ...params, maxmem: Math.max(SCRYPT_MAXMEM, 256 * params.N * params.r) }, (err, out) =>
-          err ? reject(err) : resolve(out),
+        scrypt(
+          password,
+          salt,
+          keylen,
+          { ...params, maxmem: Math.max(SCRYPT_MAXMEM, 256 * params.N * params.r) },
+          (err, out) => (err ? reject(err) : resolve(out)),
         ),
       ),
   );
@@ -62,6 +72,12 @@ export async function verifyPassword(password: string, stored: string | null, ga
   const [scheme, n, r, p, salt, hash] = target.split('$');
   if (scheme !== 'scrypt' || !n || !r || !p || !salt || !hash) return false;
   const expected = Buffer.from(hash, 'base64');
-  const actual = await scryptAsync(gate, password, Buffer.from(salt, 'base64'), { N: Number(n), r: Number(r), p: Number(p) }, expected.length);
+  const actual = await scryptAsync(
+    gate,
+    password,
+    Buffer.from(salt, 'base64'),
+    { N: Number(n), r: Number(r), p: Number(p) },
+    expected.length,
+  );
   return timingSafeEqual(actual, expected) && stored !== null;
 }

@@ -16,13 +16,22 @@ const SESSION_TTL_MS = 12 * 60 * 60 * 1000;
 export function createSessions(deps: { db: Kysely<IdentityTables> }) {
   const { db } = deps;
   return {
-    async open(userId: UserId, trx: Db<IdentityTables> = db): Promise<{ secret: string; csrfToken: string; expires: string }> {
+    async open(
+      userId: UserId,
+      trx: Db<IdentityTables> = db,
+    ): Promise<{ secret: string; csrfToken: string; expires: string }> {
       const secret = randomBytes(32).toString('base64url');
       const csrfToken = randomBytes(24).toString('base64url');
       const expires = new Date(Date.now() + SESSION_TTL_MS).toISOString();
       await trx
         .insertInto('core_sessions')
-        .values({ user_id: userId, secret_hash: hashTokenKey(secret), csrf_hash: hashTokenKey(csrfToken), created: nowIso(), expires })
+        .values({
+          user_id: userId,
+          secret_hash: hashTokenKey(secret),
+          csrf_hash: hashTokenKey(csrfToken),
+          created: nowIso(),
+          expires,
+        })
         .execute();
       return { secret, csrfToken, expires };
     },
@@ -32,16 +41,34 @@ export function createSessions(deps: { db: Kysely<IdentityTables> }) {
       const row = await db
         .selectFrom('core_sessions')
         .innerJoin('core_users', 'core_users.id', 'core_sessions.user_id')
-        .select(['core_sessions.id as session_id', 'core_sessions.csrf_hash', 'core_sessions.expires', 'core_users.id as user_id', 'core_users.username', 'core_users.kind', 'core_users.is_superuser', 'core_users.is_active'])
+        .select([
+          'core_sessions.id as session_id',
+          'core_sessions.csrf_hash',
+          'core_sessions.expires',
+          'core_users.id as user_id',
+          'core_users.username',
+          'core_users.kind',
+          'core_users.is_superuser',
+          'core_users.is_active',
+        ])
         .where('core_sessions.secret_hash', '=', hashTokenKey(secret))
         .executeTakeFirst();
-      if (!row || Date.parse(row.expires) <= Date.now()) throw unauthenticated('Session expired or invalid; log in again.', 'session_invalid');
+      if (!row || Date.parse(row.expires) <= Date.now())
+        throw unauthenticated('Session expired or invalid; log in again.', 'session_invalid');
       if (row.is_active !== 1) throw unauthenticated('User inactive', 'user_inactive');
       if (unsafe && (!csrfToken || !digestsEqual(row.csrf_hash, hashTokenKey(csrfToken)))) {
-        throw unauthenticated('CSRF token missing or wrong: send the X-CSRF-Token header you received at login.', 'csrf_failed');
+        throw unauthenticated(
+          'CSRF token missing or wrong: send the X-CSRF-Token header you received at login.',
+          'csrf_failed',
+        );
       }
       return {
-        user: { id: row.user_id as UserId, username: row.username, kind: row.kind, isSuperuser: row.is_superuser === 1 },
+        user: {
+          id: row.user_id as UserId,
+          username: row.username,
+          kind: row.kind,
+          isSuperuser: row.is_superuser === 1,
+        },
         tokenId: null,
         sessionId: row.session_id,
         writeEnabled: true,

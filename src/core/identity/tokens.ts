@@ -56,20 +56,41 @@ export function createTokens(deps: { db: Kysely<IdentityTables>; permissions: Pi
   }
 
   const owner = (userId: number, trx: Db<IdentityTables>) => async () => {
-    const row = await trx.selectFrom('core_users').select(['username', 'is_superuser']).where('id', '=', userId).executeTakeFirst();
+    const row = await trx
+      .selectFrom('core_users')
+      .select(['username', 'is_superuser'])
+      .where('id', '=', userId)
+      .executeTakeFirst();
     if (!row) throw notFound('User');
     return row;
   };
 
   /** Who may make or manage a token of that user (authority.ts). */
-  const requireWrite = (by: Authority, action: 'add' | 'change' | 'delete', userId: number, trx: Db<IdentityTables>, tokenId?: number) =>
-    requireTokenWrite((c, a, t, id) => permissions.can(c, a, t, id, trx), by, action, userId, owner(userId, trx), tokenId);
+  const requireWrite = (
+    by: Authority,
+    action: 'add' | 'change' | 'delete',
+    userId: number,
+    trx: Db<IdentityTables>,
+    tokenId?: number,
+  ) =>
+    requireTokenWrite(
+      (c, a, t, id) => permissions.can(c, a, t, id, trx),
+      by,
+      action,
+      userId,
+      owner(userId, trx),
+      tokenId,
+    );
 
   return {
     get,
 
     /** Returns the row and the key; the key is never stored or retrievable again. `by` asks for it. */
-    async create(by: Authority, input: NewToken, trx: Db<IdentityTables> = db): Promise<{ row: TokenRow; key: string }> {
+    async create(
+      by: Authority,
+      input: NewToken,
+      trx: Db<IdentityTables> = db,
+    ): Promise<{ row: TokenRow; key: string }> {
       checkExpiry(input.expires);
       await requireWrite(by, 'add', input.userId, trx);
       await owner(input.userId, trx)();
@@ -92,7 +113,10 @@ export function createTokens(deps: { db: Kysely<IdentityTables>; permissions: Pi
           .executeTakeFirstOrThrow();
         return { row, key };
       } catch (e) {
-        if (isUniqueViolation(e)) throw new HushError('conflict', 'This token key is already in use.', { problems: [{ field: 'key', message: 'already in use' }] });
+        if (isUniqueViolation(e))
+          throw new HushError('conflict', 'This token key is already in use.', {
+            problems: [{ field: 'key', message: 'already in use' }],
+          });
         throw e;
       }
     },
@@ -153,18 +177,28 @@ export function createTokens(deps: { db: Kysely<IdentityTables>; permissions: Pi
         .executeTakeFirst();
       if (!row || !digestsEqual(row.key_hash, digest)) throw unauthenticated('Invalid token', TokenFailure.invalid);
       const now = Date.now();
-      if (row.expires !== null && Date.parse(row.expires) <= now) throw unauthenticated('Token expired', TokenFailure.expired);
+      if (row.expires !== null && Date.parse(row.expires) <= now)
+        throw unauthenticated('Token expired', TokenFailure.expired);
       if (row.enabled !== 1) throw unauthenticated('Token disabled', TokenFailure.disabled);
       if (row.is_active !== 1) throw unauthenticated('User inactive', TokenFailure.userInactive);
       if (row.last_used === null || now - Date.parse(row.last_used) > LAST_USED_RESOLUTION_MS) {
         // A hint only: a full disk must not turn away a request that only reads.
-        await db.updateTable('core_tokens').set({ last_used: new Date(now).toISOString() }).where('id', '=', row.token_id).execute()
+        await db
+          .updateTable('core_tokens')
+          .set({ last_used: new Date(now).toISOString() })
+          .where('id', '=', row.token_id)
+          .execute()
           .catch((e: unknown) => {
             if (!isStoreFault(e, StoreFaultReason.storageFull)) throw e;
           });
       }
       return {
-        user: { id: row.user_id as UserId, username: row.username, kind: row.kind, isSuperuser: row.is_superuser === 1 },
+        user: {
+          id: row.user_id as UserId,
+          username: row.username,
+          kind: row.kind,
+          isSuperuser: row.is_superuser === 1,
+        },
         tokenId: row.token_id as TokenId,
         sessionId: null,
         writeEnabled: row.write_enabled === 1,

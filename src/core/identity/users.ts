@@ -53,11 +53,17 @@ export function createUsers(deps: { db: Kysely<IdentityTables>; passwordGate: Pa
       trx.selectFrom('core_users').selectAll().where('username', '=', username).executeTakeFirst(),
 
     async count(trx: Db<IdentityTables> = db): Promise<number> {
-      const row = await trx.selectFrom('core_users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+      const row = await trx
+        .selectFrom('core_users')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow();
       return Number(row.n);
     },
 
-    async list(page: Page, filter: { username?: string | undefined } = {}): Promise<{ count: number; rows: UserRow[] }> {
+    async list(
+      page: Page,
+      filter: { username?: string | undefined } = {},
+    ): Promise<{ count: number; rows: UserRow[] }> {
       let q = db.selectFrom('core_users');
       if (filter.username !== undefined) q = q.where('username', '=', filter.username);
       const [{ n }, rows] = await Promise.all([
@@ -75,7 +81,13 @@ export function createUsers(deps: { db: Kysely<IdentityTables>; passwordGate: Pa
         try {
           return await trx
             .insertInto('core_users')
-            .values({ ...columns, username: input.username, password_hash: (columns.password_hash as string) ?? null, created: nowIso(), last_login: null })
+            .values({
+              ...columns,
+              username: input.username,
+              password_hash: (columns.password_hash as string) ?? null,
+              created: nowIso(),
+              last_login: null,
+            })
             .returningAll()
             .executeTakeFirstOrThrow();
         } catch (e) {
@@ -117,7 +129,8 @@ export function createUsers(deps: { db: Kysely<IdentityTables>; passwordGate: Pa
       return ok && row && row.is_active === 1 ? row : undefined;
     },
 
-    touchLogin: (id: UserId, trx: Db<IdentityTables> = db) => trx.updateTable('core_users').set({ last_login: nowIso() }).where('id', '=', id).execute(),
+    touchLogin: (id: UserId, trx: Db<IdentityTables> = db) =>
+      trx.updateTable('core_users').set({ last_login: nowIso() }).where('id', '=', id).execute(),
   };
 }
 

@@ -48,6 +48,9 @@ export function openBytes(key: Buffer, envelope: ParsedEnvelope, aad: string): B
     return Buffer.concat([decipher.update(data), decipher.final()]);
   } catch (cause) {
     // Wrong key, tampered bytes, or a ciphertext that belongs to another row: indistinguishable, all fatal.
-    throw new HushError('internal', 'A stored ciphertext failed authentication.', { reason: 'ciphertext_rejected', cause });
+    throw new HushError('internal', 'A stored ciphertext failed authentication.', {
+      reason: 'ciphertext_rejected',
+      cause,
+    });
   }
 }

@@ -6,8 +6,22 @@ import { AuditAction, LockName } from '../names.js';
 import { withLock } from '../store/tx.js';
 import { KEY_BYTES, openBytes, parseEnvelope, sealBytes } from './aead.js';
 import { insertDataKey, storedRootKeyIds, wrapAad, type KeyChangeRecorder } from './data-keys.js';
-import { missingRootKey, mixedRootKeys, rootKeyMismatch, rootKeySuperseded, type InterruptedRotation } from './problems.js';
-import { nextKeyFile, readRootKeys, removeStaleTempFiles, writeKeyFile, type RootKey, type RootKeyFiles, type RootKeySource } from './root-key.js';
+import {
+  missingRootKey,
+  mixedRootKeys,
+  rootKeyMismatch,
+  rootKeySuperseded,
+  type InterruptedRotation,
+} from './problems.js';
+import {
+  nextKeyFile,
+  readRootKeys,
+  removeStaleTempFiles,
+  writeKeyFile,
+  type RootKey,
+  type RootKeyFiles,
+  type RootKeySource,
+} from './root-key.js';
 import type { KeyringTables } from './tables.js';
 
 /** Where a ciphertext lives. Part of its associated data: the same bytes elsewhere do not open. */
@@ -40,7 +54,11 @@ const ACTIVE_KEY_TTL_MS = 60_000;
 
 const fieldAad = (table: string, at: FieldAddress) => `${table}|${at.row}|${at.column}`;
 
-export function createKeyring(deps: { db: Kysely<KeyringTables>; rootKeySource: RootKeySource; storeLocation?: string }) {
+export function createKeyring(deps: {
+  db: Kysely<KeyringTables>;
+  rootKeySource: RootKeySource;
+  storeLocation?: string;
+}) {
   const { db, rootKeySource } = deps;
   let files: RootKeyFiles = { current: undefined, next: undefined };
   let rootKeys = new Map<string, RootKey>();
@@ -72,7 +90,9 @@ export function createKeyring(deps: { db: Kysely<KeyringTables>; rootKeySource: 
       key = rootKeys.get(id);
     }
     if (!key) {
-      throw new HushError('unavailable', `Root key ${id} is not available; data keys cannot be unwrapped.`, { reason: 'root_key_missing' });
+      throw new HushError('unavailable', `Root key ${id} is not available; data keys cannot be unwrapped.`, {
+        reason: 'root_key_missing',
+      });
     }
     return key;
   }
@@ -128,7 +148,13 @@ export function createKeyring(deps: { db: Kysely<KeyringTables>; rootKeySource: 
     const id = await withLock(db, LockName.keyring, async (trx) => {
       const root = await wrappingRootKey(trx);
       const inserted = await insertDataKey(trx, root, key);
-      await record?.(trx, { engine: 'core', action: AuditAction.dataKeyCreate, objectType: 'core.datakey', objectId: inserted, details: { root_key_id: root.id } });
+      await record?.(trx, {
+        engine: 'core',
+        action: AuditAction.dataKeyCreate,
+        objectType: 'core.datakey',
+        objectId: inserted,
+        details: { root_key_id: root.id },
+      });
       return inserted;
     });
     dataKeys.set(id, key);
@@ -150,17 +176,23 @@ export function createKeyring(deps: { db: Kysely<KeyringTables>; rootKeySource: 
         let found = readRootKeys(rootKeySource);
         let rootKeyCreated = false;
         if (!found.current) {
-          if (stored.length || !options.create) throw missingRootKey(rootKeySource, stored, deps.storeLocation ?? 'in use');
+          if (stored.length || !options.create)
+            throw missingRootKey(rootKeySource, stored, deps.storeLocation ?? 'in use');
           rootKeyCreated = writeKeyFile(rootKeySource.file, randomBytes(KEY_BYTES));
           found = readRootKeys(rootKeySource);
-          if (!found.current) throw new HushError('unavailable', `The root key file ${rootKeySource.file} vanished while starting.`);
+          if (!found.current)
+            throw new HushError('unavailable', `The root key file ${rootKeySource.file} vanished while starting.`);
         }
         adopt(found);
         const unknown = stored.filter((id) => !rootKeys.has(id));
         if (unknown.length) throw rootKeyMismatch(rootKeySource, found, unknown);
         if (!stored.length) await insertDataKey(trx, found.current, randomBytes(KEY_BYTES));
         const next = found.next;
-        const interruptedRotation = next && { nextFile: nextKeyFile(rootKeySource), nextRootKeyId: next.id, dataKeysUseNext: stored.includes(next.id) };
+        const interruptedRotation = next && {
+          nextFile: nextKeyFile(rootKeySource),
+          nextRootKeyId: next.id,
+          dataKeysUseNext: stored.includes(next.id),
+        };
         return { rootKeyCreated, rootKeyId: found.current.id, interruptedRotation, removedTempFiles };
       });
       // Unwrapped now, outside the lock, so a damaged key fails the start rather than the first request.

@@ -30,18 +30,33 @@ export async function encryptRaw(plaintext: Uint8Array, key: Uint8Array): Promis
   const out = Buffer.alloc(plaintext.length + TAG_BYTES + NONCE_BYTES);
   const nonce = out.subarray(plaintext.length + TAG_BYTES);
   sodium.randombytes_buf(nonce);
-  sodium.crypto_aead_xchacha20poly1305_ietf_encrypt(out.subarray(0, plaintext.length + TAG_BYTES), asBuffer(plaintext), null, null, nonce, asBuffer(key));
+  sodium.crypto_aead_xchacha20poly1305_ietf_encrypt(
+    out.subarray(0, plaintext.length + TAG_BYTES),
+    asBuffer(plaintext),
+    null,
+    null,
+    nonce,
+    asBuffer(key),
+  );
   return out;
 }
 
 export async function decryptRaw(sealed: Uint8Array, key: Uint8Array): Promise<Uint8Array> {
-  if (sealed.length < NONCE_BYTES + TAG_BYTES) throw new HushError('invalid', 'Invalid ciphertext format', { reason: 'ciphertext_short' });
+  if (sealed.length < NONCE_BYTES + TAG_BYTES)
+    throw new HushError('invalid', 'Invalid ciphertext format', { reason: 'ciphertext_short' });
   if (key.length !== KEY_BYTES) throw new HushError('invalid', 'Invalid ciphertext format', { reason: 'key_length' });
   const bytes = Buffer.from(sealed);
   const ciphertext = bytes.subarray(0, bytes.length - NONCE_BYTES);
   const out = Buffer.alloc(ciphertext.length - TAG_BYTES);
   try {
-    sodium.crypto_aead_xchacha20poly1305_ietf_decrypt(out, null, ciphertext, null, bytes.subarray(bytes.length - NONCE_BYTES), asBuffer(key));
+    sodium.crypto_aead_xchacha20poly1305_ietf_decrypt(
+      out,
+      null,
+      ciphertext,
+      null,
+      bytes.subarray(bytes.length - NONCE_BYTES),
+      asBuffer(key),
+    );
   } catch {
     throw new HushError('invalid', 'Invalid ciphertext format', { reason: 'ciphertext_rejected' });
   }
@@ -66,11 +81,21 @@ export async function kxRandomKeyPair(): Promise<HexKeyPair> {
 }
 
 /** The session keys both sides of crypto_kx derive (for the vectors; messages use them internally). */
-export async function kxSessionKeys(role: 'client' | 'server', own: HexKeyPair, peerPublicKeyHex: string): Promise<{ rx: string; tx: string }> {
+export async function kxSessionKeys(
+  role: 'client' | 'server',
+  own: HexKeyPair,
+  peerPublicKeyHex: string,
+): Promise<{ rx: string; tx: string }> {
   const rx = Buffer.alloc(32);
   const tx = Buffer.alloc(32);
   const f = role === 'client' ? sodium.crypto_kx_client_session_keys : sodium.crypto_kx_server_session_keys;
-  f(rx, tx, Buffer.from(own.publicKey, 'hex'), Buffer.from(own.privateKey, 'hex'), Buffer.from(peerPublicKeyHex, 'hex'));
+  f(
+    rx,
+    tx,
+    Buffer.from(own.publicKey, 'hex'),
+    Buffer.from(own.privateKey, 'hex'),
+    Buffer.from(peerPublicKeyHex, 'hex'),
+  );
   return { rx: hexOf(rx), tx: hexOf(tx) };
 }
 
@@ -101,7 +126,13 @@ export async function decryptAsymmetric(ciphertext: string, own: HexKeyPair): Pr
   const rx = messageKeyBuffer(32);
   try {
     try {
-      sodium.crypto_kx_server_session_keys(rx, null, Buffer.from(own.publicKey, 'hex'), Buffer.from(own.privateKey, 'hex'), Buffer.from(match[1]!, 'hex'));
+      sodium.crypto_kx_server_session_keys(
+        rx,
+        null,
+        Buffer.from(own.publicKey, 'hex'),
+        Buffer.from(own.privateKey, 'hex'),
+        Buffer.from(match[1]!, 'hex'),
+      );
     } catch {
       throw new HushError('invalid', 'Invalid ciphertext format', { reason: 'ciphertext_key' });
     }

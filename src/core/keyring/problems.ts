@@ -10,7 +10,11 @@ const where = (source: RootKeySource, files: RootKeyFiles) =>
 const held = (files: RootKeyFiles) => [files.current?.id, files.next?.id].filter(Boolean).join(' and ') || 'none';
 
 /** The key file is missing. Nothing was created in its place. */
-export function missingRootKey(source: RootKeySource, storedRootKeyIds: readonly string[], storeLocation: string): HushError {
+export function missingRootKey(
+  source: RootKeySource,
+  storedRootKeyIds: readonly string[],
+  storeLocation: string,
+): HushError {
   const pointElsewhere = 'or point HUSH_ROOT_KEY_FILE at the file, or give the key itself in HUSH_ROOT_KEY';
   if (!storedRootKeyIds.length) {
     return new HushError(
@@ -49,7 +53,9 @@ export function rootKeySuperseded(source: RootKeySource, files: RootKeyFiles, st
       `does not hold (it holds ${held(files)}). Writes are refused until the current root key file is installed.`,
     {
       reason: 'root_key_superseded',
-      cause: new Error(`root key ${storedId} is in use by the database; ${where(source, files)} holds ${held(files)}: copy the current key file here`),
+      cause: new Error(
+        `root key ${storedId} is in use by the database; ${where(source, files)} holds ${held(files)}: copy the current key file here`,
+      ),
     },
   );
 }
@@ -72,14 +78,21 @@ export interface InterruptedRotation {
 }
 
 /** The exact admin command for this instance, so the advice can be pasted. */
-function adminCommand(sub: string, config: { dataDir: string; databaseUrl: string | undefined; rootKeyFile: string }): string {
-  const keyFile = config.rootKeyFile === path.join(config.dataDir, 'root.key') ? '' : `HUSH_ROOT_KEY_FILE=${config.rootKeyFile} `;
+function adminCommand(
+  sub: string,
+  config: { dataDir: string; databaseUrl: string | undefined; rootKeyFile: string },
+): string {
+  const keyFile =
+    config.rootKeyFile === path.join(config.dataDir, 'root.key') ? '' : `HUSH_ROOT_KEY_FILE=${config.rootKeyFile} `;
   const database = config.databaseUrl ? ' --database-url "$DATABASE_URL"' : '';
   return `${keyFile}hush admin ${sub} --data-dir ${config.dataDir}${database}`;
 }
 
 /** The warning for an unfinished rotation: what state it is in and the commands that finish or undo it. */
-export function interruptedRotationAdvice(rotation: InterruptedRotation, config: Parameters<typeof adminCommand>[1]): string {
+export function interruptedRotationAdvice(
+  rotation: InterruptedRotation,
+  config: Parameters<typeof adminCommand>[1],
+): string {
   const finish = adminCommand('rotate-root-key', config);
   const undo = adminCommand('rotate-root-key --undo', config);
   const state = rotation.dataKeysUseNext

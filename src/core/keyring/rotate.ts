@@ -8,7 +8,16 @@ import { withLock } from '../store/tx.js';
 import { KEY_BYTES, openBytes, parseEnvelope, sealBytes } from './aead.js';
 import { storedRootKeyIds, wrapAad, type KeyChangeRecorder } from './data-keys.js';
 import { missingRootKey } from './problems.js';
-import { nextKeyFile, readRootKeys, removeStaleTempFiles, syncDir, writeKeyFile, type RootKey, type RootKeyFiles, type RootKeySource } from './root-key.js';
+import {
+  nextKeyFile,
+  readRootKeys,
+  removeStaleTempFiles,
+  syncDir,
+  writeKeyFile,
+  type RootKey,
+  type RootKeyFiles,
+  type RootKeySource,
+} from './root-key.js';
 import type { KeyringTables } from './tables.js';
 
 export interface RotationResult {
@@ -30,23 +39,40 @@ interface Plan {
 }
 
 /** Re-wraps every data key not yet under `target`, inside `trx`. A key wrapped by a root key no file holds stops it. */
-async function rewrapAll(trx: Transaction<KeyringTables>, source: RootKeySource, files: RootKeyFiles, target: RootKey): Promise<number> {
+async function rewrapAll(
+  trx: Transaction<KeyringTables>,
+  source: RootKeySource,
+  files: RootKeyFiles,
+  target: RootKey,
+): Promise<number> {
   const byId = new Map([files.current, files.next].filter((k): k is RootKey => k !== undefined).map((k) => [k.id, k]));
   const rows = await trx.selectFrom('core_data_keys').selectAll().where('root_key_id', '!=', target.id).execute();
   for (const row of rows) {
     const root = byId.get(row.root_key_id);
     if (!root) {
-      throw new HushError('unavailable', `Data key ${row.id} is wrapped by root key ${row.root_key_id}, which neither ${source.file} nor ${nextKeyFile(source)} holds; nothing was changed.`);
+      throw new HushError(
+        'unavailable',
+        `Data key ${row.id} is wrapped by root key ${row.root_key_id}, which neither ${source.file} nor ${nextKeyFile(source)} holds; nothing was changed.`,
+      );
     }
     const key = openBytes(root.key, parseEnvelope(row.wrapped_key), wrapAad(row.id));
     const wrapped = sealBytes(target.key, target.id, key, wrapAad(row.id));
-    await trx.updateTable('core_data_keys').set({ wrapped_key: wrapped, root_key_id: target.id }).where('id', '=', row.id).execute();
+    await trx
+      .updateTable('core_data_keys')
+      .set({ wrapped_key: wrapped, root_key_id: target.id })
+      .where('id', '=', row.id)
+      .execute();
   }
   return rows.length;
 }
 
 /** Steps (1) and (2): under the keyring lock, write `<file>.next` if needed and re-wrap, with the audit entry. */
-async function planAndRewrap(trx: Transaction<KeyringTables>, source: RootKeySource, undo: boolean, record: KeyChangeRecorder | undefined): Promise<Plan> {
+async function planAndRewrap(
+  trx: Transaction<KeyringTables>,
+  source: RootKeySource,
+  undo: boolean,
+  record: KeyChangeRecorder | undefined,
+): Promise<Plan> {
   removeStaleTempFiles(source);
   let files = readRootKeys(source);
   const current = files.current;
@@ -55,7 +81,11 @@ async function planAndRewrap(trx: Transaction<KeyringTables>, source: RootKeySou
     const next = files.next;
     if (!next) throw new HushError('invalid', `No root-key rotation to undo: ${nextKeyFile(source)} does not exist.`);
     const count = await rewrapAll(trx, source, files, current);
-    await record?.(trx, { engine: 'core', action: AuditAction.rootKeyRotate, details: { from: next.id, to: current.id, data_keys: count, undo: true } });
+    await record?.(trx, {
+      engine: 'core',
+      action: AuditAction.rootKeyRotate,
+      details: { from: next.id, to: current.id, data_keys: count, undo: true },
+    });
     return { outcome: 'undone', from: next, to: current, count };
   }
   const stored = await storedRootKeyIds(trx);
@@ -71,7 +101,11 @@ async function planAndRewrap(trx: Transaction<KeyringTables>, source: RootKeySou
   const next = files.next!;
   if (next.id === current.id) throw new HushError('internal', 'The new root key equals the current one.');
   const count = await rewrapAll(trx, source, files, next);
-  await record?.(trx, { engine: 'core', action: AuditAction.rootKeyRotate, details: { from: current.id, to: next.id, data_keys: count } });
+  await record?.(trx, {
+    engine: 'core',
+    action: AuditAction.rootKeyRotate,
+    details: { from: current.id, to: next.id, data_keys: count },
+  });
   return { outcome: 'rotated', from: current, to: next, count };
 }
 
@@ -102,16 +136,37 @@ async function moveKeyFiles(trx: Transaction<KeyringTables>, source: RootKeySour
  * and a restart finds whichever key each row names; a start warns, and running this again finishes the job.
  * With `undo`, an unfinished rotation is taken back instead: data keys return under `<file>`, `<file>.next` goes.
  */
-export async function rotateRootKey(db: Kysely<KeyringTables>, source: RootKeySource, options: { undo?: boolean; record?: KeyChangeRecorder } = {}): Promise<RotationResult> {
+export async function rotateRootKey(
+  db: Kysely<KeyringTables>,
+  source: RootKeySource,
+  options: { undo?: boolean; record?: KeyChangeRecorder } = {},
+): Promise<RotationResult> {
   if (source.inline) {
-    throw new HushError('invalid', 'The root key comes from HUSH_ROOT_KEY; rotate it by re-wrapping with a key file instead (unset HUSH_ROOT_KEY and use HUSH_ROOT_KEY_FILE).');
+    throw new HushError(
+      'invalid',
+      'The root key comes from HUSH_ROOT_KEY; rotate it by re-wrapping with a key file instead (unset HUSH_ROOT_KEY and use HUSH_ROOT_KEY_FILE).',
+    );
   }
-  const plan = await withLock(db, LockName.keyring, (trx) => planAndRewrap(trx, source, options.undo ?? false, options.record));
+  const plan = await withLock(db, LockName.keyring, (trx) =>
+    planAndRewrap(trx, source, options.undo ?? false, options.record),
+  );
   try {
     await withLock(db, LockName.keyring, (trx) => moveKeyFiles(trx, source, plan));
   } catch (e) {
-    const done = plan.outcome === 'undone' ? `the data keys are back under ${source.file}, but removing ${nextKeyFile(source)}` : `the data keys are re-wrapped, but moving ${nextKeyFile(source)} over ${source.file}`;
-    throw new HushError('unavailable', `The rotation is half done: ${done} failed (${(e as Error).message}). Both key files are kept; run the command again to finish.`, { cause: e });
+    const done =
+      plan.outcome === 'undone'
+        ? `the data keys are back under ${source.file}, but removing ${nextKeyFile(source)}`
+        : `the data keys are re-wrapped, but moving ${nextKeyFile(source)} over ${source.file}`;
+    throw new HushError(
+      'unavailable',
+      `The rotation is half done: ${done} failed (${(e as Error).message}). Both key files are kept; run the command again to finish.`,
+      { cause: e },
+    );
   }
-  return { outcome: plan.outcome, previousRootKeyId: plan.from.id, rootKeyId: plan.to.id, dataKeysRewrapped: plan.count };
+  return {
+    outcome: plan.outcome,
+    previousRootKeyId: plan.from.id,
+    rootKeyId: plan.to.id,
+    dataKeysRewrapped: plan.count,
+  };
 }

@@ -1,4 +1,12 @@
-import { createPublicKey, generateKeyPair, privateDecrypt, publicEncrypt, constants, createPrivateKey, type KeyObject } from 'node:crypto';
+import {
+  createPublicKey,
+  generateKeyPair,
+  privateDecrypt,
+  publicEncrypt,
+  constants,
+  createPrivateKey,
+  type KeyObject,
+} from 'node:crypto';
 import { promisify } from 'node:util';
 import { invalid } from '../errors.js';
 

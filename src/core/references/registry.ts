@@ -10,7 +10,10 @@ import { fillTemplate, parseTemplate, type TemplateReference } from './template.
  */
 export interface ReferenceResolver {
   readonly kind: string;
-  resolve(names: readonly string[], caller: Caller): Promise<{ values: ReadonlyMap<string, string>; reads: readonly AuditEvent[] }>;
+  resolve(
+    names: readonly string[],
+    caller: Caller,
+  ): Promise<{ values: ReadonlyMap<string, string>; reads: readonly AuditEvent[] }>;
 }
 
 export interface RenderLimits {
@@ -22,7 +25,9 @@ export interface RenderLimits {
 const NAMES_IN_MESSAGE = 20;
 
 const listed = (names: readonly string[]) =>
-  names.length > NAMES_IN_MESSAGE ? `${names.slice(0, NAMES_IN_MESSAGE).join(', ')} and ${names.length - NAMES_IN_MESSAGE} more` : names.join(', ');
+  names.length > NAMES_IN_MESSAGE
+    ? `${names.slice(0, NAMES_IN_MESSAGE).join(', ')} and ${names.length - NAMES_IN_MESSAGE} more`
+    : names.join(', ');
 
 /**
  * Reference kinds registered by engines at start-up, and the render that uses them. A render is all or nothing:
@@ -39,14 +44,22 @@ export function createReferenceRegistry() {
 
     kinds: (): string[] => [...resolvers.keys()].sort(),
 
-    async render(template: string, caller: Caller, limits: RenderLimits): Promise<{ rendered: string; reads: AuditEvent[] }> {
+    async render(
+      template: string,
+      caller: Caller,
+      limits: RenderLimits,
+    ): Promise<{ rendered: string; reads: AuditEvent[] }> {
       const parsed = parseTemplate(template);
       if (parsed.malformed.length) {
-        throw new HushError('invalid', `Malformed references in template (write $\${{ for a literal \${{): ${listed(parsed.malformed)}`, {
-          problems: [{ field: 'template', message: 'contains malformed references' }],
-          reason: 'malformed_references',
-          details: { malformed: parsed.malformed },
-        });
+        throw new HushError(
+          'invalid',
+          `Malformed references in template (write $\${{ for a literal \${{): ${listed(parsed.malformed)}`,
+          {
+            problems: [{ field: 'template', message: 'contains malformed references' }],
+            reason: 'malformed_references',
+            details: { malformed: parsed.malformed },
+          },
+        );
       }
       const byKind = new Map<string, TemplateReference[]>();
       for (const ref of parsed.references) byKind.set(ref.kind, [...(byKind.get(ref.kind) ?? []), ref]);
@@ -55,7 +68,10 @@ export function createReferenceRegistry() {
       for (const [kind, refs] of byKind) {
         const resolver = resolvers.get(kind);
         if (!resolver) continue;
-        const found = await resolver.resolve(refs.map((r) => r.name), caller);
+        const found = await resolver.resolve(
+          refs.map((r) => r.name),
+          caller,
+        );
         for (const r of refs) {
           const value = found.values.get(r.name);
           if (value !== undefined) values.set(r.id, value);
@@ -73,7 +89,9 @@ export function createReferenceRegistry() {
       let size = 0;
       for (const p of parsed.parts) size += typeof p === 'string' ? p.length : values.get(p.id)!.length;
       if (size > limits.maxOutputChars) {
-        throw new HushError('too_large', `The rendered text would exceed ${limits.maxOutputChars} characters.`, { problems: [{ field: 'template', message: 'renders too large' }] });
+        throw new HushError('too_large', `The rendered text would exceed ${limits.maxOutputChars} characters.`, {
+          problems: [{ field: 'template', message: 'renders too large' }],
+        });
       }
       return { rendered: fillTemplate(parsed.parts, (r) => values.get(r.id)!), reads };
     },

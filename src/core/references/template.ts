@@ -50,7 +50,8 @@ export function parseTemplate(template: string): ParsedTemplate {
     const close = window.indexOf('}}');
     const match = close < 0 ? null : REFERENCE.exec(window.slice(0, close));
     if (!match) {
-      if (malformed.length < MAX_MALFORMED) malformed.push(excerpt(close < 0 ? template.slice(start, start + 40) : `\${{${window.slice(0, close)}}}`));
+      if (malformed.length < MAX_MALFORMED)
+        malformed.push(excerpt(close < 0 ? template.slice(start, start + 40) : `\${{${window.slice(0, close)}}}`));
       re.lastIndex = start + 3;
       continue;
     }

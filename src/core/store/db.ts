@@ -47,7 +47,11 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
 export function openStore(options: StoreOptions): Store {
   const health = createStoreHealth();
   if (options.databaseUrl) {
-    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.maxConnections ?? 10, connectionTimeoutMillis: PG_CONNECT_TIMEOUT_MS });
+    const pool = new pg.Pool({
+      connectionString: options.databaseUrl,
+      max: options.maxConnections ?? 10,
+      connectionTimeoutMillis: PG_CONNECT_TIMEOUT_MS,
+    });
     // A client losing its server emits 'error'; unheard, that event ends the process. The pool listens to idle
     // clients only, so each client gets a listener for its whole life: the query it was running fails instead,
     // and the pool drops the client when it is released.
@@ -55,7 +59,13 @@ export function openStore(options: StoreOptions): Store {
     pool.on('connect', (client) => client.on('error', () => undefined));
     const url = new URL(options.databaseUrl);
     const location = `postgres://${url.hostname}:${url.port || 5432}${url.pathname}`;
-    const db = new Kysely<AnyTables>({ dialect: withFaultHandling(new PostgresDialect({ pool }), { onFault: health.onFault, onWriteSaved: health.onWriteSaved }), plugins: [textGuard] });
+    const db = new Kysely<AnyTables>({
+      dialect: withFaultHandling(new PostgresDialect({ pool }), {
+        onFault: health.onFault,
+        onWriteSaved: health.onWriteSaved,
+      }),
+      plugins: [textGuard],
+    });
     // Probing writes, so it runs only while a write has failed for lack of space.
     const hasRoom = async () => health.storageFullSince === undefined || postgresHasRoom(db);
     return store(db, postgresCapabilities, location, health, hasRoom);
@@ -111,6 +121,12 @@ function withStatementCache(database: SQLite.Database): SqliteDatabase {
   };
 }
 
-function store(db: Kysely<AnyTables>, dialect: DialectCapabilities, location: string, health: StoreHealth, hasRoom: () => Promise<boolean>): Store {
+function store(
+  db: Kysely<AnyTables>,
+  dialect: DialectCapabilities,
+  location: string,
+  health: StoreHealth,
+  hasRoom: () => Promise<boolean>,
+): Store {
   return { db, dialect, location, health, hasRoom, close: () => db.destroy() };
 }

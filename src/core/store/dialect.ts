@@ -18,7 +18,8 @@ export interface DialectCapabilities {
 
 export const sqliteCapabilities: DialectCapabilities = {
   name: 'sqlite',
-  addIdColumn: (table) => table.addColumn('id', 'integer', (c: ColumnDefinitionBuilder) => c.primaryKey().autoIncrement()),
+  addIdColumn: (table) =>
+    table.addColumn('id', 'integer', (c: ColumnDefinitionBuilder) => c.primaryKey().autoIncrement()),
   idType: 'integer',
   sharedByProcesses: false,
 };

@@ -74,7 +74,10 @@ class FaultTranslatingDriver implements Driver {
     // Both are the client's mistake, not a server fault; every other database error stays an error.
     const code = (e as { code?: unknown } | null)?.code;
     if (code === '22003' || code === '22P02') {
-      const message = code === '22003' ? 'A number in the request is out of range.' : 'A value in the request is not valid where it is used.';
+      const message =
+        code === '22003'
+          ? 'A number in the request is out of range.'
+          : 'A value in the request is not valid where it is used.';
       return new HushError('invalid', message, { reason: 'value_out_of_range', cause: e });
     }
     const fault = storeFaultOf(e);
@@ -143,22 +146,38 @@ class FaultTranslatingDriver implements Driver {
     }
   }
 
-  async savepoint(connection: DatabaseConnection, name: string, compile: Parameters<NonNullable<Driver['savepoint']>>[2]): Promise<void> {
+  async savepoint(
+    connection: DatabaseConnection,
+    name: string,
+    compile: Parameters<NonNullable<Driver['savepoint']>>[2],
+  ): Promise<void> {
     const c = connection as GuardedConnection;
     await this.#optional('savepoint', () => this.inner.savepoint?.(c.inner, name, compile), c);
   }
 
-  async rollbackToSavepoint(connection: DatabaseConnection, name: string, compile: Parameters<NonNullable<Driver['savepoint']>>[2]): Promise<void> {
+  async rollbackToSavepoint(
+    connection: DatabaseConnection,
+    name: string,
+    compile: Parameters<NonNullable<Driver['savepoint']>>[2],
+  ): Promise<void> {
     const c = connection as GuardedConnection;
     await this.#optional('rollbackToSavepoint', () => this.inner.rollbackToSavepoint?.(c.inner, name, compile), c);
   }
 
-  async releaseSavepoint(connection: DatabaseConnection, name: string, compile: Parameters<NonNullable<Driver['savepoint']>>[2]): Promise<void> {
+  async releaseSavepoint(
+    connection: DatabaseConnection,
+    name: string,
+    compile: Parameters<NonNullable<Driver['savepoint']>>[2],
+  ): Promise<void> {
     const c = connection as GuardedConnection;
     await this.#optional('releaseSavepoint', () => this.inner.releaseSavepoint?.(c.inner, name, compile), c);
   }
 
-  async #optional(method: 'savepoint' | 'rollbackToSavepoint' | 'releaseSavepoint', run: () => Promise<void> | undefined, c: GuardedConnection): Promise<void> {
+  async #optional(
+    method: 'savepoint' | 'rollbackToSavepoint' | 'releaseSavepoint',
+    run: () => Promise<void> | undefined,
+    c: GuardedConnection,
+  ): Promise<void> {
     if (!this.inner[method]) throw new Error(`The database driver does not support ${method}.`);
     try {
       await run();

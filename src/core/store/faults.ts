@@ -16,7 +16,19 @@ export const StoreFaultReason = {
 } as const;
 
 // Socket-level failures reaching or talking to PostgreSQL (node's errno codes).
-const SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ECONNABORTED', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'EHOSTDOWN', 'ENETUNREACH', 'ENETDOWN', 'ENOTFOUND', 'EAI_AGAIN']);
+const SOCKET_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ECONNABORTED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'EHOSTDOWN',
+  'ENETUNREACH',
+  'ENETDOWN',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+]);
 // PostgreSQL SQLSTATEs meaning "this server cannot serve you now": 57P01 admin_shutdown (pg_ctl stop/restart),
 // 57P02 crash_shutdown, 57P03 cannot_connect_now (starting up, shutting down, recovering), 57P05 idle session timeout,
 // 53300 too_many_connections. Class 08 (connection exception) is matched by prefix.
@@ -40,27 +52,43 @@ function codeOf(e: unknown): string | undefined {
 export function storeFaultOf(e: unknown): StoreFault | undefined {
   if (!(e instanceof Error)) return undefined;
   // An AggregateError carries one error per address tried (localhost resolving to ::1 and 127.0.0.1).
-  if (e instanceof AggregateError && e.errors.some((inner) => storeFaultOf(inner) === 'database_unavailable')) return 'database_unavailable';
+  if (e instanceof AggregateError && e.errors.some((inner) => storeFaultOf(inner) === 'database_unavailable'))
+    return 'database_unavailable';
   const code = codeOf(e);
   if (code !== undefined && DISK_FULL_CODES.has(code)) return 'storage_full';
-  if (code !== undefined && (SOCKET_CODES.has(code) || POSTGRES_UNAVAILABLE.has(code) || /^08[0-9A-Z]{3}$/.test(code))) return 'database_unavailable';
+  if (code !== undefined && (SOCKET_CODES.has(code) || POSTGRES_UNAVAILABLE.has(code) || /^08[0-9A-Z]{3}$/.test(code)))
+    return 'database_unavailable';
   if (code === undefined && PG_CONNECTION_MESSAGES.some((m) => e.message.startsWith(m))) return 'database_unavailable';
   return undefined;
 }
 
 export const MSG_DATABASE_UNAVAILABLE = 'Database unavailable; the request was not carried out. Try again shortly.';
-export const MSG_STORAGE_FULL = 'Storage full: the server has no room to write, so nothing was saved. Free disk space on the server, then try again.';
-export const MSG_OUTCOME_UNKNOWN = 'Database connection lost while saving: the change may or may not have been applied. Check before retrying.';
+export const MSG_STORAGE_FULL =
+  'Storage full: the server has no room to write, so nothing was saved. Free disk space on the server, then try again.';
+export const MSG_OUTCOME_UNKNOWN =
+  'Database connection lost while saving: the change may or may not have been applied. Check before retrying.';
 
 /** The client-safe error for a fault; the driver's own error stays in `cause`, for the log only. */
-export function storeFaultError(fault: StoreFault, cause: unknown, options: { duringCommit?: boolean } = {}): HushError {
-  if (fault === 'storage_full') return new HushError('unavailable', MSG_STORAGE_FULL, { reason: StoreFaultReason.storageFull, cause });
-  if (options.duringCommit) return new HushError('unavailable', MSG_OUTCOME_UNKNOWN, { reason: StoreFaultReason.outcomeUnknown, cause });
-  return new HushError('unavailable', MSG_DATABASE_UNAVAILABLE, { reason: StoreFaultReason.databaseUnavailable, cause });
+export function storeFaultError(
+  fault: StoreFault,
+  cause: unknown,
+  options: { duringCommit?: boolean } = {},
+): HushError {
+  if (fault === 'storage_full')
+    return new HushError('unavailable', MSG_STORAGE_FULL, { reason: StoreFaultReason.storageFull, cause });
+  if (options.duringCommit)
+    return new HushError('unavailable', MSG_OUTCOME_UNKNOWN, { reason: StoreFaultReason.outcomeUnknown, cause });
+  return new HushError('unavailable', MSG_DATABASE_UNAVAILABLE, {
+    reason: StoreFaultReason.databaseUnavailable,
+    cause,
+  });
 }
 
 /** True for the errors made by `storeFaultError`. */
-export function isStoreFault(e: unknown, reason?: (typeof StoreFaultReason)[keyof typeof StoreFaultReason]): e is HushError {
+export function isStoreFault(
+  e: unknown,
+  reason?: (typeof StoreFaultReason)[keyof typeof StoreFaultReason],
+): e is HushError {
   if (!(e instanceof HushError) || e.kind !== 'unavailable') return false;
   const known: readonly (string | undefined)[] = Object.values(StoreFaultReason);
   return reason === undefined ? known.includes(e.reason) : e.reason === reason;
@@ -86,7 +114,8 @@ function causeText(e: unknown): string {
   const code = codeOf(inner);
   if (code !== undefined && CAUSE_TEXT[code]) return CAUSE_TEXT[code];
   const message = inner instanceof Error ? inner.message : '';
-  if (message.startsWith('timeout exceeded') || message.startsWith('Connection timeout')) return 'the connection timed out';
+  if (message.startsWith('timeout exceeded') || message.startsWith('Connection timeout'))
+    return 'the connection timed out';
   if (message.startsWith('Connection terminated')) return 'the server closed the connection';
   return 'the connection failed';
 }
@@ -97,13 +126,21 @@ function causeText(e: unknown): string {
  */
 export function startupFaultError(e: unknown, location: string): unknown {
   if (isStoreFault(e, StoreFaultReason.storageFull)) {
-    return new HushError('unavailable', `Storage full: the database at ${location} has no room to write. Free disk space there, then start again.`, { reason: e.reason, cause: e.cause });
+    return new HushError(
+      'unavailable',
+      `Storage full: the database at ${location} has no room to write. Free disk space there, then start again.`,
+      { reason: e.reason, cause: e.cause },
+    );
   }
   if (isStoreFault(e)) {
-    return new HushError('unavailable', `Cannot reach the database at ${location} (${causeText(e.cause)}). Check that it is running and that DATABASE_URL names the right host, port and database.`, {
-      reason: StoreFaultReason.databaseUnavailable,
-      cause: e.cause,
-    });
+    return new HushError(
+      'unavailable',
+      `Cannot reach the database at ${location} (${causeText(e.cause)}). Check that it is running and that DATABASE_URL names the right host, port and database.`,
+      {
+        reason: StoreFaultReason.databaseUnavailable,
+        cause: e.cause,
+      },
+    );
   }
   return e;
 }

@@ -66,7 +66,9 @@ export async function postgresHasRoom(db: Kysely<AnyTables>): Promise<boolean> {
   try {
     await db.transaction().execute(async (trx) => {
       await sql`create temporary table hush_room_probe (pad text) on commit drop`.execute(trx);
-      await sql`insert into hush_room_probe select repeat('x', ${PROBE_ROW_BYTES}::int) from generate_series(1, ${PROBE_ROWS}::int)`.execute(trx);
+      await sql`insert into hush_room_probe select repeat('x', ${PROBE_ROW_BYTES}::int) from generate_series(1, ${PROBE_ROWS}::int)`.execute(
+        trx,
+      );
     });
     return true;
   } catch (e) {
@@ -84,6 +86,10 @@ export async function checkReadiness(store: Pick<Store, 'db' | 'hasRoom'>): Prom
     if (await store.hasRoom()) return { ready: true };
     return { ready: false, fault: 'storage_full', cause: undefined };
   } catch (e) {
-    return { ready: false, fault: isStoreFault(e, StoreFaultReason.storageFull) ? 'storage_full' : 'database_unavailable', cause: e };
+    return {
+      ready: false,
+      fault: isStoreFault(e, StoreFaultReason.storageFull) ? 'storage_full' : 'database_unavailable',
+      cause: e,
+    };
   }
 }

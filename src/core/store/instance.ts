@@ -16,7 +16,10 @@ export async function hasInstance(db: Kysely<unknown>): Promise<boolean> {
  * Why there is no instance where a command looked, naming the data directory and database, and how to point at the
  * right one. Checked for SQLite before the file is opened, so that looking creates nothing.
  */
-export function noInstance(config: { dataDir: string; databaseUrl: string | undefined }, location: string | undefined): HushError {
+export function noInstance(
+  config: { dataDir: string; databaseUrl: string | undefined },
+  location: string | undefined,
+): HushError {
   const looked = config.databaseUrl
     ? `the database ${location} has no Hush tables (data directory ${config.dataDir})`
     : fs.existsSync(config.dataDir)

@@ -21,7 +21,11 @@ export interface MigrationSet {
  * Applies every pending migration, core first, then each engine. Kysely's migrator takes a lock of its own,
  * so several Hush processes starting at once against one PostgreSQL database apply each step exactly once.
  */
-export async function migrateAll(db: Kysely<AnyTables>, dialect: DialectCapabilities, sets: readonly MigrationSet[]): Promise<void> {
+export async function migrateAll(
+  db: Kysely<AnyTables>,
+  dialect: DialectCapabilities,
+  sets: readonly MigrationSet[],
+): Promise<void> {
   for (const set of sets) {
     const provider: MigrationProvider = {
       getMigrations: async () =>
@@ -42,7 +46,9 @@ export async function migrateAll(db: Kysely<AnyTables>, dialect: DialectCapabili
       const failed = results?.find((r) => r.status === 'Error')?.migrationName;
       const detail = error instanceof Error ? error.message : String(error);
       // Without a failed step, the database refused the migration bookkeeping itself (login, missing database, rights).
-      const message = failed ? `Migration ${set.module}/${failed} failed: ${detail}` : `The database refused to start the ${set.module} migrations: ${detail}`;
+      const message = failed
+        ? `Migration ${set.module}/${failed} failed: ${detail}`
+        : `The database refused to start the ${set.module} migrations: ${detail}`;
       throw new HushError('unavailable', message, { reason: 'migration_failed', cause: error });
     }
   }

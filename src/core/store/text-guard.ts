@@ -1,4 +1,11 @@
-import type { KyselyPlugin, PluginTransformQueryArgs, PluginTransformResultArgs, QueryResult, RootOperationNode, UnknownRow } from 'kysely';
+import type {
+  KyselyPlugin,
+  PluginTransformQueryArgs,
+  PluginTransformResultArgs,
+  QueryResult,
+  RootOperationNode,
+  UnknownRow,
+} from 'kysely';
 import { HushError } from '../errors.js';
 
 /**
@@ -9,7 +16,8 @@ import { HushError } from '../errors.js';
  */
 export const textGuard: KyselyPlugin = {
   transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
-    if (holdsNul(args.node)) throw new HushError('invalid', 'Text may not contain the NUL character (U+0000).', { reason: 'nul_in_text' });
+    if (holdsNul(args.node))
+      throw new HushError('invalid', 'Text may not contain the NUL character (U+0000).', { reason: 'nul_in_text' });
     return args.node;
   },
   transformResult: async (args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> => args.result,

@@ -47,7 +47,17 @@ export interface VersionTable<C, E extends Record<string, unknown> = Record<stri
   /** Opens a `content_ct` read by the engine's own queries (e.g. joined with the current version). */
   open(owner: OwnerId, version: number, contentCt: string): Promise<C>;
   /** Appends one version row inside the engine's transaction. */
-  append(trx: AnyDb, row: { owner: OwnerId; version: number; contentCt: string; createdAt: string; actorUserId: number | null; extra?: E }): Promise<void>;
+  append(
+    trx: AnyDb,
+    row: {
+      owner: OwnerId;
+      version: number;
+      contentCt: string;
+      createdAt: string;
+      actorUserId: number | null;
+      extra?: E;
+    },
+  ): Promise<void>;
   /** Every version of one object, oldest first, opened. */
   history(owner: OwnerId, trx?: AnyDb): Promise<StoredVersion<C, E>[]>;
   /** One earlier version to bring back (as a new version, by the engine's normal update), or undefined. */
@@ -61,7 +71,10 @@ export function createVersions(deps: { db: Kysely<AnyTables>; cipher: (table: st
     table<C, E extends Record<string, unknown> = Record<string, never>>(spec: VersionTableSpec): VersionTable<C, E> {
       const { table, ownerColumn } = spec;
       const cipher = deps.cipher(table);
-      const at = (owner: OwnerId, version: number): FieldAddress => ({ row: `${owner}:v${version}`, column: 'content' });
+      const at = (owner: OwnerId, version: number): FieldAddress => ({
+        row: `${owner}:v${version}`,
+        column: 'content',
+      });
 
       async function openRow(owner: OwnerId, row: VersionRow): Promise<StoredVersion<C, E>> {
         const extra: Record<string, unknown> = {};
@@ -76,27 +89,57 @@ export function createVersions(deps: { db: Kysely<AnyTables>; cipher: (table: st
       }
 
       return {
-        seal: (owner: OwnerId, version: number, content: C): Promise<string> => cipher.seal(JSON.stringify(content), at(owner, version)),
+        seal: (owner: OwnerId, version: number, content: C): Promise<string> =>
+          cipher.seal(JSON.stringify(content), at(owner, version)),
 
-        open: async (owner: OwnerId, version: number, contentCt: string): Promise<C> => JSON.parse(await cipher.openText(contentCt, at(owner, version))) as C,
+        open: async (owner: OwnerId, version: number, contentCt: string): Promise<C> =>
+          JSON.parse(await cipher.openText(contentCt, at(owner, version))) as C,
 
         async append(
           trx: AnyDb,
-          row: { owner: OwnerId; version: number; contentCt: string; createdAt: string; actorUserId: number | null; extra?: E },
+          row: {
+            owner: OwnerId;
+            version: number;
+            contentCt: string;
+            createdAt: string;
+            actorUserId: number | null;
+            extra?: E;
+          },
         ): Promise<void> {
           await trx
             .insertInto(table)
-            .values({ ...row.extra, [ownerColumn]: row.owner, version: row.version, content_ct: row.contentCt, created_at: row.createdAt, actor_user_id: row.actorUserId })
+            .values({
+              ...row.extra,
+              [ownerColumn]: row.owner,
+              version: row.version,
+              content_ct: row.contentCt,
+              created_at: row.createdAt,
+              actor_user_id: row.actorUserId,
+            })
             .execute();
         },
 
         async history(owner: OwnerId, trx: AnyDb = deps.db): Promise<StoredVersion<C, E>[]> {
-          const rows = (await trx.selectFrom(table).selectAll().where(ownerColumn, '=', owner).orderBy('version').execute()) as VersionRow[];
+          const rows = (await trx
+            .selectFrom(table)
+            .selectAll()
+            .where(ownerColumn, '=', owner)
+            .orderBy('version')
+            .execute()) as VersionRow[];
           return Promise.all(rows.map((r) => openRow(owner, r)));
         },
 
-        async restorable(owner: OwnerId, version: number, trx: AnyDb = deps.db): Promise<StoredVersion<C, E> | undefined> {
-          const row = (await trx.selectFrom(table).selectAll().where(ownerColumn, '=', owner).where('version', '=', version).executeTakeFirst()) as VersionRow | undefined;
+        async restorable(
+          owner: OwnerId,
+          version: number,
+          trx: AnyDb = deps.db,
+        ): Promise<StoredVersion<C, E> | undefined> {
+          const row = (await trx
+            .selectFrom(table)
+            .selectAll()
+            .where(ownerColumn, '=', owner)
+            .where('version', '=', version)
+            .executeTakeFirst()) as VersionRow | undefined;
           return row && openRow(owner, row);
         },
       };

@@ -36,7 +36,9 @@ export function adminEngine(info: { version: string; engineNames: () => string[]
       const routes: FastifyPluginAsyncTypebox = async (app) => {
         app.addHook('onRequest', addApiVersion);
         documentRoutes(app, NetboxErrorOut);
-        await app.register(rootRoutes({ version: info.version, engines: info.engineNames, database: ctx.dialect.name }));
+        await app.register(
+          rootRoutes({ version: info.version, engines: info.engineNames, database: ctx.dialect.name }),
+        );
         await app.register(userRoutes(identity));
         await app.register(tokenRoutes(ctx, identity));
         await app.register(permissionRoutes(identity));

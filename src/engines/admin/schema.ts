@@ -1,8 +1,23 @@
-import { Action, IsoDateTime, LongText, ObjectType, PageQuery, Password, ShortText, Type, Username } from '../../http/schemas.js';
+import {
+  Action,
+  IsoDateTime,
+  LongText,
+  ObjectType,
+  PageQuery,
+  Password,
+  ShortText,
+  Type,
+  Username,
+} from '../../http/schemas.js';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 
-export const NestedUser = Type.Object({ id: Type.Integer(), url: Type.String(), display: Type.String(), username: Type.String() });
+export const NestedUser = Type.Object({
+  id: Type.Integer(),
+  url: Type.String(),
+  display: Type.String(),
+  username: Type.String(),
+});
 
 export const UserOut = Type.Object({
   id: Type.Integer(),
@@ -57,7 +72,10 @@ export const TokenOut = Type.Object({
 });
 
 /** `user` accepts an id or `{"id": n}`, as NetBox's related fields do. */
-const UserRef = Type.Union([Type.Integer({ minimum: 1 }), Type.Object({ id: Type.Integer({ minimum: 1 }) }, { additionalProperties: false })]);
+const UserRef = Type.Union([
+  Type.Integer({ minimum: 1 }),
+  Type.Object({ id: Type.Integer({ minimum: 1 }) }, { additionalProperties: false }),
+]);
 
 const tokenFields = {
   expires: Nullable(IsoDateTime),
@@ -65,7 +83,10 @@ const tokenFields = {
   enabled: Type.Boolean(),
   description: ShortText,
 };
-export const TokenCreate = Type.Object({ user: Type.Optional(UserRef), ...Type.Partial(Type.Object(tokenFields)).properties }, { additionalProperties: false });
+export const TokenCreate = Type.Object(
+  { user: Type.Optional(UserRef), ...Type.Partial(Type.Object(tokenFields)).properties },
+  { additionalProperties: false },
+);
 export const TokenUpdate = Type.Partial(Type.Object(tokenFields), { additionalProperties: false });
 export const TokenQuery = Type.Object({ ...PageQuery, user_id: Type.Optional(Type.Integer({ minimum: 1 })) });
 
@@ -80,10 +101,18 @@ export const ProvisionBody = Type.Object(
   { additionalProperties: false },
 );
 
-export const LoginBody = Type.Object({ username: Username, password: Type.String({ minLength: 1, maxLength: 1024 }) }, { additionalProperties: false });
+export const LoginBody = Type.Object(
+  { username: Username, password: Type.String({ minLength: 1, maxLength: 1024 }) },
+  { additionalProperties: false },
+);
 export const SessionOut = Type.Object({ user: NestedUser, csrf_token: Type.String(), expires: Type.String() });
 
-const Constraints = Nullable(Type.Object({ id: Type.Union([Type.String({ minLength: 1, maxLength: 100 }), Type.Integer()]) }, { additionalProperties: false }));
+const Constraints = Nullable(
+  Type.Object(
+    { id: Type.Union([Type.String({ minLength: 1, maxLength: 100 }), Type.Integer()]) },
+    { additionalProperties: false },
+  ),
+);
 
 const permissionFields = {
   name: Type.String({ minLength: 1, maxLength: 100 }),

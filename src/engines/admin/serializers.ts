@@ -5,7 +5,12 @@ import { absoluteUrl } from '../../http/netbox-rest.js';
 export { absoluteUrl };
 
 export function nestedUser(request: FastifyRequest, user: Pick<UserRow, 'id' | 'username'>) {
-  return { id: user.id, url: absoluteUrl(request, `/api/users/users/${user.id}/`), display: user.username, username: user.username };
+  return {
+    id: user.id,
+    url: absoluteUrl(request, `/api/users/users/${user.id}/`),
+    display: user.username,
+    username: user.username,
+  };
 }
 
 export function userJson(request: FastifyRequest, u: UserRow) {
@@ -44,7 +49,11 @@ export function tokenJson(request: FastifyRequest, t: TokenRow, owner: Pick<User
 }
 
 /** Hush supports one constraint, `{"id": <object id>}`; NetBox's free-form constraints are not modelled. */
-export function permissionJson(request: FastifyRequest, p: PermissionRecord, users: Pick<UserRow, 'id' | 'username'>[]) {
+export function permissionJson(
+  request: FastifyRequest,
+  p: PermissionRecord,
+  users: Pick<UserRow, 'id' | 'username'>[],
+) {
   return {
     id: p.id,
     url: absoluteUrl(request, `/api/users/permissions/${p.id}/`),

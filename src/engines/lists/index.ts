@@ -24,7 +24,14 @@ export const listsEngine: EngineManifest<ListsTables> = {
   name: 'lists',
   prefixes: LISTS_PREFIXES,
   migrations: listsMigrations,
-  objectTypes: [{ name: LIST_OBJECT, actions: CRUD, description: 'secret lists and their values (add: create lists)', objectId: 'a list id' }],
+  objectTypes: [
+    {
+      name: LIST_OBJECT,
+      actions: CRUD,
+      description: 'secret lists and their values (add: create lists)',
+      objectId: 'a list id',
+    },
+  ],
   auditEvents: ListsAudit,
   create(ctx) {
     const services = listsServices(ctx);

@@ -19,14 +19,22 @@ export function createListsRepo(db: Kysely<ListsTables>) {
     trx
       .selectFrom('lists_lists')
       .select(['lists_lists.id', 'lists_lists.name', 'lists_lists.created_at', 'lists_lists.updated_at'])
-      .select((eb) => eb.selectFrom('lists_values').whereRef('lists_values.list_id', '=', 'lists_lists.id').select((e) => e.fn.countAll<number>().as('n')).as('value_count'));
+      .select((eb) =>
+        eb
+          .selectFrom('lists_values')
+          .whereRef('lists_values.list_id', '=', 'lists_lists.id')
+          .select((e) => e.fn.countAll<number>().as('n'))
+          .as('value_count'),
+      );
 
   const values = (trx: Db<ListsTables>) =>
     trx
       .selectFrom('lists_values')
       .innerJoin('lists_lists', 'lists_lists.id', 'lists_values.list_id')
       .innerJoin('lists_value_versions', (j) =>
-        j.onRef('lists_value_versions.value_id', '=', 'lists_values.id').onRef('lists_value_versions.version', '=', 'lists_values.version'),
+        j
+          .onRef('lists_value_versions.value_id', '=', 'lists_values.id')
+          .onRef('lists_value_versions.version', '=', 'lists_values.version'),
       )
       .select([
         'lists_values.id',
@@ -40,7 +48,10 @@ export function createListsRepo(db: Kysely<ListsTables>) {
       ]);
 
   // PostgreSQL returns count(*) as a string (bigint).
-  const counted = (r: Omit<ListRow, 'value_count'> & { value_count: number | string | null }): ListRow => ({ ...r, value_count: Number(r.value_count ?? 0) });
+  const counted = (r: Omit<ListRow, 'value_count'> & { value_count: number | string | null }): ListRow => ({
+    ...r,
+    value_count: Number(r.value_count ?? 0),
+  });
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the list and value builders share only where(); their Kysely types do not unify
   const inScope = <Q extends { where: (...a: any[]) => Q }>(q: Q, column: string, scope: ListScope): Q =>
     scope === 'all' ? q : q.where(column, 'in', scope.length ? scope : [0]);
@@ -60,7 +71,13 @@ export function createListsRepo(db: Kysely<ListsTables>) {
       return row && counted(row);
     },
     insertList: async (name: string, now: string, trx: Db<ListsTables>): Promise<number> =>
-      (await trx.insertInto('lists_lists').values({ name, created_at: now, updated_at: now }).returning('id').executeTakeFirstOrThrow()).id,
+      (
+        await trx
+          .insertInto('lists_lists')
+          .values({ name, created_at: now, updated_at: now })
+          .returning('id')
+          .executeTakeFirstOrThrow()
+      ).id,
     renameList: (id: number, name: string, now: string, trx: Db<ListsTables>) =>
       trx.updateTable('lists_lists').set({ name, updated_at: now }).where('id', '=', id).execute(),
     /** Values and their versions go with it (foreign keys cascade on both dialects). */
@@ -74,17 +91,27 @@ export function createListsRepo(db: Kysely<ListsTables>) {
       if (page) q = q.limit(page.limit).offset(page.offset);
       return q.execute();
     },
-    valueById: (id: string, trx: Db<ListsTables> = db) => values(trx).where('lists_values.id', '=', id).executeTakeFirst(),
-    valueByKey: (key: string, trx: Db<ListsTables> = db) => values(trx).where('lists_values.secret_key', '=', key).executeTakeFirst(),
+    valueById: (id: string, trx: Db<ListsTables> = db) =>
+      values(trx).where('lists_values.id', '=', id).executeTakeFirst(),
+    valueByKey: (key: string, trx: Db<ListsTables> = db) =>
+      values(trx).where('lists_values.secret_key', '=', key).executeTakeFirst(),
     /** Values by key, in chunks that stay under either dialect's limit on bound parameters. */
     async valuesByKeys(keys: readonly string[]): Promise<ValueRow[]> {
       const rows: ValueRow[] = [];
-      for (let i = 0; i < keys.length; i += KEYS_PER_QUERY) rows.push(...(await values(db).where('lists_values.secret_key', 'in', keys.slice(i, i + KEYS_PER_QUERY)).execute()));
+      for (let i = 0; i < keys.length; i += KEYS_PER_QUERY)
+        rows.push(
+          ...(await values(db)
+            .where('lists_values.secret_key', 'in', keys.slice(i, i + KEYS_PER_QUERY))
+            .execute()),
+        );
       return rows;
     },
 
     insertValue: (row: { id: string; list_id: number; secret_key: string; created_at: string }, trx: Db<ListsTables>) =>
-      trx.insertInto('lists_values').values({ ...row, version: 1, updated_at: row.created_at }).execute(),
+      trx
+        .insertInto('lists_values')
+        .values({ ...row, version: 1, updated_at: row.created_at })
+        .execute(),
     updateValue: (id: string, set: { secret_key: string; version: number; updated_at: string }, trx: Db<ListsTables>) =>
       trx.updateTable('lists_values').set(set).where('id', '=', id).execute(),
     deleteValue: (id: string, trx: Db<ListsTables>) => trx.deleteFrom('lists_values').where('id', '=', id).execute(),

@@ -32,9 +32,18 @@ export interface VersionJson {
   actor: number | null;
 }
 
-export const listJson = (r: ListRow): ListJson => ({ id: r.id, name: r.name, value_count: r.value_count, created_at: r.created_at, updated_at: r.updated_at });
+export const listJson = (r: ListRow): ListJson => ({
+  id: r.id,
+  name: r.name,
+  value_count: r.value_count,
+  created_at: r.created_at,
+  updated_at: r.updated_at,
+});
 
-export const valueJson = (r: Pick<ValueRow, 'id' | 'list_name' | 'secret_key' | 'version' | 'created_at' | 'updated_at'>, secretValue: string): ValueJson => ({
+export const valueJson = (
+  r: Pick<ValueRow, 'id' | 'list_name' | 'secret_key' | 'version' | 'created_at' | 'updated_at'>,
+  secretValue: string,
+): ValueJson => ({
   id: r.id,
   list: r.list_name,
   secret_key: r.secret_key,

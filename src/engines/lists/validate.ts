@@ -22,7 +22,11 @@ export function checkListName(raw: unknown): string {
 export function checkKey(raw: unknown): string {
   if (typeof raw !== 'string') throw invalid('secret_key', 'must be a string');
   if (raw.length > MAX_KEY_CHARS) throw invalid('secret_key', `must be at most ${MAX_KEY_CHARS} characters`);
-  if (!KEY_PATTERN.test(raw)) throw invalid('secret_key', 'must start with a letter or "_" and hold only letters, digits and "_" (it is used as ${{secret.KEY}})');
+  if (!KEY_PATTERN.test(raw))
+    throw invalid(
+      'secret_key',
+      'must start with a letter or "_" and hold only letters, digits and "_" (it is used as ${{secret.KEY}})',
+    );
   return raw;
 }
 
@@ -34,9 +38,12 @@ export function checkValue(raw: unknown): string {
 
 /** `{"version": n}` of a restore. */
 export function checkVersion(raw: unknown): number {
-  if (typeof raw !== 'number' || !Number.isInteger(raw) || raw < 1) throw invalid('version', 'must be a positive integer');
+  if (typeof raw !== 'number' || !Number.isInteger(raw) || raw < 1)
+    throw invalid('version', 'must be a positive integer');
   return raw;
 }
 
 export const needsOneOf = (fields: string[]) =>
-  new HushError('invalid', `Give at least one of ${fields.join(', ')}.`, { problems: [{ field: fields[0]!, message: 'This field is required.' }] });
+  new HushError('invalid', `Give at least one of ${fields.join(', ')}.`, {
+    problems: [{ field: fields[0]!, message: 'This field is required.' }],
+  });

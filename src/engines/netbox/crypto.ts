@@ -1,4 +1,12 @@
-import { createCipheriv, createDecipheriv, createHash, pbkdf2Sync, randomBytes, randomInt, timingSafeEqual } from 'node:crypto';
+import {
+  createCipheriv,
+  createDecipheriv,
+  createHash,
+  pbkdf2Sync,
+  randomBytes,
+  randomInt,
+  timingSafeEqual,
+} from 'node:crypto';
 
 /**
  * NetBox's own wire-format cryptography (docs/wire/netbox.md §2), which data and clients carry over:
@@ -62,7 +70,13 @@ function salt(): string {
 /** Django `make_password(plaintext, hasher=PBKDF2 SHA-256 × 1000)`: `pbkdf2_sha256$1000$<salt>$<base64>`. */
 export function hashSecret(plaintext: string): string {
   const s = salt();
-  const digest = pbkdf2Sync(Buffer.from(plaintext, 'utf8'), Buffer.from(s, 'ascii'), HASH_ITERATIONS, 32, 'sha256').toString('base64');
+  const digest = pbkdf2Sync(
+    Buffer.from(plaintext, 'utf8'),
+    Buffer.from(s, 'ascii'),
+    HASH_ITERATIONS,
+    32,
+    'sha256',
+  ).toString('base64');
   return `pbkdf2_sha256$${HASH_ITERATIONS}$${s}$${digest}`;
 }
 

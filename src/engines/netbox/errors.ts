@@ -23,25 +23,33 @@ export const MSG = {
   // Hush's own (the plugin lets anyone generate 8192 bits): names the parameter, the bound and the way past it.
   keySizeNeedsPermission: (open: number, objectType: string) =>
     `key_size over ${open} bits needs the permission to add user keys (${objectType}); use ${open} or less.`,
-  publicKeyBlocked: 'Cannot change public key while secrets exist and this is the only active key. Create and activate another user key first.',
+  publicKeyBlocked:
+    'Cannot change public key while secrets exist and this is the only active key. Create and activate another user key first.',
   required: 'This field is required.',
   blank: 'This field may not be blank.',
   nullValue: 'This field may not be null.',
   notFound: (model: string) => `No ${model} matches the given query.`,
   relatedId: (id: unknown) => `Related object not found using the provided numeric ID: ${String(id)}`,
   relatedAttrs: (attrs: unknown) => `Related object not found using the provided attributes: ${JSON.stringify(attrs)}`,
-  relatedBad: (v: unknown) => `Related objects must be referenced by numeric ID or by dictionary of attributes. Received an unrecognized value: ${String(v)}`,
+  relatedBad: (v: unknown) =>
+    `Related objects must be referenced by numeric ID or by dictionary of attributes. Received an unrecognized value: ${String(v)}`,
   /** Hush's own (NetBox cascades without asking): deleting a device or VM deletes its secrets only for who may. */
   cascadeDenied: (model: string, total: number, denied: number) =>
     `Deleting this ${model} would delete the ${total} secret${total === 1 ? '' : 's'} assigned to it, and you do not have permission to delete ${denied === total ? (total === 1 ? 'it' : 'them') : `${denied} of them`} (netbox_secrets.secret delete). Delete or reassign the secrets first, or ask for that permission.`,
-  dependents: (items: string[], total: number) => `Unable to delete object. ${total} dependent objects were found: ${items.join(', ')}${total > items.length ? ', …' : ''}`,
+  dependents: (items: string[], total: number) =>
+    `Unable to delete object. ${total} dependent objects were found: ${items.join(', ')}${total > items.length ? ', …' : ''}`,
 } as const;
 
 type Shape = 'list' | 'text' | 'error';
-const SHAPE_REASON: Record<Shape, string> = { list: 'netbox_bare_list', text: 'netbox_plain_text', error: 'netbox_error_key' };
+const SHAPE_REASON: Record<Shape, string> = {
+  list: 'netbox_bare_list',
+  text: 'netbox_plain_text',
+  error: 'netbox_error_key',
+};
 
 /** A 400 (or `kind`) rendered as a bare list, plain text, or `{"error": …}`. */
-export const shaped = (shape: Shape, message: string, kind: HushError['kind'] = 'invalid') => new HushError(kind, message, { reason: SHAPE_REASON[shape] });
+export const shaped = (shape: Shape, message: string, kind: HushError['kind'] = 'invalid') =>
+  new HushError(kind, message, { reason: SHAPE_REASON[shape] });
 
 export const notFoundModel = (model: string) => new HushError('not_found', MSG.notFound(model));
 
@@ -62,7 +70,11 @@ export function renderNetboxEngineError(error: HushError, request: FastifyReques
   }
   // GraphQL answers credential problems in plain text (NetBox's GraphQL view).
   if (request.url.startsWith('/graphql') && error.kind === 'unauthenticated') {
-    return { ...base, body: error.reason === 'credentials_missing' ? 'No credentials provided.' : error.message, headers: { ...base.headers, 'content-type': 'text/plain; charset=utf-8' } };
+    return {
+      ...base,
+      body: error.reason === 'credentials_missing' ? 'No credentials provided.' : error.message,
+      headers: { ...base.headers, 'content-type': 'text/plain; charset=utf-8' },
+    };
   }
   return base;
 }

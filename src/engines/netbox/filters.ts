@@ -18,8 +18,10 @@ export function values(query: Query, key: string): string[] {
 export type Conditions = Expression<SqlBool>[];
 
 const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
-const like = (column: string, pattern: string) => sql<SqlBool>`lower(${sql.ref(column)}) like ${pattern.toLowerCase()} escape '\\'`;
-const anyOf = (parts: Expression<SqlBool>[]) => (parts.length === 1 ? parts[0]! : sql<SqlBool>`(${sql.join(parts, sql` or `)})`);
+const like = (column: string, pattern: string) =>
+  sql<SqlBool>`lower(${sql.ref(column)}) like ${pattern.toLowerCase()} escape '\\'`;
+const anyOf = (parts: Expression<SqlBool>[]) =>
+  parts.length === 1 ? parts[0]! : sql<SqlBool>`(${sql.join(parts, sql` or `)})`;
 const not = (e: Expression<SqlBool>) => sql<SqlBool>`not ${e}`;
 
 export function textFilter(out: Conditions, query: Query, key: string, column: string): void {
@@ -67,7 +69,8 @@ export function intFilter(out: Conditions, query: Query, key: string, column: st
   if (excluded.length) out.push(sql<SqlBool>`${sql.ref(column)} not in (${sql.join(excluded)})`);
   const ops = { lt: '<', lte: '<=', gt: '>', gte: '>=' } as const;
   for (const [suffix, op] of Object.entries(ops)) {
-    for (const v of integers(query, `${key}__${suffix}`)) out.push(sql<SqlBool>`${sql.ref(column)} ${sql.raw(op)} ${v}`);
+    for (const v of integers(query, `${key}__${suffix}`))
+      out.push(sql<SqlBool>`${sql.ref(column)} ${sql.raw(op)} ${v}`);
   }
 }
 
@@ -104,4 +107,5 @@ export function ordering(query: Query, allowed: Record<string, string>): { colum
 }
 
 /** `?brief=<any non-empty>` switches to the brief representation. */
-export const isBrief = (query: Query) => values(query, 'brief').some((v) => v !== '' && v.toLowerCase() !== 'false' && v !== '0');
+export const isBrief = (query: Query) =>
+  values(query, 'brief').some((v) => v !== '' && v.toLowerCase() !== 'false' && v !== '0');

@@ -17,11 +17,31 @@ export const netboxEngine: EngineManifest<NetboxTables> = {
   migrations: netboxMigrations,
   // Every list and object route scopes by these (NetBox's restricted querysets), so each can name one object.
   objectTypes: [
-    { name: OT.secret, actions: CRUD, description: 'NetBox secrets (plaintext needs the caller\'s own session key too)', objectId: 'a secret id' },
+    {
+      name: OT.secret,
+      actions: CRUD,
+      description: "NetBox secrets (plaintext needs the caller's own session key too)",
+      objectId: 'a secret id',
+    },
     { name: OT.role, actions: CRUD, description: 'NetBox secret roles', objectId: 'a secret role id' },
-    { name: OT.userKey, actions: CRUD, description: 'NetBox user keys; change also activates other users\' keys', objectId: 'a user key id' },
-    { name: OT.device, actions: CRUD, description: 'NetBox devices (deleting one deletes its secrets: needs delete on them too)', objectId: 'a device id' },
-    { name: OT.vm, actions: CRUD, description: 'NetBox virtual machines (as devices)', objectId: 'a virtual machine id' },
+    {
+      name: OT.userKey,
+      actions: CRUD,
+      description: "NetBox user keys; change also activates other users' keys",
+      objectId: 'a user key id',
+    },
+    {
+      name: OT.device,
+      actions: CRUD,
+      description: 'NetBox devices (deleting one deletes its secrets: needs delete on them too)',
+      objectId: 'a device id',
+    },
+    {
+      name: OT.vm,
+      actions: CRUD,
+      description: 'NetBox virtual machines (as devices)',
+      objectId: 'a virtual machine id',
+    },
   ],
   auditEvents: NetboxAudit,
   create(ctx) {

@@ -1,6 +1,21 @@
-import { sql, type Expression, type Insertable, type Kysely, type Selectable, type SqlBool, type Updateable } from 'kysely';
+import {
+  sql,
+  type Expression,
+  type Insertable,
+  type Kysely,
+  type Selectable,
+  type SqlBool,
+  type Updateable,
+} from 'kysely';
 import type { Db } from '../../core/ports.js';
-import type { NetboxInventoryTable, NetboxSecretRoleTable, NetboxSecretTable, NetboxSessionKeyTable, NetboxTables, NetboxUserKeyTable } from './tables.js';
+import type {
+  NetboxInventoryTable,
+  NetboxSecretRoleTable,
+  NetboxSecretTable,
+  NetboxSessionKeyTable,
+  NetboxTables,
+  NetboxUserKeyTable,
+} from './tables.js';
 
 export type SecretRow = Selectable<NetboxSecretTable>;
 export type RoleRow = Selectable<NetboxSecretRoleTable>;
@@ -28,8 +43,10 @@ const count = (n: unknown) => Number(n);
  */
 export const secretWhere = {
   /** An unknown content type matches nothing rather than failing (docs/wire/netbox.md §3.1 filters). */
-  typeIn: (names: readonly string[]) => (names.length ? sql<SqlBool>`assigned_object_type in (${sql.join([...names])})` : sql<SqlBool>`1 = 0`),
-  roleSlugIn: (slugs: readonly string[]) => sql<SqlBool>`role_id in (select id from netbox_secret_roles where slug in (${sql.join([...slugs])}))`,
+  typeIn: (names: readonly string[]) =>
+    names.length ? sql<SqlBool>`assigned_object_type in (${sql.join([...names])})` : sql<SqlBool>`1 = 0`,
+  roleSlugIn: (slugs: readonly string[]) =>
+    sql<SqlBool>`role_id in (select id from netbox_secret_roles where slug in (${sql.join([...slugs])}))`,
   assignedTo: (kind: string, ids: Expression<SqlBool>) => sql<SqlBool>`(assigned_object_type = ${kind} and ${ids})`,
   /** `?q=`: the name, the description, or the name of the device or virtual machine it is assigned to. */
   search(q: string): Expression<SqlBool> {
@@ -52,11 +69,16 @@ export function createNetboxRepo(db: Kysely<NetboxTables>) {
       await sql`update netbox_state set master_key_generation = master_key_generation where id = 1`.execute(trx);
     },
     bumpMasterKeyGeneration: (trx: D) =>
-      trx.updateTable('netbox_state').set((eb) => ({ master_key_generation: eb('master_key_generation', '+', 1) })).where('id', '=', 1).execute(),
+      trx
+        .updateTable('netbox_state')
+        .set((eb) => ({ master_key_generation: eb('master_key_generation', '+', 1) }))
+        .where('id', '=', 1)
+        .execute(),
 
     // --- secrets ---
 
-    secretById: (id: number, trx: D = db) => trx.selectFrom('netbox_secrets').selectAll().where('id', '=', id).executeTakeFirst(),
+    secretById: (id: number, trx: D = db) =>
+      trx.selectFrom('netbox_secrets').selectAll().where('id', '=', id).executeTakeFirst(),
 
     /** A page of secrets, ordered as asked, then by role name, name and id (the plugin's default ordering). */
     async listSecrets(where: Expression<SqlBool> | undefined, order: Order, page: Page) {
@@ -64,23 +86,41 @@ export function createNetboxRepo(db: Kysely<NetboxTables>) {
       if (where) base = base.where(where);
       let rows = base.selectAll('netbox_secrets');
       for (const o of order) {
-        rows = o.column === 'role' ? rows.orderBy(roleName, dir(o.desc)) : rows.orderBy(`netbox_secrets.${o.column}` as 'netbox_secrets.id', dir(o.desc));
+        rows =
+          o.column === 'role'
+            ? rows.orderBy(roleName, dir(o.desc))
+            : rows.orderBy(`netbox_secrets.${o.column}` as 'netbox_secrets.id', dir(o.desc));
       }
       const [{ n }, results] = await Promise.all([
         base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
-        rows.orderBy(roleName).orderBy('netbox_secrets.name').orderBy('netbox_secrets.id').limit(page.limit).offset(page.offset).execute(),
+        rows
+          .orderBy(roleName)
+          .orderBy('netbox_secrets.name')
+          .orderBy('netbox_secrets.id')
+          .limit(page.limit)
+          .offset(page.offset)
+          .execute(),
       ]);
       return { count: count(n), rows: results };
     },
 
-    insertSecret: (values: Insertable<NetboxSecretTable>, trx: D) => trx.insertInto('netbox_secrets').values(values).returningAll().executeTakeFirstOrThrow(),
+    insertSecret: (values: Insertable<NetboxSecretTable>, trx: D) =>
+      trx.insertInto('netbox_secrets').values(values).returningAll().executeTakeFirstOrThrow(),
     async updateSecret(id: number, set: Updateable<NetboxSecretTable>, trx: D): Promise<SecretRow> {
       await trx.updateTable('netbox_secrets').set(set).where('id', '=', id).execute();
       return trx.selectFrom('netbox_secrets').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
     },
     deleteSecrets: (ids: number[], trx: D) => trx.deleteFrom('netbox_secrets').where('id', 'in', ids).execute(),
 
-    secretCount: async (trx: D = db) => count((await trx.selectFrom('netbox_secrets').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n),
+    secretCount: async (trx: D = db) =>
+      count(
+        (
+          await trx
+            .selectFrom('netbox_secrets')
+            .select((eb) => eb.fn.countAll<number>().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      ),
     /** The first secrets by id (of the given roles, if any), to name in a "dependent objects" refusal. */
     firstSecrets: (limit: number, roleIds?: number[], trx: D = db) => {
       let q = trx.selectFrom('netbox_secrets').select(['id', 'name']);
@@ -88,20 +128,44 @@ export function createNetboxRepo(db: Kysely<NetboxTables>) {
       return q.orderBy('id').limit(limit).execute();
     },
     secretCountWithRoles: async (roleIds: number[]) =>
-      count((await db.selectFrom('netbox_secrets').select((eb) => eb.fn.countAll<number>().as('n')).where('role_id', 'in', roleIds).executeTakeFirstOrThrow()).n),
-    secretCountsByRole: () => db.selectFrom('netbox_secrets').select(['role_id', (eb) => eb.fn.countAll<number>().as('n')]).groupBy('role_id').execute(),
+      count(
+        (
+          await db
+            .selectFrom('netbox_secrets')
+            .select((eb) => eb.fn.countAll<number>().as('n'))
+            .where('role_id', 'in', roleIds)
+            .executeTakeFirstOrThrow()
+        ).n,
+      ),
+    secretCountsByRole: () =>
+      db
+        .selectFrom('netbox_secrets')
+        .select(['role_id', (eb) => eb.fn.countAll<number>().as('n')])
+        .groupBy('role_id')
+        .execute(),
 
     secretsAssignedTo: (kind: string, objectId: number, trx: D) =>
-      trx.selectFrom('netbox_secrets').select('id').where('assigned_object_type', '=', kind).where('assigned_object_id', '=', objectId).execute(),
+      trx
+        .selectFrom('netbox_secrets')
+        .select('id')
+        .where('assigned_object_type', '=', kind)
+        .where('assigned_object_id', '=', objectId)
+        .execute(),
     deleteSecretsAssignedTo: (kind: string, objectId: number, trx: D) =>
-      trx.deleteFrom('netbox_secrets').where('assigned_object_type', '=', kind).where('assigned_object_id', '=', objectId).execute(),
+      trx
+        .deleteFrom('netbox_secrets')
+        .where('assigned_object_type', '=', kind)
+        .where('assigned_object_id', '=', objectId)
+        .execute(),
 
     // --- secret roles ---
 
     allRoles: () => db.selectFrom('netbox_secret_roles').selectAll().execute(),
     roleIds: async () => (await db.selectFrom('netbox_secret_roles').select('id').execute()).map((r) => r.id),
-    roleExists: async (id: number) => (await db.selectFrom('netbox_secret_roles').select('id').where('id', '=', id).executeTakeFirst()) !== undefined,
-    roleIdBy: async (field: 'name' | 'slug', value: string) => (await db.selectFrom('netbox_secret_roles').select('id').where(field, '=', value).executeTakeFirst())?.id,
+    roleExists: async (id: number) =>
+      (await db.selectFrom('netbox_secret_roles').select('id').where('id', '=', id).executeTakeFirst()) !== undefined,
+    roleIdBy: async (field: 'name' | 'slug', value: string) =>
+      (await db.selectFrom('netbox_secret_roles').select('id').where(field, '=', value).executeTakeFirst())?.id,
 
     async listRoles(where: Expression<SqlBool> | undefined, order: Order, page: Page) {
       let base = db.selectFrom('netbox_secret_roles');
@@ -115,20 +179,28 @@ export function createNetboxRepo(db: Kysely<NetboxTables>) {
       return { count: count(n), rows: results };
     },
 
-    insertRole: async (values: Insertable<NetboxSecretRoleTable>, trx: D) => (await trx.insertInto('netbox_secret_roles').values(values).returning('id').executeTakeFirstOrThrow()).id,
-    updateRole: (id: number, set: Updateable<NetboxSecretRoleTable>, trx: D) => trx.updateTable('netbox_secret_roles').set(set).where('id', '=', id).execute(),
+    insertRole: async (values: Insertable<NetboxSecretRoleTable>, trx: D) =>
+      (await trx.insertInto('netbox_secret_roles').values(values).returning('id').executeTakeFirstOrThrow()).id,
+    updateRole: (id: number, set: Updateable<NetboxSecretRoleTable>, trx: D) =>
+      trx.updateTable('netbox_secret_roles').set(set).where('id', '=', id).execute(),
     deleteRoles: (ids: number[], trx: D) => trx.deleteFrom('netbox_secret_roles').where('id', 'in', ids).execute(),
 
     // --- user keys ---
 
     userKeyById: (id: number) => db.selectFrom('netbox_user_keys').selectAll().where('id', '=', id).executeTakeFirst(),
-    userKeyByUser: (userId: number, trx: D = db) => trx.selectFrom('netbox_user_keys').selectAll().where('user_id', '=', userId).executeTakeFirst(),
+    userKeyByUser: (userId: number, trx: D = db) =>
+      trx.selectFrom('netbox_user_keys').selectAll().where('user_id', '=', userId).executeTakeFirst(),
     userKeysByIds: (ids: number[]) => db.selectFrom('netbox_user_keys').selectAll().where('id', 'in', ids).execute(),
     allUserKeys: () => db.selectFrom('netbox_user_keys').selectAll().execute(),
-    activeUserKeyIds: async (trx: D = db) => (await trx.selectFrom('netbox_user_keys').select('id').where('master_key_cipher', 'is not', null).execute()).map((r) => r.id),
+    activeUserKeyIds: async (trx: D = db) =>
+      (await trx.selectFrom('netbox_user_keys').select('id').where('master_key_cipher', 'is not', null).execute()).map(
+        (r) => r.id,
+      ),
 
-    insertUserKey: async (values: Insertable<NetboxUserKeyTable>, trx: D) => (await trx.insertInto('netbox_user_keys').values(values).returning('id').executeTakeFirstOrThrow()).id,
-    updateUserKey: (id: number, set: Updateable<NetboxUserKeyTable>, trx: D) => trx.updateTable('netbox_user_keys').set(set).where('id', '=', id).execute(),
+    insertUserKey: async (values: Insertable<NetboxUserKeyTable>, trx: D) =>
+      (await trx.insertInto('netbox_user_keys').values(values).returning('id').executeTakeFirstOrThrow()).id,
+    updateUserKey: (id: number, set: Updateable<NetboxUserKeyTable>, trx: D) =>
+      trx.updateTable('netbox_user_keys').set(set).where('id', '=', id).execute(),
     deleteUserKeys: (ids: number[], trx: D) => trx.deleteFrom('netbox_user_keys').where('id', 'in', ids).execute(),
 
     // --- session keys ---
@@ -137,20 +209,41 @@ export function createNetboxRepo(db: Kysely<NetboxTables>) {
       trx
         .selectFrom('netbox_session_keys')
         .innerJoin('netbox_user_keys', 'netbox_user_keys.id', 'netbox_session_keys.userkey_id')
-        .select(['netbox_session_keys.id', 'netbox_session_keys.userkey_id', 'netbox_session_keys.seal_id', 'netbox_session_keys.cipher', 'netbox_session_keys.hash', 'netbox_session_keys.created', 'netbox_user_keys.user_id'])
+        .select([
+          'netbox_session_keys.id',
+          'netbox_session_keys.userkey_id',
+          'netbox_session_keys.seal_id',
+          'netbox_session_keys.cipher',
+          'netbox_session_keys.hash',
+          'netbox_session_keys.created',
+          'netbox_user_keys.user_id',
+        ])
         .where('netbox_user_keys.user_id', '=', userId)
         .executeTakeFirst(),
     /**
      * Replaces a user key's session key. The no-op update of the user key first serialises concurrent replacements
      * for one user (PostgreSQL row lock), so the one-per-user rule never races.
      */
-    async replaceSessionKey(userKey: Pick<UserKeyRow, 'id' | 'last_updated'>, values: Omit<Insertable<NetboxSessionKeyTable>, 'userkey_id'>, trx: D): Promise<SessionKeyRow> {
-      await trx.updateTable('netbox_user_keys').set({ last_updated: userKey.last_updated }).where('id', '=', userKey.id).execute();
+    async replaceSessionKey(
+      userKey: Pick<UserKeyRow, 'id' | 'last_updated'>,
+      values: Omit<Insertable<NetboxSessionKeyTable>, 'userkey_id'>,
+      trx: D,
+    ): Promise<SessionKeyRow> {
+      await trx
+        .updateTable('netbox_user_keys')
+        .set({ last_updated: userKey.last_updated })
+        .where('id', '=', userKey.id)
+        .execute();
       await trx.deleteFrom('netbox_session_keys').where('userkey_id', '=', userKey.id).execute();
-      return trx.insertInto('netbox_session_keys').values({ ...values, userkey_id: userKey.id }).returningAll().executeTakeFirstOrThrow();
+      return trx
+        .insertInto('netbox_session_keys')
+        .values({ ...values, userkey_id: userKey.id })
+        .returningAll()
+        .executeTakeFirstOrThrow();
     },
     deleteSessionKey: (id: number, trx: D) => trx.deleteFrom('netbox_session_keys').where('id', '=', id).execute(),
-    deleteSessionKeysOf: (userKeyId: number, trx: D) => trx.deleteFrom('netbox_session_keys').where('userkey_id', '=', userKeyId).execute(),
+    deleteSessionKeysOf: (userKeyId: number, trx: D) =>
+      trx.deleteFrom('netbox_session_keys').where('userkey_id', '=', userKeyId).execute(),
 
     // --- inventory (devices, virtual machines) ---
 
@@ -165,12 +258,18 @@ export function createNetboxRepo(db: Kysely<NetboxTables>) {
       ]);
       return { count: count(n), rows: results };
     },
-    inventoryById: (table: InventoryTable, id: number, trx: D = db) => trx.selectFrom(table).selectAll().where('id', '=', id).executeTakeFirst(),
-    inventoryByIds: (table: InventoryTable, ids: number[]) => db.selectFrom(table).selectAll().where('id', 'in', ids).execute(),
-    inventoryIdsByName: async (table: InventoryTable, names: string[]) => (await db.selectFrom(table).select('id').where('name', 'in', names).execute()).map((r) => r.id),
-    insertInventory: async (table: InventoryTable, values: Insertable<NetboxInventoryTable>, trx: D) => (await trx.insertInto(table).values(values).returning('id').executeTakeFirstOrThrow()).id,
-    updateInventory: (table: InventoryTable, id: number, set: Updateable<NetboxInventoryTable>, trx: D) => trx.updateTable(table).set(set).where('id', '=', id).execute(),
-    deleteInventory: (table: InventoryTable, id: number, trx: D) => trx.deleteFrom(table).where('id', '=', id).execute(),
+    inventoryById: (table: InventoryTable, id: number, trx: D = db) =>
+      trx.selectFrom(table).selectAll().where('id', '=', id).executeTakeFirst(),
+    inventoryByIds: (table: InventoryTable, ids: number[]) =>
+      db.selectFrom(table).selectAll().where('id', 'in', ids).execute(),
+    inventoryIdsByName: async (table: InventoryTable, names: string[]) =>
+      (await db.selectFrom(table).select('id').where('name', 'in', names).execute()).map((r) => r.id),
+    insertInventory: async (table: InventoryTable, values: Insertable<NetboxInventoryTable>, trx: D) =>
+      (await trx.insertInto(table).values(values).returning('id').executeTakeFirstOrThrow()).id,
+    updateInventory: (table: InventoryTable, id: number, set: Updateable<NetboxInventoryTable>, trx: D) =>
+      trx.updateTable(table).set(set).where('id', '=', id).execute(),
+    deleteInventory: (table: InventoryTable, id: number, trx: D) =>
+      trx.deleteFrom(table).where('id', '=', id).execute(),
   };
 }
 

@@ -15,7 +15,14 @@ const Int = Type.Integer();
 const Tags = Type.Array(Type.Object({ id: Int, url: Str, name: Str, slug: Str, color: Str }));
 const CustomFields = Type.Object({}, { additionalProperties: true });
 
-export const NestedObject = Type.Object({ id: Int, url: Str, display: Str, name: Str, description: Opt(Str), display_name: Opt(Str) });
+export const NestedObject = Type.Object({
+  id: Int,
+  url: Str,
+  display: Str,
+  name: Str,
+  description: Opt(Str),
+  display_name: Opt(Str),
+});
 
 export const RoleOut = Type.Object({
   id: Int,
@@ -24,7 +31,9 @@ export const RoleOut = Type.Object({
   display: Opt(Str),
   name: Opt(Str),
   slug: Opt(Str),
-  parent: Opt(Nullable(Type.Object({ id: Int, url: Str, display_url: Str, display: Str, name: Str, slug: Str, _depth: Int }))),
+  parent: Opt(
+    Nullable(Type.Object({ id: Int, url: Str, display_url: Str, display: Str, name: Str, slug: Str, _depth: Int })),
+  ),
   description: Opt(Str),
   tags: Opt(Tags),
   custom_fields: Opt(CustomFields),
@@ -100,14 +109,18 @@ export const GraphqlOut = Type.Object({
   errors: Opt(Type.Array(Type.Object({}, { additionalProperties: true }))),
 });
 
-export const Root = Type.Record(Type.String(), Type.String({ description: 'Absolute URL of the endpoint' }), { description: 'Endpoint name → URL' });
+export const Root = Type.Record(Type.String(), Type.String({ description: 'Absolute URL of the endpoint' }), {
+  description: 'Endpoint name → URL',
+});
 
 /** Besides NetBox's `{"detail"}` and field errors, the secrets views answer a bare list, `{"error"}` or text. */
 export const SecretsErrorOut = {
   description: 'NetBox error',
   content: {
     'application/json': { schema: Type.Union([...NetboxErrorOut.anyOf, Type.Array(Str), Type.Object({ error: Str })]) },
-    'text/plain': { schema: Type.String({ description: 'Plain text (GraphQL credentials) or HTML-typed text (session-key views)' }) },
+    'text/plain': {
+      schema: Type.String({ description: 'Plain text (GraphQL credentials) or HTML-typed text (session-key views)' }),
+    },
   },
 };
 
@@ -122,12 +135,22 @@ export const ListQuery = Type.Object({
   limit: Opt(Type.Union([Str, Type.Array(Str)], { description: 'Page size (default 50, max 1000, 0 = max)' })),
   offset: Opt(Type.Union([Str, Type.Array(Str)], { description: 'Items to skip' })),
   brief: Opt(QueryValue),
-  ordering: Opt(Type.Union([Str, Type.Array(Str)], { description: 'Fields, comma-separated; `-` before one for descending' })),
+  ordering: Opt(
+    Type.Union([Str, Type.Array(Str)], { description: 'Fields, comma-separated; `-` before one for descending' }),
+  ),
   q: Opt(Type.Union([Str, Type.Array(Str)], { description: 'Search' })),
 });
-export const KeySizeQuery = Type.Object({ key_size: Opt(Type.Union([Str, Type.Array(Str)], { description: 'RSA key size in bits' })) });
-export const PreserveKeyQuery = Type.Object({ preserve_key: Opt(Type.Union([Str, Type.Array(Str)], { description: 'Any value: keep the existing session key' })) });
-export const GraphqlQuery = Type.Object({ query: Opt(QueryValue), variables: Opt(QueryValue), operationName: Opt(QueryValue) });
+export const KeySizeQuery = Type.Object({
+  key_size: Opt(Type.Union([Str, Type.Array(Str)], { description: 'RSA key size in bits' })),
+});
+export const PreserveKeyQuery = Type.Object({
+  preserve_key: Opt(Type.Union([Str, Type.Array(Str)], { description: 'Any value: keep the existing session key' })),
+});
+export const GraphqlQuery = Type.Object({
+  query: Opt(QueryValue),
+  variables: Opt(QueryValue),
+  operationName: Opt(QueryValue),
+});
 
 export const oneOrMany = <T extends Parameters<typeof Type.Array>[0]>(item: T) => Type.Union([item, Type.Array(item)]);
 export { paginated };

@@ -22,7 +22,11 @@ export function nestedUser(request: FastifyRequest, id: number, username: string
   return { id, url: url(request, `/api/users/users/${id}/`), display: username, username };
 }
 
-export const nestedUserKey = (request: FastifyRequest, id: number, username: string) => ({ id, url: url(request, `${PLUGIN}/user-keys/${id}/`), display: username });
+export const nestedUserKey = (request: FastifyRequest, id: number, username: string) => ({
+  id,
+  url: url(request, `${PLUGIN}/user-keys/${id}/`),
+  display: username,
+});
 
 export function userKeyJson(request: FastifyRequest, k: UserKeyView, brief: boolean) {
   const nested = nestedUserKey(request, k.id, k.username);
@@ -44,13 +48,33 @@ export function userKeyJson(request: FastifyRequest, k: UserKeyView, brief: bool
 }
 
 /** `session_key` is the key only in the answer that made or recovered it; GET: null (docs/wire/netbox.md §3.1). */
-export function sessionKeyJson(request: FastifyRequest, row: { id: number; created: string }, userKeyId: number, username: string, key: Buffer | null) {
-  return { id: row.id, userkey: nestedUserKey(request, userKeyId, username), session_key: key ? key.toString('base64') : null, created: row.created };
+export function sessionKeyJson(
+  request: FastifyRequest,
+  row: { id: number; created: string },
+  userKeyId: number,
+  username: string,
+  key: Buffer | null,
+) {
+  return {
+    id: row.id,
+    userkey: nestedUserKey(request, userKeyId, username),
+    session_key: key ? key.toString('base64') : null,
+    created: row.created,
+  };
 }
 
 /** Plugin role, nested inside a secret: `secret_count` is 0 there because the plugin applies no annotation. */
 export function nestedRole(request: FastifyRequest, r: RoleRow, depth: number, secretCount = 0) {
-  return { id: r.id, url: url(request, `${PLUGIN}/secret-roles/${r.id}/`), display: r.name, name: r.name, slug: r.slug, description: r.description, secret_count: secretCount, _depth: depth };
+  return {
+    id: r.id,
+    url: url(request, `${PLUGIN}/secret-roles/${r.id}/`),
+    display: r.name,
+    name: r.name,
+    slug: r.slug,
+    description: r.description,
+    secret_count: secretCount,
+    _depth: depth,
+  };
 }
 
 export function roleJson(request: FastifyRequest, r: RoleView, brief: boolean) {
@@ -86,12 +110,31 @@ export function roleJson(request: FastifyRequest, r: RoleView, brief: boolean) {
 
 /** Legacy 2.11 role: no tree; nested form `{id, url, display, name, slug}` (2.9 lacks `display`). */
 export function legacyRoleJson(request: FastifyRequest, r: RoleView, brief: boolean) {
-  const nested = { id: r.id, url: url(request, `${LEGACY}/secret-roles/${r.id}/`), display: r.name, name: r.name, slug: r.slug };
+  const nested = {
+    id: r.id,
+    url: url(request, `${LEGACY}/secret-roles/${r.id}/`),
+    display: r.name,
+    name: r.name,
+    slug: r.slug,
+  };
   if (brief) return { ...nested, secret_count: r.secretCount };
-  return { ...nested, description: r.description, custom_fields: {}, created: r.created, last_updated: r.last_updated, secret_count: r.secretCount };
+  return {
+    ...nested,
+    description: r.description,
+    custom_fields: {},
+    created: r.created,
+    last_updated: r.last_updated,
+    secret_count: r.secretCount,
+  };
 }
 
-const legacyNestedRole = (request: FastifyRequest, r: RoleRow) => ({ id: r.id, url: url(request, `${LEGACY}/secret-roles/${r.id}/`), display: r.name, name: r.name, slug: r.slug });
+const legacyNestedRole = (request: FastifyRequest, r: RoleRow) => ({
+  id: r.id,
+  url: url(request, `${LEGACY}/secret-roles/${r.id}/`),
+  display: r.name,
+  name: r.name,
+  slug: r.slug,
+});
 
 /** A nested device or VM: NetBox 4.6 brief fields, plus `display_name` for the legacy renderings (2.9/2.11 devices). */
 export function nestedObject(request: FastifyRequest, kind: Kind, row: InventoryRow, legacy: boolean) {

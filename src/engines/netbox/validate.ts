@@ -13,11 +13,15 @@ export type Body = Record<string, unknown>;
 export type Related = { id: number } | { attrs: Record<string, unknown> };
 
 /** A JSON object (not a list, not null). */
-export const isRecord = (value: unknown): value is Body => typeof value === 'object' && value !== null && !Array.isArray(value);
+export const isRecord = (value: unknown): value is Body =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 export function asBody(body: unknown): Body {
   if (body === null || body === undefined) return {};
-  if (!isRecord(body)) throw new HushError('invalid', 'Invalid data. Expected a dictionary.', { problems: [{ field: '', message: 'Invalid data. Expected a dictionary, but got list.' }] });
+  if (!isRecord(body))
+    throw new HushError('invalid', 'Invalid data. Expected a dictionary.', {
+      problems: [{ field: '', message: 'Invalid data. Expected a dictionary, but got list.' }],
+    });
   return body;
 }
 
@@ -26,7 +30,8 @@ export function related(value: unknown, field: string, problems: FieldProblem[])
   if (typeof value === 'string' && /^\d+$/.test(value.trim())) return { id: Number(value) };
   if (isRecord(value)) {
     const attrs = value;
-    if (typeof attrs.id === 'number' || (typeof attrs.id === 'string' && /^\d+$/.test(attrs.id))) return { id: Number(attrs.id) };
+    if (typeof attrs.id === 'number' || (typeof attrs.id === 'string' && /^\d+$/.test(attrs.id)))
+      return { id: Number(attrs.id) };
     return { attrs };
   }
   problems.push({ field, message: MSG.relatedBad(value) });
@@ -36,21 +41,48 @@ export function related(value: unknown, field: string, problems: FieldProblem[])
 function text(body: Body, field: string, max: number, problems: FieldProblem[]): string | undefined {
   const v = body[field];
   if (v === undefined) return undefined;
-  if (v === null) { problems.push({ field, message: MSG.nullValue }); return undefined; }
-  if (typeof v !== 'string') { problems.push({ field, message: 'Not a valid string.' }); return undefined; }
-  if (v.length > max) { problems.push({ field, message: `Ensure this field has no more than ${max} characters.` }); return undefined; }
+  if (v === null) {
+    problems.push({ field, message: MSG.nullValue });
+    return undefined;
+  }
+  if (typeof v !== 'string') {
+    problems.push({ field, message: 'Not a valid string.' });
+    return undefined;
+  }
+  if (v.length > max) {
+    problems.push({ field, message: `Ensure this field has no more than ${max} characters.` });
+    return undefined;
+  }
   return v.trim();
 }
 
 /** DRF trims `plaintext`; blank or null is refused; the original 500s above 65,535 bytes, Hush answers 400. */
 function plaintext(body: Body, required: boolean, problems: FieldProblem[]): string | undefined {
   const v = body.plaintext;
-  if (v === undefined) { if (required) problems.push({ field: 'plaintext', message: MSG.required }); return undefined; }
-  if (v === null) { problems.push({ field: 'plaintext', message: MSG.nullValue }); return undefined; }
-  if (typeof v !== 'string') { problems.push({ field: 'plaintext', message: 'Not a valid string.' }); return undefined; }
+  if (v === undefined) {
+    if (required) problems.push({ field: 'plaintext', message: MSG.required });
+    return undefined;
+  }
+  if (v === null) {
+    problems.push({ field: 'plaintext', message: MSG.nullValue });
+    return undefined;
+  }
+  if (typeof v !== 'string') {
+    problems.push({ field: 'plaintext', message: 'Not a valid string.' });
+    return undefined;
+  }
   const trimmed = v.trim();
-  if (!trimmed) { problems.push({ field: 'plaintext', message: MSG.blank }); return undefined; }
-  if (Buffer.byteLength(trimmed, 'utf8') > MAX_PLAINTEXT_BYTES) { problems.push({ field: 'plaintext', message: `Ensure this field has no more than ${MAX_PLAINTEXT_BYTES} bytes (UTF-8).` }); return undefined; }
+  if (!trimmed) {
+    problems.push({ field: 'plaintext', message: MSG.blank });
+    return undefined;
+  }
+  if (Buffer.byteLength(trimmed, 'utf8') > MAX_PLAINTEXT_BYTES) {
+    problems.push({
+      field: 'plaintext',
+      message: `Ensure this field has no more than ${MAX_PLAINTEXT_BYTES} bytes (UTF-8).`,
+    });
+    return undefined;
+  }
   return trimmed;
 }
 
@@ -69,7 +101,10 @@ export interface ParsedSecret {
  * `partial` is PATCH; `legacy` takes `device` (2.9) besides `assigned_object_type`/`assigned_object_id` and requires
  * `plaintext` on every full write, as the 2.x serializer's required CharField does; `create` requires it too.
  */
-export function parseSecret(raw: unknown, options: { partial: boolean; legacy: boolean; create?: boolean }): ParsedSecret {
+export function parseSecret(
+  raw: unknown,
+  options: { partial: boolean; legacy: boolean; create?: boolean },
+): ParsedSecret {
   const body = asBody(raw);
   const problems: FieldProblem[] = [];
   const out: ParsedSecret = {};
@@ -77,22 +112,29 @@ export function parseSecret(raw: unknown, options: { partial: boolean; legacy: b
 
   const type = body.assigned_object_type;
   if (type !== undefined) {
-    if (typeof type !== 'string' || !/^[a-z_]+\.[a-z_]+$/.test(type)) problems.push({ field: 'assigned_object_type', message: "Invalid value. Specify a content type as '<app_label>.<model_name>'." });
+    if (typeof type !== 'string' || !/^[a-z_]+\.[a-z_]+$/.test(type))
+      problems.push({
+        field: 'assigned_object_type',
+        message: "Invalid value. Specify a content type as '<app_label>.<model_name>'.",
+      });
     else if (!kindOf(type)) problems.push({ field: 'assigned_object_type', message: `Invalid content type: ${type}` });
     else out.kind = type as KindName;
   }
   const objectId = body.assigned_object_id;
   if (objectId !== undefined) {
     const n = typeof objectId === 'string' && /^\d+$/.test(objectId) ? Number(objectId) : objectId;
-    if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > 2 ** 31 - 1) problems.push({ field: 'assigned_object_id', message: 'A valid integer is required.' });
+    if (typeof n !== 'number' || !Number.isInteger(n) || n < 0 || n > 2 ** 31 - 1)
+      problems.push({ field: 'assigned_object_id', message: 'A valid integer is required.' });
     else out.objectId = n;
   }
-  if (legacy && body.device !== undefined && body.device !== null) out.device = related(body.device, 'device', problems);
+  if (legacy && body.device !== undefined && body.device !== null)
+    out.device = related(body.device, 'device', problems);
   if (!partial) {
     const hasObject = type !== undefined || objectId !== undefined;
     if (legacy && body.device === undefined && !hasObject) problems.push({ field: 'device', message: MSG.required });
     // A new secret needs an object: `device: null` names none (it used to reach the database and fail there).
-    else if (legacy && options.create && body.device === null && !hasObject) problems.push({ field: 'device', message: MSG.nullValue });
+    else if (legacy && options.create && body.device === null && !hasObject)
+      problems.push({ field: 'device', message: MSG.nullValue });
     if (!legacy || hasObject) {
       if (type === undefined) problems.push({ field: 'assigned_object_type', message: MSG.required });
       if (objectId === undefined) problems.push({ field: 'assigned_object_id', message: MSG.required });

@@ -12,7 +12,13 @@ export const PASSBOLT_COMMANDS: { readonly description: string; readonly list: r
         { name: '<username>', description: 'the Hush user' },
         { name: '<key-file>', description: 'armored public key file, or - for standard input' },
       ],
-      options: [{ flags: '--replace', description: 'replace a registered key (secret copies encrypted to the old key will no longer open for the new one)' }],
+      options: [
+        {
+          flags: '--replace',
+          description:
+            'replace a registered key (secret copies encrypted to the old key will no longer open for the new one)',
+        },
+      ],
       help: 'Examples:\n  gpg --export --armor alice@example.com | hush admin passbolt key-set alice -\n  hush admin passbolt key-set bob bob.pub.asc --replace',
     },
     {
@@ -28,7 +34,9 @@ export function passboltCommandRunners(s: PassboltServices, users: EngineContext
     async 'key-set'({ args: [username, keyFile], options, actor, print, readText }: EngineCommandInput) {
       const user = await users.findByUsername(username!);
       if (!user) throw new HushError('not_found', `no user named "${username}"`);
-      const { account, key } = await s.users.setKey(user.id, readText(keyFile!), actor, { replace: Boolean(options.replace) });
+      const { account, key } = await s.users.setKey(user.id, readText(keyFile!), actor, {
+        replace: Boolean(options.replace),
+      });
       print(`passbolt user ${account.id} (${username}) key ${key.fingerprint}`);
     },
 

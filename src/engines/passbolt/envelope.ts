@@ -32,7 +32,9 @@ export interface Header {
 
 export function header(request: FastifyRequest, status: Header['status'], code: number, message: string): Header {
   const route = request.routeOptions?.url ?? 'not-found';
-  const operation = (request.routeOptions?.schema as { operationId?: string } | undefined)?.operationId?.replace(/^passbolt_/, '') ?? 'error';
+  const operation =
+    (request.routeOptions?.schema as { operationId?: string } | undefined)?.operationId?.replace(/^passbolt_/, '') ??
+    'error';
   return {
     id: randomUUID(),
     status,

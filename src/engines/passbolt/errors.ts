@@ -80,7 +80,8 @@ export function renderPassboltError(error: HushError, request: FastifyRequest) {
   let message = error.message;
   if (error.kind === 'unauthenticated') message = MSG.login;
   if (error.kind === 'not_found' && message === 'Not found.') message = MSG.notFound;
-  if (error.kind === 'invalid' && error.reason !== 'passbolt_validation' && error.problems.length) message = 'Could not validate the request data.';
+  if (error.kind === 'invalid' && error.reason !== 'passbolt_validation' && error.problems.length)
+    message = 'Could not validate the request data.';
   const body = error.kind === 'invalid' ? nest(error.problems, error.reason === 'passbolt_validation') : null;
   return { status, body: { header: header(request, 'error', status, message), body } };
 }

@@ -28,19 +28,29 @@ const generate = promisify(generateKeyPair);
 /** Made once per installation, on a worker thread: a 3072-bit key takes long enough to stall every request otherwise. */
 export async function generateJwtKeyPair(): Promise<{ publicPem: string; privatePem: string }> {
   const { publicKey, privateKey } = await generate('rsa', { modulusLength: 3072 });
-  return { publicPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(), privatePem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString() };
+  return {
+    publicPem: publicKey.export({ type: 'spki', format: 'pem' }).toString(),
+    privatePem: privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+  };
 }
 
 export async function jwtKeysOf(publicPem: string, privatePem: string): Promise<JwtKeys> {
   const verifying = await importSPKI(publicPem, ALG, { extractable: true });
   // An RSA public key exports exactly these three members; the order is the one GET /auth/jwt/jwks.json has always had.
   const { kty, n, e } = (await exportJWK(verifying)) as { kty: string; n: string; e: string };
-  return { publicPem, jwk: { kty, n, e, alg: ALG, use: 'sig' }, signing: await importPKCS8(privatePem, ALG), verifying };
+  return {
+    publicPem,
+    jwk: { kty, n, e, alg: ALG, use: 'sig' },
+    signing: await importPKCS8(privatePem, ALG),
+    verifying,
+  };
 }
 
 /** The header is `{"typ":"JWT","alg":"RS256"}` in that order and the claims are exactly iss, sub, exp: the wire format tokens have always had. */
 export function signJwt(claims: AccessClaims, keys: JwtKeys): Promise<string> {
-  return new SignJWT({ iss: claims.iss, sub: claims.sub, exp: claims.exp }).setProtectedHeader({ typ: 'JWT', alg: ALG }).sign(keys.signing);
+  return new SignJWT({ iss: claims.iss, sub: claims.sub, exp: claims.exp })
+    .setProtectedHeader({ typ: 'JWT', alg: ALG })
+    .sign(keys.signing);
 }
 
 /** True when `value` has the shape of a JWT at all (three base64url parts, a JSON header naming an alg). */
@@ -61,7 +71,11 @@ export function looksLikeJwt(value: string): boolean {
  */
 export async function verifyJwt(token: string, keys: JwtKeys, now?: Date): Promise<AccessClaims | undefined> {
   try {
-    const { payload } = await jwtVerify(token, keys.verifying, { algorithms: [ALG], requiredClaims: ['sub', 'exp'], ...(now ? { currentDate: now } : {}) });
+    const { payload } = await jwtVerify(token, keys.verifying, {
+      algorithms: [ALG],
+      requiredClaims: ['sub', 'exp'],
+      ...(now ? { currentDate: now } : {}),
+    });
     if (typeof payload.sub !== 'string' || typeof payload.exp !== 'number') return undefined;
     return payload as unknown as AccessClaims;
   } catch {

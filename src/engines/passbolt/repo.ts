@@ -16,32 +16,51 @@ export interface ResourceFilter {
 }
 
 /** A resource the caller can see, with the caller's own permission row. */
-export type VisibleResource = ResourceRow & { perm_id: string; perm_type: number; perm_created: string; perm_modified: string };
+export type VisibleResource = ResourceRow & {
+  perm_id: string;
+  perm_type: number;
+  perm_created: string;
+  perm_modified: string;
+};
 
 /** Queries on passbolt_* tables only (docs/architecture.md §6). Writes take the caller's transaction. */
 export function createPassboltRepo(db: Kysely<PassboltTables>) {
   return {
     db,
 
-    accountByUserId: (userId: number, trx: Db<PassboltTables> = db) => trx.selectFrom('passbolt_accounts').selectAll().where('user_id', '=', userId).executeTakeFirst(),
-    accountById: (id: string, trx: Db<PassboltTables> = db) => trx.selectFrom('passbolt_accounts').selectAll().where('id', '=', id).executeTakeFirst(),
-    insertAccount: (row: AccountRow, trx: Db<PassboltTables>) => trx.insertInto('passbolt_accounts').values(row).execute(),
+    accountByUserId: (userId: number, trx: Db<PassboltTables> = db) =>
+      trx.selectFrom('passbolt_accounts').selectAll().where('user_id', '=', userId).executeTakeFirst(),
+    accountById: (id: string, trx: Db<PassboltTables> = db) =>
+      trx.selectFrom('passbolt_accounts').selectAll().where('id', '=', id).executeTakeFirst(),
+    insertAccount: (row: AccountRow, trx: Db<PassboltTables>) =>
+      trx.insertInto('passbolt_accounts').values(row).execute(),
     /** Accounts with their keys; `ids` narrows to those accounts. */
     accountsWithKeys(ids?: readonly string[], trx: Db<PassboltTables> = db) {
       let q = trx
         .selectFrom('passbolt_accounts')
         .innerJoin('passbolt_gpgkeys', 'passbolt_gpgkeys.account_id', 'passbolt_accounts.id')
-        .select(['passbolt_accounts.id as account_id', 'passbolt_accounts.user_id', 'passbolt_accounts.created as account_created', 'passbolt_accounts.modified as account_modified'])
+        .select([
+          'passbolt_accounts.id as account_id',
+          'passbolt_accounts.user_id',
+          'passbolt_accounts.created as account_created',
+          'passbolt_accounts.modified as account_modified',
+        ])
         .selectAll('passbolt_gpgkeys');
       if (ids) q = q.where('passbolt_accounts.id', 'in', ids.length ? [...ids] : ['']);
       return q.orderBy('passbolt_accounts.created').orderBy('passbolt_accounts.id').execute();
     },
-    keyOf: (accountId: string, trx: Db<PassboltTables> = db) => trx.selectFrom('passbolt_gpgkeys').selectAll().where('account_id', '=', accountId).executeTakeFirst(),
+    keyOf: (accountId: string, trx: Db<PassboltTables> = db) =>
+      trx.selectFrom('passbolt_gpgkeys').selectAll().where('account_id', '=', accountId).executeTakeFirst(),
     keysOf: (accountIds: readonly string[], trx: Db<PassboltTables> = db) =>
-      trx.selectFrom('passbolt_gpgkeys').selectAll().where('account_id', 'in', accountIds.length ? [...accountIds] : ['']).execute(),
+      trx
+        .selectFrom('passbolt_gpgkeys')
+        .selectAll()
+        .where('account_id', 'in', accountIds.length ? [...accountIds] : [''])
+        .execute(),
     listKeys: () => db.selectFrom('passbolt_gpgkeys').selectAll().orderBy('created').orderBy('id').execute(),
     getKey: (id: string) => db.selectFrom('passbolt_gpgkeys').selectAll().where('id', '=', id).executeTakeFirst(),
-    deleteKey: (accountId: string, trx: Db<PassboltTables>) => trx.deleteFrom('passbolt_gpgkeys').where('account_id', '=', accountId).execute(),
+    deleteKey: (accountId: string, trx: Db<PassboltTables>) =>
+      trx.deleteFrom('passbolt_gpgkeys').where('account_id', '=', accountId).execute(),
     insertKey: (row: GpgkeyRow, trx: Db<PassboltTables>) => trx.insertInto('passbolt_gpgkeys').values(row).execute(),
 
     getResource: (id: string, trx: Db<PassboltTables> = db) =>
@@ -53,18 +72,35 @@ export function createPassboltRepo(db: Kysely<PassboltTables>) {
         .selectFrom('passbolt_resources')
         .innerJoin('passbolt_permissions', 'passbolt_permissions.aco_foreign_key', 'passbolt_resources.id')
         .selectAll('passbolt_resources')
-        .select(['passbolt_permissions.id as perm_id', 'passbolt_permissions.type as perm_type', 'passbolt_permissions.created as perm_created', 'passbolt_permissions.modified as perm_modified'])
+        .select([
+          'passbolt_permissions.id as perm_id',
+          'passbolt_permissions.type as perm_type',
+          'passbolt_permissions.created as perm_created',
+          'passbolt_permissions.modified as perm_modified',
+        ])
         .where('passbolt_permissions.aro_foreign_key', '=', accountId)
         .where('passbolt_resources.deleted', '=', 0);
       if (filter.hasIds) q = q.where('passbolt_resources.id', 'in', filter.hasIds.length ? filter.hasIds : ['']);
       if (filter.ownedByMe) q = q.where('passbolt_permissions.type', '=', 15);
       if (filter.sharedWithMe) q = q.where('passbolt_resources.created_by', '!=', accountId);
-      if (filter.search) q = q.where((eb) => eb(eb.fn('lower', ['passbolt_resources.name']), 'like', `%${filter.search!.toLowerCase().replace(/[%_\\]/g, '')}%`));
+      if (filter.search)
+        q = q.where((eb) =>
+          eb(
+            eb.fn('lower', ['passbolt_resources.name']),
+            'like',
+            `%${filter.search!.toLowerCase().replace(/[%_\\]/g, '')}%`,
+          ),
+        );
       return q.orderBy('passbolt_resources.modified', 'desc').orderBy('passbolt_resources.id').execute();
     },
 
     permissionOf: (resourceId: string, accountId: string, trx: Db<PassboltTables> = db) =>
-      trx.selectFrom('passbolt_permissions').selectAll().where('aco_foreign_key', '=', resourceId).where('aro_foreign_key', '=', accountId).executeTakeFirst(),
+      trx
+        .selectFrom('passbolt_permissions')
+        .selectAll()
+        .where('aco_foreign_key', '=', resourceId)
+        .where('aro_foreign_key', '=', accountId)
+        .executeTakeFirst(),
     permissionsOf: (resourceIds: readonly string[], trx: Db<PassboltTables> = db) =>
       trx
         .selectFrom('passbolt_permissions')
@@ -73,20 +109,35 @@ export function createPassboltRepo(db: Kysely<PassboltTables>) {
         .orderBy('created')
         .orderBy('id')
         .execute(),
-    insertPermissions: (rows: PermissionRow[], trx: Db<PassboltTables>) => (rows.length ? trx.insertInto('passbolt_permissions').values(rows).execute() : Promise.resolve()),
+    insertPermissions: (rows: PermissionRow[], trx: Db<PassboltTables>) =>
+      rows.length ? trx.insertInto('passbolt_permissions').values(rows).execute() : Promise.resolve(),
     updatePermissionType: (id: string, type: number, modified: string, trx: Db<PassboltTables>) =>
       trx.updateTable('passbolt_permissions').set({ type, modified }).where('id', '=', id).execute(),
     deletePermissions: (ids: readonly string[], trx: Db<PassboltTables>) =>
-      ids.length ? trx.deleteFrom('passbolt_permissions').where('id', 'in', [...ids]).execute() : Promise.resolve(),
+      ids.length
+        ? trx
+            .deleteFrom('passbolt_permissions')
+            .where('id', 'in', [...ids])
+            .execute()
+        : Promise.resolve(),
 
     secretOf: (resourceId: string, accountId: string, trx: Db<PassboltTables> = db) =>
-      trx.selectFrom('passbolt_secrets').selectAll().where('resource_id', '=', resourceId).where('user_id', '=', accountId).executeTakeFirst(),
+      trx
+        .selectFrom('passbolt_secrets')
+        .selectAll()
+        .where('resource_id', '=', resourceId)
+        .where('user_id', '=', accountId)
+        .executeTakeFirst(),
     /** The caller's copy of a live resource they hold a permission on, in one query (GET /secrets/resource/{id}.json). */
     visibleSecret: (resourceId: string, accountId: string) =>
       db
         .selectFrom('passbolt_secrets')
         .innerJoin('passbolt_resources', 'passbolt_resources.id', 'passbolt_secrets.resource_id')
-        .innerJoin('passbolt_permissions', (j) => j.onRef('passbolt_permissions.aco_foreign_key', '=', 'passbolt_secrets.resource_id').onRef('passbolt_permissions.aro_foreign_key', '=', 'passbolt_secrets.user_id'))
+        .innerJoin('passbolt_permissions', (j) =>
+          j
+            .onRef('passbolt_permissions.aco_foreign_key', '=', 'passbolt_secrets.resource_id')
+            .onRef('passbolt_permissions.aro_foreign_key', '=', 'passbolt_secrets.user_id'),
+        )
         .selectAll('passbolt_secrets')
         .where('passbolt_secrets.resource_id', '=', resourceId)
         .where('passbolt_secrets.user_id', '=', accountId)
@@ -94,8 +145,14 @@ export function createPassboltRepo(db: Kysely<PassboltTables>) {
         .executeTakeFirst(),
     /** The caller's secret for each of `resourceIds` (one query for a whole list page). */
     secretsFor: (resourceIds: readonly string[], accountId: string) =>
-      db.selectFrom('passbolt_secrets').selectAll().where('user_id', '=', accountId).where('resource_id', 'in', resourceIds.length ? [...resourceIds] : ['']).execute(),
-    insertSecrets: (rows: SecretRow[], trx: Db<PassboltTables>) => (rows.length ? trx.insertInto('passbolt_secrets').values(rows).execute() : Promise.resolve()),
+      db
+        .selectFrom('passbolt_secrets')
+        .selectAll()
+        .where('user_id', '=', accountId)
+        .where('resource_id', 'in', resourceIds.length ? [...resourceIds] : [''])
+        .execute(),
+    insertSecrets: (rows: SecretRow[], trx: Db<PassboltTables>) =>
+      rows.length ? trx.insertInto('passbolt_secrets').values(rows).execute() : Promise.resolve(),
     deleteSecretsOf: (resourceId: string, accountIds: readonly string[] | 'all', trx: Db<PassboltTables>) => {
       let q = trx.deleteFrom('passbolt_secrets').where('resource_id', '=', resourceId);
       if (accountIds !== 'all') {
@@ -105,8 +162,10 @@ export function createPassboltRepo(db: Kysely<PassboltTables>) {
       return q.execute();
     },
 
-    insertResource: (row: ResourceRow, trx: Db<PassboltTables>) => trx.insertInto('passbolt_resources').values(row).execute(),
-    updateResource: (id: string, set: Partial<ResourceRow>, trx: Db<PassboltTables>) => trx.updateTable('passbolt_resources').set(set).where('id', '=', id).execute(),
+    insertResource: (row: ResourceRow, trx: Db<PassboltTables>) =>
+      trx.insertInto('passbolt_resources').values(row).execute(),
+    updateResource: (id: string, set: Partial<ResourceRow>, trx: Db<PassboltTables>) =>
+      trx.updateTable('passbolt_resources').set(set).where('id', '=', id).execute(),
   };
 }
 

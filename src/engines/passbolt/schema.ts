@@ -27,7 +27,12 @@ export const envelope = <T extends TSchema>(body: T) => ({ 200: Type.Object({ he
 
 /** Every error: `body` is null, or for a validation error the problems as field → rule → message (nested). */
 export const ErrorEnvelope = Type.Object(
-  { header: Header, body: Nullable(Type.Record(Str, Type.Unknown(), { description: 'field → rule → message; nested for associations' })) },
+  {
+    header: Header,
+    body: Nullable(
+      Type.Record(Str, Type.Unknown(), { description: 'field → rule → message; nested for associations' }),
+    ),
+  },
   { title: 'Passbolt error' },
 );
 
@@ -83,8 +88,21 @@ export const Gpgkey = Type.Object({
   modified: Time,
 });
 
-const Profile = Type.Object({ id: Uuid, user_id: Uuid, first_name: Str, last_name: Str, created: Time, modified: Time });
-const Role = Type.Object({ id: Uuid, name: Type.String({ description: 'admin or user' }), description: Str, created: Time, modified: Time });
+const Profile = Type.Object({
+  id: Uuid,
+  user_id: Uuid,
+  first_name: Str,
+  last_name: Str,
+  created: Time,
+  modified: Time,
+});
+const Role = Type.Object({
+  id: Uuid,
+  name: Type.String({ description: 'admin or user' }),
+  description: Str,
+  created: Time,
+  modified: Time,
+});
 
 /** A user as contained in a resource (creator, modifier, permission holder): without role and key. */
 export const BriefUser = Type.Object({
@@ -121,7 +139,15 @@ export const ResourceWithContain = Type.Object({
   ...Resource.properties,
   personal: Nullable(Type.Boolean({ description: 'Set when contain[permissions]: held by one user only' })),
   permission: Type.Optional(Permission),
-  permissions: Type.Optional(Type.Array(Type.Object({ ...Permission.properties, user: Type.Optional(Nullable(BriefUser)), group: Type.Optional(Type.Null()) }))),
+  permissions: Type.Optional(
+    Type.Array(
+      Type.Object({
+        ...Permission.properties,
+        user: Type.Optional(Nullable(BriefUser)),
+        group: Type.Optional(Type.Null()),
+      }),
+    ),
+  ),
   secrets: Type.Optional(Type.Array(Secret, { description: "The caller's copy, if any" })),
   creator: Type.Optional(Nullable(BriefUser)),
   modifier: Type.Optional(Nullable(BriefUser)),
@@ -131,13 +157,25 @@ export const ResourceWithContain = Type.Object({
 export const ResourceCreated = Type.Object({ ...Resource.properties, permission: Permission });
 
 const UserRef = Type.Object({ User: Type.Object({ id: Uuid }) });
-export const ShareSimulation = Type.Object({ changes: Type.Object({ added: Type.Array(UserRef), removed: Type.Array(UserRef) }) });
+export const ShareSimulation = Type.Object({
+  changes: Type.Object({ added: Type.Array(UserRef), removed: Type.Array(UserRef) }),
+});
 
-export const ServerKey = Type.Object({ fingerprint: Str, keydata: Type.String({ description: "The server's OpenPGP public key (armored)" }) });
+export const ServerKey = Type.Object({
+  fingerprint: Str,
+  keydata: Type.String({ description: "The server's OpenPGP public key (armored)" }),
+});
 export const JwtKey = Type.Object({ keydata: Type.String({ description: 'RS256 public key (PEM)' }) });
 export const Jwks = Type.Object({ keys: Type.Array(Type.Object({ kty: Str, n: Str, e: Str, alg: Str, use: Str })) });
-export const LoginChallenge = Type.Object({ challenge: Type.String({ description: 'OpenPGP message to the user, signed by the server: the tokens and the verify token' }) });
-export const Tokens = Type.Object({ access_token: Str, refresh_token: Type.String({ description: 'Also set as the refresh_token cookie' }) });
+export const LoginChallenge = Type.Object({
+  challenge: Type.String({
+    description: 'OpenPGP message to the user, signed by the server: the tokens and the verify token',
+  }),
+});
+export const Tokens = Type.Object({
+  access_token: Str,
+  refresh_token: Type.String({ description: 'Also set as the refresh_token cookie' }),
+});
 export const NoBody = Type.Null();
 
 export const IdParam = Type.Object({ id: Type.String({ maxLength: 64 }) });
@@ -145,10 +183,13 @@ export const IdParam = Type.Object({ id: Type.String({ maxLength: 64 }) });
  * Passbolt's query options are flat bracketed keys (`contain[secret]=1`, `filter[has-id][]=…`), read by the service.
  * Each value is bounded; the known keys are listed for the document, and any other key is accepted alike.
  */
-const QueryValue = () => Type.Union([Type.String({ maxLength: 256 }), Type.Array(Type.String({ maxLength: 64 }), { maxItems: 1000 })]);
+const QueryValue = () =>
+  Type.Union([Type.String({ maxLength: 256 }), Type.Array(Type.String({ maxLength: 64 }), { maxItems: 1000 })]);
 const option = (description: string) => Type.Optional(Type.Union(QueryValue().anyOf, { description }));
 const query = (options: Record<string, string>) =>
-  Type.Object(Object.fromEntries(Object.entries(options).map(([key, description]) => [key, option(description)])), { additionalProperties: QueryValue() });
+  Type.Object(Object.fromEntries(Object.entries(options).map(([key, description]) => [key, option(description)])), {
+    additionalProperties: QueryValue(),
+  });
 const CONTAIN = {
   'contain[secret]': "1: with the caller's secret copy",
   'contain[permission]': "1: with the caller's permission",

@@ -50,8 +50,18 @@ export function permissionJson(p: PermissionRow) {
   };
 }
 
-export function secretJson(s: { id: string; user_id: string; resource_id: string; created: string; modified: string }, data: string) {
-  return { id: s.id, user_id: s.user_id, resource_id: s.resource_id, data, created: passboltTime(s.created), modified: passboltTime(s.modified) };
+export function secretJson(
+  s: { id: string; user_id: string; resource_id: string; created: string; modified: string },
+  data: string,
+) {
+  return {
+    id: s.id,
+    user_id: s.user_id,
+    resource_id: s.resource_id,
+    data,
+    created: passboltTime(s.created),
+    modified: passboltTime(s.modified),
+  };
 }
 
 export function gpgkeyJson(k: GpgkeyRow) {
@@ -94,7 +104,12 @@ export function userJson(account: AccountRow, user: UserRow, key: GpgkeyRow | un
       created: passboltTime(account.created),
       modified: passboltTime(account.modified),
     },
-    role: { ...role, description: role.name === 'admin' ? 'Organization administrator' : 'Logged in user', created: passboltTime(account.created), modified: passboltTime(account.created) },
+    role: {
+      ...role,
+      description: role.name === 'admin' ? 'Organization administrator' : 'Logged in user',
+      created: passboltTime(account.created),
+      modified: passboltTime(account.created),
+    },
     gpgkey: key ? gpgkeyJson(key) : null,
   };
 }

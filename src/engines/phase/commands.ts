@@ -4,7 +4,8 @@ import type { PhaseServices } from './services.js';
 
 /** `hush admin phase …`: declared here so `--help` needs no database; run by `phaseCommandRunners`. */
 export const phaseCommands: NonNullable<EngineManifest['commands']> = {
-  description: 'Manage Phase apps and environments (the same rules as /v1/apps/ and /v1/environments/) and mint Phase-format tokens.',
+  description:
+    'Manage Phase apps and environments (the same rules as /v1/apps/ and /v1/environments/) and mint Phase-format tokens.',
   list: [
     {
       name: 'apps',
@@ -39,7 +40,11 @@ export const phaseCommands: NonNullable<EngineManifest['commands']> = {
       arguments: [{ name: '<username>', description: 'the owner: a person or a service account' }],
       options: [
         { flags: '--app <app-id>', description: 'narrow the token to this app (repeatable)', repeatable: true },
-        { flags: '--env <environment-id>', description: 'narrow the token to this environment (repeatable)', repeatable: true },
+        {
+          flags: '--env <environment-id>',
+          description: 'narrow the token to this environment (repeatable)',
+          repeatable: true,
+        },
         { flags: '--read-only', description: 'the token may only read' },
         { flags: '--expires <when>', description: 'ISO-8601 expiry time' },
         { flags: '--description <text>', description: 'what the token is for' },
@@ -52,16 +57,29 @@ export const phaseCommands: NonNullable<EngineManifest['commands']> = {
   ],
 };
 
-type Options = { json?: boolean; description?: string; environments?: string; app?: string[]; env?: string[]; readOnly?: boolean; expires?: string };
+type Options = {
+  json?: boolean;
+  description?: string;
+  environments?: string;
+  app?: string[];
+  env?: string[];
+  readOnly?: boolean;
+  expires?: string;
+};
 
 /** The runners of `phaseCommands`, over the services the engine built once; the operator acts as a superuser. */
-export function phaseCommandRunners(s: Pick<PhaseServices, 'ctx' | 'apps' | 'tokens'>): Record<string, (input: EngineCommandInput) => Promise<void>> {
+export function phaseCommandRunners(
+  s: Pick<PhaseServices, 'ctx' | 'apps' | 'tokens'>,
+): Record<string, (input: EngineCommandInput) => Promise<void>> {
   const optionsOf = (input: EngineCommandInput) => input.options as Options;
   return {
     async apps(input) {
       const { caller, print } = input;
       const apps = await Promise.all(
-        (await s.apps.list(caller)).map(async (a) => ({ ...appJson(a), environments: (await s.apps.listEnvs(caller, a.id).catch(() => [])).map(envJson) })),
+        (await s.apps.list(caller)).map(async (a) => ({
+          ...appJson(a),
+          environments: (await s.apps.listEnvs(caller, a.id).catch(() => [])).map(envJson),
+        })),
       );
       if (optionsOf(input).json) return print(JSON.stringify(apps, null, 2));
       for (const a of apps) {
@@ -73,7 +91,10 @@ export function phaseCommandRunners(s: Pick<PhaseServices, 'ctx' | 'apps' | 'tok
     async 'app-create'(input) {
       const o = optionsOf(input);
       const body: Record<string, unknown> = { name: input.args[0], description: o.description };
-      if (o.environments !== undefined) body.environments = String(o.environments).split(',').map((n) => n.trim());
+      if (o.environments !== undefined)
+        body.environments = String(o.environments)
+          .split(',')
+          .map((n) => n.trim());
       const { app, envs } = await s.apps.create(input.caller, input.actor, body);
       input.print(`created app ${app.id} "${app.name}"`);
       for (const e of envs) input.print(`    ${e.id}  ${e.name}`);
@@ -90,15 +111,29 @@ export function phaseCommandRunners(s: Pick<PhaseServices, 'ctx' | 'apps' | 'tok
       const username = input.args[0]!;
       const user = await s.ctx.users.findByUsername(username);
       if (!user) throw notFound(`User "${username}"`);
-      const minted = await s.tokens.mint(input.caller, input.actor, { id: user.id as UserId, kind: user.kind }, {
-        description: o.description,
-        expires: parseExpiry(o.expires),
-        writeEnabled: !o.readOnly,
-        apps: o.app,
-        environments: o.env,
-      });
-      if (o.json) return input.print(JSON.stringify({ id: minted.tokenId, token: minted.token, bearer_token: minted.bearerToken, scope: minted.scope }, null, 2));
-      input.note(`created Phase token ${minted.tokenId} for ${username}${minted.scope ? ' (narrowed)' : ''}; it is shown only now:`);
+      const minted = await s.tokens.mint(
+        input.caller,
+        input.actor,
+        { id: user.id as UserId, kind: user.kind },
+        {
+          description: o.description,
+          expires: parseExpiry(o.expires),
+          writeEnabled: !o.readOnly,
+          apps: o.app,
+          environments: o.env,
+        },
+      );
+      if (o.json)
+        return input.print(
+          JSON.stringify(
+            { id: minted.tokenId, token: minted.token, bearer_token: minted.bearerToken, scope: minted.scope },
+            null,
+            2,
+          ),
+        );
+      input.note(
+        `created Phase token ${minted.tokenId} for ${username}${minted.scope ? ' (narrowed)' : ''}; it is shown only now:`,
+      );
       input.print(minted.token);
     },
   };

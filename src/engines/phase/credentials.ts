@@ -33,5 +33,6 @@ export function extractPhaseCredential(request: FastifyRequest): string | undefi
 export function checkTokenType(request: FastifyRequest, caller: Caller): void {
   const type = phaseAuthorization(request)?.type;
   if (type === undefined) return;
-  if ((type === 'User') !== (caller.user.kind === 'person')) throw unauthenticated('Token expired or deleted', 'token_invalid');
+  if ((type === 'User') !== (caller.user.kind === 'person'))
+    throw unauthenticated('Token expired or deleted', 'token_invalid');
 }

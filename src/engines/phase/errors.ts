@@ -39,7 +39,8 @@ export const ERR = {
   unseal: 'Sealed secrets cannot be unsealed. Delete and recreate the secret instead.',
   tagTooLong: (name: string) => `Tag name exceeds 64 characters: '${name.slice(0, 32)}'…`,
   envNotFoundById: 'Environment not found',
-  envNameInvalid: 'Environment name is invalid. Only letters, numbers, hyphens and underscores are allowed (max 64 characters).',
+  envNameInvalid:
+    'Environment name is invalid. Only letters, numbers, hyphens and underscores are allowed (max 64 characters).',
   envNameTaken: (n: string) => `An environment named '${n}' already exists in this app.`,
   envNameMissing: 'Missing required field: name',
 } as const;

@@ -15,8 +15,18 @@ export const phaseEngine: EngineManifest<PhaseTables> = {
   prefixes: [...[...PHASE_PREFIXES, PHASE_E2EE_PREFIX].map((p) => `${p}/`), ...PHASE_STATUS_PREFIXES],
   migrations: phaseMigrations,
   objectTypes: [
-    { name: PhaseObject.app, actions: CRUD, description: 'Phase apps and their environments (view: see the app)', objectId: 'an app id' },
-    { name: PhaseObject.secret, actions: CRUD, description: "Phase secrets, granted per environment (also who receives an environment's keys)", objectId: 'an environment id' },
+    {
+      name: PhaseObject.app,
+      actions: CRUD,
+      description: 'Phase apps and their environments (view: see the app)',
+      objectId: 'an app id',
+    },
+    {
+      name: PhaseObject.secret,
+      actions: CRUD,
+      description: "Phase secrets, granted per environment (also who receives an environment's keys)",
+      objectId: 'an environment id',
+    },
   ],
   auditEvents: PhaseAudit,
   commands: phaseCommands,

@@ -59,7 +59,13 @@ async function locate(deps: ResolverDeps, body: string, here: EnvRow): Promise<R
 }
 
 export function createResolver(deps: ResolverDeps) {
-  async function resolveIn(value: string, here: EnvRow, seen: ReadonlySet<string>, depth: number, state: { stopped: boolean; caller: Caller | null }): Promise<string> {
+  async function resolveIn(
+    value: string,
+    here: EnvRow,
+    seen: ReadonlySet<string>,
+    depth: number,
+    state: { stopped: boolean; caller: Caller | null },
+  ): Promise<string> {
     if (depth > MAX_DEPTH || !value.includes('${')) return value;
     let out = '';
     let last = 0;
@@ -71,7 +77,14 @@ export function createResolver(deps: ResolverDeps) {
     return out + value.slice(last);
   }
 
-  async function resolveOne(text: string, body: string, here: EnvRow, seen: ReadonlySet<string>, depth: number, state: { stopped: boolean; caller: Caller | null }): Promise<string> {
+  async function resolveOne(
+    text: string,
+    body: string,
+    here: EnvRow,
+    seen: ReadonlySet<string>,
+    depth: number,
+    state: { stopped: boolean; caller: Caller | null },
+  ): Promise<string> {
     if (state.stopped) return text;
     const target = await locate(deps, body, here);
     if (!target) return text;

@@ -1,6 +1,12 @@
 import type { Kysely, Selectable } from 'kysely';
 import { newUuid, nowIso, type Db } from '../../core/ports.js';
-import type { PhaseAppTable, PhaseEnvironmentTable, PhaseOverrideTable, PhaseSecretTable, PhaseTables } from './tables.js';
+import type {
+  PhaseAppTable,
+  PhaseEnvironmentTable,
+  PhaseOverrideTable,
+  PhaseSecretTable,
+  PhaseTables,
+} from './tables.js';
 
 export type AppRow = Selectable<PhaseAppTable>;
 export type EnvRow = Selectable<PhaseEnvironmentTable>;
@@ -34,7 +40,9 @@ export function createPhaseRepo(db: Kysely<PhaseTables>) {
     trx
       .selectFrom('phase_secrets')
       .innerJoin('phase_secret_versions', (j) =>
-        j.onRef('phase_secret_versions.secret_id', '=', 'phase_secrets.id').onRef('phase_secret_versions.version', '=', 'phase_secrets.version'),
+        j
+          .onRef('phase_secret_versions.secret_id', '=', 'phase_secrets.id')
+          .onRef('phase_secret_versions.version', '=', 'phase_secrets.version'),
       )
       .select(secretColumns)
       .where('phase_secrets.deleted_at', 'is', null);
@@ -47,32 +55,67 @@ export function createPhaseRepo(db: Kysely<PhaseTables>) {
       if (ids !== 'all') q = q.where('id', 'in', ids.length ? ids : ['']);
       return q.orderBy('created_at', 'desc').orderBy('id').execute();
     },
-    getApp: (id: string, trx: Db<PhaseTables> = db) => trx.selectFrom('phase_apps').selectAll().where('id', '=', id).executeTakeFirst(),
+    getApp: (id: string, trx: Db<PhaseTables> = db) =>
+      trx.selectFrom('phase_apps').selectAll().where('id', '=', id).executeTakeFirst(),
     appsByName: (nameLower: string) =>
-      db.selectFrom('phase_apps').selectAll().where((eb) => eb(eb.fn('lower', ['name']), '=', nameLower)).execute(),
+      db
+        .selectFrom('phase_apps')
+        .selectAll()
+        .where((eb) => eb(eb.fn('lower', ['name']), '=', nameLower))
+        .execute(),
     insertApp: (row: AppRow, trx: Db<PhaseTables>) => trx.insertInto('phase_apps').values(row).execute(),
-    updateApp: (id: string, set: Partial<AppRow>, trx: Db<PhaseTables>) => trx.updateTable('phase_apps').set(set).where('id', '=', id).execute(),
+    updateApp: (id: string, set: Partial<AppRow>, trx: Db<PhaseTables>) =>
+      trx.updateTable('phase_apps').set(set).where('id', '=', id).execute(),
     deleteApp: (id: string, trx: Db<PhaseTables>) => trx.deleteFrom('phase_apps').where('id', '=', id).execute(),
 
     listEnvs: (appId: string, trx: Db<PhaseTables> = db) =>
-      trx.selectFrom('phase_environments').selectAll().where('app_id', '=', appId).orderBy('position').orderBy('created_at').execute(),
-    getEnv: (id: string, trx: Db<PhaseTables> = db) => trx.selectFrom('phase_environments').selectAll().where('id', '=', id).executeTakeFirst(),
+      trx
+        .selectFrom('phase_environments')
+        .selectAll()
+        .where('app_id', '=', appId)
+        .orderBy('position')
+        .orderBy('created_at')
+        .execute(),
+    getEnv: (id: string, trx: Db<PhaseTables> = db) =>
+      trx.selectFrom('phase_environments').selectAll().where('id', '=', id).executeTakeFirst(),
     findEnv: (appId: string, nameLower: string, trx: Db<PhaseTables> = db) =>
-      trx.selectFrom('phase_environments').selectAll().where('app_id', '=', appId).where('name_lower', '=', nameLower).executeTakeFirst(),
+      trx
+        .selectFrom('phase_environments')
+        .selectAll()
+        .where('app_id', '=', appId)
+        .where('name_lower', '=', nameLower)
+        .executeTakeFirst(),
     insertEnv: (row: EnvRow, trx: Db<PhaseTables>) => trx.insertInto('phase_environments').values(row).execute(),
     renameEnv: (id: string, name: string, trx: Db<PhaseTables>) =>
-      trx.updateTable('phase_environments').set({ name, name_lower: name.toLowerCase(), updated_at: nowIso() }).where('id', '=', id).execute(),
+      trx
+        .updateTable('phase_environments')
+        .set({ name, name_lower: name.toLowerCase(), updated_at: nowIso() })
+        .where('id', '=', id)
+        .execute(),
     bumpRevision: (id: string, trx: Db<PhaseTables>) =>
-      trx.updateTable('phase_environments').set((eb) => ({ revision: eb('revision', '+', 1) })).where('id', '=', id).execute(),
-    deleteEnv: (id: string, trx: Db<PhaseTables>) => trx.deleteFrom('phase_environments').where('id', '=', id).execute(),
+      trx
+        .updateTable('phase_environments')
+        .set((eb) => ({ revision: eb('revision', '+', 1) }))
+        .where('id', '=', id)
+        .execute(),
+    deleteEnv: (id: string, trx: Db<PhaseTables>) =>
+      trx.deleteFrom('phase_environments').where('id', '=', id).execute(),
 
     /** The folder row for a path (null for `/`), created on first use. */
     async folderFor(environmentId: string, path: string, trx: Db<PhaseTables>): Promise<string | null> {
       if (path === '/') return null;
-      const found = await trx.selectFrom('phase_folders').select('id').where('environment_id', '=', environmentId).where('path', '=', path).executeTakeFirst();
+      const found = await trx
+        .selectFrom('phase_folders')
+        .select('id')
+        .where('environment_id', '=', environmentId)
+        .where('path', '=', path)
+        .executeTakeFirst();
       if (found) return found.id;
       const id = newUuid();
-      await trx.insertInto('phase_folders').values({ id, environment_id: environmentId, path, created_at: nowIso() }).execute();
+      await trx
+        .insertInto('phase_folders')
+        .values({ id, environment_id: environmentId, path, created_at: nowIso() })
+        .execute();
       return id;
     },
 
@@ -84,22 +127,38 @@ export function createPhaseRepo(db: Kysely<PhaseTables>) {
       if (filter.tagNames !== undefined) {
         const names = filter.tagNames.length ? filter.tagNames : [''];
         q = q.where('phase_secrets.id', 'in', (eb) =>
-          eb.selectFrom('phase_secret_tags').innerJoin('phase_tags', 'phase_tags.id', 'phase_secret_tags.tag_id').select('phase_secret_tags.secret_id').where('phase_tags.name', 'in', names),
+          eb
+            .selectFrom('phase_secret_tags')
+            .innerJoin('phase_tags', 'phase_tags.id', 'phase_secret_tags.tag_id')
+            .select('phase_secret_tags.secret_id')
+            .where('phase_tags.name', 'in', names),
         );
       }
       return q.orderBy('phase_secrets.created_at').orderBy('phase_secrets.id').execute();
     },
 
     liveById: (environmentId: string, ids: string[], trx: Db<PhaseTables>) =>
-      ids.length ? liveSecrets(trx).where('phase_secrets.environment_id', '=', environmentId).where('phase_secrets.id', 'in', ids).execute() : Promise.resolve([]),
+      ids.length
+        ? liveSecrets(trx)
+            .where('phase_secrets.environment_id', '=', environmentId)
+            .where('phase_secrets.id', 'in', ids)
+            .execute()
+        : Promise.resolve([]),
 
     /** Live secrets at one (environment, path, digest); the unique index allows at most one. */
     liveByKey: (environmentId: string, path: string, digest: string, trx: Db<PhaseTables> = db) =>
-      liveSecrets(trx).where('phase_secrets.environment_id', '=', environmentId).where('phase_secrets.path', '=', path).where('phase_secrets.key_digest', '=', digest).executeTakeFirst(),
+      liveSecrets(trx)
+        .where('phase_secrets.environment_id', '=', environmentId)
+        .where('phase_secrets.path', '=', path)
+        .where('phase_secrets.key_digest', '=', digest)
+        .executeTakeFirst(),
 
-    insertSecret: (row: Selectable<PhaseSecretTable>, trx: Db<PhaseTables>) => trx.insertInto('phase_secrets').values(row).execute(),
-    updateSecret: (id: string, set: Partial<Selectable<PhaseSecretTable>>, trx: Db<PhaseTables>) => trx.updateTable('phase_secrets').set(set).where('id', '=', id).execute(),
-    softDelete: (ids: string[], at: string, trx: Db<PhaseTables>) => trx.updateTable('phase_secrets').set({ deleted_at: at, updated_at: at }).where('id', 'in', ids).execute(),
+    insertSecret: (row: Selectable<PhaseSecretTable>, trx: Db<PhaseTables>) =>
+      trx.insertInto('phase_secrets').values(row).execute(),
+    updateSecret: (id: string, set: Partial<Selectable<PhaseSecretTable>>, trx: Db<PhaseTables>) =>
+      trx.updateTable('phase_secrets').set(set).where('id', '=', id).execute(),
+    softDelete: (ids: string[], at: string, trx: Db<PhaseTables>) =>
+      trx.updateTable('phase_secrets').set({ deleted_at: at, updated_at: at }).where('id', 'in', ids).execute(),
 
     /** Tag names per secret, for a page of secrets in one query. */
     async tagsOf(secretIds: string[], trx: Db<PhaseTables> = db): Promise<Map<string, string[]>> {
@@ -131,15 +190,30 @@ export function createPhaseRepo(db: Kysely<PhaseTables>) {
 
     overridesOf: (secretIds: string[], userId: number, trx: Db<PhaseTables> = db) =>
       secretIds.length
-        ? trx.selectFrom('phase_overrides').selectAll().where('user_id', '=', userId).where('secret_id', 'in', secretIds).execute()
+        ? trx
+            .selectFrom('phase_overrides')
+            .selectAll()
+            .where('user_id', '=', userId)
+            .where('secret_id', 'in', secretIds)
+            .execute()
         : Promise.resolve([] as OverrideRow[]),
     /** The secrets the user has overrides on, anywhere: a handful per person, found through the user index. */
     overriddenSecretIds: async (userId: number): Promise<Set<string>> =>
-      new Set((await db.selectFrom('phase_overrides').select('secret_id').where('user_id', '=', userId).execute()).map((r) => r.secret_id)),
+      new Set(
+        (await db.selectFrom('phase_overrides').select('secret_id').where('user_id', '=', userId).execute()).map(
+          (r) => r.secret_id,
+        ),
+      ),
     overrideOf: (secretId: string, userId: number, trx: Db<PhaseTables>) =>
-      trx.selectFrom('phase_overrides').selectAll().where('secret_id', '=', secretId).where('user_id', '=', userId).executeTakeFirst(),
+      trx
+        .selectFrom('phase_overrides')
+        .selectAll()
+        .where('secret_id', '=', secretId)
+        .where('user_id', '=', userId)
+        .executeTakeFirst(),
     insertOverride: (row: OverrideRow, trx: Db<PhaseTables>) => trx.insertInto('phase_overrides').values(row).execute(),
-    updateOverride: (id: string, set: Partial<OverrideRow>, trx: Db<PhaseTables>) => trx.updateTable('phase_overrides').set(set).where('id', '=', id).execute(),
+    updateOverride: (id: string, set: Partial<OverrideRow>, trx: Db<PhaseTables>) =>
+      trx.updateTable('phase_overrides').set(set).where('id', '=', id).execute(),
   };
 }
 

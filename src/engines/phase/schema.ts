@@ -14,7 +14,13 @@ export const SecretsQuery = Type.Object({
 /** The end-to-end API's fallback when no `Environment` header is sent. */
 export const EnvQuery = Type.Object({ app_id: SecretsQuery.properties.app_id, env: SecretsQuery.properties.env });
 
-export const Override = Type.Object({ id: Type.String(), value: Type.String(), isActive: Type.Boolean(), createdAt: Type.String(), updatedAt: Type.String() });
+export const Override = Type.Object({
+  id: Type.String(),
+  value: Type.String(),
+  isActive: Type.Boolean(),
+  createdAt: Type.String(),
+  updatedAt: Type.String(),
+});
 
 export const SecretOut = Type.Object({
   id: Type.String(),
@@ -86,47 +92,76 @@ export const HealthOut = Type.Object({ status: Type.String(), version: Type.Stri
 
 export const MintedTokenOut = Type.Object({
   id: Type.Integer({ description: 'Token id: revoke with DELETE /api/users/tokens/{id}/' }),
-  user: Type.Object({ id: Type.Integer(), username: Type.String(), kind: Type.Union([Type.Literal('person'), Type.Literal('service')]) }),
+  user: Type.Object({
+    id: Type.Integer(),
+    username: Type.String(),
+    kind: Type.Union([Type.Literal('person'), Type.Literal('service')]),
+  }),
   token: Type.String({ description: 'pss_user:v1:… or pss_service:v2:…; shown once' }),
-  bearer_token: Type.String({ description: 'The Authorization value for /v1: User <bearer> or ServiceAccount <bearer>' }),
-  scope: Nullable(Type.Object({ apps: Type.Array(Type.String()), environments: Type.Array(Type.String()) }, { description: 'null: whatever the owner may reach' })),
+  bearer_token: Type.String({
+    description: 'The Authorization value for /v1: User <bearer> or ServiceAccount <bearer>',
+  }),
+  scope: Nullable(
+    Type.Object(
+      { apps: Type.Array(Type.String()), environments: Type.Array(Type.String()) },
+      { description: 'null: whatever the owner may reach' },
+    ),
+  ),
 });
 
 /** Request headers of the end-to-end API (docs/wire/phase.md §5.2); all optional, read by the handlers. */
-export const EnvHeader = Type.Object({ environment: Type.Optional(Type.String({ description: 'Environment id; else app_id and env in the query' })) });
+export const EnvHeader = Type.Object({
+  environment: Type.Optional(Type.String({ description: 'Environment id; else app_id and env in the query' })),
+});
 export const ListHeaders = Type.Object({
   ...EnvHeader.properties,
   keydigest: Type.Optional(Type.String({ description: 'Only the secret with this key digest' })),
   path: Type.Optional(Type.String({ description: 'Only this folder' })),
   tags: Type.Optional(Type.String({ description: 'Comma-separated tag names; a secret matches any' })),
-  'x-use-camel-case': Type.Optional(Type.String({ description: 'true for camelCase fields (the SDKs); snake_case otherwise (the CLI)' })),
+  'x-use-camel-case': Type.Optional(
+    Type.String({ description: 'true for camelCase fields (the SDKs); snake_case otherwise (the CLI)' }),
+  ),
 });
 
 const sealed = (field: string) => Type.String({ description: `${field}, sealed to the environment key (ph:v1:…)` });
-const E2eeCamel = Type.Object({
-  ...SecretOut.properties,
-  key: sealed('Key'),
-  value: sealed('Value, references as written'),
-  comment: sealed('Comment'),
-  override: Nullable(Type.Object({ ...Override.properties, value: sealed('Override value') })),
-}, { title: 'E2EE secret (camelCase)' });
-const E2eeSnake = Type.Object({
-  id: Type.String(),
-  key: sealed('Key'),
-  value: sealed('Value, references as written'),
-  comment: sealed('Comment'),
-  tags: Type.Array(Type.String()),
-  override: Nullable(Type.Object({ id: Type.String(), value: sealed('Override value'), is_active: Type.Boolean(), created_at: Type.String(), updated_at: Type.String() })),
-  type: Type.String(),
-  lifecycle: Type.String(),
-  path: Type.String(),
-  key_digest: Type.String(),
-  version: Type.Integer(),
-  created_at: Type.String(),
-  updated_at: Type.String(),
-  environment: Type.String(),
-  folder: Nullable(Type.String()),
-}, { title: 'E2EE secret (snake_case)' });
+const E2eeCamel = Type.Object(
+  {
+    ...SecretOut.properties,
+    key: sealed('Key'),
+    value: sealed('Value, references as written'),
+    comment: sealed('Comment'),
+    override: Nullable(Type.Object({ ...Override.properties, value: sealed('Override value') })),
+  },
+  { title: 'E2EE secret (camelCase)' },
+);
+const E2eeSnake = Type.Object(
+  {
+    id: Type.String(),
+    key: sealed('Key'),
+    value: sealed('Value, references as written'),
+    comment: sealed('Comment'),
+    tags: Type.Array(Type.String()),
+    override: Nullable(
+      Type.Object({
+        id: Type.String(),
+        value: sealed('Override value'),
+        is_active: Type.Boolean(),
+        created_at: Type.String(),
+        updated_at: Type.String(),
+      }),
+    ),
+    type: Type.String(),
+    lifecycle: Type.String(),
+    path: Type.String(),
+    key_digest: Type.String(),
+    version: Type.Integer(),
+    created_at: Type.String(),
+    updated_at: Type.String(),
+    environment: Type.String(),
+    folder: Nullable(Type.String()),
+  },
+  { title: 'E2EE secret (snake_case)' },
+);
 export const E2eeSecretList = Type.Union([Type.Array(E2eeSnake), Type.Array(E2eeCamel)]);
 
 /** `GET /service/secrets/tokens/`: the caller's key share and, per app, the environment keys wrapped to it. */
@@ -137,24 +172,37 @@ export const TokenInfoOut = Type.Object({
   // Optional only so that fast-json-stringify keeps the order above: they are always there.
   offline_enabled: Type.Optional(Type.Boolean()),
   organisation: Type.Optional(Type.Object({ id: Type.String(), name: Type.String() })),
-  apps: Type.Optional(Type.Array(Type.Object({
-    id: Type.String(),
-    name: Type.String(),
-    encryption: Type.Union([Type.Literal('SSE'), Type.Literal('E2E')]),
-    environment_keys: Type.Array(Type.Object({
-      id: Type.String(),
-      environment: Type.Object({ id: Type.String(), name: Type.String(), env_type: Type.String(), index: Type.Integer(), created_at: Type.String(), updated_at: Type.String() }),
-      paths: Type.Null(),
-      identity_key: Type.String({ description: "The environment's public key (hex)" }),
-      wrapped_seed: Type.String({ description: "The environment's seed sealed to the token's public key" }),
-      wrapped_salt: Type.String(),
-      user: Nullable(Type.Integer()),
-      service_account: Nullable(Type.Integer()),
-      created_at: Type.String(),
-      updated_at: Type.String(),
-      deleted_at: Type.Null(),
-    })),
-  }))),
+  apps: Type.Optional(
+    Type.Array(
+      Type.Object({
+        id: Type.String(),
+        name: Type.String(),
+        encryption: Type.Union([Type.Literal('SSE'), Type.Literal('E2E')]),
+        environment_keys: Type.Array(
+          Type.Object({
+            id: Type.String(),
+            environment: Type.Object({
+              id: Type.String(),
+              name: Type.String(),
+              env_type: Type.String(),
+              index: Type.Integer(),
+              created_at: Type.String(),
+              updated_at: Type.String(),
+            }),
+            paths: Type.Null(),
+            identity_key: Type.String({ description: "The environment's public key (hex)" }),
+            wrapped_seed: Type.String({ description: "The environment's seed sealed to the token's public key" }),
+            wrapped_salt: Type.String(),
+            user: Nullable(Type.Integer()),
+            service_account: Nullable(Type.Integer()),
+            created_at: Type.String(),
+            updated_at: Type.String(),
+            deleted_at: Type.Null(),
+          }),
+        ),
+      }),
+    ),
+  ),
 });
 
 /** Writes of the end-to-end API answer 200 with an empty body, as Phase does: nothing is serialized. */

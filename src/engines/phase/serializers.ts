@@ -5,11 +5,25 @@ import type { AppRow, EnvRow, OverrideRow, SecretRow } from './repo.js';
  * milliseconds; Phase prints microseconds. Both are ISO-8601 UTC with `Z`, which is all clients parse.
  */
 export function appJson(a: AppRow) {
-  return { id: a.id, name: a.name, description: a.description, sseEnabled: a.sse_enabled === 1, createdAt: a.created_at, updatedAt: a.updated_at };
+  return {
+    id: a.id,
+    name: a.name,
+    description: a.description,
+    sseEnabled: a.sse_enabled === 1,
+    createdAt: a.created_at,
+    updatedAt: a.updated_at,
+  };
 }
 
 export function envJson(e: EnvRow) {
-  return { id: e.id, name: e.name, envType: e.env_type, index: e.position, createdAt: e.created_at, updatedAt: e.updated_at };
+  return {
+    id: e.id,
+    name: e.name,
+    envType: e.env_type,
+    index: e.position,
+    createdAt: e.created_at,
+    updatedAt: e.updated_at,
+  };
 }
 
 export interface PlainSecret {
@@ -29,7 +43,13 @@ export function secretJson(s: PlainSecret) {
     value: s.value,
     comment: s.comment,
     tags: s.tags,
-    override: s.override && { id: s.override.id, value: s.override.value, isActive: s.override.isActive, createdAt: s.override.created_at, updatedAt: s.override.updated_at },
+    override: s.override && {
+      id: s.override.id,
+      value: s.override.value,
+      isActive: s.override.isActive,
+      createdAt: s.override.created_at,
+      updatedAt: s.override.updated_at,
+    },
     type: s.row.type,
     lifecycle: 'static' as const,
     path: s.row.path,

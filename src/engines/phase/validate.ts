@@ -6,7 +6,14 @@ import { normalizePath, pathProblem } from './paths.js';
  * Request bodies of /v1/secrets, checked with Phase's exact messages (docs/wire/phase.md §2.3-2.5), plus the
  * bounds Phase lacks (it answers 500 or stores anything): every batch is checked whole before anything is written.
  */
-export const LIMITS = { batch: 1000, keyLength: 256, valueLength: 65_536, commentLength: 10_000, tags: 50, tagLength: 64 } as const;
+export const LIMITS = {
+  batch: 1000,
+  keyLength: 256,
+  valueLength: 65_536,
+  commentLength: 10_000,
+  tags: 50,
+  tagLength: 64,
+} as const;
 
 export type SecretType = 'secret' | 'sealed' | 'config';
 const TYPES: readonly SecretType[] = ['config', 'sealed', 'secret'];
@@ -94,7 +101,14 @@ function parseOverride(i: number, item: Record<string, unknown>): OverrideInput 
 function parseTags(i: number, raw: unknown): string[] | undefined {
   if (raw === undefined || raw === null) return undefined;
   if (!Array.isArray(raw)) throw itemError(i, "'tags' must be a list of tag names.");
-  const names = [...new Set(raw.filter((t): t is string => typeof t === 'string').map((t) => t.trim()).filter(Boolean))];
+  const names = [
+    ...new Set(
+      raw
+        .filter((t): t is string => typeof t === 'string')
+        .map((t) => t.trim())
+        .filter(Boolean),
+    ),
+  ];
   for (const n of names) if (n.length > LIMITS.tagLength) throw itemError(i, ERR.tagTooLong(n));
   if (names.length > LIMITS.tags) throw itemError(i, `At most ${LIMITS.tags} tags per secret.`);
   return names;
@@ -109,7 +123,13 @@ function parsePath(i: number, raw: unknown): string | undefined {
   return path;
 }
 
-function optionalString(i: number, item: Record<string, unknown>, field: string, max: number, message: string): string | undefined {
+function optionalString(
+  i: number,
+  item: Record<string, unknown>,
+  field: string,
+  max: number,
+  message: string,
+): string | undefined {
   if (!(field in item) || item[field] === undefined) return undefined;
   const v = item[field];
   if (typeof v !== 'string') throw itemError(i, message);
@@ -142,7 +162,8 @@ export function parseUpdate(raw: unknown): UpdateItem[] {
   const list = secretsList(parseBody(raw), ERR.secretsList);
   return list.map((item, i) => {
     if (!isObject(item) || typeof item.id !== 'string' || item.id === '') {
-      if (isObject(item) && item.id !== undefined && typeof item.id !== 'string') throw itemError(i, "'id' must be a string.");
+      if (isObject(item) && item.id !== undefined && typeof item.id !== 'string')
+        throw itemError(i, "'id' must be a string.");
       throw itemError(i, ERR.idMissing);
     }
     let key: string | undefined;

@@ -20,16 +20,28 @@ export function auditActorOf(request: FastifyRequest): AuditActor {
  * before the reply leaves. If the handler recorded nothing, or the write fails, the client gets a 500 instead of
  * the plaintext.
  */
-export function installPlaintextAudit(scope: FastifyInstance, core: Core, engine?: { name: string; auditEvents: Readonly<Record<string, string>> }): void {
+export function installPlaintextAudit(
+  scope: FastifyInstance,
+  core: Core,
+  engine?: { name: string; auditEvents: Readonly<Record<string, string>> },
+): void {
   const declared = engine && new Set(Object.values(engine.auditEvents));
   scope.addHook('onSend', async (request, reply, payload) => {
     if (!request.routeOptions.config.hush?.returnsPlaintext || reply.statusCode >= 300) return payload;
     if (request.auditReads === undefined) {
-      throw new HushError('internal', 'Internal server error.', { reason: 'plaintext_not_audited', cause: new Error(`${request.method} ${request.url} returned plaintext without recording the read`) });
+      throw new HushError('internal', 'Internal server error.', {
+        reason: 'plaintext_not_audited',
+        cause: new Error(`${request.method} ${request.url} returned plaintext without recording the read`),
+      });
     }
     const undeclared = declared && request.auditReads.find((e) => !declared.has(e.action) || e.engine !== engine.name);
     if (undeclared) {
-      throw new HushError('internal', 'Internal server error.', { reason: 'read_not_declared', cause: new Error(`${engine.name} recorded the read "${undeclared.engine} ${undeclared.action}", which its events.ts does not declare`) });
+      throw new HushError('internal', 'Internal server error.', {
+        reason: 'read_not_declared',
+        cause: new Error(
+          `${engine.name} recorded the read "${undeclared.engine} ${undeclared.action}", which its events.ts does not declare`,
+        ),
+      });
     }
     if (request.auditReads.length) await core.audit.append(auditActorOf(request), request.auditReads);
     return payload;
@@ -51,10 +63,19 @@ export function installChangeAudit(scope: FastifyInstance, core: Core): void {
     // Taken on every request, so the ledger forgets each one as it is answered.
     const appended = core.audit.changesOf(String(request.id));
     if (!request.routeOptions.config.hush?.changesData) return payload;
-    if (reply.statusCode < 200 || reply.statusCode >= 300 || appended > 0 || request.unchanged || reply.getHeader(REPLAYED_HEADER) !== undefined) return payload;
+    if (
+      reply.statusCode < 200 ||
+      reply.statusCode >= 300 ||
+      appended > 0 ||
+      request.unchanged ||
+      reply.getHeader(REPLAYED_HEADER) !== undefined
+    )
+      return payload;
     throw new HushError('internal', 'Internal server error.', {
       reason: 'change_not_audited',
-      cause: new Error(`${request.method} ${request.routeOptions.url} answered ${reply.statusCode} without appending a change to the audit log`),
+      cause: new Error(
+        `${request.method} ${request.routeOptions.url} answered ${reply.statusCode} without appending a change to the audit log`,
+      ),
     });
   });
 }

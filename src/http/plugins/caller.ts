@@ -36,18 +36,24 @@ export function requireDeclaredAccess(
 ): void {
   scope.addHook('onRoute', (route) => {
     const rules = (route.config as { hush?: RouteRules } | undefined)?.hush;
-    if (!rules?.access) throw new Error(`Route ${route.method} ${route.url} of ${owner} declares no access rule (config.hush.access).`);
+    if (!rules?.access)
+      throw new Error(`Route ${route.method} ${route.url} of ${owner} declares no access rule (config.hush.access).`);
     const unsafe = [route.method].flat().some((m) => !SAFE_METHODS.has(m));
     if (require.changes && unsafe && typeof rules.changesData !== 'boolean') {
-      throw new Error(`Route ${route.method} ${route.url} of ${owner} does not say whether it changes data (config.hush.changesData).`);
+      throw new Error(
+        `Route ${route.method} ${route.url} of ${owner} does not say whether it changes data (config.hush.changesData).`,
+      );
     }
-    if (rules.changesData && !unsafe) throw new Error(`Route ${route.method} ${route.url} of ${owner} is a read and cannot declare changesData.`);
+    if (rules.changesData && !unsafe)
+      throw new Error(`Route ${route.method} ${route.url} of ${owner} is a read and cannot declare changesData.`);
     const access = rules.access;
     if (typeof access !== 'object') return;
     for (const method of [route.method].flat()) {
       const action = access.action ?? actionForMethod(method);
       if (!objectTypes.declares(access.objectType, action)) {
-        throw new Error(`Route ${method} ${route.url} of ${owner} checks "${action}" on "${access.objectType}", which no engine declares (EngineManifest.objectTypes).`);
+        throw new Error(
+          `Route ${method} ${route.url} of ${owner} checks "${action}" on "${access.objectType}", which no engine declares (EngineManifest.objectTypes).`,
+        );
       }
     }
   });
@@ -60,7 +66,10 @@ export function requireDeclaredAccess(
 export function requireOwnPrefix(scope: FastifyInstance, owner: string, prefixes: readonly string[]): void {
   scope.addHook('onRoute', (route) => {
     const inside = prefixes.some((p) => route.url.startsWith(p) || `${route.url}/` === p);
-    if (!inside) throw new Error(`Route ${route.method} ${route.url} of ${owner} is outside its declared prefixes (${prefixes.join(', ')}).`);
+    if (!inside)
+      throw new Error(
+        `Route ${route.method} ${route.url} of ${owner} is outside its declared prefixes (${prefixes.join(', ')}).`,
+      );
   });
 }
 
@@ -70,7 +79,11 @@ async function resolveCaller(core: Core, request: FastifyRequest, extract: Engin
   const session = request.cookies?.[SessionCookie];
   if (session) {
     const csrf = request.headers[CsrfHeader];
-    return core.sessions.authenticate(session, typeof csrf === 'string' ? csrf : undefined, !SAFE_METHODS.has(request.method));
+    return core.sessions.authenticate(
+      session,
+      typeof csrf === 'string' ? csrf : undefined,
+      !SAFE_METHODS.has(request.method),
+    );
   }
   return null;
 }
@@ -100,10 +113,17 @@ export function installCaller(
       throw forbidden(`This token is confined to the ${caller.tokenEngine} API.`, 'token_other_engine');
     }
     if (!SAFE_METHODS.has(request.method) && !caller.writeEnabled && !rules.allowReadOnlyToken) {
-      throw forbidden('This token is read-only (write_enabled is false); use a write-enabled token for changes.', 'token_read_only');
+      throw forbidden(
+        'This token is read-only (write_enabled is false); use a write-enabled token for changes.',
+        'token_read_only',
+      );
     }
     if (typeof rules.access === 'object') {
-      await core.permissions.require(caller, rules.access.action ?? actionForMethod(request.method), rules.access.objectType);
+      await core.permissions.require(
+        caller,
+        rules.access.action ?? actionForMethod(request.method),
+        rules.access.objectType,
+      );
     }
   });
 }

@@ -8,7 +8,10 @@ import type { FastifyInstance } from 'fastify';
  */
 export function installFiniteNumberCheck(app: FastifyInstance): void {
   app.addHook('preHandler', async (request) => {
-    for (const [context, data] of [['params', request.params], ['querystring', request.query]] as const) {
+    for (const [context, data] of [
+      ['params', request.params],
+      ['querystring', request.query],
+    ] as const) {
       const bad = infiniteField(data);
       if (bad !== undefined) {
         throw Object.assign(new Error(`${context}/${bad} must be a finite number`), {

@@ -28,17 +28,27 @@ export function installIdempotency(scope: FastifyInstance, core: Core): void {
   scope.addHook('onRoute', (route) => {
     const rules = (route.config as { hush?: RouteRules } | undefined)?.hush;
     if (rules?.idempotent && rules.returnsPlaintext) {
-      throw new Error(`Route ${route.method} ${route.url} declares idempotent and returnsPlaintext: a stored answer must hold no plaintext.`);
+      throw new Error(
+        `Route ${route.method} ${route.url} declares idempotent and returnsPlaintext: a stored answer must hold no plaintext.`,
+      );
     }
   });
   scope.addHook('preHandler', async (request, reply) => {
     request.idempotency = undefined;
     const raw = request.headers[IDEMPOTENCY_HEADER];
     if (!request.routeOptions.config.hush?.idempotent || raw === undefined || !request.caller) return;
-    const claim = { userId: request.caller.user.id, key: parseKey(raw), digest: requestDigest(request.method, request.url, request.body) };
+    const claim = {
+      userId: request.caller.user.id,
+      key: parseKey(raw),
+      digest: requestDigest(request.method, request.url, request.body),
+    };
     const stored = await core.idempotency.lookup(claim);
     if (stored === 'mismatch') {
-      throw new HushError('conflict', 'This Idempotency-Key was already used for a different request; use a new key for a new request.', { reason: 'idempotency_key_reused' });
+      throw new HushError(
+        'conflict',
+        'This Idempotency-Key was already used for a different request; use a new key for a new request.',
+        { reason: 'idempotency_key_reused' },
+      );
     }
     if (stored) return reply.code(stored.status).header(REPLAYED_HEADER, 'true').send(stored.body);
     await core.idempotency.purgeExpired();

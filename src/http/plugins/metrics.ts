@@ -18,7 +18,11 @@ export function createMetrics() {
     install(app: FastifyInstance) {
       app.addHook('onResponse', async (request, reply) => {
         duration.observe(
-          { method: request.method, route: request.routeOptions.url ?? 'unmatched', status_code: String(reply.statusCode) },
+          {
+            method: request.method,
+            route: request.routeOptions.url ?? 'unmatched',
+            status_code: String(reply.statusCode),
+          },
           reply.elapsedTime / 1000,
         );
       });

@@ -11,10 +11,20 @@ export async function registerOpenApi(app: FastifyInstance, version: string): Pr
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
-      info: { title: 'Hush', version, description: 'Self-hosted secrets server: NetBox, Passbolt, Phase and NetActuate secrets APIs over one encrypted store.' },
+      info: {
+        title: 'Hush',
+        version,
+        description:
+          'Self-hosted secrets server: NetBox, Passbolt, Phase and NetActuate secrets APIs over one encrypted store.',
+      },
       components: {
         securitySchemes: {
-          token: { type: 'apiKey', in: 'header', name: 'Authorization', description: '`Token <key>` or `Bearer <key>`' },
+          token: {
+            type: 'apiKey',
+            in: 'header',
+            name: 'Authorization',
+            description: '`Token <key>` or `Bearer <key>`',
+          },
         },
       },
       security: [{ token: [] }],

@@ -32,9 +32,17 @@ export function installWriteOutcome(app: FastifyInstance): void {
 export function afterSavedChange(error: HushError, request: FastifyRequest): HushError {
   if (!request.writeOutcome?.saved || SAFE_METHODS.has(request.method)) return error;
   if (error.kind !== 'internal' && error.kind !== 'unavailable') return error;
-  const what = isStoreFault(error, StoreFaultReason.storageFull) ? 'Storage full: the' : isStoreFault(error) ? 'Database unavailable: the' : 'The';
-  return new HushError(error.kind, `${what} change was saved, but its answer could not be completed and is withheld. Read it back when the server recovers; do not repeat the change.`, {
-    reason: 'change_saved',
-    cause: error.cause ?? error,
-  });
+  const what = isStoreFault(error, StoreFaultReason.storageFull)
+    ? 'Storage full: the'
+    : isStoreFault(error)
+      ? 'Database unavailable: the'
+      : 'The';
+  return new HushError(
+    error.kind,
+    `${what} change was saved, but its answer could not be completed and is withheld. Read it back when the server recovers; do not repeat the change.`,
+    {
+      reason: 'change_saved',
+      cause: error.cause ?? error,
+    },
+  );
 }

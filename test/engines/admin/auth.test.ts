@@ -20,7 +20,9 @@ forEachDialect('token authentication', (dialect) => {
 
   it('accepts Token and Bearer, keyword in any case', async () => {
     for (const scheme of ['Token', 'Bearer', 'token', 'BEARER']) {
-      const res = await hush.request('GET', '/api/users/users/', { headers: { authorization: `${scheme} ${hush.token}` } });
+      const res = await hush.request('GET', '/api/users/users/', {
+        headers: { authorization: `${scheme} ${hush.token}` },
+      });
       assert.equal(res.status, 200, scheme);
     }
   });
@@ -37,7 +39,9 @@ forEachDialect('token authentication', (dialect) => {
       assert.equal(res.status, 403, header);
       assert.match(res.body.detail, /Invalid authorization header/);
     }
-    const basic = await hush.request('GET', '/api/users/users/', { headers: { authorization: 'Basic YWRtaW46YWRtaW4=' } });
+    const basic = await hush.request('GET', '/api/users/users/', {
+      headers: { authorization: 'Basic YWRtaW46YWRtaW4=' },
+    });
     assert.equal(basic.body.detail, 'Authentication credentials were not provided.');
   });
 
@@ -83,9 +87,14 @@ forEachDialect('token authentication', (dialect) => {
     });
     assert.equal(grant.status, 201, JSON.stringify(grant.body));
     assert.equal((await hush.request('GET', '/api/users/users/', { token: t.key })).status, 200);
-    assert.equal((await hush.request('POST', '/api/users/users/', { token: t.key, body: { username: 'nope' } })).status, 403);
+    assert.equal(
+      (await hush.request('POST', '/api/users/users/', { token: t.key, body: { username: 'nope' } })).status,
+      403,
+    );
     // No check of users.user looks at one user, so a grant narrowed to one would grant nothing: refused, unchanged.
-    const narrowed = await hush.request('PATCH', `/api/users/permissions/${grant.body.id}/`, { body: { constraints: { id: 999 } } });
+    const narrowed = await hush.request('PATCH', `/api/users/permissions/${grant.body.id}/`, {
+      body: { constraints: { id: 999 } },
+    });
     assert.equal(narrowed.status, 400);
     assert.match(narrowed.body.constraints[0], /users\.user cannot be granted on one object/);
     assert.equal((await hush.request('GET', '/api/users/users/', { token: t.key })).status, 200);

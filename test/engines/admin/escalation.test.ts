@@ -15,17 +15,24 @@ forEachDialect('admin API: no grant is a superuser in disguise', (dialect) => {
   let hush: RunningHush;
   let root2: number;
 
-  const provision = (username: string, password: string) => hush.request('POST', '/api/users/tokens/provision/', { token: null, body: { username, password } });
+  const provision = (username: string, password: string) =>
+    hush.request('POST', '/api/users/tokens/provision/', { token: null, body: { username, password } });
   const adminTokenCount = async () => (await hush.request('GET', '/api/users/tokens/?user_id=1')).body.count as number;
 
   before(async () => {
     hush = await startHush({ databaseUrl: dialect.databaseUrl, env: { HUSH_PROVISION_RATE_LIMIT: '1000' } });
-    root2 = (await hush.request('POST', '/api/users/users/', { body: { username: 'root2', password: 'root2-password', is_superuser: true } })).body.id;
+    root2 = (
+      await hush.request('POST', '/api/users/users/', {
+        body: { username: 'root2', password: 'root2-password', is_superuser: true },
+      })
+    ).body.id;
   });
   after(() => hush.close());
 
   it('users.user: nobody makes itself or anyone a superuser, or touches a superuser account', async () => {
-    const m = await userWithGrants(hush, 'mallory', [{ types: ['users.user'], actions: ['view', 'add', 'change', 'delete'] }]);
+    const m = await userWithGrants(hush, 'mallory', [
+      { types: ['users.user'], actions: ['view', 'add', 'change', 'delete'] },
+    ]);
     const as = (method: string, path: string, body?: unknown) => hush.request(method, path, { token: m.token, body });
 
     for (const body of [{ is_superuser: true }, { is_staff: true }]) {
@@ -42,7 +49,10 @@ forEachDialect('admin API: no grant is a superuser in disguise', (dialect) => {
     assert.equal(reset.body.detail, 'Only a superuser can change the superuser account "root2".');
     assert.equal((await provision('root2', 'mallory-knows-this')).status, 403);
     assert.equal((await provision('root2', 'root2-password')).status, 201);
-    assert.equal((await as('PUT', '/api/users/users/1/', { password: 'mallory-knows-this', first_name: 'x' })).status, 403);
+    assert.equal(
+      (await as('PUT', '/api/users/users/1/', { password: 'mallory-knows-this', first_name: 'x' })).status,
+      403,
+    );
     assert.equal((await as('PATCH', `/api/users/users/${root2}/`, { is_superuser: false })).status, 403);
     assert.equal((await as('PATCH', `/api/users/users/${root2}/`, { is_active: false })).status, 403);
     // 403, not the 400 "last active superuser": the caller hears that it may not, before anything else.
@@ -54,12 +64,24 @@ forEachDialect('admin API: no grant is a superuser in disguise', (dialect) => {
     // Ordinary accounts: as before (the permission lets its holder act as them; the README says so).
     const victim = await as('POST', '/api/users/users/', { username: 'victim' });
     assert.equal(victim.status, 201);
-    assert.equal((await as('PATCH', `/api/users/users/${victim.body.id}/`, { first_name: 'V', password: 'new-password-1', is_superuser: false })).status, 200);
+    assert.equal(
+      (
+        await as('PATCH', `/api/users/users/${victim.body.id}/`, {
+          first_name: 'V',
+          password: 'new-password-1',
+          is_superuser: false,
+        })
+      ).status,
+      200,
+    );
     assert.equal((await as('DELETE', `/api/users/users/${victim.body.id}/`)).status, 204);
     // A superuser may change another superuser.
-    assert.equal((await hush.request('PATCH', `/api/users/users/${root2}/`, { body: { first_name: 'Root' } })).status, 200);
+    assert.equal(
+      (await hush.request('PATCH', `/api/users/users/${root2}/`, { body: { first_name: 'Root' } })).status,
+      200,
+    );
     const audit = await hush.request('GET', `/api/core/audit-log/?action=user.update&object_id=${root2}`);
-    assert.equal(audit.body.count, 1, 'only the superuser\'s change reached the audit log');
+    assert.equal(audit.body.count, 1, "only the superuser's change reached the audit log");
   });
 
   it('users.objectpermission: a holder grants only what it holds itself, on the objects it holds it on', async () => {
@@ -69,49 +91,121 @@ forEachDialect('admin API: no grant is a superuser in disguise', (dialect) => {
       { types: ['phase.secret'], actions: ['view'], objectId: ENV_A },
     ]);
     const other = await userWithGrants(hush, 'grantee');
-    const grant = (body: Record<string, unknown>) => hush.request('POST', '/api/users/permissions/', { token: g.token, body: { users: [other.id], ...body } });
+    const grant = (body: Record<string, unknown>) =>
+      hush.request('POST', '/api/users/permissions/', { token: g.token, body: { users: [other.id], ...body } });
 
-    const itself = await grant({ name: 'me everything', object_types: ['users.user'], actions: ['view', 'change'], users: [g.id] });
+    const itself = await grant({
+      name: 'me everything',
+      object_types: ['users.user'],
+      actions: ['view', 'change'],
+      users: [g.id],
+    });
     assert.equal(itself.status, 403);
-    assert.equal(itself.body.detail, 'You can grant only permissions you hold yourself; you do not hold view, change on users.user.');
+    assert.equal(
+      itself.body.detail,
+      'You can grant only permissions you hold yourself; you do not hold view, change on users.user.',
+    );
     const wider = await grant({ name: 'wider', object_types: ['netbox_secrets.secret'], actions: ['view', 'delete'] });
     assert.equal(wider.status, 403);
     assert.match(wider.body.detail, /you do not hold delete on netbox_secrets\.secret\.$/);
-    assert.equal((await grant({ name: 'same', object_types: ['netbox_secrets.secret'], actions: ['view'] })).status, 201);
-    assert.equal((await grant({ name: 'one of them', object_types: ['netbox_secrets.secret'], actions: ['view'], constraints: { id: 5 } })).status, 201);
-    assert.equal((await grant({ name: 'env A', object_types: ['phase.secret'], actions: ['view'], constraints: { id: ENV_A } })).status, 201);
+    assert.equal(
+      (await grant({ name: 'same', object_types: ['netbox_secrets.secret'], actions: ['view'] })).status,
+      201,
+    );
+    assert.equal(
+      (
+        await grant({
+          name: 'one of them',
+          object_types: ['netbox_secrets.secret'],
+          actions: ['view'],
+          constraints: { id: 5 },
+        })
+      ).status,
+      201,
+    );
+    assert.equal(
+      (await grant({ name: 'env A', object_types: ['phase.secret'], actions: ['view'], constraints: { id: ENV_A } }))
+        .status,
+      201,
+    );
     const everyEnv = await grant({ name: 'every env', object_types: ['phase.secret'], actions: ['view'] });
     assert.equal(everyEnv.status, 403);
     assert.match(everyEnv.body.detail, /you do not hold view on phase\.secret\.$/);
-    const envB = await grant({ name: 'env B', object_types: ['phase.secret'], actions: ['view'], constraints: { id: ENV_B } });
+    const envB = await grant({
+      name: 'env B',
+      object_types: ['phase.secret'],
+      actions: ['view'],
+      constraints: { id: ENV_B },
+    });
     assert.equal(envB.status, 403);
     assert.match(envB.body.detail, new RegExp(`view on phase\\.secret #${ENV_B}\\.$`));
-    assert.equal((await hush.request('GET', '/api/users/permissions/?limit=0')).body.results.filter((p: any) => p.name === 'me everything' || p.name === 'wider' || p.name === 'every env' || p.name === 'env B').length, 0);
+    assert.equal(
+      (await hush.request('GET', '/api/users/permissions/?limit=0')).body.results.filter(
+        (p: any) => p.name === 'me everything' || p.name === 'wider' || p.name === 'every env' || p.name === 'env B',
+      ).length,
+      0,
+    );
 
     // Changing a permission: within the holder's own both before and after.
-    const same = (await hush.request('GET', '/api/users/permissions/?limit=0')).body.results.find((p: any) => p.name === 'same');
-    const widen = await hush.request('PATCH', `/api/users/permissions/${same.id}/`, { token: g.token, body: { actions: ['view', 'change'], users: [other.id, g.id] } });
+    const same = (await hush.request('GET', '/api/users/permissions/?limit=0')).body.results.find(
+      (p: any) => p.name === 'same',
+    );
+    const widen = await hush.request('PATCH', `/api/users/permissions/${same.id}/`, {
+      token: g.token,
+      body: { actions: ['view', 'change'], users: [other.id, g.id] },
+    });
     assert.equal(widen.status, 403);
     assert.deepEqual((await hush.request('GET', `/api/users/permissions/${same.id}/`)).body.actions, ['view']);
-    assert.equal((await hush.request('PATCH', `/api/users/permissions/${same.id}/`, { token: g.token, body: { description: 'fine' } })).status, 200);
-    const big = await hush.request('POST', '/api/users/permissions/', { body: { name: 'big', object_types: ['users.user'], actions: ['change'], users: [other.id] } });
-    const rename = await hush.request('PATCH', `/api/users/permissions/${big.body.id}/`, { token: g.token, body: { name: 'renamed', users: [g.id] } });
+    assert.equal(
+      (
+        await hush.request('PATCH', `/api/users/permissions/${same.id}/`, {
+          token: g.token,
+          body: { description: 'fine' },
+        })
+      ).status,
+      200,
+    );
+    const big = await hush.request('POST', '/api/users/permissions/', {
+      body: { name: 'big', object_types: ['users.user'], actions: ['change'], users: [other.id] },
+    });
+    const rename = await hush.request('PATCH', `/api/users/permissions/${big.body.id}/`, {
+      token: g.token,
+      body: { name: 'renamed', users: [g.id] },
+    });
     assert.equal(rename.status, 403);
-    assert.equal(rename.body.detail, 'You can change only permissions you hold yourself; you do not hold change on users.user.');
+    assert.equal(
+      rename.body.detail,
+      'You can change only permissions you hold yourself; you do not hold change on users.user.',
+    );
     const drop = await hush.request('DELETE', `/api/users/permissions/${big.body.id}/`, { token: g.token });
     assert.equal(drop.status, 403);
     assert.match(drop.body.detail, /^You can delete only permissions you hold yourself/);
-    assert.deepEqual((await hush.request('GET', `/api/users/permissions/${big.body.id}/`)).body.users.map((u: any) => u.username), ['grantee']);
+    assert.deepEqual(
+      (await hush.request('GET', `/api/users/permissions/${big.body.id}/`)).body.users.map((u: any) => u.username),
+      ['grantee'],
+    );
     // A superuser grants anything.
-    assert.equal((await hush.request('PATCH', `/api/users/permissions/${big.body.id}/`, { body: { actions: ['view', 'change', 'delete'] } })).status, 200);
+    assert.equal(
+      (
+        await hush.request('PATCH', `/api/users/permissions/${big.body.id}/`, {
+          body: { actions: ['view', 'change', 'delete'] },
+        })
+      ).status,
+      200,
+    );
   });
 
   it('refuses unknown object types, actions, and one-object grants of types no check narrows (400 naming the field)', async () => {
-    const post = (body: Record<string, unknown>) => hush.request('POST', '/api/users/permissions/', { body: { name: 'bad', ...body } });
+    const post = (body: Record<string, unknown>) =>
+      hush.request('POST', '/api/users/permissions/', { body: { name: 'bad', ...body } });
     const type = await post({ object_types: ['phase.environment'], actions: ['view'] });
     assert.equal(type.status, 400);
-    assert.match(type.body.object_types[0], /^unknown object type "phase\.environment"; valid: .*\bphase\.app, phase\.secret\b/);
-    for (const t of ['users.user', 'netbox_secrets.secret', 'lists.list', 'core.auditlog', 'dcim.device']) assert.ok(type.body.object_types[0].includes(t), t);
+    assert.match(
+      type.body.object_types[0],
+      /^unknown object type "phase\.environment"; valid: .*\bphase\.app, phase\.secret\b/,
+    );
+    for (const t of ['users.user', 'netbox_secrets.secret', 'lists.list', 'core.auditlog', 'dcim.device'])
+      assert.ok(type.body.object_types[0].includes(t), t);
     const action = await post({ object_types: ['core.auditlog'], actions: ['view', 'delete'] });
     assert.equal(action.status, 400);
     assert.equal(action.body.actions[0], '"delete" is not an action of core.auditlog; valid: view');
@@ -121,15 +215,20 @@ forEachDialect('admin API: no grant is a superuser in disguise', (dialect) => {
     const both = await post({ object_types: ['nope.nope', 'phase.app'], actions: ['fly'] });
     assert.deepEqual(Object.keys(both.body).sort(), ['actions', 'object_types']);
     const existing = (await post({ name: 'fine', object_types: ['phase.app'], actions: ['view'] })).body;
-    const patch = await hush.request('PATCH', `/api/users/permissions/${existing.id}/`, { body: { actions: ['levitate'] } });
+    const patch = await hush.request('PATCH', `/api/users/permissions/${existing.id}/`, {
+      body: { actions: ['levitate'] },
+    });
     assert.equal(patch.status, 400);
     assert.match(patch.body.actions[0], /"levitate" is not an action of phase\.app/);
   });
 
-  it('users.token: nobody mints, changes or revokes a superuser\'s tokens but a superuser', async () => {
-    const t = await userWithGrants(hush, 'minter', [{ types: ['users.token'], actions: ['view', 'add', 'change', 'delete'] }]);
+  it("users.token: nobody mints, changes or revokes a superuser's tokens but a superuser", async () => {
+    const t = await userWithGrants(hush, 'minter', [
+      { types: ['users.token'], actions: ['view', 'add', 'change', 'delete'] },
+    ]);
     const plain = await userWithGrants(hush, 'plain');
-    const as = (key: string, method: string, path: string, body?: unknown) => hush.request(method, path, { token: key, body });
+    const as = (key: string, method: string, path: string, body?: unknown) =>
+      hush.request(method, path, { token: key, body });
     const before = await adminTokenCount();
 
     const mint = await as(t.token, 'POST', '/api/users/tokens/', { user: 1 });
@@ -155,9 +254,16 @@ forEachDialect('admin API: no grant is a superuser in disguise', (dialect) => {
     assert.equal((await as(t.token, 'POST', '/v1/tokens/', { user: 'plain' })).status, 201);
     const denied = await as(plain.token, 'POST', '/api/users/tokens/', { user: t.id });
     assert.equal(denied.status, 403);
-    assert.equal(denied.body.detail, "You can create tokens of your own account only; another user's need the users.token add permission.");
+    assert.equal(
+      denied.body.detail,
+      "You can create tokens of your own account only; another user's need the users.token add permission.",
+    );
     assert.equal((await as(plain.token, 'POST', '/v1/tokens/', { user: 'minter' })).status, 403);
-    assert.equal((await as(plain.token, 'POST', '/api/users/tokens/', {})).status, 201, 'own tokens need no permission');
+    assert.equal(
+      (await as(plain.token, 'POST', '/api/users/tokens/', {})).status,
+      201,
+      'own tokens need no permission',
+    );
     // A superuser may mint for another superuser.
     assert.equal((await hush.request('POST', '/api/users/tokens/', { body: { user: root2 } })).status, 201);
   });

@@ -12,12 +12,18 @@ forEachDialect('GET /api/users/me/', (dialect) => {
   after(() => hush.close());
 
   it('names the caller and the token used, never the key', async () => {
-    const bot = await userWithGrants(hush, 'bot', [], { user: { kind: 'service' }, token: { write_enabled: false, description: 'ci' } });
+    const bot = await userWithGrants(hush, 'bot', [], {
+      user: { kind: 'service' },
+      token: { write_enabled: false, description: 'ci' },
+    });
     const me = await hush.request('GET', '/api/users/me/', { token: bot.token });
     assert.equal(me.status, 200);
     assert.equal(me.body.user.username, 'bot');
     assert.equal(me.body.user.kind, 'service');
-    assert.deepEqual({ ...me.body.token, id: 0 }, { id: 0, display: `****${bot.token.slice(-4)}`, description: 'ci', expires: null, write_enabled: false });
+    assert.deepEqual(
+      { ...me.body.token, id: 0 },
+      { id: 0, display: `****${bot.token.slice(-4)}`, description: 'ci', expires: null, write_enabled: false },
+    );
     assert.ok(!JSON.stringify(me.body).includes(bot.token));
     assert.equal((await hush.request('GET', '/api/users/me/')).body.user.is_superuser, true);
   });

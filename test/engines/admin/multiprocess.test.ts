@@ -41,7 +41,10 @@ describe('two Hush processes sharing one PostgreSQL database', () => {
     if (!databaseUrl) return t.skip('PostgreSQL is not available');
     const users = await call(a, 'GET', '/api/users/users/');
     assert.equal(users.status, 200);
-    assert.deepEqual(users.body.results.map((u: any) => u.username), ['admin']);
+    assert.deepEqual(
+      users.body.results.map((u: any) => u.username),
+      ['admin'],
+    );
     assert.equal([a.stdout(), b.stdout()].filter((o) => /created the admin/.test(o)).length, 1);
   });
 
@@ -58,9 +61,13 @@ describe('two Hush processes sharing one PostgreSQL database', () => {
 
   it('keeps one unbroken audit chain under concurrent writes from both', async (t) => {
     if (!databaseUrl) return t.skip('PostgreSQL is not available');
-    const writes = Array.from({ length: 30 }, (_, i) => call(i % 2 ? a : b, 'POST', '/api/users/users/', { username: `burst-${i}` }));
+    const writes = Array.from({ length: 30 }, (_, i) =>
+      call(i % 2 ? a : b, 'POST', '/api/users/users/', { username: `burst-${i}` }),
+    );
     assert.ok((await Promise.all(writes)).every((r) => r.status === 201));
-    const verify = await runHush(['admin', 'audit', 'verify', '--data-dir', dir, '--database-url', databaseUrl!], { HUSH_LOG_LEVEL: 'silent' });
+    const verify = await runHush(['admin', 'audit', 'verify', '--data-dir', dir, '--database-url', databaseUrl!], {
+      HUSH_LOG_LEVEL: 'silent',
+    });
     assert.equal(verify.status, 0, verify.stdout + verify.stderr);
     assert.match(verify.stdout, /intact/);
   });

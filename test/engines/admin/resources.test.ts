@@ -6,7 +6,10 @@ import { startHush, type RunningHush } from '../../helpers/server.js';
 forEachDialect('admin API resources', (dialect) => {
   let hush: RunningHush;
   before(async () => {
-    hush = await startHush({ databaseUrl: dialect.databaseUrl, env: { HUSH_PROVISION_RATE_LIMIT: '5', HUSH_BODY_LIMIT: '4096' } });
+    hush = await startHush({
+      databaseUrl: dialect.databaseUrl,
+      env: { HUSH_PROVISION_RATE_LIMIT: '5', HUSH_BODY_LIMIT: '4096' },
+    });
   });
   after(() => hush.close());
 
@@ -19,13 +22,17 @@ forEachDialect('admin API resources', (dialect) => {
   });
 
   it('creates, reads, updates and deletes a user; the password is write-only', async () => {
-    const created = await hush.request('POST', '/api/users/users/', { body: { username: 'dave', password: 'long enough pw', email: 'dave@example.com' } });
+    const created = await hush.request('POST', '/api/users/users/', {
+      body: { username: 'dave', password: 'long enough pw', email: 'dave@example.com' },
+    });
     assert.equal(created.status, 201);
     assert.equal(created.body.has_password, true);
     assert.ok(!('password' in created.body) && !('password_hash' in created.body));
     const id = created.body.id;
     assert.equal((await hush.request('GET', `/api/users/users/${id}/`)).body.email, 'dave@example.com');
-    const patched = await hush.request('PATCH', `/api/users/users/${id}/`, { body: { first_name: 'Dave', is_superuser: true } });
+    const patched = await hush.request('PATCH', `/api/users/users/${id}/`, {
+      body: { first_name: 'Dave', is_superuser: true },
+    });
     assert.deepEqual([patched.body.first_name, patched.body.is_superuser], ['Dave', true]);
     assert.equal((await hush.request('GET', '/api/users/users/?username=dave')).body.count, 1);
     assert.equal((await hush.request('DELETE', `/api/users/users/${id}/`)).status, 204);
@@ -69,7 +76,9 @@ forEachDialect('admin API resources', (dialect) => {
   });
 
   it('refuses a body over the limit with 413 and sets security headers', async () => {
-    const res = await hush.request('POST', '/api/users/users/', { body: { username: 'big', email: `${'x'.repeat(5000)}@example.com` } });
+    const res = await hush.request('POST', '/api/users/users/', {
+      body: { username: 'big', email: `${'x'.repeat(5000)}@example.com` },
+    });
     assert.equal(res.status, 413);
     assert.match(res.body.detail, /too large/);
     const ok = await hush.request('GET', '/api/status/');
@@ -79,12 +88,17 @@ forEachDialect('admin API resources', (dialect) => {
   });
 
   it('accepts pynetbox\'s "application/json;" content type', async () => {
-    const res = await hush.request('POST', '/api/users/users/', { body: { username: 'pyuser' }, headers: { 'content-type': 'application/json;' } });
+    const res = await hush.request('POST', '/api/users/users/', {
+      body: { username: 'pyuser' },
+      headers: { 'content-type': 'application/json;' },
+    });
     assert.equal(res.status, 201, JSON.stringify(res.body));
   });
 
   it('shows a token key once, then only its hint; rejects bad token input', async () => {
-    const created = await hush.request('POST', '/api/users/tokens/', { body: { description: 'ci', write_enabled: false } });
+    const created = await hush.request('POST', '/api/users/tokens/', {
+      body: { description: 'ci', write_enabled: false },
+    });
     assert.equal(created.status, 201);
     assert.match(created.body.key, /^[0-9a-f]{40}$/);
     assert.equal(created.body.display, `****${created.body.key.slice(-4)}`);
@@ -100,7 +114,10 @@ forEachDialect('admin API resources', (dialect) => {
     ] as const) {
       const res = await hush.request('POST', '/api/users/tokens/', { body });
       assert.equal(res.status, 400, JSON.stringify(body));
-      assert.ok(Object.keys(res.body).some((k) => k.startsWith(field)), `${JSON.stringify(body)} -> ${JSON.stringify(res.body)}`);
+      assert.ok(
+        Object.keys(res.body).some((k) => k.startsWith(field)),
+        `${JSON.stringify(body)} -> ${JSON.stringify(res.body)}`,
+      );
     }
     assert.equal((await hush.request('POST', '/api/users/tokens/', { body: { user: 424242 } })).status, 404);
   });
@@ -123,7 +140,13 @@ forEachDialect('admin API resources', (dialect) => {
   it('manages permissions and rejects bad ones', async () => {
     const user = (await hush.request('POST', '/api/users/users/', { body: { username: 'frank' } })).body;
     const created = await hush.request('POST', '/api/users/permissions/', {
-      body: { name: 'frank secrets', object_types: ['netbox_secrets.secret'], actions: ['view', 'change'], users: [user.id], constraints: { id: 12 } },
+      body: {
+        name: 'frank secrets',
+        object_types: ['netbox_secrets.secret'],
+        actions: ['view', 'change'],
+        users: [user.id],
+        constraints: { id: 12 },
+      },
     });
     assert.equal(created.status, 201);
     assert.deepEqual(created.body.constraints, { id: '12' });
@@ -132,7 +155,10 @@ forEachDialect('admin API resources', (dialect) => {
       [{ name: 'a', object_types: ['NotAType'], actions: ['view'] }, 'object_types.0'],
       [{ name: 'a', object_types: ['users.user'], actions: [] }, 'actions'],
       [{ name: 'a', object_types: ['users.user'], actions: ['view'], users: [987654] }, 'users'],
-      [{ name: 'a', object_types: ['users.user'], actions: ['view'], constraints: { tenant: 1 } }, 'constraints.tenant'],
+      [
+        { name: 'a', object_types: ['users.user'], actions: ['view'], constraints: { tenant: 1 } },
+        'constraints.tenant',
+      ],
       [{ object_types: ['users.user'], actions: ['view'] }, 'name'],
       [{ name: 'frank secrets', object_types: ['users.user'], actions: ['view'] }, 'name'],
       [{ name: 'a', object_types: ['x.y'], actions: ['view'] }, 'object_types'],
@@ -147,35 +173,82 @@ forEachDialect('admin API resources', (dialect) => {
 
   it('provisions a token from username and password, rate-limited', async () => {
     await hush.request('POST', '/api/users/users/', { body: { username: 'gina', password: 'gina-password' } });
-    const ok = await hush.request('POST', '/api/users/tokens/provision/', { token: null, body: { username: 'gina', password: 'gina-password' } });
+    const ok = await hush.request('POST', '/api/users/tokens/provision/', {
+      token: null,
+      body: { username: 'gina', password: 'gina-password' },
+    });
     assert.equal(ok.status, 201);
     assert.equal((await hush.request('GET', '/api/users/tokens/', { token: ok.body.key })).status, 200);
-    const bad = await hush.request('POST', '/api/users/tokens/provision/', { token: null, body: { username: 'gina', password: 'wrong' } });
+    const bad = await hush.request('POST', '/api/users/tokens/provision/', {
+      token: null,
+      body: { username: 'gina', password: 'wrong' },
+    });
     assert.equal(bad.status, 403);
-    const missing = await hush.request('POST', '/api/users/tokens/provision/', { token: null, body: { username: 'gina' } });
+    const missing = await hush.request('POST', '/api/users/tokens/provision/', {
+      token: null,
+      body: { username: 'gina' },
+    });
     assert.equal(missing.status, 400);
     assert.ok('password' in missing.body);
     let limited = 0;
     for (let i = 0; i < 6; i++) {
-      const r = await hush.request('POST', '/api/users/tokens/provision/', { token: null, body: { username: 'gina', password: 'wrong' } });
+      const r = await hush.request('POST', '/api/users/tokens/provision/', {
+        token: null,
+        body: { username: 'gina', password: 'wrong' },
+      });
       if (r.status === 429) limited++;
     }
     assert.ok(limited > 0);
   });
 
   it('logs in with a cookie session that needs the CSRF token for writes', async () => {
-    const hank = (await hush.request('POST', '/api/users/users/', { body: { username: 'hank', password: 'hank-password', is_superuser: true } })).body.id;
-    const login = await fetch(`${hush.url}/api/users/login/`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username: 'hank', password: 'hank-password' }) });
+    const hank = (
+      await hush.request('POST', '/api/users/users/', {
+        body: { username: 'hank', password: 'hank-password', is_superuser: true },
+      })
+    ).body.id;
+    const login = await fetch(`${hush.url}/api/users/login/`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ username: 'hank', password: 'hank-password' }),
+    });
     assert.equal(login.status, 200);
     const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
     assert.match(login.headers.get('set-cookie')!, /HttpOnly/i);
     const { csrf_token } = (await login.json()) as { csrf_token: string };
     assert.equal((await hush.request('GET', '/api/users/users/', { token: null, headers: { cookie } })).status, 200);
-    assert.equal((await hush.request('POST', '/api/users/users/', { token: null, headers: { cookie }, body: { username: 'via-cookie' } })).status, 403);
-    assert.equal((await hush.request('POST', '/api/users/users/', { token: null, headers: { cookie, 'x-csrf-token': csrf_token }, body: { username: 'via-cookie' } })).status, 201);
-    assert.equal((await hush.request('POST', '/api/users/logout/', { token: null, headers: { cookie, 'x-csrf-token': csrf_token } })).status, 200);
+    assert.equal(
+      (
+        await hush.request('POST', '/api/users/users/', {
+          token: null,
+          headers: { cookie },
+          body: { username: 'via-cookie' },
+        })
+      ).status,
+      403,
+    );
+    assert.equal(
+      (
+        await hush.request('POST', '/api/users/users/', {
+          token: null,
+          headers: { cookie, 'x-csrf-token': csrf_token },
+          body: { username: 'via-cookie' },
+        })
+      ).status,
+      201,
+    );
+    assert.equal(
+      (
+        await hush.request('POST', '/api/users/logout/', {
+          token: null,
+          headers: { cookie, 'x-csrf-token': csrf_token },
+        })
+      ).status,
+      200,
+    );
     assert.equal((await hush.request('GET', '/api/users/users/', { token: null, headers: { cookie } })).status, 403);
-    const audited = async (action: string) => (await hush.request('GET', `/api/core/audit-log/?engine=admin&action=${action}&object_id=${hank}`)).body.count;
+    const audited = async (action: string) =>
+      (await hush.request('GET', `/api/core/audit-log/?engine=admin&action=${action}&object_id=${hank}`)).body.count;
     assert.deepEqual([await audited('session.login'), await audited('session.logout')], [1, 1]);
     // A token caller has no session: its logout answers the same and changes nothing.
     assert.equal((await hush.request('POST', '/api/users/logout/')).status, 200);
@@ -190,7 +263,11 @@ forEachDialect('admin API resources', (dialect) => {
     assert.ok(gina.body.results.some((e: any) => e.action === 'token.provision'));
     assert.ok(!JSON.stringify(res.body).includes('gina-password'));
     assert.equal((await hush.request('GET', '/api/core/audit-log/?since=yesterday')).status, 400);
-    assert.equal((await hush.request('GET', `/api/core/audit-log/?since=${new Date(Date.now() + 60_000).toISOString()}`)).body.count, 0);
+    assert.equal(
+      (await hush.request('GET', `/api/core/audit-log/?since=${new Date(Date.now() + 60_000).toISOString()}`)).body
+        .count,
+      0,
+    );
   });
 
   it('serves health, readiness, metrics and the OpenAPI document', async () => {

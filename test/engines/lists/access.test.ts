@@ -19,12 +19,18 @@ forEachDialect('lists: permissions per list', (dialect) => {
 
   it('view on one list: sees that list and its values only; everything else is 404', async () => {
     const viewer = listsAs(hush, await userWithListGrants(hush, 'viewer', [{ actions: ['view'], listId: mine.id }]));
-    assert.deepEqual((await viewer('GET', '/api/secrets/lists')).body.map((l: any) => l.name), ['mine']);
+    assert.deepEqual(
+      (await viewer('GET', '/api/secrets/lists')).body.map((l: any) => l.name),
+      ['mine'],
+    );
     assert.equal((await viewer('GET', '/api/secrets/lists/mine')).status, 200);
     assert.equal((await viewer('GET', '/api/secrets/lists/theirs')).status, 404);
     assert.equal((await viewer('GET', '/api/secrets/lists/theirs/values')).status, 404);
     assert.equal((await viewer('GET', '/api/secrets/lists/theirs/values/THEIRS_A')).status, 404);
-    assert.deepEqual((await viewer('GET', '/api/secrets/all-values')).body.map((v: any) => v.secret_key), ['MINE_A']);
+    assert.deepEqual(
+      (await viewer('GET', '/api/secrets/all-values')).body.map((v: any) => v.secret_key),
+      ['MINE_A'],
+    );
     assert.equal((await viewer('GET', '/api/secrets/lists/mine/values/MINE_A/history')).status, 200);
   });
 
@@ -39,7 +45,10 @@ forEachDialect('lists: permissions per list', (dialect) => {
       await viewer('DELETE', '/api/secrets/lists/mine'),
       await viewer('POST', '/api/secrets/lists', { name: 'new-list' }),
     ];
-    assert.deepEqual(refused.map((r) => r.status), [403, 403, 403, 403, 403, 403, 403]);
+    assert.deepEqual(
+      refused.map((r) => r.status),
+      [403, 403, 403, 403, 403, 403, 403],
+    );
     assert.ok(refused.every((r) => r.body.error.code === 'forbidden'));
   });
 
@@ -49,8 +58,14 @@ forEachDialect('lists: permissions per list', (dialect) => {
       { actions: ['delete'] },
     ]);
     const editor = listsAs(hush, token);
-    assert.equal((await editor('POST', '/api/secrets/lists/mine/values', { secret_key: 'EDITOR_KEY', secret_value: 'e' })).status, 201);
-    assert.equal((await editor('POST', '/api/secrets/lists/mine/values/EDITOR_KEY', { secret_value: 'e2' })).status, 200);
+    assert.equal(
+      (await editor('POST', '/api/secrets/lists/mine/values', { secret_key: 'EDITOR_KEY', secret_value: 'e' })).status,
+      201,
+    );
+    assert.equal(
+      (await editor('POST', '/api/secrets/lists/mine/values/EDITOR_KEY', { secret_value: 'e2' })).status,
+      200,
+    );
     assert.equal((await editor('POST', '/api/secrets/lists/mine', { name: 'mine' })).status, 200);
     // delete on every list, but only lists it can see can be found.
     assert.equal((await editor('DELETE', '/api/secrets/lists/theirs')).status, 404);
@@ -62,7 +77,10 @@ forEachDialect('lists: permissions per list', (dialect) => {
   });
 
   it('a read-only token reads but never writes', async () => {
-    const ro = listsAs(hush, await userWithListGrants(hush, 'ro', [{ actions: ['view', 'add', 'change', 'delete'] }], { writeEnabled: false }));
+    const ro = listsAs(
+      hush,
+      await userWithListGrants(hush, 'ro', [{ actions: ['view', 'add', 'change', 'delete'] }], { writeEnabled: false }),
+    );
     assert.equal((await ro('GET', '/api/secrets/lists/mine/values/MINE_A')).status, 200);
     const write = await ro('POST', '/api/secrets/lists/mine/values/MINE_A', { secret_value: 'x' });
     assert.deepEqual([write.status, write.body.error.code], [403, 'forbidden']);

@@ -3,7 +3,11 @@ import type { RunningHush } from '../../helpers/server.js';
 /** Requests the way NetActuate's clients make them: `Authorization: Bearer <key>`. */
 export function listsAs(hush: RunningHush, token: string) {
   return (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
-    hush.request(method, path, { token: null, headers: { authorization: `Bearer ${token}`, ...headers }, ...(body === undefined ? {} : { body }) });
+    hush.request(method, path, {
+      token: null,
+      headers: { authorization: `Bearer ${token}`, ...headers },
+      ...(body === undefined ? {} : { body }),
+    });
 }
 
 export type ListsCall = ReturnType<typeof listsAs>;
@@ -20,14 +24,27 @@ export async function listWith(call: ListsCall, name: string, values: Record<str
 }
 
 /** A user with grants on `lists.list` (one list by id, or all) and a token; returns the token. */
-export async function userWithListGrants(hush: RunningHush, username: string, grants: { actions: string[]; listId?: number }[], options: { writeEnabled?: boolean } = {}) {
+export async function userWithListGrants(
+  hush: RunningHush,
+  username: string,
+  grants: { actions: string[]; listId?: number }[],
+  options: { writeEnabled?: boolean } = {},
+) {
   const user = await hush.request('POST', '/api/users/users/', { body: { username } });
   for (const [i, g] of grants.entries()) {
     const p = await hush.request('POST', '/api/users/permissions/', {
-      body: { name: `${username}-${i}`, object_types: ['lists.list'], actions: g.actions, users: [user.body.id], ...(g.listId ? { constraints: { id: g.listId } } : {}) },
+      body: {
+        name: `${username}-${i}`,
+        object_types: ['lists.list'],
+        actions: g.actions,
+        users: [user.body.id],
+        ...(g.listId ? { constraints: { id: g.listId } } : {}),
+      },
     });
     if (p.status !== 201) throw new Error(`grant failed: ${p.status} ${JSON.stringify(p.body)}`);
   }
-  const token = await hush.request('POST', '/api/users/tokens/', { body: { user: user.body.id, write_enabled: options.writeEnabled ?? true } });
+  const token = await hush.request('POST', '/api/users/tokens/', {
+    body: { user: user.body.id, write_enabled: options.writeEnabled ?? true },
+  });
   return token.body.key as string;
 }

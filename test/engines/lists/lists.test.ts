@@ -15,9 +15,16 @@ forEachDialect('lists: secret lists', (dialect) => {
 
   it('creates a list with no payload under a generated unique name, with any Content-Type', async () => {
     const names = new Set<string>();
-    const contentTypes: Record<string, string>[] = [{}, { 'content-type': 'application/json' }, { 'content-type': 'application/x-www-form-urlencoded' }];
+    const contentTypes: Record<string, string>[] = [
+      {},
+      { 'content-type': 'application/json' },
+      { 'content-type': 'application/x-www-form-urlencoded' },
+    ];
     for (const headers of contentTypes) {
-      const res = await hush.request('POST', '/api/secrets/lists', { token: null, headers: { authorization: `Bearer ${hush.token}`, ...headers } });
+      const res = await hush.request('POST', '/api/secrets/lists', {
+        token: null,
+        headers: { authorization: `Bearer ${hush.token}`, ...headers },
+      });
       assert.equal(res.status, 201, JSON.stringify(res.body));
       assert.deepEqual(Object.keys(res.body).sort(), ['created_at', 'id', 'name', 'updated_at', 'value_count']);
       assert.match(res.body.name, /^list-[a-z0-9]+$/);
@@ -34,7 +41,15 @@ forEachDialect('lists: secret lists', (dialect) => {
     assert.equal(dup.status, 409);
     assert.deepEqual([dup.body.error.code, dup.body.error.field], ['conflict', 'name']);
     assert.match(dup.body.error.message, /web servers/);
-    for (const [name, why] of [['', 'empty'], ['   ', 'blank'], ['12345', 'digits'], ['a/b', 'slash'], ['x'.repeat(101), 'long'], ['tab\there', 'control'], [42, 'number']] as const) {
+    for (const [name, why] of [
+      ['', 'empty'],
+      ['   ', 'blank'],
+      ['12345', 'digits'],
+      ['a/b', 'slash'],
+      ['x'.repeat(101), 'long'],
+      ['tab\there', 'control'],
+      [42, 'number'],
+    ] as const) {
       const res = await call('POST', '/api/secrets/lists', { name });
       assert.equal(res.status, 400, why);
       assert.deepEqual([res.body.error.code, res.body.error.field], ['invalid', 'name'], why);
@@ -84,7 +99,11 @@ forEachDialect('lists: secret lists', (dialect) => {
     assert.equal((await call('DELETE', '/api/secrets/lists/doomed')).status, 404);
     const db = hush.app.core.store.db as any;
     assert.equal((await db.selectFrom('lists_values').select('id').where('list_id', '=', list.id).execute()).length, 0);
-    const orphans = await db.selectFrom('lists_value_versions').select('value_id').where('value_id', 'not in', db.selectFrom('lists_values').select('id')).execute();
+    const orphans = await db
+      .selectFrom('lists_value_versions')
+      .select('value_id')
+      .where('value_id', 'not in', db.selectFrom('lists_values').select('id'))
+      .execute();
     assert.equal(orphans.length, 0);
     // The keys are free again.
     await listWith(call, 'reborn', { DOOMED_A: 'again' });
@@ -95,11 +114,21 @@ forEachDialect('lists: secret lists', (dialect) => {
 
   it('answers credential problems with 401 and the error envelope; accepts Token, Bearer and a bare key', async () => {
     const none = await hush.request('GET', '/api/secrets/lists', { token: null });
-    assert.deepEqual([none.status, none.body.error.code, none.headers.get('www-authenticate')], [401, 'unauthenticated', 'Bearer']);
-    const bad = await hush.request('GET', '/api/secrets/lists', { token: null, headers: { authorization: 'Bearer ' + 'f'.repeat(40) } });
+    assert.deepEqual(
+      [none.status, none.body.error.code, none.headers.get('www-authenticate')],
+      [401, 'unauthenticated', 'Bearer'],
+    );
+    const bad = await hush.request('GET', '/api/secrets/lists', {
+      token: null,
+      headers: { authorization: 'Bearer ' + 'f'.repeat(40) },
+    });
     assert.equal(bad.status, 401);
     for (const authorization of [`Token ${hush.token}`, `Bearer ${hush.token}`, hush.token]) {
-      assert.equal((await hush.request('GET', '/api/secrets/lists', { token: null, headers: { authorization } })).status, 200, authorization.slice(0, 6));
+      assert.equal(
+        (await hush.request('GET', '/api/secrets/lists', { token: null, headers: { authorization } })).status,
+        200,
+        authorization.slice(0, 6),
+      );
     }
   });
 
@@ -111,7 +140,8 @@ forEachDialect('lists: secret lists', (dialect) => {
   it('documents every route with its JSON schemas in the OpenAPI document', async () => {
     const doc = (await hush.request('GET', '/api/docs/openapi.json')).body;
     const ops = new Map<string, any>();
-    for (const [p, methods] of Object.entries<any>(doc.paths)) for (const [m, op] of Object.entries<any>(methods)) ops.set(op.operationId, { path: p, method: m, op });
+    for (const [p, methods] of Object.entries<any>(doc.paths))
+      for (const [m, op] of Object.entries<any>(methods)) ops.set(op.operationId, { path: p, method: m, op });
     const expected = {
       lists_list: 'get /api/secrets/lists',
       lists_create: 'post /api/secrets/lists',
@@ -135,10 +165,24 @@ forEachDialect('lists: secret lists', (dialect) => {
       assert.ok(found.op.responses['4XX'].content['application/json'].schema.properties.error, id);
     }
     const value = ops.get('lists_values_read').op.responses['200'].content['application/json'].schema;
-    assert.deepEqual(Object.keys(value.properties).sort(), ['created_at', 'id', 'list', 'secret_key', 'secret_value', 'updated_at', 'version']);
+    assert.deepEqual(Object.keys(value.properties).sort(), [
+      'created_at',
+      'id',
+      'list',
+      'secret_key',
+      'secret_value',
+      'updated_at',
+      'version',
+    ]);
     const list = ops.get('lists_read').op.responses['200'].content['application/json'].schema;
     assert.deepEqual(Object.keys(list.properties).sort(), ['created_at', 'id', 'name', 'updated_at', 'value_count']);
-    assert.deepEqual(Object.keys(ops.get('lists_render').op.requestBody.content).sort(), ['application/json', 'text/plain']);
-    assert.deepEqual(Object.keys(ops.get('lists_values_create').op.requestBody.content['application/json'].schema.properties), ['secret_key', 'secret_value']);
+    assert.deepEqual(Object.keys(ops.get('lists_render').op.requestBody.content).sort(), [
+      'application/json',
+      'text/plain',
+    ]);
+    assert.deepEqual(
+      Object.keys(ops.get('lists_values_create').op.requestBody.content['application/json'].schema.properties),
+      ['secret_key', 'secret_value'],
+    );
   });
 });

@@ -28,14 +28,24 @@ forEachDialect('lists: rendering ${{secret.KEY}}', (dialect) => {
   });
 
   it('allows whitespace inside the braces; values are inserted verbatim, never re-rendered', async () => {
-    const res = await render('a=${{ secret.API_KEY }} b=${{\tsecret.DB_PASS  }} c=[${{secret.EMPTY}}] ${{secret.API_KEY}}');
+    const res = await render(
+      'a=${{ secret.API_KEY }} b=${{\tsecret.DB_PASS  }} c=[${{secret.EMPTY}}] ${{secret.API_KEY}}',
+    );
     assert.equal(res.body.rendered, 'a=k-123 b=p@ss "quoted" $1 ${{secret.API_KEY}} c=[] k-123');
   });
 
   it('treats $${{…}} as a literal ${{…}}', async () => {
-    const res = await render('lit=$${{secret.API_KEY}} real=${{secret.API_KEY}} dollar=$$${{secret.API_KEY}} $${{ not.even.a.ref');
-    assert.equal(res.body.rendered, 'lit=${{secret.API_KEY}} real=k-123 dollar=$${{secret.API_KEY}} ${{ not.even.a.ref');
-    assert.equal((await render('no references at all: $ { } {{ }}')).body.rendered, 'no references at all: $ { } {{ }}');
+    const res = await render(
+      'lit=$${{secret.API_KEY}} real=${{secret.API_KEY}} dollar=$$${{secret.API_KEY}} $${{ not.even.a.ref',
+    );
+    assert.equal(
+      res.body.rendered,
+      'lit=${{secret.API_KEY}} real=k-123 dollar=$${{secret.API_KEY}} ${{ not.even.a.ref',
+    );
+    assert.equal(
+      (await render('no references at all: $ { } {{ }}')).body.rendered,
+      'no references at all: $ { } {{ }}',
+    );
     assert.equal((await render('')).body.rendered, '');
   });
 
@@ -49,7 +59,8 @@ forEachDialect('lists: rendering ${{secret.KEY}}', (dialect) => {
     for (let i = 0; i < MANY; i += 37) assert.equal(out[i], `L${i}=value-${i} again=value-${i}`);
     const values = (await call('GET', '/api/secrets/lists/many/values')).body as { id: string }[];
     const log = await hush.request('GET', `/api/core/audit-log/?engine=lists&action=value.read&limit=1`);
-    const [, rendered] = (await hush.request('GET', `/api/core/audit-log/?engine=lists&action=value.read&limit=2`)).body.results;
+    const [, rendered] = (await hush.request('GET', `/api/core/audit-log/?engine=lists&action=value.read&limit=2`)).body
+      .results;
     assert.equal(log.body.results[0].details.objects.length, MANY, 'the listing just made');
     assert.equal(rendered.details.via, 'render');
     assert.deepEqual([...rendered.details.objects].sort(), values.map((v) => v.id).sort());
@@ -60,7 +71,9 @@ forEachDialect('lists: rendering ${{secret.KEY}}', (dialect) => {
   });
 
   it('fails the whole render on unknown references, naming every one (422), revealing nothing', async () => {
-    const res = await render('ok=${{secret.API_KEY}} a=${{secret.NOPE_A}} b=${{ secret.NOPE_B }} a2=${{secret.NOPE_A}} k=${{vault.X}}');
+    const res = await render(
+      'ok=${{secret.API_KEY}} a=${{secret.NOPE_A}} b=${{ secret.NOPE_B }} a2=${{secret.NOPE_A}} k=${{vault.X}}',
+    );
     assert.equal(res.status, 422);
     assert.deepEqual([res.body.error.code, res.body.error.field], ['missing_references', 'template']);
     assert.deepEqual(res.body.error.missing, ['secret.NOPE_A', 'secret.NOPE_B', 'vault.X']);
@@ -69,7 +82,13 @@ forEachDialect('lists: rendering ${{secret.KEY}}', (dialect) => {
   });
 
   it('refuses malformed references with 400', async () => {
-    for (const template of ['${{ API_KEY }}', '${{secret.API_KEY', '${{ secret.A B }}', '${{secret.\nAPI_KEY}}', '${{}}']) {
+    for (const template of [
+      '${{ API_KEY }}',
+      '${{secret.API_KEY',
+      '${{ secret.A B }}',
+      '${{secret.\nAPI_KEY}}',
+      '${{}}',
+    ]) {
       const res = await render(template);
       assert.deepEqual([res.status, res.body.error.code], [400, 'malformed_references'], template);
       assert.equal(res.body.error.malformed.length, 1, template);
@@ -77,7 +96,9 @@ forEachDialect('lists: rendering ${{secret.KEY}}', (dialect) => {
   });
 
   it('takes text/plain and answers text/plain', async () => {
-    const res = await call('POST', '/api/secrets/render', '#cloud-config\nruncmd:\n  - echo ${{secret.API_KEY}}\n', { 'content-type': 'text/plain' });
+    const res = await call('POST', '/api/secrets/render', '#cloud-config\nruncmd:\n  - echo ${{secret.API_KEY}}\n', {
+      'content-type': 'text/plain',
+    });
     assert.equal(res.status, 200);
     assert.match(res.headers.get('content-type') ?? '', /^text\/plain/);
     assert.equal(res.body, '#cloud-config\nruncmd:\n  - echo k-123\n');
@@ -102,7 +123,9 @@ forEachDialect('lists: rendering ${{secret.KEY}}', (dialect) => {
 
   it('treats a list the caller may not view like a missing one; a read-only token may render', async () => {
     const cloud = (await call('GET', '/api/secrets/lists/cloud')).body;
-    const token = await userWithListGrants(hush, 'renderer', [{ actions: ['view'], listId: cloud.id }], { writeEnabled: false });
+    const token = await userWithListGrants(hush, 'renderer', [{ actions: ['view'], listId: cloud.id }], {
+      writeEnabled: false,
+    });
     const reader = listsAs(hush, token);
     assert.deepEqual((await render('k=${{secret.API_KEY}}', reader)).body, { rendered: 'k=k-123' });
     const hidden = await render('k=${{secret.API_KEY}} p=${{secret.PRIVATE_KEY}}', reader);
@@ -111,7 +134,10 @@ forEachDialect('lists: rendering ${{secret.KEY}}', (dialect) => {
     const none = await render('k=${{secret.API_KEY}}', nobody);
     assert.deepEqual([none.status, none.body.error.missing], [422, ['secret.API_KEY']]);
     assert.deepEqual((await render('no refs', nobody)).body, { rendered: 'no refs' });
-    assert.equal((await hush.request('POST', '/api/secrets/render', { token: null, body: { template: 'x' } })).status, 401);
+    assert.equal(
+      (await hush.request('POST', '/api/secrets/render', { token: null, body: { template: 'x' } })).status,
+      401,
+    );
   });
 
   it('refuses bodies without a template', async () => {

@@ -7,7 +7,9 @@ import { as, L, P, rsaPair, userWithGrants } from './helpers.js';
 /** Occupies every slot of a real gate until `release()`, as long-running generations would. */
 function fill(gate: CryptoGate) {
   const releases: (() => void)[] = [];
-  const held = Array.from({ length: gate.max }, () => gate.run(() => new Promise<void>((resolve) => releases.push(resolve))));
+  const held = Array.from({ length: gate.max }, () =>
+    gate.run(() => new Promise<void>((resolve) => releases.push(resolve))),
+  );
   return async () => {
     for (const release of releases) release();
     await Promise.all(held);
@@ -31,7 +33,15 @@ const loginAs = (hush: RunningHush, username: string) =>
 describe('expensive crypto is bounded', () => {
   let hush: RunningHush;
   before(async () => {
-    hush = await startHush({ env: { HUSH_KEYGEN_CONCURRENCY: '1', HUSH_KEYGEN_QUEUE: '1', HUSH_CRYPTO_CONCURRENCY: '1', HUSH_CRYPTO_QUEUE: '0', HUSH_KEYGEN_RATE_LIMIT: '100' } });
+    hush = await startHush({
+      env: {
+        HUSH_KEYGEN_CONCURRENCY: '1',
+        HUSH_KEYGEN_QUEUE: '1',
+        HUSH_CRYPTO_CONCURRENCY: '1',
+        HUSH_CRYPTO_QUEUE: '0',
+        HUSH_KEYGEN_RATE_LIMIT: '100',
+      },
+    });
   });
   after(() => hush.close());
 
@@ -42,7 +52,11 @@ describe('expensive crypto is bounded', () => {
     const release = fill(gate);
     const queued = call('GET', `${P}/generate-rsa-key-pair/`);
     await until(() => gate.waiting === 1);
-    const refused = await Promise.all([call('GET', `${P}/generate-rsa-key-pair/`), call('GET', `${L}/generate-rsa-key-pair/`), call('GET', `${P}/generate-rsa-key-pair/?key_size=3072`)]);
+    const refused = await Promise.all([
+      call('GET', `${P}/generate-rsa-key-pair/`),
+      call('GET', `${L}/generate-rsa-key-pair/`),
+      call('GET', `${P}/generate-rsa-key-pair/?key_size=3072`),
+    ]);
     for (const res of refused) {
       assert.equal(res.status, 429);
       assert.deepEqual(res.body, { detail: 'The server is busy with other key generation; try again in 5 seconds.' });
@@ -61,8 +75,14 @@ describe('expensive crypto is bounded', () => {
     const gate = hush.app.core.gates.credentials;
     const release = fill(gate);
     const login = await loginAs(hush, 'quinn');
-    assert.deepEqual([login.status, login.body, login.headers.get('retry-after')], [429, { detail: 'The server is busy with other password and key checks; try again in 1 second.' }, '1']);
-    const provision = await hush.request('POST', '/api/users/tokens/provision/', { token: null, body: { username: 'quinn', password: 'quinn-password' } });
+    assert.deepEqual(
+      [login.status, login.body, login.headers.get('retry-after')],
+      [429, { detail: 'The server is busy with other password and key checks; try again in 1 second.' }, '1'],
+    );
+    const provision = await hush.request('POST', '/api/users/tokens/provision/', {
+      token: null,
+      body: { username: 'quinn', password: 'quinn-password' },
+    });
     assert.equal(provision.status, 429);
     const session = await as(hush, hush.token)('POST', `${P}/session-key/`, { private_key: rsaPair().privateKey });
     assert.equal(session.status, 429);
@@ -94,9 +114,21 @@ describe('RSA key generation budgets', () => {
     const plain = as(hush, (await passwordUser(hush, 'cy')).token);
     for (const size of [8192, 4352]) {
       const res = await plain('GET', `${P}/generate-rsa-key-pair/?key_size=${size}`);
-      assert.deepEqual([res.status, res.body], [403, { error: 'key_size over 4096 bits needs the permission to add user keys (netbox_secrets.userkey); use 4096 or less.' }]);
+      assert.deepEqual(
+        [res.status, res.body],
+        [
+          403,
+          {
+            error:
+              'key_size over 4096 bits needs the permission to add user keys (netbox_secrets.userkey); use 4096 or less.',
+          },
+        ],
+      );
     }
-    const keyAdmin = as(hush, (await userWithGrants(hush, 'dee', [{ objectTypes: ['netbox_secrets.userkey'], actions: ['add'] }])).token);
+    const keyAdmin = as(
+      hush,
+      (await userWithGrants(hush, 'dee', [{ objectTypes: ['netbox_secrets.userkey'], actions: ['add'] }])).token,
+    );
     const large = await keyAdmin('GET', `${P}/generate-rsa-key-pair/?key_size=4352`);
     assert.deepEqual([large.status, large.body.key_size], [200, 4352]);
   });

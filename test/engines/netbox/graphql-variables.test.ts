@@ -10,7 +10,8 @@ describe('netbox GraphQL variables', () => {
   after(() => hush.close());
 
   const query = 'query Q($id: ID!) { secret(id: $id) { id } }';
-  const post = (variables: unknown) => hush.request('POST', '/graphql/', { body: { query: '{ secret_list { id } }', variables } });
+  const post = (variables: unknown) =>
+    hush.request('POST', '/graphql/', { body: { query: '{ secret_list { id } }', variables } });
 
   it('refuses variables that are not an object with a 400 naming the field', async () => {
     for (const variables of [1, true, [1], '1', '[1]', 'x{', 'hunter2']) {
@@ -19,7 +20,10 @@ describe('netbox GraphQL variables', () => {
       assert.deepEqual(Object.keys(res.body), ['variables']);
       assert.ok(!JSON.stringify(res.body).includes('hunter2'));
     }
-    const get = await hush.request('GET', `/graphql/?query=${encodeURIComponent('{ secret_list { id } }')}&variables=1`);
+    const get = await hush.request(
+      'GET',
+      `/graphql/?query=${encodeURIComponent('{ secret_list { id } }')}&variables=1`,
+    );
     assert.equal(get.status, 400);
   });
 
@@ -32,6 +36,9 @@ describe('netbox GraphQL variables', () => {
     const typed = await hush.request('POST', '/graphql/', { body: { query, variables: JSON.stringify({ id: '1' }) } });
     // The variable reached the resolver: secret 1 does not exist.
     assert.equal(typed.status, 200);
-    assert.deepEqual(typed.body.errors.map((e: { message: string; path: string[] }) => [e.message, e.path]), [['Secret matching query does not exist.', ['secret']]]);
+    assert.deepEqual(
+      typed.body.errors.map((e: { message: string; path: string[] }) => [e.message, e.path]),
+      [['Secret matching query does not exist.', ['secret']]],
+    );
   });
 });

@@ -11,11 +11,18 @@ forEachDialect('netbox GraphQL', (dialect) => {
   before(async () => {
     hush = await startHush({ databaseUrl: dialect.databaseUrl });
     s = await unlockedAdmin(hush);
-    ids = (await s.call('POST', `${P}/secrets/`, ['ABC', 'DEF', 'GHI'].map((n) => secretBody(s.deviceId, s.roleId, n, n)))).body.map((r: any) => r.id);
+    ids = (
+      await s.call(
+        'POST',
+        `${P}/secrets/`,
+        ['ABC', 'DEF', 'GHI'].map((n) => secretBody(s.deviceId, s.roleId, n, n)),
+      )
+    ).body.map((r: any) => r.id);
   });
   after(() => hush.close());
 
-  const gql = (query: string, token: string | null = hush.token, variables?: unknown) => hush.request('POST', '/graphql/', { token, body: { query, ...(variables ? { variables } : {}) } });
+  const gql = (query: string, token: string | null = hush.token, variables?: unknown) =>
+    hush.request('POST', '/graphql/', { token, body: { query, ...(variables ? { variables } : {}) } });
 
   it('refuses anonymous callers with a plain-text 403', async () => {
     const res = await gql('{ secret_list { id name } }', null);
@@ -27,7 +34,9 @@ forEachDialect('netbox GraphQL', (dialect) => {
     assert.equal(list.status, 200);
     assert.equal(list.body.errors, undefined);
     assert.equal(list.body.data.secret_list.length, 3);
-    const one = await gql(`{ secret(id: ${ids[0]}) { id display name role { id name slug } assigned_object_type { app_label model } assigned_object_id } }`);
+    const one = await gql(
+      `{ secret(id: ${ids[0]}) { id display name role { id name slug } assigned_object_type { app_label model } assigned_object_id } }`,
+    );
     assert.deepEqual(one.body.data.secret, {
       id: String(ids[0]),
       display: 'ABC',
@@ -48,16 +57,26 @@ forEachDialect('netbox GraphQL', (dialect) => {
 
   it('filters, paginates, and follows roles to their secrets', async () => {
     const roles = await gql('{ secret_role_list(filters: {slug: {exact: "login-creds"}}) { id name secrets { id } } }');
-    assert.deepEqual(roles.body.data.secret_role_list.map((r: any) => [r.name, r.secrets.length]), [['Login Credentials', 3]]);
+    assert.deepEqual(
+      roles.body.data.secret_role_list.map((r: any) => [r.name, r.secrets.length]),
+      [['Login Credentials', 3]],
+    );
     const named = await gql('{ secret_list(filters: {name: {i_contains: "de"}}) { name } }');
     assert.deepEqual(named.body.data.secret_list, [{ name: 'DEF' }]);
-    const paged = await gql('query ($p: OffsetPaginationInput) { secret_list(pagination: $p) { name } }', hush.token, { p: { offset: 1, limit: 1 } });
+    const paged = await gql('query ($p: OffsetPaginationInput) { secret_list(pagination: $p) { name } }', hush.token, {
+      p: { offset: 1, limit: 1 },
+    });
     assert.deepEqual(paged.body.data.secret_list, [{ name: 'DEF' }]);
     const byRole = await gql(`{ secret_list(filters: {role: {slug: {exact: "login-creds"}}}) { id } }`);
     assert.equal(byRole.body.data.secret_list.length, 3);
-    const get = await hush.request('GET', `/graphql/?query=${encodeURIComponent('{ secret_role(id: ' + s.roleId + ') { slug } }')}`);
+    const get = await hush.request(
+      'GET',
+      `/graphql/?query=${encodeURIComponent('{ secret_role(id: ' + s.roleId + ') { slug } }')}`,
+    );
     assert.deepEqual(get.body, { data: { secret_role: { slug: 'login-creds' } } });
-    const deep = await gql('{ secret_list { role { secrets { role { secrets { role { secrets { role { secrets { id } } } } } } } } } }');
+    const deep = await gql(
+      '{ secret_list { role { secrets { role { secrets { role { secrets { role { secrets { id } } } } } } } } } }',
+    );
     assert.match(deep.body.errors[0].message, /nested deeper/);
   });
 
@@ -67,7 +86,9 @@ forEachDialect('netbox GraphQL', (dialect) => {
     assert.deepEqual([empty.status, empty.body], [200, { data: { secret_list: [], secret_role_list: [] } }]);
     const hidden = await gql(`{ secret(id: ${ids[0]}) { id } }`, none.token);
     assert.deepEqual([hidden.status, hidden.body.data], [200, null]);
-    const scoped = await userWithGrants(hush, 'scoped', [{ objectTypes: ['netbox_secrets.secret'], actions: ['view'], objectId: String(ids[1]) }]);
+    const scoped = await userWithGrants(hush, 'scoped', [
+      { objectTypes: ['netbox_secrets.secret'], actions: ['view'], objectId: String(ids[1]) },
+    ]);
     assert.deepEqual((await gql('{ secret_list { name } }', scoped.token)).body.data.secret_list, [{ name: 'DEF' }]);
     assert.equal((await as(hush, scoped.token)('GET', `${P}/secrets/`)).body.count, 1);
   });

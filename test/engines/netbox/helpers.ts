@@ -17,25 +17,45 @@ export function rsaPair(bits = 2048) {
 /** A caller with a token; `request` defaults to that token and takes extra headers. */
 export function as(hush: RunningHush, token: string, sessionKey?: string) {
   return (method: string, path: string, body?: unknown, headers: Record<string, string> = {}) =>
-    hush.request(method, path, { token, headers: { ...(sessionKey ? { 'x-session-key': sessionKey } : {}), ...headers }, ...(body === undefined ? {} : { body }) });
+    hush.request(method, path, {
+      token,
+      headers: { ...(sessionKey ? { 'x-session-key': sessionKey } : {}), ...headers },
+      ...(body === undefined ? {} : { body }),
+    });
 }
 export type Call = ReturnType<typeof as>;
 
 /** A user with a token and the given grants (object types and actions; optionally one object id). */
-export async function userWithGrants(hush: RunningHush, username: string, grants: { objectTypes: string[]; actions: string[]; objectId?: string }[], writeEnabled = true) {
+export async function userWithGrants(
+  hush: RunningHush,
+  username: string,
+  grants: { objectTypes: string[]; actions: string[]; objectId?: string }[],
+  writeEnabled = true,
+) {
   const user = await hush.request('POST', '/api/users/users/', { body: { username } });
   for (const [i, g] of grants.entries()) {
     const res = await hush.request('POST', '/api/users/permissions/', {
-      body: { name: `${username}-${i}`, object_types: g.objectTypes, actions: g.actions, users: [user.body.id], ...(g.objectId ? { constraints: { id: g.objectId } } : {}) },
+      body: {
+        name: `${username}-${i}`,
+        object_types: g.objectTypes,
+        actions: g.actions,
+        users: [user.body.id],
+        ...(g.objectId ? { constraints: { id: g.objectId } } : {}),
+      },
     });
     if (res.status !== 201) throw new Error(`grant failed: ${JSON.stringify(res.body)}`);
   }
-  const token = await hush.request('POST', '/api/users/tokens/', { body: { user: user.body.id, write_enabled: writeEnabled } });
+  const token = await hush.request('POST', '/api/users/tokens/', {
+    body: { user: user.body.id, write_enabled: writeEnabled },
+  });
   return { id: user.body.id as number, token: token.body.key as string };
 }
 
 export const ALL_SECRETS_PERMS = [
-  { objectTypes: ['netbox_secrets.secret', 'netbox_secrets.secretrole', 'netbox_secrets.userkey', 'dcim.device'], actions: ['view', 'add', 'change', 'delete'] },
+  {
+    objectTypes: ['netbox_secrets.secret', 'netbox_secrets.secretrole', 'netbox_secrets.userkey', 'dcim.device'],
+    actions: ['view', 'add', 'change', 'delete'],
+  },
 ];
 
 /** The admin's key (bootstraps the master key), a session key, a role and a device. */
@@ -49,7 +69,21 @@ export async function unlockedAdmin(hush: RunningHush) {
   const sessionKey = session.body.session_key as string;
   const role = await admin('POST', `${P}/secret-roles/`, { name: 'Login Credentials', slug: 'login-creds' });
   const device = await admin('POST', '/api/dcim/devices/', { name: 'MyTestDevice' });
-  return { pair, userKeyId: userKey.body.id as number, sessionKey, roleId: role.body.id as number, deviceId: device.body.id as number, call: as(hush, hush.token, sessionKey), plain: admin };
+  return {
+    pair,
+    userKeyId: userKey.body.id as number,
+    sessionKey,
+    roleId: role.body.id as number,
+    deviceId: device.body.id as number,
+    call: as(hush, hush.token, sessionKey),
+    plain: admin,
+  };
 }
 
-export const secretBody = (deviceId: number, roleId: number, name: string, plaintext = 'secret') => ({ assigned_object_type: 'dcim.device', assigned_object_id: deviceId, role: roleId, name, plaintext });
+export const secretBody = (deviceId: number, roleId: number, name: string, plaintext = 'secret') => ({
+  assigned_object_type: 'dcim.device',
+  assigned_object_id: deviceId,
+  role: roleId,
+  name,
+  plaintext,
+});

@@ -9,11 +9,22 @@ import { bearer, createResource, decryptWith, generateKeyPair, passboltUser, typ
 const keys = { ada: generateKeyPair('ada'), mallory: generateKeyPair('mallory') };
 
 /** The client half of Passbolt's JWT login, as its SDKs do it with openpgp.js. */
-async function challengeFor(hush: RunningHush, user: PbUser, fields: Record<string, unknown> = {}, signWith = user.privateKey) {
+async function challengeFor(
+  hush: RunningHush,
+  user: PbUser,
+  fields: Record<string, unknown> = {},
+  signWith = user.privateKey,
+) {
   const verify = await hush.request('GET', '/auth/verify.json', { token: null });
   const serverKey = await openpgp.readKey({ armoredKey: verify.body.body.keydata });
   const verifyToken = randomUUID();
-  const text = JSON.stringify({ version: '1.0.0', domain: hush.url, verify_token: verifyToken, verify_token_expiry: Math.floor(Date.now() / 1000) + 120, ...fields });
+  const text = JSON.stringify({
+    version: '1.0.0',
+    domain: hush.url,
+    verify_token: verifyToken,
+    verify_token_expiry: Math.floor(Date.now() / 1000) + 120,
+    ...fields,
+  });
   const challenge = await openpgp.encrypt({
     message: await openpgp.createMessage({ text }),
     encryptionKeys: serverKey,
@@ -58,10 +69,14 @@ forEachDialect('passbolt JWT login', (dialect) => {
     assert.equal(verify.body.body.fingerprint, key.getFingerprint().toUpperCase());
     const jwks = await hush.request('GET', '/auth/jwt/jwks.json', { token: null });
     assert.equal(jwks.body.body.keys[0].alg, 'RS256');
-    assert.match((await hush.request('GET', '/auth/jwt/rsa.json', { token: null })).body.body.keydata, /BEGIN PUBLIC KEY/);
+    assert.match(
+      (await hush.request('GET', '/auth/jwt/rsa.json', { token: null })).body.body.keydata,
+      /BEGIN PUBLIC KEY/,
+    );
     const rows = await hush.app.core.db.selectFrom('passbolt_server_keys').selectAll().execute();
     assert.equal(rows.length, 2);
-    for (const row of rows) assert.ok(!/PRIVATE KEY/.test(row.private_ct) && row.private_ct.startsWith('hush1.'), row.kind);
+    for (const row of rows)
+      assert.ok(!/PRIVATE KEY/.test(row.private_ct) && row.private_ct.startsWith('hush1.'), row.kind);
   });
 
   it('logs in with a signed challenge, uses the access token, refreshes once, and logs out', async () => {
@@ -81,16 +96,25 @@ forEachDialect('passbolt JWT login', (dialect) => {
     // The JWT is a Passbolt credential only: other engines do not take it.
     assert.equal((await jwtCall('GET', '/api/users/users/')).status, 403);
 
-    const refreshed = await hush.request('POST', '/auth/jwt/refresh.json', { token: null, body: { user_id: ada.id, refresh_token: answer.refresh_token } });
+    const refreshed = await hush.request('POST', '/auth/jwt/refresh.json', {
+      token: null,
+      body: { user_id: ada.id, refresh_token: answer.refresh_token },
+    });
     assert.equal(refreshed.status, 200);
     assert.match(refreshed.headers.get('set-cookie') ?? '', /refresh_token=.*HttpOnly/i);
     assert.equal((await bearer(hush, refreshed.body.body.access_token)('GET', '/users/me.json')).body.body.id, ada.id);
-    const reused = await hush.request('POST', '/auth/jwt/refresh.json', { token: null, body: { user_id: ada.id, refresh_token: answer.refresh_token } });
+    const reused = await hush.request('POST', '/auth/jwt/refresh.json', {
+      token: null,
+      body: { user_id: ada.id, refresh_token: answer.refresh_token },
+    });
     assert.equal(reused.status, 400);
 
     const out = await jwtCall('POST', '/auth/jwt/logout.json', { refresh_token: refreshed.body.body.refresh_token });
     assert.equal(out.status, 200);
-    const afterLogout = await hush.request('POST', '/auth/jwt/refresh.json', { token: null, body: { user_id: ada.id, refresh_token: refreshed.body.body.refresh_token } });
+    const afterLogout = await hush.request('POST', '/auth/jwt/refresh.json', {
+      token: null,
+      body: { user_id: ada.id, refresh_token: refreshed.body.body.refresh_token },
+    });
     assert.equal(afterLogout.status, 400);
     const log = await hush.request('GET', '/api/core/audit-log/?engine=passbolt&action=session.login');
     assert.ok(log.body.count >= 1);
@@ -107,13 +131,39 @@ forEachDialect('passbolt JWT login', (dialect) => {
     assert.equal(res.status, 400);
     assert.equal(res.body.header.status, 'error');
 
-    for (const fields of [{ domain: 'https://elsewhere.example' }, { verify_token_expiry: Math.floor(Date.now() / 1000) - 10 }, { version: '2.0.0' }, { verify_token: 'nope' }, { verify_token_expiry: Math.floor(Date.now() / 1000) + 86400 }]) {
+    for (const fields of [
+      { domain: 'https://elsewhere.example' },
+      { verify_token_expiry: Math.floor(Date.now() / 1000) - 10 },
+      { version: '2.0.0' },
+      { verify_token: 'nope' },
+      { verify_token_expiry: Math.floor(Date.now() / 1000) + 86400 },
+    ]) {
       const c = await challengeFor(hush, ada, fields);
-      assert.equal((await hush.request('POST', '/auth/jwt/login.json', { token: null, body: c.body })).status, 400, JSON.stringify(fields));
+      assert.equal(
+        (await hush.request('POST', '/auth/jwt/login.json', { token: null, body: c.body })).status,
+        400,
+        JSON.stringify(fields),
+      );
     }
-    assert.equal((await hush.request('POST', '/auth/jwt/login.json', { token: null, body: { user_id: 'x', challenge: 'y' } })).status, 400);
-    assert.equal((await hush.request('POST', '/auth/jwt/login.json', { token: null, body: { user_id: ada.id, challenge: 'y' } })).status, 400);
-    assert.equal((await hush.request('POST', '/auth/jwt/login.json', { token: null, body: { user_id: randomUUID(), challenge: body.challenge } })).status, 404);
+    assert.equal(
+      (await hush.request('POST', '/auth/jwt/login.json', { token: null, body: { user_id: 'x', challenge: 'y' } }))
+        .status,
+      400,
+    );
+    assert.equal(
+      (await hush.request('POST', '/auth/jwt/login.json', { token: null, body: { user_id: ada.id, challenge: 'y' } }))
+        .status,
+      400,
+    );
+    assert.equal(
+      (
+        await hush.request('POST', '/auth/jwt/login.json', {
+          token: null,
+          body: { user_id: randomUUID(), challenge: body.challenge },
+        })
+      ).status,
+      404,
+    );
   });
 
   it('refuses tampered and foreign-signed access tokens with the 403 envelope', async () => {
@@ -129,7 +179,10 @@ forEachDialect('passbolt JWT login', (dialect) => {
       // Public routes (verify, login, refresh) still answer a client that sends a stale token along.
       assert.equal((await bearer(hush, token)('GET', '/auth/verify.json')).status, 200);
     }
-    const refreshed = await bearer(hush, tampered)('POST', '/auth/jwt/refresh.json', { user_id: ada.id, refresh_token: answer.refresh_token });
+    const refreshed = await bearer(hush, tampered)('POST', '/auth/jwt/refresh.json', {
+      user_id: ada.id,
+      refresh_token: answer.refresh_token,
+    });
     assert.equal(refreshed.status, 200);
   });
 });

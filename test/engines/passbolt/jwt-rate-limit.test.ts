@@ -21,13 +21,18 @@ describe('passbolt JWT login and refresh are rate-limited per client address', (
   after(() => hush.close());
 
   it('login: HUSH_PROVISION_RATE_LIMIT attempts a minute, then 429', async () => {
-    const attempt = () => hush.request('POST', '/auth/jwt/login.json', { token: null, body: { user_id: randomUUID(), challenge: 'x' } });
+    const attempt = () =>
+      hush.request('POST', '/auth/jwt/login.json', { token: null, body: { user_id: randomUUID(), challenge: 'x' } });
     for (let i = 0; i < 2; i++) assert.equal((await attempt()).status, 404);
     assertLimited(await attempt());
   });
 
   it('refresh: its own budget, HUSH_JWT_REFRESH_RATE_LIMIT a minute, then 429', async () => {
-    const attempt = () => hush.request('POST', '/auth/jwt/refresh.json', { token: null, body: { user_id: randomUUID(), refresh_token: randomUUID() } });
+    const attempt = () =>
+      hush.request('POST', '/auth/jwt/refresh.json', {
+        token: null,
+        body: { user_id: randomUUID(), refresh_token: randomUUID() },
+      });
     for (let i = 0; i < 3; i++) assert.equal((await attempt()).status, 400);
     assertLimited(await attempt());
   });

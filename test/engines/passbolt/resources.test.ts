@@ -26,7 +26,16 @@ forEachDialect('passbolt resources and secrets', (dialect) => {
     const h = res.body.header;
     assert.match(h.id, UUID);
     assert.match(h.action, UUID);
-    assert.deepEqual([h.status, h.code, h.message, h.url, h.title], ['success', 200, 'The operation was successful.', '/resources.json?api-version=v2', 'app_resources_index_success']);
+    assert.deepEqual(
+      [h.status, h.code, h.message, h.url, h.title],
+      [
+        'success',
+        200,
+        'The operation was successful.',
+        '/resources.json?api-version=v2',
+        'app_resources_index_success',
+      ],
+    );
     assert.ok(Math.abs(h.servertime - Date.now() / 1000) < 300);
     assert.deepEqual(res.body.body, []);
 
@@ -39,7 +48,11 @@ forEachDialect('passbolt resources and secrets', (dialect) => {
 
   it('answers 403 in the envelope without credentials or with a bad token', async () => {
     for (const headers of [{}, { authorization: 'Bearer nope' }] as Record<string, string>[]) {
-      const res = await hush.request('GET', '/secrets/resource/8e3874ae-4b40-590b-968a-418f704b9d9a.json?api-version=v2', { token: null, headers });
+      const res = await hush.request(
+        'GET',
+        '/secrets/resource/8e3874ae-4b40-590b-968a-418f704b9d9a.json?api-version=v2',
+        { token: null, headers },
+      );
       assert.equal(res.status, 403);
       assert.equal(res.body.header.message, 'You need to login to access this location.');
     }
@@ -48,9 +61,15 @@ forEachDialect('passbolt resources and secrets', (dialect) => {
   it('creates a resource with the owner secret, lists and views it, and serves the secret the owner can decrypt', async () => {
     const id = await createResource(ada, 'apache', 'hello', { description: 'web server' });
     assert.match(id, UUID);
-    const list = await ada.call('GET', '/resources.json?api-version=v2&contain[secret]=1&contain[permission]=1&contain[creator]=1&contain[resource-type]=1');
+    const list = await ada.call(
+      'GET',
+      '/resources.json?api-version=v2&contain[secret]=1&contain[permission]=1&contain[creator]=1&contain[resource-type]=1',
+    );
     const r = list.body.body.find((x: any) => x.id === id);
-    assert.deepEqual([r.name, r.username, r.uri, r.description, r.deleted, r.created_by, r.modified_by], ['apache', 'root', 'https://example.com', 'web server', false, ada.id, ada.id]);
+    assert.deepEqual(
+      [r.name, r.username, r.uri, r.description, r.deleted, r.created_by, r.modified_by],
+      ['apache', 'root', 'https://example.com', 'web server', false, ada.id, ada.id],
+    );
     assert.match(r.created, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+00:00$/);
     assert.equal(r.permission.type, 15);
     assert.equal(r.creator.username, 'ada');
@@ -64,11 +83,22 @@ forEachDialect('passbolt resources and secrets', (dialect) => {
 
     const secret = await ada.call('GET', `/secrets/resource/${id}.json?api-version=v2`);
     assert.equal(secret.status, 200);
-    assert.deepEqual(Object.keys(secret.body.body).sort(), ['created', 'data', 'id', 'modified', 'resource_id', 'user_id']);
+    assert.deepEqual(Object.keys(secret.body.body).sort(), [
+      'created',
+      'data',
+      'id',
+      'modified',
+      'resource_id',
+      'user_id',
+    ]);
     assert.deepEqual([secret.body.body.resource_id, secret.body.body.user_id], [id, ada.id]);
     assert.equal(await decryptWith(secret.body.body.data, ada.privateKey), 'hello');
     // At rest the copy is sealed again by the keyring: neither the message nor its recipients show in the database.
-    const stored = await hush.app.core.db.selectFrom('passbolt_secrets').select('data_ct').where('resource_id', '=', id).executeTakeFirstOrThrow();
+    const stored = await hush.app.core.db
+      .selectFrom('passbolt_secrets')
+      .select('data_ct')
+      .where('resource_id', '=', id)
+      .executeTakeFirstOrThrow();
     assert.ok(stored.data_ct.startsWith('hush1.') && !stored.data_ct.includes('PGP'));
   });
 
@@ -102,15 +132,25 @@ forEachDialect('passbolt resources and secrets', (dialect) => {
       assert.equal(res.body.header.message, 'Could not validate resource data.');
       assert.ok(res.body.body.secrets['0'].data[rule], `${rule}: ${JSON.stringify(res.body.body)}`);
     }
-    const noName = await ada.call('POST', '/resources.json', { secrets: [{ data: await encryptFor('x', ada.publicKey) }] });
+    const noName = await ada.call('POST', '/resources.json', {
+      secrets: [{ data: await encryptFor('x', ada.publicKey) }],
+    });
     assert.deepEqual(noName.body.body, { name: { _required: 'A name is required.' } });
     const noSecret = await ada.call('POST', '/resources.json', { name: 'n' });
     assert.deepEqual(Object.keys(noSecret.body.body.secrets), ['_required']);
-    const otherUser = await ada.call('POST', '/resources.json', { name: 'n', secrets: [{ user_id: betty.id, data: await encryptFor('x', betty.publicKey) }] });
+    const otherUser = await ada.call('POST', '/resources.json', {
+      name: 'n',
+      secrets: [{ user_id: betty.id, data: await encryptFor('x', betty.publicKey) }],
+    });
     assert.deepEqual(Object.keys(otherUser.body.body.secrets), ['owner_secret_provided']);
-    const long = await ada.call('POST', '/resources.json', { name: 'x'.repeat(256), secrets: [{ data: await encryptFor('x', ada.publicKey) }] });
+    const long = await ada.call('POST', '/resources.json', {
+      name: 'x'.repeat(256),
+      secrets: [{ data: await encryptFor('x', ada.publicKey) }],
+    });
     assert.deepEqual(Object.keys(long.body.body.name), ['maxLength']);
-    assert.ok(!(await ada.call('GET', '/resources.json')).body.body.some((r: any) => r.name === 'bad' || r.name === 'n'));
+    assert.ok(
+      !(await ada.call('GET', '/resources.json')).body.body.some((r: any) => r.name === 'bad' || r.name === 'n'),
+    );
   });
 
   it('updates metadata, and the secret only with a copy for every user with access', async () => {
@@ -119,15 +159,24 @@ forEachDialect('passbolt resources and secrets', (dialect) => {
     assert.equal(meta.status, 200);
     assert.deepEqual([meta.body.body.name, meta.body.body.uri], ['rotated', null]);
 
-    const extra = await ada.call('PUT', `/resources/${id}.json`, { secrets: [{ user_id: ada.id, data: await encryptFor('v2', ada.publicKey) }, { user_id: betty.id, data: await encryptFor('v2', betty.publicKey) }] });
+    const extra = await ada.call('PUT', `/resources/${id}.json`, {
+      secrets: [
+        { user_id: ada.id, data: await encryptFor('v2', ada.publicKey) },
+        { user_id: betty.id, data: await encryptFor('v2', betty.publicKey) },
+      ],
+    });
     assert.equal(extra.status, 400);
     assert.ok(extra.body.body.secrets.secrets_provided);
-    const wrongKey = await ada.call('PUT', `/resources/${id}.json`, { secrets: [{ user_id: ada.id, data: await encryptFor('v2', betty.publicKey) }] });
+    const wrongKey = await ada.call('PUT', `/resources/${id}.json`, {
+      secrets: [{ user_id: ada.id, data: await encryptFor('v2', betty.publicKey) }],
+    });
     assert.ok(wrongKey.body.body.secrets['0'].data.wrongRecipient);
     const missing = await ada.call('PUT', `/resources/${id}.json`, { secrets: [] });
     assert.ok(missing.body.body.secrets.secrets_provided);
 
-    const okUpdate = await ada.call('PUT', `/resources/${id}.json`, { secrets: [{ user_id: ada.id, data: await encryptFor('v2', ada.publicKey) }] });
+    const okUpdate = await ada.call('PUT', `/resources/${id}.json`, {
+      secrets: [{ user_id: ada.id, data: await encryptFor('v2', ada.publicKey) }],
+    });
     assert.equal(okUpdate.status, 200);
     const secret = await ada.call('GET', `/secrets/resource/${id}.json`);
     assert.equal(await decryptWith(secret.body.body.data, ada.privateKey), 'v2');
@@ -144,7 +193,10 @@ forEachDialect('passbolt resources and secrets', (dialect) => {
 
   it('serves resource types, users with their keys, and gpgkeys', async () => {
     const types = await ada.call('GET', '/resource-types.json');
-    assert.deepEqual(types.body.body.map((t: any) => t.slug), ['password-string', 'password-and-description', 'totp', 'password-description-totp']);
+    assert.deepEqual(
+      types.body.body.map((t: any) => t.slug),
+      ['password-string', 'password-and-description', 'totp', 'password-description-totp'],
+    );
     // Ids as Passbolt derives them: UUID v5 of "resource-types.id.<slug>" under its seed.
     assert.equal(types.body.body[0].id, '669f8c64-242a-59fb-92fc-81f660975fd3');
     const users = await ada.call('GET', '/users.json');
@@ -163,13 +215,22 @@ forEachDialect('passbolt resources and secrets', (dialect) => {
     const again = await ada.call('POST', '/gpgkeys.json', { armored_key: ada.publicKey });
     assert.equal(again.status, 400);
     const carolUser = await hush.request('POST', '/api/users/users/', { body: { username: 'carol' } });
-    const carolToken = (await hush.request('POST', '/api/users/tokens/', { body: { user: carolUser.body.id } })).body.key;
-    const carol = (m: string, p: string, body?: unknown) => hush.request(m, p, { token: null, headers: { authorization: `Bearer ${carolToken}` }, ...(body ? { body } : {}) });
+    const carolToken = (await hush.request('POST', '/api/users/tokens/', { body: { user: carolUser.body.id } })).body
+      .key;
+    const carol = (m: string, p: string, body?: unknown) =>
+      hush.request(m, p, {
+        token: null,
+        headers: { authorization: `Bearer ${carolToken}` },
+        ...(body ? { body } : {}),
+      });
     const { publicKey, privateKey } = await keys.carol;
     const priv = await carol('POST', '/gpgkeys.json', { armored_key: privateKey });
     assert.equal(priv.status, 400);
     assert.ok(priv.body.body.armored_key);
-    const noKey = await carol('POST', '/resources.json', { name: 'x', secrets: [{ data: await encryptFor('x', publicKey) }] });
+    const noKey = await carol('POST', '/resources.json', {
+      name: 'x',
+      secrets: [{ data: await encryptFor('x', publicKey) }],
+    });
     assert.equal(noKey.status, 403);
     assert.equal((await carol('GET', '/users/me.json')).status, 404);
     assert.equal((await carol('POST', '/gpgkeys.json', { armored_key: publicKey })).status, 200);

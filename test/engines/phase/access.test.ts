@@ -36,14 +36,27 @@ forEachDialect('phase routing and access', (dialect) => {
       assert.deepEqual([res.status, res.body.status], [200, 'ok'], url);
       assert.match(res.body.message, /API is alive/);
     }
-    assert.deepEqual((await hush.request('GET', '/health/', { token: null })).body, { status: 'alive', version: '0.1.0' });
+    assert.deepEqual((await hush.request('GET', '/health/', { token: null })).body, {
+      status: 'alive',
+      version: '0.1.0',
+    });
   });
 
-  it('4-6 answers credential problems with 401 and Phase\'s messages', async () => {
+  it("4-6 answers credential problems with 401 and Phase's messages", async () => {
     const none = await hush.request('GET', `/v1/secrets/${Q}`, { token: null });
-    assert.deepEqual([none.status, none.body.error, none.headers.get('www-authenticate')], [401, 'Authentication credentials were not provided.', 'Bearer']);
-    assert.equal((await phaseAs(hush, hush.token, '')('GET', `/v1/secrets/${Q}`)).status, 200, 'plain Bearer, as the seed shows');
-    const badType = await hush.request('GET', `/v1/secrets/${Q}`, { token: null, headers: { authorization: `Bearer Robot ${hush.token}` } });
+    assert.deepEqual(
+      [none.status, none.body.error, none.headers.get('www-authenticate')],
+      [401, 'Authentication credentials were not provided.', 'Bearer'],
+    );
+    assert.equal(
+      (await phaseAs(hush, hush.token, '')('GET', `/v1/secrets/${Q}`)).status,
+      200,
+      'plain Bearer, as the seed shows',
+    );
+    const badType = await hush.request('GET', `/v1/secrets/${Q}`, {
+      token: null,
+      headers: { authorization: `Bearer Robot ${hush.token}` },
+    });
     assert.deepEqual([badType.status, badType.body.error], [401, 'Invalid token']);
     const unknown = await phaseAs(hush, 'a'.repeat(64))('GET', `/v1/secrets/${Q}`);
     assert.deepEqual([unknown.status, unknown.body.error], [401, 'Token expired or deleted']);
@@ -51,13 +64,20 @@ forEachDialect('phase routing and access', (dialect) => {
     assert.deepEqual([wrongKind.status, wrongKind.body.error], [401, 'Token expired or deleted']);
   });
 
-  it('7-10 resolves the environment from app_id and env (case-insensitive) with Phase\'s errors', async () => {
+  it("7-10 resolves the environment from app_id and env (case-insensitive) with Phase's errors", async () => {
     const noContext = await admin('GET', '/v1/secrets/');
-    assert.deepEqual([noContext.status, noContext.body.error], [403, 'Environment context required. Supply `app_id` and `env` as query parameters.']);
+    assert.deepEqual(
+      [noContext.status, noContext.body.error],
+      [403, 'Environment context required. Supply `app_id` and `env` as query parameters.'],
+    );
     assert.equal((await admin('GET', `/v1/secrets/?app_id=${app.id}`)).status, 403);
     const ghost = '11111111-2222-4333-8444-555555555555';
-    assert.deepEqual((await admin('GET', `/v1/secrets/?app_id=${ghost}&env=development`)).body, { error: `App with ID ${ghost} not found` });
-    assert.deepEqual((await admin('GET', `/v1/secrets/?app_id=${app.id}&env=nope`)).body, { error: `Environment 'nope' not found in App ${app.id}` });
+    assert.deepEqual((await admin('GET', `/v1/secrets/?app_id=${ghost}&env=development`)).body, {
+      error: `App with ID ${ghost} not found`,
+    });
+    assert.deepEqual((await admin('GET', `/v1/secrets/?app_id=${app.id}&env=nope`)).body, {
+      error: `Environment 'nope' not found in App ${app.id}`,
+    });
     assert.equal((await admin('GET', `/v1/secrets/?app_id=not-a-uuid&env=dev`)).status, 404);
     const upper = await admin('GET', `/v1/secrets/?app_id=${app.id}&env=DEVELOPMENT`);
     assert.deepEqual(upper.body, (await admin('GET', `/v1/secrets/${Q}`)).body);
@@ -65,17 +85,34 @@ forEachDialect('phase routing and access', (dialect) => {
 
   it('12 and 14 check access per environment and per action', async () => {
     const dev = app.envs.development!;
-    const sa = phaseAs(hush, await userWithGrants(hush, 'dev-bot', 'service', [{ objectType: 'phase.secret', actions: ['view', 'add'], objectId: dev }]), 'ServiceAccount');
+    const sa = phaseAs(
+      hush,
+      await userWithGrants(hush, 'dev-bot', 'service', [
+        { objectType: 'phase.secret', actions: ['view', 'add'], objectId: dev },
+      ]),
+      'ServiceAccount',
+    );
     assert.equal((await sa('GET', `/v1/secrets/${Q}`)).status, 200);
     const prod = await sa('GET', `/v1/secrets/?app_id=${app.id}&env=production`);
     assert.deepEqual([prod.status, prod.body.error], [401, 'Service account cannot access this environment']);
     const cannotUpdate = await sa('PUT', `/v1/secrets/${Q}`, { secrets: [{ id: 'x', value: 'v' }] });
-    assert.deepEqual([cannotUpdate.status, cannotUpdate.body.error], [403, "You don't have permission to update secrets in this environment."]);
-    const person = phaseAs(hush, await userWithGrants(hush, 'reader', 'person', [{ objectType: 'phase.secret', actions: ['view'], objectId: dev }]));
+    assert.deepEqual(
+      [cannotUpdate.status, cannotUpdate.body.error],
+      [403, "You don't have permission to update secrets in this environment."],
+    );
+    const person = phaseAs(
+      hush,
+      await userWithGrants(hush, 'reader', 'person', [
+        { objectType: 'phase.secret', actions: ['view'], objectId: dev },
+      ]),
+    );
     const userProd = await person('GET', `/v1/secrets/?app_id=${app.id}&env=production`);
     assert.deepEqual([userProd.status, userProd.body.error], [403, 'User cannot access this environment']);
     const create = await person('POST', `/v1/secrets/${Q}`, { secrets: [{ key: 'NO', value: 'v' }] });
-    assert.deepEqual([create.status, create.body.error], [403, "You don't have permission to create secrets in this environment."]);
+    assert.deepEqual(
+      [create.status, create.body.error],
+      [403, "You don't have permission to create secrets in this environment."],
+    );
   });
 
   it('15-16 refuses PATCH with 403 and every method on an app without SSE', async () => {
@@ -83,7 +120,12 @@ forEachDialect('phase routing and access', (dialect) => {
     assert.deepEqual([patch.status, patch.body.error], [403, 'Unsupported HTTP method: PATCH']);
     const e2ee = await createApp(admin, 'e2ee-only', { sseEnabled: false });
     const q = `?app_id=${e2ee.id}&env=development`;
-    for (const [method, body] of [['GET', undefined], ['POST', { secrets: [{ key: 'A', value: 'b' }] }], ['PUT', { secrets: [{ id: 'x' }] }], ['DELETE', { secrets: ['x'] }]] as const) {
+    for (const [method, body] of [
+      ['GET', undefined],
+      ['POST', { secrets: [{ key: 'A', value: 'b' }] }],
+      ['PUT', { secrets: [{ id: 'x' }] }],
+      ['DELETE', { secrets: ['x'] }],
+    ] as const) {
       const res = await admin(method, `/v1/secrets/${q}`, body);
       assert.deepEqual([res.status, res.body], [400, { error: 'SSE is not enabled for this App' }], method);
     }
@@ -92,7 +134,12 @@ forEachDialect('phase routing and access', (dialect) => {
 
   it('parses bodies as JSON whatever the Content-Type', async () => {
     for (const type of ['application/x-www-form-urlencoded', 'text/plain', 'application/json']) {
-      const res = await admin('POST', `/v1/secrets/${Q}`, JSON.stringify({ secrets: [{ key: `CT_${type.length}`, value: 'v' }] }), { 'content-type': type });
+      const res = await admin(
+        'POST',
+        `/v1/secrets/${Q}`,
+        JSON.stringify({ secrets: [{ key: `CT_${type.length}`, value: 'v' }] }),
+        { 'content-type': type },
+      );
       assert.equal(res.status, 200, type);
     }
   });

@@ -17,13 +17,26 @@ forEachDialect('phase apps and environments', (dialect) => {
   it('57 creates apps with the default environments or a given list, and validates', async () => {
     const res = await admin('POST', '/v1/apps/', { name: ' <b>Shop</b> ', description: 'the shop' });
     assert.equal(res.status, 201);
-    assert.deepEqual([res.body.name, res.body.sseEnabled, res.body.environments.map((e: any) => [e.name, e.envType, e.index])], [
-      'Shop',
-      true,
-      [['Development', 'dev', 0], ['Staging', 'staging', 1], ['Production', 'prod', 2]],
-    ]);
+    assert.deepEqual(
+      [res.body.name, res.body.sseEnabled, res.body.environments.map((e: any) => [e.name, e.envType, e.index])],
+      [
+        'Shop',
+        true,
+        [
+          ['Development', 'dev', 0],
+          ['Staging', 'staging', 1],
+          ['Production', 'prod', 2],
+        ],
+      ],
+    );
     const custom = await admin('POST', '/v1/apps/', { name: 'custom', environments: ['qa', 'live'] });
-    assert.deepEqual(custom.body.environments.map((e: any) => [e.name, e.envType]), [['qa', 'custom'], ['live', 'custom']]);
+    assert.deepEqual(
+      custom.body.environments.map((e: any) => [e.name, e.envType]),
+      [
+        ['qa', 'custom'],
+        ['live', 'custom'],
+      ],
+    );
     for (const [body, message] of [
       [{}, /name/],
       [{ name: '   ' }, /blank/],
@@ -38,13 +51,19 @@ forEachDialect('phase apps and environments', (dialect) => {
       assert.match(r.body.error, message);
     }
     const list = await admin('GET', '/v1/apps/');
-    assert.deepEqual(list.body.data.map((a: any) => a.name), ['custom', 'Shop']);
+    assert.deepEqual(
+      list.body.data.map((a: any) => a.name),
+      ['custom', 'Shop'],
+    );
   });
 
   it('reads, renames and deletes an app', async () => {
     const app = await createApp(admin, 'temp');
     assert.equal((await admin('GET', `/v1/apps/${app.id}/`)).body.name, 'temp');
-    assert.equal((await admin('PUT', `/v1/apps/${app.id}/`, {})).body.error, "At least one of 'name' or 'description' must be provided.");
+    assert.equal(
+      (await admin('PUT', `/v1/apps/${app.id}/`, {})).body.error,
+      "At least one of 'name' or 'description' must be provided.",
+    );
     assert.equal((await admin('PUT', `/v1/apps/${app.id}/`, { name: 'renamed' })).body.name, 'renamed');
     assert.equal((await admin('DELETE', `/v1/apps/${app.id}/`)).status, 204);
     assert.equal((await admin('GET', `/v1/apps/${app.id}/`)).status, 404);
@@ -52,8 +71,16 @@ forEachDialect('phase apps and environments', (dialect) => {
 
   it('58 hides apps a user may not see and refuses changes without the permission', async () => {
     const app = await createApp(admin, 'guarded');
-    const viewer = phaseAs(hush, await userWithGrants(hush, 'viewer', 'person', [{ objectType: 'phase.app', actions: ['view'], objectId: app.id }]));
-    assert.deepEqual((await viewer('GET', '/v1/apps/')).body.data.map((a: any) => a.id), [app.id]);
+    const viewer = phaseAs(
+      hush,
+      await userWithGrants(hush, 'viewer', 'person', [
+        { objectType: 'phase.app', actions: ['view'], objectId: app.id },
+      ]),
+    );
+    assert.deepEqual(
+      (await viewer('GET', '/v1/apps/')).body.data.map((a: any) => a.id),
+      [app.id],
+    );
     assert.equal((await viewer('GET', `/v1/apps/${app.id}/`)).status, 200);
     assert.equal((await viewer('PUT', `/v1/apps/${app.id}/`, { name: 'mine' })).status, 403);
     assert.equal((await viewer('DELETE', `/v1/apps/${app.id}/`)).status, 403);
@@ -66,17 +93,31 @@ forEachDialect('phase apps and environments', (dialect) => {
   it('59 lists, creates, renames and deletes environments', async () => {
     const app = await createApp(admin, 'envs');
     const list = await admin('GET', `/v1/environments/?app_id=${app.id}`);
-    assert.deepEqual(list.body.data.map((e: any) => e.name), ['Development', 'Staging', 'Production']);
+    assert.deepEqual(
+      list.body.data.map((e: any) => e.name),
+      ['Development', 'Staging', 'Production'],
+    );
     const created = await admin('POST', `/v1/environments/?app_id=${app.id}`, { name: 'qa' });
     assert.deepEqual([created.status, created.body.envType, created.body.index], [201, 'custom', 3]);
-    assert.equal((await admin('POST', `/v1/environments/?app_id=${app.id}`, {})).body.error, 'Missing required field: name');
-    assert.equal((await admin('POST', `/v1/environments/?app_id=${app.id}`, { name: 'has space' })).body.error, 'Environment name is invalid. Only letters, numbers, hyphens and underscores are allowed (max 64 characters).');
-    assert.equal((await admin('POST', `/v1/environments/?app_id=${app.id}`, { name: 'QA' })).body.error, "An environment named 'QA' already exists in this app.");
+    assert.equal(
+      (await admin('POST', `/v1/environments/?app_id=${app.id}`, {})).body.error,
+      'Missing required field: name',
+    );
+    assert.equal(
+      (await admin('POST', `/v1/environments/?app_id=${app.id}`, { name: 'has space' })).body.error,
+      'Environment name is invalid. Only letters, numbers, hyphens and underscores are allowed (max 64 characters).',
+    );
+    assert.equal(
+      (await admin('POST', `/v1/environments/?app_id=${app.id}`, { name: 'QA' })).body.error,
+      "An environment named 'QA' already exists in this app.",
+    );
     const clash = await admin('PUT', `/v1/environments/${created.body.id}/`, { name: 'staging' });
     assert.equal(clash.status, 409);
     assert.equal((await admin('PUT', `/v1/environments/${created.body.id}/`, { name: 'uat' })).body.name, 'uat');
     assert.equal((await admin('GET', `/v1/environments/${created.body.id}/`)).body.name, 'uat');
-    await admin('POST', `/v1/secrets/?app_id=${app.id}&env=uat`, { secrets: [{ key: 'GONE', value: 'v', path: '/p' }] });
+    await admin('POST', `/v1/secrets/?app_id=${app.id}&env=uat`, {
+      secrets: [{ key: 'GONE', value: 'v', path: '/p' }],
+    });
     assert.equal((await admin('DELETE', `/v1/environments/${created.body.id}/`)).status, 204);
     const gone = await admin('GET', `/v1/environments/${created.body.id}/`);
     assert.deepEqual([gone.status, gone.body.error], [404, 'Environment not found']);

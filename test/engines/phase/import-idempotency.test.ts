@@ -10,9 +10,22 @@ forEachDialect('phase import: Idempotency-Key', (dialect) => {
   let hush: RunningHush;
   let admin: PhaseCall;
   let Q: string;
-  const importWith = (key: string | undefined, secrets: unknown[], call = () => admin, extra: Record<string, unknown> = {}) =>
-    call()('POST', `/v1/secrets/import/${Q}`, { secrets, ...extra }, key === undefined ? {} : { 'idempotency-key': key });
-  const updates = async () => (await hush.request('GET', '/api/core/audit-log/?engine=phase&limit=1000')).body.results.filter((e: { details: { via?: string } }) => e.details.via === 'import').length;
+  const importWith = (
+    key: string | undefined,
+    secrets: unknown[],
+    call = () => admin,
+    extra: Record<string, unknown> = {},
+  ) =>
+    call()(
+      'POST',
+      `/v1/secrets/import/${Q}`,
+      { secrets, ...extra },
+      key === undefined ? {} : { 'idempotency-key': key },
+    );
+  const updates = async () =>
+    (await hush.request('GET', '/api/core/audit-log/?engine=phase&limit=1000')).body.results.filter(
+      (e: { details: { via?: string } }) => e.details.via === 'import',
+    ).length;
 
   before(async () => {
     hush = await startHush({ databaseUrl: dialect.databaseUrl });
@@ -23,7 +36,10 @@ forEachDialect('phase import: Idempotency-Key', (dialect) => {
 
   it('replays the stored answer for a repeated key: applied once, audited once', async () => {
     const key = randomUUID();
-    const batch = [{ key: 'ONCE_A', value: '1' }, { key: 'ONCE_B', value: '2' }];
+    const batch = [
+      { key: 'ONCE_A', value: '1' },
+      { key: 'ONCE_B', value: '2' },
+    ];
     const before = await updates();
     const first = await importWith(key, batch);
     assert.equal(first.status, 200, JSON.stringify(first.body));
@@ -58,7 +74,13 @@ forEachDialect('phase import: Idempotency-Key', (dialect) => {
     assert.match(other.body.error, /already used for a different request/);
     assert.deepEqual((await admin('GET', `/v1/secrets/${Q}&key=SECOND`)).body, []);
 
-    const bob = phaseAs(hush, await userWithGrants(hush, 'bob', 'person', [{ objectType: 'phase.secret', actions: ['view', 'add', 'change'] }, { objectType: 'phase.app', actions: ['view'] }]));
+    const bob = phaseAs(
+      hush,
+      await userWithGrants(hush, 'bob', 'person', [
+        { objectType: 'phase.secret', actions: ['view', 'add', 'change'] },
+        { objectType: 'phase.app', actions: ['view'] },
+      ]),
+    );
     const his = await importWith(key, [{ key: 'SECOND', value: '2' }], () => bob);
     assert.equal(his.status, 200, JSON.stringify(his.body));
     assert.equal(his.headers.get('idempotent-replayed'), null);
@@ -66,7 +88,10 @@ forEachDialect('phase import: Idempotency-Key', (dialect) => {
 
   it('stores nothing for a dry run or a refused import, so the key still works for the real one', async () => {
     const key = randomUUID();
-    assert.equal((await importWith(key, [{ key: 'LATER', value: 'l' }], undefined, { dry_run: true })).body.dry_run, true);
+    assert.equal(
+      (await importWith(key, [{ key: 'LATER', value: 'l' }], undefined, { dry_run: true })).body.dry_run,
+      true,
+    );
     assert.equal((await importWith(key, [{ key: 'LATER', value: 'x'.repeat(70_000) }])).status, 400);
     const real = await importWith(key, [{ key: 'LATER', value: 'l' }]);
     assert.deepEqual([real.status, real.body.created, real.headers.get('idempotent-replayed')], [200, 1, null]);
@@ -79,7 +104,11 @@ forEachDialect('phase import: Idempotency-Key', (dialect) => {
     const rows = await db.selectFrom('core_idempotency_keys').selectAll().where('idem_key', '=', key).execute();
     assert.equal(rows.length, 1);
     assert.ok(!JSON.stringify(rows).includes('REMEMBERED_KEY_NAME'), 'the stored answer names keys: sealed');
-    await db.updateTable('core_idempotency_keys').set({ created_at: new Date(Date.now() - 25 * 3600_000).toISOString() }).where('idem_key', '=', key).execute();
+    await db
+      .updateTable('core_idempotency_keys')
+      .set({ created_at: new Date(Date.now() - 25 * 3600_000).toISOString() })
+      .where('idem_key', '=', key)
+      .execute();
     const later = await importWith(key, [{ key: 'REMEMBERED_KEY_NAME', value: 'v2' }]);
     assert.deepEqual([later.status, later.body.updated, later.headers.get('idempotent-replayed')], [200, 1, null]);
   });

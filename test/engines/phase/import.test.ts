@@ -10,14 +10,30 @@ forEachDialect('phase import (upsert)', (dialect) => {
   let admin: PhaseCall;
   let app: { id: string; envs: Record<string, string> };
   let Q: string;
-  const list = async () => Object.fromEntries(((await admin('GET', `/v1/secrets/${Q}`)).body as { key: string; value: string; version: number; comment: string; tags: string[] }[]).map((s) => [s.key, s]));
+  const list = async () =>
+    Object.fromEntries(
+      (
+        (await admin('GET', `/v1/secrets/${Q}`)).body as {
+          key: string;
+          value: string;
+          version: number;
+          comment: string;
+          tags: string[];
+        }[]
+      ).map((s) => [s.key, s]),
+    );
 
   before(async () => {
     hush = await startHush({ databaseUrl: dialect.databaseUrl });
     admin = phaseAs(hush, hush.token);
     app = await createApp(admin);
     Q = `?app_id=${app.id}&env=development`;
-    await admin('POST', `/v1/secrets/${Q}`, { secrets: [{ key: 'KEEP', value: 'same', comment: 'c', tags: ['t'] }, { key: 'CHANGE', value: 'old', comment: 'kept' }] });
+    await admin('POST', `/v1/secrets/${Q}`, {
+      secrets: [
+        { key: 'KEEP', value: 'same', comment: 'c', tags: ['t'] },
+        { key: 'CHANGE', value: 'old', comment: 'kept' },
+      ],
+    });
   });
   after(() => hush.close());
 
@@ -58,9 +74,19 @@ forEachDialect('phase import (upsert)', (dialect) => {
 
   it('is all-or-nothing: a bad item or a duplicate refuses the whole file, naming the item', async () => {
     const big = Array.from({ length: 1500 }, (_, i) => ({ key: `BULK_${i}`, value: `v${i}` }));
-    const bad = await admin('POST', `/v1/secrets/import/${Q}`, { secrets: [...big, { key: 'CHANGE', value: 'newer' }, { key: 'X', value: 7 }] });
-    assert.deepEqual([bad.status, bad.body.index, bad.body.error], [400, 1501, "Each secret requires a 'value' string."]);
-    const dup = await admin('POST', `/v1/secrets/import/${Q}`, { secrets: [{ key: 'A', value: '1' }, { key: 'a', value: '2' }] });
+    const bad = await admin('POST', `/v1/secrets/import/${Q}`, {
+      secrets: [...big, { key: 'CHANGE', value: 'newer' }, { key: 'X', value: 7 }],
+    });
+    assert.deepEqual(
+      [bad.status, bad.body.index, bad.body.error],
+      [400, 1501, "Each secret requires a 'value' string."],
+    );
+    const dup = await admin('POST', `/v1/secrets/import/${Q}`, {
+      secrets: [
+        { key: 'A', value: '1' },
+        { key: 'a', value: '2' },
+      ],
+    });
     assert.deepEqual([dup.status, dup.body.index], [409, 1]);
     const s = await list();
     assert.equal(s.CHANGE!.value, 'new');
@@ -70,13 +96,26 @@ forEachDialect('phase import (upsert)', (dialect) => {
   });
 
   it('checks access: view for a dry run, add and change for the real one', async () => {
-    const viewer = phaseAs(hush, await userWithGrants(hush, 'viewer', 'person', [{ objectType: 'phase.secret', actions: ['view'], objectId: app.envs.development! }]));
+    const viewer = phaseAs(
+      hush,
+      await userWithGrants(hush, 'viewer', 'person', [
+        { objectType: 'phase.secret', actions: ['view'], objectId: app.envs.development! },
+      ]),
+    );
     assert.equal((await viewer('POST', `/v1/secrets/import/${Q}`, { secrets: batch, dry_run: true })).status, 200);
-    const refused = await viewer('POST', `/v1/secrets/import/${Q}`, { secrets: [{ key: 'CHANGE', value: 'by viewer' }] });
-    assert.deepEqual([refused.status, refused.body.error], [403, "You don't have permission to update secrets in this environment."]);
+    const refused = await viewer('POST', `/v1/secrets/import/${Q}`, {
+      secrets: [{ key: 'CHANGE', value: 'by viewer' }],
+    });
+    assert.deepEqual(
+      [refused.status, refused.body.error],
+      [403, "You don't have permission to update secrets in this environment."],
+    );
     const stranger = phaseAs(hush, await userWithGrants(hush, 'stranger', 'person', []));
     assert.equal((await stranger('POST', `/v1/secrets/import/${Q}`, { secrets: batch, dry_run: true })).status, 403);
-    assert.equal((await admin('POST', `/v1/secrets/import/?app_id=${app.id}&env=nope`, { secrets: batch })).status, 404);
+    assert.equal(
+      (await admin('POST', `/v1/secrets/import/?app_id=${app.id}&env=nope`, { secrets: batch })).status,
+      404,
+    );
     assert.equal((await admin('POST', `/v1/secrets/import/${Q}`, { secrets: batch, dry_run: 'yes' })).status, 400);
   });
 });

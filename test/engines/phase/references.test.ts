@@ -10,14 +10,21 @@ forEachDialect('phase secret references', (dialect) => {
   let admin: PhaseCall;
   let app: { id: string; envs: Record<string, string> };
   const q = (env: string, appId = app.id) => `?app_id=${appId}&env=${env}`;
-  const put = (env: string, secrets: unknown[], appId?: string) => admin('POST', `/v1/secrets/${q(env, appId)}`, { secrets });
-  const value = async (env: string, key: string, call = admin, appId?: string) => (await call('GET', `/v1/secrets/${q(env, appId)}&key=${key}`)).body[0]?.value;
+  const put = (env: string, secrets: unknown[], appId?: string) =>
+    admin('POST', `/v1/secrets/${q(env, appId)}`, { secrets });
+  const value = async (env: string, key: string, call = admin, appId?: string) =>
+    (await call('GET', `/v1/secrets/${q(env, appId)}&key=${key}`)).body[0]?.value;
 
   before(async () => {
     hush = await startHush({ databaseUrl: dialect.databaseUrl });
     admin = phaseAs(hush, hush.token);
     app = await createApp(admin, 'main');
-    await put('staging', [{ key: 'DEBUG', value: 'true' }, { key: 'API_KEY', value: 'staging-api', path: '/backend' }, { key: 'HOST', value: 'db' }, { key: 'DB_URL', value: '${staging.HOST}:5432' }]);
+    await put('staging', [
+      { key: 'DEBUG', value: 'true' },
+      { key: 'API_KEY', value: 'staging-api', path: '/backend' },
+      { key: 'HOST', value: 'db' },
+      { key: 'DB_URL', value: '${staging.HOST}:5432' },
+    ]);
     await put('development', [
       { key: 'DB_USER', value: 'u' },
       { key: 'DB_HOST', value: 'h' },
@@ -52,7 +59,10 @@ forEachDialect('phase secret references', (dialect) => {
   it('39-40 leaves cycles, unknown references, lower-case keys and ${{…}} as written', async () => {
     assert.equal(await value('development', 'A'), '${A}');
     assert.equal(await value('development', 'B'), '${B}');
-    assert.equal(await value('development', 'LITERALS'), '${{RAILWAY_REF}} ${MISSING} ${prod.MISSING} ${nope::prod.K} ${db_host}');
+    assert.equal(
+      await value('development', 'LITERALS'),
+      '${{RAILWAY_REF}} ${MISSING} ${prod.MISSING} ${nope::prod.K} ${db_host}',
+    );
   });
 
   it('41 resolves across apps by name (case-insensitive), not when ambiguous or out of reach', async () => {
@@ -60,16 +70,32 @@ forEachDialect('phase secret references', (dialect) => {
     await put('production', [{ key: 'KEY', value: 'k' }], other.id);
     await put('development', [{ key: 'XAPP', value: '${billing::PRODUCTION.KEY}' }]);
     assert.equal(await value('development', 'XAPP'), 'k');
-    const reader = phaseAs(hush, await userWithGrants(hush, 'dev-only', 'person', [{ objectType: 'phase.secret', actions: ['view'], objectId: app.envs.development! }]));
-    assert.equal(await value('development', 'XAPP', reader), '${billing::PRODUCTION.KEY}', 'no access to Billing/Production');
+    const reader = phaseAs(
+      hush,
+      await userWithGrants(hush, 'dev-only', 'person', [
+        { objectType: 'phase.secret', actions: ['view'], objectId: app.envs.development! },
+      ]),
+    );
+    assert.equal(
+      await value('development', 'XAPP', reader),
+      '${billing::PRODUCTION.KEY}',
+      'no access to Billing/Production',
+    );
     assert.equal(await value('development', 'X', reader), '${staging.DEBUG}', 'no access to Staging');
     await createApp(admin, 'billing');
     assert.equal(await value('development', 'XAPP'), '${billing::PRODUCTION.KEY}', 'two apps named billing');
   });
 
   it('42 resolves references inside override values', async () => {
-    const [s] = (await put('development', [{ key: 'WITH_OVERRIDE', value: 'shared', override: { value: 'mine:${DB_USER}', isActive: true } }])).body;
+    const [s] = (
+      await put('development', [
+        { key: 'WITH_OVERRIDE', value: 'shared', override: { value: 'mine:${DB_USER}', isActive: true } },
+      ])
+    ).body;
     assert.equal(s.override.value, 'mine:u');
-    assert.equal((await admin('GET', `/v1/secrets/${q('development')}&key=WITH_OVERRIDE`)).body[0].override.value, 'mine:u');
+    assert.equal(
+      (await admin('GET', `/v1/secrets/${q('development')}&key=WITH_OVERRIDE`)).body[0].override.value,
+      'mine:u',
+    );
   });
 });

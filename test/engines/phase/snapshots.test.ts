@@ -16,7 +16,11 @@ forEachDialect('phase decrypted snapshots', (dialect) => {
   before(async () => {
     first = await startHush({ databaseUrl: dialect.databaseUrl });
     // Same store, same root key, its own process state: what a second replica behind a load balancer sees.
-    second = await startHush({ databaseUrl: dialect.databaseUrl, dataDir: first.dataDir, env: { HUSH_BOOTSTRAP_TOKEN: first.token } });
+    second = await startHush({
+      databaseUrl: dialect.databaseUrl,
+      dataDir: first.dataDir,
+      env: { HUSH_BOOTSTRAP_TOKEN: first.token },
+    });
     viaFirst = phaseAs(first, first.token, '');
     viaSecond = phaseAs(second, first.token, '');
     const app = await createApp(viaFirst, 'cache');
@@ -28,16 +32,26 @@ forEachDialect('phase decrypted snapshots', (dialect) => {
   });
 
   const values = async (call: PhaseCall) =>
-    Object.fromEntries(((await call('GET', `/v1/secrets/${Q}`)).body as { key: string; value: string }[]).map((s) => [s.key, s.value]));
+    Object.fromEntries(
+      ((await call('GET', `/v1/secrets/${Q}`)).body as { key: string; value: string }[]).map((s) => [s.key, s.value]),
+    );
 
   it('sees creates, updates and deletes made by another process at the next read', async () => {
-    const created = await viaFirst('POST', `/v1/secrets/${Q}`, { secrets: [{ key: 'HOST', value: 'db1' }, { key: 'URL', value: 'pg://${HOST}/app' }] });
+    const created = await viaFirst('POST', `/v1/secrets/${Q}`, {
+      secrets: [
+        { key: 'HOST', value: 'db1' },
+        { key: 'URL', value: 'pg://${HOST}/app' },
+      ],
+    });
     assert.equal(created.status, 200);
     assert.deepEqual(await values(viaFirst), { HOST: 'db1', URL: 'pg://db1/app' });
     assert.deepEqual(await values(viaSecond), { HOST: 'db1', URL: 'pg://db1/app' });
 
     const host = created.body.find((s: { key: string }) => s.key === 'HOST');
-    assert.equal((await viaSecond('PUT', `/v1/secrets/${Q}`, { secrets: [{ id: host.id, value: 'db2' }] })).status, 200);
+    assert.equal(
+      (await viaSecond('PUT', `/v1/secrets/${Q}`, { secrets: [{ id: host.id, value: 'db2' }] })).status,
+      200,
+    );
     // The first process read (and kept) the old revision; the reference follows the new value too.
     assert.deepEqual(await values(viaFirst), { HOST: 'db2', URL: 'pg://db2/app' });
 
@@ -53,20 +67,31 @@ forEachDialect('phase decrypted snapshots', (dialect) => {
         { key: 'C', value: '3', tags: ['x', 'y'] },
       ],
     });
-    const keys = async (query: string) => ((await viaFirst('GET', `/v1/secrets/${Q}${query}`)).body as { key: string }[]).map((s) => s.key).sort();
+    const keys = async (query: string) =>
+      ((await viaFirst('GET', `/v1/secrets/${Q}${query}`)).body as { key: string }[]).map((s) => s.key).sort();
     assert.deepEqual(await keys('&path=/svc'), ['A', 'B']);
     assert.deepEqual(await keys('&key=b'), ['B']);
     assert.deepEqual(await keys('&tags=x'), ['A', 'C']);
     assert.deepEqual(await keys('&tags=y,nope&path=/svc'), ['B']);
   });
 
-  it('never hands one person\'s overrides to another through the answer built once per revision', async () => {
-    const reader = phaseAs(first, await userWithGrants(first, 'reader', 'person', [{ objectType: 'phase.secret', actions: ['view'] }]), 'User');
-    const [mine] = (await viaFirst('POST', `/v1/secrets/${Q}`, { secrets: [{ key: 'PERSONAL', value: 'shared' }] })).body;
-    const overrideOf = async (call: PhaseCall) => ((await call('GET', `/v1/secrets/${Q}`)).body as { id: string; override: { value: string } | null }[]).find((s) => s.id === mine.id)!.override;
+  it("never hands one person's overrides to another through the answer built once per revision", async () => {
+    const reader = phaseAs(
+      first,
+      await userWithGrants(first, 'reader', 'person', [{ objectType: 'phase.secret', actions: ['view'] }]),
+      'User',
+    );
+    const [mine] = (await viaFirst('POST', `/v1/secrets/${Q}`, { secrets: [{ key: 'PERSONAL', value: 'shared' }] }))
+      .body;
+    const overrideOf = async (call: PhaseCall) =>
+      ((await call('GET', `/v1/secrets/${Q}`)).body as { id: string; override: { value: string } | null }[]).find(
+        (s) => s.id === mine.id,
+      )!.override;
     assert.equal(await overrideOf(reader), null);
     // An override is not a write to the environment: no revision bump, yet the owner's next listing shows it.
-    await viaFirst('PUT', `/v1/secrets/${Q}`, { secrets: [{ id: mine.id, override: { value: 'only-mine', isActive: true } }] });
+    await viaFirst('PUT', `/v1/secrets/${Q}`, {
+      secrets: [{ id: mine.id, override: { value: 'only-mine', isActive: true } }],
+    });
     assert.equal((await overrideOf(viaFirst))?.value, 'only-mine');
     assert.equal(await overrideOf(reader), null);
     assert.equal((await overrideOf(viaSecond))?.value, 'only-mine');
@@ -74,10 +99,16 @@ forEachDialect('phase decrypted snapshots', (dialect) => {
 
   it('records one audit entry per listing that names every secret it revealed', async () => {
     const listed = (await viaFirst('GET', `/v1/secrets/${Q}&path=/svc`)).body as { id: string }[];
-    const entries = await first.request('GET', `/api/core/audit-log/?engine=phase&action=secret.read&object_id=${listed[0]!.id}&limit=100`);
+    const entries = await first.request(
+      'GET',
+      `/api/core/audit-log/?engine=phase&action=secret.read&object_id=${listed[0]!.id}&limit=100`,
+    );
     const newest = entries.body.results[0];
     assert.deepEqual([...newest.details.objects].sort(), listed.map((s) => s.id).sort());
-    const forSecond = await first.request('GET', `/api/core/audit-log/?action=secret.read&object_id=${listed[1]!.id}&limit=100`);
+    const forSecond = await first.request(
+      'GET',
+      `/api/core/audit-log/?action=secret.read&object_id=${listed[1]!.id}&limit=100`,
+    );
     assert.equal(forSecond.body.results[0].seq, newest.seq);
   });
 });
@@ -91,7 +122,10 @@ it('HUSH_PLAINTEXT_CACHE_SECONDS=0 reads every listing from the store', async ()
     await call('POST', `/v1/secrets/${q}`, { secrets: [{ key: 'K', value: 'v1' }] });
     // A write that bypasses the service (and its revision bump) is visible only because nothing is kept.
     await hush.app.core.store.db.updateTable('phase_secrets').set({ path: '/moved' }).execute();
-    assert.deepEqual((await call('GET', `/v1/secrets/${q}`)).body.map((s: { path: string }) => s.path), ['/moved']);
+    assert.deepEqual(
+      (await call('GET', `/v1/secrets/${q}`)).body.map((s: { path: string }) => s.path),
+      ['/moved'],
+    );
   } finally {
     await hush.close();
   }

@@ -9,9 +9,20 @@ export function appsCommand(): Command {
     .addHelpText('after', '\nExamples:\n  hush apps\n  hush apps --json')
     .action(async (o: { json?: boolean }) => {
       const client = connect();
-      const apps = await Promise.all((await listApps(client)).map(async (a) => ({ id: a.id, name: a.name, environments: (await listEnvs(client, a.id)).map((e) => ({ id: e.id, name: e.name })) })));
+      const apps = await Promise.all(
+        (await listApps(client)).map(async (a) => ({
+          id: a.id,
+          name: a.name,
+          environments: (await listEnvs(client, a.id)).map((e) => ({ id: e.id, name: e.name })),
+        })),
+      );
       if (o.json) return json(apps);
       if (!apps.length) return out('no apps visible to this token');
-      out(table(['APP', 'ENVIRONMENTS', 'ID'], apps.map((a) => [a.name, a.environments.map((e) => e.name).join(', '), a.id])));
+      out(
+        table(
+          ['APP', 'ENVIRONMENTS', 'ID'],
+          apps.map((a) => [a.name, a.environments.map((e) => e.name).join(', '), a.id]),
+        ),
+      );
     });
 }

@@ -18,7 +18,7 @@ export function exportCommand(): Command {
     .description('Print the secrets in the format a tool wants: dotenv, json, yaml, shell or k8s-secret.')
     .option('--format <format>', EXPORT_FORMATS.join(' | '), 'dotenv')
     .option('-o, --output <file>', 'write to this file (created with mode 0600) instead of standard output')
-    .option('--name <name>', 'k8s-secret: the Secret\'s name (default: <app>-<env>)')
+    .option('--name <name>', "k8s-secret: the Secret's name (default: <app>-<env>)")
     .option('--namespace <namespace>', 'k8s-secret: the namespace')
     .addHelpText(
       'after',
@@ -34,11 +34,17 @@ Examples:
   hush export --app shop --env production --format k8s-secret --namespace shop | kubectl apply -f -`,
     )
     .action(async (o: ExportOptions) => {
-      if (!(EXPORT_FORMATS as readonly string[]).includes(o.format)) throw new CliError(`--format must be one of ${EXPORT_FORMATS.join(', ')}`);
+      if (!(EXPORT_FORMATS as readonly string[]).includes(o.format))
+        throw new CliError(`--format must be one of ${EXPORT_FORMATS.join(', ')}`);
       const client = connect();
       const target = await resolveTarget(client, o);
-      const vars = asVariables(await fetchSecrets(client, target, { path: o.path, tags: o.tags }), (m) => note(`hush: ${m}`));
-      const text = render(o.format as ExportFormat, vars, { name: o.name ?? `${target.appName}-${target.envName}`, namespace: o.namespace });
+      const vars = asVariables(await fetchSecrets(client, target, { path: o.path, tags: o.tags }), (m) =>
+        note(`hush: ${m}`),
+      );
+      const text = render(o.format as ExportFormat, vars, {
+        name: o.name ?? `${target.appName}-${target.envName}`,
+        namespace: o.namespace,
+      });
       if (o.output) {
         fs.writeFileSync(o.output, text, { mode: 0o600 });
         fs.chmodSync(o.output, 0o600);

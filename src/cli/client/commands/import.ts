@@ -47,13 +47,21 @@ function lastWins(entries: FileEntry[], path: string): { items: UpsertItem[]; fr
       kept.push(e);
     }
   }
-  const items = kept.map((e) => ({ key: e.key, value: e.value, path: normalizePathArg(e.path ?? path), ...(e.comment !== undefined ? { comment: e.comment } : {}), ...(e.tags ? { tags: e.tags } : {}) }));
+  const items = kept.map((e) => ({
+    key: e.key,
+    value: e.value,
+    path: normalizePathArg(e.path ?? path),
+    ...(e.comment !== undefined ? { comment: e.comment } : {}),
+    ...(e.tags ? { tags: e.tags } : {}),
+  }));
   return { items, from: kept };
 }
 
 export function importCommand(): Command {
   return withTarget(new Command('import'), { filters: false })
-    .description('Create or update secrets from a dotenv or JSON file, all or nothing; --dry-run shows what would change.')
+    .description(
+      'Create or update secrets from a dotenv or JSON file, all or nothing; --dry-run shows what would change.',
+    )
     .argument('<file>', 'the file (- for standard input); *.json is read as JSON, anything else as dotenv')
     .option('--format <format>', 'dotenv or json, instead of guessing from the name')
     .option('--dry-run', 'show what would be created, updated or left unchanged, and change nothing')
@@ -83,7 +91,15 @@ Examples:
       const target = await resolveTarget(client, o);
 
       const showBar = o.progress || (process.stderr.isTTY && Buffer.byteLength(text) >= PROGRESS_FROM_BYTES);
-      const bar = showBar ? new SingleBar({ format: 'import {bar} {percentage}% | {stage}', noTTYOutput: true, notTTYSchedule: 250, stream: process.stderr, hideCursor: true }) : undefined;
+      const bar = showBar
+        ? new SingleBar({
+            format: 'import {bar} {percentage}% | {stage}',
+            noTTYOutput: true,
+            notTTYSchedule: 250,
+            stream: process.stderr,
+            hideCursor: true,
+          })
+        : undefined;
       bar?.start(1, 0, { stage: `sending ${items.length} keys` });
       let result;
       try {
@@ -91,7 +107,14 @@ Examples:
           describeItem: (i) => `${from[i]?.where ?? `item ${i}`} (${from[i]?.key ?? '?'})`,
           onUpload: (sent, total) => {
             bar?.setTotal(total);
-            bar?.update(sent, { stage: sent < total ? `sending ${items.length} keys` : o.dryRun ? 'comparing on the server' : 'applying on the server (one transaction)' });
+            bar?.update(sent, {
+              stage:
+                sent < total
+                  ? `sending ${items.length} keys`
+                  : o.dryRun
+                    ? 'comparing on the server'
+                    : 'applying on the server (one transaction)',
+            });
           },
         });
         bar?.update(bar.getTotal(), { stage: 'done' });
@@ -103,10 +126,20 @@ Examples:
       const verb = { create: 'create', update: 'update', unchanged: 'unchanged' } as const;
       if (o.dryRun) {
         const changing = result.secrets.filter((s) => s.outcome !== 'unchanged');
-        if (changing.length) out(table(['CHANGE', 'KEY', 'PATH'], changing.map((s) => [verb[s.outcome], s.key, s.path])));
-        out(`dry run: would create ${result.created}, update ${result.updated}, leave ${result.unchanged} unchanged in ${target.appName}/${target.envName}; nothing was changed`);
+        if (changing.length)
+          out(
+            table(
+              ['CHANGE', 'KEY', 'PATH'],
+              changing.map((s) => [verb[s.outcome], s.key, s.path]),
+            ),
+          );
+        out(
+          `dry run: would create ${result.created}, update ${result.updated}, leave ${result.unchanged} unchanged in ${target.appName}/${target.envName}; nothing was changed`,
+        );
         return;
       }
-      out(`imported into ${target.appName}/${target.envName}: ${result.created} created, ${result.updated} updated, ${result.unchanged} unchanged`);
+      out(
+        `imported into ${target.appName}/${target.envName}: ${result.created} created, ${result.updated} updated, ${result.unchanged} unchanged`,
+      );
     });
 }

@@ -64,10 +64,17 @@ Examples:
       .option('--reveal', 'show the values')
       .option('--json', 'machine-readable output, values included')
       .action(async (list: string, o: { reveal?: boolean; json?: boolean }) => {
-        const rows = itemsOf<ListValue>(await connect().request('GET', `${listPath(list)}/values`, { notFound: noList(list) }));
+        const rows = itemsOf<ListValue>(
+          await connect().request('GET', `${listPath(list)}/values`, { notFound: noList(list) }),
+        );
         if (o.json) return json(rows);
         if (!rows.length) return out(`list "${list}" is empty`);
-        out(table(['KEY', 'VALUE', 'VERSION', 'UPDATED'], rows.map((v) => [v.secret_key, o.reveal ? v.secret_value : MASK, v.version ?? '', v.updated_at ?? ''])));
+        out(
+          table(
+            ['KEY', 'VALUE', 'VERSION', 'UPDATED'],
+            rows.map((v) => [v.secret_key, o.reveal ? v.secret_value : MASK, v.version ?? '', v.updated_at ?? '']),
+          ),
+        );
       }),
   );
 
@@ -75,11 +82,15 @@ Examples:
     new Command('get')
       .description('Print one value, for scripts.')
       .argument('<list>', 'list name or id')
-      .argument('<key>', 'the value\'s key (or id)')
+      .argument('<key>', "the value's key (or id)")
       .option('--json', 'the whole value object')
       .action(async (list: string, key: string, o: { json?: boolean }) => {
         const value = await getValue(connect(), list, key);
-        if (!value) throw new CliError(`no value "${key}" in list "${list}": "hush lists values list ${list}" shows the keys`, EXIT.notFound);
+        if (!value)
+          throw new CliError(
+            `no value "${key}" in list "${list}": "hush lists values list ${list}" shows the keys`,
+            EXIT.notFound,
+          );
         if (o.json) return json(value);
         process.stdout.write(`${value.secret_value}\n`);
       }),
@@ -87,7 +98,9 @@ Examples:
 
   values.addCommand(
     new Command('set')
-      .description('Create or update values (KEY=VALUE; KEY=- reads the value from standard input, or asks for it hidden on a terminal). One request per key.')
+      .description(
+        'Create or update values (KEY=VALUE; KEY=- reads the value from standard input, or asks for it hidden on a terminal). One request per key.',
+      )
       .argument('<list>', 'list name or id')
       .argument('<assignments...>', 'KEY=VALUE pairs')
       .action(async (list: string, assignments: string[]) => {
@@ -110,7 +123,9 @@ Examples:
       .action(async (list: string, keys: string[]) => {
         const client = connect();
         for (const key of keys) {
-          await client.request('DELETE', valuePath(list, key), { notFound: `no value "${key}" in list "${list}" (or no such list): "hush lists values list ${list}"` });
+          await client.request('DELETE', valuePath(list, key), {
+            notFound: `no value "${key}" in list "${list}" (or no such list): "hush lists values list ${list}"`,
+          });
           out(`deleted ${key} from ${list}`);
         }
       }),
@@ -140,7 +155,12 @@ Examples:
         const rows = itemsOf<SecretList>(await connect().request('GET', '/api/secrets/lists'));
         if (o.json) return json(rows);
         if (!rows.length) return out('no secret lists');
-        out(table(['NAME', 'VALUES', 'ID', 'UPDATED'], rows.map((l) => [l.name, l.value_count ?? '', l.id, l.updated_at ?? ''])));
+        out(
+          table(
+            ['NAME', 'VALUES', 'ID', 'UPDATED'],
+            rows.map((l) => [l.name, l.value_count ?? '', l.id, l.updated_at ?? '']),
+          ),
+        );
       }),
     { isDefault: true },
   );
@@ -148,9 +168,13 @@ Examples:
   lists.addCommand(
     new Command('create')
       .description('Create an empty list (the server picks a unique name when none is given).')
-      .argument('[name]', 'the list\'s name, unique in the instance')
+      .argument('[name]', "the list's name, unique in the instance")
       .action(async (name?: string) => {
-        const created = await connect().request<SecretList>('POST', '/api/secrets/lists', name === undefined ? {} : { body: { name } });
+        const created = await connect().request<SecretList>(
+          'POST',
+          '/api/secrets/lists',
+          name === undefined ? {} : { body: { name } },
+        );
         out(`created list "${created.name}" (id ${created.id})`);
       }),
   );
@@ -161,7 +185,10 @@ Examples:
       .argument('<list>', 'current name or id')
       .argument('<new-name>', 'the new name')
       .action(async (list: string, name: string) => {
-        const renamed = await connect().request<SecretList>('POST', listPath(list), { body: { name }, notFound: noList(list) });
+        const renamed = await connect().request<SecretList>('POST', listPath(list), {
+          body: { name },
+          notFound: noList(list),
+        });
         out(`renamed list "${list}" to "${renamed.name ?? name}"`);
       }),
   );

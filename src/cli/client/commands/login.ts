@@ -32,13 +32,23 @@ Examples:
     .action(async (o: { url: string; token?: string; tokenStdin?: boolean }) => {
       const url = normalizeUrl(o.url);
       let token = o.token;
-      if (token === undefined) token = o.tokenStdin || !process.stdin.isTTY ? await readAll(process.stdin) : await askHidden('Token: ');
+      if (token === undefined)
+        token = o.tokenStdin || !process.stdin.isTTY ? await readAll(process.stdin) : await askHidden('Token: ');
       token = token.trim();
-      if (!token) throw new CliError('no token given: pass --token-stdin with the token on standard input, or type it when asked', EXIT.unauthenticated);
-      if (/\s/.test(token)) throw new CliError('the token must be one word without spaces (40 hex characters for a Hush token)', EXIT.unauthenticated);
+      if (!token)
+        throw new CliError(
+          'no token given: pass --token-stdin with the token on standard input, or type it when asked',
+          EXIT.unauthenticated,
+        );
+      if (/\s/.test(token))
+        throw new CliError(
+          'the token must be one word without spaces (40 hex characters for a Hush token)',
+          EXIT.unauthenticated,
+        );
       const me = await createClient({ url, token }).request<Me>('GET', '/api/users/me/');
       writeLogin({ url, token });
-      if (isInsecureRemote(url)) note(`warning: ${url} is plain HTTP to another machine; the token crosses the network readable. Use https://.`);
+      if (isInsecureRemote(url))
+        note(`warning: ${url} is plain HTTP to another machine; the token crosses the network readable. Use https://.`);
       out(`logged in to ${url} as ${me.user.username} (${me.user.kind}); saved in ${configPath()}`);
     });
 }

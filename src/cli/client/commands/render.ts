@@ -5,7 +5,7 @@ import { connect, note } from '../output.js';
 
 export function renderCommand(): Command {
   return new Command('render')
-    .description('Fill a template\'s ${{secret.NAME}} references on the server (the secret lists engine).')
+    .description("Fill a template's ${{secret.NAME}} references on the server (the secret lists engine).")
     .argument('<file>', 'the template (- for standard input)')
     .option('-o, --output <file>', 'write the result to this file (mode 0600) instead of standard output')
     .addHelpText(
@@ -27,8 +27,13 @@ Examples:
         throw new CliError(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
       }
       const client = connect();
-      const { rendered } = await client.request<{ rendered: string }>('POST', '/api/secrets/render', { body: { template } });
-      if (typeof rendered !== 'string') throw new CliError(`the server at ${client.url} answered the render without "rendered": is the secret lists engine there?`);
+      const { rendered } = await client.request<{ rendered: string }>('POST', '/api/secrets/render', {
+        body: { template },
+      });
+      if (typeof rendered !== 'string')
+        throw new CliError(
+          `the server at ${client.url} answered the render without "rendered": is the secret lists engine there?`,
+        );
       if (o.output) {
         fs.writeFileSync(o.output, rendered, { mode: 0o600 });
         fs.chmodSync(o.output, 0o600);

@@ -19,7 +19,7 @@ export function runCommand(): Command {
     .description('Run a command with the secrets as environment variables, never written to disk.')
     .argument('<command>', 'the program to start')
     .argument('[args...]', 'its arguments (put -- before the command when they start with -)')
-    .option('--no-inherit', 'start from an empty environment (PATH and HOME kept) instead of this shell\'s')
+    .option('--no-inherit', "start from an empty environment (PATH and HOME kept) instead of this shell's")
     .passThroughOptions()
     .addHelpText(
       'after',
@@ -37,8 +37,12 @@ Examples:
     .action(async (command: string, args: string[], o: TargetOptions & { inherit: boolean }) => {
       const client = connect();
       const target = await resolveTarget(client, o);
-      const vars = asVariables(await fetchSecrets(client, target, { path: o.path, tags: o.tags }), (m) => note(`hush: ${m}`));
-      const base: NodeJS.ProcessEnv = o.inherit ? { ...process.env } : { PATH: process.env.PATH, HOME: process.env.HOME };
+      const vars = asVariables(await fetchSecrets(client, target, { path: o.path, tags: o.tags }), (m) =>
+        note(`hush: ${m}`),
+      );
+      const base: NodeJS.ProcessEnv = o.inherit
+        ? { ...process.env }
+        : { PATH: process.env.PATH, HOME: process.env.HOME };
       // The token stays with hush: the command gets the secrets, not the key to all of them.
       delete base.HUSH_TOKEN;
       const env = { ...base, ...Object.fromEntries(vars) };

@@ -19,10 +19,14 @@ export function whoamiCommand(): Command {
       const me = await createClient(settings).request<Me>('GET', '/api/users/me/');
       if (o.json) return json({ url: settings.url, ...me });
       const u = me.user;
-      out(`${u.username} (${u.kind === 'service' ? 'service account' : 'person'}${u.is_superuser ? ', superuser' : ''}) on ${settings.url}`);
+      out(
+        `${u.username} (${u.kind === 'service' ? 'service account' : 'person'}${u.is_superuser ? ', superuser' : ''}) on ${settings.url}`,
+      );
       if (me.token) {
         const t = me.token;
-        out(`token ${t.display}${t.description ? ` "${t.description}"` : ''}: ${t.write_enabled ? 'read-write' : 'read-only'}, ${t.expires ? `expires ${t.expires}` : 'never expires'} (from ${settings.from.token === 'HUSH_TOKEN' ? 'HUSH_TOKEN' : 'the config file'})`);
+        out(
+          `token ${t.display}${t.description ? ` "${t.description}"` : ''}: ${t.write_enabled ? 'read-write' : 'read-only'}, ${t.expires ? `expires ${t.expires}` : 'never expires'} (from ${settings.from.token === 'HUSH_TOKEN' ? 'HUSH_TOKEN' : 'the config file'})`,
+        );
       }
     });
 }

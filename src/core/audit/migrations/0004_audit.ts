@@ -25,7 +25,11 @@ export const auditMigration: HushMigration = {
       .execute();
     await db.schema.createIndex('core_audit_log_at').on('core_audit_log').column('at').execute();
     await db.schema.createIndex('core_audit_log_actor').on('core_audit_log').column('actor_user_id').execute();
-    await db.schema.createIndex('core_audit_log_object').on('core_audit_log').columns(['object_type', 'object_id']).execute();
+    await db.schema
+      .createIndex('core_audit_log_object')
+      .on('core_audit_log')
+      .columns(['object_type', 'object_id'])
+      .execute();
     await db.schema.createIndex('core_audit_log_engine').on('core_audit_log').column('engine').execute();
 
     // The chain's head, updated in the same transaction as each append: deleting the newest entries is detected too.

@@ -16,6 +16,10 @@ export const idempotencyMigration: HushMigration = {
       // Keys are the caller's own namespace: one caller cannot replay, or learn about, another's.
       .addPrimaryKeyConstraint('core_idempotency_keys_pk', ['user_id', 'idem_key'])
       .execute();
-    await db.schema.createIndex('core_idempotency_keys_created').on('core_idempotency_keys').column('created_at').execute();
+    await db.schema
+      .createIndex('core_idempotency_keys_created')
+      .on('core_idempotency_keys')
+      .column('created_at')
+      .execute();
   },
 };

@@ -33,29 +33,43 @@ export const AccessOut = Type.Object({
 export function consoleRoutes(identity: IdentityPort): FastifyPluginAsyncTypebox {
   const { permissions, objectTypes } = identity;
   return async (app) => {
-    app.get('/api/users/me/access/', {
-      config: { hush: { access: 'authenticated' } },
-      schema: { operationId: 'users_me_access', tags: ['users'], summary: 'What the caller may do, per object type and action', response: { 200: AccessOut } },
-    }, async (request) => {
-      const caller = callerOf(request);
-      const types = await Promise.all(
-        objectTypes.list().map(async (spec) => ({
-          name: spec.name,
-          description: spec.description,
-          actions: await Promise.all(
-            spec.actions.map(async (action) => {
-              const scope = await permissions.scope(caller, action, spec.name);
-              const reach = scope === 'all' ? ('all' as const) : scope.length ? ('some' as const) : ('none' as const);
-              return { action, reach, object_ids: scope === 'all' ? [] : [...new Set(scope)].sort() };
-            }),
-          ),
-        })),
-      );
-      return {
-        user: { id: caller.user.id, username: caller.user.username, is_superuser: caller.user.isSuperuser, kind: caller.user.kind },
-        idle_timeout_seconds: CONSOLE_IDLE_SECONDS,
-        object_types: types,
-      };
-    });
+    app.get(
+      '/api/users/me/access/',
+      {
+        config: { hush: { access: 'authenticated' } },
+        schema: {
+          operationId: 'users_me_access',
+          tags: ['users'],
+          summary: 'What the caller may do, per object type and action',
+          response: { 200: AccessOut },
+        },
+      },
+      async (request) => {
+        const caller = callerOf(request);
+        const types = await Promise.all(
+          objectTypes.list().map(async (spec) => ({
+            name: spec.name,
+            description: spec.description,
+            actions: await Promise.all(
+              spec.actions.map(async (action) => {
+                const scope = await permissions.scope(caller, action, spec.name);
+                const reach = scope === 'all' ? ('all' as const) : scope.length ? ('some' as const) : ('none' as const);
+                return { action, reach, object_ids: scope === 'all' ? [] : [...new Set(scope)].sort() };
+              }),
+            ),
+          })),
+        );
+        return {
+          user: {
+            id: caller.user.id,
+            username: caller.user.username,
+            is_superuser: caller.user.isSuperuser,
+            kind: caller.user.kind,
+          },
+          idle_timeout_seconds: CONSOLE_IDLE_SECONDS,
+          object_types: types,
+        };
+      },
+    );
   };
 }

@@ -14,34 +14,44 @@ const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => T
 export function meRoutes(identity: IdentityPort): FastifyPluginAsyncTypebox {
   const { users, tokens } = identity;
   return async (app) => {
-    app.get('/api/users/me/', {
-      config: { hush: { access: 'authenticated' } },
-      schema: {
-        operationId: 'users_me',
-        tags: ['users'],
-        response: {
-          200: Type.Object({
-            user: UserOut,
-            token: Nullable(
-              Type.Object({
-                id: Type.Integer(),
-                display: Type.String(),
-                description: Type.String(),
-                expires: Nullable(Type.String()),
-                write_enabled: Type.Boolean(),
-              }),
-            ),
-          }),
+    app.get(
+      '/api/users/me/',
+      {
+        config: { hush: { access: 'authenticated' } },
+        schema: {
+          operationId: 'users_me',
+          tags: ['users'],
+          response: {
+            200: Type.Object({
+              user: UserOut,
+              token: Nullable(
+                Type.Object({
+                  id: Type.Integer(),
+                  display: Type.String(),
+                  description: Type.String(),
+                  expires: Nullable(Type.String()),
+                  write_enabled: Type.Boolean(),
+                }),
+              ),
+            }),
+          },
         },
       },
-    }, async (request) => {
-      const caller = callerOf(request);
-      const user = await users.get(caller.user.id);
-      const token = caller.tokenId === null ? null : tokenJson(request, await tokens.get(caller.tokenId), user);
-      return {
-        user: userJson(request, user),
-        token: token && { id: token.id, display: token.display, description: token.description, expires: token.expires, write_enabled: token.write_enabled },
-      };
-    });
+      async (request) => {
+        const caller = callerOf(request);
+        const user = await users.get(caller.user.id);
+        const token = caller.tokenId === null ? null : tokenJson(request, await tokens.get(caller.tokenId), user);
+        return {
+          user: userJson(request, user),
+          token: token && {
+            id: token.id,
+            display: token.display,
+            description: token.description,
+            expires: token.expires,
+            write_enabled: token.write_enabled,
+          },
+        };
+      },
+    );
   };
 }

@@ -32,55 +32,110 @@ function toInput(b: PermissionBody) {
 
 export function permissionRoutes(identity: IdentityPort): FastifyPluginAsyncTypebox {
   const { permissions, identityAdmin: service } = identity;
-  const render = async (request: FastifyRequest, p: PermissionRecord) => permissionJson(request, p, await service.usersByIds(p.userIds));
+  const render = async (request: FastifyRequest, p: PermissionRecord) =>
+    permissionJson(request, p, await service.usersByIds(p.userIds));
 
   return async (app) => {
-    app.get('/api/users/permissions/', {
-      config: { hush: { access } },
-      schema: { operationId: 'permissions_list', tags: ['users'], querystring: Type.Object(PageQuery), response: { 200: paginated(PermissionOut) } },
-    }, async (request) => {
-      const page = pageOf(request.query);
-      const { count, rows } = await permissions.list(page);
-      return { count, ...pageLinks(request, page, count), results: await Promise.all(rows.map((p) => render(request, p))) };
-    });
+    app.get(
+      '/api/users/permissions/',
+      {
+        config: { hush: { access } },
+        schema: {
+          operationId: 'permissions_list',
+          tags: ['users'],
+          querystring: Type.Object(PageQuery),
+          response: { 200: paginated(PermissionOut) },
+        },
+      },
+      async (request) => {
+        const page = pageOf(request.query);
+        const { count, rows } = await permissions.list(page);
+        return {
+          count,
+          ...pageLinks(request, page, count),
+          results: await Promise.all(rows.map((p) => render(request, p))),
+        };
+      },
+    );
 
-    app.post('/api/users/permissions/', {
-      config: { hush: { access, changesData: true } },
-      schema: { operationId: 'permissions_create', tags: ['users'], body: PermissionCreate, response: { 201: PermissionOut } },
-    }, async (request, reply) => {
-      const input = toInput(request.body);
-      const record = await service.createPermission(callerOf(request), auditActorOf(request), {
-        ...input,
-        name: request.body.name,
-        objectTypes: request.body.object_types,
-        actions: request.body.actions,
-        userIds: input.userIds ?? [],
-      });
-      return reply.status(201).send(await render(request, record));
-    });
+    app.post(
+      '/api/users/permissions/',
+      {
+        config: { hush: { access, changesData: true } },
+        schema: {
+          operationId: 'permissions_create',
+          tags: ['users'],
+          body: PermissionCreate,
+          response: { 201: PermissionOut },
+        },
+      },
+      async (request, reply) => {
+        const input = toInput(request.body);
+        const record = await service.createPermission(callerOf(request), auditActorOf(request), {
+          ...input,
+          name: request.body.name,
+          objectTypes: request.body.object_types,
+          actions: request.body.actions,
+          userIds: input.userIds ?? [],
+        });
+        return reply.status(201).send(await render(request, record));
+      },
+    );
 
-    app.get('/api/users/permissions/:id/', {
-      config: { hush: { access } },
-      schema: { operationId: 'permissions_read', tags: ['users'], params: IdParams, response: { 200: PermissionOut } },
-    }, async (request) => render(request, await permissions.get(request.params.id)));
+    app.get(
+      '/api/users/permissions/:id/',
+      {
+        config: { hush: { access } },
+        schema: {
+          operationId: 'permissions_read',
+          tags: ['users'],
+          params: IdParams,
+          response: { 200: PermissionOut },
+        },
+      },
+      async (request) => render(request, await permissions.get(request.params.id)),
+    );
 
     for (const method of ['PUT', 'PATCH'] as const) {
       app.route({
         method,
         url: '/api/users/permissions/:id/',
         config: { hush: { access, changesData: true } },
-        schema: { operationId: `permissions_${method === 'PUT' ? 'update' : 'partial_update'}`, tags: ['users'], params: IdParams, body: PermissionUpdate, response: { 200: PermissionOut } },
+        schema: {
+          operationId: `permissions_${method === 'PUT' ? 'update' : 'partial_update'}`,
+          tags: ['users'],
+          params: IdParams,
+          body: PermissionUpdate,
+          response: { 200: PermissionOut },
+        },
         handler: async (request) =>
-          render(request, await service.updatePermission(callerOf(request), auditActorOf(request), request.params.id as PermissionId, toInput(request.body))),
+          render(
+            request,
+            await service.updatePermission(
+              callerOf(request),
+              auditActorOf(request),
+              request.params.id as PermissionId,
+              toInput(request.body),
+            ),
+          ),
       });
     }
 
-    app.delete('/api/users/permissions/:id/', {
-      config: { hush: { access, changesData: true } },
-      schema: { operationId: 'permissions_delete', tags: ['users'], params: IdParams, response: { 204: Type.Null() } },
-    }, async (request, reply) => {
-      await service.deletePermission(callerOf(request), auditActorOf(request), request.params.id as PermissionId);
-      return reply.status(204).send(null);
-    });
+    app.delete(
+      '/api/users/permissions/:id/',
+      {
+        config: { hush: { access, changesData: true } },
+        schema: {
+          operationId: 'permissions_delete',
+          tags: ['users'],
+          params: IdParams,
+          response: { 204: Type.Null() },
+        },
+      },
+      async (request, reply) => {
+        await service.deletePermission(callerOf(request), auditActorOf(request), request.params.id as PermissionId);
+        return reply.status(204).send(null);
+      },
+    );
   };
 }

@@ -25,16 +25,24 @@ export function listsRoutes(ctx: EngineContext<ListsTables>, services: ListsServ
   return async (app) => {
     // The seed creates a list with "no payload": an empty body is no body, whatever its Content-Type says.
     app.removeAllContentTypeParsers();
-    app.addContentTypeParser('application/json', { parseAs: 'string' }, (_r: FastifyRequest, body: string | Buffer, done: Done) => {
-      const text = String(body);
-      if (!text.trim()) return done(null, undefined);
-      try {
-        done(null, parseJson(text));
-      } catch (e) {
-        done(e as Error);
-      }
-    });
-    app.addContentTypeParser('text/plain', { parseAs: 'string' }, (_r: FastifyRequest, body: string | Buffer, done: Done) => done(null, String(body)));
+    app.addContentTypeParser(
+      'application/json',
+      { parseAs: 'string' },
+      (_r: FastifyRequest, body: string | Buffer, done: Done) => {
+        const text = String(body);
+        if (!text.trim()) return done(null, undefined);
+        try {
+          done(null, parseJson(text));
+        } catch (e) {
+          done(e as Error);
+        }
+      },
+    );
+    app.addContentTypeParser(
+      'text/plain',
+      { parseAs: 'string' },
+      (_r: FastifyRequest, body: string | Buffer, done: Done) => done(null, String(body)),
+    );
     // `curl -d '{…}'` sends application/x-www-form-urlencoded: JSON objects are read as JSON, anything else as text.
     app.addContentTypeParser('*', { parseAs: 'string' }, (_r: FastifyRequest, body: string | Buffer, done: Done) => {
       const text = String(body);
@@ -48,7 +56,12 @@ export function listsRoutes(ctx: EngineContext<ListsTables>, services: ListsServ
     });
     // JSON routes read a missing body as `{}` (their schemas then name what is required); render says so itself.
     app.addHook('preValidation', async (request) => {
-      if ((request.body === undefined || request.body === null) && request.method === 'POST' && request.routeOptions.url !== RENDER_PATH) request.body = {};
+      if (
+        (request.body === undefined || request.body === null) &&
+        request.method === 'POST' &&
+        request.routeOptions.url !== RENDER_PATH
+      )
+        request.body = {};
     });
     await app.register(listRoutes(services.lists));
     await app.register(valueRoutes(services.values));

@@ -19,38 +19,50 @@ const Template = Type.String({ maxLength: MAX_TEMPLATE_CHARS, description: 'The 
  */
 export function renderRoutes(ctx: Pick<EngineContext, 'config' | 'references'>): FastifyPluginAsyncTypebox {
   return async (app) => {
-    app.post(RENDER_PATH, {
-      bodyLimit: Math.max(ctx.config.bodyLimitBytes, RENDER_BODY_LIMIT),
-      config: { hush: { access: 'authenticated', returnsPlaintext: true, allowReadOnlyToken: true, changesData: false } },
-      schema: {
-        operationId: 'lists_render',
-        tags: ['lists'],
-        summary: 'Replace every ${{secret.KEY}} in a template (JSON or text/plain)',
-        body: {
-          content: {
-            'application/json': { schema: RenderIn },
-            'text/plain': { schema: Template },
+    app.post(
+      RENDER_PATH,
+      {
+        bodyLimit: Math.max(ctx.config.bodyLimitBytes, RENDER_BODY_LIMIT),
+        config: {
+          hush: { access: 'authenticated', returnsPlaintext: true, allowReadOnlyToken: true, changesData: false },
+        },
+        schema: {
+          operationId: 'lists_render',
+          tags: ['lists'],
+          summary: 'Replace every ${{secret.KEY}} in a template (JSON or text/plain)',
+          body: {
+            content: {
+              'application/json': { schema: RenderIn },
+              'text/plain': { schema: Template },
+            },
+          },
+          response: {
+            200: { content: { 'application/json': { schema: RenderOut }, 'text/plain': { schema: Type.String() } } },
+            '4xx': ErrorOut,
           },
         },
-        response: {
-          200: { content: { 'application/json': { schema: RenderOut }, 'text/plain': { schema: Type.String() } } },
-          '4xx': ErrorOut,
-        },
       },
-    }, async (request, reply) => {
-      const body = request.body as unknown;
-      const asText = typeof body === 'string';
-      const template = asText ? body : (body as { template?: unknown } | undefined)?.template;
-      if (typeof template !== 'string') {
-        throw new HushError('invalid', 'Send {"template": "…"} as JSON, or the template itself as text/plain.', { problems: [{ field: 'template', message: 'This field is required.' }] });
-      }
-      if (template.length > MAX_TEMPLATE_CHARS) {
-        throw new HushError('too_large', `The template exceeds ${MAX_TEMPLATE_CHARS} characters.`, { problems: [{ field: 'template', message: 'is too large' }] });
-      }
-      const { rendered, reads } = await ctx.references.render(template, callerOf(request), { maxOutputChars: MAX_OUTPUT_CHARS });
-      recordPlaintextReads(request, reads);
-      if (asText) return reply.type('text/plain; charset=utf-8').send(rendered);
-      return { rendered };
-    });
+      async (request, reply) => {
+        const body = request.body as unknown;
+        const asText = typeof body === 'string';
+        const template = asText ? body : (body as { template?: unknown } | undefined)?.template;
+        if (typeof template !== 'string') {
+          throw new HushError('invalid', 'Send {"template": "…"} as JSON, or the template itself as text/plain.', {
+            problems: [{ field: 'template', message: 'This field is required.' }],
+          });
+        }
+        if (template.length > MAX_TEMPLATE_CHARS) {
+          throw new HushError('too_large', `The template exceeds ${MAX_TEMPLATE_CHARS} characters.`, {
+            problems: [{ field: 'template', message: 'is too large' }],
+          });
+        }
+        const { rendered, reads } = await ctx.references.render(template, callerOf(request), {
+          maxOutputChars: MAX_OUTPUT_CHARS,
+        });
+        recordPlaintextReads(request, reads);
+        if (asText) return reply.type('text/plain; charset=utf-8').send(rendered);
+        return { rendered };
+      },
+    );
   };
 }

@@ -14,10 +14,22 @@ export type ListAction = 'view' | 'add' | 'change' | 'delete';
  * One audit entry per request that revealed values, naming every one (the core's convention: `details.objects`,
  * found by `object_id` searches): a listing or a render of a hundred values costs one entry, not a hundred.
  */
-export function valueReads(values: readonly { id: string; list_id: number }[], details: Record<string, unknown> = {}): AuditEvent[] {
+export function valueReads(
+  values: readonly { id: string; list_id: number }[],
+  details: Record<string, unknown> = {},
+): AuditEvent[] {
   const lists = [...new Set(values.map((v) => v.list_id))];
   const objectId = values.length === 1 ? values[0]!.id : undefined;
-  return readOfMany({ engine: ENGINE, action: ListsAudit.valueRead, objectType: VALUE_OBJECT, objectId, details: { lists, ...details } }, values.map((v) => v.id));
+  return readOfMany(
+    {
+      engine: ENGINE,
+      action: ListsAudit.valueRead,
+      objectType: VALUE_OBJECT,
+      objectId,
+      details: { lists, ...details },
+    },
+    values.map((v) => v.id),
+  );
 }
 
 /** The sealed content of one value version. */
@@ -50,7 +62,11 @@ export function createListsContext(ctx: EngineContext<ListsTables>) {
      * caller may not view is not found, so names do not leak; one it may view but not act on is 403.
      */
     async listFor(caller: Caller, ref: string, action: ListAction = 'view'): Promise<ListRow> {
-      const list = /^\d+$/.test(ref) ? (Number(ref) <= 2 ** 31 - 1 ? await repo.listById(Number(ref)) : undefined) : await repo.listByName(ref);
+      const list = /^\d+$/.test(ref)
+        ? Number(ref) <= 2 ** 31 - 1
+          ? await repo.listById(Number(ref))
+          : undefined
+        : await repo.listByName(ref);
       if (!list || !(await canSee(caller, list))) throw listNotFound(ref);
       if (action !== 'view' && !(await ctx.permissions.can(caller, action, LIST_OBJECT, list.id))) throw forbidden();
       return list;

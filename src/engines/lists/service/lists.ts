@@ -1,4 +1,13 @@
-import { isHushError, isUniqueViolation, nowIso, randomId, type AuditActor, type Caller, type Db, type EngineAuditEvent } from '../../../core/ports.js';
+import {
+  isHushError,
+  isUniqueViolation,
+  nowIso,
+  randomId,
+  type AuditActor,
+  type Caller,
+  type Db,
+  type EngineAuditEvent,
+} from '../../../core/ports.js';
 import { listNameTaken } from '../errors.js';
 import { ListsAudit } from '../events.js';
 import type { ListRow } from '../repo.js';
@@ -12,7 +21,11 @@ const GENERATED_NAME_ATTEMPTS = 5;
 /** Secret lists: create (named or not), rename, delete with every value, one transaction each. */
 export function createListService(lc: ListsContext) {
   const { repo, ctx } = lc;
-  const event = (action: string, list: { id: number; name: string }, details: Record<string, unknown> = {}): EngineAuditEvent => ({
+  const event = (
+    action: string,
+    list: { id: number; name: string },
+    details: Record<string, unknown> = {},
+  ): EngineAuditEvent => ({
     action,
     objectType: LIST_OBJECT,
     objectId: list.id,
@@ -60,7 +73,12 @@ export function createListService(lc: ListsContext) {
     },
 
     /** `changed` is false for a rename to the name the list has: nothing is written then. */
-    async rename(caller: Caller, actor: AuditActor, ref: string, body: { name?: unknown }): Promise<{ list: ListRow; changed: boolean }> {
+    async rename(
+      caller: Caller,
+      actor: AuditActor,
+      ref: string,
+      body: { name?: unknown },
+    ): Promise<{ list: ListRow; changed: boolean }> {
       const list = await lc.listFor(caller, ref, 'change');
       const name = checkListName(body.name);
       if (name === list.name) return { list, changed: false };
@@ -68,7 +86,9 @@ export function createListService(lc: ListsContext) {
       if (other) throw listNameTaken(name);
       const renamed = await write(name, async (trx) => {
         await repo.renameList(list.id, name, nowIso(), trx);
-        await ctx.audit.appendWithin(trx, actor, [event(ListsAudit.listRename, { id: list.id, name }, { from: list.name })]);
+        await ctx.audit.appendWithin(trx, actor, [
+          event(ListsAudit.listRename, { id: list.id, name }, { from: list.name }),
+        ]);
         return (await repo.listById(list.id, trx))!;
       });
       return { list: renamed, changed: true };
@@ -84,7 +104,9 @@ export function createListService(lc: ListsContext) {
         const current = await repo.listById(list.id, trx);
         if (!current) return false;
         await repo.deleteList(list.id, trx);
-        await ctx.audit.appendWithin(trx, actor, [event(ListsAudit.listDelete, current, { values: current.value_count })]);
+        await ctx.audit.appendWithin(trx, actor, [
+          event(ListsAudit.listDelete, current, { values: current.value_count }),
+        ]);
         return true;
       });
     },

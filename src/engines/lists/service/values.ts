@@ -1,4 +1,16 @@
-import { HushError, isUniqueViolation, isUuid, newUuid, notFound, nowIso, type AuditActor, type AuditEvent, type Caller, type Db, type EngineAuditEvent } from '../../../core/ports.js';
+import {
+  HushError,
+  isUniqueViolation,
+  isUuid,
+  newUuid,
+  notFound,
+  nowIso,
+  type AuditActor,
+  type AuditEvent,
+  type Caller,
+  type Db,
+  type EngineAuditEvent,
+} from '../../../core/ports.js';
 import { keyTaken, valueNotFound } from '../errors.js';
 import { ListsAudit } from '../events.js';
 import type { ListRow, ValueRow } from '../repo.js';
@@ -11,14 +23,20 @@ import { ENGINE, VALUE_OBJECT, valueReads, type ListAction, type ListsContext, t
 export function createValueService(lc: ListsContext) {
   const { repo, ctx, versions } = lc;
 
-  const event = (action: string, v: { id: string; secret_key: string; version?: number }, list: { id: number }, extra: Record<string, unknown> = {}): EngineAuditEvent => ({
+  const event = (
+    action: string,
+    v: { id: string; secret_key: string; version?: number },
+    list: { id: number },
+    extra: Record<string, unknown> = {},
+  ): EngineAuditEvent => ({
     action,
     objectType: VALUE_OBJECT,
     objectId: v.id,
     details: { list: list.id, key: v.secret_key, ...(v.version ? { version: v.version } : {}), ...extra },
   });
 
-  const open = async (row: ValueRow): Promise<ValueJson> => valueJson(row, (await versions.open(row.id, row.version, row.content_ct)).secret_value);
+  const open = async (row: ValueRow): Promise<ValueJson> =>
+    valueJson(row, (await versions.open(row.id, row.version, row.content_ct)).secret_value);
 
   async function openAll(rows: ValueRow[]): Promise<{ values: ValueJson[]; reads: AuditEvent[] }> {
     return { values: await Promise.all(rows.map(open)), reads: valueReads(rows) };
@@ -39,7 +57,15 @@ export function createValueService(lc: ListsContext) {
   }
 
   /** Writes one new version of a value: its key and value; a taken key is 409 even when another writer races us. */
-  async function writeVersion(caller: Caller, actor: AuditActor, list: ListRow, row: ValueRow, content: ValueContent, action: string, extra: Record<string, unknown> = {}) {
+  async function writeVersion(
+    caller: Caller,
+    actor: AuditActor,
+    list: ListRow,
+    row: ValueRow,
+    content: ValueContent,
+    action: string,
+    extra: Record<string, unknown> = {},
+  ) {
     if (content.secret_key !== row.secret_key) {
       const other = await repo.valueByKey(content.secret_key);
       if (other && other.id !== row.id) throw await keyConflict(caller, content.secret_key);
@@ -51,13 +77,19 @@ export function createValueService(lc: ListsContext) {
       await repo.db.transaction().execute(async (trx) => {
         await repo.updateValue(row.id, { secret_key: content.secret_key, version, updated_at: now }, trx);
         await versions.append(trx, { owner: row.id, version, contentCt, createdAt: now, actorUserId: actor.userId });
-        await ctx.audit.appendWithin(trx, actor, [event(action, { id: row.id, secret_key: content.secret_key, version }, list, extra)]);
+        await ctx.audit.appendWithin(trx, actor, [
+          event(action, { id: row.id, secret_key: content.secret_key, version }, list, extra),
+        ]);
       });
     } catch (e) {
       if (!isUniqueViolation(e)) throw e;
       const other = await repo.valueByKey(content.secret_key);
       if (other && other.id !== row.id) throw await keyConflict(caller, content.secret_key);
-      throw new HushError('conflict', 'The value was changed by another request at the same time; read it again and retry.', { reason: 'concurrent_update' });
+      throw new HushError(
+        'conflict',
+        'The value was changed by another request at the same time; read it again and retry.',
+        { reason: 'concurrent_update' },
+      );
     }
     return valueJson({ ...row, secret_key: content.secret_key, version, updated_at: now }, content.secret_value);
   }
@@ -77,11 +109,19 @@ export function createValueService(lc: ListsContext) {
       return openAll([row]);
     },
 
-    async create(caller: Caller, actor: AuditActor, listRef: string, body: { secret_key?: unknown; secret_value?: unknown }): Promise<ValueJson> {
+    async create(
+      caller: Caller,
+      actor: AuditActor,
+      listRef: string,
+      body: { secret_key?: unknown; secret_value?: unknown },
+    ): Promise<ValueJson> {
       const list = await lc.listFor(caller, listRef, 'add');
       if (body.secret_key === undefined) throw needsOneOf(['secret_key']);
       if (body.secret_value === undefined) throw needsOneOf(['secret_value']);
-      const content: ValueContent = { secret_key: checkKey(body.secret_key), secret_value: checkValue(body.secret_value) };
+      const content: ValueContent = {
+        secret_key: checkKey(body.secret_key),
+        secret_value: checkValue(body.secret_value),
+      };
       if (await repo.valueByKey(content.secret_key)) throw await keyConflict(caller, content.secret_key);
       const id = newUuid();
       const contentCt = await versions.seal(id, 1, content);
@@ -90,23 +130,48 @@ export function createValueService(lc: ListsContext) {
         await repo.db.transaction().execute(async (trx) => {
           await repo.insertValue({ id, list_id: list.id, secret_key: content.secret_key, created_at: now }, trx);
           await versions.append(trx, { owner: id, version: 1, contentCt, createdAt: now, actorUserId: actor.userId });
-          await ctx.audit.appendWithin(trx, actor, [event(ListsAudit.valueCreate, { id, secret_key: content.secret_key, version: 1 }, list)]);
+          await ctx.audit.appendWithin(trx, actor, [
+            event(ListsAudit.valueCreate, { id, secret_key: content.secret_key, version: 1 }, list),
+          ]);
         });
       } catch (e) {
         if (isUniqueViolation(e)) throw await keyConflict(caller, content.secret_key);
         throw e;
       }
-      return valueJson({ id, list_name: list.name, secret_key: content.secret_key, version: 1, created_at: now, updated_at: now }, content.secret_value);
+      return valueJson(
+        { id, list_name: list.name, secret_key: content.secret_key, version: 1, created_at: now, updated_at: now },
+        content.secret_value,
+      );
     },
 
     /** The seed's update: a new value, a new key, or both; the version grows by one. */
-    async update(caller: Caller, actor: AuditActor, listRef: string, valueRef: string, body: { secret_key?: unknown; secret_value?: unknown }) {
-      if (body.secret_key === undefined && body.secret_value === undefined) throw needsOneOf(['secret_value', 'secret_key']);
+    async update(
+      caller: Caller,
+      actor: AuditActor,
+      listRef: string,
+      valueRef: string,
+      body: { secret_key?: unknown; secret_value?: unknown },
+    ) {
+      if (body.secret_key === undefined && body.secret_value === undefined)
+        throw needsOneOf(['secret_value', 'secret_key']);
       const { list, row } = await valueIn(caller, listRef, valueRef, 'change');
       const key = body.secret_key === undefined ? row.secret_key : checkKey(body.secret_key);
-      const value = body.secret_value === undefined ? (await versions.open(row.id, row.version, row.content_ct)).secret_value : checkValue(body.secret_value);
-      const written = await writeVersion(caller, actor, list, row, { secret_key: key, secret_value: value }, ListsAudit.valueUpdate);
-      return { value: written, reads: body.secret_value === undefined ? valueReads([{ id: row.id, list_id: list.id }]) : [] };
+      const value =
+        body.secret_value === undefined
+          ? (await versions.open(row.id, row.version, row.content_ct)).secret_value
+          : checkValue(body.secret_value);
+      const written = await writeVersion(
+        caller,
+        actor,
+        list,
+        row,
+        { secret_key: key, secret_value: value },
+        ListsAudit.valueUpdate,
+      );
+      return {
+        value: written,
+        reads: body.secret_value === undefined ? valueReads([{ id: row.id, list_id: list.id }]) : [],
+      };
     },
 
     async remove(caller: Caller, actor: AuditActor, listRef: string, valueRef: string): Promise<void> {
@@ -118,11 +183,21 @@ export function createValueService(lc: ListsContext) {
     },
 
     /** Every version, oldest first. Beyond NetActuate. */
-    async history(caller: Caller, listRef: string, valueRef: string): Promise<{ versions: VersionJson[]; reads: AuditEvent[] }> {
+    async history(
+      caller: Caller,
+      listRef: string,
+      valueRef: string,
+    ): Promise<{ versions: VersionJson[]; reads: AuditEvent[] }> {
       const { list, row } = await valueIn(caller, listRef, valueRef, 'view');
       const stored = await versions.history(row.id);
       return {
-        versions: stored.map((v) => ({ version: v.version, secret_key: v.content.secret_key, secret_value: v.content.secret_value, created_at: v.createdAt, actor: v.actorUserId })),
+        versions: stored.map((v) => ({
+          version: v.version,
+          secret_key: v.content.secret_key,
+          secret_value: v.content.secret_value,
+          created_at: v.createdAt,
+          actor: v.actorUserId,
+        })),
         // Reads reach the log through the core's plaintext hook, not the engine's audit port: they name the engine.
         reads: [{ ...event(ListsAudit.valueHistoryRead, row, list, { versions: stored.length }), engine: ENGINE }],
       };
@@ -134,7 +209,9 @@ export function createValueService(lc: ListsContext) {
       const { list, row } = await valueIn(caller, listRef, valueRef, 'change');
       const old = await versions.restorable(row.id, version);
       if (!old) throw notFound(`Version ${version} of "${row.secret_key}"`);
-      const written = await writeVersion(caller, actor, list, row, old.content, ListsAudit.valueRestore, { from_version: version });
+      const written = await writeVersion(caller, actor, list, row, old.content, ListsAudit.valueRestore, {
+        from_version: version,
+      });
       return { value: written, reads: valueReads([{ id: row.id, list_id: list.id }]) };
     },
   };

@@ -21,7 +21,20 @@ function lookupParams(out: Query, field: string, lookup: Lookup | undefined): vo
     const list = (out[key] ??= []) as string[];
     list.push(String(v));
   };
-  const map: Record<string, string> = { exact: '', i_exact: '__ie', contains: '__ic', i_contains: '__ic', starts_with: '__isw', i_starts_with: '__isw', ends_with: '__iew', i_ends_with: '__iew', gt: '__gt', gte: '__gte', lt: '__lt', lte: '__lte' };
+  const map: Record<string, string> = {
+    exact: '',
+    i_exact: '__ie',
+    contains: '__ic',
+    i_contains: '__ic',
+    starts_with: '__isw',
+    i_starts_with: '__isw',
+    ends_with: '__iew',
+    i_ends_with: '__iew',
+    gt: '__gt',
+    gte: '__gte',
+    lt: '__lt',
+    lte: '__lte',
+  };
   for (const [op, v] of Object.entries(lookup)) {
     if (v === null || v === undefined) continue;
     if (op === 'in_list') for (const x of v as unknown[]) add(field, x);
@@ -101,7 +114,8 @@ export function createRoot(s: Services, caller: Caller) {
 
   function roleQuery(f: Lookup | undefined): Query {
     const q: Query = {};
-    for (const field of ['id', 'name', 'slug', 'description', 'parent_id']) lookupParams(q, field, f?.[field] as Lookup | undefined);
+    for (const field of ['id', 'name', 'slug', 'description', 'parent_id'])
+      lookupParams(q, field, f?.[field] as Lookup | undefined);
     return q;
   }
 
@@ -119,15 +133,20 @@ export function createRoot(s: Services, caller: Caller) {
     },
     secret_list: async ({ filters, pagination }: { filters?: Lookup; pagination?: Pagination }) => {
       const q: Query = {};
-      for (const field of ['id', 'name', 'description', 'role_id', 'assigned_object_type_id', 'assigned_object_id']) lookupParams(q, field, filters?.[field] as Lookup | undefined);
+      for (const field of ['id', 'name', 'description', 'role_id', 'assigned_object_type_id', 'assigned_object_id'])
+        lookupParams(q, field, filters?.[field] as Lookup | undefined);
       const role = filters?.role as Lookup | undefined;
       if (role) {
         const sc = await scope(OT.role);
-        const roles = sc === 'all' || sc.size ? (await s.roles.list(roleQuery(role), { limit: MAX_LIMIT, offset: 0 }, sc)).rows : [];
+        const roles =
+          sc === 'all' || sc.size
+            ? (await s.roles.list(roleQuery(role), { limit: MAX_LIMIT, offset: 0 }, sc)).rows
+            : [];
         q.role_id = roles.length ? roles.map((r) => String(r.id)) : ['0'];
       }
       const type = filters?.assigned_object_type as { app_label?: Lookup; model?: Lookup } | undefined;
-      if (type?.app_label?.exact && type.model?.exact) q.assigned_object_type = [`${String(type.app_label.exact)}.${String(type.model.exact)}`];
+      if (type?.app_label?.exact && type.model?.exact)
+        q.assigned_object_type = [`${String(type.app_label.exact)}.${String(type.model.exact)}`];
       try {
         return await secrets(q, pagination);
       } catch (e) {

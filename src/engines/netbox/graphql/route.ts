@@ -19,7 +19,9 @@ interface GraphqlRequest {
 }
 
 const badVariables = () =>
-  new HushError('invalid', 'The GraphQL variables must be a JSON object.', { problems: [{ field: 'variables', message: 'Must be a JSON object or null.' }] });
+  new HushError('invalid', 'The GraphQL variables must be a JSON object.', {
+    problems: [{ field: 'variables', message: 'Must be a JSON object or null.' }],
+  });
 
 /** `variables` as GraphQL-over-HTTP allows them: an object, null, or (GET, form posts) the same as JSON text. */
 function variablesOf(raw: unknown): Record<string, unknown> | undefined {
@@ -48,8 +50,14 @@ export function graphqlRoutes(s: Services): FastifyPluginAsyncTypebox {
 
   async function run(request: FastifyRequest, input: GraphqlRequest) {
     const caller = callerOf(request);
-    if (typeof input.query !== 'string' || !input.query.trim()) throw new HushError('invalid', 'No GraphQL query found in the request.', { problems: [{ field: 'query', message: 'This field is required.' }] });
-    if (input.query.length > MAX_QUERY_LENGTH) throw new HushError('invalid', 'Query too long.', { problems: [{ field: 'query', message: `Ensure this field has no more than ${MAX_QUERY_LENGTH} characters.` }] });
+    if (typeof input.query !== 'string' || !input.query.trim())
+      throw new HushError('invalid', 'No GraphQL query found in the request.', {
+        problems: [{ field: 'query', message: 'This field is required.' }],
+      });
+    if (input.query.length > MAX_QUERY_LENGTH)
+      throw new HushError('invalid', 'Query too long.', {
+        problems: [{ field: 'query', message: `Ensure this field has no more than ${MAX_QUERY_LENGTH} characters.` }],
+      });
     const variables = variablesOf(input.variables);
     let document: DocumentNode;
     try {
@@ -59,7 +67,8 @@ export function graphqlRoutes(s: Services): FastifyPluginAsyncTypebox {
       return { errors: [{ message: e.message, locations: e.locations }] };
     }
     const problems = validate(schema, document, rules);
-    if (problems.length) return { data: null, errors: problems.map((p) => ({ message: p.message, locations: p.locations })) };
+    if (problems.length)
+      return { data: null, errors: problems.map((p) => ({ message: p.message, locations: p.locations })) };
     const result = await execute({
       schema,
       document,
@@ -69,7 +78,11 @@ export function graphqlRoutes(s: Services): FastifyPluginAsyncTypebox {
     });
     // Resolver errors carry only our own messages; anything unexpected is logged and masked.
     const errors = result.errors?.map((e) => {
-      if (e.originalError && !(e.originalError as { extensions?: unknown }).extensions && e.originalError.constructor.name !== 'GraphQLError') {
+      if (
+        e.originalError &&
+        !(e.originalError as { extensions?: unknown }).extensions &&
+        e.originalError.constructor.name !== 'GraphQLError'
+      ) {
         request.log.error({ err: e.originalError }, 'GraphQL resolver failed');
         return { message: 'Internal server error.', path: e.path };
       }
@@ -85,8 +98,14 @@ export function graphqlRoutes(s: Services): FastifyPluginAsyncTypebox {
     // The twin without the slash is served alike and left out of the OpenAPI document.
     for (const url of ['/graphql/', '/graphql']) {
       const doc = { tags: ['netbox'], hide: url !== '/graphql/', response: { 200: GraphqlOut } };
-      app.post(url, { config: postConfig, schema: { operationId: 'graphql_post', ...doc } }, async (request) => run(request, isRecord(request.body) ? request.body : {}));
-      app.get(url, { config: rulesConfig, schema: { operationId: 'graphql_get', querystring: GraphqlQuery, ...doc } }, async (request) => run(request, request.query));
+      app.post(url, { config: postConfig, schema: { operationId: 'graphql_post', ...doc } }, async (request) =>
+        run(request, isRecord(request.body) ? request.body : {}),
+      );
+      app.get(
+        url,
+        { config: rulesConfig, schema: { operationId: 'graphql_get', querystring: GraphqlQuery, ...doc } },
+        async (request) => run(request, request.query),
+      );
     }
   };
 }

@@ -15,7 +15,9 @@ export const netboxInitial: HushMigration = {
 
     await dialect
       .addIdColumn(db.schema.createTable('netbox_session_keys'))
-      .addColumn('userkey_id', 'integer', (c) => c.notNull().unique().references('netbox_user_keys.id').onDelete('cascade'))
+      .addColumn('userkey_id', 'integer', (c) =>
+        c.notNull().unique().references('netbox_user_keys.id').onDelete('cascade'),
+      )
       .addColumn('seal_id', 'text', (c) => c.notNull())
       .addColumn('cipher', 'text', (c) => c.notNull())
       .addColumn('hash', 'text', (c) => c.notNull())
@@ -68,6 +70,10 @@ export const netboxInitial: HushMigration = {
       .addUniqueConstraint('netbox_secrets_unique', ['assigned_object_type', 'assigned_object_id', 'role_id', 'name'])
       .execute();
     await db.schema.createIndex('netbox_secrets_role').on('netbox_secrets').columns(['role_id', 'name']).execute();
-    await db.schema.createIndex('netbox_secrets_object').on('netbox_secrets').columns(['assigned_object_id', 'assigned_object_type']).execute();
+    await db.schema
+      .createIndex('netbox_secrets_object')
+      .on('netbox_secrets')
+      .columns(['assigned_object_id', 'assigned_object_type'])
+      .execute();
   },
 };

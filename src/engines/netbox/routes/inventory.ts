@@ -21,47 +21,106 @@ export function inventoryRoutes(s: Services): FastifyPluginAsyncTypebox {
         actor: auditActorOf(request),
       });
 
-      app.get(base, { config: { hush: rules }, schema: { operationId: `${op}_list`, tags: ['inventory'], querystring: ListQuery, response: { 200: paginated(InventoryOut) } } }, async (request) => {
-        const { scope } = await access(request);
-        const query = request.query;
-        const page = pageFor(query);
-        const { count, rows } = await s.inventory.list(kind, query, page, scope);
-        return listEnvelope(request, page, count, rows.map((r) => inventoryJson(request, kind, r, brief(request))));
-      });
+      app.get(
+        base,
+        {
+          config: { hush: rules },
+          schema: {
+            operationId: `${op}_list`,
+            tags: ['inventory'],
+            querystring: ListQuery,
+            response: { 200: paginated(InventoryOut) },
+          },
+        },
+        async (request) => {
+          const { scope } = await access(request);
+          const query = request.query;
+          const page = pageFor(query);
+          const { count, rows } = await s.inventory.list(kind, query, page, scope);
+          return listEnvelope(
+            request,
+            page,
+            count,
+            rows.map((r) => inventoryJson(request, kind, r, brief(request))),
+          );
+        },
+      );
 
-      app.post(base, { config: { hush: changes }, schema: { operationId: `${op}_create`, tags: ['inventory'], response: { 201: InventoryOut } } }, async (request, reply) => {
-        const { actor } = await access(request);
-        const row = await s.inventory.save(actor, kind, undefined, asBody(request.body), false);
-        return reply.status(201).send(inventoryJson(request, kind, row, false));
-      });
+      app.post(
+        base,
+        {
+          config: { hush: changes },
+          schema: { operationId: `${op}_create`, tags: ['inventory'], response: { 201: InventoryOut } },
+        },
+        async (request, reply) => {
+          const { actor } = await access(request);
+          const row = await s.inventory.save(actor, kind, undefined, asBody(request.body), false);
+          return reply.status(201).send(inventoryJson(request, kind, row, false));
+        },
+      );
 
-      app.get(`${base}:id/`, { config: { hush: rules }, schema: { operationId: `${op}_read`, tags: ['inventory'], params: IdParams, querystring: BriefQuery, response: { 200: InventoryOut } } }, async (request) => {
-        const { scope } = await access(request);
-        return inventoryJson(request, kind, await s.inventory.get(kind, request.params.id, scope), brief(request));
-      });
+      app.get(
+        `${base}:id/`,
+        {
+          config: { hush: rules },
+          schema: {
+            operationId: `${op}_read`,
+            tags: ['inventory'],
+            params: IdParams,
+            querystring: BriefQuery,
+            response: { 200: InventoryOut },
+          },
+        },
+        async (request) => {
+          const { scope } = await access(request);
+          return inventoryJson(request, kind, await s.inventory.get(kind, request.params.id, scope), brief(request));
+        },
+      );
 
       for (const method of ['PUT', 'PATCH'] as const) {
         app.route({
           method,
           url: `${base}:id/`,
           config: { hush: changes },
-          schema: { operationId: `${op}_${method === 'PUT' ? 'update' : 'partial_update'}`, tags: ['inventory'], params: IdParams, response: { 200: InventoryOut } },
+          schema: {
+            operationId: `${op}_${method === 'PUT' ? 'update' : 'partial_update'}`,
+            tags: ['inventory'],
+            params: IdParams,
+            response: { 200: InventoryOut },
+          },
           handler: async (request) => {
             const { scope, actor } = await access(request);
             const id = request.params.id;
             await s.inventory.get(kind, id, scope);
-            return inventoryJson(request, kind, await s.inventory.save(actor, kind, id, asBody(request.body), method === 'PATCH'), false);
+            return inventoryJson(
+              request,
+              kind,
+              await s.inventory.save(actor, kind, id, asBody(request.body), method === 'PATCH'),
+              false,
+            );
           },
         });
       }
 
-      app.delete(`${base}:id/`, { config: { hush: changes }, schema: { operationId: `${op}_delete`, tags: ['inventory'], params: IdParams, response: { 204: Type.Null() } } }, async (request, reply) => {
-        const { scope, actor } = await access(request);
-        const id = request.params.id;
-        await s.inventory.get(kind, id, scope);
-        await s.inventory.remove(callerOf(request), actor, kind, id);
-        return reply.status(204).send(null);
-      });
+      app.delete(
+        `${base}:id/`,
+        {
+          config: { hush: changes },
+          schema: {
+            operationId: `${op}_delete`,
+            tags: ['inventory'],
+            params: IdParams,
+            response: { 204: Type.Null() },
+          },
+        },
+        async (request, reply) => {
+          const { scope, actor } = await access(request);
+          const id = request.params.id;
+          await s.inventory.get(kind, id, scope);
+          await s.inventory.remove(callerOf(request), actor, kind, id);
+          return reply.status(204).send(null);
+        },
+      );
     }
   };
 }

@@ -17,7 +17,12 @@ const truthy = (v: unknown) => v === true || (typeof v === 'string' && ['true', 
 /** The original sets its cookie for browser sessions only, never for tokens (docs/wire/netbox.md §3.1 step 7). */
 const bySession = (caller: Caller) => caller.tokenId === null && caller.sessionId !== null;
 
-const cookieOptions = (request: FastifyRequest) => ({ path: '/', httpOnly: true, sameSite: 'strict' as const, secure: reachedOverHttps(request) });
+const cookieOptions = (request: FastifyRequest) => ({
+  path: '/',
+  httpOnly: true,
+  sameSite: 'strict' as const,
+  secure: reachedOverHttps(request),
+});
 
 function notAllowed(method: string): never {
   throw new HushError('method_not_allowed', `Method "${method}" not allowed.`);
@@ -33,7 +38,9 @@ export function keyRoutes(s: Services): FastifyPluginAsyncTypebox {
   const createsSessionKey = { ...authenticated, changesData: true } as const;
 
   async function auditKeyPair(request: FastifyRequest, bits: number) {
-    await s.nc.audit.append(auditActorOf(request), [{ action: NetboxAudit.keyPairGenerate, details: { key_size: bits } }]);
+    await s.nc.audit.append(auditActorOf(request), [
+      { action: NetboxAudit.keyPairGenerate, details: { key_size: bits } },
+    ]);
   }
 
   /**
@@ -47,7 +54,12 @@ export function keyRoutes(s: Services): FastifyPluginAsyncTypebox {
 
   async function createSession(request: FastifyRequest, privateKey: unknown, preserve: boolean) {
     const caller = callerOf(request);
-    const made = await s.sessions.create(auditActorOf(request), caller, typeof privateKey === 'string' ? privateKey : undefined, preserve);
+    const made = await s.sessions.create(
+      auditActorOf(request),
+      caller,
+      typeof privateKey === 'string' ? privateKey : undefined,
+      preserve,
+    );
     if (!made.created) noChangeMade(request);
     return { caller, ...made };
   }
@@ -57,48 +69,95 @@ export function keyRoutes(s: Services): FastifyPluginAsyncTypebox {
     // One budget per user for both generate endpoints, counted before any work is done.
     const keyGenerationBudget = perUserRateLimit(app, s.nc.ctx.config.limits.keyGenerationRateLimit);
 
-    app.get(`${P}/session-key/`, { config: { hush: authenticated }, schema: { operationId: 'plugin_session_key_read', tags: ['netbox'], response: { 200: SessionKeyOut } } }, async (request) => {
-      const caller = callerOf(request);
-      const row = await s.sessions.current(caller.user.id);
-      if (!row) throw new HushError('not_found', MSG.noActiveSessionKey);
-      return sessionKeyJson(request, row, row.userkey_id, caller.user.username, null);
-    });
+    app.get(
+      `${P}/session-key/`,
+      {
+        config: { hush: authenticated },
+        schema: { operationId: 'plugin_session_key_read', tags: ['netbox'], response: { 200: SessionKeyOut } },
+      },
+      async (request) => {
+        const caller = callerOf(request);
+        const row = await s.sessions.current(caller.user.id);
+        if (!row) throw new HushError('not_found', MSG.noActiveSessionKey);
+        return sessionKeyJson(request, row, row.userkey_id, caller.user.username, null);
+      },
+    );
 
-    app.post(`${P}/session-key/`, { config: { hush: createsSessionKey }, schema: { operationId: 'plugin_session_key_create', tags: ['netbox'], response: { 200: SessionKeyOut, 201: SessionKeyOut } } }, async (request, reply) => {
-      const body = asBody(request.body);
-      const made = await createSession(request, body.private_key, truthy(body.preserve_key));
-      if (bySession(made.caller)) reply.setCookie(PLUGIN_COOKIE, made.key.toString('base64'), cookieOptions(request));
-      return reply.status(made.created ? 201 : 200).send(sessionKeyJson(request, made.row, made.userKeyId, made.caller.user.username, made.key));
-    });
+    app.post(
+      `${P}/session-key/`,
+      {
+        config: { hush: createsSessionKey },
+        schema: {
+          operationId: 'plugin_session_key_create',
+          tags: ['netbox'],
+          response: { 200: SessionKeyOut, 201: SessionKeyOut },
+        },
+      },
+      async (request, reply) => {
+        const body = asBody(request.body);
+        const made = await createSession(request, body.private_key, truthy(body.preserve_key));
+        if (bySession(made.caller)) reply.setCookie(PLUGIN_COOKIE, made.key.toString('base64'), cookieOptions(request));
+        return reply
+          .status(made.created ? 201 : 200)
+          .send(sessionKeyJson(request, made.row, made.userKeyId, made.caller.user.username, made.key));
+      },
+    );
 
-    app.delete(`${P}/session-key/`, { config: { hush: { ...authenticated, changesData: true } }, schema: { operationId: 'plugin_session_key_delete', tags: ['netbox'], response: { 204: Type.Null() } } }, async (request, reply) => {
-      const removed = await s.sessions.remove(auditActorOf(request), callerOf(request));
-      reply.clearCookie(PLUGIN_COOKIE, { path: '/' });
-      if (!removed) throw new HushError('not_found', MSG.noActiveSessionKey);
-      return reply.status(204).send(null);
-    });
+    app.delete(
+      `${P}/session-key/`,
+      {
+        config: { hush: { ...authenticated, changesData: true } },
+        schema: { operationId: 'plugin_session_key_delete', tags: ['netbox'], response: { 204: Type.Null() } },
+      },
+      async (request, reply) => {
+        const removed = await s.sessions.remove(auditActorOf(request), callerOf(request));
+        reply.clearCookie(PLUGIN_COOKIE, { path: '/' });
+        if (!removed) throw new HushError('not_found', MSG.noActiveSessionKey);
+        return reply.status(204).send(null);
+      },
+    );
 
     for (const method of ['PUT', 'PATCH'] as const) {
-      app.route({ method, url: `${P}/session-key/`, config: { hush: { ...authenticated, changesData: false } }, schema: { hide: true }, handler: async () => notAllowed(method) });
+      app.route({
+        method,
+        url: `${P}/session-key/`,
+        config: { hush: { ...authenticated, changesData: false } },
+        schema: { hide: true },
+        handler: async () => notAllowed(method),
+      });
     }
 
-    app.get(`${P}/generate-rsa-key-pair/`, { config: { hush: authenticated }, preHandler: keyGenerationBudget, schema: { operationId: 'plugin_generate_rsa_key_pair', tags: ['netbox'], querystring: KeySizeQuery, response: { 200: KeyPairOut } } }, async (request) => {
-      const raw = request.query.key_size;
-      const value = Array.isArray(raw) ? raw[raw.length - 1] : raw;
-      let bits = MIN_KEY_BITS;
-      if (value !== undefined) {
-        if (!/^-?\d+$/.test(value.trim())) throw shaped('error', MSG.keySizeNotInteger);
-        bits = Number(value);
-        if (bits < MIN_KEY_BITS || bits > MAX_KEY_BITS) throw shaped('error', MSG.keySizeRange(MIN_KEY_BITS, MAX_KEY_BITS));
-        if (bits % 256) throw shaped('error', MSG.keySizeStep);
-        if (bits > OPEN_KEY_BITS && !(await s.nc.can(callerOf(request), 'add', OT.userKey))) {
-          throw shaped('error', MSG.keySizeNeedsPermission(OPEN_KEY_BITS, OT.userKey), 'forbidden');
+    app.get(
+      `${P}/generate-rsa-key-pair/`,
+      {
+        config: { hush: authenticated },
+        preHandler: keyGenerationBudget,
+        schema: {
+          operationId: 'plugin_generate_rsa_key_pair',
+          tags: ['netbox'],
+          querystring: KeySizeQuery,
+          response: { 200: KeyPairOut },
+        },
+      },
+      async (request) => {
+        const raw = request.query.key_size;
+        const value = Array.isArray(raw) ? raw[raw.length - 1] : raw;
+        let bits = MIN_KEY_BITS;
+        if (value !== undefined) {
+          if (!/^-?\d+$/.test(value.trim())) throw shaped('error', MSG.keySizeNotInteger);
+          bits = Number(value);
+          if (bits < MIN_KEY_BITS || bits > MAX_KEY_BITS)
+            throw shaped('error', MSG.keySizeRange(MIN_KEY_BITS, MAX_KEY_BITS));
+          if (bits % 256) throw shaped('error', MSG.keySizeStep);
+          if (bits > OPEN_KEY_BITS && !(await s.nc.can(callerOf(request), 'add', OT.userKey))) {
+            throw shaped('error', MSG.keySizeNeedsPermission(OPEN_KEY_BITS, OT.userKey), 'forbidden');
+          }
         }
-      }
-      const pair = await keyPair(bits);
-      await auditKeyPair(request, bits);
-      return { ...pair, key_size: bits };
-    });
+        const pair = await keyPair(bits);
+        await auditKeyPair(request, bits);
+        return { ...pair, key_size: bits };
+      },
+    );
 
     const L = '/api/secrets';
 
@@ -107,22 +166,53 @@ export function keyRoutes(s: Services): FastifyPluginAsyncTypebox {
     // well. The plugin 2.x had the same endpoint under its own prefix (docs/wire/netbox.md §3.3): an alias, left out of
     // the OpenAPI document.
     for (const url of [`${L}/get-session-key/`, `${P}/get-session-key/`]) {
-      app.post(url, { config: { hush: createsSessionKey }, schema: { operationId: 'legacy_get_session_key', tags: ['netbox'], hide: url !== `${L}/get-session-key/`, querystring: PreserveKeyQuery, response: { 200: LegacySessionKeyOut } } }, async (request, reply) => {
-        const body = asBody(request.body);
-        const queryPreserve = request.query.preserve_key;
-        const made = await createSession(request, body.private_key, (queryPreserve !== undefined && queryPreserve !== '') || truthy(body.preserve_key));
-        if (bySession(made.caller)) reply.setCookie(LEGACY_COOKIE, made.key.toString('base64'), cookieOptions(request));
-        return { session_key: made.key.toString('base64') };
-      });
+      app.post(
+        url,
+        {
+          config: { hush: createsSessionKey },
+          schema: {
+            operationId: 'legacy_get_session_key',
+            tags: ['netbox'],
+            hide: url !== `${L}/get-session-key/`,
+            querystring: PreserveKeyQuery,
+            response: { 200: LegacySessionKeyOut },
+          },
+        },
+        async (request, reply) => {
+          const body = asBody(request.body);
+          const queryPreserve = request.query.preserve_key;
+          const made = await createSession(
+            request,
+            body.private_key,
+            (queryPreserve !== undefined && queryPreserve !== '') || truthy(body.preserve_key),
+          );
+          if (bySession(made.caller))
+            reply.setCookie(LEGACY_COOKIE, made.key.toString('base64'), cookieOptions(request));
+          return { session_key: made.key.toString('base64') };
+        },
+      );
     }
 
     // The original always generated 2048 bits (a string/int comparison bug); Hush honours key_size in 2048..4096.
-    app.get(`${L}/generate-rsa-key-pair/`, { config: { hush: authenticated }, preHandler: keyGenerationBudget, schema: { operationId: 'legacy_generate_rsa_key_pair', tags: ['netbox'], querystring: KeySizeQuery, response: { 200: KeyPairOut } } }, async (request) => {
-      const n = Number(request.query.key_size);
-      const bits = Number.isInteger(n) && n >= 2048 && n <= 4096 && n % 256 === 0 ? n : 2048;
-      const pair = await keyPair(bits);
-      await auditKeyPair(request, bits);
-      return { private_key: pair.private_key, public_key: pair.public_key };
-    });
+    app.get(
+      `${L}/generate-rsa-key-pair/`,
+      {
+        config: { hush: authenticated },
+        preHandler: keyGenerationBudget,
+        schema: {
+          operationId: 'legacy_generate_rsa_key_pair',
+          tags: ['netbox'],
+          querystring: KeySizeQuery,
+          response: { 200: KeyPairOut },
+        },
+      },
+      async (request) => {
+        const n = Number(request.query.key_size);
+        const bits = Number.isInteger(n) && n >= 2048 && n <= 4096 && n % 256 === 0 ? n : 2048;
+        const pair = await keyPair(bits);
+        await auditKeyPair(request, bits);
+        return { private_key: pair.private_key, public_key: pair.public_key };
+      },
+    );
   };
 }

@@ -36,72 +36,150 @@ export function roleRoutes(s: Services, legacy: boolean): FastifyPluginAsyncType
   }
 
   return async (app) => {
-    app.get(base, { config: { hush: rules }, schema: { operationId: `${op}_secret_roles_list`, tags: ['netbox'], querystring: ListQuery, response: { 200: paginated(RoleOut) } } }, async (request) => {
-      const { scope } = await access(request);
-      const query = request.query;
-      const page = pageFor(query);
-      const { count, rows } = await s.roles.list(query, page, scope);
-      return listEnvelope(request, page, count, rows.map((r) => render(request, r, brief(request))));
-    });
+    app.get(
+      base,
+      {
+        config: { hush: rules },
+        schema: {
+          operationId: `${op}_secret_roles_list`,
+          tags: ['netbox'],
+          querystring: ListQuery,
+          response: { 200: paginated(RoleOut) },
+        },
+      },
+      async (request) => {
+        const { scope } = await access(request);
+        const query = request.query;
+        const page = pageFor(query);
+        const { count, rows } = await s.roles.list(query, page, scope);
+        return listEnvelope(
+          request,
+          page,
+          count,
+          rows.map((r) => render(request, r, brief(request))),
+        );
+      },
+    );
 
-    app.post(base, { config: { hush: changes }, schema: { operationId: `${op}_secret_roles_create`, tags: ['netbox'], response: { 201: oneOrMany(RoleOut) } } }, async (request, reply) => {
-      const { actor } = await access(request);
-      const body = request.body;
-      const many = Array.isArray(body);
-      const items = await Promise.all((many ? body : [body]).map(async (item: unknown) => ({ id: undefined, input: await toInput(parseRole(item)) })));
-      // An empty list creates nothing (and is answered as one).
-      if (!items.length) noChangeMade(request);
-      const out = (await s.roles.saveMany(actor, items, false)).map((r) => render(request, r, false));
-      return reply.status(201).send(many ? out : out[0]!);
-    });
+    app.post(
+      base,
+      {
+        config: { hush: changes },
+        schema: { operationId: `${op}_secret_roles_create`, tags: ['netbox'], response: { 201: oneOrMany(RoleOut) } },
+      },
+      async (request, reply) => {
+        const { actor } = await access(request);
+        const body = request.body;
+        const many = Array.isArray(body);
+        const items = await Promise.all(
+          (many ? body : [body]).map(async (item: unknown) => ({
+            id: undefined,
+            input: await toInput(parseRole(item)),
+          })),
+        );
+        // An empty list creates nothing (and is answered as one).
+        if (!items.length) noChangeMade(request);
+        const out = (await s.roles.saveMany(actor, items, false)).map((r) => render(request, r, false));
+        return reply.status(201).send(many ? out : out[0]!);
+      },
+    );
 
-    app.get(`${base}:id/`, { config: { hush: rules }, schema: { operationId: `${op}_secret_roles_read`, tags: ['netbox'], params: IdParams, querystring: BriefQuery, response: { 200: RoleOut } } }, async (request) => {
-      const { scope } = await access(request);
-      return render(request, await s.roles.get(request.params.id, scope), brief(request));
-    });
+    app.get(
+      `${base}:id/`,
+      {
+        config: { hush: rules },
+        schema: {
+          operationId: `${op}_secret_roles_read`,
+          tags: ['netbox'],
+          params: IdParams,
+          querystring: BriefQuery,
+          response: { 200: RoleOut },
+        },
+      },
+      async (request) => {
+        const { scope } = await access(request);
+        return render(request, await s.roles.get(request.params.id, scope), brief(request));
+      },
+    );
 
     for (const method of ['PUT', 'PATCH'] as const) {
       app.route({
         method,
         url: `${base}:id/`,
         config: { hush: changes },
-        schema: { operationId: `${op}_secret_roles_${method === 'PUT' ? 'update' : 'partial_update'}`, tags: ['netbox'], params: IdParams, response: { 200: RoleOut } },
+        schema: {
+          operationId: `${op}_secret_roles_${method === 'PUT' ? 'update' : 'partial_update'}`,
+          tags: ['netbox'],
+          params: IdParams,
+          response: { 200: RoleOut },
+        },
         handler: async (request) => {
           const { scope, actor } = await access(request);
           const id = request.params.id;
           await s.roles.get(id, scope);
-          return render(request, (await s.roles.saveMany(actor, [{ id, input: await toInput(parseRole(request.body)) }], method === 'PATCH'))[0]!, false);
+          return render(
+            request,
+            (
+              await s.roles.saveMany(actor, [{ id, input: await toInput(parseRole(request.body)) }], method === 'PATCH')
+            )[0]!,
+            false,
+          );
         },
       });
       app.route({
         method,
         url: base,
         config: { hush: changes },
-        schema: { operationId: `${op}_secret_roles_bulk_${method === 'PUT' ? 'update' : 'partial_update'}`, tags: ['netbox'], response: { 200: Type.Array(RoleOut) } },
+        schema: {
+          operationId: `${op}_secret_roles_bulk_${method === 'PUT' ? 'update' : 'partial_update'}`,
+          tags: ['netbox'],
+          response: { 200: Type.Array(RoleOut) },
+        },
         handler: async (request) => {
           const { scope, actor } = await access(request);
           const items = bulkItems(request.body);
           for (const item of items) await s.roles.get(item.id, scope);
-          const parsed = await Promise.all(items.map(async (i) => ({ id: i.id, input: await toInput(parseRole(i.body)) })));
+          const parsed = await Promise.all(
+            items.map(async (i) => ({ id: i.id, input: await toInput(parseRole(i.body)) })),
+          );
           return (await s.roles.saveMany(actor, parsed, method === 'PATCH')).map((r) => render(request, r, false));
         },
       });
     }
 
-    app.delete(`${base}:id/`, { config: { hush: changes }, schema: { operationId: `${op}_secret_roles_delete`, tags: ['netbox'], params: IdParams, response: { 204: Type.Null() } } }, async (request, reply) => {
-      const { scope, actor } = await access(request);
-      const id = request.params.id;
-      await s.roles.get(id, scope);
-      await s.roles.removeMany(actor, [id]);
-      return reply.status(204).send(null);
-    });
+    app.delete(
+      `${base}:id/`,
+      {
+        config: { hush: changes },
+        schema: {
+          operationId: `${op}_secret_roles_delete`,
+          tags: ['netbox'],
+          params: IdParams,
+          response: { 204: Type.Null() },
+        },
+      },
+      async (request, reply) => {
+        const { scope, actor } = await access(request);
+        const id = request.params.id;
+        await s.roles.get(id, scope);
+        await s.roles.removeMany(actor, [id]);
+        return reply.status(204).send(null);
+      },
+    );
 
-    app.delete(base, { config: { hush: changes }, schema: { operationId: `${op}_secret_roles_bulk_delete`, tags: ['netbox'], response: { 204: Type.Null() } } }, async (request, reply) => {
-      const { scope, actor } = await access(request);
-      const ids = bulkItems(request.body).map((i) => i.id);
-      for (const id of ids) await s.roles.get(id, scope);
-      await s.roles.removeMany(actor, ids);
-      return reply.status(204).send(null);
-    });
+    app.delete(
+      base,
+      {
+        config: { hush: changes },
+        schema: { operationId: `${op}_secret_roles_bulk_delete`, tags: ['netbox'], response: { 204: Type.Null() } },
+      },
+      async (request, reply) => {
+        const { scope, actor } = await access(request);
+        const ids = bulkItems(request.body).map((i) => i.id);
+        for (const id of ids) await s.roles.get(id, scope);
+        await s.roles.removeMany(actor, ids);
+        return reply.status(204).send(null);
+      },
+    );
   };
 }

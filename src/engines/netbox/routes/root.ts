@@ -28,12 +28,21 @@ export function rootRoutes(): FastifyPluginAsyncTypebox {
       },
     },
     { path: '/api/dcim/', operationId: 'dcim_root', links: { devices: '/api/dcim/devices/' } },
-    { path: '/api/virtualization/', operationId: 'virtualization_root', links: { 'virtual-machines': '/api/virtualization/virtual-machines/' } },
+    {
+      path: '/api/virtualization/',
+      operationId: 'virtualization_root',
+      links: { 'virtual-machines': '/api/virtualization/virtual-machines/' },
+    },
   ];
   return async (app) => {
     for (const { path, operationId, links } of roots) {
-      app.get(path, { config: { hush: { access: 'authenticated' } }, schema: { operationId, tags: ['netbox'], response: { 200: Root } } }, async (request) =>
-        Object.fromEntries(Object.entries(links).map(([k, v]) => [k, absoluteUrl(request, v)])),
+      app.get(
+        path,
+        {
+          config: { hush: { access: 'authenticated' } },
+          schema: { operationId, tags: ['netbox'], response: { 200: Root } },
+        },
+        async (request) => Object.fromEntries(Object.entries(links).map(([k, v]) => [k, absoluteUrl(request, v)])),
       );
     }
   };

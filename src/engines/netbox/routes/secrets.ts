@@ -1,7 +1,13 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { readOfMany, type AuditEvent } from '../../../core/ports.js';
-import { actionForMethod, auditActorOf, callerOf, noChangeMade, recordPlaintextReads } from '../../../http/route-kit.js';
+import {
+  actionForMethod,
+  auditActorOf,
+  callerOf,
+  noChangeMade,
+  recordPlaintextReads,
+} from '../../../http/route-kit.js';
 import { IdParams, Type } from '../../../http/schemas.js';
 import { NETBOX_ENGINE, NetboxAudit } from '../events.js';
 import type { SecretRow } from '../repo.js';
@@ -9,7 +15,17 @@ import { BriefQuery, ListQuery, oneOrMany, paginated, SecretOut } from '../schem
 import { OT } from '../service/context.js';
 import type { NewSecret, SecretInput } from '../service/secrets.js';
 import { isRecord, parseSecret, type ParsedSecret } from '../validate.js';
-import { brief, bulkItems, listEnvelope, masterKeyOf, pageFor, renderSecrets, resolveDevice, resolveRole, type Services } from './common.js';
+import {
+  brief,
+  bulkItems,
+  listEnvelope,
+  masterKeyOf,
+  pageFor,
+  renderSecrets,
+  resolveDevice,
+  resolveRole,
+  type Services,
+} from './common.js';
 
 /**
  * One secret: its own entry; a page of them: one entry naming every secret revealed (the core's convention). Reads
@@ -19,13 +35,17 @@ function readEvents(rows: SecretRow[], plaintexts: Map<number, string | null>): 
   const revealed = rows.filter((r) => plaintexts.get(r.id) != null);
   const read = { engine: NETBOX_ENGINE, action: NetboxAudit.secretRead, objectType: OT.secret };
   if (revealed.length === 1) return [{ ...read, objectId: revealed[0]!.id, details: { name: revealed[0]!.name } }];
-  return readOfMany(read, revealed.map((r) => String(r.id)));
+  return readOfMany(
+    read,
+    revealed.map((r) => String(r.id)),
+  );
 }
 
 /** A new secret's input: `parseSecret` in create mode has required the object, the role and the plaintext. */
 function complete(input: SecretInput): NewSecret {
   const { kind, objectId, roleId, plaintext } = input;
-  if (kind === undefined || objectId === undefined || roleId === undefined || plaintext === undefined) throw new Error('A new secret lacks its object, role or plaintext after validation.');
+  if (kind === undefined || objectId === undefined || roleId === undefined || plaintext === undefined)
+    throw new Error('A new secret lacks its object, role or plaintext after validation.');
   return { ...input, kind, objectId, roleId, plaintext };
 }
 
@@ -41,7 +61,11 @@ export function secretRoutes(s: Services, legacy: boolean): FastifyPluginAsyncTy
 
   async function access(request: FastifyRequest) {
     const caller = callerOf(request);
-    return { caller, scope: await s.nc.scope(caller, actionForMethod(request.method), OT.secret), actor: auditActorOf(request) };
+    return {
+      caller,
+      scope: await s.nc.scope(caller, actionForMethod(request.method), OT.secret),
+      actor: auditActorOf(request),
+    };
   }
 
   /** Session key for a write: the plugin wants one on POST, PUT and PATCH; NetBox 2.x on POST and PUT only. */
@@ -71,40 +95,80 @@ export function secretRoutes(s: Services, legacy: boolean): FastifyPluginAsyncTy
   }
 
   return async (app) => {
-    app.get(base, { config: { hush: rules }, schema: { operationId: `${legacy ? 'legacy' : 'plugin'}_secrets_list`, tags: ['netbox'], querystring: ListQuery, response: { 200: paginated(SecretOut) } } }, async (request) => {
-      const { caller, scope } = await access(request);
-      const masterKey = await masterKeyOf(s, request, caller, { required: false, legacy });
-      const query = request.query;
-      const page = pageFor(query);
-      const { count, rows } = await s.secrets.list(query, page, scope);
-      const asBrief = brief(request);
-      const plaintexts = masterKey && !asBrief ? await s.secrets.reveal(rows, masterKey) : new Map<number, string | null>();
-      recordPlaintextReads(request, readEvents(rows, plaintexts));
-      return listEnvelope(request, page, count, await renderSecrets(s, request, rows, plaintexts, legacy, asBrief));
-    });
+    app.get(
+      base,
+      {
+        config: { hush: rules },
+        schema: {
+          operationId: `${legacy ? 'legacy' : 'plugin'}_secrets_list`,
+          tags: ['netbox'],
+          querystring: ListQuery,
+          response: { 200: paginated(SecretOut) },
+        },
+      },
+      async (request) => {
+        const { caller, scope } = await access(request);
+        const masterKey = await masterKeyOf(s, request, caller, { required: false, legacy });
+        const query = request.query;
+        const page = pageFor(query);
+        const { count, rows } = await s.secrets.list(query, page, scope);
+        const asBrief = brief(request);
+        const plaintexts =
+          masterKey && !asBrief ? await s.secrets.reveal(rows, masterKey) : new Map<number, string | null>();
+        recordPlaintextReads(request, readEvents(rows, plaintexts));
+        return listEnvelope(request, page, count, await renderSecrets(s, request, rows, plaintexts, legacy, asBrief));
+      },
+    );
 
-    app.get(`${base}:id/`, { config: { hush: rules }, schema: { operationId: `${legacy ? 'legacy' : 'plugin'}_secrets_read`, tags: ['netbox'], params: IdParams, querystring: BriefQuery, response: { 200: SecretOut } } }, async (request) => {
-      const { caller, scope } = await access(request);
-      const masterKey = await masterKeyOf(s, request, caller, { required: false, legacy });
-      const row = await s.secrets.get(request.params.id, scope);
-      const plaintexts = masterKey && !brief(request) ? await s.secrets.reveal([row], masterKey) : new Map<number, string | null>();
-      recordPlaintextReads(request, readEvents([row], plaintexts));
-      return (await renderSecrets(s, request, [row], plaintexts, legacy, brief(request)))[0];
-    });
+    app.get(
+      `${base}:id/`,
+      {
+        config: { hush: rules },
+        schema: {
+          operationId: `${legacy ? 'legacy' : 'plugin'}_secrets_read`,
+          tags: ['netbox'],
+          params: IdParams,
+          querystring: BriefQuery,
+          response: { 200: SecretOut },
+        },
+      },
+      async (request) => {
+        const { caller, scope } = await access(request);
+        const masterKey = await masterKeyOf(s, request, caller, { required: false, legacy });
+        const row = await s.secrets.get(request.params.id, scope);
+        const plaintexts =
+          masterKey && !brief(request) ? await s.secrets.reveal([row], masterKey) : new Map<number, string | null>();
+        recordPlaintextReads(request, readEvents([row], plaintexts));
+        return (await renderSecrets(s, request, [row], plaintexts, legacy, brief(request)))[0];
+      },
+    );
 
-    app.post(base, { config: { hush: changes }, schema: { operationId: `${legacy ? 'legacy' : 'plugin'}_secrets_create`, tags: ['netbox'], response: { 201: oneOrMany(SecretOut) } } }, async (request, reply) => {
-      const { caller, actor } = await access(request);
-      const body = request.body;
-      const many = Array.isArray(body);
-      const masterKey = (await masterKeyOf(s, request, caller, { required: true, legacy }))!;
-      const parsed = (many ? body : [body]).map((b: unknown) => parseSecret(b, { partial: false, legacy, create: true }));
-      const inputs = (await Promise.all(parsed.map(toInput))).map(complete);
-      // An empty list creates nothing (and is answered as one).
-      if (!inputs.length) noChangeMade(request);
-      const rows = await s.secrets.createMany(actor, inputs, masterKey, legacy);
-      const out = await writeAnswer(request, rows, parsed);
-      return reply.status(201).send(many ? out : out[0]!);
-    });
+    app.post(
+      base,
+      {
+        config: { hush: changes },
+        schema: {
+          operationId: `${legacy ? 'legacy' : 'plugin'}_secrets_create`,
+          tags: ['netbox'],
+          response: { 201: oneOrMany(SecretOut) },
+        },
+      },
+      async (request, reply) => {
+        const { caller, actor } = await access(request);
+        const body = request.body;
+        const many = Array.isArray(body);
+        const masterKey = (await masterKeyOf(s, request, caller, { required: true, legacy }))!;
+        const parsed = (many ? body : [body]).map((b: unknown) =>
+          parseSecret(b, { partial: false, legacy, create: true }),
+        );
+        const inputs = (await Promise.all(parsed.map(toInput))).map(complete);
+        // An empty list creates nothing (and is answered as one).
+        if (!inputs.length) noChangeMade(request);
+        const rows = await s.secrets.createMany(actor, inputs, masterKey, legacy);
+        const out = await writeAnswer(request, rows, parsed);
+        return reply.status(201).send(many ? out : out[0]!);
+      },
+    );
 
     for (const method of ['PUT', 'PATCH'] as const) {
       const partial = method === 'PATCH';
@@ -112,12 +176,23 @@ export function secretRoutes(s: Services, legacy: boolean): FastifyPluginAsyncTy
         method,
         url: `${base}:id/`,
         config: { hush: changes },
-        schema: { operationId: `${legacy ? 'legacy' : 'plugin'}_secrets_${partial ? 'partial_update' : 'update'}`, tags: ['netbox'], params: IdParams, response: { 200: SecretOut } },
+        schema: {
+          operationId: `${legacy ? 'legacy' : 'plugin'}_secrets_${partial ? 'partial_update' : 'update'}`,
+          tags: ['netbox'],
+          params: IdParams,
+          response: { 200: SecretOut },
+        },
         handler: async (request) => {
           const { caller, scope, actor } = await access(request);
           const masterKey = await masterKeyOf(s, request, caller, { required: keyRequired(request), legacy });
           const parsed = parseSecret(request.body, { partial, legacy });
-          const rows = await s.secrets.updateMany(actor, [{ id: request.params.id, input: await toInput(parsed) }], masterKey, scope, legacy);
+          const rows = await s.secrets.updateMany(
+            actor,
+            [{ id: request.params.id, input: await toInput(parsed) }],
+            masterKey,
+            scope,
+            legacy,
+          );
           return (await writeAnswer(request, rows, [parsed]))[0];
         },
       });
@@ -125,7 +200,11 @@ export function secretRoutes(s: Services, legacy: boolean): FastifyPluginAsyncTy
         method,
         url: base,
         config: { hush: changes },
-        schema: { operationId: `${legacy ? 'legacy' : 'plugin'}_secrets_bulk_${partial ? 'partial_update' : 'update'}`, tags: ['netbox'], response: { 200: Type.Array(SecretOut) } },
+        schema: {
+          operationId: `${legacy ? 'legacy' : 'plugin'}_secrets_bulk_${partial ? 'partial_update' : 'update'}`,
+          tags: ['netbox'],
+          response: { 200: Type.Array(SecretOut) },
+        },
         handler: async (request) => {
           const { caller, scope, actor } = await access(request);
           const items = bulkItems(request.body);
@@ -133,24 +212,57 @@ export function secretRoutes(s: Services, legacy: boolean): FastifyPluginAsyncTy
           // NetBox's bulk update skips the view's session-key check; the serializer then needs a key only for plaintext.
           const masterKey = await masterKeyOf(s, request, caller, { required: false, legacy });
           const inputs = await Promise.all(parsed.map(toInput));
-          const rows = await s.secrets.updateMany(actor, items.map((it, i) => ({ id: it.id, input: inputs[i]! })), masterKey, scope, legacy);
+          const rows = await s.secrets.updateMany(
+            actor,
+            items.map((it, i) => ({ id: it.id, input: inputs[i]! })),
+            masterKey,
+            scope,
+            legacy,
+          );
           return writeAnswer(request, rows, parsed);
         },
       });
     }
 
-    app.delete(`${base}:id/`, { config: { hush: deletes }, schema: { operationId: `${legacy ? 'legacy' : 'plugin'}_secrets_delete`, tags: ['netbox'], params: IdParams, response: { 204: Type.Null() } } }, async (request, reply) => {
-      const { caller, scope, actor } = await access(request);
-      await masterKeyOf(s, request, caller, { required: false, legacy });
-      await s.secrets.remove(actor, [request.params.id], scope);
-      return reply.status(204).send(null);
-    });
+    app.delete(
+      `${base}:id/`,
+      {
+        config: { hush: deletes },
+        schema: {
+          operationId: `${legacy ? 'legacy' : 'plugin'}_secrets_delete`,
+          tags: ['netbox'],
+          params: IdParams,
+          response: { 204: Type.Null() },
+        },
+      },
+      async (request, reply) => {
+        const { caller, scope, actor } = await access(request);
+        await masterKeyOf(s, request, caller, { required: false, legacy });
+        await s.secrets.remove(actor, [request.params.id], scope);
+        return reply.status(204).send(null);
+      },
+    );
 
-    app.delete(base, { config: { hush: deletes }, schema: { operationId: `${legacy ? 'legacy' : 'plugin'}_secrets_bulk_delete`, tags: ['netbox'], response: { 204: Type.Null() } } }, async (request, reply) => {
-      const { caller, scope, actor } = await access(request);
-      await masterKeyOf(s, request, caller, { required: false, legacy });
-      await s.secrets.remove(actor, bulkItems(request.body).map((i) => i.id), scope);
-      return reply.status(204).send(null);
-    });
+    app.delete(
+      base,
+      {
+        config: { hush: deletes },
+        schema: {
+          operationId: `${legacy ? 'legacy' : 'plugin'}_secrets_bulk_delete`,
+          tags: ['netbox'],
+          response: { 204: Type.Null() },
+        },
+      },
+      async (request, reply) => {
+        const { caller, scope, actor } = await access(request);
+        await masterKeyOf(s, request, caller, { required: false, legacy });
+        await s.secrets.remove(
+          actor,
+          bulkItems(request.body).map((i) => i.id),
+          scope,
+        );
+        return reply.status(204).send(null);
+      },
+    );
   };
 }

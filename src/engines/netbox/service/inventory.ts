@@ -11,21 +11,51 @@ export type { InventoryRow } from '../repo.js';
 
 /** The two kinds of object a secret can be assigned to (the plugin's default `apps`), with their content-type ids. */
 export const KINDS = {
-  'dcim.device': { ctId: 1, appLabel: 'dcim', model: 'device', table: 'netbox_devices', path: '/api/dcim/devices/', label: 'Device', objectType: 'dcim.device' },
-  'virtualization.virtualmachine': { ctId: 2, appLabel: 'virtualization', model: 'virtualmachine', table: 'netbox_virtual_machines', path: '/api/virtualization/virtual-machines/', label: 'VirtualMachine', objectType: 'virtualization.virtualmachine' },
+  'dcim.device': {
+    ctId: 1,
+    appLabel: 'dcim',
+    model: 'device',
+    table: 'netbox_devices',
+    path: '/api/dcim/devices/',
+    label: 'Device',
+    objectType: 'dcim.device',
+  },
+  'virtualization.virtualmachine': {
+    ctId: 2,
+    appLabel: 'virtualization',
+    model: 'virtualmachine',
+    table: 'netbox_virtual_machines',
+    path: '/api/virtualization/virtual-machines/',
+    label: 'VirtualMachine',
+    objectType: 'virtualization.virtualmachine',
+  },
 } as const;
 export type KindName = keyof typeof KINDS;
 export type Kind = (typeof KINDS)[KindName];
 
-export const kindOf = (name: string): Kind | undefined => (Object.hasOwn(KINDS, name) ? KINDS[name as KindName] : undefined);
+export const kindOf = (name: string): Kind | undefined =>
+  Object.hasOwn(KINDS, name) ? KINDS[name as KindName] : undefined;
 
 /** `name` and `description` as the original's serializer checks them; `name` is required unless `partial`. */
-function checkInventory(body: Record<string, unknown>, partial: boolean): { name?: string | undefined; description?: string | undefined } {
+function checkInventory(
+  body: Record<string, unknown>,
+  partial: boolean,
+): { name?: string | undefined; description?: string | undefined } {
   const { name, description } = body;
-  if (name !== undefined && (typeof name !== 'string' || !name.trim() || name.length > 64)) throw invalid('name', typeof name === 'string' && name.trim() ? 'Ensure this field has no more than 64 characters.' : 'This field may not be blank.');
+  if (name !== undefined && (typeof name !== 'string' || !name.trim() || name.length > 64))
+    throw invalid(
+      'name',
+      typeof name === 'string' && name.trim()
+        ? 'Ensure this field has no more than 64 characters.'
+        : 'This field may not be blank.',
+    );
   if (name === undefined && !partial) throw invalid('name', 'This field is required.');
-  if (description !== undefined && (typeof description !== 'string' || description.length > 200)) throw invalid('description', 'Ensure this field has no more than 200 characters.');
-  return { name: typeof name === 'string' ? name : undefined, description: typeof description === 'string' ? description : undefined };
+  if (description !== undefined && (typeof description !== 'string' || description.length > 200))
+    throw invalid('description', 'Ensure this field has no more than 200 characters.');
+  return {
+    name: typeof name === 'string' ? name : undefined,
+    description: typeof description === 'string' ? description : undefined,
+  };
 }
 
 /** Minimal devices and virtual machines (id, name, description), so nested `assigned_object`s are real objects. */
@@ -41,7 +71,12 @@ export function createInventoryService(nc: NetboxContext) {
       const q = values(query, 'q')[0]?.trim();
       if (q) textFilter(where, { name__ic: q }, 'name', 'name');
       if (scope !== 'all') where.push(inIds('id', [...scope]));
-      return repo.listInventory(kind.table, and(where), ordering(query, { id: 'id', name: 'name', created: 'created', last_updated: 'last_updated' }), page);
+      return repo.listInventory(
+        kind.table,
+        and(where),
+        ordering(query, { id: 'id', name: 'name', created: 'created', last_updated: 'last_updated' }),
+        page,
+      );
     },
 
     async get(kind: Kind, id: number, scope: 'all' | Set<number> = 'all'): Promise<InventoryRow> {
@@ -62,20 +97,37 @@ export function createInventoryService(nc: NetboxContext) {
       return repo.inventoryIdsByName(kind.table, names);
     },
 
-    async save(actor: AuditActor, kind: Kind, id: number | undefined, body: Record<string, unknown>, partial: boolean): Promise<InventoryRow> {
+    async save(
+      actor: AuditActor,
+      kind: Kind,
+      id: number | undefined,
+      body: Record<string, unknown>,
+      partial: boolean,
+    ): Promise<InventoryRow> {
       const { name, description } = checkInventory(body, partial);
       const now = nowIso();
       return repo.db.transaction().execute(async (trx) => {
         let rowId = id;
         if (rowId === undefined) {
-          rowId = await repo.insertInventory(kind.table, { name: name!.trim(), description: description ?? '', created: now, last_updated: now }, trx);
+          rowId = await repo.insertInventory(
+            kind.table,
+            { name: name!.trim(), description: description ?? '', created: now, last_updated: now },
+            trx,
+          );
         } else {
           const set: Updateable<NetboxInventoryTable> = { last_updated: now };
           if (name !== undefined) set.name = name.trim();
           if (description !== undefined) set.description = description;
           await repo.updateInventory(kind.table, rowId, set, trx);
         }
-        await nc.audit.appendWithin(trx, actor, [{ action: id === undefined ? NetboxAudit.inventoryCreate : NetboxAudit.inventoryUpdate, objectType: kind.objectType, objectId: rowId, details: { name: name ?? null } }]);
+        await nc.audit.appendWithin(trx, actor, [
+          {
+            action: id === undefined ? NetboxAudit.inventoryCreate : NetboxAudit.inventoryUpdate,
+            objectType: kind.objectType,
+            objectId: rowId,
+            details: { name: name ?? null },
+          },
+        ]);
         return (await repo.inventoryById(kind.table, rowId, trx))!;
       });
     },
@@ -96,8 +148,18 @@ export function createInventoryService(nc: NetboxContext) {
         await repo.deleteSecretsAssignedTo(kindName, id, trx);
         await repo.deleteInventory(kind.table, id, trx);
         await nc.audit.appendWithin(trx, actor, [
-          { action: NetboxAudit.inventoryDelete, objectType: kind.objectType, objectId: id, details: { secrets_deleted: secrets.length } },
-          ...secrets.map((s) => ({ action: NetboxAudit.secretDelete, objectType: OT.secret, objectId: s.id, details: { cascade: kindName } })),
+          {
+            action: NetboxAudit.inventoryDelete,
+            objectType: kind.objectType,
+            objectId: id,
+            details: { secrets_deleted: secrets.length },
+          },
+          ...secrets.map((s) => ({
+            action: NetboxAudit.secretDelete,
+            objectType: OT.secret,
+            objectId: s.id,
+            details: { cascade: kindName },
+          })),
         ]);
       });
     },

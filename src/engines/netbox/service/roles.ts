@@ -1,8 +1,26 @@
 import type { Updateable } from 'kysely';
-import { HushError, invalid, isForeignKeyViolation, isUniqueViolation, nowIso, type AuditActor, type Db } from '../../../core/ports.js';
+import {
+  HushError,
+  invalid,
+  isForeignKeyViolation,
+  isUniqueViolation,
+  nowIso,
+  type AuditActor,
+  type Db,
+} from '../../../core/ports.js';
 import { MSG, notFoundModel } from '../errors.js';
 import { NetboxAudit } from '../events.js';
-import { and, dateFilter, intFilter, or, ordering, textFilter, values, type Conditions, type Query } from '../filters.js';
+import {
+  and,
+  dateFilter,
+  intFilter,
+  or,
+  ordering,
+  textFilter,
+  values,
+  type Conditions,
+  type Query,
+} from '../filters.js';
 import type { RoleRow } from '../repo.js';
 import type { NetboxSecretRoleTable, NetboxTables } from '../tables.js';
 import { inIds, OT, type NetboxContext } from './context.js';
@@ -41,7 +59,12 @@ export function createRoleService(nc: NetboxContext) {
       const n = direct.get(r.id) ?? 0;
       for (const id of [r.id, ...ancestors(r)]) cumulative.set(id, (cumulative.get(id) ?? 0) + n);
     }
-    const view = (r: RoleRow): RoleView => ({ ...r, depth: ancestors(r).length, secretCount: cumulative.get(r.id) ?? 0, parent: r.parent_id === null ? undefined : byId.get(r.parent_id) });
+    const view = (r: RoleRow): RoleView => ({
+      ...r,
+      depth: ancestors(r).length,
+      secretCount: cumulative.get(r.id) ?? 0,
+      parent: r.parent_id === null ? undefined : byId.get(r.parent_id),
+    });
     return { roles, byId, ancestors, view };
   }
 
@@ -56,13 +79,22 @@ export function createRoleService(nc: NetboxContext) {
     const problems: { field: string; message: string }[] = [];
     for (const field of ['name', 'slug'] as const) {
       const v = input[field];
-      if (v === undefined) { if (!partial) problems.push({ field, message: MSG.required }); continue; }
+      if (v === undefined) {
+        if (!partial) problems.push({ field, message: MSG.required });
+        continue;
+      }
       if (!v.trim()) problems.push({ field, message: MSG.blank });
       else if (v.length > 100) problems.push({ field, message: 'Ensure this field has no more than 100 characters.' });
     }
-    if (input.slug && !/^[-a-zA-Z0-9_]+$/.test(input.slug)) problems.push({ field: 'slug', message: 'Enter a valid "slug" consisting of letters, numbers, underscores or hyphens.' });
-    if (input.description !== undefined && input.description.length > 200) problems.push({ field: 'description', message: 'Ensure this field has no more than 200 characters.' });
-    if (problems.length) throw new HushError('invalid', problems.map((p) => `${p.field}: ${p.message}`).join('; '), { problems });
+    if (input.slug && !/^[-a-zA-Z0-9_]+$/.test(input.slug))
+      problems.push({
+        field: 'slug',
+        message: 'Enter a valid "slug" consisting of letters, numbers, underscores or hyphens.',
+      });
+    if (input.description !== undefined && input.description.length > 200)
+      problems.push({ field: 'description', message: 'Ensure this field has no more than 200 characters.' });
+    if (problems.length)
+      throw new HushError('invalid', problems.map((p) => `${p.field}: ${p.message}`).join('; '), { problems });
   }
 
   async function uniqueClash(input: RoleInput, id: number | undefined): Promise<HushError> {
@@ -75,8 +107,13 @@ export function createRoleService(nc: NetboxContext) {
     return invalid('name', 'Secret Role with this name already exists.');
   }
 
-  const audit = (trx: Db<NetboxTables>, actor: AuditActor, action: string, id: number, details: Record<string, unknown>) =>
-    nc.audit.appendWithin(trx, actor, [{ action, objectType: OT.role, objectId: id, details }]);
+  const audit = (
+    trx: Db<NetboxTables>,
+    actor: AuditActor,
+    action: string,
+    id: number,
+    details: Record<string, unknown>,
+  ) => nc.audit.appendWithin(trx, actor, [{ action, objectType: OT.role, objectId: id, details }]);
 
   return {
     get,
@@ -93,10 +130,24 @@ export function createRoleService(nc: NetboxContext) {
       dateFilter(where, query, 'last_updated', 'last_updated');
       intFilter(where, query, 'parent_id', 'parent_id');
       const parentSlugs = values(query, 'parent');
-      if (parentSlugs.length) where.push(inIds('parent_id', t.roles.filter((r) => parentSlugs.includes(r.slug)).map((r) => r.id)));
-      const ancestorIds = [...values(query, 'ancestor_id').map(Number), ...t.roles.filter((r) => values(query, 'ancestor').includes(r.slug)).map((r) => r.id)];
+      if (parentSlugs.length)
+        where.push(
+          inIds(
+            'parent_id',
+            t.roles.filter((r) => parentSlugs.includes(r.slug)).map((r) => r.id),
+          ),
+        );
+      const ancestorIds = [
+        ...values(query, 'ancestor_id').map(Number),
+        ...t.roles.filter((r) => values(query, 'ancestor').includes(r.slug)).map((r) => r.id),
+      ];
       if (values(query, 'ancestor_id').length || values(query, 'ancestor').length) {
-        where.push(inIds('id', t.roles.filter((r) => t.ancestors(r).some((a) => ancestorIds.includes(a))).map((r) => r.id)));
+        where.push(
+          inIds(
+            'id',
+            t.roles.filter((r) => t.ancestors(r).some((a) => ancestorIds.includes(a))).map((r) => r.id),
+          ),
+        );
       }
       const q = values(query, 'q')[0]?.trim();
       if (q) {
@@ -105,12 +156,20 @@ export function createRoleService(nc: NetboxContext) {
         where.push(or(parts));
       }
       if (scope !== 'all') where.push(inIds('id', [...scope]));
-      const { count, rows } = await repo.listRoles(and(where), ordering(query, { id: 'id', name: 'name', slug: 'slug', created: 'created', last_updated: 'last_updated' }), page);
+      const { count, rows } = await repo.listRoles(
+        and(where),
+        ordering(query, { id: 'id', name: 'name', slug: 'slug', created: 'created', last_updated: 'last_updated' }),
+        page,
+      );
       return { count, rows: rows.map(t.view) };
     },
 
     /** Creates (`id` undefined) or updates every item in one transaction: all or nothing. */
-    async saveMany(actor: AuditActor, items: { id: number | undefined; input: RoleInput }[], partial: boolean): Promise<RoleView[]> {
+    async saveMany(
+      actor: AuditActor,
+      items: { id: number | undefined; input: RoleInput }[],
+      partial: boolean,
+    ): Promise<RoleView[]> {
       const t = await tree({ counts: false });
       const now = nowIso();
       const changes = items.map(({ id, input }) => {
@@ -119,7 +178,8 @@ export function createRoleService(nc: NetboxContext) {
         if (input.parentId != null) {
           const parent = t.byId.get(input.parentId);
           if (!parent) throw invalid('parent', MSG.relatedId(input.parentId));
-          if (id !== undefined && (parent.id === id || t.ancestors(parent).includes(id))) throw invalid('parent', 'Cannot assign self or child SecretRole as parent.');
+          if (id !== undefined && (parent.id === id || t.ancestors(parent).includes(id)))
+            throw invalid('parent', 'Cannot assign self or child SecretRole as parent.');
         }
         const set: Updateable<NetboxSecretRoleTable> = { last_updated: now };
         if (input.name !== undefined) set.name = input.name.trim();
@@ -137,11 +197,26 @@ export function createRoleService(nc: NetboxContext) {
             current = c;
             let rowId = c.id;
             if (rowId === undefined) {
-              rowId = await repo.insertRole({ name: '', slug: '', description: '', comments: '', parent_id: null, created: now, last_updated: now, ...c.set }, trx);
+              rowId = await repo.insertRole(
+                {
+                  name: '',
+                  slug: '',
+                  description: '',
+                  comments: '',
+                  parent_id: null,
+                  created: now,
+                  last_updated: now,
+                  ...c.set,
+                },
+                trx,
+              );
             } else {
               await repo.updateRole(rowId, c.set, trx);
             }
-            await audit(trx, actor, c.id === undefined ? NetboxAudit.roleCreate : NetboxAudit.roleUpdate, rowId, { name: c.set.name ?? null, fields: Object.keys(c.set).filter((k) => k !== 'last_updated') });
+            await audit(trx, actor, c.id === undefined ? NetboxAudit.roleCreate : NetboxAudit.roleUpdate, rowId, {
+              name: c.set.name ?? null,
+              fields: Object.keys(c.set).filter((k) => k !== 'last_updated'),
+            });
             out.push(rowId);
           }
           return out;
@@ -158,16 +233,25 @@ export function createRoleService(nc: NetboxContext) {
     async removeMany(actor: AuditActor, ids: number[]): Promise<void> {
       const t = await tree({ counts: false });
       for (const id of ids) if (!t.byId.has(id)) throw notFoundModel('SecretRole');
-      const victims = [...new Set([...ids, ...t.roles.filter((r) => t.ancestors(r).some((a) => ids.includes(a))).map((r) => r.id)])];
+      const victims = [
+        ...new Set([...ids, ...t.roles.filter((r) => t.ancestors(r).some((a) => ids.includes(a))).map((r) => r.id)]),
+      ];
       const used = await repo.firstSecrets(20, victims);
       if (used.length) {
         const total = await repo.secretCountWithRoles(victims);
-        throw new HushError('conflict', MSG.dependents(used.map((s) => `${s.name || `Secret #${s.id}`} (${s.id})`), total));
+        throw new HushError(
+          'conflict',
+          MSG.dependents(
+            used.map((s) => `${s.name || `Secret #${s.id}`} (${s.id})`),
+            total,
+          ),
+        );
       }
       try {
         await repo.db.transaction().execute(async (trx) => {
           await repo.deleteRoles(ids, trx);
-          for (const id of ids) await audit(trx, actor, NetboxAudit.roleDelete, id, { name: t.byId.get(id)?.name ?? null });
+          for (const id of ids)
+            await audit(trx, actor, NetboxAudit.roleDelete, id, { name: t.byId.get(id)?.name ?? null });
         });
       } catch (e) {
         if (isForeignKeyViolation(e)) throw new HushError('conflict', MSG.dependents([], 1));

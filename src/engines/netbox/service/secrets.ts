@@ -32,7 +32,18 @@ const VERIFIED_MAX = 20_000;
 const duplicate = (legacy: boolean) =>
   legacy
     ? invalid('__all__', 'Secret with this Device, Role and Name already exists.')
-    : new HushError('invalid', 'The fields assigned_object_type, assigned_object_id, role, name must make a unique set.', { problems: [{ field: '', message: 'The fields assigned_object_type, assigned_object_id, role, name must make a unique set.' }] });
+    : new HushError(
+        'invalid',
+        'The fields assigned_object_type, assigned_object_id, role, name must make a unique set.',
+        {
+          problems: [
+            {
+              field: '',
+              message: 'The fields assigned_object_type, assigned_object_id, role, name must make a unique set.',
+            },
+          ],
+        },
+      );
 
 export function createSecretService(nc: NetboxContext, inventory: InventoryService) {
   const { repo } = nc;
@@ -60,7 +71,10 @@ export function createSecretService(nc: NetboxContext, inventory: InventoryServi
 
   async function seal(masterKey: Buffer, plaintext: string) {
     const sealId = newUuid();
-    const ciphertext = await nc.secretsCipher.seal(encryptSecret(masterKey, plaintext), { row: sealId, column: COLUMN });
+    const ciphertext = await nc.secretsCipher.seal(encryptSecret(masterKey, plaintext), {
+      row: sealId,
+      column: COLUMN,
+    });
     return { seal_id: sealId, ciphertext, hash: hashSecret(plaintext) };
   }
 
@@ -75,18 +89,29 @@ export function createSecretService(nc: NetboxContext, inventory: InventoryServi
     const types = values(query, 'assigned_object_type');
     if (types.length) where.push(secretWhere.typeIn(types.some((t) => t in KINDS) ? types : []));
     const typeIds = values(query, 'assigned_object_type_id').map(Number);
-    if (typeIds.length) where.push(secretWhere.typeIn(Object.entries(KINDS).filter(([, k]) => typeIds.includes(k.ctId)).map(([n]) => n)));
+    if (typeIds.length)
+      where.push(
+        secretWhere.typeIn(
+          Object.entries(KINDS)
+            .filter(([, k]) => typeIds.includes(k.ctId))
+            .map(([n]) => n),
+        ),
+      );
     const roleIds = values(query, 'role_id');
     if (roleIds.length) {
       const known = new Set((await repo.roleIds()).map(String));
       const bad = roleIds.find((r) => !known.has(r));
-      if (bad !== undefined) throw invalid('role_id', `Select a valid choice. ${bad} is not one of the available choices.`);
+      if (bad !== undefined)
+        throw invalid('role_id', `Select a valid choice. ${bad} is not one of the available choices.`);
       where.push(inIds('role_id', roleIds.map(Number)));
     }
     const roleSlugs = values(query, 'role');
     if (roleSlugs.length) where.push(secretWhere.roleSlugIn(roleSlugs));
     // Hush extension (legacy filters on the plugin API too): the object by id or by name.
-    for (const [kind, idKey, nameKey] of [['dcim.device', 'device_id', 'device'], ['virtualization.virtualmachine', 'virtual_machine_id', 'virtual_machine']] as const) {
+    for (const [kind, idKey, nameKey] of [
+      ['dcim.device', 'device_id', 'device'],
+      ['virtualization.virtualmachine', 'virtual_machine_id', 'virtual_machine'],
+    ] as const) {
       const ids = values(query, idKey).map(Number).filter(Number.isInteger);
       const named = await inventory.idsByName(KINDS[kind], values(query, nameKey));
       if (values(query, idKey).length || values(query, nameKey).length) {
@@ -106,14 +131,24 @@ export function createSecretService(nc: NetboxContext, inventory: InventoryServi
 
   async function checkRole(roleId: number | undefined) {
     if (roleId === undefined) return;
-    if (!(await repo.roleExists(roleId))) throw invalid('role', `Related object not found using the provided numeric ID: ${roleId}`);
+    if (!(await repo.roleExists(roleId)))
+      throw invalid('role', `Related object not found using the provided numeric ID: ${roleId}`);
   }
 
-  const auditEvent = (action: string, row: Pick<SecretRow, 'id' | 'name' | 'role_id' | 'assigned_object_type' | 'assigned_object_id'>, details: Record<string, unknown> = {}) => ({
+  const auditEvent = (
+    action: string,
+    row: Pick<SecretRow, 'id' | 'name' | 'role_id' | 'assigned_object_type' | 'assigned_object_id'>,
+    details: Record<string, unknown> = {},
+  ) => ({
     action,
     objectType: OT.secret,
     objectId: row.id,
-    details: { name: row.name, role: row.role_id, assigned_object: `${row.assigned_object_type}:${row.assigned_object_id}`, ...details },
+    details: {
+      name: row.name,
+      role: row.role_id,
+      assigned_object: `${row.assigned_object_type}:${row.assigned_object_id}`,
+      ...details,
+    },
   });
 
   return {
@@ -122,7 +157,15 @@ export function createSecretService(nc: NetboxContext, inventory: InventoryServi
     async list(query: Query, page: { limit: number; offset: number }, scope: 'all' | Set<number>) {
       const where = await filters(query);
       if (scope !== 'all') where.push(inIds('netbox_secrets.id', [...scope]));
-      const order = ordering(query, { id: 'id', name: 'name', created: 'created', last_updated: 'last_updated', assigned_object_id: 'assigned_object_id', assigned_object_type: 'assigned_object_type', role: 'role' });
+      const order = ordering(query, {
+        id: 'id',
+        name: 'name',
+        created: 'created',
+        last_updated: 'last_updated',
+        assigned_object_id: 'assigned_object_id',
+        assigned_object_type: 'assigned_object_type',
+        role: 'role',
+      });
       return repo.listSecrets(and(where), order, page);
     },
 
@@ -144,12 +187,26 @@ export function createSecretService(nc: NetboxContext, inventory: InventoryServi
           for (const [i, input] of inputs.entries()) {
             rows.push(
               await repo.insertSecret(
-                { assigned_object_type: input.kind, assigned_object_id: input.objectId, role_id: input.roleId, name: input.name ?? '', description: input.description ?? '', comments: input.comments ?? '', ...sealed[i]!, created: now, last_updated: now },
+                {
+                  assigned_object_type: input.kind,
+                  assigned_object_id: input.objectId,
+                  role_id: input.roleId,
+                  name: input.name ?? '',
+                  description: input.description ?? '',
+                  comments: input.comments ?? '',
+                  ...sealed[i]!,
+                  created: now,
+                  last_updated: now,
+                },
                 trx,
               ),
             );
           }
-          await nc.audit.appendWithin(trx, actor, rows.map((row) => auditEvent(NetboxAudit.secretCreate, row, { plaintext_written: true })));
+          await nc.audit.appendWithin(
+            trx,
+            actor,
+            rows.map((row) => auditEvent(NetboxAudit.secretCreate, row, { plaintext_written: true })),
+          );
           return rows;
         });
       } catch (e) {
@@ -159,7 +216,13 @@ export function createSecretService(nc: NetboxContext, inventory: InventoryServi
     },
 
     /** Updates every item or none; `masterKey` is needed only by items that carry a plaintext. */
-    async updateMany(actor: AuditActor, items: { id: number; input: SecretInput }[], masterKey: Buffer | undefined, scope: 'all' | Set<number>, legacy: boolean): Promise<SecretRow[]> {
+    async updateMany(
+      actor: AuditActor,
+      items: { id: number; input: SecretInput }[],
+      masterKey: Buffer | undefined,
+      scope: 'all' | Set<number>,
+      legacy: boolean,
+    ): Promise<SecretRow[]> {
       const changes: { id: number; set: Updateable<NetboxSecretTable>; plaintext: boolean }[] = [];
       for (const { id, input } of items) {
         await get(id, scope);
@@ -184,7 +247,9 @@ export function createSecretService(nc: NetboxContext, inventory: InventoryServi
           const events = [];
           for (const c of changes) {
             const row = await repo.updateSecret(c.id, c.set, trx);
-            const fields = Object.keys(c.set).filter((k) => !['last_updated', 'seal_id', 'ciphertext', 'hash'].includes(k));
+            const fields = Object.keys(c.set).filter(
+              (k) => !['last_updated', 'seal_id', 'ciphertext', 'hash'].includes(k),
+            );
             if (c.plaintext) fields.push('plaintext');
             events.push(auditEvent(NetboxAudit.secretUpdate, row, { fields, plaintext_written: c.plaintext }));
             rows.push(row);
@@ -202,7 +267,11 @@ export function createSecretService(nc: NetboxContext, inventory: InventoryServi
       const rows = await Promise.all(ids.map((id) => get(id, scope)));
       await repo.db.transaction().execute(async (trx) => {
         await repo.deleteSecrets(ids, trx);
-        await nc.audit.appendWithin(trx, actor, rows.map((r) => auditEvent(NetboxAudit.secretDelete, r)));
+        await nc.audit.appendWithin(
+          trx,
+          actor,
+          rows.map((r) => auditEvent(NetboxAudit.secretDelete, r)),
+        );
       });
     },
   };

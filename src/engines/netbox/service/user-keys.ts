@@ -1,5 +1,16 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
-import { HushError, invalid, nowIso, parseRsaPrivateKey, rsaOaepDecrypt, rsaOaepEncrypt, type AuditActor, type Caller, type Db, type EngineAuditEvent } from '../../../core/ports.js';
+import {
+  HushError,
+  invalid,
+  nowIso,
+  parseRsaPrivateKey,
+  rsaOaepDecrypt,
+  rsaOaepEncrypt,
+  type AuditActor,
+  type Caller,
+  type Db,
+  type EngineAuditEvent,
+} from '../../../core/ports.js';
 import { randomKey } from '../crypto.js';
 import { MSG, notFoundModel } from '../errors.js';
 import { NetboxAudit } from '../events.js';
@@ -26,7 +37,8 @@ export const OPEN_KEY_BITS = 4096;
  * refused (docs/wire/netbox.md §2.6).
  */
 export function checkPublicKey(pem: string): KeyObject {
-  if (/PRIVATE KEY/.test(pem) || /^\s*ssh-/.test(pem)) throw invalid('public_key', 'Invalid RSA key format: expected a PEM RSA public key (no private key, no SSH/PGP).');
+  if (/PRIVATE KEY/.test(pem) || /^\s*ssh-/.test(pem))
+    throw invalid('public_key', 'Invalid RSA key format: expected a PEM RSA public key (no private key, no SSH/PGP).');
   let key: KeyObject;
   try {
     key = createPublicKey(pem);
@@ -35,8 +47,10 @@ export function checkPublicKey(pem: string): KeyObject {
   }
   if (key.asymmetricKeyType !== 'rsa') throw invalid('public_key', 'Invalid RSA key format: not an RSA key');
   const bits = key.asymmetricKeyDetails?.modulusLength ?? 0;
-  if (bits < MIN_KEY_BITS) throw invalid('public_key', `Key length (${bits} bits) is below minimum requirement (${MIN_KEY_BITS} bits).`);
-  if (bits > MAX_KEY_BITS) throw invalid('public_key', `Key length (${bits} bits) exceeds maximum allowed (${MAX_KEY_BITS} bits).`);
+  if (bits < MIN_KEY_BITS)
+    throw invalid('public_key', `Key length (${bits} bits) is below minimum requirement (${MIN_KEY_BITS} bits).`);
+  if (bits > MAX_KEY_BITS)
+    throw invalid('public_key', `Key length (${bits} bits) exceeds maximum allowed (${MAX_KEY_BITS} bits).`);
   return key;
 }
 
@@ -80,7 +94,10 @@ export function createUserKeyService(nc: NetboxContext) {
   async function dependents(trx: Db<NetboxTables>) {
     const total = await repo.secretCount(trx);
     const rows = await repo.firstSecrets(20, undefined, trx);
-    return MSG.dependents(rows.map((r) => `${r.name || `Secret #${r.id}`} (${r.id})`), total);
+    return MSG.dependents(
+      rows.map((r) => `${r.name || `Secret #${r.id}`} (${r.id})`),
+      total,
+    );
   }
 
   return {
@@ -95,7 +112,8 @@ export function createUserKeyService(nc: NetboxContext) {
       if (ids.length) rows = rows.filter((r) => ids.includes(r.id));
       const userIds = values(query, 'user_id');
       for (const u of userIds) {
-        if (!/^\d+$/.test(u) || !(await nc.users.get(Number(u)).catch(() => undefined))) throw invalid('user_id', `Select a valid choice. ${u} is not one of the available choices.`);
+        if (!/^\d+$/.test(u) || !(await nc.users.get(Number(u)).catch(() => undefined)))
+          throw invalid('user_id', `Select a valid choice. ${u} is not one of the available choices.`);
       }
       if (userIds.length) rows = rows.filter((r) => userIds.map(Number).includes(r.user_id));
       const usernames = values(query, 'user');
@@ -132,15 +150,37 @@ export function createUserKeyService(nc: NetboxContext) {
         const now = nowIso();
         let rowId: number;
         try {
-          rowId = await repo.insertUserKey({ user_id: userId, public_key: publicKey, master_key_cipher: bootstrap ? bootstrapCipher : null, created: now, last_updated: now }, trx);
+          rowId = await repo.insertUserKey(
+            {
+              user_id: userId,
+              public_key: publicKey,
+              master_key_cipher: bootstrap ? bootstrapCipher : null,
+              created: now,
+              last_updated: now,
+            },
+            trx,
+          );
         } catch (e) {
-          if ((await repo.userKeyByUser(userId, trx)) !== undefined) throw invalid('user', 'User key with this user already exists.');
+          if ((await repo.userKeyByUser(userId, trx)) !== undefined)
+            throw invalid('user', 'User key with this user already exists.');
           throw e;
         }
-        const events: EngineAuditEvent[] = [{ action: NetboxAudit.userKeyCreate, objectType: OT.userKey, objectId: rowId, details: { user: user.username, active: bootstrap } }];
+        const events: EngineAuditEvent[] = [
+          {
+            action: NetboxAudit.userKeyCreate,
+            objectType: OT.userKey,
+            objectId: rowId,
+            details: { user: user.username, active: bootstrap },
+          },
+        ];
         if (bootstrap) {
           await repo.bumpMasterKeyGeneration(trx);
-          events.push({ action: NetboxAudit.masterKeyBootstrap, objectType: OT.userKey, objectId: rowId, details: { user: user.username, active: true } });
+          events.push({
+            action: NetboxAudit.masterKeyBootstrap,
+            objectType: OT.userKey,
+            objectId: rowId,
+            details: { user: user.username, active: true },
+          });
         }
         await nc.audit.appendWithin(trx, actor, events);
         return rowId;
@@ -154,7 +194,12 @@ export function createUserKeyService(nc: NetboxContext) {
      * with no active key, docs/wire/netbox.md §2.5 "Trap"), the only filled key left with no active key re-bootstraps.
      * `changed: false` when the key is the one stored (or none is given): then nothing is written.
      */
-    async update(actor: AuditActor, id: number, publicKey: string | undefined, scope: 'all' | Set<number>): Promise<{ key: UserKeyView; changed: boolean }> {
+    async update(
+      actor: AuditActor,
+      id: number,
+      publicKey: string | undefined,
+      scope: 'all' | Set<number>,
+    ): Promise<{ key: UserKeyView; changed: boolean }> {
       const before = await get(id, scope);
       if (publicKey === undefined || publicKey === before.public_key) return { key: before, changed: false };
       checkPublicKey(publicKey);
@@ -166,8 +211,19 @@ export function createUserKeyService(nc: NetboxContext) {
         if (onlyActive && (await repo.secretCount(trx)) > 0) throw invalid('public_key', MSG.publicKeyBlocked);
         const othersActive = active.some((a) => a !== id);
         await repo.deleteSessionKeysOf(id, trx);
-        await repo.updateUserKey(id, { public_key: publicKey, master_key_cipher: othersActive ? null : bootstrapCipher, last_updated: nowIso() }, trx);
-        await nc.audit.appendWithin(trx, actor, [{ action: NetboxAudit.userKeyUpdate, objectType: OT.userKey, objectId: id, details: { user: before.username, fields: ['public_key'], active: !othersActive } }]);
+        await repo.updateUserKey(
+          id,
+          { public_key: publicKey, master_key_cipher: othersActive ? null : bootstrapCipher, last_updated: nowIso() },
+          trx,
+        );
+        await nc.audit.appendWithin(trx, actor, [
+          {
+            action: NetboxAudit.userKeyUpdate,
+            objectType: OT.userKey,
+            objectId: id,
+            details: { user: before.username, fields: ['public_key'], active: !othersActive },
+          },
+        ]);
       });
       return { key: await get(id), changed: true };
     },
@@ -181,9 +237,19 @@ export function createUserKeyService(nc: NetboxContext) {
       await repo.db.transaction().execute(async (trx) => {
         await repo.lockMasterKey(trx);
         const active = await repo.activeUserKeyIds(trx);
-        if (active.length && active.every((a) => ids.includes(a)) && (await repo.secretCount(trx)) > 0) throw new HushError('conflict', await dependents(trx));
+        if (active.length && active.every((a) => ids.includes(a)) && (await repo.secretCount(trx)) > 0)
+          throw new HushError('conflict', await dependents(trx));
         await repo.deleteUserKeys(ids, trx);
-        await nc.audit.appendWithin(trx, actor, before.map((k) => ({ action: NetboxAudit.userKeyDelete, objectType: OT.userKey, objectId: k.id, details: { user: k.username } })));
+        await nc.audit.appendWithin(
+          trx,
+          actor,
+          before.map((k) => ({
+            action: NetboxAudit.userKeyDelete,
+            objectType: OT.userKey,
+            objectId: k.id,
+            details: { user: k.username },
+          })),
+        );
       });
     },
 
@@ -192,24 +258,39 @@ export function createUserKeyService(nc: NetboxContext) {
      * target's public key; all or nothing. Returns the unknown ids instead when some do not exist. Bounded like
      * session-key creation (the same RSA decryption).
      */
-    activate: (actor: AuditActor, caller: Caller, privateKey: string, ids: number[]) => nc.ctx.gates.credentials.run(async () => {
-      const own = await byUser(caller.user.id);
-      if (!own) throw new HushError('invalid', MSG.noUserKey, { reason: 'netbox_error_key' });
-      if (own.master_key_cipher === null) throw new HushError('invalid', MSG.inactiveUserKey, { reason: 'netbox_error_key' });
-      const master = openMasterKey(own, privateKey);
-      if (!master) throw new HushError('invalid', MSG.invalidPrivateKey, { reason: 'netbox_error_key' });
-      const targets = await repo.userKeysByIds(ids);
-      const missing = ids.filter((i) => !targets.some((t) => t.id === i));
-      if (missing.length) return { missing, activated: [] as UserKeyView[] };
-      const ciphers = targets.map((t) => ({ id: t.id, cipher: sealMaster(master, t.public_key) }));
-      const views = await Promise.all(targets.map(withUsername));
-      await repo.db.transaction().execute(async (trx) => {
-        await repo.lockMasterKey(trx);
-        for (const c of ciphers) await repo.updateUserKey(c.id, { master_key_cipher: c.cipher, last_updated: nowIso() }, trx);
-        await nc.audit.appendWithin(trx, actor, views.map((v) => ({ action: NetboxAudit.userKeyActivate, objectType: OT.userKey, objectId: v.id, details: { user: v.username } })));
-      });
-      return { missing, activated: views.sort((a, b) => (a.username < b.username ? -1 : a.username > b.username ? 1 : 0)) };
-    }),
+    activate: (actor: AuditActor, caller: Caller, privateKey: string, ids: number[]) =>
+      nc.ctx.gates.credentials.run(async () => {
+        const own = await byUser(caller.user.id);
+        if (!own) throw new HushError('invalid', MSG.noUserKey, { reason: 'netbox_error_key' });
+        if (own.master_key_cipher === null)
+          throw new HushError('invalid', MSG.inactiveUserKey, { reason: 'netbox_error_key' });
+        const master = openMasterKey(own, privateKey);
+        if (!master) throw new HushError('invalid', MSG.invalidPrivateKey, { reason: 'netbox_error_key' });
+        const targets = await repo.userKeysByIds(ids);
+        const missing = ids.filter((i) => !targets.some((t) => t.id === i));
+        if (missing.length) return { missing, activated: [] as UserKeyView[] };
+        const ciphers = targets.map((t) => ({ id: t.id, cipher: sealMaster(master, t.public_key) }));
+        const views = await Promise.all(targets.map(withUsername));
+        await repo.db.transaction().execute(async (trx) => {
+          await repo.lockMasterKey(trx);
+          for (const c of ciphers)
+            await repo.updateUserKey(c.id, { master_key_cipher: c.cipher, last_updated: nowIso() }, trx);
+          await nc.audit.appendWithin(
+            trx,
+            actor,
+            views.map((v) => ({
+              action: NetboxAudit.userKeyActivate,
+              objectType: OT.userKey,
+              objectId: v.id,
+              details: { user: v.username },
+            })),
+          );
+        });
+        return {
+          missing,
+          activated: views.sort((a, b) => (a.username < b.username ? -1 : a.username > b.username ? 1 : 0)),
+        };
+      }),
   };
 }
 

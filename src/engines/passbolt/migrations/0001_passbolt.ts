@@ -15,7 +15,9 @@ export const passboltInitial: HushMigration = {
     await db.schema
       .createTable('passbolt_gpgkeys')
       .addColumn('id', 'text', (c) => c.primaryKey())
-      .addColumn('account_id', 'text', (c) => c.notNull().unique().references('passbolt_accounts.id').onDelete('cascade'))
+      .addColumn('account_id', 'text', (c) =>
+        c.notNull().unique().references('passbolt_accounts.id').onDelete('cascade'),
+      )
       .addColumn('armored_key', 'text', (c) => c.notNull())
       .addColumn('fingerprint', 'text', (c) => c.notNull())
       .addColumn('key_id', 'text', (c) => c.notNull())
@@ -58,7 +60,11 @@ export const passboltInitial: HushMigration = {
       .addUniqueConstraint('passbolt_permissions_pair', ['aco_foreign_key', 'aro_foreign_key'])
       .execute();
     // Listing "resources I can see" starts from the caller's permissions.
-    await db.schema.createIndex('passbolt_permissions_aro').on('passbolt_permissions').columns(['aro_foreign_key', 'aco_foreign_key']).execute();
+    await db.schema
+      .createIndex('passbolt_permissions_aro')
+      .on('passbolt_permissions')
+      .columns(['aro_foreign_key', 'aco_foreign_key'])
+      .execute();
 
     await db.schema
       .createTable('passbolt_secrets')
@@ -70,7 +76,11 @@ export const passboltInitial: HushMigration = {
       .addColumn('modified', 'text', (c) => c.notNull())
       .addUniqueConstraint('passbolt_secrets_pair', ['resource_id', 'user_id'])
       .execute();
-    await db.schema.createIndex('passbolt_secrets_user').on('passbolt_secrets').columns(['user_id', 'resource_id']).execute();
+    await db.schema
+      .createIndex('passbolt_secrets_user')
+      .on('passbolt_secrets')
+      .columns(['user_id', 'resource_id'])
+      .execute();
 
     await db.schema
       .createTable('passbolt_server_keys')

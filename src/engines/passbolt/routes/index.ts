@@ -12,7 +12,16 @@ import { userRoutes } from './users.js';
  * Passbolt's API lives at the root (`/resources.json`, `/secrets/…`, `/auth/…`); these prefixes claim exactly those
  * trees so other engines' paths (`/api/`, `/v1/`) keep their own 404s.
  */
-export const PASSBOLT_PREFIXES = ['/resources', '/resource-types', '/secrets/', '/share/', '/permissions/', '/users', '/gpgkeys', '/auth/'] as const;
+export const PASSBOLT_PREFIXES = [
+  '/resources',
+  '/resource-types',
+  '/secrets/',
+  '/share/',
+  '/permissions/',
+  '/users',
+  '/gpgkeys',
+  '/auth/',
+] as const;
 
 export function passboltRoutes(s: PassboltServices, config: HushConfig): FastifyPluginAsyncTypebox {
   return async (app) => {

@@ -36,18 +36,42 @@ export const domainOf = (origin: string) => `${origin.replace(/\/+$/, '')}/`;
 
 export function createAuthService(pc: PassboltContext, keys: ServerKeys) {
   const { repo, ctx } = pc;
-  const digest = (type: string, accountId: string, token: string) => ctx.keyring.keyedHash(`passbolt:${type}:${accountId}:${token}`, '');
+  const digest = (type: string, accountId: string, token: string) =>
+    ctx.keyring.keyedHash(`passbolt:${type}:${accountId}:${token}`, '');
 
-  async function issueTokens(accountId: string, origin: string, actor: AuditActor | undefined, trxWork?: (trx: Transaction<PassboltTables>) => Promise<void>) {
+  async function issueTokens(
+    accountId: string,
+    origin: string,
+    actor: AuditActor | undefined,
+    trxWork?: (trx: Transaction<PassboltTables>) => Promise<void>,
+  ) {
     const jwt = await keys.jwt();
-    const claims: AccessClaims = { iss: domainOf(origin), sub: accountId, exp: Math.floor(Date.now() / 1000) + ACCESS_TOKEN_SECONDS };
+    const claims: AccessClaims = {
+      iss: domainOf(origin),
+      sub: accountId,
+      exp: Math.floor(Date.now() / 1000) + ACCESS_TOKEN_SECONDS,
+    };
     const accessToken = await signJwt(claims, jwt);
     const refreshToken = pc.newId();
     const hash = await digest('refresh', accountId, refreshToken);
     await repo.db.transaction().execute(async (trx) => {
       if (trxWork) await trxWork(trx);
-      await trx.insertInto('passbolt_auth_tokens').values({ id: pc.newId(), token_hash: hash, account_id: accountId, type: 'refresh', active: 1, expires: new Date(Date.now() + REFRESH_TOKEN_MS).toISOString(), created: nowIso() }).execute();
-      if (actor) await ctx.audit.appendWithin(trx, actor, [audit(PassboltAudit.sessionLogin, 'passbolt.user', accountId, { method: 'jwt' })]);
+      await trx
+        .insertInto('passbolt_auth_tokens')
+        .values({
+          id: pc.newId(),
+          token_hash: hash,
+          account_id: accountId,
+          type: 'refresh',
+          active: 1,
+          expires: new Date(Date.now() + REFRESH_TOKEN_MS).toISOString(),
+          created: nowIso(),
+        })
+        .execute();
+      if (actor)
+        await ctx.audit.appendWithin(trx, actor, [
+          audit(PassboltAudit.sessionLogin, 'passbolt.user', accountId, { method: 'jwt' }),
+        ]);
     });
     return { accessToken, refreshToken };
   }
@@ -73,64 +97,105 @@ export function createAuthService(pc: PassboltContext, keys: ServerKeys) {
      * POST /auth/jwt/login.json: checks the signed, encrypted challenge and answers one encrypted to the user. The
      * OpenPGP work runs on the event loop, so it is bounded with the other per-login crypto (HUSH_CRYPTO_*).
      */
-    login: (body: Record<string, unknown>, origin: string, actorOf: (accountId: string, userId: number, username: string) => AuditActor) => ctx.gates.credentials.run(async () => {
-      if (!isUuid(body.user_id)) throw badRequest(AUTH_MSG.userId);
-      const accountId = body.user_id.toLowerCase();
-      const found = await activeUserOf(accountId);
-      const userKey = found ? await repo.keyOf(accountId) : undefined;
-      if (!found || !userKey) throw new HushError('not_found', MSG.userNotFound);
-      const armored = body.challenge;
-      if (typeof armored !== 'string' || armored.length > MAX_ARMORED_CHARS || !armored.includes('-----BEGIN PGP MESSAGE-----')) throw badRequest(AUTH_MSG.challengeMissing);
+    login: (
+      body: Record<string, unknown>,
+      origin: string,
+      actorOf: (accountId: string, userId: number, username: string) => AuditActor,
+    ) =>
+      ctx.gates.credentials.run(async () => {
+        if (!isUuid(body.user_id)) throw badRequest(AUTH_MSG.userId);
+        const accountId = body.user_id.toLowerCase();
+        const found = await activeUserOf(accountId);
+        const userKey = found ? await repo.keyOf(accountId) : undefined;
+        if (!found || !userKey) throw new HushError('not_found', MSG.userNotFound);
+        const armored = body.challenge;
+        if (
+          typeof armored !== 'string' ||
+          armored.length > MAX_ARMORED_CHARS ||
+          !armored.includes('-----BEGIN PGP MESSAGE-----')
+        )
+          throw badRequest(AUTH_MSG.challengeMissing);
 
-      const server = await keys.openpgp();
-      let userPublic: openpgp.Key;
-      let clear: string;
-      try {
-        userPublic = await openpgp.readKey({ armoredKey: userKey.armored_key });
-        const decrypted = await openpgp.decrypt({
-          message: await openpgp.readMessage({ armoredMessage: armored }),
-          decryptionKeys: server.privateKey,
-          verificationKeys: userPublic,
-          expectSigned: true,
-        });
-        clear = String(decrypted.data);
-      } catch (e) {
-        const signatureProblem = /signature/i.test(String((e as Error)?.message));
-        throw new HushError('invalid', signatureProblem ? AUTH_MSG.signature : AUTH_MSG.decrypt, { reason: 'challenge_rejected' });
-      }
-      let challenge: Record<string, unknown>;
-      try {
-        challenge = JSON.parse(clear);
-        if (!challenge || typeof challenge !== 'object') throw new Error('not an object');
-      } catch {
-        throw badRequest(AUTH_MSG.deserialize);
-      }
-      if (typeof challenge.domain !== 'string' || challenge.domain.replace(/\/+$/, '') !== origin.replace(/\/+$/, '')) throw badRequest(AUTH_MSG.domain);
-      const now = Math.floor(Date.now() / 1000);
-      const expiry = Number(challenge.verify_token_expiry);
-      if (challenge.version !== PROTOCOL_VERSION || !isUuid(challenge.verify_token) || !Number.isFinite(expiry) || expiry < now || expiry > now + VERIFY_TOKEN_MAX_SECONDS) {
-        throw badRequest(AUTH_MSG.validation);
-      }
-      const verifyToken = challenge.verify_token;
-      const verifyHash = await digest('verify', accountId, verifyToken);
-      const { accessToken, refreshToken } = await issueTokens(accountId, origin, actorOf(accountId, found.user.id, found.user.username), async (trx) => {
-        // Spent nonces and refresh tokens are kept only until they expire; logins clear the expired ones.
-        await trx.deleteFrom('passbolt_auth_tokens').where('expires', '<', nowIso()).execute();
-        // A verify token works once: the unique digest makes a replayed challenge fail even across processes.
+        const server = await keys.openpgp();
+        let userPublic: openpgp.Key;
+        let clear: string;
         try {
-          await trx.insertInto('passbolt_auth_tokens').values({ id: pc.newId(), token_hash: verifyHash, account_id: accountId, type: 'verify', active: 0, expires: new Date(expiry * 1000).toISOString(), created: nowIso() }).execute();
+          userPublic = await openpgp.readKey({ armoredKey: userKey.armored_key });
+          const decrypted = await openpgp.decrypt({
+            message: await openpgp.readMessage({ armoredMessage: armored }),
+            decryptionKeys: server.privateKey,
+            verificationKeys: userPublic,
+            expectSigned: true,
+          });
+          clear = String(decrypted.data);
+        } catch (e) {
+          const signatureProblem = /signature/i.test(String((e as Error)?.message));
+          throw new HushError('invalid', signatureProblem ? AUTH_MSG.signature : AUTH_MSG.decrypt, {
+            reason: 'challenge_rejected',
+          });
+        }
+        let challenge: Record<string, unknown>;
+        try {
+          challenge = JSON.parse(clear);
+          if (!challenge || typeof challenge !== 'object') throw new Error('not an object');
         } catch {
+          throw badRequest(AUTH_MSG.deserialize);
+        }
+        if (typeof challenge.domain !== 'string' || challenge.domain.replace(/\/+$/, '') !== origin.replace(/\/+$/, ''))
+          throw badRequest(AUTH_MSG.domain);
+        const now = Math.floor(Date.now() / 1000);
+        const expiry = Number(challenge.verify_token_expiry);
+        if (
+          challenge.version !== PROTOCOL_VERSION ||
+          !isUuid(challenge.verify_token) ||
+          !Number.isFinite(expiry) ||
+          expiry < now ||
+          expiry > now + VERIFY_TOKEN_MAX_SECONDS
+        ) {
           throw badRequest(AUTH_MSG.validation);
         }
-      });
-      const answer = JSON.stringify({ version: PROTOCOL_VERSION, domain: domainOf(origin), access_token: accessToken, refresh_token: refreshToken, verify_token: verifyToken });
-      const encrypted = await openpgp.encrypt({
-        message: await openpgp.createMessage({ text: answer }),
-        encryptionKeys: userPublic,
-        signingKeys: server.privateKey,
-      });
-      return { challenge: encrypted as string };
-    }),
+        const verifyToken = challenge.verify_token;
+        const verifyHash = await digest('verify', accountId, verifyToken);
+        const { accessToken, refreshToken } = await issueTokens(
+          accountId,
+          origin,
+          actorOf(accountId, found.user.id, found.user.username),
+          async (trx) => {
+            // Spent nonces and refresh tokens are kept only until they expire; logins clear the expired ones.
+            await trx.deleteFrom('passbolt_auth_tokens').where('expires', '<', nowIso()).execute();
+            // A verify token works once: the unique digest makes a replayed challenge fail even across processes.
+            try {
+              await trx
+                .insertInto('passbolt_auth_tokens')
+                .values({
+                  id: pc.newId(),
+                  token_hash: verifyHash,
+                  account_id: accountId,
+                  type: 'verify',
+                  active: 0,
+                  expires: new Date(expiry * 1000).toISOString(),
+                  created: nowIso(),
+                })
+                .execute();
+            } catch {
+              throw badRequest(AUTH_MSG.validation);
+            }
+          },
+        );
+        const answer = JSON.stringify({
+          version: PROTOCOL_VERSION,
+          domain: domainOf(origin),
+          access_token: accessToken,
+          refresh_token: refreshToken,
+          verify_token: verifyToken,
+        });
+        const encrypted = await openpgp.encrypt({
+          message: await openpgp.createMessage({ text: answer }),
+          encryptionKeys: userPublic,
+          signingKeys: server.privateKey,
+        });
+        return { challenge: encrypted as string };
+      }),
 
     /** POST /auth/jwt/refresh.json: consumes a refresh token, returns a new access token and refresh token. */
     async refresh(body: Record<string, unknown>, cookieToken: string | undefined, origin: string) {
@@ -158,9 +223,17 @@ export function createAuthService(pc: PassboltContext, keys: ServerKeys) {
       if (!account || !isUuid(token)) throw badRequest(AUTH_MSG.refreshInvalid);
       const hash = await digest('refresh', account.id, token.toLowerCase());
       await repo.db.transaction().execute(async (trx) => {
-        const r = await trx.updateTable('passbolt_auth_tokens').set({ active: 0 }).where('token_hash', '=', hash).where('type', '=', 'refresh').where('active', '=', 1).executeTakeFirst();
+        const r = await trx
+          .updateTable('passbolt_auth_tokens')
+          .set({ active: 0 })
+          .where('token_hash', '=', hash)
+          .where('type', '=', 'refresh')
+          .where('active', '=', 1)
+          .executeTakeFirst();
         if (Number(r.numUpdatedRows) !== 1) throw badRequest(AUTH_MSG.refreshInvalid);
-        await ctx.audit.appendWithin(trx, actor, [audit(PassboltAudit.sessionLogout, 'passbolt.user', account.id, { method: 'jwt' })]);
+        await ctx.audit.appendWithin(trx, actor, [
+          audit(PassboltAudit.sessionLogout, 'passbolt.user', account.id, { method: 'jwt' }),
+        ]);
       });
     },
 
@@ -171,7 +244,17 @@ export function createAuthService(pc: PassboltContext, keys: ServerKeys) {
       const found = await activeUserOf(claims.sub);
       if (!found) return undefined;
       const { user } = found;
-      return { user: { id: user.id as Caller['user']['id'], username: user.username, kind: user.kind as 'person' | 'service', isSuperuser: user.is_superuser === 1 }, tokenId: null, sessionId: null, writeEnabled: true };
+      return {
+        user: {
+          id: user.id as Caller['user']['id'],
+          username: user.username,
+          kind: user.kind as 'person' | 'service',
+          isSuperuser: user.is_superuser === 1,
+        },
+        tokenId: null,
+        sessionId: null,
+        writeEnabled: true,
+      };
     },
   };
 }

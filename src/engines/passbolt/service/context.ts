@@ -1,4 +1,12 @@
-import { isUuid, newUuid, type AuditEvent, type Caller, type EngineAuditEvent, type EngineContext, type UserRow } from '../../../core/ports.js';
+import {
+  isUuid,
+  newUuid,
+  type AuditEvent,
+  type Caller,
+  type EngineAuditEvent,
+  type EngineContext,
+  type UserRow,
+} from '../../../core/ports.js';
 import { badRequest, forbiddenError } from '../errors.js';
 import { createPassboltRepo, type AccountRow } from '../repo.js';
 import type { PassboltTables } from '../tables.js';
@@ -11,14 +19,24 @@ export const PERMISSION_TYPES: readonly number[] = [1, 7, 15];
 
 export const ENGINE = 'passbolt';
 /** A change's audit event; the engine's audit port stamps the engine's name. */
-export const audit = (action: string, objectType: string, objectId: string, details?: Record<string, unknown>): EngineAuditEvent => ({
+export const audit = (
+  action: string,
+  objectType: string,
+  objectId: string,
+  details?: Record<string, unknown>,
+): EngineAuditEvent => ({
   action,
   objectType,
   objectId,
   ...(details ? { details } : {}),
 });
 /** A read's audit event: reads reach the log through the core's plaintext hook, so they name the engine themselves. */
-export const readEvent = (action: string, objectType: string, objectId: string, details?: Record<string, unknown>): AuditEvent => ({ engine: ENGINE, ...audit(action, objectType, objectId, details) });
+export const readEvent = (
+  action: string,
+  objectType: string,
+  objectId: string,
+  details?: Record<string, unknown>,
+): AuditEvent => ({ engine: ENGINE, ...audit(action, objectType, objectId, details) });
 
 export const NO_KEY = 'Register your OpenPGP public key first (POST /gpgkeys.json, or `hush admin passbolt key-set`).';
 
@@ -56,7 +74,12 @@ export function createPassboltContext(ctx: EngineContext<PassboltTables>) {
 
     /** Those of `accountIds` whose core user exists and is active (read outside any transaction: it is the core's table). */
     async activeAccountIds(accountIds: readonly string[]): Promise<string[]> {
-      const accounts = (await repo.accountsWithKeys(accountIds)).map((a) => ({ id: a.account_id, user_id: a.user_id, created: a.account_created, modified: a.account_modified }));
+      const accounts = (await repo.accountsWithKeys(accountIds)).map((a) => ({
+        id: a.account_id,
+        user_id: a.user_id,
+        created: a.account_created,
+        modified: a.account_modified,
+      }));
       const users = await usersOf(accounts);
       return accounts.filter((a) => users.get(a.id)?.is_active === 1).map((a) => a.id);
     },

@@ -19,13 +19,17 @@ export interface Contain {
   resourceType: boolean;
 }
 
-const truthy = (v: unknown): boolean => v === '1' || v === 'true' || v === 1 || v === true || (Array.isArray(v) && v.length > 0 && truthy(v[0]));
+const truthy = (v: unknown): boolean =>
+  v === '1' || v === 'true' || v === 1 || v === true || (Array.isArray(v) && v.length > 0 && truthy(v[0]));
 
 /** Reads `contain[x]=1` and `filter[x]=…` from the flat query keys Fastify leaves as they are. */
 export function parseListQuery(query: Record<string, unknown>): { contain: Contain; filter: ResourceFilter } {
   const c = (name: string) => truthy(query[`contain[${name}]`]);
   const hasIdRaw = query['filter[has-id][]'] ?? query['filter[has-id]'];
-  const hasIds = hasIdRaw === undefined ? undefined : (Array.isArray(hasIdRaw) ? hasIdRaw : [hasIdRaw]).filter(isUuid).map((s) => s.toLowerCase());
+  const hasIds =
+    hasIdRaw === undefined
+      ? undefined
+      : (Array.isArray(hasIdRaw) ? hasIdRaw : [hasIdRaw]).filter(isUuid).map((s) => s.toLowerCase());
   const search = query['filter[search]'];
   return {
     contain: {
@@ -52,15 +56,26 @@ export function createResourceReader(pc: PassboltContext) {
   /** Resource JSON with the asked-for associations; `reads` collects the secret copies handed out. */
   async function decorate(accountId: string, rows: VisibleResource[], contain: Contain, reads: AuditEvent[]) {
     const ids = rows.map((r) => r.id);
-    const secrets = contain.secret ? new Map((await repo.secretsFor(ids, accountId)).map((s) => [s.resource_id, s])) : undefined;
-    const permissions = contain.permissions ? groupBy(await repo.permissionsOf(ids), (p) => p.aco_foreign_key) : undefined;
+    const secrets = contain.secret
+      ? new Map((await repo.secretsFor(ids, accountId)).map((s) => [s.resource_id, s]))
+      : undefined;
+    const permissions = contain.permissions
+      ? groupBy(await repo.permissionsOf(ids), (p) => p.aco_foreign_key)
+      : undefined;
     const wantedAccounts = new Set<string>();
     for (const r of rows) {
       if (contain.creator) wantedAccounts.add(r.created_by);
       if (contain.modifier) wantedAccounts.add(r.modified_by);
       if (contain.permissionsUser) for (const p of permissions?.get(r.id) ?? []) wantedAccounts.add(p.aro_foreign_key);
     }
-    const accounts = wantedAccounts.size ? (await repo.accountsWithKeys([...wantedAccounts])).map((a) => ({ id: a.account_id, user_id: a.user_id, created: a.account_created, modified: a.account_modified })) : [];
+    const accounts = wantedAccounts.size
+      ? (await repo.accountsWithKeys([...wantedAccounts])).map((a) => ({
+          id: a.account_id,
+          user_id: a.user_id,
+          created: a.account_created,
+          modified: a.account_modified,
+        }))
+      : [];
     const users = await pc.usersOf(accounts);
     const brief = (id: string) => {
       const account = accounts.find((a) => a.id === id);
@@ -73,11 +88,24 @@ export function createResourceReader(pc: PassboltContext) {
     for (const r of rows) {
       const json: Static<typeof ResourceWithContain> = { ...resourceJson(r), personal: null };
       if (contain.permission) {
-        json.permission = permissionJson({ id: r.perm_id, aco: 'Resource', aco_foreign_key: r.id, aro: 'User', aro_foreign_key: accountId, type: r.perm_type, created: r.perm_created, modified: r.perm_modified });
+        json.permission = permissionJson({
+          id: r.perm_id,
+          aco: 'Resource',
+          aco_foreign_key: r.id,
+          aro: 'User',
+          aro_foreign_key: accountId,
+          type: r.perm_type,
+          created: r.perm_created,
+          modified: r.perm_modified,
+        });
       }
       if (permissions) {
         const list = permissions.get(r.id) ?? [];
-        json.permissions = list.map((p) => (contain.permissionsUser ? { ...permissionJson(p), user: brief(p.aro_foreign_key), group: null } : permissionJson(p)));
+        json.permissions = list.map((p) =>
+          contain.permissionsUser
+            ? { ...permissionJson(p), user: brief(p.aro_foreign_key), group: null }
+            : permissionJson(p),
+        );
         json.personal = list.length === 1;
       }
       if (secrets) {
@@ -90,7 +118,17 @@ export function createResourceReader(pc: PassboltContext) {
       if (contain.resourceType) json.resource_type = resourceTypeById(r.resource_type_id) ?? null;
       out.push(json);
     }
-    reads.push(...readOfMany({ engine: ENGINE, action: PassboltAudit.secretRead, objectType: 'passbolt.resource', details: { via: 'resources.index' } }, revealed));
+    reads.push(
+      ...readOfMany(
+        {
+          engine: ENGINE,
+          action: PassboltAudit.secretRead,
+          objectType: 'passbolt.resource',
+          details: { via: 'resources.index' },
+        },
+        revealed,
+      ),
+    );
     return out;
   }
 

@@ -15,8 +15,18 @@ export function createResourceWriter(pc: PassboltContext, reader: ResourceReader
   function resourceTypeOf(body: Record<string, unknown>, failures: RuleFailure[], fallback: string): string {
     const raw = body.resource_type_id;
     if (raw === undefined || raw === null) return fallback;
-    if (!isUuid(raw)) failures.push({ path: 'resource_type_id', rule: 'uuid', message: 'The resource type identifier should be a valid UUID.' });
-    else if (!resourceTypeById(raw.toLowerCase())) failures.push({ path: 'resource_type_id', rule: 'resource_type_exists', message: 'The resource type does not exist.' });
+    if (!isUuid(raw))
+      failures.push({
+        path: 'resource_type_id',
+        rule: 'uuid',
+        message: 'The resource type identifier should be a valid UUID.',
+      });
+    else if (!resourceTypeById(raw.toLowerCase()))
+      failures.push({
+        path: 'resource_type_id',
+        rule: 'resource_type_exists',
+        message: 'The resource type does not exist.',
+      });
     return typeof raw === 'string' ? raw.toLowerCase() : fallback;
   }
 
@@ -33,14 +43,25 @@ export function createResourceWriter(pc: PassboltContext, reader: ResourceReader
       const typeId = resourceTypeOf(body, failures, DEFAULT_RESOURCE_TYPE_ID);
       const { items, failures: listFailures } = secretItems(body.secrets);
       failures.push(...listFailures);
-      if (!items && !listFailures.length) failures.push({ path: 'secrets', rule: '_required', message: 'The owner secret is required.' });
-      if (items && items.length !== 1) failures.push({ path: 'secrets', rule: 'hasAtMost', message: 'The secrets should contain only the secret of the owner.' });
+      if (!items && !listFailures.length)
+        failures.push({ path: 'secrets', rule: '_required', message: 'The owner secret is required.' });
+      if (items && items.length !== 1)
+        failures.push({
+          path: 'secrets',
+          rule: 'hasAtMost',
+          message: 'The secrets should contain only the secret of the owner.',
+        });
       const id = pc.newId();
       let secretRows: SecretRow[] = [];
       if (!failures.length && items) {
         const owned = items.map((s) => ({ ...s, user_id: s.user_id ?? account.id }));
-        const prepared = await prepareSecretCopies(pc, id, owned, [account.id], { path: 'secrets', rule: 'owner_secret_provided', message: MSG.ownerSecret });
-        if (prepared.failures.some((f) => f.rule === 'has_resource_access')) failures.push({ path: 'secrets', rule: 'owner_secret_provided', message: MSG.ownerSecret });
+        const prepared = await prepareSecretCopies(pc, id, owned, [account.id], {
+          path: 'secrets',
+          rule: 'owner_secret_provided',
+          message: MSG.ownerSecret,
+        });
+        if (prepared.failures.some((f) => f.rule === 'has_resource_access'))
+          failures.push({ path: 'secrets', rule: 'owner_secret_provided', message: MSG.ownerSecret });
         else failures.push(...prepared.failures);
         secretRows = prepared.rows;
       }
@@ -63,9 +84,26 @@ export function createResourceWriter(pc: PassboltContext, reader: ResourceReader
       };
       await inTransaction(async (trx) => {
         await repo.insertResource(row, trx);
-        await repo.insertPermissions([{ id: pc.newId(), aco: 'Resource', aco_foreign_key: id, aro: 'User', aro_foreign_key: account.id, type: PermissionType.owner, created: now, modified: now }], trx);
+        await repo.insertPermissions(
+          [
+            {
+              id: pc.newId(),
+              aco: 'Resource',
+              aco_foreign_key: id,
+              aro: 'User',
+              aro_foreign_key: account.id,
+              type: PermissionType.owner,
+              created: now,
+              modified: now,
+            },
+          ],
+          trx,
+        );
         await repo.insertSecrets(secretRows, trx);
-        await ctx.audit.appendWithin(trx, actor, [audit(PassboltAudit.resourceCreate, 'passbolt.resource', id, { name_length: row.name.length }), audit(PassboltAudit.secretCreate, 'passbolt.resource', id, { recipients: 1 })]);
+        await ctx.audit.appendWithin(trx, actor, [
+          audit(PassboltAudit.resourceCreate, 'passbolt.resource', id, { name_length: row.name.length }),
+          audit(PassboltAudit.secretCreate, 'passbolt.resource', id, { recipients: 1 }),
+        ]);
       });
       return reader.visible(account.id, id);
     },
@@ -87,13 +125,24 @@ export function createResourceWriter(pc: PassboltContext, reader: ResourceReader
       const holders = (await repo.permissionsOf([id])).map((p) => p.aro_foreign_key).sort();
       if (!failures.length && items) {
         const active = await pc.activeAccountIds(holders);
-        const prepared = await prepareSecretCopies(pc, id, items, active, { path: 'secrets', rule: 'secrets_provided', message: MSG.secretsProvided });
-        failures.push(...prepared.failures.map((f) => (f.rule === 'has_resource_access' ? { path: 'secrets', rule: 'secrets_provided', message: MSG.secretsProvided } : f)));
+        const prepared = await prepareSecretCopies(pc, id, items, active, {
+          path: 'secrets',
+          rule: 'secrets_provided',
+          message: MSG.secretsProvided,
+        });
+        failures.push(
+          ...prepared.failures.map((f) =>
+            f.rule === 'has_resource_access'
+              ? { path: 'secrets', rule: 'secrets_provided', message: MSG.secretsProvided }
+              : f,
+          ),
+        );
         secretRows = prepared.rows;
       }
       if (failures.length) throw validationError(MSG.resourceValidation, failures);
       const set: Partial<ResourceRow> = { modified: nowIso(), modified_by: account!.id, resource_type_id: typeId };
-      for (const key of ['name', 'username', 'uri', 'description', 'expired'] as const) if (fields[key] !== undefined) set[key] = fields[key] as never;
+      for (const key of ['name', 'username', 'uri', 'description', 'expired'] as const)
+        if (fields[key] !== undefined) set[key] = fields[key] as never;
       if (DESCRIPTION_IN_SECRET.has(typeId)) set.description = null;
       await inTransaction(async (trx) => {
         // The row lock (PostgreSQL) / write lock (SQLite) taken here orders concurrent updates and shares.
@@ -104,7 +153,10 @@ export function createResourceWriter(pc: PassboltContext, reader: ResourceReader
         if (secretRows) {
           const holdersNow = (await repo.permissionsOf([id], trx)).map((p) => p.aro_foreign_key).sort();
           // A share committed between the check and now changed who holds the resource: refuse rather than miss someone.
-          if (holdersNow.join() !== holders.join()) throw validationError(MSG.resourceValidation, [{ path: 'secrets', rule: 'secrets_provided', message: MSG.secretsProvided }]);
+          if (holdersNow.join() !== holders.join())
+            throw validationError(MSG.resourceValidation, [
+              { path: 'secrets', rule: 'secrets_provided', message: MSG.secretsProvided },
+            ]);
           await repo.deleteSecretsOf(id, 'all', trx);
           await repo.insertSecrets(secretRows, trx);
           events.push(audit(PassboltAudit.secretUpdate, 'passbolt.resource', id, { recipients: secretRows.length }));
@@ -123,8 +175,14 @@ export function createResourceWriter(pc: PassboltContext, reader: ResourceReader
       await inTransaction(async (trx) => {
         await repo.updateResource(id, { deleted: 1, modified: nowIso(), modified_by: account!.id }, trx);
         await repo.deleteSecretsOf(id, 'all', trx);
-        await repo.deletePermissions((await repo.permissionsOf([id], trx)).map((p) => p.id), trx);
-        await ctx.audit.appendWithin(trx, actor, [audit(PassboltAudit.resourceDelete, 'passbolt.resource', id), audit(PassboltAudit.secretDelete, 'passbolt.resource', id)]);
+        await repo.deletePermissions(
+          (await repo.permissionsOf([id], trx)).map((p) => p.id),
+          trx,
+        );
+        await ctx.audit.appendWithin(trx, actor, [
+          audit(PassboltAudit.resourceDelete, 'passbolt.resource', id),
+          audit(PassboltAudit.secretDelete, 'passbolt.resource', id),
+        ]);
       });
     },
   };

@@ -19,11 +19,17 @@ export async function prepareSecretCopies(
 ): Promise<{ rows: SecretRow[]; failures: RuleFailure[] }> {
   const failures: RuleFailure[] = [];
   const seen = new Set<string>();
-  const keys = new Map((await pc.repo.keysOf(expected)).map((k) => [k.account_id, JSON.parse(k.encryption_key_ids) as string[]]));
+  const keys = new Map(
+    (await pc.repo.keysOf(expected)).map((k) => [k.account_id, JSON.parse(k.encryption_key_ids) as string[]]),
+  );
   for (const [i, item] of items.entries()) {
     const userId = isUuid(item.user_id) ? item.user_id.toLowerCase() : undefined;
     if (!userId) {
-      failures.push({ path: `secrets.${i}.user_id`, rule: 'uuid', message: 'The user identifier should be a valid UUID.' });
+      failures.push({
+        path: `secrets.${i}.user_id`,
+        rule: 'uuid',
+        message: 'The user identifier should be a valid UUID.',
+      });
       continue;
     }
     if (!expected.includes(userId) || seen.has(userId)) {
@@ -39,7 +45,14 @@ export async function prepareSecretCopies(
   const now = nowIso();
   for (const item of items) {
     const id = pc.newId();
-    rows.push({ id, resource_id: resourceId, user_id: String(item.user_id).toLowerCase(), data_ct: await pc.sealSecret(id, item.data as string), created: now, modified: now });
+    rows.push({
+      id,
+      resource_id: resourceId,
+      user_id: String(item.user_id).toLowerCase(),
+      data_ct: await pc.sealSecret(id, item.data as string),
+      created: now,
+      modified: now,
+    });
   }
   return { rows, failures };
 }

@@ -43,20 +43,34 @@ export function createServerKeys(pc: PassboltContext) {
       try {
         await db
           .insertInto('passbolt_server_keys')
-          .values({ kind, public_key: made.publicKey, fingerprint: made.fingerprint, private_ct: await cipher.seal(made.privateKey, { row: kind, column: 'private' }), created: nowIso() })
+          .values({
+            kind,
+            public_key: made.publicKey,
+            fingerprint: made.fingerprint,
+            private_ct: await cipher.seal(made.privateKey, { row: kind, column: 'private' }),
+            created: nowIso(),
+          })
           .execute();
       } catch (e) {
         if (!isUniqueViolation(e)) throw e;
       }
       row = (await read())!;
     }
-    return { publicKey: row.public_key, fingerprint: row.fingerprint, privateKey: await cipher.openText(row.private_ct, { row: kind, column: 'private' }) };
+    return {
+      publicKey: row.public_key,
+      fingerprint: row.fingerprint,
+      privateKey: await cipher.openText(row.private_ct, { row: kind, column: 'private' }),
+    };
   }
 
   async function load(kind: Kind): Promise<Loaded[Kind]> {
     const key = await open(kind);
     if (kind === 'jwt') return jwtKeysOf(key.publicKey, key.privateKey);
-    return { publicKey: key.publicKey, fingerprint: key.fingerprint, privateKey: await openpgp.readPrivateKey({ armoredKey: key.privateKey }) };
+    return {
+      publicKey: key.publicKey,
+      fingerprint: key.fingerprint,
+      privateKey: await openpgp.readPrivateKey({ armoredKey: key.privateKey }),
+    };
   }
 
   // Bounded, as every cache of this engine is, though it holds at most the two kinds and so never evicts: each key
@@ -69,7 +83,12 @@ export function createServerKeys(pc: PassboltContext) {
 }
 
 async function makeOpenPgp(): Promise<Opened> {
-  const { publicKey, privateKey } = await openpgp.generateKey({ type: 'ecc', curve: 'curve25519Legacy', userIDs: [{ name: 'Hush server', email: 'server@hush.invalid' }], format: 'armored' });
+  const { publicKey, privateKey } = await openpgp.generateKey({
+    type: 'ecc',
+    curve: 'curve25519Legacy',
+    userIDs: [{ name: 'Hush server', email: 'server@hush.invalid' }],
+    format: 'armored',
+  });
   const fingerprint = (await openpgp.readKey({ armoredKey: publicKey })).getFingerprint().toUpperCase();
   return { publicKey, privateKey, fingerprint };
 }

@@ -27,7 +27,8 @@ export function createShareService(pc: PassboltContext) {
     const resourceId = pc.checkUuid(rawId, MSG.resourceIdNotValid);
     const account = await pc.accountOf(caller);
     const own = account ? await repo.permissionOf(resourceId, account.id) : undefined;
-    if (!own || own.type !== PermissionType.owner || !(await repo.getResource(resourceId))) throw notFoundError(MSG.resourceNotFound);
+    if (!own || own.type !== PermissionType.owner || !(await repo.getResource(resourceId)))
+      throw notFoundError(MSG.resourceNotFound);
 
     const current = await repo.permissionsOf([resourceId]);
     const final = new Map(current.map((p) => [p.aro_foreign_key, p.type]));
@@ -36,7 +37,8 @@ export function createShareService(pc: PassboltContext) {
     const updates: { id: string; type: number }[] = [];
     const deletes: PermissionRow[] = [];
     const changes = Array.isArray(rawPermissions) ? rawPermissions : [];
-    if (!Array.isArray(rawPermissions) || changes.length > 10000) failures.push({ path: 'permissions', rule: '_invalid', message: 'The permissions should be a list of changes.' });
+    if (!Array.isArray(rawPermissions) || changes.length > 10000)
+      failures.push({ path: 'permissions', rule: '_invalid', message: 'The permissions should be a list of changes.' });
     const now = nowIso();
     const newcomers: string[] = [];
     for (const [i, raw] of changes.entries()) {
@@ -55,19 +57,39 @@ export function createShareService(pc: PassboltContext) {
         } else if (typeOk) {
           if (type !== existing.type) updates.push({ id: existing.id, type });
           final.set(existing.aro_foreign_key, type);
-        } else failures.push({ path: `permissions.${i}.type`, rule: 'inList', message: 'The type should be one of the following: 1, 7, 15.' });
+        } else
+          failures.push({
+            path: `permissions.${i}.type`,
+            rule: 'inList',
+            message: 'The type should be one of the following: 1, 7, 15.',
+          });
         continue;
       }
       if (change.aro !== 'User') {
-        failures.push({ path: `permissions.${i}.aro`, rule: 'inList', message: change.aro === 'Group' ? 'Groups are not supported by this server.' : 'The access request object should be one of the following: User.' });
+        failures.push({
+          path: `permissions.${i}.aro`,
+          rule: 'inList',
+          message:
+            change.aro === 'Group'
+              ? 'Groups are not supported by this server.'
+              : 'The access request object should be one of the following: User.',
+        });
         continue;
       }
       if (!isUuid(change.aro_foreign_key)) {
-        failures.push({ path: `permissions.${i}.aro_foreign_key`, rule: 'uuid', message: 'The access request object identifier should be a valid UUID.' });
+        failures.push({
+          path: `permissions.${i}.aro_foreign_key`,
+          rule: 'uuid',
+          message: 'The access request object identifier should be a valid UUID.',
+        });
         continue;
       }
       if (!typeOk) {
-        failures.push({ path: `permissions.${i}.type`, rule: 'inList', message: 'The type should be one of the following: 1, 7, 15.' });
+        failures.push({
+          path: `permissions.${i}.type`,
+          rule: 'inList',
+          message: 'The type should be one of the following: 1, 7, 15.',
+        });
         continue;
       }
       const aro = String(change.aro_foreign_key).toLowerCase();
@@ -80,14 +102,24 @@ export function createShareService(pc: PassboltContext) {
         if (type !== existing.type) updates.push({ id: existing.id, type });
       } else if (!newcomers.includes(aro)) {
         newcomers.push(aro);
-        inserts.push({ id: pc.newId(), aco: 'Resource', aco_foreign_key: resourceId, aro: 'User', aro_foreign_key: aro, type, created: now, modified: now });
+        inserts.push({
+          id: pc.newId(),
+          aco: 'Resource',
+          aco_foreign_key: resourceId,
+          aro: 'User',
+          aro_foreign_key: aro,
+          type,
+          created: now,
+          modified: now,
+        });
       } else {
         const pending = inserts.find((p) => p.aro_foreign_key === aro)!;
         pending.type = type;
       }
       final.set(aro, type);
     }
-    if (![...final.values()].includes(PermissionType.owner)) failures.push({ path: 'permissions', rule: 'at_least_one_owner', message: MSG.atLeastOneOwner });
+    if (![...final.values()].includes(PermissionType.owner))
+      failures.push({ path: 'permissions', rule: 'at_least_one_owner', message: MSG.atLeastOneOwner });
     if (failures.length) throw validationError(MSG.resourceValidation, failures);
     const before = new Set(current.map((p) => p.aro_foreign_key));
     return {
@@ -103,7 +135,9 @@ export function createShareService(pc: PassboltContext) {
   return {
     async simulate(caller: Caller, rawId: string, rawBody: unknown) {
       const p = await plan(caller, rawId, bodyObject(rawBody).permissions);
-      return { changes: { added: p.added.map((id) => ({ User: { id } })), removed: p.removed.map((id) => ({ User: { id } })) } };
+      return {
+        changes: { added: p.added.map((id) => ({ User: { id } })), removed: p.removed.map((id) => ({ User: { id } })) },
+      };
     },
 
     /** Applies permission changes, stores the new users' copies, deletes the removed users' copies: one transaction. */
@@ -113,7 +147,11 @@ export function createShareService(pc: PassboltContext) {
       const { items, failures } = secretItems(body.secrets ?? []);
       let rows: SecretRow[] = [];
       if (!failures.length && items) {
-        const prepared = await prepareSecretCopies(pc, p.resourceId, items, p.added, { path: 'secrets', rule: 'secrets_provided', message: MSG.shareSecrets });
+        const prepared = await prepareSecretCopies(pc, p.resourceId, items, p.added, {
+          path: 'secrets',
+          rule: 'secrets_provided',
+          message: MSG.shareSecrets,
+        });
         failures.push(...prepared.failures);
         rows = prepared.rows;
       }
@@ -122,20 +160,43 @@ export function createShareService(pc: PassboltContext) {
         // Re-read under the write: a concurrent share must not leave a user with access and no copy, or the reverse.
         const now = await repo.permissionsOf([p.resourceId], trx);
         const expectedBefore = new Set([...p.deletes.map((d) => d.id), ...p.updates.map((u) => u.id)]);
-        if (![...expectedBefore].every((id) => now.some((x) => x.id === id)) || p.inserts.some((i) => now.some((x) => x.aro_foreign_key === i.aro_foreign_key))) {
-          throw validationError(MSG.resourceValidation, [{ path: 'permissions', rule: 'concurrent_change', message: 'The permissions changed meanwhile; simulate and share again.' }]);
+        if (
+          ![...expectedBefore].every((id) => now.some((x) => x.id === id)) ||
+          p.inserts.some((i) => now.some((x) => x.aro_foreign_key === i.aro_foreign_key))
+        ) {
+          throw validationError(MSG.resourceValidation, [
+            {
+              path: 'permissions',
+              rule: 'concurrent_change',
+              message: 'The permissions changed meanwhile; simulate and share again.',
+            },
+          ]);
         }
-        await repo.deletePermissions(p.deletes.map((d) => d.id), trx);
+        await repo.deletePermissions(
+          p.deletes.map((d) => d.id),
+          trx,
+        );
         for (const u of p.updates) await repo.updatePermissionType(u.id, u.type, nowIso(), trx);
         await repo.insertPermissions(p.inserts, trx);
         await repo.deleteSecretsOf(p.resourceId, p.removed, trx);
         await repo.insertSecrets(rows, trx);
         const after = await repo.permissionsOf([p.resourceId], trx);
-        if (!after.some((x) => x.type === PermissionType.owner)) throw validationError(MSG.resourceValidation, [{ path: 'permissions', rule: 'at_least_one_owner', message: MSG.atLeastOneOwner }]);
+        if (!after.some((x) => x.type === PermissionType.owner))
+          throw validationError(MSG.resourceValidation, [
+            { path: 'permissions', rule: 'at_least_one_owner', message: MSG.atLeastOneOwner },
+          ]);
         await ctx.audit.appendWithin(trx, actor, [
-          audit(PassboltAudit.resourceShare, 'passbolt.resource', p.resourceId, { added: p.added, removed: p.removed, changed: p.updates.length }),
-          ...(rows.length ? [audit(PassboltAudit.secretCreate, 'passbolt.resource', p.resourceId, { recipients: p.added })] : []),
-          ...(p.removed.length ? [audit(PassboltAudit.secretDelete, 'passbolt.resource', p.resourceId, { recipients: p.removed })] : []),
+          audit(PassboltAudit.resourceShare, 'passbolt.resource', p.resourceId, {
+            added: p.added,
+            removed: p.removed,
+            changed: p.updates.length,
+          }),
+          ...(rows.length
+            ? [audit(PassboltAudit.secretCreate, 'passbolt.resource', p.resourceId, { recipients: p.added })]
+            : []),
+          ...(p.removed.length
+            ? [audit(PassboltAudit.secretDelete, 'passbolt.resource', p.resourceId, { recipients: p.removed })]
+            : []),
         ]);
       });
     },

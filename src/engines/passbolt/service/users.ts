@@ -15,7 +15,12 @@ export function createUserService(pc: PassboltContext) {
 
   async function usersJson(accountIds?: readonly string[]) {
     const rows = await repo.accountsWithKeys(accountIds);
-    const accounts: AccountRow[] = rows.map((r) => ({ id: r.account_id, user_id: r.user_id, created: r.account_created, modified: r.account_modified }));
+    const accounts: AccountRow[] = rows.map((r) => ({
+      id: r.account_id,
+      user_id: r.user_id,
+      created: r.account_created,
+      modified: r.account_modified,
+    }));
     const users = await pc.usersOf(accounts);
     return rows.flatMap((r, i) => {
       const user = users.get(r.account_id);
@@ -27,7 +32,10 @@ export function createUserService(pc: PassboltContext) {
     /** Sets `userId`'s key. Without `replace`, refuses when one is registered: copies made for the old key would no longer open. */
     async setKey(userId: number, armored: unknown, actor: AuditActor, options: { replace?: boolean } = {}) {
       const info = await readPublicKey(typeof armored === 'string' ? armored : '');
-      if ('error' in info) throw validationError('Could not validate the OpenPGP key.', [{ path: 'armored_key', rule: 'isValidOpenPGPPublicKey', message: info.error }]);
+      if ('error' in info)
+        throw validationError('Could not validate the OpenPGP key.', [
+          { path: 'armored_key', rule: 'isValidOpenPGPPublicKey', message: info.error },
+        ]);
       const now = nowIso();
       return repo.db.transaction().execute(async (trx) => {
         let account = await repo.accountByUserId(userId, trx);
@@ -36,7 +44,11 @@ export function createUserService(pc: PassboltContext) {
           await repo.insertAccount(account, trx);
         }
         const existing = await repo.keyOf(account.id, trx);
-        if (existing && !options.replace) throw new HushError('conflict', 'An OpenPGP key is already registered for this user; an administrator can replace it (hush admin passbolt key-set --replace).');
+        if (existing && !options.replace)
+          throw new HushError(
+            'conflict',
+            'An OpenPGP key is already registered for this user; an administrator can replace it (hush admin passbolt key-set --replace).',
+          );
         if (existing) await repo.deleteKey(account.id, trx);
         const row = {
           id: pc.newId(),
@@ -54,7 +66,12 @@ export function createUserService(pc: PassboltContext) {
           modified: now,
         };
         await repo.insertKey(row, trx);
-        await ctx.audit.appendWithin(trx, actor, [audit(existing ? PassboltAudit.gpgkeyReplace : PassboltAudit.gpgkeyCreate, 'passbolt.gpgkey', row.id, { fingerprint: row.fingerprint, user_id: account.id })]);
+        await ctx.audit.appendWithin(trx, actor, [
+          audit(existing ? PassboltAudit.gpgkeyReplace : PassboltAudit.gpgkeyCreate, 'passbolt.gpgkey', row.id, {
+            fingerprint: row.fingerprint,
+            user_id: account.id,
+          }),
+        ]);
         return { account, key: row };
       });
     },
@@ -72,7 +89,9 @@ export function createUserService(pc: PassboltContext) {
       const all = await usersJson();
       if (typeof search !== 'string' || !search) return all;
       const needle = search.toLowerCase();
-      return all.filter((u) => [u.username, u.profile.first_name, u.profile.last_name].some((s) => s.toLowerCase().includes(needle)));
+      return all.filter((u) =>
+        [u.username, u.profile.first_name, u.profile.last_name].some((s) => s.toLowerCase().includes(needle)),
+      );
     },
 
     async view(caller: Caller, rawId: string) {
@@ -82,7 +101,8 @@ export function createUserService(pc: PassboltContext) {
         if (!json) throw notFoundError(MSG.userNotFound);
         return json;
       }
-      if (!isUuid(rawId)) throw validationError(MSG.userIdInvalid, [{ path: 'id', rule: 'uuid', message: MSG.userIdInvalid }]);
+      if (!isUuid(rawId))
+        throw validationError(MSG.userIdInvalid, [{ path: 'id', rule: 'uuid', message: MSG.userIdInvalid }]);
       const [json] = await usersJson([rawId.toLowerCase()]);
       if (!json) throw notFoundError(MSG.userNotFound);
       return json;
@@ -91,7 +111,10 @@ export function createUserService(pc: PassboltContext) {
     listKeys: async () => (await repo.listKeys()).map(gpgkeyJson),
 
     async viewKey(rawId: string) {
-      if (!isUuid(rawId)) throw validationError('The OpenPGP key identifier should be a valid UUID.', [{ path: 'id', rule: 'uuid', message: 'The OpenPGP key identifier should be a valid UUID.' }]);
+      if (!isUuid(rawId))
+        throw validationError('The OpenPGP key identifier should be a valid UUID.', [
+          { path: 'id', rule: 'uuid', message: 'The OpenPGP key identifier should be a valid UUID.' },
+        ]);
       const key = await repo.getKey(rawId.toLowerCase());
       if (!key) throw notFoundError(MSG.gpgkeyNotFound);
       return gpgkeyJson(key);
@@ -101,7 +124,8 @@ export function createUserService(pc: PassboltContext) {
     async permissionsOf(caller: Caller, rawId: string) {
       const resourceId = pc.checkUuid(rawId, MSG.resourceIdInvalid);
       const account = await pc.accountOf(caller);
-      if (!account || !(await repo.permissionOf(resourceId, account.id)) || !(await repo.getResource(resourceId))) throw notFoundError(MSG.resourceNotFound);
+      if (!account || !(await repo.permissionOf(resourceId, account.id)) || !(await repo.getResource(resourceId)))
+        throw notFoundError(MSG.resourceNotFound);
       return repo.permissionsOf([resourceId]);
     },
   };

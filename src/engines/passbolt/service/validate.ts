@@ -17,7 +17,10 @@ export interface ResourceFields {
 }
 
 /** Checks the clear-text fields of a resource body; `create` makes `name` required. */
-export function checkResourceFields(body: Record<string, unknown>, create: boolean): { fields: ResourceFields; failures: RuleFailure[] } {
+export function checkResourceFields(
+  body: Record<string, unknown>,
+  create: boolean,
+): { fields: ResourceFields; failures: RuleFailure[] } {
   const failures: RuleFailure[] = [];
   const fields: Record<string, unknown> = {};
   for (const f of FIELDS) {
@@ -32,11 +35,19 @@ export function checkResourceFields(body: Record<string, unknown>, create: boole
       continue;
     }
     if (typeof value !== 'string') {
-      failures.push({ path: f.name, rule: f.name === 'uri' ? 'utf8' : 'utf8Extended', message: `The ${f.name} should be a valid ${f.name === 'uri' ? 'BMP-UTF8' : 'UTF8'} string.` });
+      failures.push({
+        path: f.name,
+        rule: f.name === 'uri' ? 'utf8' : 'utf8Extended',
+        message: `The ${f.name} should be a valid ${f.name === 'uri' ? 'BMP-UTF8' : 'UTF8'} string.`,
+      });
       continue;
     }
     if ([...value].length > f.max) {
-      failures.push({ path: f.name, rule: 'maxLength', message: `The ${f.name} length should be maximum ${f.max} characters.` });
+      failures.push({
+        path: f.name,
+        rule: 'maxLength',
+        message: `The ${f.name} length should be maximum ${f.max} characters.`,
+      });
       continue;
     }
     fields[f.name] = value;
@@ -57,12 +68,28 @@ export function bodyObject(body: unknown): Record<string, unknown> {
 }
 
 /** `secrets` as submitted: a list of `{user_id?, data}` objects; a lone object is taken as a list of one. */
-export function secretItems(value: unknown): { items: { user_id?: unknown; data?: unknown }[] | undefined; failures: RuleFailure[] } {
+export function secretItems(value: unknown): {
+  items: { user_id?: unknown; data?: unknown }[] | undefined;
+  failures: RuleFailure[];
+} {
   if (value === undefined) return { items: undefined, failures: [] };
   const list = Array.isArray(value) ? value : value !== null && typeof value === 'object' ? [value] : null;
   if (!list || list.some((s) => s === null || typeof s !== 'object' || Array.isArray(s))) {
-    return { items: undefined, failures: [{ path: 'secrets', rule: '_invalid', message: 'The secrets should be a list of objects with user_id and data.' }] };
+    return {
+      items: undefined,
+      failures: [
+        {
+          path: 'secrets',
+          rule: '_invalid',
+          message: 'The secrets should be a list of objects with user_id and data.',
+        },
+      ],
+    };
   }
-  if (list.length > 10000) return { items: undefined, failures: [{ path: 'secrets', rule: 'maxCount', message: 'Too many secrets in one request (at most 10000).' }] };
+  if (list.length > 10000)
+    return {
+      items: undefined,
+      failures: [{ path: 'secrets', rule: 'maxCount', message: 'Too many secrets in one request (at most 10000).' }],
+    };
   return { items: list as { user_id?: unknown; data?: unknown }[], failures: [] };
 }

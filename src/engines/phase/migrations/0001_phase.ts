@@ -52,8 +52,14 @@ export const phaseInitial: HushMigration = {
       .addColumn('deleted_at', 'text')
       .execute();
     // One live secret per (environment, path, key); deleted ones may repeat. Both dialects support partial indexes.
-    await sql`create unique index phase_secrets_live_key on phase_secrets (environment_id, path, key_digest) where deleted_at is null`.execute(db);
-    await db.schema.createIndex('phase_secrets_env').on('phase_secrets').columns(['environment_id', 'created_at']).execute();
+    await sql`create unique index phase_secrets_live_key on phase_secrets (environment_id, path, key_digest) where deleted_at is null`.execute(
+      db,
+    );
+    await db.schema
+      .createIndex('phase_secrets_env')
+      .on('phase_secrets')
+      .columns(['environment_id', 'created_at'])
+      .execute();
 
     await db.schema
       .createTable('phase_secret_versions')

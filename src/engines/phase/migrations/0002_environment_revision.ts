@@ -9,8 +9,15 @@ import type { HushMigration } from '../../../core/ports.js';
 export const phaseEnvironmentRevision: HushMigration = {
   name: '0002_environment_revision',
   async up(db: Kysely<any>) {
-    await db.schema.alterTable('phase_environments').addColumn('revision', 'integer', (c) => c.notNull().defaultTo(0)).execute();
+    await db.schema
+      .alterTable('phase_environments')
+      .addColumn('revision', 'integer', (c) => c.notNull().defaultTo(0))
+      .execute();
     // Every listing by a person asks which secrets they have overrides on: by user, most have none.
-    await db.schema.createIndex('phase_overrides_user').on('phase_overrides').columns(['user_id', 'secret_id']).execute();
+    await db.schema
+      .createIndex('phase_overrides_user')
+      .on('phase_overrides')
+      .columns(['user_id', 'secret_id'])
+      .execute();
   },
 };

@@ -15,7 +15,9 @@ const ImportResult = Type.Object({
     Type.Object({
       key: Type.String(),
       path: Type.String(),
-      outcome: Type.Union([Type.Literal('create'), Type.Literal('update'), Type.Literal('unchanged')], { description: 'what the import does (or did) to this key' }),
+      outcome: Type.Union([Type.Literal('create'), Type.Literal('update'), Type.Literal('unchanged')], {
+        description: 'what the import does (or did) to this key',
+      }),
     }),
   ),
 });
@@ -29,21 +31,30 @@ const ImportResult = Type.Object({
  */
 export function importRoutes(pc: PhaseContext, service: ImportService): FastifyPluginAsyncTypebox {
   return async (app) => {
-    app.post('/secrets/import/', {
-      bodyLimit: IMPORT_LIMITS.bodyBytes,
-      config: { hush: { access: 'authenticated', idempotent: true, changesData: true } },
-      schema: { operationId: 'phase_secrets_import', tags: ['phase'], querystring: SecretsQuery, response: { 200: ImportResult } },
-    }, async (request) => {
-      const caller = callerOf(request);
-      // Phase's order of checks (docs/wire/phase.md §2.0): environment, access, SSE; then the body.
-      const { app: owner, env } = await pc.resolveEnv(request.query);
-      await pc.requireSecretAccess(caller, env, 'view');
-      if (owner.sse_enabled !== 1) throw phaseError('invalid', ERR.sseOff);
-      const { items, dryRun } = parseImport(request.body);
-      const answer = await service.run(caller, auditActorOf(request), env, items, dryRun, request.idempotency);
-      // A dry run, or a file that matches what is stored, writes no secret and so no audit entry.
-      if (answer.dry_run || answer.created + answer.updated === 0) noChangeMade(request);
-      return answer;
-    });
+    app.post(
+      '/secrets/import/',
+      {
+        bodyLimit: IMPORT_LIMITS.bodyBytes,
+        config: { hush: { access: 'authenticated', idempotent: true, changesData: true } },
+        schema: {
+          operationId: 'phase_secrets_import',
+          tags: ['phase'],
+          querystring: SecretsQuery,
+          response: { 200: ImportResult },
+        },
+      },
+      async (request) => {
+        const caller = callerOf(request);
+        // Phase's order of checks (docs/wire/phase.md §2.0): environment, access, SSE; then the body.
+        const { app: owner, env } = await pc.resolveEnv(request.query);
+        await pc.requireSecretAccess(caller, env, 'view');
+        if (owner.sse_enabled !== 1) throw phaseError('invalid', ERR.sseOff);
+        const { items, dryRun } = parseImport(request.body);
+        const answer = await service.run(caller, auditActorOf(request), env, items, dryRun, request.idempotency);
+        // A dry run, or a file that matches what is stored, writes no secret and so no audit entry.
+        if (answer.dry_run || answer.created + answer.updated === 0) noChangeMade(request);
+        return answer;
+      },
+    );
   };
 }

@@ -20,7 +20,10 @@ export const PHASE_E2EE_PREFIX = '/service/secrets';
  * 404 a Phase error.
  */
 export const PHASE_STATUS_PREFIXES = ['/public/', '/health/'] as const;
-export const ALIVE = { message: 'API is alive. Please see https://docs.phase.dev/public-api for the API documentation.', status: 'ok' } as const;
+export const ALIVE = {
+  message: 'API is alive. Please see https://docs.phase.dev/public-api for the API documentation.',
+  status: 'ok',
+} as const;
 
 export function phaseRoutes(s: PhaseServices): FastifyPluginAsyncTypebox {
   return async (app) => {
@@ -32,8 +35,22 @@ export function phaseRoutes(s: PhaseServices): FastifyPluginAsyncTypebox {
     });
     documentRoutes(app, PhaseErrorOut);
     // Called by Phase's clients and probes without credentials; documented once, under `/`.
-    app.get('/public/', { config: { hush: { access: 'public' } }, schema: { operationId: 'phase_alive', tags: ['phase'], hide: true, response: { 200: AliveOut } } }, async () => ALIVE);
-    app.get('/health/', { config: { hush: { access: 'public' } }, schema: { operationId: 'phase_health', tags: ['phase'], response: { 200: HealthOut } } }, async () => ({ status: 'alive', version: s.ctx.version }));
+    app.get(
+      '/public/',
+      {
+        config: { hush: { access: 'public' } },
+        schema: { operationId: 'phase_alive', tags: ['phase'], hide: true, response: { 200: AliveOut } },
+      },
+      async () => ALIVE,
+    );
+    app.get(
+      '/health/',
+      {
+        config: { hush: { access: 'public' } },
+        schema: { operationId: 'phase_health', tags: ['phase'], response: { 200: HealthOut } },
+      },
+      async () => ({ status: 'alive', version: s.ctx.version }),
+    );
     // The same views under every prefix; the OpenAPI document lists them once, under the first.
     for (const prefix of PHASE_PREFIXES) {
       for (const plugin of [secretRoutes(s.pc, s.secrets), appRoutes(s.apps), importRoutes(s.pc, s.imports)]) {

@@ -26,47 +26,90 @@ export function serviceSecretRoutes(e2ee: E2eeService): FastifyPluginAsyncTypebo
   const rules = { access: 'authenticated', returnsPlaintext: true } as const;
   const writes = { hush: { access: 'authenticated', changesData: true } } as const;
   const phaseTags = ['phase'];
-  const write = (operationId: string) => ({ operationId, tags: phaseTags, headers: EnvHeader, querystring: EnvQuery, response: { 200: EmptyOut } });
+  const write = (operationId: string) => ({
+    operationId,
+    tags: phaseTags,
+    headers: EnvHeader,
+    querystring: EnvQuery,
+    response: { 200: EmptyOut },
+  });
 
   return async (app) => {
-    app.get('/service/secrets/tokens/', { config: { hush: { access: 'authenticated' } }, schema: { operationId: 'phase_e2ee_token_info', tags: phaseTags, response: { 200: TokenInfoOut } } }, async (request) => e2ee.tokenInfo(callerOf(request)));
+    app.get(
+      '/service/secrets/tokens/',
+      {
+        config: { hush: { access: 'authenticated' } },
+        schema: { operationId: 'phase_e2ee_token_info', tags: phaseTags, response: { 200: TokenInfoOut } },
+      },
+      async (request) => e2ee.tokenInfo(callerOf(request)),
+    );
 
-    app.get('/service/secrets/', { config: { hush: rules }, schema: { operationId: 'phase_e2ee_secrets_list', tags: phaseTags, headers: ListHeaders, querystring: EnvQuery, response: { 200: E2eeSecretList } } }, async (request, reply) => {
-      const { caller, env } = await environmentFor(request, 'view');
-      const tags = header(request, 'tags');
-      const result = await e2ee.list(
-        caller,
-        env,
-        {
-          keyDigest: e2ee.checkDigest(header(request, 'keydigest')),
-          path: header(request, 'path') || undefined,
-          tags: tags ? tags.split(',').map((t) => t.trim()).filter(Boolean) : undefined,
+    app.get(
+      '/service/secrets/',
+      {
+        config: { hush: rules },
+        schema: {
+          operationId: 'phase_e2ee_secrets_list',
+          tags: phaseTags,
+          headers: ListHeaders,
+          querystring: EnvQuery,
+          response: { 200: E2eeSecretList },
         },
-        header(request, 'x-use-camel-case')?.toLowerCase() === 'true',
-      );
-      recordPlaintextReads(request, result.reads);
-      // A prepared JSON text is sent as is (Fastify serializes objects only).
-      if (typeof result.body === 'string') reply.type('application/json; charset=utf-8');
-      return result.body as never;
-    });
+      },
+      async (request, reply) => {
+        const { caller, env } = await environmentFor(request, 'view');
+        const tags = header(request, 'tags');
+        const result = await e2ee.list(
+          caller,
+          env,
+          {
+            keyDigest: e2ee.checkDigest(header(request, 'keydigest')),
+            path: header(request, 'path') || undefined,
+            tags: tags
+              ? tags
+                  .split(',')
+                  .map((t) => t.trim())
+                  .filter(Boolean)
+              : undefined,
+          },
+          header(request, 'x-use-camel-case')?.toLowerCase() === 'true',
+        );
+        recordPlaintextReads(request, result.reads);
+        // A prepared JSON text is sent as is (Fastify serializes objects only).
+        if (typeof result.body === 'string') reply.type('application/json; charset=utf-8');
+        return result.body as never;
+      },
+    );
 
-    app.post('/service/secrets/', { config: writes, schema: write('phase_e2ee_secrets_create') }, async (request, reply) => {
-      const { caller, env, actor } = await environmentFor(request, 'add');
-      await e2ee.create(caller, actor, env, request.body);
-      return reply.status(200).send();
-    });
+    app.post(
+      '/service/secrets/',
+      { config: writes, schema: write('phase_e2ee_secrets_create') },
+      async (request, reply) => {
+        const { caller, env, actor } = await environmentFor(request, 'add');
+        await e2ee.create(caller, actor, env, request.body);
+        return reply.status(200).send();
+      },
+    );
 
-    app.put('/service/secrets/', { config: writes, schema: write('phase_e2ee_secrets_update') }, async (request, reply) => {
-      const { caller, env, actor } = await environmentFor(request, 'change');
-      await e2ee.update(caller, actor, env, request.body);
-      return reply.status(200).send();
-    });
+    app.put(
+      '/service/secrets/',
+      { config: writes, schema: write('phase_e2ee_secrets_update') },
+      async (request, reply) => {
+        const { caller, env, actor } = await environmentFor(request, 'change');
+        await e2ee.update(caller, actor, env, request.body);
+        return reply.status(200).send();
+      },
+    );
 
-    app.delete('/service/secrets/', { config: writes, schema: write('phase_e2ee_secrets_delete') }, async (request, reply) => {
-      const { env, actor } = await environmentFor(request, 'delete');
-      // Unknown ids are skipped here, as Phase does: a request naming none that exists deletes nothing.
-      if ((await e2ee.remove(actor, env, request.body)) === 0) noChangeMade(request);
-      return reply.status(200).send();
-    });
+    app.delete(
+      '/service/secrets/',
+      { config: writes, schema: write('phase_e2ee_secrets_delete') },
+      async (request, reply) => {
+        const { env, actor } = await environmentFor(request, 'delete');
+        // Unknown ids are skipped here, as Phase does: a request naming none that exists deletes nothing.
+        if ((await e2ee.remove(actor, env, request.body)) === 0) noChangeMade(request);
+        return reply.status(200).send();
+      },
+    );
   };
 }

@@ -1,5 +1,13 @@
 import { LRUCache } from 'lru-cache';
-import { forbidden, HushError, invalid, isUuid, notFound, type Caller, type EngineContext } from '../../../core/ports.js';
+import {
+  forbidden,
+  HushError,
+  invalid,
+  isUuid,
+  notFound,
+  type Caller,
+  type EngineContext,
+} from '../../../core/ports.js';
 import { ERR, phaseError } from '../errors.js';
 import { createPhaseRepo, type AppRow, type EnvRow } from '../repo.js';
 import type { PhaseTables } from '../tables.js';
@@ -56,11 +64,19 @@ export function createPhaseContext(ctx: EngineContext<PhaseTables>) {
     if (caller.tokenId === null || caller.tokenEngine !== PHASE_ENGINE) return null;
     let scope = tokenScopes.get(caller.tokenId)?.scope;
     if (scope === undefined) {
-      const row = await repo.db.selectFrom('phase_tokens').select('scope').where('token_id', '=', caller.tokenId).executeTakeFirst();
+      const row = await repo.db
+        .selectFrom('phase_tokens')
+        .select('scope')
+        .where('token_id', '=', caller.tokenId)
+        .executeTakeFirst();
       if (row?.scope) {
         const parsed = JSON.parse(row.scope) as TokenScope;
         const envApps = parsed.environments.length
-          ? await repo.db.selectFrom('phase_environments').select('app_id').where('id', 'in', parsed.environments).execute()
+          ? await repo.db
+              .selectFrom('phase_environments')
+              .select('app_id')
+              .where('id', 'in', parsed.environments)
+              .execute()
           : [];
         scope = { ...parsed, reachedApps: new Set([...parsed.apps, ...envApps.map((e) => e.app_id)]) };
       } else {
@@ -104,7 +120,10 @@ export function createPhaseContext(ctx: EngineContext<PhaseTables>) {
     digest: async (env: EnvRow, key: string) => ctx.keyring.keyedHash(key, await saltOf(env)),
 
     /** `app_id` + `env` (name, any case) → app and environment, with Phase's errors (docs/wire/phase.md §2.8). */
-    async resolveEnv(query: { app_id?: string | undefined; env?: string | undefined }): Promise<{ app: AppRow; env: EnvRow }> {
+    async resolveEnv(query: {
+      app_id?: string | undefined;
+      env?: string | undefined;
+    }): Promise<{ app: AppRow; env: EnvRow }> {
       if (!query.app_id || !query.env) throw forbidden(ERR.envContext, 'env_context_missing');
       const app = isUuid(query.app_id) ? await repo.getApp(query.app_id.toLowerCase()) : undefined;
       if (!app) throw phaseError('not_found', ERR.appNotFound(query.app_id));
@@ -116,26 +135,34 @@ export function createPhaseContext(ctx: EngineContext<PhaseTables>) {
     /** Phase's two-step check: any access to the environment, then the action (docs/wire/phase.md §2.0 step 6). */
     async requireSecretAccess(caller: Caller, env: EnvRow, action: SecretAction): Promise<void> {
       if (!(await hasAnySecretAccess(caller, env))) {
-        if (caller.user.kind === 'service') throw new HushError('unauthenticated', ERR.serviceNoEnv, { reason: 'env_denied' });
+        if (caller.user.kind === 'service')
+          throw new HushError('unauthenticated', ERR.serviceNoEnv, { reason: 'env_denied' });
         throw forbidden(ERR.userNoEnv);
       }
-      if (!(await ctx.permissions.can(caller, action, PhaseObject.secret, env.id))) throw forbidden(ERR.noPermission(VERB[action]));
+      if (!(await ctx.permissions.can(caller, action, PhaseObject.secret, env.id)))
+        throw forbidden(ERR.noPermission(VERB[action]));
     },
 
     /** Any secret access at all (view, add, change or delete) within the token's reach: who gets an env's keys. */
     canAccessEnv: hasAnySecretAccess,
 
-    canReadEnv: async (caller: Caller, env: EnvRow) => (await tokenReaches(caller, env)) && ctx.permissions.can(caller, 'view', PhaseObject.secret, env.id),
+    canReadEnv: async (caller: Caller, env: EnvRow) =>
+      (await tokenReaches(caller, env)) && ctx.permissions.can(caller, 'view', PhaseObject.secret, env.id),
 
     /** An app the caller may see (view on `phase.app`), else 404 as if it did not exist. */
     async visibleApp(caller: Caller, id: string, action: SecretAction = 'view'): Promise<AppRow> {
       const app = isUuid(id) ? await repo.getApp(id.toLowerCase()) : undefined;
-      if (!app || !(await tokenReachesApp(caller, app.id)) || !(await ctx.permissions.can(caller, 'view', PhaseObject.app, app.id))) {
+      if (
+        !app ||
+        !(await tokenReachesApp(caller, app.id)) ||
+        !(await ctx.permissions.can(caller, 'view', PhaseObject.app, app.id))
+      ) {
         throw phaseError('not_found', ERR.appNotFound(id));
       }
       if (action !== 'view' && !(await ctx.permissions.can(caller, action, PhaseObject.app, app.id))) throw forbidden();
       // Changing an app or its environments needs the whole app in a narrowed token's scope, not just one environment.
-      if (action !== 'view' && !((await tokenScope(caller))?.apps.includes(app.id) ?? true)) throw forbidden('This token is narrowed to some environments of this app only.');
+      if (action !== 'view' && !((await tokenScope(caller))?.apps.includes(app.id) ?? true))
+        throw forbidden('This token is narrowed to some environments of this app only.');
       return app;
     },
 

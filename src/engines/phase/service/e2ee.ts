@@ -1,4 +1,13 @@
-import { decryptAsymmetric, encryptAsymmetric, HushError, invalid, isPhaseCiphertext, type AuditActor, type AuditEvent, type Caller } from '../../../core/ports.js';
+import {
+  decryptAsymmetric,
+  encryptAsymmetric,
+  HushError,
+  invalid,
+  isPhaseCiphertext,
+  type AuditActor,
+  type AuditEvent,
+  type Caller,
+} from '../../../core/ports.js';
 import { ERR } from '../errors.js';
 import { normalizePath } from '../paths.js';
 import type { EnvRow } from '../repo.js';
@@ -36,7 +45,11 @@ export function createE2eeService(pc: PhaseContext, secrets: SecretService, toke
   function sealedOnce(s: OpenedSecret, seal: (text: string) => Promise<string>) {
     let found = sealed.get(s);
     if (!found) {
-      found = Promise.all([seal(s.key), seal(s.value), seal(s.comment)]).then(([key, value, comment]) => ({ key, value, comment }));
+      found = Promise.all([seal(s.key), seal(s.value), seal(s.comment)]).then(([key, value, comment]) => ({
+        key,
+        value,
+        comment,
+      }));
       found.catch(() => sealed.delete(s));
       sealed.set(s, found);
     }
@@ -48,13 +61,16 @@ export function createE2eeService(pc: PhaseContext, secrets: SecretService, toke
     const body = parseBody(raw);
     if (!Array.isArray(body.secrets)) return body;
     // Checked before any decryption, so an oversized batch costs no CPU.
-    if (body.secrets.length > LIMITS.batch) throw new HushError('too_large', `At most ${LIMITS.batch} secrets per request.`);
+    if (body.secrets.length > LIMITS.batch)
+      throw new HushError('too_large', `At most ${LIMITS.batch} secrets per request.`);
     const { keyPair } = await envKeys.of(env);
     const open = async (i: number, field: string, text: unknown) => {
       // An empty field stays empty; everything else must be a ph:v1 message this environment's key opens.
       if (typeof text !== 'string' || text === '') return text;
       const refuse = () =>
-        new HushError('invalid', 'Invalid ciphertext format', { problems: [{ field: `secrets.${i}.${field}`, message: 'not a ph:v1 ciphertext for this environment' }] });
+        new HushError('invalid', 'Invalid ciphertext format', {
+          problems: [{ field: `secrets.${i}.${field}`, message: 'not a ph:v1 ciphertext for this environment' }],
+        });
       if (!isPhaseCiphertext(text)) throw refuse();
       try {
         return await decryptAsymmetric(text, keyPair);
@@ -70,7 +86,8 @@ export function createE2eeService(pc: PhaseContext, secrets: SecretService, toke
         // The client's keyDigest is ignored: the server hashes the decrypted key (docs/wire/phase.md §5.3, SDK bug).
         delete copy.keyDigest;
         const o = copy.override;
-        if (o && typeof o === 'object' && !Array.isArray(o) && 'value' in o) copy.override = { ...o, value: await open(i, 'override.value', (o as { value: unknown }).value) };
+        if (o && typeof o === 'object' && !Array.isArray(o) && 'value' in o)
+          copy.override = { ...o, value: await open(i, 'override.value', (o as { value: unknown }).value) };
         return copy;
       }),
     );
@@ -79,7 +96,12 @@ export function createE2eeService(pc: PhaseContext, secrets: SecretService, toke
 
   return {
     /** `Environment: <id>` (or `app_id` + `env`), with the same access rules as /v1 but no SSE requirement. */
-    async environment(caller: Caller, header: string | undefined, query: { app_id?: string; env?: string }, action: 'view' | 'add' | 'change' | 'delete') {
+    async environment(
+      caller: Caller,
+      header: string | undefined,
+      query: { app_id?: string; env?: string },
+      action: 'view' | 'add' | 'change' | 'delete',
+    ) {
       let env: EnvRow | undefined;
       if (header) {
         // Phase resolves this header while authenticating, so an unknown id is a 401 (docs/wire/phase.md §3.1).
@@ -120,7 +142,12 @@ export function createE2eeService(pc: PhaseContext, secrets: SecretService, toke
         }
         // An app with no environment the token may act on is of no use to a client (and may be outside its scope).
         if (!environmentKeys.length) continue;
-        answer.push({ id: app.id, name: app.name, encryption: app.sse_enabled === 1 ? ('SSE' as const) : ('E2E' as const), environment_keys: environmentKeys });
+        answer.push({
+          id: app.id,
+          name: app.name,
+          encryption: app.sse_enabled === 1 ? ('SSE' as const) : ('E2E' as const),
+          environment_keys: environmentKeys,
+        });
       }
       return {
         wrapped_key_share: token.wrapped_key_share,
@@ -132,7 +159,12 @@ export function createE2eeService(pc: PhaseContext, secrets: SecretService, toke
     },
 
     /** The environment's secrets sealed to its key; the caller's overrides (persons only) sealed the same way. */
-    async list(caller: Caller, env: EnvRow, query: ServiceQuery, camelCase: boolean): Promise<{ body: (SecretJson | SnakeCased<SecretJson>)[] | string; reads: AuditEvent[] }> {
+    async list(
+      caller: Caller,
+      env: EnvRow,
+      query: ServiceQuery,
+      camelCase: boolean,
+    ): Promise<{ body: (SecretJson | SnakeCased<SecretJson>)[] | string; reads: AuditEvent[] }> {
       const path = query.path ? normalizePath(query.path) : undefined;
       const snapshot = await secrets.snapshots.of(env);
       const unfiltered = path === undefined && query.keyDigest === undefined && query.tags === undefined;
@@ -146,7 +178,13 @@ export function createE2eeService(pc: PhaseContext, secrets: SecretService, toke
           );
       const { keyPair } = await envKeys.of(env);
       const seal = (text: string) => encryptAsymmetric(text, keyPair.publicKey);
-      const overrides = caller.user.kind === 'person' && chosen.length ? await repo.overridesOf(chosen.map((s) => s.row.id), caller.user.id) : [];
+      const overrides =
+        caller.user.kind === 'person' && chosen.length
+          ? await repo.overridesOf(
+              chosen.map((s) => s.row.id),
+              caller.user.id,
+            )
+          : [];
       const byId = new Map(overrides.map((o) => [o.secret_id, o]));
       const build = () =>
         Promise.all(
@@ -157,15 +195,28 @@ export function createE2eeService(pc: PhaseContext, secrets: SecretService, toke
               ...(await sealedOnce(s, seal)),
               tags: s.tags,
               override: o
-                ? { id: o.id, value: await seal(await secrets.writer.openOverride(o.secret_id, o.user_id, o.value_ct)), isActive: o.is_active === 1, created_at: o.created_at, updated_at: o.updated_at }
+                ? {
+                    id: o.id,
+                    value: await seal(await secrets.writer.openOverride(o.secret_id, o.user_id, o.value_ct)),
+                    isActive: o.is_active === 1,
+                    created_at: o.created_at,
+                    updated_at: o.updated_at,
+                  }
                 : null,
             });
             return camelCase ? json : snake(json);
           }),
         );
-      const reads = readEvents(chosen.map((s) => s.row.id), env.id);
+      const reads = readEvents(
+        chosen.map((s) => s.row.id),
+        env.id,
+      );
       // The whole environment without overrides is the same text for every caller: built once per revision.
-      if (unfiltered && !overrides.length) return { body: await snapshot.memo(`e2ee-answer-${camelCase}`, async () => JSON.stringify(await build())), reads };
+      if (unfiltered && !overrides.length)
+        return {
+          body: await snapshot.memo(`e2ee-answer-${camelCase}`, async () => JSON.stringify(await build())),
+          reads,
+        };
       return { body: await build(), reads };
     },
 
@@ -177,7 +228,9 @@ export function createE2eeService(pc: PhaseContext, secrets: SecretService, toke
     async update(caller: Caller, actor: AuditActor, env: EnvRow, raw: unknown) {
       const opened = (await openItems(raw, env)) as { secrets?: unknown };
       if (Array.isArray(opened.secrets)) {
-        opened.secrets = opened.secrets.map((item) => (typeof item === 'object' && item !== null && !('tags' in item) ? { ...item, tags: [] } : item));
+        opened.secrets = opened.secrets.map((item) =>
+          typeof item === 'object' && item !== null && !('tags' in item) ? { ...item, tags: [] } : item,
+        );
       }
       await secrets.update(caller, actor, env, parseUpdate(opened));
     },
@@ -196,15 +249,22 @@ export function createE2eeService(pc: PhaseContext, secrets: SecretService, toke
 }
 
 const SNAKE = /[A-Z]/g;
-type SnakeKey<S extends string> = S extends `${infer C}${infer Rest}` ? `${C extends Lowercase<C> ? C : `_${Lowercase<C>}`}${SnakeKey<Rest>}` : S;
+type SnakeKey<S extends string> = S extends `${infer C}${infer Rest}`
+  ? `${C extends Lowercase<C> ? C : `_${Lowercase<C>}`}${SnakeKey<Rest>}`
+  : S;
 /** `T` with its keys (and its nested objects' keys) in snake_case, as `snake` makes it. */
-export type SnakeCased<T> = T extends readonly unknown[] ? T : T extends object ? { [K in keyof T as K extends string ? SnakeKey<K> : K]: SnakeCased<T[K]> } : T;
+export type SnakeCased<T> = T extends readonly unknown[]
+  ? T
+  : T extends object
+    ? { [K in keyof T as K extends string ? SnakeKey<K> : K]: SnakeCased<T[K]> }
+    : T;
 
 /** Phase's snake_case answers for clients that do not send `X-Use-Camel-Case: true` (its Python CLI). */
 function snake<T extends object>(value: T): SnakeCased<T> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) {
-    out[k.replace(SNAKE, (c) => `_${c.toLowerCase()}`)] = v && typeof v === 'object' && !Array.isArray(v) ? snake(v) : v;
+    out[k.replace(SNAKE, (c) => `_${c.toLowerCase()}`)] =
+      v && typeof v === 'object' && !Array.isArray(v) ? snake(v) : v;
   }
   return out as SnakeCased<T>;
 }

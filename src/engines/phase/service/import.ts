@@ -1,4 +1,14 @@
-import { HushError, invalid, isUniqueViolation, newUuid, type AuditActor, type Caller, type Db, type EngineAuditEvent, type IdempotencyClaim } from '../../../core/ports.js';
+import {
+  HushError,
+  invalid,
+  isUniqueViolation,
+  newUuid,
+  type AuditActor,
+  type Caller,
+  type Db,
+  type EngineAuditEvent,
+  type IdempotencyClaim,
+} from '../../../core/ports.js';
 import { ERR, itemError, phaseError } from '../errors.js';
 import type { EnvRow, SecretRow } from '../repo.js';
 import type { PhaseTables } from '../tables.js';
@@ -43,17 +53,25 @@ export interface ImportAnswer {
 
 function answerOf(secrets: ImportPlanEntry[], dryRun: boolean): ImportAnswer {
   const count = (o: ImportOutcome) => secrets.filter((s) => s.outcome === o).length;
-  return { dry_run: dryRun, created: count('create'), updated: count('update'), unchanged: count('unchanged'), secrets };
+  return {
+    dry_run: dryRun,
+    created: count('create'),
+    updated: count('update'),
+    unchanged: count('unchanged'),
+    secrets,
+  };
 }
 
-const sameTags = (a: string[], b: string[]) => a.length === b.length && [...a].sort().every((t, i) => t === [...b].sort()[i]);
+const sameTags = (a: string[], b: string[]) =>
+  a.length === b.length && [...a].sort().every((t, i) => t === [...b].sort()[i]);
 
 /** `{"secrets": [...], "dry_run"?: bool}`, each item checked by /v1's own POST rules (its messages, its limits). */
 export function parseImport(raw: unknown): { items: ImportItem[]; dryRun: boolean } {
   const body = parseBody(raw);
   const list = body.secrets;
   if (!Array.isArray(list) || list.length === 0) throw phaseError('invalid', ERR.secretsList);
-  if (list.length > IMPORT_LIMITS.batch) throw phaseError('too_large', `At most ${IMPORT_LIMITS.batch} secrets per import.`);
+  if (list.length > IMPORT_LIMITS.batch)
+    throw phaseError('too_large', `At most ${IMPORT_LIMITS.batch} secrets per import.`);
   if (body.dry_run !== undefined && typeof body.dry_run !== 'boolean') throw invalid('dry_run', 'must be a boolean');
   const items = list.map((entry, i): ImportItem => {
     let parsed;
@@ -77,7 +95,8 @@ export function parseImport(raw: unknown): { items: ImportItem[]; dryRun: boolea
   return { items, dryRun: body.dry_run === true };
 }
 
-const changedDuringImport = () => phaseError('conflict', 'The environment changed during the import; nothing was stored. Run it again.');
+const changedDuringImport = () =>
+  phaseError('conflict', 'The environment changed during the import; nothing was stored. Run it again.');
 
 export function createImportService(pc: PhaseContext) {
   const { repo, ctx } = pc;
@@ -93,7 +112,9 @@ export function createImportService(pc: PhaseContext) {
     const digests = await Promise.all(items.map((item) => pc.digest(env, item.key)));
     const live = new Map((await repo.secrets(env.id, {})).map((r) => [`${r.path}\u0000${r.key_digest}`, r]));
     const seen = new Set<string>();
-    const existingTags = await repo.tagsOf(items.flatMap((item, i) => live.get(`${item.path}\u0000${digests[i]}`)?.id ?? []));
+    const existingTags = await repo.tagsOf(
+      items.flatMap((item, i) => live.get(`${item.path}\u0000${digests[i]}`)?.id ?? []),
+    );
     return Promise.all(
       items.map(async (item, i): Promise<Step> => {
         const place = `${item.path}\u0000${digests[i]}`;
@@ -101,15 +122,37 @@ export function createImportService(pc: PhaseContext) {
         seen.add(place);
         const row = live.get(place);
         if (!row) {
-          const content: SecretContent = { key: item.key, value: item.value, comment: item.comment ?? '', path: item.path, type: item.type ?? 'secret', digest: digests[i]!, tags: item.tags ?? [] };
+          const content: SecretContent = {
+            key: item.key,
+            value: item.value,
+            comment: item.comment ?? '',
+            path: item.path,
+            type: item.type ?? 'secret',
+            digest: digests[i]!,
+            tags: item.tags ?? [],
+          };
           return { outcome: 'create', id: newUuid(), content };
         }
         const old = await writer.open(row);
         const tags = existingTags.get(row.id) ?? [];
-        const content: SecretContent = { key: item.key, value: item.value, comment: item.comment ?? old.comment, path: row.path, type: item.type ?? row.type, digest: row.key_digest, tags: item.tags ?? tags };
-        const same = old.value === content.value && old.comment === content.comment && row.type === content.type && old.key === content.key && sameTags(tags, content.tags);
+        const content: SecretContent = {
+          key: item.key,
+          value: item.value,
+          comment: item.comment ?? old.comment,
+          path: row.path,
+          type: item.type ?? row.type,
+          digest: row.key_digest,
+          tags: item.tags ?? tags,
+        };
+        const same =
+          old.value === content.value &&
+          old.comment === content.comment &&
+          row.type === content.type &&
+          old.key === content.key &&
+          sameTags(tags, content.tags);
         if (same) return { outcome: 'unchanged' };
-        if (row.type === 'sealed' && (content.type !== 'sealed' || old.value !== content.value)) throw itemError(i, 'A sealed secret cannot be changed by an import. Delete and recreate it instead.');
+        if (row.type === 'sealed' && (content.type !== 'sealed' || old.value !== content.value))
+          throw itemError(i, 'A sealed secret cannot be changed by an import. Delete and recreate it instead.');
         return { outcome: 'update', row, content, tagsGiven: item.tags !== undefined };
       }),
     );
@@ -122,12 +165,22 @@ export function createImportService(pc: PhaseContext) {
      * stored in the import's transaction, so a retry of an import that was applied gets that answer (a dry run
      * changes nothing and stores nothing).
      */
-    async run(caller: Caller, actor: AuditActor, env: EnvRow, items: ImportItem[], dryRun: boolean, idempotency?: IdempotencyClaim): Promise<ImportAnswer> {
+    async run(
+      caller: Caller,
+      actor: AuditActor,
+      env: EnvRow,
+      items: ImportItem[],
+      dryRun: boolean,
+      idempotency?: IdempotencyClaim,
+    ): Promise<ImportAnswer> {
       await pc.requireSecretAccess(caller, env, 'view');
       // The plan is made against this revision; the write checks that no other writer came in between.
       const planned = ((await repo.getEnv(env.id)) ?? env).revision;
       const steps = await plan(env, items);
-      const answer = answerOf(items.map((item, i) => ({ key: item.key, path: item.path, outcome: steps[i]!.outcome })), dryRun);
+      const answer = answerOf(
+        items.map((item, i) => ({ key: item.key, path: item.path, outcome: steps[i]!.outcome })),
+        dryRun,
+      );
       if (dryRun) return answer;
       if (steps.some((s) => s.outcome === 'create')) await pc.requireSecretAccess(caller, env, 'add');
       if (steps.some((s) => s.outcome === 'update')) await pc.requireSecretAccess(caller, env, 'change');
@@ -145,10 +198,20 @@ export function createImportService(pc: PhaseContext) {
           for (const s of steps) {
             if (s.outcome === 'create') {
               await writer.insert(env, s.id, s.content, s.sealed!, actor, trx);
-              events.push({ action: PhaseAudit.secretCreate, objectType: PhaseObject.secret, objectId: s.id, details: { environment: env.id, version: 1, via: 'import' } });
+              events.push({
+                action: PhaseAudit.secretCreate,
+                objectType: PhaseObject.secret,
+                objectId: s.id,
+                details: { environment: env.id, version: 1, via: 'import' },
+              });
             } else if (s.outcome === 'update') {
               await writer.newVersion(env, s.row, s.content, s.sealed!, s.tagsGiven, actor, trx);
-              events.push({ action: PhaseAudit.secretUpdate, objectType: PhaseObject.secret, objectId: s.row.id, details: { environment: env.id, version: s.row.version + 1, via: 'import' } });
+              events.push({
+                action: PhaseAudit.secretUpdate,
+                objectType: PhaseObject.secret,
+                objectId: s.row.id,
+                details: { environment: env.id, version: s.row.version + 1, via: 'import' },
+              });
             }
           }
           if (events.length) await ctx.audit.appendWithin(trx, actor, events);

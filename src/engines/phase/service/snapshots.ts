@@ -42,15 +42,27 @@ const MAX_ENVIRONMENTS = 256;
  * looked up in memory. The revision comes with the environment row each request reads anyway.
  */
 export function createSnapshots(pc: PhaseContext, writer: SecretWriter) {
-  const cache = createRevisionCache<EnvironmentSnapshot>({ idleMs: pc.ctx.config.plaintextCacheSeconds * 1000, maxEntries: MAX_ENVIRONMENTS });
+  const cache = createRevisionCache<EnvironmentSnapshot>({
+    idleMs: pc.ctx.config.plaintextCacheSeconds * 1000,
+    maxEntries: MAX_ENVIRONMENTS,
+  });
 
   /** Decrypts rows and attaches their tags (one query for all). */
   async function open(rows: SecretRow[], trx?: Db<PhaseTables>): Promise<OpenedSecret[]> {
-    const tags = await pc.repo.tagsOf(rows.map((r) => r.id), trx);
+    const tags = await pc.repo.tagsOf(
+      rows.map((r) => r.id),
+      trx,
+    );
     return Promise.all(
       rows.map(async (row) => {
         const content = await writer.open(row);
-        return Object.freeze({ row, key: content.key, value: content.value, comment: content.comment, tags: Object.freeze(tags.get(row.id) ?? []) as string[] });
+        return Object.freeze({
+          row,
+          key: content.key,
+          value: content.value,
+          comment: content.comment,
+          tags: Object.freeze(tags.get(row.id) ?? []) as string[],
+        });
       }),
     );
   }

@@ -36,10 +36,21 @@ type VersionColumns = { path: string; type: string; tags: string };
 export function createSecretWriter(pc: PhaseContext) {
   const { repo, ctx } = pc;
   // The core's version tables (src/core/versions): sealing bound to (secret id, version), history, restore.
-  const versions = ctx.versions.table<SealedFields, VersionColumns>({ table: 'phase_secret_versions', ownerColumn: 'secret_id' });
+  const versions = ctx.versions.table<SealedFields, VersionColumns>({
+    table: 'phase_secret_versions',
+    ownerColumn: 'secret_id',
+  });
   const overrides = ctx.keyring.cipher('phase_overrides');
 
-  async function versionRow(id: string, version: number, content: SecretContent, sealed: SealedContent, actor: AuditActor, trx: Db<PhaseTables>, now: string) {
+  async function versionRow(
+    id: string,
+    version: number,
+    content: SecretContent,
+    sealed: SealedContent,
+    actor: AuditActor,
+    trx: Db<PhaseTables>,
+    now: string,
+  ) {
     await versions.append(trx, {
       owner: id,
       version,
@@ -55,7 +66,8 @@ export function createSecretWriter(pc: PhaseContext) {
       content_ct: await versions.seal(id, version, { key: c.key, value: c.value, comment: c.comment }),
     }),
 
-    open: (row: Pick<SecretRow, 'id' | 'version'> & SealedContent): Promise<SealedFields> => versions.open(row.id, row.version, row.content_ct),
+    open: (row: Pick<SecretRow, 'id' | 'version'> & SealedContent): Promise<SealedFields> =>
+      versions.open(row.id, row.version, row.content_ct),
 
     /** Every stored version of a secret, oldest first, opened. */
     history: (id: string) => versions.history(id),
@@ -63,14 +75,34 @@ export function createSecretWriter(pc: PhaseContext) {
     restorable: (id: string, version: number) => versions.restorable(id, version),
 
     overrideAddress: (secretId: string, userId: number) => ({ row: `${secretId}:${userId}`, column: 'value' }),
-    sealOverride: (secretId: string, userId: number, value: string) => overrides.seal(value, { row: `${secretId}:${userId}`, column: 'value' }),
-    openOverride: (secretId: string, userId: number, ct: string) => overrides.openText(ct, { row: `${secretId}:${userId}`, column: 'value' }),
+    sealOverride: (secretId: string, userId: number, value: string) =>
+      overrides.seal(value, { row: `${secretId}:${userId}`, column: 'value' }),
+    openOverride: (secretId: string, userId: number, ct: string) =>
+      overrides.openText(ct, { row: `${secretId}:${userId}`, column: 'value' }),
 
-    async insert(env: EnvRow, id: string, content: SecretContent, sealed: SealedContent, actor: AuditActor, trx: Db<PhaseTables>) {
+    async insert(
+      env: EnvRow,
+      id: string,
+      content: SecretContent,
+      sealed: SealedContent,
+      actor: AuditActor,
+      trx: Db<PhaseTables>,
+    ) {
       const now = nowIso();
       const folder = await repo.folderFor(env.id, content.path, trx);
       await repo.insertSecret(
-        { id, environment_id: env.id, folder_id: folder, path: content.path, key_digest: content.digest, version: 1, type: content.type, created_at: now, updated_at: now, deleted_at: null },
+        {
+          id,
+          environment_id: env.id,
+          folder_id: folder,
+          path: content.path,
+          key_digest: content.digest,
+          version: 1,
+          type: content.type,
+          created_at: now,
+          updated_at: now,
+          deleted_at: null,
+        },
         trx,
       );
       await versionRow(id, 1, content, sealed, actor, trx, now);
@@ -78,11 +110,30 @@ export function createSecretWriter(pc: PhaseContext) {
     },
 
     /** Phase bumps the version on every update, even of tags or the override only (docs/wire/phase.md §2.4). */
-    async newVersion(env: EnvRow, row: SecretRow, content: SecretContent, sealed: SealedContent, tagsChanged: boolean, actor: AuditActor, trx: Db<PhaseTables>) {
+    async newVersion(
+      env: EnvRow,
+      row: SecretRow,
+      content: SecretContent,
+      sealed: SealedContent,
+      tagsChanged: boolean,
+      actor: AuditActor,
+      trx: Db<PhaseTables>,
+    ) {
       const now = nowIso();
       const version = row.version + 1;
       const folder = await repo.folderFor(env.id, content.path, trx);
-      await repo.updateSecret(row.id, { path: content.path, folder_id: folder, key_digest: content.digest, version, type: content.type, updated_at: now }, trx);
+      await repo.updateSecret(
+        row.id,
+        {
+          path: content.path,
+          folder_id: folder,
+          key_digest: content.digest,
+          version,
+          type: content.type,
+          updated_at: now,
+        },
+        trx,
+      );
       await versionRow(row.id, version, content, sealed, actor, trx, now);
       if (tagsChanged) await repo.setTags(row.id, content.tags, trx);
     },
@@ -90,8 +141,25 @@ export function createSecretWriter(pc: PhaseContext) {
     async putOverride(secretId: string, userId: number, valueCt: string, isActive: boolean, trx: Db<PhaseTables>) {
       const now = nowIso();
       const existing = await repo.overrideOf(secretId, userId, trx);
-      if (existing) await repo.updateOverride(existing.id, { value_ct: valueCt, is_active: isActive ? 1 : 0, updated_at: now }, trx);
-      else await repo.insertOverride({ id: newUuid(), secret_id: secretId, user_id: userId, value_ct: valueCt, is_active: isActive ? 1 : 0, created_at: now, updated_at: now }, trx);
+      if (existing)
+        await repo.updateOverride(
+          existing.id,
+          { value_ct: valueCt, is_active: isActive ? 1 : 0, updated_at: now },
+          trx,
+        );
+      else
+        await repo.insertOverride(
+          {
+            id: newUuid(),
+            secret_id: secretId,
+            user_id: userId,
+            value_ct: valueCt,
+            is_active: isActive ? 1 : 0,
+            created_at: now,
+            updated_at: now,
+          },
+          trx,
+        );
     },
   };
 }
