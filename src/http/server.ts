@@ -121,7 +121,7 @@ export async function buildServer(
     installErrorRenderer(scope, systemRenderer);
     requireDeclaredAccess(scope, 'system', core.objectTypes);
     recordRoutes(scope, 'system', routeTable);
-    installCaller(scope, core, 'system');
+    installCaller(scope, core, 'system', undefined, undefined, { publicIgnoresCredentials: true });
     await scope.register(systemRoutes(core, metrics));
   });
 

@@ -99,11 +99,17 @@ export function installCaller(
   scopeName: string,
   extract?: EngineInstance['extractCredential'],
   authenticate?: (request: FastifyRequest) => Promise<Caller | null | undefined>,
+  /**
+   * Public routes of this scope never look at credentials: probes (`/`, `/healthz`, `/readyz`) answer whatever
+   * header a client sends, as they did when Phase served `/` with its own credential styles.
+   */
+  options: { publicIgnoresCredentials?: boolean } = {},
 ): void {
   scope.addHook('onRequest', async (request) => {
     request.auditReads = undefined;
     const rules = request.routeOptions.config.hush;
     if (!rules) return; // not-found handling; no route, nothing to protect
+    if (rules.access === 'public' && options.publicIgnoresCredentials) return;
     const own = await authenticate?.(request);
     request.caller = own !== undefined ? own : await resolveCaller(core, request, extract);
     if (rules.access === 'public') return;

@@ -40,6 +40,11 @@ forEachDialect('phase routing and access', (dialect) => {
       status: 'alive',
       version: '0.1.0',
     });
+    // A client that sends its credentials everywhere (Phase's typed `Bearer User …`) still sees the API alive.
+    for (const authorization of ['Bearer User pss_user:v1:not-a-token', 'Token nonsense']) {
+      const root = await hush.request('GET', '/', { token: null, headers: { authorization } });
+      assert.equal(root.status, 200, authorization);
+    }
   });
 
   it("4-6 answers credential problems with 401 and Phase's messages", async () => {
