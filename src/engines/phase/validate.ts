@@ -1,4 +1,4 @@
-import { ENV_VAR_NAME, HushError } from '../../core/ports.js';
+import { ENV_VAR_NAME } from '../../core/ports.js';
 import { ERR, itemError, phaseError } from './errors.js';
 import { normalizePath, pathProblem } from './paths.js';
 
@@ -192,5 +192,3 @@ export function parseDelete(raw: unknown): string[] {
   });
   return [...new Set(list as string[])];
 }
-
-export const isHush = (e: unknown): e is HushError => e instanceof HushError;
