@@ -45,7 +45,7 @@ function check(file) {
   // Core tables are the core's: an engine reads users, tokens and the audit log through ports. Migrations may name
   // a core row in a foreign key (an engine's row dies with the core row it belongs to); that is schema, not a query.
   if (engine && !rel.includes('/migrations/')) {
-    for (const m of text.matchAll(/['"`](core_[a-z_]+)/g))
+    for (const m of text.matchAll(/\b(core_[a-z_]+)/g))
       problems.push(`${rel}: engine "${engine}" names the core table ${m[1]}`);
   }
 }

@@ -19,9 +19,12 @@ function checkTree(files: Record<string, string>): { status: number | null; outp
   dirs.push(root);
   fs.mkdirSync(path.join(root, 'scripts'));
   fs.copyFileSync(SCRIPT, path.join(root, 'scripts', 'check-source.mjs'));
-  // The script's own header cites the architecture notes' section on enforced rules.
+  // The script cites the architecture notes' sections on enforced rules and on each engine's own tables.
   fs.mkdirSync(path.join(root, D));
-  fs.writeFileSync(path.join(root, D, 'architecture.md'), '# Architecture\n\n## 14. Rules enforced by a tool\n');
+  fs.writeFileSync(
+    path.join(root, D, 'architecture.md'),
+    '# Architecture\n\n## 6. Each engine sees only its own tables\n\n## 14. Rules enforced by a tool\n',
+  );
   for (const [file, text] of Object.entries(files)) {
     fs.mkdirSync(path.dirname(path.join(root, file)), { recursive: true });
     fs.writeFileSync(path.join(root, file), text);
@@ -76,5 +79,40 @@ describe('scripts/check-source.mjs: citations', () => {
   it('passes on this repository', () => {
     const run = spawnSync(process.execPath, [SCRIPT], { encoding: 'utf8' });
     assert.equal(run.status, 0, run.stdout + run.stderr);
+  });
+});
+
+describe('scripts/check-source.mjs: engine boundaries', () => {
+  after(() => {
+    for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('lets an engine use the core through its ports and name a core row in a migration', () => {
+    const run = checkTree({
+      'src/core/ports.ts': 'export const port = 1;\n',
+      'src/engines/a/index.ts': "import { port } from '../../core/ports.js';\nexport const a = port;\n",
+      'src/engines/a/migrations/0001.ts': "export const fk = 'core_tokens.id';\n",
+    });
+    assert.equal(run.status, 0, run.output);
+  });
+
+  it('refuses core internals, core tables, dynamic imports of another engine, and HTTP importing an engine', () => {
+    const run = checkTree({
+      'src/core/ports.ts': 'export const port = 1;\n',
+      'src/core/errors.ts': 'export const e = 1;\n',
+      'src/engines/a/service.ts':
+        "import { e } from '../../core/errors.js';\nexport const q = 'select * from core_users';\n",
+      'src/engines/a/late.ts': "export const b = () => import('../b/index.js');\n",
+      'src/engines/b/index.ts': 'export const b = 1;\n',
+      'src/http/server.ts': "import { b } from '../engines/b/index.js';\n",
+    });
+    assert.notEqual(run.status, 0);
+    assert.match(
+      run.output,
+      /src\/engines\/a\/service\.ts: engine "a" imports core internals \(src\/core\/errors\.ts\)/,
+    );
+    assert.match(run.output, /src\/engines\/a\/service\.ts: engine "a" names the core table core_users/);
+    assert.match(run.output, /src\/engines\/a\/late\.ts: engine "a" imports engine "b"/);
+    assert.match(run.output, /src\/http\/server\.ts: the HTTP core must not import src\/engines\/b\/index\.ts/);
   });
 });
