@@ -8,6 +8,22 @@ import { HUSH_VERSION } from './version.js';
 import type { AnyDb } from './store/tx.js';
 
 /**
+ * Why an event may not be written for this engine (an action its `events.ts` does not declare, or another engine's
+ * name on it), or undefined. The one check for changes (the audit port) and plaintext reads (the HTTP core's hook).
+ */
+export function undeclaredAuditEvent(
+  manifest: Pick<EngineManifest, 'name' | 'auditEvents'>,
+  declared: ReadonlySet<string>,
+  event: Pick<EngineAuditEvent, 'action' | 'engine'>,
+): string | undefined {
+  if (!declared.has(event.action))
+    return `Engine ${manifest.name} wrote audit action "${event.action}", which its events.ts does not declare.`;
+  if (event.engine !== undefined && event.engine !== manifest.name)
+    return `Engine ${manifest.name} wrote an audit event as "${event.engine}".`;
+  return undefined;
+}
+
+/**
  * The engine's audit port: stamps its name on each event and refuses an action its `events.ts` does not declare,
  * so every name that reaches the log is one the registry (and its snapshot test) knows.
  */
@@ -15,12 +31,8 @@ function engineAudit(core: Core, manifest: Pick<EngineManifest, 'name' | 'auditE
   const declared = new Set(Object.values(manifest.auditEvents));
   const stamp = (events: readonly EngineAuditEvent[]) =>
     events.map((event) => {
-      if (!declared.has(event.action))
-        throw new Error(
-          `Engine ${manifest.name} wrote audit action "${event.action}", which its events.ts does not declare.`,
-        );
-      if (event.engine !== undefined && event.engine !== manifest.name)
-        throw new Error(`Engine ${manifest.name} wrote an audit event as "${event.engine}".`);
+      const problem = undeclaredAuditEvent(manifest, declared, event);
+      if (problem) throw new Error(problem);
       return { ...event, engine: manifest.name };
     });
   return {

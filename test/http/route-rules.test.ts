@@ -230,6 +230,13 @@ describe('core route rules, through an engine', () => {
       assert.equal(stored, 1, 'the handler ran: the hook fails the answer, it does not prevent the bug');
       assert.equal((await probe.request('POST', '/probe/write')).status, 200);
       assert.equal((await probe.request('POST', '/probe/nothing-to-do')).status, 200);
+      // Two requests sharing a client-chosen X-Request-ID are still counted apart.
+      const shared = { headers: { 'x-request-id': 'same-id-1234' } };
+      const [good, bad] = await Promise.all([
+        probe.request('POST', '/probe/write', shared),
+        probe.request('POST', '/probe/forgetful-write', shared),
+      ]);
+      assert.deepEqual([good.status, bad.status], [200, 500]);
       assert.equal(
         (await probe.request('POST', '/probe/misnamed')).status,
         500,
@@ -238,7 +245,7 @@ describe('core route rules, through an engine', () => {
       const log = await probe.request('GET', '/api/core/audit-log/?engine=probe');
       assert.deepEqual(
         log.body.results.map((e: { action: string }) => e.action),
-        ['thing.create'],
+        ['thing.create', 'thing.create'],
       );
     } finally {
       await probe.close();

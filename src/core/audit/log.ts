@@ -33,6 +33,11 @@ export interface AuditActor {
   tokenId: number | null;
   clientIp: string | null;
   requestId: string | null;
+  /**
+   * This process's own key for the request, never stored: the change ledger counts by it, because `requestId` may
+   * be the client's X-Request-ID, which two requests can share.
+   */
+  changeKey?: string | undefined;
 }
 
 export interface AuditFilter {
@@ -139,16 +144,16 @@ export function createAuditLog(deps: { db: Kysely<AuditTables> }) {
      * Appends events to the chain inside `trx`, the transaction of the change they describe, so a change and its
      * record commit or roll back together. The lock makes appends from several processes take turns.
      */
-    appendWithin(trx: AnyDb, actor: AuditActor, events: readonly AuditEvent[]): Promise<void> {
-      changes.note(actor.requestId, events.length);
-      return appendEntries(
+    async appendWithin(trx: AnyDb, actor: AuditActor, events: readonly AuditEvent[]): Promise<void> {
+      await appendEntries(
         trx,
         events.map((event) => ({ actor, event })),
       );
+      changes.note(actor.changeKey ?? null, events.length);
     },
 
-    /** How many change entries request `requestId` appended with `appendWithin`; asked once, when it is answered. */
-    changesOf: (requestId: string): number => changes.take(requestId),
+    /** How many change entries the request with `changeKey` appended with `appendWithin`; asked once, when answered. */
+    changesOf: (changeKey: string): number => changes.take(changeKey),
 
     /** Appends in a transaction of its own (plaintext reads, which change nothing else), batched with concurrent ones. */
     append(actor: AuditActor, events: readonly AuditEvent[]): Promise<void> {

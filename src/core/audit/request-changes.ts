@@ -1,20 +1,20 @@
 /**
  * Which requests appended a change to the audit log, so the HTTP core can fail a route that declares `changesData`
- * and answered 2xx without one (docs/audit.md §3). Keyed by request id; an entry lives from the append until the
+ * and answered 2xx without one (docs/audit.md §3). Keyed by the server's own per-request key (AuditActor.changeKey); an entry lives from the append until the
  * request's answer is checked. Requests that never reach the check (a dropped connection) are forgotten oldest first.
  */
 export function createChangeLedger(capacity = 10_000) {
   const appended = new Map<string, number>();
   return {
-    note(requestId: string | null, count: number): void {
-      if (requestId === null || count === 0) return;
-      appended.set(requestId, (appended.get(requestId) ?? 0) + count);
+    note(key: string | null, count: number): void {
+      if (key === null || count === 0) return;
+      appended.set(key, (appended.get(key) ?? 0) + count);
       if (appended.size > capacity) appended.delete(appended.keys().next().value as string);
     },
     /** How many change entries the request appended; forgets the request. */
-    take(requestId: string): number {
-      const n = appended.get(requestId) ?? 0;
-      appended.delete(requestId);
+    take(key: string): number {
+      const n = appended.get(key) ?? 0;
+      appended.delete(key);
       return n;
     },
   };

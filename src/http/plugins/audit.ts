@@ -3,6 +3,16 @@ import type { AuditActor, AuditEvent } from '../../core/audit/log.js';
 import { HushError } from '../../core/errors.js';
 import type { Core } from '../../core/index.js';
 import { REPLAYED_HEADER } from './idempotency.js';
+import { undeclaredAuditEvent } from '../../core/engine-context.js';
+
+// Keys the change ledger by request object, never by the id a client may choose (AuditActor.changeKey).
+const changeKeys = new WeakMap<FastifyRequest, string>();
+let nextChangeKey = 0;
+function changeKeyOf(request: FastifyRequest): string {
+  let key = changeKeys.get(request);
+  if (key === undefined) changeKeys.set(request, (key = String((nextChangeKey += 1))));
+  return key;
+}
 
 export function auditActorOf(request: FastifyRequest): AuditActor {
   const caller = request.caller;
@@ -12,6 +22,7 @@ export function auditActorOf(request: FastifyRequest): AuditActor {
     tokenId: caller?.tokenId ?? null,
     clientIp: request.ip ?? null,
     requestId: String(request.id),
+    changeKey: changeKeyOf(request),
   };
 }
 
@@ -23,9 +34,9 @@ export function auditActorOf(request: FastifyRequest): AuditActor {
 export function installPlaintextAudit(
   scope: FastifyInstance,
   core: Core,
-  engine?: { name: string; auditEvents: Readonly<Record<string, string>> },
+  engine: { name: string; auditEvents: Readonly<Record<string, string>> },
 ): void {
-  const declared = engine && new Set(Object.values(engine.auditEvents));
+  const declared = new Set(Object.values(engine.auditEvents));
   scope.addHook('onSend', async (request, reply, payload) => {
     if (!request.routeOptions.config.hush?.returnsPlaintext || reply.statusCode >= 300) return payload;
     if (request.auditReads === undefined) {
@@ -34,13 +45,18 @@ export function installPlaintextAudit(
         cause: new Error(`${request.method} ${request.url} returned plaintext without recording the read`),
       });
     }
-    const undeclared = declared && request.auditReads.find((e) => !declared.has(e.action) || e.engine !== engine.name);
-    if (undeclared) {
+    // Reads always name their engine (they reach the log through this hook, not the engine's audit port).
+    const problem = request.auditReads
+      .map((e) =>
+        e.engine === engine.name
+          ? undeclaredAuditEvent(engine, declared, e)
+          : `Engine ${engine.name} recorded a read as "${e.engine}".`,
+      )
+      .find((p) => p !== undefined);
+    if (problem) {
       throw new HushError('internal', 'Internal server error.', {
         reason: 'read_not_declared',
-        cause: new Error(
-          `${engine.name} recorded the read "${undeclared.engine} ${undeclared.action}", which its events.ts does not declare`,
-        ),
+        cause: new Error(problem),
       });
     }
     if (request.auditReads.length) await core.audit.append(auditActorOf(request), request.auditReads);
@@ -61,7 +77,7 @@ export function recordPlaintextReads(request: FastifyRequest, events: readonly A
 export function installChangeAudit(scope: FastifyInstance, core: Core): void {
   scope.addHook('onSend', async (request, reply, payload) => {
     // Taken on every request, so the ledger forgets each one as it is answered.
-    const appended = core.audit.changesOf(String(request.id));
+    const appended = core.audit.changesOf(changeKeyOf(request));
     if (!request.routeOptions.config.hush?.changesData) return payload;
     if (
       reply.statusCode < 200 ||
