@@ -18,6 +18,8 @@ export const PhaseAudit = defineAuditEvents({
   secretRead: 'secret.read',
   /** A secret's version history was read (every version's plaintext). */
   secretHistoryRead: 'secret_history.read',
+  /** A person removed their own override of a secret (DELETE /v1/secrets/{id}/override/, beyond Phase). */
+  overrideDelete: 'override.delete',
   /** A Phase-format token was minted (POST /v1/tokens/ or `hush admin phase token-create`). */
   tokenCreate: 'token.create',
 });

@@ -214,6 +214,8 @@ export function createPhaseRepo(db: Kysely<PhaseTables>) {
     insertOverride: (row: OverrideRow, trx: Db<PhaseTables>) => trx.insertInto('phase_overrides').values(row).execute(),
     updateOverride: (id: string, set: Partial<OverrideRow>, trx: Db<PhaseTables>) =>
       trx.updateTable('phase_overrides').set(set).where('id', '=', id).execute(),
+    deleteOverride: (id: string, trx: Db<PhaseTables>) =>
+      trx.deleteFrom('phase_overrides').where('id', '=', id).execute(),
   };
 }
 

@@ -3,6 +3,7 @@ import { createAppService } from './service/apps.js';
 import { createPhaseContext } from './service/context.js';
 import { createE2eeService } from './service/e2ee.js';
 import { createImportService } from './service/import.js';
+import { createOverrideService } from './service/overrides.js';
 import { createSecretService } from './service/secrets.js';
 import { createPhaseTokens } from './service/tokens.js';
 import type { PhaseTables } from './tables.js';
@@ -23,6 +24,7 @@ export function createPhaseServices(ctx: EngineContext<PhaseTables>) {
     tokens,
     e2ee: createE2eeService(pc, secrets, tokens),
     imports: createImportService(pc),
+    overrides: createOverrideService(pc),
   };
 }
 

@@ -53,7 +53,11 @@ export function phaseRoutes(s: PhaseServices): FastifyPluginAsyncTypebox {
     );
     // The same views under every prefix; the OpenAPI document lists them once, under the first.
     for (const prefix of PHASE_PREFIXES) {
-      for (const plugin of [secretRoutes(s.pc, s.secrets), appRoutes(s.apps), importRoutes(s.pc, s.imports)]) {
+      for (const plugin of [
+        secretRoutes(s.pc, s.secrets, s.overrides),
+        appRoutes(s.apps),
+        importRoutes(s.pc, s.imports),
+      ]) {
         await app.register(prefix === PHASE_PREFIXES[0] ? plugin : undocumented(plugin), { prefix });
       }
     }

@@ -6,6 +6,7 @@ import { Type } from '../../../http/schemas.js';
 import { ERR, phaseError } from '../errors.js';
 import { IdParam, Message, SecretList, SecretsQuery, VersionOut } from '../schema.js';
 import type { PhaseContext, SecretAction } from '../service/context.js';
+import type { OverrideService } from '../service/overrides.js';
 import { readEvents, type SecretService } from '../service/secrets.js';
 import { parseCreate, parseDelete, parseUpdate } from '../validate.js';
 
@@ -22,7 +23,11 @@ const readsOf = (secrets: { id: string; environment: string }[]): AuditEvent[] =
     : [];
 
 /** /v1/secrets/ (docs/wire/phase.md §2), served with and without the trailing slash. */
-export function secretRoutes(pc: PhaseContext, secrets: SecretService): FastifyPluginAsyncTypebox {
+export function secretRoutes(
+  pc: PhaseContext,
+  secrets: SecretService,
+  overrides: OverrideService,
+): FastifyPluginAsyncTypebox {
   /** Phase's order of checks (docs/wire/phase.md §2.0): environment, then access, then SSE. */
   async function environmentFor(request: FastifyRequest, action: SecretAction) {
     const caller = callerOf(request);
@@ -168,6 +173,27 @@ export function secretRoutes(pc: PhaseContext, secrets: SecretService): FastifyP
         const restored = await secrets.restore(caller, actor, env, request.params.id, request.body);
         recordPlaintextReads(request, readsOf(restored));
         return restored;
+      },
+    );
+
+    // Beyond Phase (its REST API can only deactivate an override): the caller's own override goes.
+    app.delete(
+      '/secrets/:id/override/',
+      {
+        config: { hush: { access: 'authenticated', changesData: true } },
+        schema: {
+          operationId: 'phase_override_delete',
+          tags: ['phase'],
+          summary: "Remove the caller's personal override of a secret",
+          params: IdParam,
+          querystring: SecretsQuery,
+          response: { 200: Message },
+        },
+      },
+      async (request) => {
+        const { caller, env, actor } = await environmentFor(request, 'change');
+        await overrides.remove(caller, actor, env, request.params.id);
+        return { message: 'Override removed' };
       },
     );
   };
