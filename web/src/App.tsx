@@ -1,6 +1,9 @@
 import { Center, Loader, Stack, Text, Title } from '@mantine/core';
 import { Link, Route, Router, Switch } from 'wouter';
 import { useHashLocation } from 'wouter/use-hash-location';
+import { ListValues } from './pages/ListValues.tsx';
+import { Lists } from './pages/Lists.tsx';
+import { ListsRender } from './pages/ListsRender.tsx';
 import { Overview } from './pages/Overview.tsx';
 import { PhaseApp } from './pages/PhaseApp.tsx';
 import { PhaseApps } from './pages/PhaseApps.tsx';
@@ -45,6 +48,13 @@ function Pages() {
         </Route>
         <Route path="/phase/:app/:env?">
           {(p) => <PhaseApp appId={p.app} envName={p.env ? decodeURIComponent(p.env) : undefined} />}
+        </Route>
+        <Route path="/lists">
+          <Lists />
+        </Route>
+        <Route path="/lists/:name">{(p) => <ListValues name={decodeURIComponent(p.name)} />}</Route>
+        <Route path="/render">
+          <ListsRender />
         </Route>
         <Route path="/tokens">
           <Tokens />

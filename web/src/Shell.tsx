@@ -44,6 +44,9 @@ export function Shell({ children }: { children: ReactNode }) {
           <NavItem href="/phase" match="/phase/*?">
             Phase apps
           </NavItem>
+          <NavItem href="/lists" match="/lists/*?">
+            Secret lists
+          </NavItem>
           <NavItem href="/tokens" match="/tokens">
             API tokens
           </NavItem>

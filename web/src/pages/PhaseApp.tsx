@@ -1,27 +1,44 @@
-import { Anchor, Breadcrumbs, Stack, Tabs, Text, Title } from '@mantine/core';
+import { Anchor, Breadcrumbs, Button, Group, Stack, Tabs, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
-import { useEffect } from 'react';
+import { useEffect, useState } from 'react';
 import { Link, useLocation } from 'wouter';
 import { phase } from '../api/phase.ts';
 import { ErrorAlert, QueryView } from '../components/common.tsx';
-import { SecretsTable } from '../components/SecretsTable.tsx';
+import { mayApp } from '../components/phase/access.ts';
+import { AppSettings } from '../components/phase/AppSettings.tsx';
+import { EnvCompare } from '../components/phase/EnvCompare.tsx';
+import { SecretsTable } from '../components/phase/SecretsTable.tsx';
+import { useSession } from '../session.tsx';
 
-/** One app: its environments as tabs (Development, Staging, Production, …) and the chosen one's secrets. */
+/** `~compare` cannot be an environment's name (letters, digits, - and _ only), so it can share the address space. */
+export const COMPARE = '~compare';
+
+/**
+ * One app: its environments as tabs (Development, Staging, Production, …) and the chosen one's secrets, or every
+ * environment compared side by side; the app's settings (name, environments, deleting it) for those who may.
+ */
 export function PhaseApp({ appId, envName }: { appId: string; envName: string | undefined }) {
+  const { access } = useSession();
   const [, navigate] = useLocation();
+  const [settings, setSettings] = useState(false);
   const app = useQuery({ queryKey: ['phase', 'app', appId], queryFn: () => phase.app(appId) });
   const envs = useQuery({
     queryKey: ['phase', 'envs', appId],
     queryFn: () => phase.envs(appId),
     enabled: app.isSuccess && app.data.sseEnabled,
   });
-  const current = envs.data?.find((e) => e.name.toLowerCase() === envName?.toLowerCase()) ?? envs.data?.[0];
+  const comparing = envName === COMPARE;
+  const current = comparing
+    ? undefined
+    : (envs.data?.find((e) => e.name.toLowerCase() === envName?.toLowerCase()) ?? envs.data?.[0]);
 
   // The first environment when none is named (or the named one is gone).
   useEffect(() => {
-    if (current && current.name !== envName)
+    if (!comparing && current && current.name !== envName)
       navigate(`/phase/${appId}/${encodeURIComponent(current.name)}`, { replace: true });
-  }, [current, envName, appId, navigate]);
+  }, [current, envName, appId, navigate, comparing]);
+  const manage = mayApp(access, 'change', appId) || mayApp(access, 'delete', appId);
+  const tab = comparing ? COMPARE : current?.id;
 
   return (
     <Stack>
@@ -34,8 +51,18 @@ export function PhaseApp({ appId, envName }: { appId: string; envName: string | 
       <QueryView query={app} label="the app">
         {(a) => (
           <>
-            <Title order={1}>{a.name}</Title>
+            <Group justify="space-between" wrap="wrap">
+              <Title order={1}>{a.name}</Title>
+              {manage && envs.data ? (
+                <Button variant="default" onClick={() => setSettings(true)}>
+                  App settings
+                </Button>
+              ) : null}
+            </Group>
             {a.description ? <Text c="dimmed">{a.description}</Text> : null}
+            {envs.data ? (
+              <AppSettings app={a} envs={envs.data} opened={settings} onClose={() => setSettings(false)} />
+            ) : null}
             {!a.sseEnabled ? (
               <Text>
                 This app keeps its secrets end-to-end encrypted (SSE off): read them with Phase's CLI or SDKs; the
@@ -43,10 +70,11 @@ export function PhaseApp({ appId, envName }: { appId: string; envName: string | 
               </Text>
             ) : envs.isError ? (
               <ErrorAlert error={envs.error} title="Could not load the environments" />
-            ) : current && envs.data ? (
+            ) : tab && envs.data ? (
               <Tabs
-                value={current.id}
+                value={tab}
                 onChange={(id) => {
+                  if (id === COMPARE) return navigate(`/phase/${appId}/${COMPARE}`);
                   const env = envs.data.find((e) => e.id === id);
                   if (env) navigate(`/phase/${appId}/${encodeURIComponent(env.name)}`);
                 }}
@@ -57,16 +85,23 @@ export function PhaseApp({ appId, envName }: { appId: string; envName: string | 
                       {e.name}
                     </Tabs.Tab>
                   ))}
+                  {envs.data.length > 1 ? <Tabs.Tab value={COMPARE}>Compare</Tabs.Tab> : null}
                 </Tabs.List>
                 {/* A panel per tab (each tab names its panel), the secrets only in the shown one. */}
                 {envs.data.map((e) => (
                   <Tabs.Panel key={e.id} value={e.id} pt="md">
-                    {e.id === current.id ? <SecretsTable appId={appId} env={e.name} envId={e.id} /> : null}
+                    {e.id === tab ? <SecretsTable appId={appId} env={e.name} envId={e.id} /> : null}
                   </Tabs.Panel>
                 ))}
+                <Tabs.Panel value={COMPARE} pt="md">
+                  {comparing ? <EnvCompare appId={appId} envs={envs.data} /> : null}
+                </Tabs.Panel>
               </Tabs>
             ) : envs.data ? (
-              <Text c="dimmed">You can reach no environment of this app.</Text>
+              <Text c="dimmed">
+                You can reach no environment of this app.
+                {manage ? ' Add one in "App settings".' : ''}
+              </Text>
             ) : (
               <Text>Loading environments…</Text>
             )}

@@ -1,4 +1,17 @@
-import { Anchor, Badge, Button, Group, Modal, Stack, Table, Text, TextInput, Textarea, Title } from '@mantine/core';
+import {
+  Anchor,
+  Badge,
+  Button,
+  Checkbox,
+  Group,
+  Modal,
+  Stack,
+  Table,
+  Text,
+  TextInput,
+  Textarea,
+  Title,
+} from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { Link, useLocation } from 'wouter';
@@ -11,6 +24,7 @@ function NewApp({ opened, onClose }: { opened: boolean; onClose: () => void }) {
   const [, navigate] = useLocation();
   const [name, setName] = useState('');
   const [description, setDescription] = useState('');
+  const [sse, setSse] = useState(true);
   const create = useMutation({
     mutationFn: phase.createApp,
     onSuccess: async (app) => {
@@ -18,12 +32,13 @@ function NewApp({ opened, onClose }: { opened: boolean; onClose: () => void }) {
       onClose();
       setName('');
       setDescription('');
+      setSse(true);
       navigate(`/phase/${app.id}`);
     },
   });
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    create.mutate({ name: name.trim(), description });
+    create.mutate({ name: name.trim(), description, sseEnabled: sse });
   };
   return (
     <Modal opened={opened} onClose={onClose} title="New Phase app">
@@ -44,8 +59,14 @@ function NewApp({ opened, onClose }: { opened: boolean; onClose: () => void }) {
             autosize
             minRows={2}
           />
+          <Checkbox
+            label="Server-side encryption (SSE)"
+            description="On: the server can read the secrets for the REST API and this console. Off: end-to-end encrypted, read only by Phase's CLI and SDKs. Chosen once: the API cannot switch it later."
+            checked={sse}
+            onChange={(e) => setSse(e.currentTarget.checked)}
+          />
           <Text size="xs" c="dimmed">
-            Created with Development, Staging and Production environments and server-side encryption on.
+            Created with Development, Staging and Production environments.
           </Text>
           {create.isError ? <ErrorAlert error={create.error} title="App not created" /> : null}
           <Group justify="flex-end">

@@ -1,13 +1,13 @@
-import { Button, Group, Modal, Stack, TextInput, Textarea } from '@mantine/core';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { Button, Group, Modal, Stack, TagsInput, TextInput, Textarea } from '@mantine/core';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState, type FormEvent } from 'react';
-import { phase, type PhaseSecret, type SecretFields } from '../api/phase.ts';
-import { ErrorAlert } from './common.tsx';
+import { phase, type PhaseSecret, type SecretFields } from '../../api/phase.ts';
+import { ErrorAlert } from '../common.tsx';
 
 const KEY = /^[A-Za-z_][A-Za-z0-9_]*$/;
-const empty: SecretFields = { key: '', value: '', comment: '', path: '/' };
+const empty: SecretFields = { key: '', value: '', comment: '', path: '/', tags: [] };
 
-/** Adds a secret to an environment, or edits one (`secret`): key, value, comment and folder path. */
+/** Adds a secret to an environment, or edits one (`secret`): key, value, comment, folder path and tags. */
 export function SecretForm(props: {
   appId: string;
   env: string;
@@ -18,12 +18,29 @@ export function SecretForm(props: {
   const { appId, env, secret, opened, onClose } = props;
   const queryClient = useQueryClient();
   const [fields, setFields] = useState<SecretFields>(empty);
+  // The value as written (a reference stays `${…}`): the listing has it resolved, the latest version as stored.
+  const written = useQuery({
+    queryKey: ['phase', 'history', appId, env, secret?.id],
+    queryFn: () => phase.history(appId, env, secret!.id),
+    enabled: opened && secret !== null,
+    gcTime: 0,
+    staleTime: 0,
+  });
+  const asWritten = written.data?.[written.data.length - 1]?.value;
   // Filled when the dialog opens, emptied when it closes: no value stays in the form's memory.
   useEffect(() => {
     setFields(
-      opened && secret ? { key: secret.key, value: secret.value, comment: secret.comment, path: secret.path } : empty,
+      opened && secret
+        ? {
+            key: secret.key,
+            value: asWritten ?? secret.value,
+            comment: secret.comment,
+            path: secret.path,
+            tags: secret.tags,
+          }
+        : empty,
     );
-  }, [opened, secret]);
+  }, [opened, secret, asWritten]);
 
   const save = useMutation({
     mutationFn: (f: SecretFields) =>
@@ -66,6 +83,7 @@ export function SecretForm(props: {
             label="Value"
             value={fields.value}
             onChange={set('value')}
+            disabled={secret !== null && written.isPending}
             autosize
             minRows={2}
             maxRows={12}
@@ -82,12 +100,19 @@ export function SecretForm(props: {
             autoComplete="off"
             spellCheck={false}
           />
+          <TagsInput
+            label="Tags"
+            description="Press Enter after each tag"
+            value={fields.tags ?? []}
+            onChange={(tags) => setFields((f) => ({ ...f, tags }))}
+            maxTags={20}
+          />
           {save.isError ? <ErrorAlert error={save.error} title="Not saved" /> : null}
           <Group justify="flex-end">
             <Button variant="default" onClick={onClose}>
               Cancel
             </Button>
-            <Button type="submit" loading={save.isPending}>
+            <Button type="submit" loading={save.isPending || (secret !== null && written.isPending)}>
               {secret ? 'Save' : 'Add secret'}
             </Button>
           </Group>
