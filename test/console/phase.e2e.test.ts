@@ -22,7 +22,7 @@ const SHOTS = process.env.HUSH_CONSOLE_SCREENSHOTS;
 
 /** playwright-core calls this test makes beyond those test/helpers/browser.ts types. */
 type FullPage = Page & {
-  getByLabel(text: string, options?: { exact?: boolean }): ReturnType<Page['getByTestId']>;
+  setDefaultTimeout(ms: number): void;
   emulateMedia(options: { colorScheme: 'light' | 'dark' }): Promise<void>;
   keyboard: { press(key: string): Promise<void> };
 };
@@ -54,6 +54,8 @@ describe('the console: Phase and secret lists', { skip, timeout: 300_000 }, () =
         "window.__hushCspWatch = true; document.addEventListener('securitypolicyviolation', (e) => console.error(`CSP refused ${e.violatedDirective}: ${e.blockedURI} ${e.sample}`));",
     });
     page = (await context.newPage()) as FullPage;
+    // A step that waits longer than this has failed: the later ones then fail fast rather than each in 30 s.
+    page.setDefaultTimeout(15_000);
     page.on('console', (m) => {
       // The browser's note of each refused request is not a problem: the test makes some on purpose.
       if (
@@ -126,7 +128,7 @@ describe('the console: Phase and secret lists', { skip, timeout: 300_000 }, () =
       await page.getByRole('textbox', { name: 'Value' }).fill(value);
       await page.getByRole('textbox', { name: 'Path' }).fill(folder);
       for (const t of tags) {
-        await page.getByLabel('Tags', { exact: true }).fill(t);
+        await page.getByRole('combobox', { name: 'Tags' }).fill(t);
         await page.keyboard.press('Enter');
       }
       await page.getByRole('button', { name: 'Add secret' }).last().click();
@@ -140,11 +142,11 @@ describe('the console: Phase and secret lists', { skip, timeout: 300_000 }, () =
     assert.deepEqual([pg?.path, pg?.tags], ['/backend', ['db']]);
 
     // Folders are rows of their own; tags are shown on their secrets.
-    await page.getByText('/backend', { exact: true }).waitFor();
+    await page.locator('tr.hush-folder-row:has-text("/backend")').waitFor();
     assert.ok(!(await page.content()).includes('pg-secret-1'), 'a hidden value is in the page');
     await page.getByRole('button', { name: 'Reveal DB_URL' }).click();
     await page.getByText('postgres://db.internal/shop', { exact: true }).waitFor();
-    await check('phase-secrets');
+    await check('phase-folders');
     await noSecretKept('db.internal', 'revealed');
     await page.getByRole('button', { name: 'Hide DB_URL' }).click();
 
@@ -157,7 +159,7 @@ describe('the console: Phase and secret lists', { skip, timeout: 300_000 }, () =
   });
 
   it('filters by folder and by tag', async () => {
-    await page.getByLabel('Filter by folder').click();
+    await page.getByRole('combobox', { name: 'Filter by folder' }).click();
     await page.getByRole('option', { name: '/backend' }).click();
     await page.getByText('1 of 3 secrets').waitFor();
     assert.equal(await page.getByRole('button', { name: 'Reveal DB_HOST' }).count(), 0);
@@ -165,7 +167,7 @@ describe('the console: Phase and secret lists', { skip, timeout: 300_000 }, () =
     // Filters live in the page only (not the address): a reload starts without them.
     await page.reload();
     await page.getByText('3 secrets', { exact: true }).waitFor();
-    await page.getByLabel('Filter by tag').click();
+    await page.getByRole('combobox', { name: 'Filter by tag' }).click();
     await page.getByRole('option', { name: 'db' }).click();
     await page.keyboard.press('Escape');
     await page.getByText('1 of 3 secrets').waitFor();
@@ -305,11 +307,56 @@ describe('the console: Phase and secret lists', { skip, timeout: 300_000 }, () =
     await page.getByRole('button', { name: 'Reveal DB_HOST' }).waitFor();
     await page.setViewportSize({ width: 390, height: 844 });
     assert.ok((await page.evaluate<number>('document.documentElement.scrollWidth')) <= 390, 'wider than 390 px');
-    await check('phase-secrets-narrow');
+    await check('phase-folders-narrow');
     await page.setViewportSize({ width: 1280, height: 800 });
     await page.emulateMedia({ colorScheme: 'dark' });
     await check('phase-secrets-dark');
     await page.emulateMedia({ colorScheme: 'light' });
+  });
+
+  it('offers a read-only user only what they may do: no add, edit, delete, override, settings or restore', async () => {
+    const viewer = await hush.request('POST', '/api/users/users/', {
+      body: { username: 'viewer', password: PASSWORD },
+    });
+    assert.equal(viewer.status, 201, JSON.stringify(viewer.body));
+    const grant = await hush.request('POST', '/api/users/permissions/', {
+      body: {
+        name: 'viewer-reads',
+        object_types: ['phase.app', 'phase.secret', 'lists.list'],
+        actions: ['view'],
+        users: [viewer.body.id],
+      },
+    });
+    assert.equal(grant.status, 201, JSON.stringify(grant.body));
+    const other = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    try {
+      const p = await other.newPage();
+      await p.goto(`${hush.url}/ui/`);
+      await p.getByRole('textbox', { name: 'Username' }).fill('viewer');
+      await p.getByRole('textbox', { name: 'Password' }).fill(PASSWORD);
+      await p.getByRole('button', { name: 'Sign in' }).click();
+      await p.getByRole('heading', { name: 'Overview' }).waitFor();
+      await p.goto(`${hush.url}/ui/#/phase/${appId}/Development`);
+      await p.getByRole('button', { name: 'Reveal DB_HOST' }).waitFor();
+      for (const name of [
+        'Add secret',
+        'Paste .env',
+        'Edit DB_HOST',
+        'Delete DB_HOST',
+        'App settings',
+        'Personal override of DB_HOST',
+      ])
+        assert.equal(await p.getByRole('button', { name, exact: true }).count(), 0, `${name} is offered`);
+      await p.getByRole('button', { name: 'History of DB_HOST' }).click();
+      await p.getByText('Version 1', { exact: true }).waitFor();
+      assert.equal(await p.getByRole('button', { name: /^Restore version/ }).count(), 0, 'restore is offered');
+      await p.goto(`${hush.url}/ui/#/lists`);
+      await p.getByRole('heading', { name: 'Secret lists' }).waitFor();
+      await p.getByRole('link', { name: 'Render preview' }).waitFor();
+      assert.equal(await p.getByRole('button', { name: 'New list' }).count(), 0, 'New list is offered');
+    } finally {
+      await other.close();
+    }
   });
 
   it('renders and filters a 1,000-secret environment, only the rows in view in the page (times printed)', async () => {

@@ -38,8 +38,7 @@ export function ListsRender() {
   useEffect(() => {
     render.reset();
     setShow(false);
-    // Only a new template makes the old answer stale.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // Only a new template makes the old answer stale (`render` itself is a new object at every render).
   }, [template]);
   const submit = (e: FormEvent) => {
     e.preventDefault();
