@@ -25,6 +25,7 @@ export type { IdempotencyClaim } from './idempotency/store.js';
 export type { ReferenceResolver, ReferenceRegistry } from './references/registry.js';
 export type { TemplateReference } from './references/template.js';
 export { defineAuditEvents } from './audit/events.js';
+export * from './store/filterset.js';
 
 // What engines use from the core besides the contract: they import nothing else of it (scripts/check-source.mjs).
 export * from './errors.js';

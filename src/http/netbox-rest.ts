@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { defaultStatus, type HushError } from '../core/errors.js';
+import { pageOf } from './pagination.js';
 import { DetailError, Type } from './schemas.js';
 
 /** NetBox renders `url` absolute (docs/wire/netbox.md §3.0 "URLs"), from HUSH_PUBLIC_URL or the request. */
@@ -47,4 +48,38 @@ export function apiVersionHook(version = NETBOX_API_VERSION) {
     reply.header('API-Version', version);
     done();
   };
+}
+
+/**
+ * A NetBox list's query string as Fastify parses it: a repeated parameter arrives as a list (NetBox ORs the values).
+ * The schema only types and documents the common parameters; the filters are the list's filterset's to check
+ * (src/core/store/filterset.ts), which answers an unknown one with 400 naming it.
+ */
+const QueryValue = Type.Union([Type.String(), Type.Array(Type.String())]);
+export const NetboxListQuery = Type.Object(
+  {
+    limit: Type.Optional(
+      Type.Union([Type.String(), Type.Array(Type.String())], {
+        description: 'Page size (default 50, max 1000, 0 = max)',
+      }),
+    ),
+    offset: Type.Optional(Type.Union([Type.String(), Type.Array(Type.String())], { description: 'Items to skip' })),
+    brief: Type.Optional(QueryValue),
+    ordering: Type.Optional(
+      Type.Union([Type.String(), Type.Array(Type.String())], {
+        description: 'Fields, comma-separated; `-` before one for descending',
+      }),
+    ),
+    q: Type.Optional(Type.Union([Type.String(), Type.Array(Type.String())], { description: 'Search' })),
+  },
+  { additionalProperties: QueryValue },
+);
+
+/** The page a NetBox list query asks for; of a repeated `limit`/`offset` the first counts, as Django's `get` does. */
+export function netboxPage(query: Record<string, string | string[] | undefined>) {
+  const first = (key: string) => {
+    const v = query[key];
+    return Array.isArray(v) ? v[0] : v;
+  };
+  return pageOf({ limit: first('limit'), offset: first('offset') });
 }

@@ -1,8 +1,10 @@
-import type { Kysely, Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import { conflict, forbidden, notFound } from '../errors.js';
 import { nowIso, type PermissionId } from '../ids.js';
 import { isUniqueViolation, type Page } from '../store/constraint.js';
+import { and, type Query } from '../store/filterset.js';
 import type { Db } from '../store/tx.js';
+import { permissionConditions, permissionOrdering } from './list-filters.js';
 import { requireGrantable, type Authority } from './authority.js';
 import type { Caller } from './caller.js';
 import type { ObjectTypeRegistry } from './object-types.js';
@@ -135,13 +137,15 @@ export function createPermissions(deps: { db: Kysely<IdentityTables>; objectType
       return ids;
     },
 
-    async list(page: Page): Promise<{ count: number; rows: PermissionRecord[] }> {
+    /** A page of permissions matching NetBox's ObjectPermissionFilterSet parameters (list-filters.ts). */
+    async list(page: Page, query: Query = {}): Promise<{ count: number; rows: PermissionRecord[] }> {
+      const where = and(await permissionConditions(db, query));
+      const q = where ? db.selectFrom('core_permissions').where(where) : db.selectFrom('core_permissions');
+      let ordered = q.select('id');
+      for (const o of permissionOrdering(query)) ordered = ordered.orderBy(sql.ref(o.column), o.desc ? 'desc' : 'asc');
       const [{ n }, rows] = await Promise.all([
-        db
-          .selectFrom('core_permissions')
-          .select((eb) => eb.fn.countAll<number>().as('n'))
-          .executeTakeFirstOrThrow(),
-        db.selectFrom('core_permissions').select('id').orderBy('name').limit(page.limit).offset(page.offset).execute(),
+        q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+        ordered.orderBy('name').limit(page.limit).offset(page.offset).execute(),
       ]);
       return { count: Number(n), rows: await Promise.all(rows.map((r) => get(r.id))) };
     },

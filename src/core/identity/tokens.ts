@@ -1,9 +1,11 @@
-import type { Kysely, Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable, type SqlBool } from 'kysely';
 import { HushError, invalid, notFound, unauthenticated } from '../errors.js';
 import { nowIso, type TokenId, type UserId } from '../ids.js';
 import { isUniqueViolation, type Page } from '../store/constraint.js';
 import { isStoreFault, StoreFaultReason } from '../store/faults.js';
+import { and, type Query } from '../store/filterset.js';
 import type { Db } from '../store/tx.js';
+import { tokenConditions, tokenOrdering } from './list-filters.js';
 import { requireTokenWrite, type Authority } from './authority.js';
 import type { Caller } from './caller.js';
 import type { Permissions } from './permissions.js';
@@ -121,12 +123,24 @@ export function createTokens(deps: { db: Kysely<IdentityTables>; permissions: Pi
       }
     },
 
-    async list(page: Page, filter: { userId?: number | undefined } = {}): Promise<{ count: number; rows: TokenRow[] }> {
-      let q = db.selectFrom('core_tokens');
-      if (filter.userId !== undefined) q = q.where('user_id', '=', filter.userId);
+    /**
+     * A page of tokens matching NetBox's TokenFilterSet parameters (list-filters.ts); `userId` narrows it to one
+     * owner's tokens whatever the query says (the caller's own, without a `users.token` view grant).
+     */
+    async list(
+      page: Page,
+      filter: { userId?: number | undefined; query?: Query } = {},
+    ): Promise<{ count: number; rows: TokenRow[] }> {
+      const query = filter.query ?? {};
+      const conditions = await tokenConditions(db, query);
+      if (filter.userId !== undefined) conditions.push(sql<SqlBool>`core_tokens.user_id = ${filter.userId}`);
+      const where = and(conditions);
+      const q = where ? db.selectFrom('core_tokens').where(where) : db.selectFrom('core_tokens');
+      let ordered = q.selectAll();
+      for (const o of tokenOrdering(query)) ordered = ordered.orderBy(sql.ref(o.column), o.desc ? 'desc' : 'asc');
       const [{ n }, rows] = await Promise.all([
         q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
-        q.selectAll().orderBy('id').limit(page.limit).offset(page.offset).execute(),
+        ordered.orderBy('id').limit(page.limit).offset(page.offset).execute(),
       ]);
       return { count: Number(n), rows };
     },

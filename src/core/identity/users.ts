@@ -1,8 +1,10 @@
-import type { Kysely, Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import { conflict, notFound } from '../errors.js';
 import { nowIso, type UserId } from '../ids.js';
 import { isUniqueViolation, type Page } from '../store/constraint.js';
+import { and, type Query } from '../store/filterset.js';
 import type { Db } from '../store/tx.js';
+import { userConditions, userOrdering } from './list-filters.js';
 import { requireUserWrite, type Authority } from './authority.js';
 import { hashPassword, verifyPassword, type PasswordGate } from './secrets.js';
 import type { IdentityTables, UserTable } from './tables.js';
@@ -60,15 +62,15 @@ export function createUsers(deps: { db: Kysely<IdentityTables>; passwordGate: Pa
       return Number(row.n);
     },
 
-    async list(
-      page: Page,
-      filter: { username?: string | undefined } = {},
-    ): Promise<{ count: number; rows: UserRow[] }> {
-      let q = db.selectFrom('core_users');
-      if (filter.username !== undefined) q = q.where('username', '=', filter.username);
+    /** A page of users matching NetBox's UserFilterSet parameters (list-filters.ts); unknown ones are refused. */
+    async list(page: Page, query: Query = {}): Promise<{ count: number; rows: UserRow[] }> {
+      const where = and(await userConditions(db, query));
+      const q = where ? db.selectFrom('core_users').where(where) : db.selectFrom('core_users');
+      let ordered = q.selectAll();
+      for (const o of userOrdering(query)) ordered = ordered.orderBy(sql.ref(o.column), o.desc ? 'desc' : 'asc');
       const [{ n }, rows] = await Promise.all([
         q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
-        q.selectAll().orderBy('username').limit(page.limit).offset(page.offset).execute(),
+        ordered.orderBy('username').limit(page.limit).offset(page.offset).execute(),
       ]);
       return { count: Number(n), rows };
     },

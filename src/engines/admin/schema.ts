@@ -9,6 +9,7 @@ import {
   Type,
   Username,
 } from '../../http/schemas.js';
+import { NetboxListQuery } from '../../http/netbox-rest.js';
 
 const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => Type.Union([t, Type.Null()]);
 
@@ -55,7 +56,8 @@ export const UserCreate = Type.Object(
   { additionalProperties: false },
 );
 export const UserUpdate = Type.Partial(Type.Object(userFields), { additionalProperties: false });
-export const UserQuery = Type.Object({ ...PageQuery, username: Type.Optional(Username) });
+/** Users, tokens and permissions lists: paging plus NetBox's filters (src/core/identity/list-filters.ts). */
+export const AdminListQuery = NetboxListQuery;
 
 export const TokenOut = Type.Object({
   id: Type.Integer(),
@@ -88,7 +90,6 @@ export const TokenCreate = Type.Object(
   { additionalProperties: false },
 );
 export const TokenUpdate = Type.Partial(Type.Object(tokenFields), { additionalProperties: false });
-export const TokenQuery = Type.Object({ ...PageQuery, user_id: Type.Optional(Type.Integer({ minimum: 1 })) });
 
 export const ProvisionBody = Type.Object(
   {

@@ -1,4 +1,4 @@
-import { NetboxErrorOut } from '../../http/netbox-rest.js';
+import { NetboxErrorOut, NetboxListQuery } from '../../http/netbox-rest.js';
 import { paginated, Type } from '../../http/schemas.js';
 
 /**
@@ -131,15 +131,7 @@ export const SecretsErrorOut = {
  */
 const QueryValue = Type.Union([Str, Type.Array(Str)]);
 export const BriefQuery = Type.Object({ brief: Opt(QueryValue) });
-export const ListQuery = Type.Object({
-  limit: Opt(Type.Union([Str, Type.Array(Str)], { description: 'Page size (default 50, max 1000, 0 = max)' })),
-  offset: Opt(Type.Union([Str, Type.Array(Str)], { description: 'Items to skip' })),
-  brief: Opt(QueryValue),
-  ordering: Opt(
-    Type.Union([Str, Type.Array(Str)], { description: 'Fields, comma-separated; `-` before one for descending' }),
-  ),
-  q: Opt(Type.Union([Str, Type.Array(Str)], { description: 'Search' })),
-});
+export const ListQuery = NetboxListQuery;
 export const KeySizeQuery = Type.Object({
   key_size: Opt(Type.Union([Str, Type.Array(Str)], { description: 'RSA key size in bits' })),
 });

@@ -1,9 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import type { IdentityPort, PermissionId, PermissionRecord } from '../../../core/ports.js';
-import { auditActorOf, callerOf, pageLinks, pageOf } from '../../../http/route-kit.js';
-import { IdParams, PageQuery, paginated, Type } from '../../../http/schemas.js';
-import { PermissionCreate, PermissionOut, PermissionUpdate } from '../schema.js';
+import { netboxPage } from '../../../http/netbox-rest.js';
+import { auditActorOf, callerOf, pageLinks } from '../../../http/route-kit.js';
+import { IdParams, paginated, Type } from '../../../http/schemas.js';
+import { AdminListQuery, PermissionCreate, PermissionOut, PermissionUpdate } from '../schema.js';
 import { permissionJson } from '../serializers.js';
 
 const access = { objectType: 'users.objectpermission' } as const;
@@ -43,13 +44,13 @@ export function permissionRoutes(identity: IdentityPort): FastifyPluginAsyncType
         schema: {
           operationId: 'permissions_list',
           tags: ['users'],
-          querystring: Type.Object(PageQuery),
+          querystring: AdminListQuery,
           response: { 200: paginated(PermissionOut) },
         },
       },
       async (request) => {
-        const page = pageOf(request.query);
-        const { count, rows } = await permissions.list(page);
+        const page = netboxPage(request.query);
+        const { count, rows } = await permissions.list(page, request.query);
         return {
           count,
           ...pageLinks(request, page, count),

@@ -9,11 +9,12 @@ import {
   type TokenId,
   type UserId,
 } from '../../../core/ports.js';
-import { actionForMethod, auditActorOf, callerOf, pageLinks, pageOf } from '../../../http/route-kit.js';
+import { netboxPage } from '../../../http/netbox-rest.js';
+import { actionForMethod, auditActorOf, callerOf, pageLinks } from '../../../http/route-kit.js';
 import { IdParams, paginated, Type } from '../../../http/schemas.js';
 import { MSG_BAD_LOGIN } from '../errors.js';
 import { AdminAudit } from '../events.js';
-import { ProvisionBody, TokenCreate, TokenOut, TokenQuery, TokenUpdate } from '../schema.js';
+import { AdminListQuery, ProvisionBody, TokenCreate, TokenOut, TokenUpdate } from '../schema.js';
 import { tokenJson } from '../serializers.js';
 
 const TOKEN = 'users.token';
@@ -42,16 +43,19 @@ export function tokenRoutes(ctx: EngineContext, identity: IdentityPort): Fastify
         schema: {
           operationId: 'tokens_list',
           tags: ['users'],
-          querystring: TokenQuery,
+          querystring: AdminListQuery,
           response: { 200: paginated(TokenOut) },
         },
       },
       async (request) => {
         const caller = callerOf(request);
-        const page = pageOf(request.query);
+        const page = netboxPage(request.query);
         const everyone = (await permissions.scope(caller, 'view', TOKEN)) === 'all';
-        const userId = everyone ? request.query.user_id : caller.user.id;
-        const { count, rows } = await tokens.list(page, { userId });
+        // Without a view grant on every token the list is the caller's own, whatever the filters say.
+        const { count, rows } = await tokens.list(page, {
+          userId: everyone ? undefined : caller.user.id,
+          query: request.query,
+        });
         const owners = new Map(
           (await service.usersByIds([...new Set(rows.map((r) => r.user_id))])).map((u) => [u.id, u]),
         );

@@ -1,8 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { IdentityPort, UserId } from '../../../core/ports.js';
-import { auditActorOf, callerOf, pageLinks, pageOf } from '../../../http/route-kit.js';
+import { netboxPage } from '../../../http/netbox-rest.js';
+import { auditActorOf, callerOf, pageLinks } from '../../../http/route-kit.js';
 import { IdParams, paginated, Type } from '../../../http/schemas.js';
-import { UserCreate, UserOut, UserQuery, UserUpdate } from '../schema.js';
+import { AdminListQuery, UserCreate, UserOut, UserUpdate } from '../schema.js';
 import { userJson } from '../serializers.js';
 
 const access = { objectType: 'users.user' } as const;
@@ -40,13 +41,13 @@ export function userRoutes(identity: IdentityPort): FastifyPluginAsyncTypebox {
         schema: {
           operationId: 'users_list',
           tags: ['users'],
-          querystring: UserQuery,
+          querystring: AdminListQuery,
           response: { 200: paginated(UserOut) },
         },
       },
       async (request) => {
-        const page = pageOf(request.query);
-        const { count, rows } = await users.list(page, { username: request.query.username });
+        const page = netboxPage(request.query);
+        const { count, rows } = await users.list(page, request.query);
         return { count, ...pageLinks(request, page, count), results: rows.map((u) => userJson(request, u)) };
       },
     );

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
-import { forbidden, HushError, isHushError } from '../../../core/ports.js';
+import { defineFilterSet, forbidden, HushError, isHushError } from '../../../core/ports.js';
 import { absoluteUrl, auditActorOf, callerOf, noChangeMade } from '../../../http/route-kit.js';
 import { IdParams, Type } from '../../../http/schemas.js';
 import { shaped } from '../errors.js';
@@ -27,6 +27,8 @@ const SessionKeyAlias = Type.Object({
  * `/session-keys/` collection (only ever the caller's key) and `/activate-user-key/` with its plain-text errors.
  * Each delegates to the same services as the current endpoints.
  */
+const NO_FILTERS = defineFilterSet({});
+
 export function aliasRoutes(s: Services): FastifyPluginAsyncTypebox {
   const base = `${PLUGIN}/session-keys/`;
   const rules = { access: 'authenticated', allowReadOnlyToken: true } as const;
@@ -67,6 +69,8 @@ export function aliasRoutes(s: Services): FastifyPluginAsyncTypebox {
         },
       },
       async (request) => {
+        // The session-key alias has no filters: any parameter beyond paging is refused, as on every list.
+        NO_FILTERS.check(request.query);
         const caller = callerOf(request);
         const row = await s.sessions.current(caller.user.id);
         const results = row ? [aliasJson(request, row, row.userkey_id, caller.user.username, null)] : [];

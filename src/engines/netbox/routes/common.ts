@@ -1,6 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import { invalid, type Caller } from '../../../core/ports.js';
-import { pageLinks, pageOf } from '../../../http/route-kit.js';
+import { netboxPage } from '../../../http/netbox-rest.js';
+import { pageLinks } from '../../../http/route-kit.js';
 import { lenientBase64 } from '../crypto.js';
 import { MSG, shaped } from '../errors.js';
 import { isBrief, type Query } from '../filters.js';
@@ -59,11 +60,7 @@ export function listEnvelope<T>(
   return { count, ...pageLinks(request, page, count), results };
 }
 
-export const pageFor = (query: Query) => pageOf({ limit: first(query, 'limit'), offset: first(query, 'offset') });
-const first = (query: Query, key: string) => {
-  const v = query[key];
-  return Array.isArray(v) ? v[0] : v;
-};
+export const pageFor = (query: Query) => netboxPage(query);
 
 /** `?brief=` on a read (a write always answers the full form). */
 export const brief = (request: { method: string; query: Query }) => request.method === 'GET' && isBrief(request.query);

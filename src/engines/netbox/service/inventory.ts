@@ -2,7 +2,7 @@ import type { Updateable } from 'kysely';
 import { forbidden, invalid, nowIso, type AuditActor, type Caller } from '../../../core/ports.js';
 import { MSG, notFoundModel } from '../errors.js';
 import { NetboxAudit } from '../events.js';
-import { and, intFilter, ordering, textFilter, values, type Conditions, type Query } from '../filters.js';
+import { and, defineFilterSet, ordering, textFilter, values, type Conditions, type Query } from '../filters.js';
 import type { InventoryRow } from '../repo.js';
 import type { NetboxInventoryTable } from '../tables.js';
 import { inIds, OT, type NetboxContext } from './context.js';
@@ -58,16 +58,23 @@ function checkInventory(
   };
 }
 
+/** What Hush models of NetBox's DeviceFilterSet and VirtualMachineFilterSet; the rest is refused. */
+const INVENTORY_FILTERS = defineFilterSet({
+  id: { kind: 'number', column: 'id' },
+  name: { kind: 'text', column: 'name' },
+  description: { kind: 'text', column: 'description' },
+  created: { kind: 'date', column: 'created' },
+  last_updated: { kind: 'date', column: 'last_updated' },
+  q: { kind: 'search' },
+});
+
 /** Minimal devices and virtual machines (id, name, description), so nested `assigned_object`s are real objects. */
 export function createInventoryService(nc: NetboxContext) {
   const { repo } = nc;
 
   return {
     async list(kind: Kind, query: Query, page: { limit: number; offset: number }, scope: 'all' | Set<number>) {
-      const where: Conditions = [];
-      intFilter(where, query, 'id', 'id');
-      textFilter(where, query, 'name', 'name');
-      textFilter(where, query, 'description', 'description');
+      const where: Conditions = INVENTORY_FILTERS.where(query);
       const q = values(query, 'q')[0]?.trim();
       if (q) textFilter(where, { name__ic: q }, 'name', 'name');
       if (scope !== 'all') where.push(inIds('id', [...scope]));

@@ -10,17 +10,7 @@ import {
 } from '../../../core/ports.js';
 import { MSG, notFoundModel } from '../errors.js';
 import { NetboxAudit } from '../events.js';
-import {
-  and,
-  dateFilter,
-  intFilter,
-  or,
-  ordering,
-  textFilter,
-  values,
-  type Conditions,
-  type Query,
-} from '../filters.js';
+import { and, defineFilterSet, or, ordering, textFilter, values, type Conditions, type Query } from '../filters.js';
 import type { RoleRow } from '../repo.js';
 import type { NetboxSecretRoleTable, NetboxTables } from '../tables.js';
 import { inIds, OT, type NetboxContext } from './context.js';
@@ -35,6 +25,21 @@ export interface RoleInput {
   comments?: string | undefined;
   parentId?: number | null | undefined;
 }
+
+/** The plugin's SecretRoleFilterSet (docs/wire/netbox.md §3.1); anything else is refused. */
+const ROLE_FILTERS = defineFilterSet({
+  id: { kind: 'number', column: 'id' },
+  name: { kind: 'text', column: 'name' },
+  slug: { kind: 'text', column: 'slug' },
+  description: { kind: 'text', column: 'description' },
+  created: { kind: 'date', column: 'created' },
+  last_updated: { kind: 'date', column: 'last_updated' },
+  parent_id: { kind: 'number', column: 'parent_id' },
+  parent: { kind: 'choice' },
+  ancestor_id: { kind: 'choice' },
+  ancestor: { kind: 'choice' },
+  q: { kind: 'search' },
+});
 
 /**
  * Secret roles. The plugin's roles form a tree (`parent`, `_depth`, cumulative `secret_count`); roles are few, so
@@ -121,14 +126,7 @@ export function createRoleService(nc: NetboxContext) {
 
     async list(query: Query, page: { limit: number; offset: number }, scope: 'all' | Set<number>) {
       const t = await tree();
-      const where: Conditions = [];
-      intFilter(where, query, 'id', 'id');
-      textFilter(where, query, 'name', 'name');
-      textFilter(where, query, 'slug', 'slug');
-      textFilter(where, query, 'description', 'description');
-      dateFilter(where, query, 'created', 'created');
-      dateFilter(where, query, 'last_updated', 'last_updated');
-      intFilter(where, query, 'parent_id', 'parent_id');
+      const where: Conditions = ROLE_FILTERS.where(query);
       const parentSlugs = values(query, 'parent');
       if (parentSlugs.length)
         where.push(

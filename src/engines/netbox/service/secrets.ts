@@ -3,7 +3,7 @@ import { HushError, invalid, isUniqueViolation, newUuid, nowIso, type AuditActor
 import { checkSecretHash, decryptSecret, encryptSecret, hashSecret } from '../crypto.js';
 import { notFoundModel } from '../errors.js';
 import { NetboxAudit } from '../events.js';
-import { and, dateFilter, intFilter, ordering, textFilter, values, type Conditions, type Query } from '../filters.js';
+import { and, defineFilterSet, ordering, values, type Conditions, type Query } from '../filters.js';
 import { secretWhere, type SecretRow } from '../repo.js';
 import type { NetboxSecretTable } from '../tables.js';
 import { inIds, OT, type NetboxContext } from './context.js';
@@ -22,6 +22,28 @@ export interface SecretInput {
   description?: string | undefined;
   comments?: string | undefined;
 }
+
+/**
+ * The plugin's SecretFilterSet and NetBox 2.x's (docs/wire/netbox.md §3.1); the device and VM filters are the legacy
+ * ones, accepted on the plugin API too. Anything else is refused (src/core/store/filterset.ts).
+ */
+const SECRET_FILTERS = defineFilterSet({
+  id: { kind: 'number', column: 'netbox_secrets.id' },
+  name: { kind: 'text', column: 'netbox_secrets.name' },
+  description: { kind: 'text', column: 'netbox_secrets.description' },
+  assigned_object_id: { kind: 'number', column: 'assigned_object_id' },
+  created: { kind: 'date', column: 'netbox_secrets.created' },
+  last_updated: { kind: 'date', column: 'netbox_secrets.last_updated' },
+  assigned_object_type: { kind: 'choice' },
+  assigned_object_type_id: { kind: 'choice' },
+  role_id: { kind: 'choice' },
+  role: { kind: 'choice' },
+  device_id: { kind: 'choice' },
+  device: { kind: 'choice' },
+  virtual_machine_id: { kind: 'choice' },
+  virtual_machine: { kind: 'choice' },
+  q: { kind: 'search' },
+});
 
 const COLUMN = 'ciphertext';
 // Verified (sealed ciphertext → hash) pairs: PBKDF2 costs ~0.2 ms, which would dominate a page of 100 reads. Keyed by
@@ -79,13 +101,7 @@ export function createSecretService(nc: NetboxContext, inventory: InventoryServi
   }
 
   async function filters(query: Query): Promise<Conditions> {
-    const where: Conditions = [];
-    intFilter(where, query, 'id', 'netbox_secrets.id');
-    textFilter(where, query, 'name', 'netbox_secrets.name');
-    textFilter(where, query, 'description', 'netbox_secrets.description');
-    intFilter(where, query, 'assigned_object_id', 'assigned_object_id');
-    dateFilter(where, query, 'created', 'netbox_secrets.created');
-    dateFilter(where, query, 'last_updated', 'netbox_secrets.last_updated');
+    const where: Conditions = SECRET_FILTERS.where(query);
     const types = values(query, 'assigned_object_type');
     if (types.length) where.push(secretWhere.typeIn(types.some((t) => t in KINDS) ? types : []));
     const typeIds = values(query, 'assigned_object_type_id').map(Number);

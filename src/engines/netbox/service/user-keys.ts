@@ -14,7 +14,7 @@ import {
 import { randomKey } from '../crypto.js';
 import { MSG, notFoundModel } from '../errors.js';
 import { NetboxAudit } from '../events.js';
-import { ordering, values, type Query } from '../filters.js';
+import { defineFilterSet, integers, ordering, values, type Query } from '../filters.js';
 import type { UserKeyRow } from '../repo.js';
 import type { NetboxTables } from '../tables.js';
 import { OT, type NetboxContext } from './context.js';
@@ -75,6 +75,15 @@ export function openMasterKey(row: UserKeyRow, privateKeyPem: string): Buffer | 
 
 const sealMaster = (master: Buffer, publicKey: string) => rsaOaepEncrypt(publicKey, master, 'sha1').toString('base64');
 
+/** The plugin's UserKeyFilterSet (docs/wire/netbox.md §3.1); anything else is refused. */
+const USER_KEY_FILTERS = defineFilterSet({
+  // Only exact ids: the list is filtered in memory, and a lookup Hush would not apply is refused.
+  id: { kind: 'number', lookups: [] },
+  user_id: { kind: 'choice' },
+  user: { kind: 'choice' },
+  q: { kind: 'search' },
+});
+
 export function createUserKeyService(nc: NetboxContext) {
   const { repo } = nc;
 
@@ -106,9 +115,10 @@ export function createUserKeyService(nc: NetboxContext) {
 
     /** User keys are one per user, so the list is filtered, ordered (by username) and paged in memory. */
     async list(query: Query, scope: 'all' | Set<number>) {
+      USER_KEY_FILTERS.check(query);
       let rows = await Promise.all((await repo.allUserKeys()).map(withUsername));
       if (scope !== 'all') rows = rows.filter((r) => scope.has(r.id));
-      const ids = values(query, 'id').map(Number);
+      const ids = integers(query, 'id');
       if (ids.length) rows = rows.filter((r) => ids.includes(r.id));
       const userIds = values(query, 'user_id');
       for (const u of userIds) {
