@@ -133,7 +133,7 @@ export interface EngineCommandInput {
 export interface EngineInstance {
   /** The engine's routes, registered in an encapsulated context with the core's hooks already installed. */
   readonly routes: FastifyPluginAsync;
-  /** Renders any error in the engine's wire envelope. */
+  /** Renders any error in the engine's wire envelope; a string `body` is JSON already encoded (with its content type in `headers`). */
   renderError(
     error: HushError,
     request: FastifyRequest,

@@ -1,6 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import { HushError, type FieldProblem } from '../../core/ports.js';
 import { header } from './envelope.js';
+import { JSON_CONTENT_TYPE, phpJsonBody } from './php-json.js';
 
 /**
  * Passbolt's client-visible strings (passbolt_api src/Controller/**, src/Model/Table/**), kept exactly. Validation
@@ -83,5 +84,9 @@ export function renderPassboltError(error: HushError, request: FastifyRequest) {
   if (error.kind === 'invalid' && error.reason !== 'passbolt_validation' && error.problems.length)
     message = 'Could not validate the request data.';
   const body = error.kind === 'invalid' ? nest(error.problems, error.reason === 'passbolt_validation') : null;
-  return { status, body: { header: header(request, 'error', status, message), body } };
+  return {
+    status,
+    body: phpJsonBody(request, { header: header(request, 'error', status, message), body }),
+    headers: { 'content-type': JSON_CONTENT_TYPE },
+  };
 }
