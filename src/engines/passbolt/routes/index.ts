@@ -7,6 +7,7 @@ import { installPhpJson } from '../php-json.js';
 import { ErrorEnvelope } from '../schema.js';
 import type { PassboltServices } from '../service/index.js';
 import { authRoutes } from './auth.js';
+import { gpgAuthRoutes, installGpgAuthHeaders } from './gpgauth.js';
 import { resourceRoutes } from './resources.js';
 import { shareRoutes } from './share.js';
 import { userRoutes } from './users.js';
@@ -30,11 +31,13 @@ export function passboltRoutes(s: PassboltServices, config: HushConfig): Fastify
   return async (app) => {
     documentRoutes(app, ErrorEnvelope);
     installPhpJson(app);
+    installGpgAuthHeaders(app);
     requireActionNames(app);
     await app.register(resourceRoutes(s.reader, s.writer, s.users));
     await app.register(shareRoutes(s.share));
     await app.register(userRoutes(s.users));
     await app.register(authRoutes(s.auth, config));
+    await app.register(gpgAuthRoutes(s.gpgauth, config));
   };
 }
 
