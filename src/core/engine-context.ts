@@ -1,11 +1,20 @@
 import type { Kysely } from 'kysely';
 import type { AuditActor } from './audit/log.js';
 import type { Core } from './index.js';
-import type { EngineAudit, EngineAuditEvent, EngineContext, EngineManifest, IdentityPort } from './ports.js';
+import type { UserId } from './ids.js';
+import type { IdentityTables } from './identity/tables.js';
+import type {
+  EngineAudit,
+  EngineAuditEvent,
+  EngineContext,
+  EngineManifest,
+  IdentityPort,
+  SessionPort,
+} from './ports.js';
 import type { ReferenceRegistry } from './references/registry.js';
 import { createReferenceRegistry } from './references/registry.js';
 import { HUSH_VERSION } from './version.js';
-import type { AnyDb } from './store/tx.js';
+import type { AnyDb, Db } from './store/tx.js';
 
 /**
  * Why an event may not be written for this engine (an action its `events.ts` does not declare, or another engine's
@@ -54,6 +63,20 @@ function identityPort(core: Core): IdentityPort {
   };
 }
 
+/** Sessions opened in an engine's transaction: expired ones are cleared first, as the admin login does. */
+function sessionPort(core: Core): SessionPort {
+  const { sessions } = core;
+  const identityDb = (trx: AnyDb) => trx as unknown as Db<IdentityTables>;
+  return {
+    async open(userId, trx) {
+      await sessions.purgeExpired(identityDb(trx));
+      return sessions.open(userId as UserId, identityDb(trx));
+    },
+    authenticate: (secret, csrfToken, unsafe) => sessions.authenticate(secret, csrfToken, unsafe),
+    close: (sessionId, trx) => sessions.close(sessionId, identityDb(trx)),
+  };
+}
+
 /**
  * What one engine receives (see EngineContext in ports.ts): services, never key material, and a store handle
  * typed with the engine's own tables. Pass the registry the server fills with the engines' reference kinds;
@@ -80,6 +103,7 @@ export function engineContext<Tables>(
     references,
     users: core.users,
     tokens: core.tokens,
+    sessions: sessionPort(core),
     gates: core.gates,
     ...(manifest.identity ? { identity: identityPort(core) } : {}),
   };

@@ -89,12 +89,25 @@ export interface EngineContext<Tables = unknown> {
   readonly references: Pick<ReferenceRegistry, 'render' | 'kinds'>;
   /** Read-only look-ups of core users, for engines that show or pick users or mint callers from their own login flows. */
   readonly users: Pick<Core['users'], 'get' | 'findByUsername'>;
+  /**
+   * The core's login sessions, for engines whose clients log in with a cookie of their own (Passbolt's GPGAuth):
+   * opened and closed inside the engine's transaction (with its audit entry), checked with their CSRF token.
+   */
+  readonly sessions: SessionPort;
   /** Minting core tokens inside the engine's transaction, for engines whose clients need tokens of their own format. */
   readonly tokens: Pick<Core['tokens'], 'create'>;
   /** Bounds on expensive cryptography (core/crypto-gate.ts): key generation, and per-login key and password work. */
   readonly gates: Core['gates'];
   /** Identity administration; present only for an engine whose manifest declares `identity: true` (the admin API). */
   readonly identity?: IdentityPort;
+}
+
+/** The core's session store as an engine sees it; `trx` is the engine's own transaction (one database). */
+export interface SessionPort {
+  open(userId: number, trx: AnyDb): Promise<{ secret: string; csrfToken: string; expires: string }>;
+  /** The session's caller; throws `unauthenticated` (reason `session_invalid`, `user_inactive`, `csrf_failed`). */
+  authenticate(secret: string, csrfToken: string | undefined, unsafe: boolean): Promise<Caller>;
+  close(sessionId: number, trx: AnyDb): Promise<void>;
 }
 
 /**
@@ -134,7 +147,7 @@ export interface EngineCommandInput {
 export interface EngineInstance {
   /** The engine's routes, registered in an encapsulated context with the core's hooks already installed. */
   readonly routes: FastifyPluginAsync;
-  /** Renders any error in the engine's wire envelope. */
+  /** Renders any error in the engine's wire envelope; a string `body` is JSON already encoded (with its content type in `headers`). */
   renderError(
     error: HushError,
     request: FastifyRequest,

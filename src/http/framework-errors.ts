@@ -77,7 +77,8 @@ export function clientErrorHandler(rendererFor: (path: string) => Renderer) {
           request,
         ).body;
       }
-      const body = line?.method === 'HEAD' ? '' : JSON.stringify(payload);
+      // A renderer may hand back its body already encoded (Passbolt spells JSON as PHP does).
+      const body = line?.method === 'HEAD' ? '' : typeof payload === 'string' ? payload : JSON.stringify(payload);
       const headers = {
         ...SECURITY_HEADERS,
         'cache-control': NO_STORE,

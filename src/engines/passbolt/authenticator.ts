@@ -1,20 +1,50 @@
 import type { FastifyRequest } from 'fastify';
-import { unauthenticated, type Caller } from '../../core/ports.js';
+import { CsrfHeader, isHushError, unauthenticated, type Caller, type SessionPort } from '../../core/ports.js';
 import { looksLikeJwt } from './jwt.js';
 import type { AuthService } from './service/auth.js';
 
+/** Passbolt's cookies (config/app.default.php Session.cookie; CakePHP's CsrfProtectionMiddleware cookie). */
+export const SESSION_COOKIE = 'passbolt_session';
+export const CSRF_COOKIE = 'csrfToken';
+
 /**
- * Passbolt clients send `Authorization: Bearer <JWT access token>`; Hush API tokens arrive the same way. A bearer
- * value shaped like a JWT is ours to check and never falls through to the token store; anything else is left to the core.
+ * Routes that take no CSRF token (passbolt.security.csrfProtection.unlockedActions: AuthLogin.loginPost): a login
+ * starts a new session, so a cookie left by an old one plays no part in it.
  */
-export function passboltAuthenticate(auth: AuthService) {
+const SESSIONLESS = new Set(['passbolt_auth_login', 'passbolt_auth_verify_post']);
+
+const operationOf = (request: FastifyRequest) =>
+  (request.routeOptions.schema as { operationId?: string } | undefined)?.operationId;
+
+/**
+ * Passbolt's clients authenticate three ways: `Authorization: Bearer <JWT access token>` (the JWT login), Hush API
+ * tokens sent the same way (left to the core), and the GPGAuth session cookie with the CSRF token echoed in
+ * `X-CSRF-Token` on unsafe requests (the browser extension). A bearer value shaped like a JWT is ours to check and
+ * never falls through to the token store.
+ */
+export function passboltAuthenticate(auth: AuthService, sessions: SessionPort) {
   return async (request: FastifyRequest): Promise<Caller | null | undefined> => {
-    const match = /^\s*bearer\s+(\S+)\s*$/i.exec(request.headers.authorization ?? '');
-    if (!match || !looksLikeJwt(match[1]!)) return undefined;
-    const caller = await auth.callerOfAccessToken(match[1]!);
-    // Clients refresh or log in again precisely when their access token has expired, often still sending it.
-    if (!caller && request.routeOptions.config.hush?.access === 'public') return null;
-    if (!caller) throw unauthenticated('The access token is invalid or expired.', 'token_invalid');
-    return caller;
+    const isPublic = request.routeOptions.config.hush?.access === 'public';
+    const authorization = request.headers.authorization;
+    const match = /^\s*bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
+    if (match && looksLikeJwt(match[1]!)) {
+      const caller = await auth.callerOfAccessToken(match[1]!);
+      // Clients refresh or log in again precisely when their access token has expired, often still sending it.
+      if (!caller && isPublic) return null;
+      if (!caller) throw unauthenticated('The access token is invalid or expired.', 'token_invalid');
+      return caller;
+    }
+    const secret = request.cookies?.[SESSION_COOKIE];
+    if (authorization !== undefined || !secret) return undefined;
+    if (SESSIONLESS.has(operationOf(request) ?? '')) return null;
+    const csrf = request.headers[CsrfHeader];
+    const unsafe = !['GET', 'HEAD', 'OPTIONS'].includes(request.method);
+    try {
+      return await sessions.authenticate(secret, typeof csrf === 'string' ? csrf : undefined, unsafe);
+    } catch (e) {
+      // An expired session on a public route is no caller; a missing CSRF token is refused everywhere.
+      if (isPublic && isHushError(e) && e.reason !== 'csrf_failed') return null;
+      throw e;
+    }
   };
 }

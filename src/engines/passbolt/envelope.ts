@@ -1,10 +1,12 @@
 import type { FastifyRequest } from 'fastify';
 import { createHash, randomUUID } from 'node:crypto';
+import { actionNameOf } from './actions.js';
 
 /**
  * Passbolt's response envelope `{header, body}` (passbolt_api src/Controller/AppController.php `success()`/`error()`):
- * `id` is a fresh UUID per request, `action` a UUID v5 of the action name under Passbolt's seed
- * (src/Utility/UuidFactory.php PASSBOLT_SEED), `servertime` Unix seconds, `url` the request path and query.
+ * `id` is a fresh UUID per request, `action` the UUID v5 of the route's "Controller.action" under Passbolt's seed
+ * (src/Utility/UuidFactory.php PASSBOLT_SEED; actions.ts), `servertime` Unix seconds, `url` the request path and
+ * query (Router::url()), spelled with `\/` by the engine's JSON encoding (php-json.ts).
  */
 const PASSBOLT_SEED = 'd5447ca1-950f-459d-8b20-86ddfdd0f922';
 
@@ -31,16 +33,14 @@ export interface Header {
 }
 
 export function header(request: FastifyRequest, status: Header['status'], code: number, message: string): Header {
-  const route = request.routeOptions?.url ?? 'not-found';
-  const operation =
-    (request.routeOptions?.schema as { operationId?: string } | undefined)?.operationId?.replace(/^passbolt_/, '') ??
-    'error';
+  const operationId = (request.routeOptions?.schema as { operationId?: string } | undefined)?.operationId;
+  const operation = operationId?.replace(/^passbolt_/, '') ?? 'error';
   return {
     id: randomUUID(),
     status,
     servertime: Math.floor(Date.now() / 1000),
     title: `app_${operation}_${status}`,
-    action: uuid5(`${request.method} ${route}`),
+    action: uuid5(actionNameOf(operationId)),
     message,
     url: request.url,
     code,

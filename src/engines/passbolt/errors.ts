@@ -1,6 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import { HushError, type FieldProblem } from '../../core/ports.js';
 import { header } from './envelope.js';
+import { JSON_CONTENT_TYPE, phpJsonBody } from './php-json.js';
 
 /**
  * Passbolt's client-visible strings (passbolt_api src/Controller/**, src/Model/Table/**), kept exactly. Validation
@@ -8,6 +9,8 @@ import { header } from './envelope.js';
  */
 export const MSG = {
   login: 'You need to login to access this location.',
+  /** CakePHP's CsrfProtectionMiddleware, when X-CSRF-Token does not match the session's. */
+  csrf: 'CSRF token from either the request body or request headers did not match or is missing.',
   notFound: 'The requested address was not found.',
   resourceIdInvalid: 'The resource identifier should be a valid UUID.',
   resourceIdNotValid: 'The resource id is not valid.',
@@ -78,10 +81,14 @@ const STATUS: Record<HushError['kind'], number> = {
 export function renderPassboltError(error: HushError, request: FastifyRequest) {
   const status = error.status ?? STATUS[error.kind];
   let message = error.message;
-  if (error.kind === 'unauthenticated') message = MSG.login;
+  if (error.kind === 'unauthenticated') message = error.reason === 'csrf_failed' ? MSG.csrf : MSG.login;
   if (error.kind === 'not_found' && message === 'Not found.') message = MSG.notFound;
   if (error.kind === 'invalid' && error.reason !== 'passbolt_validation' && error.problems.length)
     message = 'Could not validate the request data.';
   const body = error.kind === 'invalid' ? nest(error.problems, error.reason === 'passbolt_validation') : null;
-  return { status, body: { header: header(request, 'error', status, message), body } };
+  return {
+    status,
+    body: phpJsonBody(request, { header: header(request, 'error', status, message), body }),
+    headers: { 'content-type': JSON_CONTENT_TYPE },
+  };
 }

@@ -2,9 +2,11 @@ import { defineAuditEvents } from '../../core/ports.js';
 
 /** Every audit action the Passbolt engine writes (docs/audit.md §1); the README lists them for people writing alert rules. */
 export const PassboltAudit = defineAuditEvents({
-  /** A JWT login; refreshes are not logged (they renew the same session every five minutes). */
+  /** A JWT or GPGAuth login (`details.method`); JWT refreshes are not logged (they renew the same session every five minutes). */
   sessionLogin: 'session.login',
   sessionLogout: 'session.logout',
+  /** A GPGAuth stage 2 refused: a login token malformed, wrong, spent or expired, for a known user. */
+  sessionRefused: 'session.refused',
   resourceCreate: 'resource.create',
   resourceUpdate: 'resource.update',
   resourceDelete: 'resource.delete',

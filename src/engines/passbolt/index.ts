@@ -21,7 +21,7 @@ export const passboltEngine: EngineManifest<PassboltTables> = {
     return {
       routes: passboltRoutes(services, ctx.config),
       renderError: renderPassboltError,
-      authenticate: passboltAuthenticate(services.auth),
+      authenticate: passboltAuthenticate(services.auth, ctx.sessions),
       commands: passboltCommandRunners(services, ctx.users),
     };
   },

@@ -49,6 +49,9 @@ export function createPassboltRepo(db: Kysely<PassboltTables>) {
       if (ids) q = q.where('passbolt_accounts.id', 'in', ids.length ? [...ids] : ['']);
       return q.orderBy('passbolt_accounts.created').orderBy('passbolt_accounts.id').execute();
     },
+    /** The key with this fingerprint (upper-case hex), as GPGAuth names the user logging in. */
+    keyByFingerprint: (fingerprint: string) =>
+      db.selectFrom('passbolt_gpgkeys').selectAll().where('fingerprint', '=', fingerprint).executeTakeFirst(),
     keyOf: (accountId: string, trx: Db<PassboltTables> = db) =>
       trx.selectFrom('passbolt_gpgkeys').selectAll().where('account_id', '=', accountId).executeTakeFirst(),
     keysOf: (accountIds: readonly string[], trx: Db<PassboltTables> = db) =>

@@ -76,12 +76,15 @@ export interface PassboltServerKeyTable {
   created: string;
 }
 
-/** Refresh tokens and consumed login nonces (verify tokens), stored as SHA-256 digests only. */
+/**
+ * Refresh tokens, consumed JWT login nonces (verify tokens) and GPGAuth login tokens (issued at stage 1, spent at
+ * stage 2), stored as keyed digests only.
+ */
 export interface PassboltAuthTokenTable {
   id: string;
   token_hash: string;
   account_id: string;
-  type: 'refresh' | 'verify';
+  type: 'refresh' | 'verify' | 'login';
   active: number;
   expires: string;
   created: string;

@@ -25,7 +25,8 @@ forEachDialect('passbolt resources and secrets', (dialect) => {
     assert.deepEqual(Object.keys(res.body), ['header', 'body']);
     const h = res.body.header;
     assert.match(h.id, UUID);
-    assert.match(h.action, UUID);
+    // UUID v5 of "ResourcesIndex.index", the route's controller and action in passbolt_api.
+    assert.equal(h.action, 'c506210f-7866-5691-8fc1-58772e8f49f1');
     assert.deepEqual(
       [h.status, h.code, h.message, h.url, h.title],
       [
@@ -42,8 +43,25 @@ forEachDialect('passbolt resources and secrets', (dialect) => {
     const missing = await ada.call('GET', '/resources/nope/deeper.json');
     assert.equal(missing.status, 404);
     assert.deepEqual([missing.body.header.status, missing.body.header.code, missing.body.body], ['error', 404, null]);
+    // Passbolt's error controller: "Error.error".
+    assert.equal(missing.body.header.action, '17b8a54b-8069-586a-8ca2-7e7569b28e08');
     // Other engines keep their own 404 shapes.
     assert.ok(!('header' in (await ada.call('GET', '/api/nothing/')).body));
+  });
+
+  it("spells `/` as PHP's json_encode does, and names the seed's action for the secret view", async () => {
+    const id = await createResource(ada, 'slashes', 'pw', { uri: 'https://example.com/a/b' });
+    for (const path of [`/secrets/resource/${id}.json?api-version=v2`, '/resources/nope/deeper.json']) {
+      const res = await fetch(hush.url + path, { headers: { authorization: `Bearer ${ada.token}` } });
+      const text = await res.text();
+      assert.ok(text.includes(`"url":"${path.replace(/\//g, '\\/')}"`), text);
+      assert.ok(!/[^\\]\//.test(text), 'every / is escaped');
+      assert.equal(JSON.parse(text).header.url, path);
+    }
+    const secret = await ada.call('GET', `/secrets/resource/${id}.json?api-version=v2`);
+    assert.equal(secret.body.header.action, 'ad71952e-7842-599e-a19e-3a82e6974b23');
+    const resource = await ada.call('GET', `/resources/${id}.json`);
+    assert.equal(resource.body.body.uri, 'https://example.com/a/b');
   });
 
   it('answers 403 in the envelope without credentials or with a bad token', async () => {

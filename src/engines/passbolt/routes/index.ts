@@ -1,9 +1,13 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyInstance } from 'fastify';
 import type { HushConfig } from '../../../core/ports.js';
+import { PASSBOLT_ACTIONS } from '../actions.js';
 import { documentRoutes } from '../../../http/docs.js';
+import { installPhpJson } from '../php-json.js';
 import { ErrorEnvelope } from '../schema.js';
 import type { PassboltServices } from '../service/index.js';
 import { authRoutes } from './auth.js';
+import { gpgAuthRoutes, installGpgAuthHeaders } from './gpgauth.js';
 import { resourceRoutes } from './resources.js';
 import { shareRoutes } from './share.js';
 import { userRoutes } from './users.js';
@@ -26,9 +30,22 @@ export const PASSBOLT_PREFIXES = [
 export function passboltRoutes(s: PassboltServices, config: HushConfig): FastifyPluginAsyncTypebox {
   return async (app) => {
     documentRoutes(app, ErrorEnvelope);
+    installPhpJson(app);
+    installGpgAuthHeaders(app);
+    requireActionNames(app);
     await app.register(resourceRoutes(s.reader, s.writer, s.users));
     await app.register(shareRoutes(s.share));
     await app.register(userRoutes(s.users));
     await app.register(authRoutes(s.auth, config));
+    await app.register(gpgAuthRoutes(s.gpgauth, config));
   };
+}
+
+/** Refuses at boot a route whose Passbolt action name is unknown: its envelopes would name another endpoint. */
+function requireActionNames(app: FastifyInstance): void {
+  app.addHook('onRoute', (route) => {
+    const operationId = (route.schema as { operationId?: string } | undefined)?.operationId;
+    if (!operationId || !PASSBOLT_ACTIONS[operationId])
+      throw new Error(`Passbolt route ${route.method} ${route.url} has no action name (actions.ts).`);
+  });
 }

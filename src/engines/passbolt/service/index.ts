@@ -1,6 +1,7 @@
 import type { EngineContext } from '../../../core/ports.js';
 import type { PassboltTables } from '../tables.js';
 import { createAuthService } from './auth.js';
+import { createGpgAuthService } from './gpgauth.js';
 import { createPassboltContext } from './context.js';
 import { createResourceReader } from './resources-read.js';
 import { createResourceWriter } from './resources-write.js';
@@ -12,13 +13,16 @@ import { createUserService } from './users.js';
 export function passboltServices(ctx: EngineContext<PassboltTables>) {
   const pc = createPassboltContext(ctx);
   const reader = createResourceReader(pc);
+  const users = createUserService(pc);
+  const keys = createServerKeys(pc);
   return {
     pc,
     reader,
     writer: createResourceWriter(pc, reader),
-    users: createUserService(pc),
+    users,
     share: createShareService(pc),
-    auth: createAuthService(pc, createServerKeys(pc)),
+    auth: createAuthService(pc, keys),
+    gpgauth: createGpgAuthService(pc, keys, users.ofAccount),
   };
 }
 

@@ -94,6 +94,9 @@ export function createUserService(pc: PassboltContext) {
       );
     },
 
+    /** One account's user as Passbolt shows it (login answers), or undefined when gone or inactive. */
+    ofAccount: async (accountId: string) => (await usersJson([accountId]))[0],
+
     async view(caller: Caller, rawId: string) {
       if (rawId === 'me') {
         const account = await pc.accountOf(caller);
