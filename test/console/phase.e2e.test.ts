@@ -146,6 +146,9 @@ describe('the console: Phase and secret lists', { skip, timeout: 300_000 }, () =
     assert.ok(!(await page.content()).includes('pg-secret-1'), 'a hidden value is in the page');
     await page.getByRole('button', { name: 'Reveal DB_URL' }).click();
     await page.getByText('postgres://db.internal/shop', { exact: true }).waitFor();
+    // Revealed on its own, a secret with a reference also shows it as written.
+    await page.getByTestId('row-as-written').waitFor();
+    assert.equal(await page.getByTestId('row-as-written').textContent(), 'postgres://${DB_HOST}/shop');
     await check('phase-folders');
     await noSecretKept('db.internal', 'revealed');
     await page.getByRole('button', { name: 'Hide DB_URL' }).click();

@@ -47,11 +47,13 @@ export function SecretRow(props: {
   s: PhaseSecret;
   env: string;
   revealed: boolean;
+  /** The value as written, when it holds references (so differs from the resolved one); only while revealed. */
+  written: string | undefined;
   actions: RowActions;
   index: number;
   measure: (el: Element | null) => void;
 }) {
-  const { s, env, revealed, actions, index, measure } = props;
+  const { s, env, revealed, written, actions, index, measure } = props;
   return (
     <Table.Tr data-key={s.key} data-index={index} ref={measure}>
       <Table.Td>
@@ -77,6 +79,14 @@ export function SecretRow(props: {
             <Code className="hush-value" data-testid="secret-value">
               {s.value}
             </Code>
+            {written !== undefined ? (
+              <Text size="xs" mt={4}>
+                As written:{' '}
+                <Code className="hush-value" data-testid="row-as-written">
+                  {written}
+                </Code>
+              </Text>
+            ) : null}
             {s.override ? (
               <Text size="xs" mt={4}>
                 {s.override.isActive ? 'Yours: ' : 'Yours (off): '}

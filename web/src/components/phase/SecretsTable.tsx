@@ -50,6 +50,8 @@ export function SecretsTable({ appId, env, envId }: { appId: string; env: string
     staleTime: 0,
   });
   const [revealed, setRevealed] = useState<ReadonlySet<string>>(new Set());
+  // Values as written (a reference as `${…}`) of the secrets revealed one by one, where they differ from the resolved.
+  const [written, setWritten] = useState<ReadonlyMap<string, string>>(new Map());
   const [filter, setFilter] = useState('');
   const [folder, setFolder] = useState<string | null>(null);
   const [tags, setTags] = useState<string[]>([]);
@@ -104,17 +106,37 @@ export function SecretsTable({ appId, env, envId }: { appId: string; env: string
   const padTop = items[0]?.start ?? 0;
   const padBottom = items.length ? virtualizer.getTotalSize() - items[items.length - 1]!.end : 0;
 
+  /**
+   * The listing has references resolved; a secret revealed on its own also gets its latest version as stored (one
+   * history read, audited as such), shown when it differs. "Reveal all" does not: that would be a request per row.
+   */
+  async function showWritten(id: string) {
+    const resolved = all.find((s) => s.id === id)?.value;
+    const versions = await phase.history(appId, env, id).catch(() => null);
+    const latest = versions?.[versions.length - 1]?.value;
+    if (latest === undefined || latest === resolved) return;
+    setWritten((w) => new Map(w).set(id, latest));
+  }
+
   const actions: RowActions = {
     mayChange,
     mayDelete,
     mayOverride: me.user.kind !== 'service',
-    toggle: (id) =>
+    toggle: (id) => {
+      const hiding = revealed.has(id);
       setRevealed((r) => {
         const next = new Set(r);
-        if (next.has(id)) next.delete(id);
+        if (hiding) next.delete(id);
         else next.add(id);
         return next;
-      }),
+      });
+      setWritten((w) => {
+        const next = new Map(w);
+        next.delete(id);
+        return next;
+      });
+      if (!hiding) void showWritten(id);
+    },
     edit: (s) => setEditing({ secret: s }),
     override: setOverriding,
     history: setHistory,
@@ -162,7 +184,10 @@ export function SecretsTable({ appId, env, envId }: { appId: string; env: string
             variant="default"
             size="sm"
             disabled={!visible.length}
-            onClick={() => setRevealed(allRevealed ? new Set() : new Set(visible.map((s) => s.id)))}
+            onClick={() => {
+              setRevealed(allRevealed ? new Set() : new Set(visible.map((s) => s.id)));
+              setWritten(new Map());
+            }}
           >
             {allRevealed ? 'Hide all' : 'Reveal all'}
           </Button>
@@ -241,6 +266,7 @@ export function SecretsTable({ appId, env, envId }: { appId: string; env: string
                           s={row.s}
                           env={env}
                           revealed={revealed.has(row.s.id)}
+                          written={revealed.has(row.s.id) ? written.get(row.s.id) : undefined}
                           actions={actions}
                         />
                       );
