@@ -1,7 +1,11 @@
 import { Center, Loader, Stack, Text, Title } from '@mantine/core';
 import { Link, Route, Router, Switch } from 'wouter';
 import { useHashLocation } from 'wouter/use-hash-location';
+import { NetboxKeys } from './pages/NetboxKeys.tsx';
+import { NetboxRoles } from './pages/NetboxRoles.tsx';
+import { NetboxSecrets } from './pages/NetboxSecrets.tsx';
 import { Overview } from './pages/Overview.tsx';
+import { PassboltResources } from './pages/PassboltResources.tsx';
 import { PhaseApp } from './pages/PhaseApp.tsx';
 import { PhaseApps } from './pages/PhaseApps.tsx';
 import { SignIn } from './pages/SignIn.tsx';
@@ -45,6 +49,18 @@ function Pages() {
         </Route>
         <Route path="/phase/:app/:env?">
           {(p) => <PhaseApp appId={p.app} envName={p.env ? decodeURIComponent(p.env) : undefined} />}
+        </Route>
+        <Route path="/netbox">
+          <NetboxSecrets />
+        </Route>
+        <Route path="/netbox/keys">
+          <NetboxKeys />
+        </Route>
+        <Route path="/netbox/roles">
+          <NetboxRoles />
+        </Route>
+        <Route path="/passbolt">
+          <PassboltResources />
         </Route>
         <Route path="/tokens">
           <Tokens />

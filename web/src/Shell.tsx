@@ -44,6 +44,12 @@ export function Shell({ children }: { children: ReactNode }) {
           <NavItem href="/phase" match="/phase/*?">
             Phase apps
           </NavItem>
+          <NavItem href="/netbox" match="/netbox/*?">
+            NetBox secrets
+          </NavItem>
+          <NavItem href="/passbolt" match="/passbolt">
+            Passbolt
+          </NavItem>
           <NavItem href="/tokens" match="/tokens">
             API tokens
           </NavItem>

@@ -11,7 +11,7 @@ import {
 import { IdParams, Type } from '../../../http/schemas.js';
 import { NETBOX_ENGINE, NetboxAudit } from '../events.js';
 import type { SecretRow } from '../repo.js';
-import { BriefQuery, ListQuery, oneOrMany, paginated, SecretOut } from '../schema.js';
+import { BriefQuery, ListQuery, oneOrMany, paginated, SecretListQuery, SecretOut, SecretReadQuery } from '../schema.js';
 import { OT } from '../service/context.js';
 import type { NewSecret, SecretInput } from '../service/secrets.js';
 import { isRecord, parseSecret, type ParsedSecret } from '../validate.js';
@@ -26,6 +26,7 @@ import {
   resolveRole,
   type Services,
 } from './common.js';
+import { omitted, withoutFields } from './omit.js';
 
 /**
  * One secret: its own entry; a page of them: one entry naming every secret revealed (the core's convention). Reads
@@ -102,7 +103,7 @@ export function secretRoutes(s: Services, legacy: boolean): FastifyPluginAsyncTy
         schema: {
           operationId: `${legacy ? 'legacy' : 'plugin'}_secrets_list`,
           tags: ['netbox'],
-          querystring: ListQuery,
+          querystring: legacy ? ListQuery : SecretListQuery,
           response: { 200: paginated(SecretOut) },
         },
       },
@@ -113,10 +114,14 @@ export function secretRoutes(s: Services, legacy: boolean): FastifyPluginAsyncTy
         const page = pageFor(query);
         const { count, rows } = await s.secrets.list(query, page, scope);
         const asBrief = brief(request);
+        const omit = omitted(request, legacy);
         const plaintexts =
-          masterKey && !asBrief ? await s.secrets.reveal(rows, masterKey) : new Map<number, string | null>();
+          masterKey && !asBrief && !omit.has('plaintext')
+            ? await s.secrets.reveal(rows, masterKey)
+            : new Map<number, string | null>();
         recordPlaintextReads(request, readEvents(rows, plaintexts));
-        return listEnvelope(request, page, count, await renderSecrets(s, request, rows, plaintexts, legacy, asBrief));
+        const rendered = await renderSecrets(s, request, rows, plaintexts, legacy, asBrief);
+        return listEnvelope(request, page, count, withoutFields(rendered, omit));
       },
     );
 
@@ -128,7 +133,7 @@ export function secretRoutes(s: Services, legacy: boolean): FastifyPluginAsyncTy
           operationId: `${legacy ? 'legacy' : 'plugin'}_secrets_read`,
           tags: ['netbox'],
           params: IdParams,
-          querystring: BriefQuery,
+          querystring: legacy ? BriefQuery : SecretReadQuery,
           response: { 200: SecretOut },
         },
       },
@@ -136,10 +141,13 @@ export function secretRoutes(s: Services, legacy: boolean): FastifyPluginAsyncTy
         const { caller, scope } = await access(request);
         const masterKey = await masterKeyOf(s, request, caller, { required: false, legacy });
         const row = await s.secrets.get(request.params.id, scope);
+        const omit = omitted(request, legacy);
         const plaintexts =
-          masterKey && !brief(request) ? await s.secrets.reveal([row], masterKey) : new Map<number, string | null>();
+          masterKey && !brief(request) && !omit.has('plaintext')
+            ? await s.secrets.reveal([row], masterKey)
+            : new Map<number, string | null>();
         recordPlaintextReads(request, readEvents([row], plaintexts));
-        return (await renderSecrets(s, request, [row], plaintexts, legacy, brief(request)))[0];
+        return withoutFields(await renderSecrets(s, request, [row], plaintexts, legacy, brief(request)), omit)[0];
       },
     );
 
