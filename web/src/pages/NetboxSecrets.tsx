@@ -23,7 +23,8 @@ export function NetboxSecrets() {
   const queryClient = useQueryClient();
   const session = useSessionKey();
   const unlocked = Boolean(session.data);
-  const secrets = useQuery({ queryKey: ['netbox', 'secrets'], queryFn: netbox.secrets });
+  const mayView = can(access, T, 'view');
+  const secrets = useQuery({ queryKey: ['netbox', 'secrets'], queryFn: netbox.secrets, enabled: mayView });
   const roles = useQuery({ queryKey: ['netbox', 'roles'], queryFn: netbox.roles });
   const devices = useQuery({ queryKey: ['netbox', 'devices'], queryFn: netbox.devices });
   const vms = useQuery({ queryKey: ['netbox', 'vms'], queryFn: netbox.virtualMachines });
@@ -72,6 +73,15 @@ export function NetboxSecrets() {
   }, [secrets.data, place, role, filter]);
 
   const objects = { 'dcim.device': devices.data ?? [], 'virtualization.virtualmachine': vms.data ?? [] };
+
+  if (!mayView) {
+    return (
+      <Stack>
+        <NetboxHeader title="NetBox secrets" />
+        <Text>You may not see NetBox secrets (netbox_secrets.secret view): ask an administrator to grant it.</Text>
+      </Stack>
+    );
+  }
 
   return (
     <Stack>
