@@ -45,6 +45,15 @@ it('reads one secret without plaintext the same way; without omit it decrypts an
   assert.equal(await reads(), before + 1);
 });
 
+it('does not read the session key when plaintext is omitted: a stale one fails only the reads that need it', async () => {
+  const stale = Buffer.alloc(32, 7).toString('base64');
+  const headers = { 'x-session-key': stale };
+  const lean = await hush.request('GET', `${P}/secrets/?omit=plaintext`, { headers });
+  assert.equal(lean.status, 200, JSON.stringify(lean.body));
+  const full = await hush.request('GET', `${P}/secrets/`, { headers });
+  assert.equal(full.status, 400);
+});
+
 it('keeps id, url and display whatever is omitted, and accepts a repeated parameter', async () => {
   const res = await s.call('GET', `${P}/secrets/${id}/?omit=id,url&omit=display,role`);
   assert.equal(res.status, 200);

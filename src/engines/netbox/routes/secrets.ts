@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
-import { readOfMany, type AuditEvent } from '../../../core/ports.js';
+import { readOfMany, type AuditEvent, type Caller } from '../../../core/ports.js';
 import {
   actionForMethod,
   auditActorOf,
@@ -69,6 +69,15 @@ export function secretRoutes(s: Services, legacy: boolean): FastifyPluginAsyncTy
     };
   }
 
+  /**
+   * The master key for a read, if a session key came with it. A read that omits `plaintext` does not look at the
+   * session key at all, so a stale cookie (another user's, one the server has since deleted) cannot fail it.
+   */
+  async function readKeyUnlessOmitted(request: FastifyRequest, caller: Caller, omit: ReadonlySet<string>) {
+    if (omit.has('plaintext')) return undefined;
+    return masterKeyOf(s, request, caller, { required: false, legacy });
+  }
+
   /** Session key for a write: the plugin wants one on POST, PUT and PATCH; NetBox 2.x on POST and PUT only. */
   function keyRequired(request: FastifyRequest) {
     if (!legacy || request.method !== 'PATCH') return true;
@@ -109,16 +118,14 @@ export function secretRoutes(s: Services, legacy: boolean): FastifyPluginAsyncTy
       },
       async (request) => {
         const { caller, scope } = await access(request);
-        const masterKey = await masterKeyOf(s, request, caller, { required: false, legacy });
+        const omit = omitted(request, legacy);
+        const masterKey = await readKeyUnlessOmitted(request, caller, omit);
         const query = request.query;
         const page = pageFor(query);
         const { count, rows } = await s.secrets.list(query, page, scope);
         const asBrief = brief(request);
-        const omit = omitted(request, legacy);
         const plaintexts =
-          masterKey && !asBrief && !omit.has('plaintext')
-            ? await s.secrets.reveal(rows, masterKey)
-            : new Map<number, string | null>();
+          masterKey && !asBrief ? await s.secrets.reveal(rows, masterKey) : new Map<number, string | null>();
         recordPlaintextReads(request, readEvents(rows, plaintexts));
         const rendered = await renderSecrets(s, request, rows, plaintexts, legacy, asBrief);
         return listEnvelope(request, page, count, withoutFields(rendered, omit));
@@ -139,13 +146,11 @@ export function secretRoutes(s: Services, legacy: boolean): FastifyPluginAsyncTy
       },
       async (request) => {
         const { caller, scope } = await access(request);
-        const masterKey = await masterKeyOf(s, request, caller, { required: false, legacy });
-        const row = await s.secrets.get(request.params.id, scope);
         const omit = omitted(request, legacy);
+        const masterKey = await readKeyUnlessOmitted(request, caller, omit);
+        const row = await s.secrets.get(request.params.id, scope);
         const plaintexts =
-          masterKey && !brief(request) && !omit.has('plaintext')
-            ? await s.secrets.reveal([row], masterKey)
-            : new Map<number, string | null>();
+          masterKey && !brief(request) ? await s.secrets.reveal([row], masterKey) : new Map<number, string | null>();
         recordPlaintextReads(request, readEvents([row], plaintexts));
         return withoutFields(await renderSecrets(s, request, [row], plaintexts, legacy, brief(request)), omit)[0];
       },
