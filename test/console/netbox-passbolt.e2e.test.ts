@@ -335,6 +335,46 @@ describe('the NetBox and Passbolt pages in a browser', { skip, timeout: 240_000 
     await page.setViewportSize({ width: 1280, height: 800 });
   });
 
+  it("offers a user only what they may do: view-only NetBox secrets, no user keys, Passbolt's key registration", async () => {
+    const carol = await hush.request('POST', '/api/users/users/', {
+      body: { username: 'carol', password: 'carol password 123' },
+    });
+    assert.equal(carol.status, 201, JSON.stringify(carol.body));
+    const grant = await hush.request('POST', '/api/users/permissions/', {
+      body: {
+        name: 'carol-reads-netbox',
+        object_types: ['netbox_secrets.secret', 'netbox_secrets.secretrole', 'dcim.device'],
+        actions: ['view'],
+        users: [carol.body.id],
+      },
+    });
+    assert.equal(grant.status, 201, JSON.stringify(grant.body));
+    const other = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    try {
+      const p = await other.newPage();
+      await p.goto(`${hush.url}/ui/`);
+      await p.getByRole('textbox', { name: 'Username' }).fill('carol');
+      await p.getByRole('textbox', { name: 'Password' }).fill('carol password 123');
+      await p.getByRole('button', { name: 'Sign in' }).click();
+      await p.getByRole('link', { name: 'NetBox secrets' }).click();
+      await p.getByRole('cell', { name: 'enable', exact: true }).waitFor();
+      for (const action of ['New secret', 'Edit enable', 'Delete enable'])
+        assert.equal(await p.getByRole('button', { name: action }).count(), 0, `${action} is offered`);
+      // Without a user key of her own she cannot unlock: the server's refusal is a sentence.
+      await p.locator('input[type=file]').first().waitFor({ state: 'attached' });
+      await (p.locator('input[type=file]').first() as FileLocator).setInputFiles(netboxKeyFile);
+      await p.getByRole('button', { name: 'Unlock' }).click();
+      await p.getByRole('alert').getByText('Not unlocked').waitFor();
+      await p.getByRole('link', { name: 'User keys' }).click();
+      await p.getByText('You may not see user keys', { exact: false }).waitFor();
+      await p.getByRole('link', { name: 'Passbolt' }).click();
+      await p.getByText('Register your OpenPGP key').waitFor();
+      a11y['restricted user (passbolt)'] = await accessibilityProblems(p);
+    } finally {
+      await other.close();
+    }
+  });
+
   it('passes axe-core on every page in the dark theme too', async () => {
     const dark = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'dark' });
     try {
