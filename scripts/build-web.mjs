@@ -117,12 +117,20 @@ if (stamp.console !== inputHash || !fs.existsSync(path.join(dist, 'index.html'))
   console.log('console: up to date (web/dist)');
 }
 
-// What a first visit downloads: every script and stylesheet of the build, as the server sends them (gzip).
+// What a first visit downloads: the scripts and stylesheets index.html names (the entry and its preloads), as the
+// server sends them (gzip). Chunks loaded on first use (openpgp.js for the Passbolt page) are reported apart.
+const entryHtml = fs.readFileSync(path.join(dist, 'index.html'), 'utf8');
 const sizes = walk(path.join(dist, 'assets'), (f) => /\.(js|css)$/.test(f)).map((f) => ({
   f,
   gz: gzipSync(fs.readFileSync(f), { level: 9 }).length,
+  first: entryHtml.includes(`assets/${path.basename(f)}`),
 }));
 const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
-const js = sizes.filter((s) => s.f.endsWith('.js')).reduce((a, s) => a + s.gz, 0);
-const css = sizes.filter((s) => s.f.endsWith('.css')).reduce((a, s) => a + s.gz, 0);
-console.log(`console: JavaScript ${kb(js)} gzipped, CSS ${kb(css)} gzipped (budget for a first load: 300 KB)`);
+const sum = (list) => list.reduce((a, s) => a + s.gz, 0);
+const js = sum(sizes.filter((s) => s.first && s.f.endsWith('.js')));
+const css = sum(sizes.filter((s) => s.first && s.f.endsWith('.css')));
+const lazy = sum(sizes.filter((s) => !s.first && s.f.endsWith('.js')));
+console.log(
+  `console: first load JavaScript ${kb(js)} gzipped, CSS ${kb(css)} gzipped (budget: 300 KB); ` +
+    `loaded on first use ${kb(lazy)} gzipped`,
+);

@@ -4,7 +4,11 @@ import { useHashLocation } from 'wouter/use-hash-location';
 import { ListValues } from './pages/ListValues.tsx';
 import { Lists } from './pages/Lists.tsx';
 import { ListsRender } from './pages/ListsRender.tsx';
+import { NetboxKeys } from './pages/NetboxKeys.tsx';
+import { NetboxRoles } from './pages/NetboxRoles.tsx';
+import { NetboxSecrets } from './pages/NetboxSecrets.tsx';
 import { Overview } from './pages/Overview.tsx';
+import { PassboltResources } from './pages/PassboltResources.tsx';
 import { PhaseApp } from './pages/PhaseApp.tsx';
 import { PhaseApps } from './pages/PhaseApps.tsx';
 import { SignIn } from './pages/SignIn.tsx';
@@ -55,6 +59,18 @@ function Pages() {
         <Route path="/lists/:name">{(p) => <ListValues name={decodeURIComponent(p.name)} />}</Route>
         <Route path="/render">
           <ListsRender />
+        </Route>
+        <Route path="/netbox">
+          <NetboxSecrets />
+        </Route>
+        <Route path="/netbox/keys">
+          <NetboxKeys />
+        </Route>
+        <Route path="/netbox/roles">
+          <NetboxRoles />
+        </Route>
+        <Route path="/passbolt">
+          <PassboltResources />
         </Route>
         <Route path="/tokens">
           <Tokens />

@@ -47,6 +47,12 @@ export function Shell({ children }: { children: ReactNode }) {
           <NavItem href="/lists" match="/lists/*?">
             Secret lists
           </NavItem>
+          <NavItem href="/netbox" match="/netbox/*?">
+            NetBox secrets
+          </NavItem>
+          <NavItem href="/passbolt" match="/passbolt">
+            Passbolt
+          </NavItem>
           <NavItem href="/tokens" match="/tokens">
             API tokens
           </NavItem>

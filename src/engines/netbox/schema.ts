@@ -132,6 +132,13 @@ export const SecretsErrorOut = {
 const QueryValue = Type.Union([Str, Type.Array(Str)]);
 export const BriefQuery = Type.Object({ brief: Opt(QueryValue) });
 export const ListQuery = NetboxListQuery;
+const Omit = Opt(
+  Type.Union([Str, Type.Array(Str)], {
+    description: 'Fields to leave out, comma-separated (NetBox 4.x); `plaintext` also skips decrypting',
+  }),
+);
+export const SecretListQuery = Type.Object({ ...ListQuery.properties, omit: Omit });
+export const SecretReadQuery = Type.Object({ ...BriefQuery.properties, omit: Omit });
 export const KeySizeQuery = Type.Object({
   key_size: Opt(Type.Union([Str, Type.Array(Str)], { description: 'RSA key size in bits' })),
 });

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
-import { readOfMany, type AuditEvent } from '../../../core/ports.js';
+import { readOfMany, type AuditEvent, type Caller } from '../../../core/ports.js';
 import {
   actionForMethod,
   auditActorOf,
@@ -11,7 +11,7 @@ import {
 import { IdParams, Type } from '../../../http/schemas.js';
 import { NETBOX_ENGINE, NetboxAudit } from '../events.js';
 import type { SecretRow } from '../repo.js';
-import { BriefQuery, ListQuery, oneOrMany, paginated, SecretOut } from '../schema.js';
+import { BriefQuery, ListQuery, oneOrMany, paginated, SecretListQuery, SecretOut, SecretReadQuery } from '../schema.js';
 import { OT } from '../service/context.js';
 import type { NewSecret, SecretInput } from '../service/secrets.js';
 import { isRecord, parseSecret, type ParsedSecret } from '../validate.js';
@@ -26,6 +26,7 @@ import {
   resolveRole,
   type Services,
 } from './common.js';
+import { omitted, withoutFields } from './omit.js';
 
 /**
  * One secret: its own entry; a page of them: one entry naming every secret revealed (the core's convention). Reads
@@ -68,6 +69,15 @@ export function secretRoutes(s: Services, legacy: boolean): FastifyPluginAsyncTy
     };
   }
 
+  /**
+   * The master key for a read, if a session key came with it. A read that omits `plaintext` does not look at the
+   * session key at all, so a stale cookie (another user's, one the server has since deleted) cannot fail it.
+   */
+  async function readKeyUnlessOmitted(request: FastifyRequest, caller: Caller, omit: ReadonlySet<string>) {
+    if (omit.has('plaintext')) return undefined;
+    return masterKeyOf(s, request, caller, { required: false, legacy });
+  }
+
   /** Session key for a write: the plugin wants one on POST, PUT and PATCH; NetBox 2.x on POST and PUT only. */
   function keyRequired(request: FastifyRequest) {
     if (!legacy || request.method !== 'PATCH') return true;
@@ -102,13 +112,14 @@ export function secretRoutes(s: Services, legacy: boolean): FastifyPluginAsyncTy
         schema: {
           operationId: `${legacy ? 'legacy' : 'plugin'}_secrets_list`,
           tags: ['netbox'],
-          querystring: ListQuery,
+          querystring: legacy ? ListQuery : SecretListQuery,
           response: { 200: paginated(SecretOut) },
         },
       },
       async (request) => {
         const { caller, scope } = await access(request);
-        const masterKey = await masterKeyOf(s, request, caller, { required: false, legacy });
+        const omit = omitted(request, legacy);
+        const masterKey = await readKeyUnlessOmitted(request, caller, omit);
         const query = request.query;
         const page = pageFor(query);
         const { count, rows } = await s.secrets.list(query, page, scope);
@@ -116,7 +127,8 @@ export function secretRoutes(s: Services, legacy: boolean): FastifyPluginAsyncTy
         const plaintexts =
           masterKey && !asBrief ? await s.secrets.reveal(rows, masterKey) : new Map<number, string | null>();
         recordPlaintextReads(request, readEvents(rows, plaintexts));
-        return listEnvelope(request, page, count, await renderSecrets(s, request, rows, plaintexts, legacy, asBrief));
+        const rendered = await renderSecrets(s, request, rows, plaintexts, legacy, asBrief);
+        return listEnvelope(request, page, count, withoutFields(rendered, omit));
       },
     );
 
@@ -128,18 +140,19 @@ export function secretRoutes(s: Services, legacy: boolean): FastifyPluginAsyncTy
           operationId: `${legacy ? 'legacy' : 'plugin'}_secrets_read`,
           tags: ['netbox'],
           params: IdParams,
-          querystring: BriefQuery,
+          querystring: legacy ? BriefQuery : SecretReadQuery,
           response: { 200: SecretOut },
         },
       },
       async (request) => {
         const { caller, scope } = await access(request);
-        const masterKey = await masterKeyOf(s, request, caller, { required: false, legacy });
+        const omit = omitted(request, legacy);
+        const masterKey = await readKeyUnlessOmitted(request, caller, omit);
         const row = await s.secrets.get(request.params.id, scope);
         const plaintexts =
           masterKey && !brief(request) ? await s.secrets.reveal([row], masterKey) : new Map<number, string | null>();
         recordPlaintextReads(request, readEvents([row], plaintexts));
-        return (await renderSecrets(s, request, [row], plaintexts, legacy, brief(request)))[0];
+        return withoutFields(await renderSecrets(s, request, [row], plaintexts, legacy, brief(request)), omit)[0];
       },
     );
 
