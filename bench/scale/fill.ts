@@ -83,7 +83,7 @@ export async function fillStore(
           .transaction()
           .execute((trx) => repo.insertList(`scale-${done / LIST_VALUES_PER_LIST}`, nowIso(), trx));
       const n = Math.min(LIST_BATCH, sizes.listValues - done, LIST_VALUES_PER_LIST - (done % LIST_VALUES_PER_LIST));
-      // Sealed first, written after: no crypto inside the transaction (STYLE.md §8.11).
+      // Sealed first, written after: no crypto inside the transaction (docs/architecture.md §12).
       const rows = await Promise.all(
         Array.from({ length: n }, async (_, i) => {
           const id = newUuid();
