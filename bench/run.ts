@@ -123,7 +123,13 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   });
 }
 
-void main()
+// `npm run bench -- scale [--scale F]` is the scale run (bench/scale/main.ts), not a scenario filter.
+const entry =
+  process.argv[2] === 'scale'
+    ? () => import('./scale/main.js').then((m) => m.runScale(process.argv.slice(3), cleanup, progress))
+    : main;
+
+void entry()
   .catch((err: unknown) => {
     process.stderr.write(`\nbench: ${err instanceof Error ? err.message : String(err)}\n`);
     return 1;

@@ -2,6 +2,7 @@ import { buildApp } from './app.js';
 import { bootstrapAdmin } from './core/bootstrap.js';
 import type { HushConfig } from './core/config.js';
 import { interruptedRotationAdvice } from './core/keyring/problems.js';
+import { startAuditRetention } from './core/audit/retention.js';
 import { HushError } from './core/errors.js';
 import { keyFileTooOpen } from './core/keyring/root-key.js';
 
@@ -39,6 +40,21 @@ function listenFailure(err: unknown, config: HushConfig): HushError {
   );
 }
 
+/** HUSH_AUDIT_RETENTION_DAYS: archives older entries hourly into HUSH_AUDIT_ARCHIVE_DIR (docs/audit.md §8). */
+function retentionOf(
+  core: Awaited<ReturnType<typeof buildApp>>['core'],
+  log: Awaited<ReturnType<typeof buildApp>>['server']['log'],
+): { stop(): Promise<void> } | undefined {
+  const { auditRetentionDays: days, auditArchiveDir: dir } = core.config;
+  if (days === undefined || dir === undefined) return undefined;
+  log.info({ days, dir }, 'audit retention: entries older than the retention are archived hourly');
+  return startAuditRetention(core, { days, dir }, ({ error, result }) => {
+    if (error) log.error({ err: error }, 'audit retention could not archive; it tries again within the hour');
+    else if (result?.checkpoint)
+      log.info({ entries: result.entries, file: result.file }, 'audit retention archived older entries');
+  });
+}
+
 /** config → buildApp → listen → first admin, and a clean shutdown on SIGINT/SIGTERM. */
 export async function runServer(config: HushConfig): Promise<void> {
   const app = await buildApp(config);
@@ -71,18 +87,22 @@ export async function runServer(config: HushConfig): Promise<void> {
     'Hush is listening',
   );
 
+  const retention = retentionOf(app.core, server.log);
+
   let closing = false;
   const shutdown = (signal: string) => {
     if (closing) return;
     closing = true;
     server.log.info({ signal }, 'shutting down');
-    app.close().then(
-      () => process.exit(0),
-      (err) => {
-        server.log.error({ err }, 'error during shutdown');
-        process.exit(1);
-      },
-    );
+    (retention?.stop() ?? Promise.resolve())
+      .then(() => app.close())
+      .then(
+        () => process.exit(0),
+        (err) => {
+          server.log.error({ err }, 'error during shutdown');
+          process.exit(1);
+        },
+      );
   };
   process.on('SIGINT', () => shutdown('SIGINT'));
   process.on('SIGTERM', () => shutdown('SIGTERM'));

@@ -27,6 +27,13 @@ export interface HushConfig {
   readonly provisionRateLimit: number;
   /** Seconds an engine may keep decrypted data of an unused object in memory (0: never); see core/cache. */
   readonly plaintextCacheSeconds: number;
+  /**
+   * Audit entries older than this many days are archived to `auditArchiveDir` and removed, hourly, by every server
+   * (core/audit/retention.ts); undefined (the default) keeps everything.
+   */
+  readonly auditRetentionDays: number | undefined;
+  /** Where retention writes its archive files; required with a retention, so no entry is ever dropped unkept. */
+  readonly auditArchiveDir: string | undefined;
   /** Timeouts, the connection cap and the bounds on expensive cryptography (config-limits.ts). */
   readonly limits: LimitsConfig;
 }
@@ -99,6 +106,16 @@ export function loadConfig(flags: ConfigInput = {}, env: NodeJS.ProcessEnv = pro
   if (bootstrapToken !== undefined && !TOKEN_PATTERN.test(bootstrapToken)) {
     throw invalid('HUSH_BOOTSTRAP_TOKEN', 'must be exactly 40 lower-case hexadecimal characters');
   }
+  const auditRetentionDays = env.HUSH_AUDIT_RETENTION_DAYS
+    ? parsePositiveInt(env.HUSH_AUDIT_RETENTION_DAYS, 'HUSH_AUDIT_RETENTION_DAYS')
+    : undefined;
+  const auditArchiveDir = env.HUSH_AUDIT_ARCHIVE_DIR ? path.resolve(env.HUSH_AUDIT_ARCHIVE_DIR) : undefined;
+  if (auditRetentionDays !== undefined && auditArchiveDir === undefined) {
+    throw invalid(
+      'HUSH_AUDIT_RETENTION_DAYS',
+      'needs HUSH_AUDIT_ARCHIVE_DIR, the directory the older entries are archived to (they are never dropped unkept)',
+    );
+  }
   const trustProxyRaw = env.HUSH_TRUST_PROXY;
   const publicUrlRaw = flags.publicUrl ?? (env.HUSH_PUBLIC_URL || undefined);
   return Object.freeze({
@@ -128,6 +145,8 @@ export function loadConfig(flags: ConfigInput = {}, env: NodeJS.ProcessEnv = pro
     plaintextCacheSeconds: env.HUSH_PLAINTEXT_CACHE_SECONDS
       ? parseNonNegativeInt(env.HUSH_PLAINTEXT_CACHE_SECONDS, 'HUSH_PLAINTEXT_CACHE_SECONDS')
       : 300,
+    auditRetentionDays,
+    auditArchiveDir,
     limits: loadLimits(env),
   });
 }

@@ -1,4 +1,5 @@
 import { auditMigration } from './audit/migrations/0004_audit.js';
+import { auditScaleMigration } from './audit/migrations/0007_audit_scale.js';
 import { idempotencyMigration } from './idempotency/migrations/0006_idempotency.js';
 import { identityMigration } from './identity/migrations/0002_identity.js';
 import { tokenEngineMigration } from './identity/migrations/0005_token_engine.js';
@@ -16,5 +17,6 @@ export const coreMigrations: MigrationSet = {
     auditMigration,
     tokenEngineMigration,
     idempotencyMigration,
+    auditScaleMigration,
   ],
 };

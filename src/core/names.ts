@@ -24,6 +24,8 @@ export const AuditAction = defineAuditEvents({
   rootKeyRotate: 'root_key.rotate',
   dataKeyCreate: 'data_key.create',
   bootstrap: 'instance.bootstrap',
+  /** The checkpoint an archive leaves in the live chain (core/audit/archive.ts). */
+  auditArchive: 'audit_log.archive',
 });
 
 /** Rows of `core_locks`: updating one serialises writers on both dialects (row lock on PostgreSQL, write lock on SQLite). */

@@ -51,3 +51,20 @@ export function pageLinks(
     page.offset <= 0 ? null : page.offset - page.limit <= 0 ? link(undefined) : link(page.offset - page.limit);
   return { next, previous };
 }
+
+/**
+ * The request's own absolute URL with some query parameters replaced (and others dropped): the `next` of an answer
+ * paged by a cursor, which a client follows as it is (RFC 8288 `Link: <…>; rel="next"`).
+ */
+export function requestUrlWith(
+  request: FastifyRequest,
+  set: Record<string, string>,
+  drop: readonly string[] = [],
+): string {
+  const base = `${publicOrigin(request)}${request.url.split('?')[0]}`;
+  const params = new URLSearchParams(request.url.includes('?') ? request.url.slice(request.url.indexOf('?') + 1) : '');
+  for (const name of drop) params.delete(name);
+  for (const [name, value] of Object.entries(set)) params.set(name, value);
+  params.sort();
+  return `${base}?${params.toString()}`;
+}

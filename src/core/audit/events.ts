@@ -25,6 +25,7 @@ export const AUDIT_VERBS = [
   'logout',
   'share',
   'import',
+  'archive',
 ] as const;
 
 /** Why a name breaks the rule, or undefined when it keeps it. */

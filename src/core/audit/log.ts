@@ -1,9 +1,11 @@
-import { sql, type Kysely, type Selectable } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import { nowIso } from '../ids.js';
 import { LockName } from '../names.js';
 import { takeLock, type AnyDb, type Db } from '../store/tx.js';
 import type { Page } from '../store/constraint.js';
 import { entryHash } from './chain.js';
+import { eventObjectIds } from './objects.js';
+import { auditQuery, type AuditFilter } from './query.js';
 import { createChangeLedger } from './request-changes.js';
 import type { AuditLogTable, AuditTables } from './tables.js';
 
@@ -40,15 +42,7 @@ export interface AuditActor {
   changeKey?: string | undefined;
 }
 
-export interface AuditFilter {
-  actor?: string | undefined;
-  engine?: string | undefined;
-  action?: string | undefined;
-  objectType?: string | undefined;
-  objectId?: string | undefined;
-  since?: string | undefined;
-  until?: string | undefined;
-}
+export type { AuditFilter } from './query.js';
 
 export type AuditEntry = Selectable<AuditLogTable>;
 
@@ -56,6 +50,8 @@ export const systemActor: AuditActor = { userId: null, username: null, tokenId: 
 
 // Rows per INSERT statement: 14 parameters each stays far below PostgreSQL's 65,535-parameter limit.
 const ROWS_PER_INSERT = 500;
+// Two parameters per (object id, entry) row of the side table.
+const LINKS_PER_INSERT = 5000;
 // Events per group-commit transaction; the rest wait for the next one.
 const EVENTS_PER_COMMIT = 5000;
 
@@ -82,6 +78,7 @@ export function createAuditLog(deps: { db: Kysely<AuditTables> }) {
     let { seq, hash } = head;
     const at = nowIso();
     const rows: AuditLogTable[] = [];
+    const links: { object_id: string; seq: number }[] = [];
     for (const { actor, event } of entries) {
       seq += 1;
       const row = {
@@ -101,11 +98,18 @@ export function createAuditLog(deps: { db: Kysely<AuditTables> }) {
       };
       hash = entryHash(row);
       rows.push({ ...row, hash });
+      for (const object_id of eventObjectIds(event)) links.push({ object_id, seq });
     }
     for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
       await trx
         .insertInto('core_audit_log')
         .values(rows.slice(i, i + ROWS_PER_INSERT))
+        .execute();
+    }
+    for (let i = 0; i < links.length; i += LINKS_PER_INSERT) {
+      await trx
+        .insertInto('core_audit_object')
+        .values(links.slice(i, i + LINKS_PER_INSERT))
         .execute();
     }
     await trx.updateTable('core_audit_head').set({ seq, hash }).where('id', '=', 1).execute();
@@ -170,23 +174,7 @@ export function createAuditLog(deps: { db: Kysely<AuditTables> }) {
     },
 
     async list(filter: AuditFilter, page: Page): Promise<{ count: number; rows: AuditEntry[] }> {
-      let q = db.selectFrom('core_audit_log');
-      if (filter.actor !== undefined) {
-        const actor = filter.actor;
-        q = /^\d+$/.test(actor) ? q.where('actor_user_id', '=', Number(actor)) : q.where('actor_username', '=', actor);
-      }
-      if (filter.objectId !== undefined) {
-        const objectId = filter.objectId;
-        // An entry about many objects (one listing revealing a whole environment) names them in `details.objects`;
-        // matching the quoted id there is a scan, paid by the rare audit search instead of by every read.
-        const quoted = `%${JSON.stringify(objectId).replace(/[\\%_]/g, '\\$&')}%`;
-        q = q.where((eb) => eb.or([eb('object_id', '=', objectId), sql<boolean>`details like ${quoted} escape '\\'`]));
-      }
-      if (filter.engine !== undefined) q = q.where('engine', '=', filter.engine);
-      if (filter.action !== undefined) q = q.where('action', '=', filter.action);
-      if (filter.objectType !== undefined) q = q.where('object_type', '=', filter.objectType);
-      if (filter.since !== undefined) q = q.where('at', '>=', filter.since);
-      if (filter.until !== undefined) q = q.where('at', '<', filter.until);
+      const q = auditQuery(db, filter);
       const [{ n }, rows] = await Promise.all([
         q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
         q.selectAll().orderBy('seq', 'desc').limit(page.limit).offset(page.offset).execute(),

@@ -21,7 +21,14 @@ export interface AuditHeadTable {
   hash: string;
 }
 
+/** Which entries name an object (migration 0007): the index behind `object_id` searches, derived from the entries. */
+export interface AuditObjectTable {
+  object_id: string;
+  seq: number;
+}
+
 export interface AuditTables {
   core_audit_log: AuditLogTable;
   core_audit_head: AuditHeadTable;
+  core_audit_object: AuditObjectTable;
 }

@@ -1,55 +1,122 @@
 import type { Kysely } from 'kysely';
+import { checkpointOf, type ArchiveCheckpoint } from './archive.js';
 import { entryHash, GENESIS_HASH } from './chain.js';
-import type { AuditTables } from './tables.js';
+import type { AuditLogTable, AuditTables } from './tables.js';
 
 export interface VerifyReport {
   ok: boolean;
   entries: number;
   /** The first few breaks found, in chain order. */
   problems: { seq: number; problem: string }[];
+  /** Set when the live chain starts after archived entries: the last entry an archive removed. */
+  archivedThrough?: number;
 }
 
 const BATCH = 1000;
 const MAX_PROBLEMS = 20;
 
 /**
- * Walks the chain from the first entry: each entry must follow the previous one (no gap in `seq`), name the
- * previous hash, and hash to what it says. The head row must match the last entry, which catches deleted tails.
+ * A walk along consecutive entries: each must follow the previous one (no gap in `seq`), name the previous hash, and
+ * hash to what it says. It remembers the checkpoints it passes, which name where earlier archives ended.
  */
-export async function verifyAuditChain(db: Kysely<AuditTables>): Promise<VerifyReport> {
+export function createChainWalk() {
   const problems: VerifyReport['problems'] = [];
+  const checkpoints: (ArchiveCheckpoint & { seq: number })[] = [];
+  let first: AuditLogTable | undefined;
+  let last: AuditLogTable | undefined;
+  let entries = 0;
   const report = (seq: number, problem: string) => {
     if (problems.length < MAX_PROBLEMS) problems.push({ seq, problem });
   };
-  let expectedSeq = 1;
-  let prevHash = GENESIS_HASH;
-  let entries = 0;
-  for (;;) {
+  return {
+    problems,
+    checkpoints,
+    report,
+    get entries() {
+      return entries;
+    },
+    get first() {
+      return first;
+    },
+    get last() {
+      return last;
+    },
+    step(row: AuditLogTable): void {
+      entries += 1;
+      if (!first) first = row;
+      else if (last) {
+        if (row.seq !== last.seq + 1) report(row.seq, `entries ${last.seq + 1}..${row.seq - 1} are missing`);
+        if (row.prev_hash !== last.hash) report(row.seq, 'does not link to the previous entry (prev_hash differs)');
+      }
+      const { hash, ...rest } = row;
+      if (entryHash(rest) !== hash) report(row.seq, 'was modified (its hash does not match its contents)');
+      const checkpoint = checkpointOf(row);
+      if (checkpoint) checkpoints.push({ ...checkpoint, seq: row.seq });
+      last = row;
+    },
+  };
+}
+export type ChainWalk = ReturnType<typeof createChainWalk>;
+
+/**
+ * Where a chain may start: at entry 1 after the genesis hash, or right after the entries the newest checkpoint says
+ * were archived, linking to the archived head. Anything else means the oldest entries were removed.
+ */
+export function checkChainStart(walk: ChainWalk): number | undefined {
+  const { first } = walk;
+  if (!first) return undefined;
+  const newest = walk.checkpoints[walk.checkpoints.length - 1];
+  if (first.seq === 1) {
+    if (first.prev_hash !== GENESIS_HASH) walk.report(1, 'the first entry does not start from the genesis hash');
+    return undefined;
+  }
+  if (!newest) {
+    walk.report(first.seq, `entries 1..${first.seq - 1} are missing and no archive checkpoint names them`);
+  } else if (newest.archived_through_seq !== first.seq - 1) {
+    walk.report(
+      first.seq,
+      `the oldest entries were removed: the last archive ended at entry ${newest.archived_through_seq}, the log starts at ${first.seq}`,
+    );
+  } else if (newest.archived_head_hash !== first.prev_hash) {
+    walk.report(first.seq, 'does not link to the archived head its checkpoint names (prev_hash differs)');
+  }
+  return first.seq - 1;
+}
+
+/**
+ * Walks the live chain from its first entry (docs/audit.md §6): the links between entries, where it starts (§8: after
+ * the newest archive checkpoint), and that the head row names the last entry, which catches deleted tails.
+ */
+export async function walkAuditChain(db: Kysely<AuditTables>): Promise<{ walk: ChainWalk; report: VerifyReport }> {
+  const walk = createChainWalk();
+  for (let after = 0; ;) {
     const rows = await db
       .selectFrom('core_audit_log')
       .selectAll()
-      .where('seq', '>=', expectedSeq)
+      .where('seq', '>', after)
       .orderBy('seq')
       .limit(BATCH)
       .execute();
     if (!rows.length) break;
-    for (const row of rows) {
-      entries += 1;
-      if (row.seq !== expectedSeq) report(row.seq, `entries ${expectedSeq}..${row.seq - 1} are missing`);
-      if (row.prev_hash !== prevHash) report(row.seq, 'does not link to the previous entry (prev_hash differs)');
-      const { hash, ...rest } = row;
-      if (entryHash(rest) !== hash) report(row.seq, 'was modified (its hash does not match its contents)');
-      prevHash = hash;
-      expectedSeq = row.seq + 1;
-    }
+    for (const row of rows) walk.step(row);
+    after = rows[rows.length - 1]!.seq;
   }
+  const archivedThrough = checkChainStart(walk);
+  const end = walk.last ?? { seq: 0, hash: GENESIS_HASH };
   const head = await db.selectFrom('core_audit_head').selectAll().where('id', '=', 1).executeTakeFirst();
-  if (!head) report(0, 'the chain head record is missing');
-  else if (head.seq !== expectedSeq - 1 || head.hash !== prevHash) {
-    report(
+  if (!head) walk.report(0, 'the chain head record is missing');
+  else if (head.seq !== end.seq || head.hash !== end.hash) {
+    walk.report(
       head.seq,
-      `the newest entries were removed: the head names entry ${head.seq}, the log ends at ${expectedSeq - 1}`,
+      `the newest entries were removed: the head names entry ${head.seq}, the log ends at ${end.seq}`,
     );
   }
-  return { ok: problems.length === 0, entries, problems };
+  const report: VerifyReport = { ok: walk.problems.length === 0, entries: walk.entries, problems: walk.problems };
+  if (archivedThrough !== undefined) report.archivedThrough = archivedThrough;
+  return { walk, report };
+}
+
+/** Verifies the live chain; see walkAuditChain. */
+export async function verifyAuditChain(db: Kysely<AuditTables>): Promise<VerifyReport> {
+  return (await walkAuditChain(db)).report;
 }

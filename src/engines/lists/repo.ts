@@ -7,6 +7,13 @@ export type ListRow = Selectable<ListsListTable> & { value_count: number };
 /** A value joined with its list's name and the ciphertext of its current version. */
 export type ValueRow = Selectable<ListsValueTable> & { list_name: string; content_ct: string };
 
+/** Where a page of values ends: the order key of its last value, which the next page starts after. */
+export interface ValueKey {
+  list_id: number;
+  created_at: string;
+  id: string;
+}
+
 /** Which lists a caller may see: every one, or these ids. */
 export type ListScope = 'all' | number[];
 
@@ -90,6 +97,27 @@ export function createListsRepo(db: Kysely<ListsTables>) {
       q = q.orderBy('lists_values.list_id').orderBy('lists_values.created_at').orderBy('lists_values.id');
       if (page) q = q.limit(page.limit).offset(page.offset);
       return q.execute();
+    },
+    /**
+     * Up to `limit` values of the lists in scope after `after` (from the first without), in the order of
+     * `valuesIn`: a keyset page, one index seek (lists_values_list_order) whatever its depth, never an OFFSET.
+     */
+    valuesAfter: (scope: ListScope, after: ValueKey | undefined, limit: number) => {
+      let q = inScope(values(db), 'lists_values.list_id', scope);
+      if (after)
+        q = q.where((eb) =>
+          eb(
+            eb.refTuple('lists_values.list_id', 'lists_values.created_at', 'lists_values.id'),
+            '>',
+            eb.tuple(after.list_id, after.created_at, after.id),
+          ),
+        );
+      return q
+        .orderBy('lists_values.list_id')
+        .orderBy('lists_values.created_at')
+        .orderBy('lists_values.id')
+        .limit(limit)
+        .execute();
     },
     valueById: (id: string, trx: Db<ListsTables> = db) =>
       values(trx).where('lists_values.id', '=', id).executeTakeFirst(),

@@ -95,6 +95,34 @@ export const PageQuery = Type.Object({
   offset: Type.Optional(Type.Integer({ minimum: 0, maximum: MAX_OFFSET, description: 'Values to skip' })),
 });
 
+/** Values per all-values page when the client names no limit, and the most it may ask for: bounded memory. */
+export const ALL_VALUES_PAGE = 1000;
+export const ALL_VALUES_MAX_PAGE = 10_000;
+
+export const AllValuesQuery = Type.Object({
+  limit: Type.Optional(
+    Type.Integer({
+      minimum: 1,
+      maximum: ALL_VALUES_MAX_PAGE,
+      description: `Values per page (default ${ALL_VALUES_PAGE})`,
+    }),
+  ),
+  after: Type.Optional(
+    Type.String({
+      minLength: 1,
+      maxLength: 200,
+      description: 'The cursor of the next page: take the whole URL from the answer\'s `Link: <…>; rel="next"` header',
+    }),
+  ),
+  offset: Type.Optional(
+    Type.Integer({
+      minimum: 0,
+      maximum: MAX_OFFSET,
+      description: 'Values to skip (instead of `after`; slow at depth)',
+    }),
+  ),
+});
+
 /** The largest template, in characters: a 1 MB cloud-init script must render (issue 6). */
 export const MAX_TEMPLATE_CHARS = 1024 * 1024;
 export const RenderIn = Type.Object(

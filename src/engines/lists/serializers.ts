@@ -1,4 +1,4 @@
-import type { ListRow, ValueRow } from './repo.js';
+import type { ListRow, ValueKey, ValueRow } from './repo.js';
 
 /**
  * Rows → wire JSON. NetActuate does not publish its response bodies (docs/wire/lists.md: the seed
@@ -52,3 +52,11 @@ export const valueJson = (
   created_at: r.created_at,
   updated_at: r.updated_at,
 });
+
+/**
+ * The opaque `after` of all-values' next page: the last value's order key, base64url JSON (validate.ts
+ * `checkCursor` reads it back). Opaque so that clients follow it rather than build it.
+ */
+export function pageCursor(key: ValueKey): string {
+  return Buffer.from(JSON.stringify([key.list_id, key.created_at, key.id]), 'utf8').toString('base64url');
+}

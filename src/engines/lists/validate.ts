@@ -1,4 +1,5 @@
 import { ENV_VAR_NAME, HushError, invalid } from '../../core/ports.js';
+import type { ValueKey } from './repo.js';
 
 /** `${{secret.KEY}}` must be able to name every key, so keys are identifiers (the issue's rule, stricter than NetActuate). */
 export const KEY_PATTERN = ENV_VAR_NAME;
@@ -47,3 +48,19 @@ export const needsOneOf = (fields: string[]) =>
   new HushError('invalid', `Give at least one of ${fields.join(', ')}.`, {
     problems: [{ field: fields[0]!, message: 'This field is required.' }],
   });
+
+/** The `after` cursor of all-values (serializers.ts `pageCursor`) back into the key it names; 400 on anything else. */
+export function checkCursor(raw: string): ValueKey {
+  const bad = () => invalid('after', "is not a cursor from a previous page (follow the Link header's next URL)");
+  let parts: unknown;
+  try {
+    parts = JSON.parse(Buffer.from(raw, 'base64url').toString('utf8'));
+  } catch {
+    throw bad();
+  }
+  if (!Array.isArray(parts) || parts.length !== 3) throw bad();
+  const [listId, createdAt, id] = parts as unknown[];
+  if (!Number.isSafeInteger(listId) || typeof createdAt !== 'string' || typeof id !== 'string') throw bad();
+  if (createdAt.length > 40 || id.length > 64) throw bad();
+  return { list_id: listId as number, created_at: createdAt, id };
+}

@@ -1,7 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { auditActorOf, callerOf, recordPlaintextReads } from '../../../http/route-kit.js';
+import { auditActorOf, callerOf, recordPlaintextReads, requestUrlWith } from '../../../http/route-kit.js';
+import { invalid } from '../../../core/ports.js';
 import { Type } from '../../../http/schemas.js';
 import {
+  ALL_VALUES_PAGE,
+  AllValuesQuery,
   ErrorOut,
   ListParams,
   PageQuery,
@@ -12,7 +15,9 @@ import {
   ValueUpdateIn,
   VersionOut,
 } from '../schema.js';
+import { pageCursor } from '../serializers.js';
 import type { ValueService } from '../service/values.js';
+import { checkCursor } from '../validate.js';
 
 const tags = ['lists'];
 const plaintext = { hush: { access: 'authenticated', returnsPlaintext: true } } as const;
@@ -36,14 +41,30 @@ export function valueRoutes(values: ValueService): FastifyPluginAsyncTypebox {
         schema: {
           operationId: 'lists_all_values',
           tags,
-          summary: 'Every value of every list the caller may view',
-          querystring: PageQuery,
+          summary: 'Every value of every list the caller may view, a page at a time',
+          description:
+            'Pages of `limit` values (default 1000) in a fixed order. While more follow, the answer carries ' +
+            '`Link: <url>; rel="next"`: fetch that URL for the next page, until an answer has no such link.',
+          querystring: AllValuesQuery,
           response: { 200: Type.Array(ValueOut), ...errors },
         },
       },
-      async (request) => {
-        const result = await values.all(callerOf(request), pageOf(request.query));
+      async (request, reply) => {
+        const q = request.query;
+        const limit = q.limit ?? ALL_VALUES_PAGE;
+        if (q.offset !== undefined) {
+          if (q.after !== undefined) throw invalid('after', 'give either after or offset, not both');
+          const result = await values.all(callerOf(request), { limit, offset: q.offset });
+          recordPlaintextReads(request, result.reads);
+          return result.values;
+        }
+        const after = q.after === undefined ? undefined : checkCursor(q.after);
+        const result = await values.allAfter(callerOf(request), after, limit);
         recordPlaintextReads(request, result.reads);
+        if (result.next) {
+          const next = requestUrlWith(request, { after: pageCursor(result.next), limit: String(limit) });
+          void reply.header('link', `<${next}>; rel="next"`);
+        }
         return result.values;
       },
     );

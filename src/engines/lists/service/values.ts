@@ -13,7 +13,7 @@ import {
 } from '../../../core/ports.js';
 import { keyTaken, valueNotFound } from '../errors.js';
 import { ListsAudit } from '../events.js';
-import type { ListRow, ValueRow } from '../repo.js';
+import type { ListRow, ValueKey, ValueRow } from '../repo.js';
 import { valueJson, type ValueJson, type VersionJson } from '../serializers.js';
 import type { ListsTables } from '../tables.js';
 import { checkKey, checkValue, checkVersion, needsOneOf } from '../validate.js';
@@ -95,8 +95,19 @@ export function createValueService(lc: ListsContext) {
   }
 
   return {
-    async all(caller: Caller, page?: { limit: number; offset: number }) {
+    /** An offset page of every visible value (`?offset=`, kept for clients that send it; slow at depth). */
+    async all(caller: Caller, page: { limit: number; offset: number }) {
       return openAll(await repo.valuesIn(await lc.scope(caller), undefined, page));
+    },
+
+    /** A keyset page of every visible value, and the key the next one starts after (none on the last page). */
+    async allAfter(caller: Caller, after: ValueKey | undefined, limit: number) {
+      // One more than asked tells whether there is a next page without a count.
+      const rows = await repo.valuesAfter(await lc.scope(caller), after, limit + 1);
+      const more = rows.length > limit;
+      if (more) rows.length = limit;
+      const last = rows[rows.length - 1];
+      return { ...(await openAll(rows)), next: more && last ? last : undefined };
     },
 
     async inList(caller: Caller, listRef: string, page?: { limit: number; offset: number }) {

@@ -1,0 +1,129 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Kysely } from 'kysely';
+import { HushError } from '../errors.js';
+import { AuditAction, LockName } from '../names.js';
+import { takeLock, type AnyTables } from '../store/tx.js';
+import type { AuditActor, AuditLog } from './log.js';
+import type { AuditTables } from './tables.js';
+
+// Entries read from the database and written to the file per step, so memory stays flat at any size.
+const BATCH = 1000;
+
+/** What the checkpoint entry records about the entries an archive removed (docs/audit.md §8). */
+export interface ArchiveCheckpoint {
+  archived_from_seq: number;
+  archived_through_seq: number;
+  /** The hash of entry `archived_through_seq`: the archive file's last line, and what the live chain links to. */
+  archived_head_hash: string;
+  entries: number;
+  before: string;
+  file: string;
+}
+
+export interface ArchiveResult {
+  /** Entries moved to the file; 0 when none was older than `before` (then no file is written). */
+  entries: number;
+  checkpoint?: ArchiveCheckpoint & { seq: number };
+}
+
+/** Reads a checkpoint entry's details, or undefined when the entry is not one. */
+export function checkpointOf(row: { engine: string; action: string; details: string }): ArchiveCheckpoint | undefined {
+  if (row.engine !== 'core' || row.action !== AuditAction.auditArchive) return undefined;
+  try {
+    const d = JSON.parse(row.details) as Partial<ArchiveCheckpoint>;
+    if (typeof d.archived_through_seq === 'number' && typeof d.archived_head_hash === 'string')
+      return d as ArchiveCheckpoint;
+  } catch {
+    // An unreadable checkpoint is reported by verify as one that names nothing.
+  }
+  return undefined;
+}
+
+/**
+ * Moves the entries older than `before` (an ISO time) to `file`, one JSON object per line in chain order, and
+ * removes them from the database, in one transaction under the audit lock: a checkpoint entry appended in the same
+ * transaction names the last archived entry and its hash, which the first remaining entry links to, so the live
+ * chain still verifies and an archive file can be checked against it. The archived part is always a prefix of the
+ * chain: it ends before the first entry at or after `before`.
+ *
+ * The file is written next to its final name and renamed after the commit; a failure removes it, and leaves the
+ * database as it was. An existing `file` is never overwritten.
+ */
+export async function archiveAuditLog(
+  deps: { db: Kysely<AnyTables>; audit: Pick<AuditLog, 'appendWithin'> },
+  options: { before: string; file: string; actor: AuditActor },
+): Promise<ArchiveResult> {
+  const target = path.resolve(options.file);
+  if (fs.existsSync(target))
+    throw new HushError('conflict', `${target} already exists; an archive never overwrites a file`);
+  const temp = `${target}.partial-${process.pid}`;
+  let fd: number | undefined;
+  try {
+    const result = await deps.db.transaction().execute(async (anyTrx): Promise<ArchiveResult> => {
+      await takeLock(anyTrx, LockName.audit);
+      const trx = anyTrx as unknown as Kysely<AuditTables>;
+      const bounds = await trx
+        .selectFrom('core_audit_log')
+        .select((eb) => [
+          eb.fn.min('seq').as('first'),
+          eb
+            .selectFrom('core_audit_log as n')
+            .select((e) => e.fn.min('n.seq').as('m'))
+            .where('n.at', '>=', options.before)
+            .as('newer'),
+        ])
+        .executeTakeFirstOrThrow();
+      if (bounds.first === null) return { entries: 0 };
+      const first = Number(bounds.first);
+      const head = await trx.selectFrom('core_audit_head').selectAll().where('id', '=', 1).executeTakeFirstOrThrow();
+      const through = bounds.newer === null ? head.seq : Number(bounds.newer) - 1;
+      if (through < first) return { entries: 0 };
+
+      fd = fs.openSync(temp, 'wx', 0o600);
+      let lastHash = '';
+      let entries = 0;
+      for (let after = first - 1; after < through;) {
+        const rows = await trx
+          .selectFrom('core_audit_log')
+          .selectAll()
+          .where('seq', '>', after)
+          .where('seq', '<=', through)
+          .orderBy('seq')
+          .limit(BATCH)
+          .execute();
+        if (!rows.length) break;
+        fs.writeSync(fd, rows.map((r) => `${JSON.stringify(r)}\n`).join(''));
+        entries += rows.length;
+        after = rows[rows.length - 1]!.seq;
+        lastHash = rows[rows.length - 1]!.hash;
+      }
+      fs.fsyncSync(fd);
+      fs.closeSync(fd);
+      fd = undefined;
+
+      await trx.deleteFrom('core_audit_object').where('seq', '<=', through).execute();
+      await trx.deleteFrom('core_audit_log').where('seq', '<=', through).execute();
+      const checkpoint: ArchiveCheckpoint = {
+        archived_from_seq: first,
+        archived_through_seq: through,
+        archived_head_hash: lastHash,
+        entries,
+        before: options.before,
+        file: path.basename(target),
+      };
+      await deps.audit.appendWithin(anyTrx, options.actor, [
+        { engine: 'core', action: AuditAction.auditArchive, objectType: 'core.auditlog', details: { ...checkpoint } },
+      ]);
+      const seq = (await trx.selectFrom('core_audit_head').select('seq').where('id', '=', 1).executeTakeFirstOrThrow())
+        .seq;
+      return { entries, checkpoint: { ...checkpoint, seq } };
+    });
+    if (result.entries) fs.renameSync(temp, target);
+    return result;
+  } catch (e) {
+    if (fd !== undefined) fs.closeSync(fd);
+    fs.rmSync(temp, { force: true });
+    throw e;
+  }
+}

@@ -1,0 +1,111 @@
+import fs from 'node:fs';
+import readline from 'node:readline';
+import type { Kysely } from 'kysely';
+import { GENESIS_HASH } from './chain.js';
+import type { AuditLogTable, AuditTables } from './tables.js';
+import { createChainWalk, walkAuditChain, type ChainWalk, type VerifyReport } from './verify.js';
+
+export interface ArchiveReport {
+  file: string;
+  ok: boolean;
+  entries: number;
+  firstSeq: number | null;
+  lastSeq: number | null;
+  problems: { seq: number; problem: string }[];
+}
+
+const COLUMNS: (keyof AuditLogTable)[] = [
+  'seq',
+  'at',
+  'actor_user_id',
+  'actor_username',
+  'token_id',
+  'engine',
+  'action',
+  'object_type',
+  'object_id',
+  'client_ip',
+  'request_id',
+  'details',
+  'prev_hash',
+  'hash',
+];
+
+/** One line of an archive as a row, or why it is not one. */
+function rowOf(line: string): AuditLogTable | string {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch {
+    return 'is not JSON';
+  }
+  if (!value || typeof value !== 'object') return 'is not an entry';
+  const row = value as Record<string, unknown>;
+  const missing = COLUMNS.filter((c) => !(c in row));
+  if (missing.length) return `lacks ${missing.join(', ')}`;
+  if (typeof row.seq !== 'number') return 'has no numeric seq';
+  return Object.fromEntries(COLUMNS.map((c) => [c, row[c]])) as unknown as AuditLogTable;
+}
+
+/** Reads one archive file line by line (memory stays flat at any size) into a walk of its own. */
+async function walkFile(file: string): Promise<ChainWalk> {
+  const walk = createChainWalk();
+  const lines = readline.createInterface({ input: fs.createReadStream(file, 'utf8'), crlfDelay: Infinity });
+  let n = 0;
+  for await (const line of lines) {
+    n += 1;
+    if (!line.trim()) continue;
+    const row = rowOf(line);
+    if (typeof row === 'string') walk.report(walk.last ? walk.last.seq + 1 : 0, `line ${n} ${row}`);
+    else walk.step(row);
+  }
+  return walk;
+}
+
+/**
+ * Verifies archive files written by `hush admin audit archive` (docs/audit.md §8), oldest first, against each other
+ * and the live chain: each file's entries must chain; a file starting at entry 1 starts from the genesis hash, and
+ * each later file links to the one before; each file's last entry must be the archived head a checkpoint in a later
+ * file or in the live chain names, so an archive rewritten as a whole (hashes recomputed) is caught too. The live
+ * chain is verified as by `verifyAuditChain`.
+ */
+export async function verifyAuditArchives(
+  db: Kysely<AuditTables>,
+  files: readonly string[],
+): Promise<{ ok: boolean; archives: ArchiveReport[]; live: VerifyReport }> {
+  const walks: ChainWalk[] = [];
+  for (const file of files) walks.push(await walkFile(file));
+  const live = await walkAuditChain(db);
+  const segments = [...walks, live.walk];
+  const archives = files.map((file, i): ArchiveReport => {
+    const walk = walks[i]!;
+    const { first, last } = walk;
+    if (!first || !last) walk.report(0, 'holds no entries');
+    else {
+      const before = i > 0 ? walks[i - 1]!.last : undefined;
+      if (first.seq === 1 && first.prev_hash !== GENESIS_HASH)
+        walk.report(1, 'the first entry does not start from the genesis hash');
+      if (before && (first.seq !== before.seq + 1 || first.prev_hash !== before.hash))
+        walk.report(first.seq, `does not continue ${files[i - 1]} (its last entry is ${before.seq})`);
+      const named = segments
+        .slice(i + 1)
+        .some((s) =>
+          s.checkpoints.some((c) => c.archived_through_seq === last.seq && c.archived_head_hash === last.hash),
+        );
+      if (!named)
+        walk.report(
+          last.seq,
+          "no checkpoint in a later archive or in the live log names this file's last entry and hash: the file was changed, or is not an archive of this instance",
+        );
+    }
+    return {
+      file,
+      ok: walk.problems.length === 0,
+      entries: walk.entries,
+      firstSeq: first?.seq ?? null,
+      lastSeq: last?.seq ?? null,
+      problems: walk.problems,
+    };
+  });
+  return { ok: live.report.ok && archives.every((a) => a.ok), archives, live: live.report };
+}

@@ -1,0 +1,197 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { sql } from 'kysely';
+import { after, before, describe, it } from 'node:test';
+import { archiveAuditLog } from '../../src/core/audit/archive.js';
+import { entryHash } from '../../src/core/audit/chain.js';
+import { systemActor } from '../../src/core/audit/log.js';
+import { applyAuditRetention } from '../../src/core/audit/retention.js';
+import { verifyAuditArchives } from '../../src/core/audit/verify-archive.js';
+import { verifyAuditChain } from '../../src/core/audit/verify.js';
+import { loadConfig } from '../../src/core/config.js';
+import { createCore, type Core } from '../../src/core/index.js';
+import { forEachDialect } from '../helpers/dialects.js';
+import { tempDir } from '../helpers/server.js';
+
+const actor = { ...systemActor, username: 'tester' };
+
+/** Appends `n` entries about objects `<prefix>-0…`, then returns a time after all of them and before anything later. */
+async function appendThenCut(core: Core, prefix: string, n: number): Promise<string> {
+  for (let i = 0; i < n; i++)
+    await core.audit.append(actor, [{ engine: 'test', action: 'thing.read', objectId: `${prefix}-${i}` }]);
+  await sleep(5);
+  const cut = new Date().toISOString();
+  await sleep(5);
+  return cut;
+}
+
+const lines = (file: string) => fs.readFileSync(file, 'utf8').trimEnd().split('\n');
+
+forEachDialect('audit archive', (dialect) => {
+  let dir: string;
+  let core: Core;
+  let first: string;
+  let second: string;
+
+  before(async () => {
+    dir = tempDir();
+    core = await createCore(loadConfig({ dataDir: dir, databaseUrl: dialect.databaseUrl }, {}));
+    first = path.join(dir, 'first.jsonl');
+    second = path.join(dir, 'second.jsonl');
+  });
+  after(async () => {
+    await core.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('writes nothing when no entry is older than the date', async () => {
+    const result = await archiveAuditLog(core, { before: '2001-01-01T00:00:00.000Z', file: first, actor });
+    assert.deepEqual(result, { entries: 0 });
+    assert.equal(fs.existsSync(first), false);
+  });
+
+  it('moves the older entries to the file, leaves a checkpoint, and the live chain still verifies', async () => {
+    const cut = await appendThenCut(core, 'old', 10);
+    await core.audit.append(actor, [{ engine: 'test', action: 'thing.read', objectId: 'new-0' }]);
+    const head = await core.db.selectFrom('core_audit_head').selectAll().executeTakeFirstOrThrow();
+    const result = await archiveAuditLog(core, { before: cut, file: first, actor });
+    const c = result.checkpoint!;
+    // Everything up to the entry before `new-0`, which stays, as does the checkpoint after it.
+    assert.deepEqual([c.archived_from_seq, c.archived_through_seq, c.seq], [1, head.seq - 1, head.seq + 1]);
+    assert.equal(lines(first).length, result.entries);
+    assert.equal(JSON.parse(lines(first).at(-1)!).hash, c.archived_head_hash);
+    assert.equal((await core.audit.list({ objectId: 'old-3' }, { limit: 10, offset: 0 })).count, 0);
+    assert.equal((await core.audit.list({ objectId: 'new-0' }, { limit: 10, offset: 0 })).count, 1);
+
+    assert.deepEqual(await verifyAuditChain(core.db), {
+      ok: true,
+      entries: 2,
+      problems: [],
+      archivedThrough: head.seq - 1,
+    });
+    // The oldest live entry, before the checkpoint that names where the archive ended, deleted:
+    const oldest = await core.db.selectFrom('core_audit_log').selectAll().orderBy('seq').executeTakeFirstOrThrow();
+    await core.db.deleteFrom('core_audit_log').where('seq', '=', oldest.seq).execute();
+    assert.match((await verifyAuditChain(core.db)).problems[0]!.problem, /oldest entries were removed/);
+    await core.db.insertInto('core_audit_log').values(oldest).execute();
+
+    const both = await verifyAuditArchives(core.db, [first]);
+    assert.equal(both.ok, true, JSON.stringify(both));
+    assert.deepEqual([both.archives[0]!.firstSeq, both.archives[0]!.lastSeq], [1, head.seq - 1]);
+  });
+
+  it('archives again after an archive; the archives verify in order against each other and the log', async () => {
+    const cut = await appendThenCut(core, 'mid', 3);
+    const result = await archiveAuditLog(core, { before: cut, file: second, actor });
+    // The first checkpoint went into the second archive, which therefore vouches for the first file.
+    assert.ok(lines(second).some((l) => JSON.parse(l).action === 'audit_log.archive'));
+    assert.equal((await verifyAuditChain(core.db)).archivedThrough, result.checkpoint!.archived_through_seq);
+    const report = await verifyAuditArchives(core.db, [first, second]);
+    assert.equal(report.ok, true, JSON.stringify(report));
+    // Out of order, the second no longer continues the first.
+    assert.equal((await verifyAuditArchives(core.db, [second, first])).ok, false);
+  });
+
+  it('refuses to overwrite an existing file', async () => {
+    await assert.rejects(
+      archiveAuditLog(core, { before: new Date().toISOString(), file: first, actor }),
+      /already exists/,
+    );
+  });
+
+  it('detects an edited archive line, and an archive rewritten with recomputed hashes', async () => {
+    const original = fs.readFileSync(first, 'utf8');
+    try {
+      const rows = lines(first).map((l) => JSON.parse(l));
+      rows[2].action = 'nothing.happened';
+      fs.writeFileSync(first, rows.map((r) => `${JSON.stringify(r)}\n`).join(''));
+      const edited = await verifyAuditArchives(core.db, [first, second]);
+      assert.equal(edited.ok, false);
+      assert.match(edited.archives[0]!.problems[0]!.problem, /modified/);
+
+      // Rehashed from the edit on, the file chains again by itself, but its head no longer is the one checkpointed.
+      for (let i = 2; i < rows.length; i++) {
+        if (i > 0) rows[i].prev_hash = rows[i - 1].hash;
+        const { hash: _old, ...rest } = rows[i];
+        rows[i].hash = entryHash(rest);
+      }
+      fs.writeFileSync(first, rows.map((r) => `${JSON.stringify(r)}\n`).join(''));
+      const rehashed = await verifyAuditArchives(core.db, [first, second]);
+      assert.equal(rehashed.ok, false);
+      assert.deepEqual(
+        rehashed.archives.map((a) => a.ok),
+        [false, false],
+      );
+      assert.match(rehashed.archives[0]!.problems.map((p) => p.problem).join('\n'), /no checkpoint/);
+    } finally {
+      fs.writeFileSync(first, original);
+    }
+    assert.equal((await verifyAuditArchives(core.db, [first, second])).ok, true);
+  });
+
+  it('detects a deleted live entry: the checkpoint, the oldest one after it, or one in the middle', async () => {
+    await appendThenCut(core, 'late', 3);
+    const rows = await core.db.selectFrom('core_audit_log').selectAll().orderBy('seq').execute();
+    // The live chain starts with the last archive's checkpoint.
+    assert.equal(rows[0]!.action, 'audit_log.archive');
+    for (const [doomed, problem] of [
+      [[rows[0]!], /no archive checkpoint names them/],
+      [[rows[0]!, rows[1]!], /no archive checkpoint names them/],
+    ] as const) {
+      for (const row of doomed) await core.db.deleteFrom('core_audit_log').where('seq', '=', row.seq).execute();
+      const report = await verifyAuditChain(core.db);
+      assert.equal(report.ok, false);
+      assert.match(report.problems[0]!.problem, problem);
+      for (const row of doomed) await core.db.insertInto('core_audit_log').values(row).execute();
+      assert.equal((await verifyAuditChain(core.db)).ok, true);
+    }
+
+    await core.db.deleteFrom('core_audit_log').where('seq', '=', rows[2]!.seq).execute();
+    const middle = await verifyAuditChain(core.db);
+    assert.equal(middle.ok, false);
+    assert.match(middle.problems[0]!.problem, /missing/);
+    await core.db.insertInto('core_audit_log').values(rows[2]!).execute();
+  });
+
+  it('detects a checkpoint whose archived head was changed', async () => {
+    const checkpoint = await core.db
+      .selectFrom('core_audit_log')
+      .selectAll()
+      .where('action', '=', 'audit_log.archive')
+      .executeTakeFirstOrThrow();
+    const forged = JSON.stringify({ ...JSON.parse(checkpoint.details), archived_through_seq: 1 });
+    await sql`update core_audit_log set details = ${forged} where seq = ${checkpoint.seq}`.execute(core.db);
+    assert.equal((await verifyAuditChain(core.db)).ok, false);
+    await sql`update core_audit_log set details = ${checkpoint.details} where seq = ${checkpoint.seq}`.execute(core.db);
+    assert.equal((await verifyAuditChain(core.db)).ok, true);
+  });
+
+  it('retention archives what is older than its days into its directory, and the chain verifies', async () => {
+    const archiveDir = path.join(dir, 'archives');
+    const now = new Date(Date.now() + 3 * 24 * 60 * 60 * 1000);
+    const result = await applyAuditRetention(core, { days: 2, dir: archiveDir, now });
+    assert.ok(result.entries > 0);
+    assert.deepEqual(fs.readdirSync(archiveDir), [path.basename(result.file!)]);
+    assert.equal((fs.statSync(archiveDir).mode & 0o777).toString(8), '700');
+    const report = await verifyAuditArchives(core.db, [first, second, result.file!]);
+    assert.equal(report.ok, true, JSON.stringify(report));
+  });
+});
+
+describe('audit retention configuration', () => {
+  it('refuses a retention without an archive directory, naming the variable', () => {
+    assert.throws(
+      () => loadConfig({}, { HUSH_AUDIT_RETENTION_DAYS: '30' }),
+      /HUSH_AUDIT_RETENTION_DAYS.*HUSH_AUDIT_ARCHIVE_DIR/s,
+    );
+    assert.throws(
+      () => loadConfig({}, { HUSH_AUDIT_RETENTION_DAYS: 'soon', HUSH_AUDIT_ARCHIVE_DIR: '/x' }),
+      /positive/,
+    );
+    const config = loadConfig({}, { HUSH_AUDIT_RETENTION_DAYS: '30', HUSH_AUDIT_ARCHIVE_DIR: '/var/backups/hush' });
+    assert.deepEqual([config.auditRetentionDays, config.auditArchiveDir], [30, '/var/backups/hush']);
+    assert.equal(loadConfig({}, {}).auditRetentionDays, undefined);
+  });
+});
