@@ -6,6 +6,7 @@ import type { Page } from '../store/constraint.js';
 import { entryHash } from './chain.js';
 import { createChangeLedger } from './request-changes.js';
 import type { AuditLogTable, AuditTables } from './tables.js';
+import { verifyAuditChain, type VerifyReport } from './verify.js';
 
 /** What happened. `details` is free-form context and must never hold a secret value; an event about many objects lists their ids as `details.objects`, where `object_id` filters find them. */
 export interface AuditEvent {
@@ -193,6 +194,9 @@ export function createAuditLog(deps: { db: Kysely<AuditTables> }) {
       ]);
       return { count: Number(n), rows };
     },
+
+    /** Walks the whole chain (what `hush admin audit verify` runs): a read of every entry, in batches. */
+    verify: (): Promise<VerifyReport> => verifyAuditChain(db),
   };
 }
 
