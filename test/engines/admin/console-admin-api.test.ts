@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { after, before, it } from 'node:test';
+import { forEachDialect } from '../../helpers/dialects.js';
 import { startHush, type RunningHush } from '../../helpers/server.js';
 import { userWithGrants } from '../../helpers/users.js';
 
@@ -18,11 +19,11 @@ async function signIn(hush: RunningHush, username: string, password: string) {
   return { headers: { cookie, 'x-csrf-token': csrf_token } };
 }
 
-describe('the administration endpoints the console uses', () => {
+forEachDialect('the administration endpoints the console uses', (dialect) => {
   let hush: RunningHush;
   let dave: { id: number; token: string };
   before(async () => {
-    hush = await startHush({ env: { HUSH_CONSOLE_IDLE_MINUTES: '7' } });
+    hush = await startHush({ databaseUrl: dialect.databaseUrl, env: { HUSH_CONSOLE_IDLE_MINUTES: '7' } });
     dave = await userWithGrants(hush, 'dave', [], { user: { password: PASSWORD } });
   });
   after(() => hush.close());
@@ -106,5 +107,9 @@ describe('the administration endpoints the console uses', () => {
     assert.equal((await hush.request('GET', '/v1/apps/', { token: made.body.key })).status, 200);
     const listed = await hush.request('GET', `/api/users/tokens/${made.body.id}/`);
     assert.equal(listed.body.engine, 'phase');
+    const everywhere = await hush.request('POST', '/api/users/tokens/', { body: { engine: null } });
+    assert.equal(everywhere.status, 201, JSON.stringify(everywhere.body));
+    assert.equal(everywhere.body.engine, null);
+    assert.equal((await hush.request('GET', '/api/users/me/', { token: everywhere.body.key })).status, 200);
   });
 });

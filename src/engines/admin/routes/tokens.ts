@@ -78,15 +78,17 @@ export function tokenRoutes(
         const caller = callerOf(request);
         const body = request.body;
         const userId = (typeof body.user === 'object' ? body.user.id : body.user) ?? caller.user.id;
+        // null (which the validator's type coercion turns into "") and "" both mean every engine.
+        const engine = body.engine || null;
         const engines = engineNames();
-        if (body.engine !== undefined && body.engine !== null && !engines.includes(body.engine))
-          throw invalid('engine', `"${body.engine}" is not an engine of this server; valid: ${engines.join(', ')}`);
+        if (engine !== null && !engines.includes(engine))
+          throw invalid('engine', `"${engine}" is not an engine of this server; valid: ${engines.join(', ')}`);
         const { row, key, owner } = await service.createToken(caller, auditActorOf(request), {
           userId: userId as UserId,
           description: body.description,
           expires: body.expires,
           writeEnabled: body.write_enabled,
-          engine: body.engine ?? null,
+          engine,
         });
         return reply.status(201).send(tokenJson(request, row, owner, key));
       },
