@@ -80,6 +80,7 @@ describe('the console administration pages', { skip, timeout: 240_000 }, () => {
   const a11y: Record<string, string[]> = {};
   let shop = '';
   let blog = '';
+  let erinKey = '';
 
   before(async () => {
     const missing = consoleBuildProblem();
@@ -210,6 +211,21 @@ describe('the console administration pages', { skip, timeout: 240_000 }, () => {
     await page.getByRole('link', { name: 'Account' }).click();
     await page.getByRole('heading', { name: 'Your account' }).waitFor();
     await page.getByText('after 20 minutes without activity', { exact: false }).waitFor();
+    // Her own tokens she manages; nobody else's is offered.
+    await page.getByRole('link', { name: 'API tokens' }).click();
+    await page.getByRole('heading', { name: 'API tokens' }).waitFor();
+    assert.equal(await page.getByLabel(/^Whose tokens/).count(), 0, "erin is offered others' tokens");
+    await page.getByRole('button', { name: 'New token' }).click();
+    assert.equal(await page.getByLabel(/^For\s*$/).count(), 0, 'erin is offered tokens for others');
+    await page.getByRole('textbox', { name: 'Description' }).fill('erin laptop');
+    await page.getByRole('button', { name: 'Create token' }).click();
+    erinKey = (await page.getByTestId('new-token').textContent())!.trim();
+    await page.getByRole('button', { name: 'Done' }).click();
+    await page.getByRole('dialog').waitFor({ state: 'hidden' });
+    assert.equal(
+      (await fetch(`${hush.url}/api/users/me/`, { headers: { authorization: `Token ${erinKey}` } })).status,
+      200,
+    );
   });
 
   let engineKey = '';
@@ -262,6 +278,26 @@ describe('the console administration pages', { skip, timeout: 240_000 }, () => {
     await check(page, 'admin-tokens');
   });
 
+  it("shows a superuser everyone's tokens, and revokes erin's after a confirmation", async () => {
+    const { page } = admin;
+    await choose(page, 'Whose tokens', "Everyone's");
+    await page.getByText('erin laptop').waitFor();
+    const erinToken = (
+      (await hush.request('GET', '/api/users/tokens/')).body.results as {
+        display: string;
+        description: string;
+      }[]
+    ).find((t) => t.description === 'erin laptop')!;
+    await page.getByRole('button', { name: `Revoke token ${erinToken.display}` }).click();
+    await page.getByRole('button', { name: 'Revoke token', exact: true }).click();
+    await page.getByRole('dialog').waitFor({ state: 'hidden' });
+    await page.getByText('erin laptop').waitFor({ state: 'detached' });
+    assert.equal(
+      (await fetch(`${hush.url}/api/users/me/`, { headers: { authorization: `Token ${erinKey}` } })).status,
+      403,
+    );
+  });
+
   it('shows the reads just made in the audit log, with their details, and verifies the chain', async () => {
     const { page } = admin;
     await page.getByRole('link', { name: 'Audit log' }).click();
@@ -307,6 +343,8 @@ describe('the console administration pages', { skip, timeout: 240_000 }, () => {
       body: JSON.stringify({ username: 'erin', password: ERIN_PASSWORD }),
     });
     const otherCookie = other.headers.getSetCookie()[0]!.split(';')[0]!;
+    await page.getByRole('link', { name: 'Account' }).click();
+    await page.getByRole('heading', { name: 'Your account' }).waitFor();
     await page.getByLabel('Current password').fill('not my password');
     await page.getByLabel(/^New password\s*\*?$/).fill(ERIN_NEW_PASSWORD);
     await page.getByLabel('New password again').fill(ERIN_NEW_PASSWORD);
