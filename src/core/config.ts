@@ -34,6 +34,8 @@ export interface HushConfig {
   readonly auditRetentionDays: number | undefined;
   /** Where retention writes its archive files; required with a retention, so no entry is ever dropped unkept. */
   readonly auditArchiveDir: string | undefined;
+  /** Minutes without input after which the web console signs its user out (HUSH_CONSOLE_IDLE_MINUTES). */
+  readonly consoleIdleMinutes: number;
   /** Timeouts, the connection cap and the bounds on expensive cryptography (config-limits.ts). */
   readonly limits: LimitsConfig;
 }
@@ -60,6 +62,21 @@ function parseNonNegativeInt(raw: string, field: string): number {
   const n = Number(raw);
   if (!Number.isInteger(n) || n < 0)
     throw invalid(field, `must be a whole number of seconds (0 or more), got "${raw}"`);
+  return n;
+}
+
+/** 15 minutes, as a bank's web app; the login session itself lasts 12 hours (core/identity/sessions.ts). */
+const DEFAULT_CONSOLE_IDLE_MINUTES = 15;
+/** Beyond the session's own 12 hours an idle limit would never fire. */
+const MAX_CONSOLE_IDLE_MINUTES = 720;
+
+function parseIdleMinutes(raw: string): number {
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 1 || n > MAX_CONSOLE_IDLE_MINUTES)
+    throw invalid(
+      'HUSH_CONSOLE_IDLE_MINUTES',
+      `must be a whole number of minutes from 1 to ${MAX_CONSOLE_IDLE_MINUTES}, got "${raw}"`,
+    );
   return n;
 }
 
@@ -147,6 +164,9 @@ export function loadConfig(flags: ConfigInput = {}, env: NodeJS.ProcessEnv = pro
       : 300,
     auditRetentionDays,
     auditArchiveDir,
+    consoleIdleMinutes: env.HUSH_CONSOLE_IDLE_MINUTES
+      ? parseIdleMinutes(env.HUSH_CONSOLE_IDLE_MINUTES)
+      : DEFAULT_CONSOLE_IDLE_MINUTES,
     limits: loadLimits(env),
   });
 }

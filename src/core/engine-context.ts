@@ -59,7 +59,7 @@ function identityPort(core: Core): IdentityPort {
     tokens: core.tokens,
     permissions: core.permissions,
     objectTypes: core.objectTypes,
-    audit: { list: (filter, page) => core.audit.list(filter, page) },
+    audit: { list: (filter, page) => core.audit.list(filter, page), verify: () => core.audit.verify() },
   };
 }
 

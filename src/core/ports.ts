@@ -115,7 +115,7 @@ export interface SessionPort {
  * Every change goes through `identityAdmin`, which writes it in one transaction with its audit entry.
  */
 export type IdentityPort = Pick<Core, 'identityAdmin' | 'users' | 'tokens' | 'permissions' | 'objectTypes'> & {
-  readonly audit: Pick<Core['audit'], 'list'>;
+  readonly audit: Pick<Core['audit'], 'list' | 'verify'>;
 };
 
 /** One `hush admin <engine> <name>` command, declared in the manifest so `--help` needs no database. */

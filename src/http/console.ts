@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { gzipSync } from 'node:zlib';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { defaultStatus, HushError } from '../core/errors.js';
+import { builtConsoleFiles, type BuiltFile } from './console-files.js';
 import { documentRoutes } from './docs.js';
 import { installErrorRenderer } from './errors.js';
 import { requireDeclaredAccess } from './plugins/caller.js';
@@ -66,13 +66,6 @@ const TYPES: Record<string, string> = {
 /** A built asset's name: Vite's `name-hash.ext`, no path separators, no leading dot. */
 const ASSET_NAME = /^[A-Za-z0-9_-][A-Za-z0-9._-]{0,200}$/;
 
-interface Cached {
-  mtimeMs: number;
-  size: number;
-  body: Buffer;
-  gzip: Buffer | undefined;
-}
-
 const NOT_BUILT =
   'The console has not been built: run npm run build in the Hush directory (it builds web/ too), then reload.';
 const NOT_BUILT_PAGE = `<!doctype html>
@@ -86,10 +79,13 @@ The HTTP APIs and the <code>hush</code> command line work without the console.</
 
 const Text = (description: string, media: string) => ({ description, content: { [media]: { schema: Type.String() } } });
 
-export async function installConsole(app: FastifyInstance, options: { dir?: string } = {}): Promise<void> {
+export async function installConsole(
+  app: FastifyInstance,
+  options: { dir?: string; recheckMs?: number } = {},
+): Promise<void> {
   const dir = path.resolve(options.dir ?? defaultConsoleDir());
   const assets = path.join(dir, 'assets');
-  const cache = new Map<string, Cached>();
+  const files = builtConsoleFiles(dir, { recheckMs: options.recheckMs });
 
   // Before the engines' scopes are registered, so that it runs ahead of the Phase liveness route at `/`.
   app.addHook('onRequest', async (request, reply) => {
@@ -103,31 +99,7 @@ export async function installConsole(app: FastifyInstance, options: { dir?: stri
     return undefined;
   });
 
-  /** A file of the build, read once per change and kept with its gzip (the console's files are few and small). */
-  function load(file: string): Cached | undefined {
-    let stat: fs.Stats;
-    try {
-      stat = fs.statSync(file);
-    } catch {
-      cache.delete(file); // gone with an older build
-      return undefined;
-    }
-    if (!stat.isFile()) return undefined;
-    const hit = cache.get(file);
-    if (hit && hit.mtimeMs === stat.mtimeMs && hit.size === stat.size) return hit;
-    const body = fs.readFileSync(file);
-    const compressible = /\.(js|css|svg|html|json|txt)$/.test(file) && body.length > 1024;
-    const entry = {
-      mtimeMs: stat.mtimeMs,
-      size: stat.size,
-      body,
-      gzip: compressible ? gzipSync(body, { level: 9 }) : undefined,
-    };
-    cache.set(file, entry);
-    return entry;
-  }
-
-  function send(request: FastifyRequest, reply: FastifyReply, entry: Cached, type: string) {
+  function send(request: FastifyRequest, reply: FastifyReply, entry: BuiltFile, type: string) {
     reply.headers(CONSOLE_HEADERS).type(type).header('vary', 'Accept-Encoding');
     if (entry.gzip && /\bgzip\b/.test(String(request.headers['accept-encoding'] ?? ''))) {
       return reply.header('content-encoding', 'gzip').send(entry.gzip);
@@ -165,7 +137,7 @@ export async function installConsole(app: FastifyInstance, options: { dir?: stri
         },
       },
       async (request, reply) => {
-        const page = load(path.join(dir, 'index.html'));
+        const page = files.get(path.join(dir, 'index.html'));
         // Each build names its scripts anew: the page itself is never cached, so a new build is picked up at once.
         if (page) return send(request, reply, page, 'text/html; charset=utf-8');
         request.log.warn({ dir }, 'console requested but not built (npm run build)');
@@ -192,8 +164,8 @@ export async function installConsole(app: FastifyInstance, options: { dir?: stri
         const type = TYPES[path.extname(name)];
         const file = path.join(assets, name);
         // A plain name (no separator, even decoded from %2F; no leading dot), of a known type, directly in assets/.
-        const entry = ASSET_NAME.test(name) && path.dirname(file) === assets ? load(file) : undefined;
-        if (!entry || !type) throw new HushError('not_found', fs.existsSync(dir) ? 'Not found.' : NOT_BUILT);
+        const entry = ASSET_NAME.test(name) && path.dirname(file) === assets ? files.get(file) : undefined;
+        if (!entry || !type) throw new HushError('not_found', files.built() ? 'Not found.' : NOT_BUILT);
         // Built names carry a hash of their content: they may be kept for ever.
         reply.header('cache-control', 'public, max-age=31536000, immutable');
         return send(request, reply, entry, type);

@@ -77,6 +77,17 @@ describe('config', () => {
     }
   });
 
+  it('reads the console idle sign-out in whole minutes, 15 by default, at most the session length', () => {
+    assert.equal(loadConfig({}, {}).consoleIdleMinutes, 15);
+    assert.equal(loadConfig({}, { HUSH_CONSOLE_IDLE_MINUTES: '60' }).consoleIdleMinutes, 60);
+    for (const bad of ['0', '1.5', 'soon', '721', '-5'])
+      assert.throws(
+        () => loadConfig({}, { HUSH_CONSOLE_IDLE_MINUTES: bad }),
+        (e: unknown) => e instanceof HushError && e.field === 'HUSH_CONSOLE_IDLE_MINUTES',
+        bad,
+      );
+  });
+
   it('bounds timeouts, connections and expensive crypto by default, and names a bad limit', () => {
     assert.deepEqual(loadConfig({}, {}).limits, {
       headersTimeoutSeconds: 10,

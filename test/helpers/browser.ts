@@ -39,6 +39,7 @@ export interface Page {
   getByRole(role: string, options?: { name?: string | RegExp; exact?: boolean }): Locator;
   getByTestId(id: string): Locator;
   getByText(text: string | RegExp, options?: { exact?: boolean }): Locator;
+  getByLabel(text: string | RegExp, options?: { exact?: boolean }): Locator;
   locator(selector: string): Locator;
   /** An expression, evaluated in the page (the test's compiler knows no DOM, so no functions). */
   evaluate<T>(expression: string): Promise<T>;

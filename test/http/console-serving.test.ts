@@ -187,3 +187,45 @@ describe('prefersHtml', () => {
     assert.equal(prefersHtml('text/html;q=abc'), false);
   });
 });
+
+describe('a console rebuilt while the server runs', () => {
+  it('is served within the recheck interval, without looking at the disk on every request', async () => {
+    const root = tempDir('hush-console-');
+    const dir = path.join(root, 'dist');
+    fs.mkdirSync(path.join(dir, 'assets'), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'index.html'), '<!doctype html><title>one</title>');
+    fs.writeFileSync(path.join(dir, 'assets', 'one-1.js'), 'one');
+    const app = Fastify();
+    installErrorRenderer(app, (error) => ({ status: defaultStatus[error.kind], body: { detail: error.message } }));
+    await installConsole(app, { dir, recheckMs: 200 });
+    const url = await app.listen({ host: '127.0.0.1', port: 0 });
+    try {
+      assert.match(await (await fetch(`${url}/ui/`)).text(), /one/);
+      // Counting the server's stat calls: node:fs's default export is the module's mutable object.
+      const writableFs = fs as { statSync: typeof fs.statSync };
+      const statSync = fs.statSync;
+      let stats = 0;
+      writableFs.statSync = ((...args: Parameters<typeof statSync>) => {
+        stats += 1;
+        return statSync(...args);
+      }) as typeof statSync;
+      try {
+        for (let i = 0; i < 20; i++) assert.equal((await fetch(`${url}/ui/assets/one-1.js`)).status, 200);
+      } finally {
+        writableFs.statSync = statSync;
+      }
+      assert.ok(stats <= 1, `${stats} stat calls for 20 requests`);
+      // A new build: new page, the old asset gone, a new one.
+      fs.rmSync(path.join(dir, 'assets', 'one-1.js'));
+      fs.writeFileSync(path.join(dir, 'assets', 'two-2.js'), 'two');
+      fs.writeFileSync(path.join(dir, 'index.html'), '<!doctype html><title>two, longer</title>');
+      await new Promise((r) => setTimeout(r, 250));
+      assert.match(await (await fetch(`${url}/ui/`)).text(), /two/);
+      assert.equal(await (await fetch(`${url}/ui/assets/two-2.js`)).text(), 'two');
+      assert.equal((await fetch(`${url}/ui/assets/one-1.js`)).status, 404);
+    } finally {
+      await app.close();
+      fs.rmSync(root, { recursive: true, force: true });
+    }
+  });
+});

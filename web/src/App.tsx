@@ -1,4 +1,5 @@
 import { Center, Loader, Stack, Text, Title } from '@mantine/core';
+import { lazy, Suspense } from 'react';
 import { Link, Route, Router, Switch } from 'wouter';
 import { useHashLocation } from 'wouter/use-hash-location';
 import { ListValues } from './pages/ListValues.tsx';
@@ -15,6 +16,14 @@ import { SignIn } from './pages/SignIn.tsx';
 import { Tokens } from './pages/Tokens.tsx';
 import { SessionProvider, useSessionState } from './session.tsx';
 import { Shell } from './Shell.tsx';
+
+// Administration pages load on first visit: most sessions never open them, and they keep the first load small.
+const AdminUsers = lazy(async () => ({ default: (await import('./pages/AdminUsers.tsx')).AdminUsers }));
+const AdminPermissions = lazy(async () => ({
+  default: (await import('./pages/AdminPermissions.tsx')).AdminPermissions,
+}));
+const AdminAudit = lazy(async () => ({ default: (await import('./pages/AdminAudit.tsx')).AdminAudit }));
+const Account = lazy(async () => ({ default: (await import('./pages/Account.tsx')).Account }));
 
 function NotFound() {
   return (
@@ -43,42 +52,62 @@ function Pages() {
   if (state.status === 'signed-out') return <SignIn notice={state.notice} />;
   return (
     <Shell>
-      <Switch>
-        <Route path="/">
-          <Overview />
-        </Route>
-        <Route path="/phase">
-          <PhaseApps />
-        </Route>
-        <Route path="/phase/:app/:env?">
-          {(p) => <PhaseApp appId={p.app} envName={p.env ? decodeURIComponent(p.env) : undefined} />}
-        </Route>
-        <Route path="/lists">
-          <Lists />
-        </Route>
-        <Route path="/lists/:name">{(p) => <ListValues name={decodeURIComponent(p.name)} />}</Route>
-        <Route path="/render">
-          <ListsRender />
-        </Route>
-        <Route path="/netbox">
-          <NetboxSecrets />
-        </Route>
-        <Route path="/netbox/keys">
-          <NetboxKeys />
-        </Route>
-        <Route path="/netbox/roles">
-          <NetboxRoles />
-        </Route>
-        <Route path="/passbolt">
-          <PassboltResources />
-        </Route>
-        <Route path="/tokens">
-          <Tokens />
-        </Route>
-        <Route>
-          <NotFound />
-        </Route>
-      </Switch>
+      <Suspense
+        fallback={
+          <Center py="xl">
+            <Loader aria-label="Loading the page" />
+          </Center>
+        }
+      >
+        <Switch>
+          <Route path="/">
+            <Overview />
+          </Route>
+          <Route path="/phase">
+            <PhaseApps />
+          </Route>
+          <Route path="/phase/:app/:env?">
+            {(p) => <PhaseApp appId={p.app} envName={p.env ? decodeURIComponent(p.env) : undefined} />}
+          </Route>
+          <Route path="/lists">
+            <Lists />
+          </Route>
+          <Route path="/lists/:name">{(p) => <ListValues name={decodeURIComponent(p.name)} />}</Route>
+          <Route path="/render">
+            <ListsRender />
+          </Route>
+          <Route path="/netbox">
+            <NetboxSecrets />
+          </Route>
+          <Route path="/netbox/keys">
+            <NetboxKeys />
+          </Route>
+          <Route path="/netbox/roles">
+            <NetboxRoles />
+          </Route>
+          <Route path="/passbolt">
+            <PassboltResources />
+          </Route>
+          <Route path="/tokens">
+            <Tokens />
+          </Route>
+          <Route path="/users">
+            <AdminUsers />
+          </Route>
+          <Route path="/permissions">
+            <AdminPermissions />
+          </Route>
+          <Route path="/audit">
+            <AdminAudit />
+          </Route>
+          <Route path="/account">
+            <Account />
+          </Route>
+          <Route>
+            <NotFound />
+          </Route>
+        </Switch>
+      </Suspense>
     </Shell>
   );
 }

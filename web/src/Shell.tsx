@@ -1,7 +1,7 @@
 import { Badge, Button, Group, Text } from '@mantine/core';
 import type { ReactNode } from 'react';
 import { Link, useRoute } from 'wouter';
-import { useSession } from './session.tsx';
+import { can, useSession } from './session.tsx';
 
 function NavItem({ href, children, match }: { href: string; children: ReactNode; match: string }) {
   const [active] = useRoute(match);
@@ -20,7 +20,7 @@ function NavItem({ href, children, match }: { href: string; children: ReactNode;
 
 /** The frame of every signed-in page: where to go, who is signed in, signing out. */
 export function Shell({ children }: { children: ReactNode }) {
-  const { me, signOut } = useSession();
+  const { me, access, signOut } = useSession();
   return (
     <>
       <a
@@ -55,6 +55,25 @@ export function Shell({ children }: { children: ReactNode }) {
           </NavItem>
           <NavItem href="/tokens" match="/tokens">
             API tokens
+          </NavItem>
+          {/* Administration: offered only to those whose grants reach it (the server checks anyway). */}
+          {can(access, 'users.user', 'view') ? (
+            <NavItem href="/users" match="/users">
+              Users
+            </NavItem>
+          ) : null}
+          {can(access, 'users.objectpermission', 'view') ? (
+            <NavItem href="/permissions" match="/permissions">
+              Permissions
+            </NavItem>
+          ) : null}
+          {can(access, 'core.auditlog', 'view') ? (
+            <NavItem href="/audit" match="/audit">
+              Audit log
+            </NavItem>
+          ) : null}
+          <NavItem href="/account" match="/account">
+            Account
           </NavItem>
         </nav>
         <Group gap="xs" className="hush-user">

@@ -8,6 +8,7 @@ import { eventObjectIds } from './objects.js';
 import { auditQuery, type AuditFilter } from './query.js';
 import { createChangeLedger } from './request-changes.js';
 import type { AuditLogTable, AuditTables } from './tables.js';
+import { verifyAuditChain, type VerifyReport } from './verify.js';
 
 /** What happened. `details` is free-form context and must never hold a secret value; an event about many objects lists their ids as `details.objects`, where `object_id` filters find them. */
 export interface AuditEvent {
@@ -181,6 +182,9 @@ export function createAuditLog(deps: { db: Kysely<AuditTables> }) {
       ]);
       return { count: Number(n), rows };
     },
+
+    /** Walks the whole chain (what `hush admin audit verify` runs): a read of every entry, in batches. */
+    verify: (): Promise<VerifyReport> => verifyAuditChain(db),
   };
 }
 

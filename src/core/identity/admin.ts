@@ -228,6 +228,37 @@ export function createIdentityAdmin(deps: {
         ]);
       }),
 
+    /**
+     * A signed-in user changes its own password: `current` must be its password now (a stolen session alone cannot
+     * lock the owner out), and every other session of the user is closed in the same transaction, so whoever else
+     * was signed in with the old password is signed out. Tokens stay: they do not depend on the password.
+     */
+    async changeOwnPassword(
+      actor: AuditActor,
+      caller: { user: { id: UserId; username: string }; sessionId: number | null },
+      current: string,
+      next: string,
+    ) {
+      const row = await users.checkPassword(caller.user.username, current);
+      if (!row || row.id !== caller.user.id) throw invalid('current_password', 'is not your current password');
+      if (current === next) throw invalid('new_password', 'must differ from the current password');
+      const write = await users.prepareOwnPassword(caller.user.id, next);
+      return db.transaction().execute(async (trx) => {
+        await write(trx);
+        const closed = await sessions.closeOthers(caller.user.id, caller.sessionId, trx);
+        await audit.appendWithin(trx, actor, [
+          {
+            engine: ENGINE,
+            action: AuditAction.userUpdate,
+            objectType: 'users.user',
+            objectId: caller.user.id,
+            details: { fields: ['password (changed)'], own: true, sessions_closed: closed },
+          },
+        ]);
+        return { sessionsClosed: closed };
+      });
+    },
+
     /** Nested users for a permission's `users` field, in one query. */
     async usersByIds(ids: number[]) {
       if (!ids.length) return [];

@@ -79,6 +79,14 @@ export function createSessions(deps: { db: Kysely<IdentityTables> }) {
       await trx.deleteFrom('core_sessions').where('id', '=', sessionId).execute();
     },
 
+    /** Closes every session of `userId` but `keep` (the one asking, if any); returns how many were closed. */
+    async closeOthers(userId: UserId, keep: number | null, trx: Db<IdentityTables> = db): Promise<number> {
+      let q = trx.deleteFrom('core_sessions').where('user_id', '=', userId);
+      if (keep !== null) q = q.where('id', '!=', keep);
+      const result = await q.executeTakeFirst();
+      return Number(result.numDeletedRows);
+    },
+
     /** Expired sessions are useless; removing them keeps the table small. */
     async purgeExpired(trx: Db<IdentityTables> = db): Promise<void> {
       await trx.deleteFrom('core_sessions').where('expires', '<=', nowIso()).execute();

@@ -131,6 +131,17 @@ export function createUsers(deps: { db: Kysely<IdentityTables>; passwordGate: Pa
       return ok && row && row.is_active === 1 ? row : undefined;
     },
 
+    /**
+     * A user's own password change, hashed outside the transaction; `write` then sets it. No authority check: the
+     * caller proved to be this user with its current password (core/identity/admin.ts `changeOwnPassword`).
+     */
+    async prepareOwnPassword(id: UserId, password: string) {
+      const hash = await hashPassword(password, passwordGate);
+      return async (trx: Db<IdentityTables>): Promise<void> => {
+        await trx.updateTable('core_users').set({ password_hash: hash }).where('id', '=', id).execute();
+      };
+    },
+
     touchLogin: (id: UserId, trx: Db<IdentityTables> = db) =>
       trx.updateTable('core_users').set({ last_login: nowIso() }).where('id', '=', id).execute(),
   };

@@ -7,6 +7,8 @@ import { AdminAudit } from './events.js';
 import { auditRoutes } from './routes/audit.js';
 import { consoleRoutes } from './routes/console.js';
 import { meRoutes } from './routes/me.js';
+import { objectTypeRoutes } from './routes/object-types.js';
+import { passwordRoutes } from './routes/password.js';
 import { permissionRoutes } from './routes/permissions.js';
 import { rootRoutes } from './routes/root.js';
 import { sessionRoutes } from './routes/sessions.js';
@@ -40,12 +42,14 @@ export function adminEngine(info: { version: string; engineNames: () => string[]
           rootRoutes({ version: info.version, engines: info.engineNames, database: ctx.dialect.name }),
         );
         await app.register(userRoutes(identity));
-        await app.register(tokenRoutes(ctx, identity));
+        await app.register(tokenRoutes(ctx, identity, info.engineNames));
         await app.register(permissionRoutes(identity));
         await app.register(auditRoutes(identity));
         await app.register(sessionRoutes(ctx, identity));
         await app.register(meRoutes(identity));
-        await app.register(consoleRoutes(identity));
+        await app.register(consoleRoutes(identity, ctx.config.consoleIdleMinutes));
+        await app.register(passwordRoutes(ctx, identity));
+        await app.register(objectTypeRoutes(identity));
       };
       return { routes, renderError: renderAdminError };
     },

@@ -70,6 +70,9 @@ export const TokenOut = Type.Object({
   write_enabled: Type.Boolean(),
   enabled: Type.Boolean(),
   description: Type.String(),
+  engine: Nullable(
+    Type.String({ description: 'The one engine whose API the token works on (its routes only), or null for all' }),
+  ),
   key: Type.Optional(Type.String({ description: 'Only in the response that created the token' })),
 });
 
@@ -86,7 +89,15 @@ const tokenFields = {
   description: ShortText,
 };
 export const TokenCreate = Type.Object(
-  { user: Type.Optional(UserRef), ...Type.Partial(Type.Object(tokenFields)).properties },
+  {
+    user: Type.Optional(UserRef),
+    ...Type.Partial(Type.Object(tokenFields)).properties,
+    engine: Type.Optional(
+      Nullable(
+        Type.String({ maxLength: 50, description: 'Confine the token to one engine (`GET /api/status/` lists them)' }),
+      ),
+    ),
+  },
   { additionalProperties: false },
 );
 export const TokenUpdate = Type.Partial(Type.Object(tokenFields), { additionalProperties: false });

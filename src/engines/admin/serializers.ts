@@ -44,6 +44,7 @@ export function tokenJson(request: FastifyRequest, t: TokenRow, owner: Pick<User
     write_enabled: t.write_enabled === 1,
     enabled: t.enabled === 1,
     description: t.description,
+    engine: t.engine,
     ...(key === undefined ? {} : { key }),
   };
 }

@@ -1,129 +1,35 @@
-import {
-  Alert,
-  Badge,
-  Button,
-  Code,
-  Group,
-  Modal,
-  Stack,
-  Switch,
-  Table,
-  Text,
-  TextInput,
-  Title,
-  VisuallyHidden,
-} from '@mantine/core';
-import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
+import { Badge, Button, Code, Group, Select, Stack, Table, Text, Title, VisuallyHidden } from '@mantine/core';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
 import { api } from '../api/client.ts';
 import { unwrap } from '../api/errors.ts';
-import { ConfirmButton, ErrorAlert, QueryView, copyToClipboard, formatDate } from '../components/common.tsx';
-import { useSession } from '../session.tsx';
+import { NewTokenForm, TOKENS } from '../components/admin/NewTokenForm.tsx';
+import { ConfirmButton, QueryView, formatDate } from '../components/common.tsx';
+import { can, useSession } from '../session.tsx';
 
-const TOKENS = ['admin', 'tokens'] as const;
+const EVERYONE = 'all';
 
-/** A new token's form; the key the server returns is shown once, then only its last characters are ever seen. */
-function NewToken({ opened, onClose }: { opened: boolean; onClose: () => void }) {
-  const queryClient = useQueryClient();
-  const [description, setDescription] = useState('');
-  const [expires, setExpires] = useState('');
-  const [writeEnabled, setWriteEnabled] = useState(true);
-  const [key, setKey] = useState<string | null>(null);
-  const create = useMutation({
-    mutationFn: async () =>
-      unwrap(
-        await api.POST('/api/users/tokens/', {
-          body: {
-            description,
-            write_enabled: writeEnabled,
-            expires: expires ? new Date(`${expires}T23:59:59`).toISOString() : null,
-          },
-        }),
-      ),
-    onSuccess: async (token) => {
-      setKey(token.key ?? null);
-      await queryClient.invalidateQueries({ queryKey: TOKENS });
-    },
-  });
-  const close = () => {
-    // The key leaves memory with the dialog.
-    setKey(null);
-    setDescription('');
-    setExpires('');
-    setWriteEnabled(true);
-    create.reset();
-    onClose();
-  };
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    create.mutate();
-  };
-  return (
-    <Modal opened={opened} onClose={close} title={key ? 'Your new token' : 'New API token'}>
-      {key ? (
-        <Stack>
-          <Alert color="orange" title="Copy it now">
-            This is the only time the token is shown. Store it where your script or service reads its secrets.
-          </Alert>
-          <Code block className="hush-value" data-testid="new-token">
-            {key}
-          </Code>
-          <Group justify="flex-end">
-            <Button variant="default" onClick={() => void copyToClipboard(key, 'The token')}>
-              Copy
-            </Button>
-            <Button onClick={close}>Done</Button>
-          </Group>
-        </Stack>
-      ) : (
-        <form onSubmit={submit}>
-          <Stack>
-            <TextInput
-              label="Description"
-              value={description}
-              onChange={(e) => setDescription(e.currentTarget.value)}
-              maxLength={200}
-              data-autofocus
-              placeholder="What uses it, e.g. CI deploy job"
-            />
-            <TextInput
-              label="Expires"
-              type="date"
-              value={expires}
-              onChange={(e) => setExpires(e.currentTarget.value)}
-              description="Leave empty for a token that does not expire"
-            />
-            <Switch
-              label="May change data (write enabled)"
-              checked={writeEnabled}
-              onChange={(e) => setWriteEnabled(e.currentTarget.checked)}
-            />
-            {create.isError ? <ErrorAlert error={create.error} title="Token not created" /> : null}
-            <Group justify="flex-end">
-              <Button variant="default" onClick={close}>
-                Cancel
-              </Button>
-              <Button type="submit" loading={create.isPending}>
-                Create token
-              </Button>
-            </Group>
-          </Stack>
-        </form>
-      )}
-    </Modal>
-  );
-}
-
-/** The signed-in user's own API tokens: for scripts, the CLI and the engines' own clients. */
+/**
+ * API tokens, for scripts, the CLI and the engines' own clients: the signed-in user's own and, for holders of
+ * `users.token` view, everyone's (revoking those needs `users.token` delete; the server checks each).
+ */
 export function Tokens() {
-  const { me } = useSession();
+  const { me, access } = useSession();
   const queryClient = useQueryClient();
   const [creating, setCreating] = useState(false);
+  const seesOthers = access.object_types
+    .find((t) => t.name === 'users.token')
+    ?.actions.some((a) => a.action === 'view' && a.reach === 'all');
+  const [whose, setWhose] = useState(String(me.user.id));
+  const mayRevokeOthers = can(access, 'users.token', 'delete');
   const tokens = useQuery({
-    queryKey: [...TOKENS, me.user.id],
+    queryKey: [...TOKENS, whose],
     queryFn: async () =>
-      unwrap(await api.GET('/api/users/tokens/', { params: { query: { user_id: me.user.id, limit: '1000' } } }))
-        .results,
+      unwrap(
+        await api.GET('/api/users/tokens/', {
+          params: { query: { ...(whose === EVERYONE ? {} : { user_id: Number(whose) }), limit: '1000' } },
+        }),
+      ).results,
   });
 
   return (
@@ -136,17 +42,34 @@ export function Tokens() {
         Send a token as <Code>Authorization: Token …</Code> (or <Code>Bearer …</Code>); it acts as you, with your
         permissions.
       </Text>
-      <NewToken opened={creating} onClose={() => setCreating(false)} />
+      {seesOthers ? (
+        <Select
+          label="Whose tokens"
+          data={[
+            { value: String(me.user.id), label: 'Yours' },
+            { value: EVERYONE, label: "Everyone's" },
+          ]}
+          value={whose}
+          onChange={(v) => setWhose(v ?? String(me.user.id))}
+          allowDeselect={false}
+          className="hush-narrow-field"
+        />
+      ) : null}
+      <NewTokenForm opened={creating} onClose={() => setCreating(false)} />
       <QueryView query={tokens} label="your tokens">
         {(list) =>
           list.length === 0 ? (
-            <Text c="dimmed">You have no tokens. Create one for a script or service with "New token".</Text>
+            <Text c="dimmed">
+              {whose === EVERYONE ? 'Nobody has a token.' : 'You have no tokens.'} Create one for a script or service
+              with "New token".
+            </Text>
           ) : (
             <div className="hush-table-wrap">
-              <Table highlightOnHover aria-label="Your API tokens">
+              <Table highlightOnHover aria-label={whose === EVERYONE ? "Everyone's API tokens" : 'Your API tokens'}>
                 <Table.Thead>
                   <Table.Tr>
                     <Table.Th>Token</Table.Th>
+                    {whose === EVERYONE ? <Table.Th>Owner</Table.Th> : null}
                     <Table.Th>Description</Table.Th>
                     <Table.Th className="hush-hide-narrow">Created</Table.Th>
                     <Table.Th>Expires</Table.Th>
@@ -163,6 +86,7 @@ export function Tokens() {
                       <Table.Td>
                         <Code>{t.display}</Code>
                       </Table.Td>
+                      {whose === EVERYONE ? <Table.Td>{t.user.username}</Table.Td> : null}
                       <Table.Td>
                         {t.description || (
                           <Text c="dimmed" size="sm">
@@ -174,22 +98,27 @@ export function Tokens() {
                       <Table.Td>{t.expires ? formatDate(t.expires) : 'never'}</Table.Td>
                       <Table.Td className="hush-hide-narrow">{formatDate(t.last_used)}</Table.Td>
                       <Table.Td>
-                        <Badge variant="light" color={t.write_enabled ? 'orange' : 'gray'}>
-                          {t.write_enabled ? 'read and write' : 'read only'}
-                        </Badge>
+                        <Group gap={4}>
+                          <Badge variant="light" color={t.write_enabled ? 'orange' : 'gray'}>
+                            {t.write_enabled ? 'read and write' : 'read only'}
+                          </Badge>
+                          {t.engine ? <Badge variant="light">{t.engine} only</Badge> : null}
+                        </Group>
                       </Table.Td>
                       <Table.Td>
-                        <ConfirmButton
-                          label="Revoke"
-                          ariaLabel={`Revoke token ${t.display}`}
-                          title="Revoke this token?"
-                          message={`Token ${t.display}${t.description ? ` (${t.description})` : ''} stops working at once, for every script that uses it.`}
-                          confirm="Revoke token"
-                          onConfirm={async () => {
-                            unwrap(await api.DELETE('/api/users/tokens/{id}/', { params: { path: { id: t.id } } }));
-                            await queryClient.invalidateQueries({ queryKey: TOKENS });
-                          }}
-                        />
+                        {t.user.id === me.user.id || mayRevokeOthers ? (
+                          <ConfirmButton
+                            label="Revoke"
+                            ariaLabel={`Revoke token ${t.display}`}
+                            title="Revoke this token?"
+                            message={`Token ${t.display}${t.description ? ` (${t.description})` : ''} stops working at once, for every script that uses it.`}
+                            confirm="Revoke token"
+                            onConfirm={async () => {
+                              unwrap(await api.DELETE('/api/users/tokens/{id}/', { params: { path: { id: t.id } } }));
+                              await queryClient.invalidateQueries({ queryKey: TOKENS });
+                            }}
+                          />
+                        ) : null}
                       </Table.Td>
                     </Table.Tr>
                   ))}

@@ -3,12 +3,6 @@ import type { IdentityPort } from '../../../core/ports.js';
 import { callerOf } from '../../../http/route-kit.js';
 import { Type } from '../../../http/schemas.js';
 
-/**
- * Minutes of inactivity after which the web console signs its user out (the session itself lasts longer, for the
- * API). Served here so the console obeys the server; a setting of its own is issue 15's next step.
- */
-export const CONSOLE_IDLE_SECONDS = 15 * 60;
-
 const Reach = Type.Union([Type.Literal('all'), Type.Literal('some'), Type.Literal('none')], {
   description: '`all` objects of the type, `some` (object-scoped grants: their ids in `object_ids`), or `none`',
 });
@@ -30,7 +24,11 @@ export const AccessOut = Type.Object({
  * only what the server would allow (the server checks every request anyway). Beyond NetBox; any authenticated caller
  * may read their own.
  */
-export function consoleRoutes(identity: IdentityPort): FastifyPluginAsyncTypebox {
+export function consoleRoutes(
+  identity: IdentityPort,
+  // HUSH_CONSOLE_IDLE_MINUTES: served here so the console obeys the server (the session itself lasts longer).
+  idleMinutes: number,
+): FastifyPluginAsyncTypebox {
   const { permissions, objectTypes } = identity;
   return async (app) => {
     app.get(
@@ -66,7 +64,7 @@ export function consoleRoutes(identity: IdentityPort): FastifyPluginAsyncTypebox
             is_superuser: caller.user.isSuperuser,
             kind: caller.user.kind,
           },
-          idle_timeout_seconds: CONSOLE_IDLE_SECONDS,
+          idle_timeout_seconds: idleMinutes * 60,
           object_types: types,
         };
       },

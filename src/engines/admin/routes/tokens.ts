@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import {
   forbidden,
+  invalid,
   notFound,
   type Caller,
   type EngineContext,
@@ -24,7 +25,11 @@ const TOKEN = 'users.token';
  * superuser (the core's token store enforces both). A token the caller may not see answers 404, so ids do not
  * reveal which tokens exist.
  */
-export function tokenRoutes(ctx: EngineContext, identity: IdentityPort): FastifyPluginAsyncTypebox {
+export function tokenRoutes(
+  ctx: EngineContext,
+  identity: IdentityPort,
+  engineNames: () => string[],
+): FastifyPluginAsyncTypebox {
   const { tokens, users, permissions, identityAdmin: service } = identity;
 
   async function visibleToken(request: FastifyRequest, caller: Caller, id: number) {
@@ -77,11 +82,17 @@ export function tokenRoutes(ctx: EngineContext, identity: IdentityPort): Fastify
         const caller = callerOf(request);
         const body = request.body;
         const userId = (typeof body.user === 'object' ? body.user.id : body.user) ?? caller.user.id;
+        // null (which the validator's type coercion turns into "") and "" both mean every engine.
+        const engine = body.engine || null;
+        const engines = engineNames();
+        if (engine !== null && !engines.includes(engine))
+          throw invalid('engine', `"${engine}" is not an engine of this server; valid: ${engines.join(', ')}`);
         const { row, key, owner } = await service.createToken(caller, auditActorOf(request), {
           userId: userId as UserId,
           description: body.description,
           expires: body.expires,
           writeEnabled: body.write_enabled,
+          engine,
         });
         return reply.status(201).send(tokenJson(request, row, owner, key));
       },
