@@ -47,8 +47,9 @@ export function checkpointOf(row: { engine: string; action: string; details: str
  * chain still verifies and an archive file can be checked against it. The archived part is always a prefix of the
  * chain: it ends before the first entry at or after `before`.
  *
- * The file is written next to its final name and renamed after the commit; a failure removes it, and leaves the
- * database as it was. An existing `file` is never overwritten.
+ * The file is written next to its final name, fsynced and renamed before the entries are deleted; a failure before
+ * the rename removes the partial file, a later one keeps the complete file, and the database is as it was unless the
+ * commit went through. An existing `file` is never overwritten.
  */
 export async function archiveAuditLog(
   deps: { db: Kysely<AnyTables>; audit: Pick<AuditLog, 'appendWithin'> },
@@ -59,6 +60,7 @@ export async function archiveAuditLog(
     throw new HushError('conflict', `${target} already exists; an archive never overwrites a file`);
   const temp = `${target}.partial-${process.pid}`;
   let fd: number | undefined;
+  let renamed = false;
   try {
     const result = await deps.db.transaction().execute(async (anyTrx): Promise<ArchiveResult> => {
       await takeLock(anyTrx, LockName.audit);
@@ -101,6 +103,11 @@ export async function archiveAuditLog(
       fs.fsyncSync(fd);
       fs.closeSync(fd);
       fd = undefined;
+      // The file takes its name before the entries are deleted: whatever happens to the commit, the entries are
+      // then in the database, the file, or both, never in neither.
+      fs.renameSync(temp, target);
+      renamed = true;
+      syncDirectory(path.dirname(target));
 
       await trx.deleteFrom('core_audit_object').where('seq', '<=', through).execute();
       await trx.deleteFrom('core_audit_log').where('seq', '<=', through).execute();
@@ -119,11 +126,25 @@ export async function archiveAuditLog(
         .seq;
       return { entries, checkpoint: { ...checkpoint, seq } };
     });
-    if (result.entries) fs.renameSync(temp, target);
     return result;
   } catch (e) {
     if (fd !== undefined) fs.closeSync(fd);
-    fs.rmSync(temp, { force: true });
+    // A complete archive is kept even when the transaction failed: its entries may also still be in the database
+    // (a rollback), which verify reports as an overlap, but a commit whose answer was lost could have removed them.
+    if (!renamed) fs.rmSync(temp, { force: true });
     throw e;
+  }
+}
+
+/** Makes a rename durable: the directory entry is flushed, not only the file's data. */
+function syncDirectory(dir: string): void {
+  let fd: number | undefined;
+  try {
+    fd = fs.openSync(dir, 'r');
+    fs.fsyncSync(fd);
+  } catch {
+    // Some platforms and file systems cannot fsync a directory; the rename itself still happened.
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
   }
 }
