@@ -6,6 +6,7 @@ import { BriefQuery, InventoryOut, ListQuery, paginated } from '../schema.js';
 import { inventoryJson } from '../serializers.js';
 import { KINDS } from '../service/inventory.js';
 import { asBody } from '../validate.js';
+import { INVENTORY_FIELDS } from '../write-fields.js';
 import { brief, listEnvelope, pageFor, type Services } from './common.js';
 
 /** `/api/dcim/devices/`, `/api/virtualization/virtual-machines/`: the minimal inventory (docs/wire/netbox.md §3.5). */
@@ -54,7 +55,7 @@ export function inventoryRoutes(s: Services): FastifyPluginAsyncTypebox {
         },
         async (request, reply) => {
           const { actor } = await access(request);
-          const row = await s.inventory.save(actor, kind, undefined, asBody(request.body), false);
+          const row = await s.inventory.save(actor, kind, undefined, asBody(request.body, INVENTORY_FIELDS), false);
           return reply.status(201).send(inventoryJson(request, kind, row, false));
         },
       );
@@ -95,7 +96,7 @@ export function inventoryRoutes(s: Services): FastifyPluginAsyncTypebox {
             return inventoryJson(
               request,
               kind,
-              await s.inventory.save(actor, kind, id, asBody(request.body), method === 'PATCH'),
+              await s.inventory.save(actor, kind, id, asBody(request.body, INVENTORY_FIELDS), method === 'PATCH'),
               false,
             );
           },
