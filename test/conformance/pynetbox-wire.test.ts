@@ -28,5 +28,23 @@ describe('pynetbox 7.0.0: filters, the filtered cleanup loop, refused fields (is
     assert.deepEqual(out.device_custom_fields, { status: 400, fields: ['custom_fields'] });
     assert.deepEqual(out.role_tags, { status: 400, fields: ['tags'] });
     assert.deepEqual(out.role_after, { tags: [], custom_fields: {} });
+    assert.deepEqual(out.bulk_created, [
+      ['bulk-1', ''],
+      ['bulk-2', 'two'],
+    ]);
+    assert.deepEqual(out.bulk_bad, { status: 400, fields: ['1.name'] });
+    assert.deepEqual(out.after_bulk_bad, ['bulk-1', 'bulk-2']);
+    assert.deepEqual(out.bulk_updated, ['updated bulk-1', 'updated bulk-2']);
+    assert.equal(out.bulk_deleted, true);
+    assert.deepEqual(out.after_bulk_delete, ['edge-1']);
+    assert.deepEqual(out.choices, {});
+    assert.deepEqual(out.secret_choices, {
+      assigned_object_type: [
+        { value: 'dcim.device', display_name: 'DCIM | Device' },
+        { value: 'virtualization.virtualmachine', display_name: 'Virtualization | VirtualMachine' },
+      ],
+    });
+    assert.deepEqual(out.installed_plugins, ['netbox_secrets']);
+    assert.deepEqual(out.users_config, {});
   });
 });

@@ -59,4 +59,19 @@ out["role_tags"] = refused(role.save)
 fresh = nb.plugins.secrets.secret_roles.get(role.id)
 out["role_after"] = {"tags": fresh.tags, "custom_fields": fresh.custom_fields}
 
+# Bulk device writes: a list create, a list update, a list delete; a bad item fails the whole list.
+made = nb.dcim.devices.create([{"name": "bulk-1"}, {"name": "bulk-2", "description": "two"}])
+out["bulk_created"] = [(d.name, d.description) for d in made]
+out["bulk_bad"] = refused(lambda: nb.dcim.devices.create([{"name": "bulk-3"}, {"name": ""}]))
+out["after_bulk_bad"] = sorted(d.name for d in nb.dcim.devices.filter(name__isw="bulk"))
+for d in made:
+    d.description = f"updated {d.name}"
+out["bulk_updated"] = [d.description for d in nb.dcim.devices.update(made)]
+out["bulk_deleted"] = nb.dcim.devices.delete(made)
+out["after_bulk_delete"] = sorted(d.name for d in nb.dcim.devices.all())
+out["choices"] = nb.dcim.devices.choices()
+out["secret_choices"] = nb.plugins.secrets.secrets.choices()
+out["installed_plugins"] = [p["name"] for p in nb.plugins.installed_plugins()]
+out["users_config"] = nb.http_session.get(f"{url}/api/users/config/", headers={"Authorization": f"Token {token}"}).json()
+
 print(json.dumps(out))
