@@ -83,3 +83,57 @@ export function netboxPage(query: Record<string, string | string[] | undefined>)
   };
   return pageOf({ limit: first('limit'), offset: first('offset') });
 }
+
+/** One writable field as DRF's SimpleMetadata describes it in an OPTIONS answer. */
+export interface OptionsField {
+  readonly type: 'string' | 'integer' | 'boolean' | 'choice' | 'field' | 'json';
+  readonly required: boolean;
+  readonly label: string;
+  readonly max_length?: number;
+  readonly choices?: { value: string; display_name: string }[];
+}
+
+/**
+ * `OPTIONS` on a list URL, as DRF's SimpleMetadata answers it: pynetbox's `Endpoint.choices()` reads
+ * `actions.POST.<field>.choices` (pynetbox/core/endpoint.py `choices`).
+ */
+export function optionsAnswer(name: string, fields: Readonly<Record<string, OptionsField>>) {
+  const post: Record<string, OptionsField & { read_only: boolean }> = {
+    id: { type: 'integer', required: false, read_only: true, label: 'ID' },
+  };
+  for (const [field, spec] of Object.entries(fields)) post[field] = { ...spec, read_only: false };
+  return {
+    name,
+    description: '',
+    renders: ['application/json', 'text/html'],
+    parses: ['application/json', 'application/x-www-form-urlencoded', 'multipart/form-data'],
+    actions: { POST: post },
+  };
+}
+
+/** The body `optionsAnswer` writes, for the OpenAPI document. */
+export const OptionsOut = Type.Object(
+  {
+    name: Type.String(),
+    description: Type.String(),
+    renders: Type.Array(Type.String()),
+    parses: Type.Array(Type.String()),
+    actions: Type.Object({
+      POST: Type.Record(
+        Type.String(),
+        Type.Object(
+          {
+            type: Type.String(),
+            required: Type.Boolean(),
+            read_only: Type.Boolean(),
+            label: Type.String(),
+            max_length: Type.Optional(Type.Integer()),
+            choices: Type.Optional(Type.Array(Type.Object({ value: Type.String(), display_name: Type.String() }))),
+          },
+          { description: 'One writable field, as DRF describes it' },
+        ),
+      ),
+    }),
+  },
+  { title: 'DRF metadata (OPTIONS)' },
+);

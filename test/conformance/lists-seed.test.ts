@@ -96,11 +96,27 @@ describe('NetActuate seed: every request, with real curl', { skip: seedSkip(SEED
     assert.deepEqual([renamed.status, renamed.body.name], [200, 'new name']);
     const list = 'new name';
 
-    // Adding a value. The seed's placeholder key "new key" has a space, which no ${{secret.KEY}} could name: Hush
-    // refuses it (400 naming secret_key, issue 6's key rule); with the usage guide's own key it is created.
+    // Adding a value with the seed's body as written: the key "new key" is stored, read back by key and listed, as
+    // NetActuate does; a template naming it fails with the reason (a name cannot hold a space). Then it is removed
+    // and the flow goes on with the usage guide's own key.
     const addValue = find('POST', '/api/secrets/lists/{secretList}/values');
     const asWritten = await curl(addValue, { secretList: list });
-    assert.deepEqual([asWritten.status, asWritten.body.error.field], [400, 'secret_key']);
+    assert.deepEqual(
+      [asWritten.status, asWritten.body.secret_key, asWritten.body.secret_value],
+      [201, 'new key', 'new value'],
+    );
+    const byKey = find('GET', '/api/secrets/lists/{secretList}/values/{secretListValue}');
+    const spaced = await curl(byKey, { secretList: list, secretListValue: 'new key' });
+    assert.deepEqual([spaced.status, spaced.body.secret_value], [200, 'new value']);
+    const unnamable = await curl(
+      { method: 'POST', path: '/api/secrets/render', body: undefined },
+      {},
+      JSON.stringify({ template: 'X=${{secret.new key}}' }),
+    );
+    assert.deepEqual([unnamable.status, unnamable.body.error.code], [400, 'malformed_references']);
+    assert.match(unnamable.body.error.message, /cannot hold spaces/);
+    const dropSpaced = find('DELETE', '/api/secrets/lists/{secretList}/values/{secretListValue}');
+    assert.equal((await curl(dropSpaced, { secretList: list, secretListValue: 'new key' })).status, 204);
     const added = await curl(addValue, { secretList: list }, addValue.body!.replace('new key', 'API_KEY'));
     assert.deepEqual(
       [added.status, added.body.secret_key, added.body.secret_value, added.body.list],

@@ -14,7 +14,7 @@ type Operation = {
 };
 type Schema = Record<string, unknown> & { type?: string; items?: Schema; properties?: Record<string, Schema> };
 
-const METHODS = ['get', 'put', 'post', 'delete', 'patch'];
+const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'options'];
 
 /** `/resources/:id.json` → `/resources/{id}.json`, as the document writes paths. */
 const openapiPath = (url: string) => url.replace(/:([A-Za-z0-9_]+)/g, '{$1}');

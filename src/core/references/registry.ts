@@ -53,7 +53,9 @@ export function createReferenceRegistry() {
       if (parsed.malformed.length) {
         throw new HushError(
           'invalid',
-          `Malformed references in template (write $\${{ for a literal \${{): ${listed(parsed.malformed)}`,
+          // A NAME ends at whitespace or a brace, so a key holding one (NetActuate's `new key`) cannot be named.
+          `Malformed references in template (a reference is \${{kind.NAME}} on one line, and NAME cannot hold ` +
+            `spaces, tabs or braces; write $\${{ for a literal \${{): ${listed(parsed.malformed)}`,
           {
             problems: [{ field: 'template', message: 'contains malformed references' }],
             reason: 'malformed_references',

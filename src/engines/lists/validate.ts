@@ -1,14 +1,23 @@
-import { ENV_VAR_NAME, HushError, invalid } from '../../core/ports.js';
+import { HushError, invalid } from '../../core/ports.js';
 import type { ValueKey } from './repo.js';
 
-/** `${{secret.KEY}}` must be able to name every key, so keys are identifiers (the issue's rule, stricter than NetActuate). */
-export const KEY_PATTERN = ENV_VAR_NAME;
+/**
+ * Keys are any non-empty text up to 128 characters without control characters, as NetActuate takes them (its own
+ * example is `"new key"`); `api-key`, `db.password` and `1PASSWORD` are keys like any other. `${{secret.KEY}}` can
+ * name every key without whitespace or braces; one with them stays stored and listed, and a template that tries to
+ * name it fails with the reason (src/core/references/registry.ts).
+ */
 export const MAX_KEY_CHARS = 128;
 export const MAX_NAME_CHARS = 100;
 // Certificates with their chain fit; larger blobs belong in object storage.
 export const MAX_VALUE_CHARS = 65_536;
 
-/** List names: any printable text, but not only digits (those address lists by id) and no `/` (a path segment). */
+/**
+ * List names: any printable text, but not only digits and no `/` (a path segment). `{secretList}` is a name or an
+ * id in the same path segment, and ids are all digits: a list named "2024" would be shadowed by the list whose id
+ * is 2024 as soon as that many lists had been made, and the same URL would silently switch to another list. So
+ * digits address lists by id, and a name must hold something else.
+ */
 export function checkListName(raw: unknown): string {
   if (typeof raw !== 'string') throw invalid('name', 'must be a string');
   const name = raw.trim();
@@ -22,12 +31,10 @@ export function checkListName(raw: unknown): string {
 
 export function checkKey(raw: unknown): string {
   if (typeof raw !== 'string') throw invalid('secret_key', 'must be a string');
+  if (!raw.trim()) throw invalid('secret_key', 'must not be empty');
   if (raw.length > MAX_KEY_CHARS) throw invalid('secret_key', `must be at most ${MAX_KEY_CHARS} characters`);
-  if (!KEY_PATTERN.test(raw))
-    throw invalid(
-      'secret_key',
-      'must start with a letter or "_" and hold only letters, digits and "_" (it is used as ${{secret.KEY}})',
-    );
+  // eslint-disable-next-line no-control-regex -- control characters are what this refuses
+  if (/[\u0000-\u001f\u007f]/.test(raw)) throw invalid('secret_key', 'must not contain control characters');
   return raw;
 }
 

@@ -2,6 +2,7 @@ import { HushError, invalidFields, type FieldProblem } from '../../core/ports.js
 import { MAX_PLAINTEXT_BYTES } from './crypto.js';
 import { MSG } from './errors.js';
 import { kindOf, type KindName } from './service/inventory.js';
+import { LEGACY_SECRET_FIELDS, refuseUnstored, ROLE_FIELDS, SECRET_FIELDS, type WriteFields } from './write-fields.js';
 
 /**
  * Write bodies as DRF validates them (docs/wire/netbox.md §3.0 "Writing related objects", §3.1 and §3.4 write
@@ -16,12 +17,13 @@ export type Related = { id: number } | { attrs: Record<string, unknown> };
 export const isRecord = (value: unknown): value is Body =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
-export function asBody(body: unknown): Body {
+export function asBody(body: unknown, fields?: WriteFields): Body {
   if (body === null || body === undefined) return {};
   if (!isRecord(body))
     throw new HushError('invalid', 'Invalid data. Expected a dictionary.', {
       problems: [{ field: '', message: 'Invalid data. Expected a dictionary, but got list.' }],
     });
+  if (fields) refuseUnstored(body, fields);
   return body;
 }
 
@@ -105,10 +107,10 @@ export function parseSecret(
   raw: unknown,
   options: { partial: boolean; legacy: boolean; create?: boolean },
 ): ParsedSecret {
-  const body = asBody(raw);
+  const { partial, legacy } = options;
+  const body = asBody(raw, legacy ? LEGACY_SECRET_FIELDS : SECRET_FIELDS);
   const problems: FieldProblem[] = [];
   const out: ParsedSecret = {};
-  const { partial, legacy } = options;
 
   const type = body.assigned_object_type;
   if (type !== undefined) {
@@ -164,7 +166,7 @@ export interface ParsedRole {
 }
 
 export function parseRole(raw: unknown): ParsedRole {
-  const body = asBody(raw);
+  const body = asBody(raw, ROLE_FIELDS);
   const problems: FieldProblem[] = [];
   const out: ParsedRole = {
     name: text(body, 'name', 1000, problems),

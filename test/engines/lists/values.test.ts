@@ -76,11 +76,28 @@ forEachDialect('lists: values', (dialect) => {
     assert.ok(!dup.body.error.message.includes('hidden'));
   });
 
-  it('refuses keys that cannot be referenced, and other bad input, with 400 naming the field', async () => {
+  it('accepts any non-empty key NetActuate does, and renders those a reference can name', async () => {
+    for (const key of ['new key', 'api-key', 'db.password', '1PASSWORD', 'K'.repeat(128)]) {
+      const res = await call('POST', '/api/secrets/lists/alpha/values', { secret_key: key, secret_value: `v:${key}` });
+      assert.deepEqual([res.status, res.body.secret_key], [201, key], key);
+      const back = await call('GET', `/api/secrets/lists/alpha/values/${encodeURIComponent(key)}`);
+      assert.deepEqual([back.status, back.body.secret_value], [200, `v:${key}`], key);
+    }
+    const rendered = await call('POST', '/api/secrets/render', {
+      template: '${{secret.api-key}} ${{ secret.db.password }} ${{secret.1PASSWORD}}',
+    });
+    assert.deepEqual([rendered.status, rendered.body.rendered], [200, 'v:api-key v:db.password v:1PASSWORD']);
+    const spaced = await call('POST', '/api/secrets/render', { template: '${{secret.new key}}' });
+    assert.deepEqual([spaced.status, spaced.body.error.code], [400, 'malformed_references']);
+    assert.match(spaced.body.error.message, /NAME cannot hold spaces, tabs or braces/);
+    for (const key of ['new key', 'api-key', 'db.password', '1PASSWORD', 'K'.repeat(128)])
+      assert.equal((await call('DELETE', `/api/secrets/lists/alpha/values/${encodeURIComponent(key)}`)).status, 204);
+  });
+
+  it('refuses empty, over-long and control-character keys, and other bad input, with 400 naming the field', async () => {
     const cases: [unknown, string][] = [
-      [{ secret_key: 'new key', secret_value: 'v' }, 'secret_key'],
-      [{ secret_key: '1ABC', secret_value: 'v' }, 'secret_key'],
-      [{ secret_key: 'A-B', secret_value: 'v' }, 'secret_key'],
+      [{ secret_key: 'tab\there', secret_value: 'v' }, 'secret_key'],
+      [{ secret_key: '   ', secret_value: 'v' }, 'secret_key'],
       [{ secret_key: 'K'.repeat(129), secret_value: 'v' }, 'secret_key'],
       [{ secret_key: '', secret_value: 'v' }, 'secret_key'],
       [{ secret_value: 'v' }, 'secret_key'],

@@ -14,6 +14,20 @@ const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => T
 export function meRoutes(identity: IdentityPort): FastifyPluginAsyncTypebox {
   const { users, tokens } = identity;
   return async (app) => {
+    // NetBox's `GET /api/users/config/`: the caller's UI preferences. Hush keeps none, so it is always `{}`.
+    app.get(
+      '/api/users/config/',
+      {
+        config: { hush: { access: 'authenticated' } },
+        schema: {
+          operationId: 'users_config',
+          tags: ['users'],
+          response: { 200: Type.Object({}, { additionalProperties: true }) },
+        },
+      },
+      async () => ({}),
+    );
+
     app.get(
       '/api/users/me/',
       {

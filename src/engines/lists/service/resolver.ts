@@ -1,5 +1,5 @@
 import type { Caller, ReferenceResolver } from '../../../core/ports.js';
-import { KEY_PATTERN, MAX_KEY_CHARS } from '../validate.js';
+import { MAX_KEY_CHARS } from '../validate.js';
 import { valueReads, type ListsContext } from './context.js';
 
 /**
@@ -10,7 +10,7 @@ export function createSecretResolver(lc: ListsContext): ReferenceResolver {
   return {
     kind: 'secret',
     async resolve(names: readonly string[], caller: Caller) {
-      const keys = names.filter((n) => n.length <= MAX_KEY_CHARS && KEY_PATTERN.test(n));
+      const keys = names.filter((n) => n.length <= MAX_KEY_CHARS);
       const values = new Map<string, string>();
       if (!keys.length) return { values, reads: [] };
       const [rows, scope] = await Promise.all([lc.repo.valuesByKeys(keys), lc.scope(caller)]);

@@ -1,6 +1,18 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { absoluteUrl } from '../../../http/netbox-rest.js';
+import { Type } from '../../../http/schemas.js';
 import { Root } from '../schema.js';
+
+/** The one plugin Hush speaks for: netbox-secrets 3.1.1 (the engine README names the upstream commit). */
+const INSTALLED_PLUGIN = {
+  name: 'netbox_secrets',
+  package: 'netbox_secrets',
+  author: 'Hush',
+  author_email: '',
+  description: 'Secrets, secret roles and user keys (served by Hush)',
+  verbose_name: 'NetBox Secrets',
+  version: '3.1.1',
+};
 
 /** API roots: plugin, plugins, legacy, dcim, virtualization (docs/wire/netbox.md §3.1 "API root", §3.4 "Root"). */
 export function rootRoutes(): FastifyPluginAsyncTypebox {
@@ -35,6 +47,19 @@ export function rootRoutes(): FastifyPluginAsyncTypebox {
     },
   ];
   return async (app) => {
+    // pynetbox's `nb.plugins.installed_plugins()`; NetBox lists each plugin's config (netbox/netbox/api/views.py).
+    app.get(
+      '/api/plugins/installed-plugins/',
+      {
+        config: { hush: { access: 'authenticated' } },
+        schema: {
+          operationId: 'plugins_installed',
+          tags: ['netbox'],
+          response: { 200: Type.Array(Type.Record(Type.String(), Type.String())) },
+        },
+      },
+      async () => [INSTALLED_PLUGIN],
+    );
     for (const { path, operationId, links } of roots) {
       app.get(
         path,

@@ -8,11 +8,13 @@ import {
   noChangeMade,
   recordPlaintextReads,
 } from '../../../http/route-kit.js';
+import { optionsAnswer, OptionsOut } from '../../../http/netbox-rest.js';
 import { IdParams, Type } from '../../../http/schemas.js';
 import { NETBOX_ENGINE, NetboxAudit } from '../events.js';
 import type { SecretRow } from '../repo.js';
 import { BriefQuery, ListQuery, oneOrMany, paginated, SecretListQuery, SecretOut, SecretReadQuery } from '../schema.js';
 import { OT } from '../service/context.js';
+import { KINDS } from '../service/inventory.js';
 import type { NewSecret, SecretInput } from '../service/secrets.js';
 import { isRecord, parseSecret, type ParsedSecret } from '../validate.js';
 import {
@@ -105,6 +107,37 @@ export function secretRoutes(s: Services, legacy: boolean): FastifyPluginAsyncTy
   }
 
   return async (app) => {
+    // pynetbox's `choices()`: `assigned_object_type` is the one choice field (the plugin's allowed content types).
+    app.options(
+      base,
+      {
+        config: { hush: { access: 'authenticated' } },
+        schema: {
+          operationId: `${legacy ? 'legacy' : 'plugin'}_secrets_options`,
+          tags: ['netbox'],
+          response: { 200: OptionsOut },
+        },
+      },
+      async () =>
+        optionsAnswer('Secret List', {
+          assigned_object_type: {
+            type: 'choice',
+            required: true,
+            label: 'Assigned object type',
+            choices: Object.values(KINDS).map((k) => ({
+              value: `${k.appLabel}.${k.model}`,
+              display_name: `${k.appLabel === 'dcim' ? 'DCIM' : 'Virtualization'} | ${k.label}`,
+            })),
+          },
+          assigned_object_id: { type: 'integer', required: true, label: 'Assigned object id' },
+          role: { type: 'field', required: true, label: 'Role' },
+          name: { type: 'string', required: false, label: 'Name', max_length: 100 },
+          plaintext: { type: 'string', required: true, label: 'Plaintext', max_length: 65535 },
+          description: { type: 'string', required: false, label: 'Description', max_length: 200 },
+          comments: { type: 'string', required: false, label: 'Comments' },
+        }),
+    );
+
     app.get(
       base,
       {

@@ -8,6 +8,7 @@ import { ActivateOut, BriefQuery, ListQuery, paginated, UserKeyOut } from '../sc
 import { userKeyJson } from '../serializers.js';
 import { OT } from '../service/context.js';
 import { asBody, isRecord } from '../validate.js';
+import { USER_KEY_FIELDS } from '../write-fields.js';
 import { brief, bulkItems, listEnvelope, pageFor, type Services } from './common.js';
 
 const MAX_ACTIVATE = 100;
@@ -89,7 +90,7 @@ export function userKeyRoutes(s: Services): FastifyPluginAsyncTypebox {
       },
       async (request, reply) => {
         const { caller, actor } = await access(request);
-        const body = asBody(request.body);
+        const body = asBody(request.body, USER_KEY_FIELDS);
         const publicKey = publicKeyOf(body, true)!;
         const row = await s.userKeys.create(actor, await userOf(body.user, caller.user.id), publicKey);
         return reply.status(201).send(userKeyJson(request, row, false));
@@ -128,7 +129,7 @@ export function userKeyRoutes(s: Services): FastifyPluginAsyncTypebox {
         // `user` is not editable (the original ignores it on update); only the public key changes.
         handler: async (request) => {
           const { scope, actor } = await access(request);
-          const publicKey = publicKeyOf(asBody(request.body), method === 'PUT');
+          const publicKey = publicKeyOf(asBody(request.body, USER_KEY_FIELDS), method === 'PUT');
           const { key, changed } = await s.userKeys.update(actor, request.params.id, publicKey, scope);
           if (!changed) noChangeMade(request);
           return userKeyJson(request, key, false);

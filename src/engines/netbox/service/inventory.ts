@@ -1,5 +1,5 @@
 import type { Updateable } from 'kysely';
-import { forbidden, invalid, nowIso, type AuditActor, type Caller } from '../../../core/ports.js';
+import { forbidden, invalid, isHushError, nowIso, type AuditActor, type Caller } from '../../../core/ports.js';
 import { MSG, notFoundModel } from '../errors.js';
 import { NetboxAudit } from '../events.js';
 import { and, defineFilterSet, ordering, textFilter, values, type Conditions, type Query } from '../filters.js';
@@ -72,7 +72,7 @@ const INVENTORY_FILTERS = defineFilterSet({
 export function createInventoryService(nc: NetboxContext) {
   const { repo } = nc;
 
-  return {
+  const service = {
     async list(kind: Kind, query: Query, page: { limit: number; offset: number }, scope: 'all' | Set<number>) {
       const where: Conditions = INVENTORY_FILTERS.where(query);
       const q = values(query, 'q')[0]?.trim();
@@ -111,9 +111,41 @@ export function createInventoryService(nc: NetboxContext) {
       body: Record<string, unknown>,
       partial: boolean,
     ): Promise<InventoryRow> {
-      const { name, description } = checkInventory(body, partial);
+      return (await service.saveMany(actor, kind, [{ id, body }], partial))[0]!;
+    },
+
+    /** Creates (`id` undefined) or updates every item in one transaction: all or nothing (NetBox's bulk writes). */
+    async saveMany(
+      actor: AuditActor,
+      kind: Kind,
+      items: readonly { id: number | undefined; body: Record<string, unknown> }[],
+      partial: boolean,
+    ): Promise<InventoryRow[]> {
+      // Every item is checked before anything is written; a bad one names its place in the list.
+      const inputs = items.map((item, i) => {
+        try {
+          return { id: item.id, ...checkInventory(item.body, partial) };
+        } catch (e) {
+          if (items.length === 1 || !isHushError(e)) throw e;
+          throw invalid(`${i}.${e.problems[0]?.field ?? ''}`, e.problems[0]?.message ?? e.message);
+        }
+      });
       const now = nowIso();
       return repo.db.transaction().execute(async (trx) => {
+        const out: InventoryRow[] = [];
+        for (const input of inputs) out.push(await saveOne(trx, input, now));
+        return out;
+      });
+
+      async function saveOne(
+        trx: Parameters<typeof repo.insertInventory>[2],
+        {
+          id,
+          name,
+          description,
+        }: { id: number | undefined; name?: string | undefined; description?: string | undefined },
+        now: string,
+      ): Promise<InventoryRow> {
         let rowId = id;
         if (rowId === undefined) {
           rowId = await repo.insertInventory(
@@ -136,7 +168,7 @@ export function createInventoryService(nc: NetboxContext) {
           },
         ]);
         return (await repo.inventoryById(kind.table, rowId, trx))!;
-      });
+      }
     },
 
     /**
@@ -145,10 +177,19 @@ export function createInventoryService(nc: NetboxContext) {
      * which would let `dcim.device delete` destroy secrets its holder cannot even see. Each secret deleted is audited.
      */
     async remove(caller: Caller, actor: AuditActor, kind: Kind, id: number): Promise<void> {
+      await service.removeMany(caller, actor, kind, [id]);
+    },
+
+    /** Deletes every object (and its secrets, as `remove` says) in one transaction: all or nothing. */
+    async removeMany(caller: Caller, actor: AuditActor, kind: Kind, ids: readonly number[]): Promise<void> {
       const kindName = `${kind.appLabel}.${kind.model}`;
       // Asked before the transaction (on SQLite a permission query inside it would wait for it), applied inside it.
       const deletable = await nc.ctx.permissions.scope(caller, 'delete', OT.secret);
       await repo.db.transaction().execute(async (trx) => {
+        for (const id of new Set(ids)) await removeOne(trx, id);
+      });
+
+      async function removeOne(trx: Parameters<typeof repo.secretsAssignedTo>[2], id: number) {
         const secrets = await repo.secretsAssignedTo(kindName, id, trx);
         const denied = deletable === 'all' ? 0 : secrets.filter((s) => !deletable.includes(String(s.id))).length;
         if (denied) throw forbidden(MSG.cascadeDenied(kind.label, secrets.length, denied));
@@ -168,9 +209,10 @@ export function createInventoryService(nc: NetboxContext) {
             details: { cascade: kindName },
           })),
         ]);
-      });
+      }
     },
   };
+  return service;
 }
 
 export type InventoryService = ReturnType<typeof createInventoryService>;
