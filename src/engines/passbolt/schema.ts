@@ -95,6 +95,7 @@ const Profile = Type.Object({
   last_name: Str,
   created: Time,
   modified: Time,
+  avatar: Type.Object({ url: Type.Object({ medium: Str, small: Str }) }),
 });
 const Role = Type.Object({
   id: Uuid,
