@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
 import { startHush, type RunningHush } from '../../helpers/server.js';
-import { bearer, generateKeyPair, passboltUser, type PbUser } from './helpers.js';
+import { bearer, createResource, generateKeyPair, passboltUser, type PbUser } from './helpers.js';
 
 let hush: RunningHush;
 let ada: PbUser;
@@ -32,4 +32,28 @@ it('a user made before names were asked for (none set) still works, showing its 
   assert.deepEqual([me.profile.first_name, me.profile.last_name, me.role.name], ['old-timer', 'old-timer', 'admin']);
   const listed = (await ada.call('GET', '/users.json')).body.body.map((u: any) => u.username);
   assert.deepEqual(listed.sort(), ['ada@example.com', 'old-timer']);
+});
+
+it('/share/search-aros.json finds users to share with; permissions contain their holders on request', async () => {
+  const found = (await ada.call('GET', '/share/search-aros.json?filter[search]=OLD')).body.body;
+  assert.deepEqual(
+    found.map((u: any) => u.username),
+    ['old-timer'],
+  );
+  assert.ok(found[0].gpgkey.armored_key.includes('BEGIN PGP PUBLIC KEY'));
+  const everyone = (await ada.call('GET', '/share/search-aros.json')).body.body;
+  assert.deepEqual(
+    everyone.map((u: any) => u.profile.first_name),
+    ['Ada@example.com', 'old-timer'],
+  );
+
+  const id = await createResource(ada, 'shared', 'pw');
+  const bare = (await ada.call('GET', `/permissions/resource/${id}.json`)).body.body;
+  assert.equal(bare[0].user, undefined);
+  const full = (await ada.call('GET', `/permissions/resource/${id}.json?contain[user.profile]=1&contain[group]=1`)).body
+    .body;
+  assert.equal(full[0].user.username, 'ada@example.com');
+  assert.equal(full[0].user.profile.last_name, 'Test');
+  assert.equal(full[0].group, null);
+  assert.equal((await hush.request('GET', '/share/search-aros.json', { token: null })).status, 403);
 });

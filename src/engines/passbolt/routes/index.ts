@@ -69,7 +69,7 @@ export function passboltRoutes(s: PassboltServices, config: HushConfig): Fastify
     installGpgAuthHeaders(app);
     requireActionNames(app);
     await app.register(resourceRoutes(s.reader, s.writer, s.users));
-    await app.register(shareRoutes(s.share));
+    await app.register(shareRoutes(s.share, s.users));
     await app.register(userRoutes(s.users));
     await app.register(authRoutes(s.auth, config));
     await app.register(gpgAuthRoutes(s.gpgauth, config));
