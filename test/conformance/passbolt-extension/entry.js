@@ -1,0 +1,6 @@
+// The extension's own services, unchanged, bundled for node by the conformance test.
+export { default as AuthVerifyServerChallengeService } from "passbolt-browser-extension/src/all/background_page/service/auth/authVerifyServerChallengeService";
+export { default as AuthVerifyLoginChallengeService } from "passbolt-browser-extension/src/all/background_page/service/auth/authVerifyLoginChallengeService";
+export { default as AuthVerifyServerKeyService } from "passbolt-browser-extension/src/all/background_page/service/api/auth/authVerifyServerKeyService";
+export { default as AuthLogoutService } from "passbolt-styleguide/src/shared/services/api/auth/AuthLogoutService";
+export { ApiClientOptions } from "passbolt-styleguide/src/shared/lib/apiClient/apiClientOptions";
