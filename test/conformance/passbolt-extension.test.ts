@@ -99,6 +99,19 @@ it("logs in with the extension's own GPGAuth services, uses the session, and log
   const me = await fetch(`${hush.url}/users/me.json`).then((r) => r.json() as Promise<any>);
   assert.equal(me.body.id, ada.id);
 
+  // What the extension loads next, read by its own services and checked by its own entity classes.
+  const settings = new ext.SiteSettings(await new ext.OrganizationSettingsService(options()).find());
+  assert.equal(settings.canIUse('metadata'), false, 'v4 metadata');
+  assert.equal(settings.canIUse('folders'), false);
+  assert.equal(settings.canIUse('export'), true);
+  const users = new ext.UsersCollection(await new ext.UserService(options()).findAll({ profile: true, gpgkey: true }));
+  assert.deepEqual(
+    users.items.map((u: any) => u.username),
+    ['ada@example.com'],
+  );
+  const types = new ext.ResourceTypesCollection(await new ext.ResourceTypeService(options()).findAll());
+  assert.ok(types.items.some((t: any) => t.slug === 'password-and-description'));
+
   const session = jar.get('passbolt_session');
   await new ext.AuthLogoutService(options()).logout();
   assert.ok(!jar.has('passbolt_session'), 'the logout clears the cookie');
