@@ -21,10 +21,12 @@ export function userCommand(): Command {
       .option('--superuser', 'grant every permission')
       .option('--service', 'a service account (a machine identity, e.g. for CI)')
       .option('--email <email>', 'e-mail address')
+      .option('--first-name <name>', "first name (Passbolt's profile shows it)")
+      .option('--last-name <name>', "last name (Passbolt's profile shows it)")
       .option('--password-stdin', 'read the password from standard input (never pass it as an argument)')
       .addHelpText(
         'after',
-        '\nExamples:\n  hush admin user create alice --password-stdin < pw.txt\n  hush admin user create ci-bot --service',
+        '\nExamples:\n  hush admin user create alice --password-stdin < pw.txt\n  hush admin user create ada@example.com --first-name Ada --last-name Lovelace\n  hush admin user create ci-bot --service',
       )
       .action(async (username: string, o) =>
         withLocalCore(o, async (core) => {
@@ -32,6 +34,8 @@ export function userCommand(): Command {
             username,
             password: o.passwordStdin ? readPasswordFromStdin() : undefined,
             email: o.email,
+            firstName: o.firstName,
+            lastName: o.lastName,
             isSuperuser: Boolean(o.superuser),
             kind: o.service ? 'service' : 'person',
           });

@@ -95,6 +95,7 @@ const Profile = Type.Object({
   last_name: Str,
   created: Time,
   modified: Time,
+  avatar: Type.Object({ url: Type.Object({ medium: Str, small: Str }) }),
 });
 const Role = Type.Object({
   id: Uuid,
@@ -132,6 +133,13 @@ export const ResourceType = Type.Object({
   }),
   created: Time,
   modified: Time,
+});
+
+/** A permission with what `contain[user]` / `contain[group]` asked for. */
+export const PermissionWithHolder = Type.Object({
+  ...Permission.properties,
+  user: Type.Optional(Nullable(BriefUser)),
+  group: Type.Optional(Type.Null()),
 });
 
 /** A resource with what `contain[…]=1` asked for. */
@@ -214,3 +222,15 @@ export const UsersQuery = query({
 });
 
 export const tags = ['passbolt'];
+
+export const PermissionQuery = query({
+  'contain[user]': '1: with each holder',
+  'contain[user.profile]': '1: as contain[user]',
+  'contain[group]': '1: with each group (always null: no groups)',
+});
+export const SearchArosQuery = query({
+  'filter[search]': 'Users whose username or name contains this text',
+  'contain[gpgkey]': 'accepted; users always come with their key',
+  'contain[role]': 'accepted; users always come with their role',
+  'contain[groups_users]': 'accepted; no groups',
+});

@@ -82,6 +82,8 @@ export function gpgkeyJson(k: GpgkeyRow) {
   };
 }
 
+const DEFAULT_AVATAR = { medium: 'img/avatar/user_medium.png', small: 'img/avatar/user.png' };
+
 /** A Hush user as a Passbolt user: the username is Hush's, the profile names come from the core user. */
 export function userJson(account: AccountRow, user: UserRow, key: GpgkeyRow | undefined) {
   const role = user.is_superuser === 1 ? { id: ROLE_ADMIN_ID, name: 'admin' } : { id: ROLE_USER_ID, name: 'user' };
@@ -99,10 +101,14 @@ export function userJson(account: AccountRow, user: UserRow, key: GpgkeyRow | un
     profile: {
       id: uuid5(`profile.${account.id}`),
       user_id: account.id,
-      first_name: user.first_name ?? '',
-      last_name: user.last_name ?? '',
+      // Passbolt requires both names (the extension's ProfileEntity refuses empty ones): a Hush user without them
+      // shows its username.
+      first_name: user.first_name || user.username,
+      last_name: user.last_name || user.username,
       created: passboltTime(account.created),
       modified: passboltTime(account.modified),
+      // No uploaded avatars: Passbolt's default picture, as it shows for a user who set none.
+      avatar: { url: DEFAULT_AVATAR },
     },
     role: {
       ...role,

@@ -9,6 +9,7 @@ import type { PassboltServices } from '../service/index.js';
 import { authRoutes } from './auth.js';
 import { gpgAuthRoutes, installGpgAuthHeaders } from './gpgauth.js';
 import { resourceRoutes } from './resources.js';
+import { settingsRoutes } from './settings.js';
 import { shareRoutes } from './share.js';
 import { userRoutes } from './users.js';
 
@@ -25,6 +26,40 @@ export const PASSBOLT_PREFIXES = [
   '/users',
   '/gpgkeys',
   '/auth/',
+  // Passbolt's other trees (config/routes.php and its plugins' routes): what Hush does not serve still answers in
+  // Passbolt's envelope, so the extension reads a 404 as a missing feature instead of failing on another shape.
+  '/settings',
+  '/account/',
+  '/healthcheck',
+  '/locale/',
+  '/rbacs',
+  '/roles',
+  '/groups',
+  '/folders',
+  '/favorites/',
+  '/comments/',
+  '/tags',
+  '/metadata/',
+  '/password-policies/',
+  '/password-generator/',
+  '/password-expiry/',
+  '/user-passphrase-policies/',
+  '/mfa',
+  '/mfa-policies/',
+  '/account-recovery/',
+  '/sso/',
+  '/setup/',
+  '/move/',
+  '/mobile/',
+  '/secret-revisions',
+  '/self-registration/',
+  '/directorysync/',
+  '/smtp/',
+  '/scim/',
+  '/export-policies/',
+  '/actionlog/',
+  '/ee/',
+  '/avatars/',
 ] as const;
 
 export function passboltRoutes(s: PassboltServices, config: HushConfig): FastifyPluginAsyncTypebox {
@@ -34,10 +69,11 @@ export function passboltRoutes(s: PassboltServices, config: HushConfig): Fastify
     installGpgAuthHeaders(app);
     requireActionNames(app);
     await app.register(resourceRoutes(s.reader, s.writer, s.users));
-    await app.register(shareRoutes(s.share));
+    await app.register(shareRoutes(s.share, s.users));
     await app.register(userRoutes(s.users));
     await app.register(authRoutes(s.auth, config));
     await app.register(gpgAuthRoutes(s.gpgauth, config));
+    await app.register(settingsRoutes(s.pc.ctx.version));
   };
 }
 

@@ -10,7 +10,8 @@ import {
   envelope,
   IdParam,
   NoBody,
-  Permission,
+  PermissionQuery,
+  PermissionWithHolder,
   ResourceCreated,
   Resource,
   ResourceType,
@@ -173,11 +174,15 @@ export function resourceRoutes(
           operationId: 'passbolt_permissions_view',
           tags,
           params: IdParam,
-          response: envelope(Type.Array(Permission)),
+          querystring: PermissionQuery,
+          response: envelope(Type.Array(PermissionWithHolder)),
         },
       },
       async (request) =>
-        ok(request, (await users.permissionsOf(callerOf(request), request.params.id)).map(permissionJson)),
+        ok(
+          request,
+          await users.permissionsOf(callerOf(request), request.params.id, request.query as Record<string, unknown>),
+        ),
     );
   };
 }

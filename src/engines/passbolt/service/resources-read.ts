@@ -7,6 +7,7 @@ import type { ResourceWithContain } from '../schema.js';
 import { briefUserJson, permissionJson, resourceJson, secretJson } from '../serializers.js';
 import { ENGINE, isUuid, readEvent, type PassboltContext } from './context.js';
 import { PassboltAudit } from '../events.js';
+import { truthy } from './validate.js';
 
 /** The `contain[…]` options clients send (passbolt_api ResourcesIndexController ALLOWED_CONTAIN, v4 subset). */
 export interface Contain {
@@ -18,9 +19,6 @@ export interface Contain {
   modifier: boolean;
   resourceType: boolean;
 }
-
-const truthy = (v: unknown): boolean =>
-  v === '1' || v === 'true' || v === 1 || v === true || (Array.isArray(v) && v.length > 0 && truthy(v[0]));
 
 /** Reads `contain[x]=1` and `filter[x]=…` from the flat query keys Fastify leaves as they are. */
 export function parseListQuery(query: Record<string, unknown>): { contain: Contain; filter: ResourceFilter } {

@@ -2,14 +2,18 @@ import { HushError, nowIso, type AuditActor, type Caller } from '../../../core/p
 import { MSG, notFoundError, validationError } from '../errors.js';
 import { readPublicKey } from '../openpgp.js';
 import type { AccountRow } from '../repo.js';
-import { gpgkeyJson, userJson } from '../serializers.js';
+import { gpgkeyJson, permissionJson, userJson } from '../serializers.js';
 import { PassboltAudit } from '../events.js';
 import { audit, isUuid, type PassboltContext } from './context.js';
+import { truthy } from './validate.js';
 
 /**
  * Passbolt users are Hush users who registered an OpenPGP public key. Passbolt's own setup flow (invitation e-mail,
  * browser extension) is replaced by `POST /gpgkeys.json` for the caller's own key or `hush admin passbolt key-set`.
  */
+/** ShareSearchController::LIMIT: the dialog shows the first matches only. */
+const SEARCH_AROS_LIMIT = 25;
+
 export function createUserService(pc: PassboltContext) {
   const { repo, ctx } = pc;
 
@@ -124,12 +128,42 @@ export function createUserService(pc: PassboltContext) {
     },
 
     /** GET /permissions/resource/{id}.json: who holds a resource the caller can see. */
-    async permissionsOf(caller: Caller, rawId: string) {
+    /**
+     * GET /permissions/resource/{id}.json: `contain[user]` or `contain[user.profile]` adds each holder (with its
+     * profile), `contain[group]` the group (always null: Hush has no groups yet).
+     */
+    async permissionsOf(caller: Caller, rawId: string, query: Record<string, unknown> = {}) {
       const resourceId = pc.checkUuid(rawId, MSG.resourceIdInvalid);
       const account = await pc.accountOf(caller);
       if (!account || !(await repo.permissionOf(resourceId, account.id)) || !(await repo.getResource(resourceId)))
         throw notFoundError(MSG.resourceNotFound);
-      return repo.permissionsOf([resourceId]);
+      const permissions = (await repo.permissionsOf([resourceId])).map(permissionJson);
+      const withUser = truthy(query['contain[user]']) || truthy(query['contain[user.profile]']);
+      const withGroup = truthy(query['contain[group]']);
+      if (!withUser && !withGroup) return permissions;
+      const holders = withUser ? await usersJson(permissions.map((p) => p.aro_foreign_key)) : [];
+      return permissions.map((p) => {
+        const user = holders.find((u) => u.id === p.aro_foreign_key);
+        const brief = user ? (({ gpgkey: _k, role: _r, ...rest }) => rest)(user) : null;
+        return { ...p, ...(withUser ? { user: brief } : {}), ...(withGroup ? { group: null } : {}) };
+      });
+    },
+
+    /**
+     * GET /share/search-aros.json (ShareSearchController): who the caller can share with, matching
+     * `filter[search]` on username and names, active users with a key, at most 25, ordered by name as Passbolt does.
+     */
+    async searchAros(query: Record<string, unknown>) {
+      const search = query['filter[search]'];
+      const needle = typeof search === 'string' ? search.toLowerCase() : '';
+      const name = (u: { profile: { first_name: string; last_name: string } }) =>
+        `${u.profile.first_name} ${u.profile.last_name}`.toLowerCase();
+      return (await usersJson())
+        .filter((u) =>
+          [u.username, u.profile.first_name, u.profile.last_name].some((t) => t.toLowerCase().includes(needle)),
+        )
+        .sort((a, b) => name(a).localeCompare(name(b)))
+        .slice(0, SEARCH_AROS_LIMIT);
     },
   };
 }

@@ -93,3 +93,7 @@ export function secretItems(value: unknown): {
     };
   return { items: list as { user_id?: unknown; data?: unknown }[], failures: [] };
 }
+
+/** A query flag as Passbolt clients send it (`contain[x]=1`, `true`, or a repeated key). */
+export const truthy = (v: unknown): boolean =>
+  v === '1' || v === 'true' || v === 1 || v === true || (Array.isArray(v) && v.length > 0 && truthy(v[0]));
