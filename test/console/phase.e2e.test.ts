@@ -25,7 +25,15 @@ type FullPage = Page & {
   setDefaultTimeout(ms: number): void;
   emulateMedia(options: { colorScheme: 'light' | 'dark' }): Promise<void>;
   keyboard: { press(key: string): Promise<void> };
+  /** Answers the page's requests matching `url` itself (here: a read that fails). */
+  route(
+    url: string,
+    handler: (route: { fulfill(r: { status: number; body: string }): Promise<void> }) => unknown,
+  ): Promise<void>;
+  unroute(url: string): Promise<void>;
 };
+/** Locator calls beyond those test/helpers/browser.ts types. */
+const disabled = (l: unknown) => (l as { isDisabled(): Promise<boolean> }).isDisabled();
 
 /**
  * The console's Phase and secret-lists pages in Debian's chromium against a real Hush on loopback: an app and its
@@ -152,6 +160,33 @@ describe('the console: Phase and secret lists', { skip, timeout: 300_000 }, () =
     await check('phase-folders');
     await noSecretKept('db.internal', 'revealed');
     await page.getByRole('button', { name: 'Hide DB_URL' }).click();
+    // Hidden, neither the value nor its form as written is left in the page.
+    await page.getByTestId('row-as-written').waitFor({ state: 'detached' });
+    const hidden = await page.content();
+    assert.ok(!hidden.includes('postgres://db.internal/shop'), 'the hidden value stayed in the page');
+    assert.ok(!hidden.includes('${DB_HOST}'), 'the value as written stayed in the page');
+
+    // An edit that leaves the value alone keeps the reference, even when reading it as written fails (the field
+    // would otherwise hold the resolved value and Save would turn the reference into a literal).
+    const dbUrl = (await secret('development', 'DB_URL'))!;
+    await page.route('**/history/**', (route) =>
+      route.fulfill({ status: 503, body: '{"error": "down for the test"}' }),
+    );
+    await page.getByRole('button', { name: 'Edit DB_URL' }).click();
+    await page.getByText('The value could not be read as written').first().waitFor();
+    assert.ok(await disabled(page.getByRole('textbox', { name: 'Value' })));
+    await page.getByRole('textbox', { name: 'Comment' }).fill('the shop database');
+    await page.getByRole('button', { name: 'Save' }).click();
+    await closed();
+    await page.unroute('**/history/**');
+    const kept = await hush.request('GET', `/v1/secrets/${dbUrl.id}/history/?app_id=${appId}&env=development&latest=1`);
+    assert.deepEqual([kept.body[0].value, kept.body[0].comment], ['postgres://${DB_HOST}/shop', 'the shop database']);
+    // And when it is read: the field holds the reference, not the resolved value.
+    await page.getByRole('button', { name: 'Edit DB_URL' }).click();
+    await page.locator('textarea:enabled.hush-value').waitFor();
+    assert.equal(await page.getByRole('textbox', { name: 'Value' }).inputValue(), 'postgres://${DB_HOST}/shop');
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    await closed();
 
     // As written, in its history: the reference itself.
     await page.getByRole('button', { name: 'History of DB_URL' }).click();
@@ -238,6 +273,28 @@ describe('the console: Phase and secret lists', { skip, timeout: 300_000 }, () =
     await page.getByText('2 to create, 1 to update, 1 unchanged.').waitFor();
     assert.equal(await secret('development', 'NEW_KEY'), undefined, 'the preview stored something');
     await check('phase-paste-env');
+    // Someone changes a key after the preview: the apply is refused whole, and asks for a new preview.
+    const url = (await secret('development', 'DB_URL'))!;
+    const edit = await hush.request('PUT', `/v1/secrets/?app_id=${appId}&env=development`, {
+      body: { secrets: [{ id: url.id, value: 'postgres://edited-meanwhile/shop' }] },
+    });
+    assert.equal(edit.status, 200, JSON.stringify(edit.body));
+    await page.getByRole('button', { name: 'Apply 3 changes' }).click();
+    await page.getByText('Changed since the preview: preview again').waitFor();
+    const refused = await secretsOf('development');
+    assert.equal(refused.find((s) => s.key === 'DB_URL')?.value, 'postgres://edited-meanwhile/shop');
+    assert.equal(
+      refused.find((s) => s.key === 'NEW_KEY'),
+      undefined,
+      'a stale preview was applied in part',
+    );
+    assert.equal(
+      refused.find((s) => s.key === 'API_TOKEN'),
+      undefined,
+      'a stale preview was applied in part',
+    );
+    await page.getByRole('button', { name: 'Preview 4 keys' }).click();
+    await page.getByText('2 to create, 1 to update, 1 unchanged.').waitFor();
     await page.getByRole('button', { name: 'Apply 3 changes' }).click();
     await page.getByText('2 created, 1 updated, 1 unchanged.').waitFor();
     await page.getByRole('button', { name: 'Close', exact: true }).click();

@@ -67,12 +67,12 @@ function Pages() {
             <PhaseApps />
           </Route>
           <Route path="/phase/:app/:env?">
-            {(p) => <PhaseApp appId={p.app} envName={p.env ? decodeURIComponent(p.env) : undefined} />}
+            {(p) => <PhaseApp appId={p.app} envName={p.env === undefined ? undefined : paramOf(p.env)} />}
           </Route>
           <Route path="/lists">
             <Lists />
           </Route>
-          <Route path="/lists/:name">{(p) => <ListValues name={decodeURIComponent(p.name)} />}</Route>
+          <Route path="/lists/:name">{(p) => <ListValues name={paramOf(p.name)} />}</Route>
           <Route path="/render">
             <ListsRender />
           </Route>
@@ -111,6 +111,14 @@ function Pages() {
     </Shell>
   );
 }
+
+/**
+ * A route parameter as the name it encodes. wouter already ran decodeURI over the address, which leaves the escapes
+ * of reserved characters (`/ ? # & = + $ , : ; @`) alone: decode those, and only those. Decoding all again would
+ * throw on a name like `50%off` (already `%`) and misread `a%20b`.
+ */
+export const paramOf = (raw: string) =>
+  raw.replace(/%(23|24|26|2B|2C|2F|3A|3B|3D|3F|40)/gi, (escape) => decodeURIComponent(escape));
 
 export function App() {
   return (

@@ -1,6 +1,6 @@
-import { Badge, Button, Group, Text } from '@mantine/core';
-import type { ReactNode } from 'react';
-import { Link, useRoute } from 'wouter';
+import { Alert, Badge, Button, Group, Text } from '@mantine/core';
+import { Component, type ReactNode } from 'react';
+import { Link, useLocation, useRoute } from 'wouter';
 import { can, useSession } from './session.tsx';
 
 function NavItem({ href, children, match }: { href: string; children: ReactNode; match: string }) {
@@ -18,9 +18,31 @@ function NavItem({ href, children, match }: { href: string; children: ReactNode;
   );
 }
 
+/**
+ * A page that throws while rendering shows this instead of a blank console; the navigation stays usable, and going
+ * to another page (the boundary is keyed by the address) starts afresh. The error's text is not shown: it could
+ * quote data.
+ */
+class PageErrorBoundary extends Component<{ children: ReactNode }, { failed: boolean }> {
+  override state = { failed: false };
+  static getDerivedStateFromError() {
+    return { failed: true };
+  }
+  override render() {
+    return this.state.failed ? (
+      <Alert color="red" title="This page could not be shown" role="alert">
+        Something in this page failed. Go to another page from the menu, or reload.
+      </Alert>
+    ) : (
+      this.props.children
+    );
+  }
+}
+
 /** The frame of every signed-in page: where to go, who is signed in, signing out. */
 export function Shell({ children }: { children: ReactNode }) {
   const { me, access, signOut } = useSession();
+  const [location] = useLocation();
   return (
     <>
       <a
@@ -91,7 +113,7 @@ export function Shell({ children }: { children: ReactNode }) {
         </Group>
       </header>
       <main className="hush-main" id="main" tabIndex={-1}>
-        {children}
+        <PageErrorBoundary key={location}>{children}</PageErrorBoundary>
       </main>
     </>
   );

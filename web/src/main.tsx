@@ -19,6 +19,9 @@ const queryClient = new QueryClient({
       refetchOnWindowFocus: false,
       staleTime: 10_000,
     },
+    // A finished mutation keeps its variables (a secret's value, a pasted .env) and its answer: drop them at once
+    // rather than after the default 5 minutes.
+    mutations: { gcTime: 0 },
   },
 });
 

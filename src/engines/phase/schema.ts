@@ -11,6 +11,14 @@ export const SecretsQuery = Type.Object({
   tags: Type.Optional(Type.String({ maxLength: 4000, description: 'Comma-separated tag names; a secret matches ANY' })),
 });
 
+/** `GET /v1/secrets/{id}/history/`: `latest=1` answers only the current version (as written, references kept). */
+export const HistoryQuery = Type.Object({
+  ...SecretsQuery.properties,
+  latest: Type.Optional(
+    Type.Union([Type.Literal('1'), Type.Literal('0')], { description: '1: only the current version' }),
+  ),
+});
+
 /** The end-to-end API's fallback when no `Environment` header is sent. */
 export const EnvQuery = Type.Object({ app_id: SecretsQuery.properties.app_id, env: SecretsQuery.properties.env });
 

@@ -14,6 +14,7 @@ forEachDialect('phase import (upsert)', (dialect) => {
     Object.fromEntries(
       (
         (await admin('GET', `/v1/secrets/${Q}`)).body as {
+          id: string;
           key: string;
           value: string;
           version: number;
@@ -46,8 +47,10 @@ forEachDialect('phase import (upsert)', (dialect) => {
   it('reports the plan on a dry run and stores nothing', async () => {
     const res = await admin('POST', `/v1/secrets/import/${Q}`, { secrets: batch, dry_run: true });
     assert.equal(res.status, 200, JSON.stringify(res.body));
+    assert.equal(typeof res.body.revision, 'number');
     assert.deepEqual(res.body, {
       dry_run: true,
+      revision: res.body.revision,
       created: 1,
       updated: 1,
       unchanged: 1,
@@ -93,6 +96,37 @@ forEachDialect('phase import (upsert)', (dialect) => {
     assert.equal(s.BULK_0, undefined);
     const ok = await admin('POST', `/v1/secrets/import/${Q}`, { secrets: big });
     assert.deepEqual([ok.status, ok.body.created], [200, 1500]);
+  });
+
+  it('refuses to apply a preview the environment has moved on from (if_revision): 409, nothing stored', async () => {
+    const file = [
+      { key: 'CHANGE', value: 'from the file' },
+      { key: 'PREVIEWED_NEW', value: 'n' },
+    ];
+    const preview = await admin('POST', `/v1/secrets/import/${Q}`, { secrets: file, dry_run: true });
+    assert.deepEqual([preview.body.created, preview.body.updated], [1, 1]);
+    // Someone edits CHANGE after the preview: applying it would overwrite that edit unseen.
+    const id = (await list()).CHANGE!.id;
+    assert.equal(
+      (await admin('PUT', `/v1/secrets/${Q}`, { secrets: [{ id, value: 'edited meanwhile' }] })).status,
+      200,
+    );
+    const stale = await admin('POST', `/v1/secrets/import/${Q}`, { secrets: file, if_revision: preview.body.revision });
+    assert.deepEqual(
+      [stale.status, stale.body.error],
+      [409, 'The environment changed since the preview; nothing was stored. Preview the import again.'],
+    );
+    const s = await list();
+    assert.equal(s.CHANGE!.value, 'edited meanwhile');
+    assert.equal(s.PREVIEWED_NEW, undefined);
+    // Previewed again, the same file applies.
+    const again = await admin('POST', `/v1/secrets/import/${Q}`, { secrets: file, dry_run: true });
+    assert.ok(again.body.revision > preview.body.revision);
+    const applied = await admin('POST', `/v1/secrets/import/${Q}`, { secrets: file, if_revision: again.body.revision });
+    assert.deepEqual([applied.status, applied.body.created, applied.body.updated], [200, 1, 1]);
+    assert.equal((await list()).CHANGE!.value, 'from the file');
+    for (const bad of [-1, 1.5, '3'])
+      assert.equal((await admin('POST', `/v1/secrets/import/${Q}`, { secrets: file, if_revision: bad })).status, 400);
   });
 
   it('checks access: view for a dry run, add and change for the real one', async () => {

@@ -309,6 +309,29 @@ forEachDialect('phase /v1/secrets', (dialect) => {
     assert.ok(!JSON.stringify(log.body).includes('three'));
   });
 
+  it('history with latest=1 answers the current version only, as written, audited as a read of that secret', async () => {
+    await post([{ key: 'LATEST_BASE', value: 'base' }]);
+    const [s] = (await post([{ key: 'LATEST_REF', value: 'old-rotated-out' }])).body;
+    await admin('PUT', `/v1/secrets/${Q}`, { secrets: [{ id: s.id, value: 'v2-${LATEST_BASE}' }] });
+    const latest = await admin('GET', `/v1/secrets/${s.id}/history/${Q}&latest=1`);
+    assert.equal(latest.status, 200, JSON.stringify(latest.body));
+    assert.deepEqual(
+      latest.body.map((v: any) => [v.version, v.value]),
+      [[2, 'v2-${LATEST_BASE}']],
+    );
+    assert.ok(!JSON.stringify(latest.body).includes('old-rotated-out'));
+    assert.equal((await admin('GET', `/v1/secrets/${s.id}/history/${Q}&latest=2`)).status, 400);
+    const log = await hush.request('GET', `/api/core/audit-log/?engine=phase&object_id=${s.id}&limit=100`);
+    const actions = log.body.results.map((e: any) => e.action).reverse();
+    // The POST and PUT answers are reads too; the history read is one more, never secret_history.read.
+    assert.ok(!actions.includes('secret_history.read'));
+    assert.deepEqual(actions.slice(-1), ['secret.read']);
+    assert.deepEqual(
+      actions.filter((a: string) => a !== 'secret.read'),
+      ['secret.create', 'secret.update'],
+    );
+  });
+
   it('stores no plaintext: values, keys and comments are ciphertexts bound to their version', async () => {
     await post([{ key: 'AT_REST', value: 'plain-value-at-rest', comment: 'plain-comment' }]);
     const rows = await hush.app.core.store.db.selectFrom('phase_secret_versions').selectAll().execute();

@@ -14,7 +14,8 @@ export type ImportPlan = Json<'phase_secrets_import', 200>;
 /** What the console sends when it creates or edits a secret (Phase's request bodies, docs/wire/phase.md §2.3-2.5). */
 export interface SecretFields {
   key: string;
-  value: string;
+  /** Absent on an edit: the stored value (a reference stays a reference; a sealed value cannot change anyway). */
+  value?: string;
   comment: string;
   path: string;
   tags?: string[];
@@ -75,6 +76,19 @@ export const phase = {
 
   history: async (appId: string, env: string, id: string) =>
     unwrap(await api.GET('/v1/secrets/{id}/history/', secretWhere(appId, env, id))),
+  /**
+   * The current version only, as written (references as `${…}`): what the table and the edit form show, without
+   * fetching the rotated-out values of every earlier version. Audited as a read of that one secret.
+   */
+  asWritten: async (appId: string, env: string, id: string) => {
+    const where = secretWhere(appId, env, id);
+    const versions = unwrap(
+      await api.GET('/v1/secrets/{id}/history/', {
+        params: { ...where.params, query: { ...where.params.query, latest: '1' } },
+      }),
+    );
+    return versions[versions.length - 1];
+  },
   restore: async (appId: string, env: string, id: string, version: number) =>
     unwrap(
       await api.POST('/v1/secrets/{id}/restore/', { ...secretWhere(appId, env, id), body: untypedBody({ version }) }),
@@ -84,12 +98,23 @@ export const phase = {
    * Creates the missing keys and updates the changed ones in one transaction, or (dry run) says what it would do.
    * The Idempotency-Key makes a double submit (a retried click, a flaky network) apply the file once.
    */
-  importSecrets: async (appId: string, env: string, secrets: ImportItem[], dryRun: boolean, idempotencyKey?: string) =>
-    unwrap(
+  importSecrets: async (
+    appId: string,
+    env: string,
+    secrets: ImportItem[],
+    options: { dryRun: boolean; ifRevision?: number; idempotencyKey?: string },
+  ) => {
+    const { dryRun, ifRevision, idempotencyKey } = options;
+    return unwrap(
       await api.POST('/v1/secrets/import/', {
         ...where(appId, env),
-        body: untypedBody({ secrets, dry_run: dryRun }),
+        body: untypedBody({
+          secrets,
+          dry_run: dryRun,
+          ...(ifRevision === undefined ? {} : { if_revision: ifRevision }),
+        }),
         ...(idempotencyKey ? { headers: { 'Idempotency-Key': idempotencyKey } } : {}),
       }),
-    ),
+    );
+  },
 };

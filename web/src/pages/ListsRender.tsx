@@ -40,6 +40,9 @@ export function ListsRender() {
     setShow(false);
     // Only a new template makes the old answer stale (`render` itself is a new object at every render).
   }, [template]);
+  // The rendered text (secrets) leaves memory with the page.
+  const { reset } = render;
+  useEffect(() => reset, [reset]);
   const submit = (e: FormEvent) => {
     e.preventDefault();
     render.mutate();

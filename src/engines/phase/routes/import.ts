@@ -8,6 +8,9 @@ import { IMPORT_LIMITS, parseImport, type ImportService } from '../service/impor
 
 const ImportResult = Type.Object({
   dry_run: Type.Boolean(),
+  revision: Type.Integer({
+    description: 'the environment revision the plan was made against; send it back as if_revision to apply that plan',
+  }),
   created: Type.Integer(),
   updated: Type.Integer(),
   unchanged: Type.Integer(),
@@ -24,8 +27,9 @@ const ImportResult = Type.Object({
 
 /**
  * `POST /v1/secrets/import/?app_id=&env=` (beyond Phase): `{"secrets": [{key, value, comment?, path?, tags?, type?}],
- * "dry_run"?: bool}` creates missing keys and updates changed ones in one transaction. The answer names keys and
- * outcomes only, never values. Used by `hush import` and `hush secrets set`, which send an `Idempotency-Key`: a
+ * "dry_run"?: bool, "if_revision"?: int}` creates missing keys and updates changed ones in one transaction. The answer
+ * names keys and outcomes only, never values, and the revision it was planned against; an apply sending that
+ * revision as `if_revision` is refused (409) when the environment was written since. Used by `hush import` and `hush secrets set`, which send an `Idempotency-Key`: a
  * request repeating a key that was applied gets the stored answer (header `Idempotent-Replayed: true`), not a second
  * import.
  */
@@ -49,8 +53,8 @@ export function importRoutes(pc: PhaseContext, service: ImportService): FastifyP
         const { app: owner, env } = await pc.resolveEnv(request.query);
         await pc.requireSecretAccess(caller, env, 'view');
         if (owner.sse_enabled !== 1) throw phaseError('invalid', ERR.sseOff);
-        const { items, dryRun } = parseImport(request.body);
-        const answer = await service.run(caller, auditActorOf(request), env, items, dryRun, request.idempotency);
+        const parsed = parseImport(request.body);
+        const answer = await service.run(caller, auditActorOf(request), env, parsed, request.idempotency);
         // A dry run, or a file that matches what is stored, writes no secret and so no audit entry.
         if (answer.dry_run || answer.created + answer.updated === 0) noChangeMade(request);
         return answer;

@@ -4,7 +4,7 @@ import { forbidden, type AuditEvent } from '../../../core/ports.js';
 import { auditActorOf, callerOf, recordPlaintextReads } from '../../../http/route-kit.js';
 import { Type } from '../../../http/schemas.js';
 import { ERR, phaseError } from '../errors.js';
-import { IdParam, Message, SecretList, SecretsQuery, VersionOut } from '../schema.js';
+import { HistoryQuery, IdParam, Message, SecretList, SecretsQuery, VersionOut } from '../schema.js';
 import type { PhaseContext, SecretAction } from '../service/context.js';
 import type { OverrideService } from '../service/overrides.js';
 import { readEvents, type SecretService } from '../service/secrets.js';
@@ -144,13 +144,13 @@ export function secretRoutes(
           operationId: 'phase_secret_history',
           tags: ['phase'],
           params: IdParam,
-          querystring: SecretsQuery,
+          querystring: HistoryQuery,
           response: { 200: Type.Array(VersionOut) },
         },
       },
       async (request) => {
         const { env } = await environmentFor(request, 'view');
-        const result = await secrets.history(env, request.params.id);
+        const result = await secrets.history(env, request.params.id, { latest: request.query.latest === '1' });
         recordPlaintextReads(request, result.reads);
         return result.versions;
       },

@@ -45,16 +45,19 @@ export interface ImportPlanEntry {
 /** The answer: keys and outcomes only, never values, so it may be stored for an Idempotency-Key. */
 export interface ImportAnswer {
   dry_run: boolean;
+  /** The environment's revision the plan was made against: sent back as `if_revision`, the apply is refused if it moved. */
+  revision: number;
   created: number;
   updated: number;
   unchanged: number;
   secrets: ImportPlanEntry[];
 }
 
-function answerOf(secrets: ImportPlanEntry[], dryRun: boolean): ImportAnswer {
+function answerOf(secrets: ImportPlanEntry[], dryRun: boolean, revision: number): ImportAnswer {
   const count = (o: ImportOutcome) => secrets.filter((s) => s.outcome === o).length;
   return {
     dry_run: dryRun,
+    revision,
     created: count('create'),
     updated: count('update'),
     unchanged: count('unchanged'),
@@ -65,14 +68,30 @@ function answerOf(secrets: ImportPlanEntry[], dryRun: boolean): ImportAnswer {
 const sameTags = (a: string[], b: string[]) =>
   a.length === b.length && [...a].sort().every((t, i) => t === [...b].sort()[i]);
 
-/** `{"secrets": [...], "dry_run"?: bool}`, each item checked by /v1's own POST rules (its messages, its limits). */
-export function parseImport(raw: unknown): { items: ImportItem[]; dryRun: boolean } {
+export interface ImportRequest {
+  items: ImportItem[];
+  dryRun: boolean;
+  /** The revision a preview answered: the apply goes ahead only if the environment is still at it. */
+  ifRevision: number | undefined;
+}
+
+/**
+ * `{"secrets": [...], "dry_run"?: bool, "if_revision"?: int}`, each item checked by /v1's own POST rules (its
+ * messages, its limits).
+ */
+export function parseImport(raw: unknown): ImportRequest {
   const body = parseBody(raw);
   const list = body.secrets;
   if (!Array.isArray(list) || list.length === 0) throw phaseError('invalid', ERR.secretsList);
   if (list.length > IMPORT_LIMITS.batch)
     throw phaseError('too_large', `At most ${IMPORT_LIMITS.batch} secrets per import.`);
   if (body.dry_run !== undefined && typeof body.dry_run !== 'boolean') throw invalid('dry_run', 'must be a boolean');
+  const ifRevision = body.if_revision;
+  if (
+    ifRevision !== undefined &&
+    (typeof ifRevision !== 'number' || !Number.isSafeInteger(ifRevision) || ifRevision < 0)
+  )
+    throw invalid('if_revision', 'must be a non-negative integer (the revision a dry run answered)');
   const items = list.map((entry, i): ImportItem => {
     let parsed;
     try {
@@ -92,8 +111,15 @@ export function parseImport(raw: unknown): { items: ImportItem[]; dryRun: boolea
       type: given.type === undefined || given.type === null ? undefined : parsed!.type,
     };
   });
-  return { items, dryRun: body.dry_run === true };
+  return { items, dryRun: body.dry_run === true, ifRevision: ifRevision as number | undefined };
 }
+
+const changedSincePreview = () =>
+  new HushError(
+    'conflict',
+    'The environment changed since the preview; nothing was stored. Preview the import again.',
+    { reason: 'changed_since_preview' },
+  );
 
 const changedDuringImport = () =>
   phaseError('conflict', 'The environment changed during the import; nothing was stored. Run it again.');
@@ -169,17 +195,19 @@ export function createImportService(pc: PhaseContext) {
       caller: Caller,
       actor: AuditActor,
       env: EnvRow,
-      items: ImportItem[],
-      dryRun: boolean,
+      { items, dryRun, ifRevision }: ImportRequest,
       idempotency?: IdempotencyClaim,
     ): Promise<ImportAnswer> {
       await pc.requireSecretAccess(caller, env, 'view');
       // The plan is made against this revision; the write checks that no other writer came in between.
       const planned = ((await repo.getEnv(env.id)) ?? env).revision;
+      // Applying a preview: a write since then (a value edited, a key added) would be overwritten unseen.
+      if (!dryRun && ifRevision !== undefined && ifRevision !== planned) throw changedSincePreview();
       const steps = await plan(env, items);
       const answer = answerOf(
         items.map((item, i) => ({ key: item.key, path: item.path, outcome: steps[i]!.outcome })),
         dryRun,
+        planned,
       );
       if (dryRun) return answer;
       if (steps.some((s) => s.outcome === 'create')) await pc.requireSecretAccess(caller, env, 'add');

@@ -24,13 +24,26 @@ export function createSecretHistory(deps: {
   repo: PhaseRepo;
   writer: SecretWriter;
   update: (caller: Caller, actor: AuditActor, env: EnvRow, items: UpdateItem[]) => Promise<SecretJson[]>;
+  /** How a read of current values is audited (`secret.read`, like a listing). */
+  readEvents: (secretIds: string[], environmentId: string) => AuditEvent[];
 }) {
   return {
-    /** Every version of a live secret, oldest first, as stored (references not resolved). Beyond Phase. */
-    async history(env: EnvRow, id: string): Promise<{ versions: VersionJson[]; reads: AuditEvent[] }> {
+    /**
+     * Every version of a live secret, oldest first, as stored (references not resolved). Beyond Phase. `latest`: only
+     * the current version, so a client showing a value as written (`${DB_HOST}`) does not fetch every rotated-out
+     * one; that is a read of the current value, audited as `secret.read` rather than `secret_history.read`.
+     */
+    async history(
+      env: EnvRow,
+      id: string,
+      options: { latest?: boolean } = {},
+    ): Promise<{ versions: VersionJson[]; reads: AuditEvent[] }> {
       const [row] = await deps.repo.liveById(env.id, [id], deps.repo.db);
       if (!row) throw phaseError('not_found', ERR.secretNotFound(id));
-      const versions = (await deps.writer.history(id)).map((v) => ({
+      const stored = options.latest
+        ? [await deps.writer.restorable(id, row.version)].filter((v) => v !== undefined)
+        : await deps.writer.history(id);
+      const versions = stored.map((v) => ({
         version: v.version,
         ...v.content,
         path: v.extra.path,
@@ -39,6 +52,7 @@ export function createSecretHistory(deps: {
         createdAt: v.createdAt,
         actor: v.actorUserId,
       }));
+      if (options.latest) return { versions, reads: deps.readEvents([id], env.id) };
       return {
         versions,
         reads: [

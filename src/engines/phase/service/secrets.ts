@@ -386,7 +386,7 @@ export function createSecretService(pc: PhaseContext) {
     writer,
     snapshots,
   };
-  return { ...service, ...createSecretHistory({ repo, writer, update: service.update.bind(service) }) };
+  return { ...service, ...createSecretHistory({ repo, writer, update: service.update.bind(service), readEvents }) };
 }
 
 export type SecretService = ReturnType<typeof createSecretService>;

@@ -30,6 +30,12 @@ export function ValueForm(props: { list: string; value: ListValue | null; opened
       onClose();
     },
   });
+  // The value sent stays in the mutation's closure: dropped when the dialog closes or the form goes.
+  const { reset } = save;
+  useEffect(() => {
+    if (!opened) reset();
+    return reset;
+  }, [opened, reset]);
   const problem = key && !KEY.test(key) ? 'Letters, digits and _ only, not starting with a digit' : null;
   const submit = (e: FormEvent) => {
     e.preventDefault();

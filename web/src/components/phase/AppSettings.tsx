@@ -121,7 +121,12 @@ export function AppSettings(props: { app: PhaseApp; envs: PhaseEnv[]; opened: bo
   const save = useMutation({
     mutationFn: () => phase.updateApp(app.id, { name: name.trim(), description }),
     onSuccess: async () => {
-      await queryClient.invalidateQueries({ queryKey: ['phase'] });
+      // The app and the apps list only: all of ['phase'] would reload the open environment (and audit a read of
+      // every secret in it) for a change of name or description.
+      await Promise.all([
+        queryClient.invalidateQueries({ queryKey: ['phase', 'app', app.id] }),
+        queryClient.invalidateQueries({ queryKey: ['phase', 'apps'] }),
+      ]);
     },
   });
   const addEnv = useMutation({

@@ -2,7 +2,9 @@ import { Badge, Button, Code, Group, Stack, Switch, Table, Text, TextInput } fro
 import { useQueries } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { phase, type PhaseEnv, type PhaseSecret } from '../../api/phase.ts';
+import { useSession } from '../../session.tsx';
 import { ErrorAlert } from '../common.tsx';
+import { maySecrets } from './access.ts';
 import { MASK } from './SecretRow.tsx';
 
 interface Line {
@@ -19,7 +21,11 @@ interface Line {
  * in value, values masked until a row is revealed. It reads each environment's secrets like the table does (each
  * read is audited); values are compared in memory here, never sent anywhere.
  */
-export function EnvCompare({ appId, envs }: { appId: string; envs: PhaseEnv[] }) {
+export function EnvCompare({ appId, envs: all }: { appId: string; envs: PhaseEnv[] }) {
+  // The environments list names every environment of the app; only those whose secrets the user may view compare.
+  const { access } = useSession();
+  const envs = useMemo(() => all.filter((e) => maySecrets(access, 'view', e.id)), [all, access]);
+  const unreadable = all.filter((e) => !envs.includes(e)).map((e) => e.name);
   const results = useQueries({
     queries: envs.map((e) => ({
       queryKey: ['phase', 'secrets', appId, e.name],
@@ -60,6 +66,11 @@ export function EnvCompare({ appId, envs }: { appId: string; envs: PhaseEnv[] })
     // `data` is a new array each render; `stamp` says when one of its answers changed.
   }, [stamp, envs]);
 
+  const noAccess = unreadable.length ? (
+    <Text size="sm" c="dimmed">
+      Not compared (you may not view their secrets): {unreadable.join(', ')}
+    </Text>
+  ) : null;
   if (failed) return <ErrorAlert error={failed.error} title="Could not load every environment" />;
   if (!ready) return <Text>Loading the environments…</Text>;
   const needle = filter.trim().toLowerCase();
@@ -77,6 +88,7 @@ export function EnvCompare({ appId, envs }: { appId: string; envs: PhaseEnv[] })
 
   return (
     <Stack>
+      {noAccess}
       <Group wrap="wrap" gap="md">
         <TextInput
           aria-label="Filter keys"

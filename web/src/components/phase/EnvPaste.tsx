@@ -2,6 +2,7 @@ import { Alert, Badge, Button, Group, Modal, Stack, Table, Text, TextInput, Text
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useMemo, useState } from 'react';
 import { phase, type ImportPlan } from '../../api/phase.ts';
+import { ApiError } from '../../api/errors.ts';
 import { ErrorAlert } from '../common.tsx';
 import { parseDotenv } from './dotenv.ts';
 
@@ -34,17 +35,38 @@ export function EnvPaste(props: { appId: string; env: string; folder: string; op
   const items = parsed.entries.map((e) => ({ key: e.key, value: e.value, path: path.trim() || '/' }));
 
   const preview = useMutation({
-    mutationFn: () => phase.importSecrets(appId, env, items, true),
-    onSuccess: setPlan,
+    mutationFn: () => phase.importSecrets(appId, env, items, { dryRun: true }),
+    onSuccess: (answer) => {
+      apply.reset();
+      setPlan(answer);
+    },
   });
+  // The apply carries the preview's revision: if anyone wrote to the environment since, the server refuses (409)
+  // rather than overwrite what the preview did not show.
   const apply = useMutation({
-    mutationFn: () => phase.importSecrets(appId, env, items, false, idempotencyKey),
+    mutationFn: (revision: number) =>
+      phase.importSecrets(appId, env, items, { dryRun: false, ifRevision: revision, idempotencyKey }),
     onSuccess: async (answer) => {
       setDone(answer);
       setText('');
       await queryClient.invalidateQueries({ queryKey: ['phase', 'secrets', appId, env] });
     },
+    onError: (error) => {
+      if (error instanceof ApiError && error.status === 409) {
+        // Changed since the preview: that plan is void; the next click previews again (and a new apply is new).
+        setPlan(null);
+        setIdempotencyKey(crypto.randomUUID());
+      }
+    },
   });
+  // The pasted values are in the mutations' variables and closures: dropped with the dialog.
+  useEffect(
+    () => () => {
+      preview.reset();
+      apply.reset();
+    },
+    [],
+  );
   const edited = () => {
     setPlan(null);
     preview.reset();
@@ -97,7 +119,16 @@ export function EnvPaste(props: { appId: string; env: string; folder: string; op
           </>
         )}
         {preview.isError ? <ErrorAlert error={preview.error} title="The file cannot be imported" /> : null}
-        {apply.isError ? <ErrorAlert error={apply.error} title="Nothing was imported" /> : null}
+        {apply.isError ? (
+          <ErrorAlert
+            error={apply.error}
+            title={
+              apply.error instanceof ApiError && apply.error.status === 409
+                ? 'Changed since the preview: preview again'
+                : 'Nothing was imported'
+            }
+          />
+        ) : null}
         {shown ? (
           <>
             {!done ? (
@@ -137,7 +168,7 @@ export function EnvPaste(props: { appId: string; env: string; folder: string; op
           </Button>
           {done ? null : plan ? (
             <Button
-              onClick={() => apply.mutate()}
+              onClick={() => apply.mutate(plan.revision)}
               loading={apply.isPending}
               disabled={plan.created + plan.updated === 0}
             >

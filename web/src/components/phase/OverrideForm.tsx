@@ -27,6 +27,12 @@ export function OverrideForm(props: { appId: string; env: string; secret: PhaseS
       onClose();
     },
   });
+  // The value sent stays in the mutation's variables: dropped when the dialog closes or the form goes.
+  const { reset } = save;
+  useEffect(() => {
+    if (secret === null) reset();
+    return reset;
+  }, [secret, reset]);
   const submit = (e: FormEvent) => {
     e.preventDefault();
     save.mutate();

@@ -1,6 +1,7 @@
-import { Badge, Button, Code, Group, Table, Text } from '@mantine/core';
+import { Badge, Button, Code, Group, Table, Text, VisuallyHidden } from '@mantine/core';
 import type { PhaseSecret } from '../../api/phase.ts';
 import { ConfirmButton, copyToClipboard } from '../common.tsx';
+import { isSealed } from './access.ts';
 
 export const MASK = '••••••••';
 
@@ -25,7 +26,7 @@ export function FolderRow(props: {
 }) {
   const { path, count, index, measure } = props;
   return (
-    <Table.Tr className="hush-folder-row" data-index={index} ref={measure}>
+    <Table.Tr className="hush-folder-row" data-index={index} aria-rowindex={index + 2} ref={measure}>
       <Table.Td colSpan={4}>
         <Text size="sm" fw={600} ff="monospace">
           <span aria-hidden="true">▸ </span>
@@ -53,9 +54,11 @@ export function SecretRow(props: {
   index: number;
   measure: (el: Element | null) => void;
 }) {
-  const { s, env, revealed, written, actions, index, measure } = props;
+  const { s, env, written, actions, index, measure } = props;
+  const sealed = isSealed(s);
+  const revealed = props.revealed && !sealed;
   return (
-    <Table.Tr data-key={s.key} data-index={index} ref={measure}>
+    <Table.Tr data-key={s.key} data-index={index} aria-rowindex={index + 2} ref={measure}>
       <Table.Td>
         <Text ff="monospace" size="sm" fw={500}>
           {s.key}
@@ -97,8 +100,9 @@ export function SecretRow(props: {
             ) : null}
           </>
         ) : (
-          <Text aria-label="hidden value" size="sm">
-            {MASK}
+          <Text size="sm">
+            <span aria-hidden="true">{MASK}</span>
+            <VisuallyHidden>{sealed ? 'sealed value, not shown' : 'hidden value'}</VisuallyHidden>
           </Text>
         )}
       </Table.Td>
@@ -107,22 +111,30 @@ export function SecretRow(props: {
       </Table.Td>
       <Table.Td>
         <Group gap={4} wrap="wrap" justify="flex-end">
-          <Button
-            variant="subtle"
-            size="xs"
-            onClick={() => actions.toggle(s.id)}
-            aria-label={`${revealed ? 'Hide' : 'Reveal'} ${s.key}`}
-          >
-            {revealed ? 'Hide' : 'Reveal'}
-          </Button>
-          <Button
-            variant="subtle"
-            size="xs"
-            onClick={() => void copyToClipboard(s.value, s.key)}
-            aria-label={`Copy ${s.key}`}
-          >
-            Copy
-          </Button>
+          {sealed ? (
+            <Badge variant="light" color="gray" size="sm">
+              sealed
+            </Badge>
+          ) : (
+            <>
+              <Button
+                variant="subtle"
+                size="xs"
+                onClick={() => actions.toggle(s.id)}
+                aria-label={`${revealed ? 'Hide' : 'Reveal'} ${s.key}`}
+              >
+                {revealed ? 'Hide' : 'Reveal'}
+              </Button>
+              <Button
+                variant="subtle"
+                size="xs"
+                onClick={() => void copyToClipboard(s.value, s.key)}
+                aria-label={`Copy ${s.key}`}
+              >
+                Copy
+              </Button>
+            </>
+          )}
           <Button variant="subtle" size="xs" onClick={() => actions.history(s)} aria-label={`History of ${s.key}`}>
             History
           </Button>

@@ -5,7 +5,7 @@ import { useMemo, useRef, useState } from 'react';
 import { phase, type PhaseSecret } from '../../api/phase.ts';
 import { useSession } from '../../session.tsx';
 import { QueryView } from '../common.tsx';
-import { maySecrets } from './access.ts';
+import { isSealed, maySecrets } from './access.ts';
 import { EnvPaste } from './EnvPaste.tsx';
 import { OverrideForm } from './OverrideForm.tsx';
 import { SecretForm } from './SecretForm.tsx';
@@ -13,6 +13,15 @@ import { SecretHistory } from './SecretHistory.tsx';
 import { FolderRow, SecretRow, type RowActions } from './SecretRow.tsx';
 
 type Row = { kind: 'folder'; path: string; count: number } | { kind: 'secret'; s: PhaseSecret };
+interface Written {
+  version: number;
+  value: string;
+}
+
+/** The value as written, if it was read from the version now listed and differs from the resolved value. */
+function writtenOf(w: Written | undefined, s: PhaseSecret): string | undefined {
+  return w && w.version === s.version && w.value !== s.value ? w.value : undefined;
+}
 
 /** Secrets grouped by folder (path), folders in order, keys in order within each. */
 function rowsOf(secrets: PhaseSecret[]): Row[] {
@@ -50,8 +59,12 @@ export function SecretsTable({ appId, env, envId }: { appId: string; env: string
     staleTime: 0,
   });
   const [revealed, setRevealed] = useState<ReadonlySet<string>>(new Set());
-  // Values as written (a reference as `${…}`) of the secrets revealed one by one, where they differ from the resolved.
-  const [written, setWritten] = useState<ReadonlyMap<string, string>>(new Map());
+  // Values as written (a reference as `${…}`) of the secrets revealed one by one, where they differ from the resolved,
+  // each with the version it was read from: shown only while the listing shows that same version.
+  const [written, setWritten] = useState<ReadonlyMap<string, Written>>(new Map());
+  // The reveals still wanted, by secret: an answer arriving after Hide (or after a newer reveal) is dropped.
+  const wanted = useRef(new Map<string, number>());
+  const tickets = useRef(0);
   const [filter, setFilter] = useState('');
   const [folder, setFolder] = useState<string | null>(null);
   const [tags, setTags] = useState<string[]>([]);
@@ -89,7 +102,8 @@ export function SecretsTable({ appId, env, envId }: { appId: string; env: string
     );
   }, [all, filter, folder, tags]);
   const rows = useMemo(() => rowsOf(visible), [visible]);
-  const allRevealed = visible.length > 0 && visible.every((s) => revealed.has(s.id));
+  const revealable = visible.filter((s) => !isSealed(s));
+  const allRevealed = revealable.length > 0 && revealable.every((s) => revealed.has(s.id));
 
   const scroller = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({
@@ -107,16 +121,21 @@ export function SecretsTable({ appId, env, envId }: { appId: string; env: string
   const padBottom = items.length ? virtualizer.getTotalSize() - items[items.length - 1]!.end : 0;
 
   /**
-   * The listing has references resolved; a secret revealed on its own also gets its latest version as stored (one
-   * history read, audited as such), shown when it differs. "Reveal all" does not: that would be a request per row.
+   * The listing has references resolved; a secret revealed on its own also gets its current version as stored (one
+   * read of that version only, audited as a read of that secret), shown when it differs. "Reveal all" does not:
+   * that would be a request per row. A sealed secret is never revealed.
    */
   async function showWritten(id: string) {
-    const resolved = all.find((s) => s.id === id)?.value;
-    const versions = await phase.history(appId, env, id).catch(() => null);
-    const latest = versions?.[versions.length - 1]?.value;
-    if (latest === undefined || latest === resolved) return;
-    setWritten((w) => new Map(w).set(id, latest));
+    const ticket = ++tickets.current;
+    wanted.current.set(id, ticket);
+    const current = await phase.asWritten(appId, env, id).catch(() => undefined);
+    if (wanted.current.get(id) !== ticket || !current) return;
+    wanted.current.delete(id);
+    setWritten((w) => new Map(w).set(id, { version: current.version, value: current.value }));
   }
+  const forget = (ids: Iterable<string>) => {
+    for (const id of ids) wanted.current.delete(id);
+  };
 
   const actions: RowActions = {
     mayChange,
@@ -135,6 +154,7 @@ export function SecretsTable({ appId, env, envId }: { appId: string; env: string
         next.delete(id);
         return next;
       });
+      forget([id]);
       if (!hiding) void showWritten(id);
     },
     edit: (s) => setEditing({ secret: s }),
@@ -183,10 +203,11 @@ export function SecretsTable({ appId, env, envId }: { appId: string; env: string
           <Button
             variant="default"
             size="sm"
-            disabled={!visible.length}
+            disabled={!revealable.length}
             onClick={() => {
-              setRevealed(allRevealed ? new Set() : new Set(visible.map((s) => s.id)));
+              setRevealed(allRevealed ? new Set() : new Set(visible.filter((s) => !isSealed(s)).map((s) => s.id)));
               setWritten(new Map());
+              forget([...wanted.current.keys()]);
             }}
           >
             {allRevealed ? 'Hide all' : 'Reveal all'}
@@ -266,7 +287,7 @@ export function SecretsTable({ appId, env, envId }: { appId: string; env: string
                           s={row.s}
                           env={env}
                           revealed={revealed.has(row.s.id)}
-                          written={revealed.has(row.s.id) ? written.get(row.s.id) : undefined}
+                          written={revealed.has(row.s.id) ? writtenOf(written.get(row.s.id), row.s) : undefined}
                           actions={actions}
                         />
                       );
