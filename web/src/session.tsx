@@ -26,7 +26,9 @@ export const useSignIn = () => use(SignInContext);
 
 /** May the signed-in user do `action` on some object of `type`? (The server checks each request anyway.) */
 export function can(access: Access, type: string, action: string): boolean {
-  return access.object_types.find((t) => t.name === type)?.actions.find((a) => a.action === action)?.reach !== 'none';
+  // A type or action the server does not list is not granted: a page never offers what it cannot check.
+  const reach = access.object_types.find((t) => t.name === type)?.actions.find((a) => a.action === action)?.reach;
+  return reach !== undefined && reach !== 'none';
 }
 
 const ACTIVITY = ['pointerdown', 'keydown', 'wheel', 'touchstart', 'scroll'] as const;

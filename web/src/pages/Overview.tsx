@@ -4,6 +4,7 @@ import { Link } from 'wouter';
 import { api } from '../api/client.ts';
 import { unwrap } from '../api/errors.ts';
 import { phase } from '../api/phase.ts';
+import { RecentActivity } from '../components/admin/RecentActivity.tsx';
 import { ErrorAlert } from '../components/common.tsx';
 import { can, useSession, type Access } from '../session.tsx';
 
@@ -67,7 +68,7 @@ function PhaseCount() {
   );
 }
 
-/** Who you are, what you can reach in each engine, and how the server is. */
+/** Who you are, what you can reach in each engine, how the server is and, for auditors, what happened last. */
 export function Overview() {
   const { me, access } = useSession();
   const status = useQuery({ queryKey: ['status'], queryFn: async () => unwrap(await api.GET('/api/status/')) });
@@ -128,6 +129,14 @@ export function Overview() {
             ) : null}
           </Stack>
         </Card>
+        {can(access, 'core.auditlog', 'view') ? (
+          <Card withBorder>
+            <Title order={2} size="h4" mb="xs">
+              Recent activity
+            </Title>
+            <RecentActivity />
+          </Card>
+        ) : null}
       </div>
       <Title order={2} size="h3">
         What you can reach

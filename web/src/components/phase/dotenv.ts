@@ -32,32 +32,40 @@ export function parseDotenv(text: string): DotenvResult {
     }
     const key = m[1]!;
     const start = i + 1;
-    let rest = m[2]!;
+    const rest = m[2]!;
     const quote = rest[0];
     let value: string;
     if (quote === '"' || quote === "'" || quote === '`') {
       // A quoted value ends at the next unescaped quote, possibly lines later.
       let body = rest.slice(1);
+      let j = i;
       let end = closing(body, quote);
-      while (end < 0 && i + 1 < lines.length) {
-        body += '\n' + lines[++i]!;
+      while (end < 0 && j + 1 < lines.length) {
+        body += '\n' + lines[++j]!;
         end = closing(body, quote);
       }
-      if (end < 0) {
-        problems.push({ line: start, text: `${key}: no closing ${quote}` });
-        continue;
+      if (end >= 0) {
+        i = j;
+        value = body.slice(0, end);
+        if (quote === '"') value = value.replace(/\\n/g, '\n').replace(/\\r/g, '\r').replace(/\\"/g, '"');
+      } else {
+        // No closing quote anywhere below: as dotenv, the line is an unquoted value (quote included), and the lines
+        // after it are read as lines of their own rather than swallowed into this one.
+        value = unquoted(rest);
       }
-      value = body.slice(0, end);
-      if (quote === '"') value = value.replace(/\\n/g, '\n').replace(/\\r/g, '\r').replace(/\\"/g, '"');
     } else {
-      const hash = rest.search(/\s#/);
-      if (hash >= 0) rest = rest.slice(0, hash);
-      value = rest.trim();
+      value = unquoted(rest);
     }
     entries.set(key, { key, value, line: start });
   }
   // As dotenv: a key given twice keeps its last value.
   return { entries: [...entries.values()], problems };
+}
+
+/** An unquoted value: up to a ` #` comment, trimmed. */
+function unquoted(rest: string): string {
+  const hash = rest.search(/\s#/);
+  return (hash >= 0 ? rest.slice(0, hash) : rest).trim();
 }
 
 function closing(body: string, quote: string): number {
