@@ -1,12 +1,15 @@
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import {
   accessibilityProblems,
+  assertCleanRun,
+  assertFitsPhoneWidth,
   browserUnavailableReason,
   consoleBuildProblem,
   launchChromium,
+  openConsolePage,
+  pageChecker,
+  signIn,
   type Browser,
   type BrowserContext,
   type Page,
@@ -19,9 +22,7 @@ if (skip) process.stderr.write(`!!! ${skip}\n`);
 const ADMIN_PASSWORD = 'correct horse battery staple';
 const ERIN_PASSWORD = 'erin first passphrase';
 const ERIN_NEW_PASSWORD = 'erin second passphrase';
-// HUSH_CONSOLE_SCREENSHOTS=docs/console writes the README's screenshots there.
-const SHOTS = process.env.HUSH_CONSOLE_SCREENSHOTS;
-/** The pages the README shows; every page is checked by axe-core either way. */
+/** The pages the README shows (HUSH_CONSOLE_SCREENSHOTS=docs/console); every page is checked by axe-core either way. */
 const README_SHOTS = new Set([
   'admin-users',
   'admin-permission-dialog',
@@ -31,29 +32,9 @@ const README_SHOTS = new Set([
   'account-dark',
 ]);
 
-/** A browser context that reports CSP refusals and page errors into `problems`. */
-async function watchedContext(browser: Browser, problems: string[], colorScheme: 'light' | 'dark') {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme });
-  await context.addInitScript({
-    content:
-      "document.addEventListener('securitypolicyviolation', (e) => console.error(`CSP refused ${e.violatedDirective}: ${e.blockedURI} ${e.sample}`));",
-  });
-  const page = await context.newPage();
-  page.on('console', (m) => {
-    // The browser's note of each refused request is expected: the test makes some (a 403 page, a wrong password).
-    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource: the server responded with a status of'))
-      problems.push(`${colorScheme}: ${m.text()}`);
-  });
-  page.on('pageerror', (e) => problems.push(`${colorScheme}: uncaught: ${e.message}`));
-  return { context, page };
-}
-
-async function signIn(page: Page, url: string, username: string, password: string) {
-  await page.goto(`${url}/ui/`);
-  await page.getByRole('textbox', { name: 'Username' }).fill(username);
-  await page.getByRole('textbox', { name: 'Password' }).fill(password);
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.getByRole('heading', { name: 'Overview' }).waitFor();
+/** A browser context that reports CSP refusals and page errors into `problems`, each labelled with its theme. */
+function watchedContext(browser: Browser, problems: string[], colorScheme: 'light' | 'dark') {
+  return openConsolePage(browser, { colorScheme, problems, label: colorScheme });
 }
 
 /** Picks `option` in the Mantine Select or MultiSelect labelled `label`. */
@@ -106,20 +87,10 @@ describe('the console administration pages', { skip, timeout: 240_000 }, () => {
     await hush?.close();
   });
 
-  async function check(page: Page, name: string) {
-    a11y[name] = await accessibilityProblems(page);
-    if (SHOTS && README_SHOTS.has(name)) {
-      fs.mkdirSync(SHOTS, { recursive: true });
-      await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
-    }
-  }
+  const check = pageChecker(a11y, (name) => README_SHOTS.has(name));
 
   async function fitsPhoneWidth(page: Page, name: string) {
-    await page.setViewportSize({ width: 390, height: 844 });
-    assert.ok(
-      (await page.evaluate<number>('document.documentElement.scrollWidth')) <= 390,
-      `${name} is wider than 390 px`,
-    );
+    await assertFitsPhoneWidth(page, name);
     a11y[`${name}-narrow`] = await accessibilityProblems(page);
     await page.setViewportSize({ width: 1280, height: 800 });
   }
@@ -393,8 +364,6 @@ describe('the console administration pages', { skip, timeout: 240_000 }, () => {
   });
 
   it('found no serious or critical axe finding and no CSP refusal', () => {
-    const found = Object.entries(a11y).flatMap(([name, list]) => list.map((p) => `${name}: ${p}`));
-    assert.deepEqual(found, []);
-    assert.deepEqual(problems, []);
+    assertCleanRun(a11y, problems);
   });
 });

@@ -4,10 +4,14 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { gzipSync } from 'node:zlib';
 import {
-  accessibilityProblems,
+  assertCleanRun,
+  assertFitsPhoneWidth,
+  assertNoSecretKept,
   browserUnavailableReason,
   consoleBuildProblem,
   launchChromium,
+  openConsolePage,
+  pageChecker,
   repoRoot,
   type Browser,
   type BrowserContext,
@@ -19,8 +23,6 @@ const skip = browserUnavailableReason() ?? false;
 if (skip) process.stderr.write(`!!! ${skip}\n`);
 
 const PASSWORD = 'correct horse battery staple';
-// HUSH_CONSOLE_SCREENSHOTS=docs/console writes the README's screenshots there.
-const SHOTS = process.env.HUSH_CONSOLE_SCREENSHOTS;
 
 /**
  * The console in Debian's chromium against a real Hush on loopback: what a person does on a first day, each page
@@ -40,23 +42,11 @@ describe('the console in a browser', { skip, timeout: 180_000 }, () => {
     assert.equal(missing, undefined, missing);
     hush = await startHush({ env: { HUSH_BOOTSTRAP_PASSWORD: PASSWORD } });
     browser = await launchChromium();
-    context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: hush.url });
-    // Any refusal by the CSP is reported to the page as an event; an init script (not governed by the CSP) listens.
-    await context.addInitScript({
-      content:
-        "window.__hushCspWatch = true; document.addEventListener('securitypolicyviolation', (e) => console.error(`CSP refused ${e.violatedDirective}: ${e.blockedURI} ${e.sample}`));",
-    });
-    page = await context.newPage();
-    // Errors the page logs, but not the browser's note of each refused request: the test makes some (a wrong password).
-    page.on('console', (m) => {
-      if (
-        m.type() === 'error' &&
-        !m.text().startsWith('Failed to load resource: the server responded with a status of')
-      )
-        problems.push(m.text());
-    });
-    page.on('pageerror', (e) => problems.push(`uncaught: ${e.message}`));
+    // Clipboard access for the copy button; HUSH_CONSOLE_SCREENSHOTS=docs/console writes the README's screenshots.
+    ({ context, page } = await openConsolePage(browser, {
+      problems,
+      grant: { permissions: ['clipboard-read', 'clipboard-write'], origin: hush.url },
+    }));
   });
 
   after(async () => {
@@ -64,21 +54,8 @@ describe('the console in a browser', { skip, timeout: 180_000 }, () => {
     await hush?.close();
   });
 
-  async function check(name: string) {
-    a11y[name] = await accessibilityProblems(page);
-    if (SHOTS) {
-      fs.mkdirSync(SHOTS, { recursive: true });
-      await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
-    }
-  }
-
-  async function noSecretKept(value: string, where: string) {
-    assert.ok(!page.url().includes(value), `${where}: the address holds the value`);
-    const stored = await page.evaluate<string>(
-      'JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage })',
-    );
-    assert.ok(!stored.includes(value), `${where}: browser storage holds the value`);
-  }
+  const checkPage = pageChecker(a11y);
+  const check = (name: string) => checkPage(page, name);
 
   it('sends a browser at / to the sign-in page, and signs in with username and password', async () => {
     await page.goto(`${hush.url}/`);
@@ -136,13 +113,8 @@ describe('the console in a browser', { skip, timeout: 180_000 }, () => {
     await page.getByRole('button', { name: 'Reveal DB_PASSWORD' }).click();
     assert.equal(await page.getByTestId('secret-value').textContent(), 'hunter2-first');
     await check('phase-secrets');
-    await noSecretKept('hunter2-first', 'revealed');
-    // A phone's width: the page does not scroll sideways (the table may, inside its own box).
-    await page.setViewportSize({ width: 390, height: 844 });
-    assert.ok(
-      (await page.evaluate<number>('document.documentElement.scrollWidth')) <= 390,
-      'the page is wider than 390 px',
-    );
+    await assertNoSecretKept(page, 'revealed', 'hunter2-first');
+    await assertFitsPhoneWidth(page, 'the page');
     await check('phase-secrets-narrow');
     await page.setViewportSize({ width: 1280, height: 800 });
     await page.getByRole('button', { name: 'Copy DB_PASSWORD' }).click();
@@ -225,13 +197,11 @@ describe('the console in a browser', { skip, timeout: 180_000 }, () => {
       (await context.cookies()).find((c) => c.name === 'hush_session'),
       undefined,
     );
-    await noSecretKept('hunter2', 'signed out');
+    await assertNoSecretKept(page, 'signed out', 'hunter2');
   });
 
   it('passes axe-core on every page (no serious or critical finding) and the CSP refused nothing', () => {
-    const found = Object.entries(a11y).flatMap(([name, list]) => list.map((p) => `${name}: ${p}`));
-    assert.deepEqual(found, []);
-    assert.deepEqual(problems, []);
+    assertCleanRun(a11y, problems);
     const assets = path.join(repoRoot, 'web', 'dist', 'assets');
     const gz = (ext: string) =>
       fs

@@ -5,9 +5,15 @@ import { after, before, describe, it } from 'node:test';
 import * as openpgp from 'openpgp';
 import {
   accessibilityProblems,
+  assertCleanRun,
+  assertFitsPhoneWidth,
+  assertNoSecretKept,
   browserUnavailableReason,
   consoleBuildProblem,
   launchChromium,
+  openConsolePage,
+  pageChecker,
+  signIn,
   type Browser,
   type BrowserContext,
   type Locator,
@@ -21,7 +27,6 @@ const skip = browserUnavailableReason() ?? false;
 if (skip) process.stderr.write(`!!! ${skip}\n`);
 
 const PASSWORD = 'correct horse battery staple';
-const SHOTS = process.env.HUSH_CONSOLE_SCREENSHOTS;
 const NETBOX_VALUE = 'nb-Router-enable-7731';
 const PASSBOLT_VALUE = 'pb-Postgres-root-5512';
 const PASSBOLT_EDITED = 'pb-Postgres-rotated-9044';
@@ -78,17 +83,7 @@ describe('the NetBox and Passbolt pages in a browser', { skip, timeout: 240_000 
     assert.equal(reg.status, 200, JSON.stringify(reg.body));
 
     browser = await launchChromium();
-    context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
-    await context.addInitScript({
-      content:
-        "window.__hushCspWatch = true; document.addEventListener('securitypolicyviolation', (e) => console.error(`CSP refused ${e.violatedDirective}: ${e.blockedURI} ${e.sample}`));",
-    });
-    page = await context.newPage();
-    page.on('console', (m) => {
-      if (m.type() === 'error' && !m.text().startsWith('Failed to load resource: the server responded with a status'))
-        problems.push(m.text());
-    });
-    page.on('pageerror', (e) => problems.push(`uncaught: ${e.message}`));
+    ({ context, page } = await openConsolePage(browser, { problems }));
   });
 
   after(async () => {
@@ -109,35 +104,16 @@ describe('the NetBox and Passbolt pages in a browser', { skip, timeout: 240_000 
     }
   }
 
-  async function check(name: string) {
-    a11y[name] = await accessibilityProblems(page);
-    if (SHOTS) {
-      fs.mkdirSync(SHOTS, { recursive: true });
-      await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
-    }
-  }
-
-  /** Neither the address nor the browser's storage holds any of `values`. */
-  async function nothingKept(where: string, ...values: string[]) {
-    const stored = await page.evaluate<string>(
-      'JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }) + location.href + history.length',
-    );
-    for (const v of values) {
-      assert.ok(!page.url().includes(v), `${where}: the address holds a secret`);
-      assert.ok(!stored.includes(v), `${where}: browser storage holds a secret`);
-    }
-  }
+  const checkPage = pageChecker(a11y);
+  const check = (name: string) => checkPage(page, name);
+  const nothingKept = (where: string, ...values: string[]) => assertNoSecretKept(page, where, ...values);
 
   // Each page has one file input (Mantine's FileInput hides it behind its button) and one password field.
   const fileInput = () => page.locator('input[type=file]').first() as FileLocator;
   const passwordField = () => page.locator('input[type=password]').first();
 
   it('signs in and opens the NetBox roles page: empty, then a new role', async () => {
-    await page.goto(`${hush.url}/ui/`);
-    await page.getByRole('textbox', { name: 'Username' }).fill('admin');
-    await page.getByRole('textbox', { name: 'Password' }).fill(PASSWORD);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { name: 'Overview' }).waitFor();
+    await signIn(page, hush.url, 'admin', PASSWORD);
     await page.getByRole('link', { name: 'NetBox secrets' }).click();
     await page.getByRole('heading', { name: 'NetBox secrets' }).waitFor();
     await page.getByText('No NetBox secrets yet.', { exact: false }).waitFor();
@@ -320,17 +296,11 @@ describe('the NetBox and Passbolt pages in a browser', { skip, timeout: 240_000 
     await page.getByText('Locked', { exact: true }).waitFor();
     await page.setViewportSize({ width: 390, height: 844 });
     await page.getByRole('cell', { name: 'orders database is owner', exact: true }).waitFor();
-    assert.ok(
-      (await page.evaluate<number>('document.documentElement.scrollWidth')) <= 390,
-      'the Passbolt page is wider than 390 px',
-    );
+    await assertFitsPhoneWidth(page, 'the Passbolt page');
     await check('passbolt-narrow');
     await page.getByRole('link', { name: 'NetBox secrets' }).click();
     await page.getByRole('cell', { name: 'enable', exact: true }).waitFor();
-    assert.ok(
-      (await page.evaluate<number>('document.documentElement.scrollWidth')) <= 390,
-      'the NetBox page is wider than 390 px',
-    );
+    await assertFitsPhoneWidth(page, 'the NetBox page');
     await check('netbox-narrow');
     await page.setViewportSize({ width: 1280, height: 800 });
   });
@@ -352,10 +322,7 @@ describe('the NetBox and Passbolt pages in a browser', { skip, timeout: 240_000 
     const other = await browser.newContext({ viewport: { width: 1280, height: 800 } });
     try {
       const p = await other.newPage();
-      await p.goto(`${hush.url}/ui/`);
-      await p.getByRole('textbox', { name: 'Username' }).fill('carol');
-      await p.getByRole('textbox', { name: 'Password' }).fill('carol password 123');
-      await p.getByRole('button', { name: 'Sign in' }).click();
+      await signIn(p, hush.url, 'carol', 'carol password 123');
       await p.getByRole('link', { name: 'NetBox secrets' }).click();
       await p.getByRole('cell', { name: 'enable', exact: true }).waitFor();
       for (const action of ['New secret', 'Edit enable', 'Delete enable'])
@@ -379,11 +346,7 @@ describe('the NetBox and Passbolt pages in a browser', { skip, timeout: 240_000 
     const dark = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'dark' });
     try {
       const p = await dark.newPage();
-      await p.goto(`${hush.url}/ui/`);
-      await p.getByRole('textbox', { name: 'Username' }).fill('admin');
-      await p.getByRole('textbox', { name: 'Password' }).fill(PASSWORD);
-      await p.getByRole('button', { name: 'Sign in' }).click();
-      await p.getByRole('heading', { name: 'Overview' }).waitFor();
+      await signIn(p, hush.url, 'admin', PASSWORD);
       for (const [link, ready] of [
         ['NetBox secrets', 'enable'],
         ['Passbolt', 'orders database is owner'],
@@ -398,8 +361,6 @@ describe('the NetBox and Passbolt pages in a browser', { skip, timeout: 240_000 
   });
 
   it('found no serious or critical accessibility problem, and the CSP refused nothing', () => {
-    const found = Object.entries(a11y).flatMap(([name, list]) => list.map((p) => `${name}: ${p}`));
-    assert.deepEqual(found, []);
-    assert.deepEqual(problems, []);
+    assertCleanRun(a11y, problems);
   });
 });

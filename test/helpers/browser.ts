@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -105,4 +106,96 @@ export async function accessibilityProblems(page: Page): Promise<string[]> {
   return violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .map((v) => `${v.impact} ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
+}
+
+/** The browser's note of each refused request: expected, since the tests make some (a wrong password, a 403 page). */
+const REFUSED_REQUEST = 'Failed to load resource: the server responded with a status of';
+
+/**
+ * A new context and page in `browser`, watched: any refusal by the page's CSP (reported to an init script, which the
+ * CSP does not govern; it also sets `window.__hushCspWatch`), any error the page logs and any uncaught exception are
+ * pushed onto `problems` (a new list unless one is given), each prefixed by `label` when there is one.
+ */
+export async function openConsolePage(
+  browser: Browser,
+  options: {
+    viewport?: { width: number; height: number };
+    colorScheme?: 'light' | 'dark';
+    problems?: string[];
+    label?: string;
+    grant?: { permissions: string[]; origin: string };
+  } = {},
+): Promise<{ context: BrowserContext; page: Page; problems: string[] }> {
+  const problems = options.problems ?? [];
+  const prefix = options.label ? `${options.label}: ` : '';
+  const context = await browser.newContext({
+    viewport: options.viewport ?? { width: 1280, height: 800 },
+    ...(options.colorScheme ? { colorScheme: options.colorScheme } : {}),
+  });
+  if (options.grant) await context.grantPermissions(options.grant.permissions, { origin: options.grant.origin });
+  await context.addInitScript({
+    content:
+      "window.__hushCspWatch = true; document.addEventListener('securitypolicyviolation', (e) => console.error(`CSP refused ${e.violatedDirective}: ${e.blockedURI} ${e.sample}`));",
+  });
+  const page = await context.newPage();
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !m.text().startsWith(REFUSED_REQUEST)) problems.push(`${prefix}${m.text()}`);
+  });
+  page.on('pageerror', (e) => problems.push(`${prefix}uncaught: ${e.message}`));
+  return { context, page, problems };
+}
+
+/**
+ * A `check(page, name)` that records axe-core's findings on the page under `name` in `a11y`, and, when
+ * HUSH_CONSOLE_SCREENSHOTS names a folder (docs/console for the README), writes the page there as `name`.png
+ * (only for the names `screenshot` accepts, when given).
+ */
+export function pageChecker(
+  a11y: Record<string, string[]>,
+  screenshot: (name: string) => boolean = () => true,
+): (page: Page, name: string) => Promise<void> {
+  const shots = process.env.HUSH_CONSOLE_SCREENSHOTS;
+  return async (page, name) => {
+    a11y[name] = await accessibilityProblems(page);
+    if (shots && screenshot(name)) {
+      fs.mkdirSync(shots, { recursive: true });
+      await page.screenshot({ path: path.join(shots, `${name}.png`), fullPage: true });
+    }
+  };
+}
+
+/** Neither the page's address nor its history length nor the browser's storage holds any of `values`. */
+export async function assertNoSecretKept(page: Page, where: string, ...values: string[]): Promise<void> {
+  const stored = await page.evaluate<string>(
+    'JSON.stringify({ ...localStorage }) + JSON.stringify({ ...sessionStorage }) + location.href + history.length',
+  );
+  for (const v of values) {
+    assert.ok(!page.url().includes(v), `${where}: the address holds a secret`);
+    assert.ok(!stored.includes(v), `${where}: browser storage holds a secret`);
+  }
+}
+
+/** Signs in at /ui/ with a username and password, and waits for the overview. */
+export async function signIn(page: Page, url: string, username: string, password: string): Promise<void> {
+  await page.goto(`${url}/ui/`);
+  await page.getByRole('textbox', { name: 'Username' }).fill(username);
+  await page.getByRole('textbox', { name: 'Password' }).fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.getByRole('heading', { name: 'Overview' }).waitFor();
+}
+
+/** At a phone's width (390 px) the page does not scroll sideways (a table may, inside its own box). */
+export async function assertFitsPhoneWidth(page: Page, what: string): Promise<void> {
+  await page.setViewportSize({ width: 390, height: 844 });
+  assert.ok(
+    (await page.evaluate<number>('document.documentElement.scrollWidth')) <= 390,
+    `${what} is wider than 390 px`,
+  );
+}
+
+/** The run's end: no serious or critical axe-core finding on any page checked, and no problem the pages reported. */
+export function assertCleanRun(a11y: Record<string, string[]>, problems: string[]): void {
+  const found = Object.entries(a11y).flatMap(([name, list]) => list.map((p) => `${name}: ${p}`));
+  assert.deepEqual(found, []);
+  assert.deepEqual(problems, []);
 }
