@@ -162,6 +162,11 @@ describe('the console administration pages', { skip, timeout: 240_000 }, () => {
     erin = await watchedContext(browser, problems, 'dark');
     const { page } = erin;
     await signIn(page, hush.url, 'erin', ERIN_PASSWORD);
+    assert.equal(
+      await page.getByRole('heading', { name: 'Recent activity' }).count(),
+      0,
+      'erin is shown the audit log on the overview',
+    );
     for (const hidden of ['Users', 'Permissions', 'Audit log'])
       assert.equal(await page.getByRole('link', { name: hidden }).count(), 0, `erin is offered ${hidden}`);
     await page.getByRole('link', { name: 'Phase apps' }).first().click();
@@ -271,6 +276,15 @@ describe('the console administration pages', { skip, timeout: 240_000 }, () => {
 
   it('shows the reads just made in the audit log, with their details, and verifies the chain', async () => {
     const { page } = admin;
+    // The overview's recent activity is the log's newest entries, as the server lists them.
+    await page.goto(`${hush.url}/ui/#/`);
+    await page.getByRole('heading', { name: 'Recent activity' }).waitFor();
+    const newest = (await hush.request('GET', '/api/core/audit-log/?limit=1')).body.results as { action: string }[];
+    await page
+      .getByRole('list', { name: 'Recent activity' })
+      .getByText(newest[0]!.action, { exact: false })
+      .first()
+      .waitFor();
     await page.getByRole('link', { name: 'Audit log' }).click();
     await page.getByRole('heading', { name: 'Audit log' }).waitFor();
     await page.getByRole('textbox', { name: 'Action' }).fill('secret.read');

@@ -1,4 +1,11 @@
-import { createTheme, DEFAULT_THEME, Modal, type CSSVariablesResolver, type MantineColorsTuple } from '@mantine/core';
+import {
+  createTheme,
+  DEFAULT_THEME,
+  Modal,
+  Notification,
+  type CSSVariablesResolver,
+  type MantineColorsTuple,
+} from '@mantine/core';
 
 /** A default palette with its two darkest shades darkened, so that text in them passes WCAG AA (4.5:1). */
 const darker = (name: 'green' | 'red' | 'orange', s8: string, s9: string): MantineColorsTuple => {
@@ -27,6 +34,8 @@ export const theme = createTheme({
     // Mantine locks the page's scrolling under a dialog with an injected <style>, which the CSP refuses: app.css
     // does it instead.
     Modal: Modal.extend({ defaultProps: { lockScroll: false, closeButtonProps: { 'aria-label': 'Close dialog' } } }),
+    // A notification's close button is an icon only: without a name a screen reader announces just "button".
+    Notification: Notification.extend({ defaultProps: { closeButtonProps: { 'aria-label': 'Close notification' } } }),
   },
 });
 

@@ -41,7 +41,7 @@ export function RecentActivity() {
       ) : null}
       <Text size="sm">
         <Anchor component={Link} href="/audit">
-          The whole audit log
+          Every entry, with filters
         </Anchor>
       </Text>
       <VerifyChain />
