@@ -36,6 +36,8 @@ export interface HushConfig {
   readonly auditArchiveDir: string | undefined;
   /** Minutes without input after which the web console signs its user out (HUSH_CONSOLE_IDLE_MINUTES). */
   readonly consoleIdleMinutes: number;
+  /** Seconds after which the console clears a value it copied to the clipboard; 0 leaves it (HUSH_CONSOLE_CLIPBOARD_SECONDS). */
+  readonly consoleClipboardSeconds: number;
   /** Timeouts, the connection cap and the bounds on expensive cryptography (config-limits.ts). */
   readonly limits: LimitsConfig;
 }
@@ -69,6 +71,20 @@ function parseNonNegativeInt(raw: string, field: string): number {
 const DEFAULT_CONSOLE_IDLE_MINUTES = 15;
 /** Beyond the session's own 12 hours an idle limit would never fire. */
 const MAX_CONSOLE_IDLE_MINUTES = 720;
+
+const DEFAULT_CONSOLE_CLIPBOARD_SECONDS = 30;
+/** An hour: a value left longer than that on the clipboard is as good as never cleared; 0 says so outright. */
+const MAX_CONSOLE_CLIPBOARD_SECONDS = 3600;
+
+function parseClipboardSeconds(raw: string): number {
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < 0 || n > MAX_CONSOLE_CLIPBOARD_SECONDS)
+    throw invalid(
+      'HUSH_CONSOLE_CLIPBOARD_SECONDS',
+      `must be a whole number of seconds from 0 (never clear) to ${MAX_CONSOLE_CLIPBOARD_SECONDS}, got "${raw}"`,
+    );
+  return n;
+}
 
 function parseIdleMinutes(raw: string): number {
   const n = Number(raw);
@@ -167,6 +183,10 @@ export function loadConfig(flags: ConfigInput = {}, env: NodeJS.ProcessEnv = pro
     consoleIdleMinutes: env.HUSH_CONSOLE_IDLE_MINUTES
       ? parseIdleMinutes(env.HUSH_CONSOLE_IDLE_MINUTES)
       : DEFAULT_CONSOLE_IDLE_MINUTES,
+    consoleClipboardSeconds:
+      env.HUSH_CONSOLE_CLIPBOARD_SECONDS !== undefined && env.HUSH_CONSOLE_CLIPBOARD_SECONDS !== ''
+        ? parseClipboardSeconds(env.HUSH_CONSOLE_CLIPBOARD_SECONDS)
+        : DEFAULT_CONSOLE_CLIPBOARD_SECONDS,
     limits: loadLimits(env),
   });
 }

@@ -88,6 +88,18 @@ describe('config', () => {
       );
   });
 
+  it('reads how long the console leaves a copied value on the clipboard, 30 s by default, 0 for never', () => {
+    assert.equal(loadConfig({}, {}).consoleClipboardSeconds, 30);
+    assert.equal(loadConfig({}, { HUSH_CONSOLE_CLIPBOARD_SECONDS: '0' }).consoleClipboardSeconds, 0);
+    assert.equal(loadConfig({}, { HUSH_CONSOLE_CLIPBOARD_SECONDS: '120' }).consoleClipboardSeconds, 120);
+    for (const bad of ['-1', '2.5', 'soon', '3601'])
+      assert.throws(
+        () => loadConfig({}, { HUSH_CONSOLE_CLIPBOARD_SECONDS: bad }),
+        (e: unknown) => e instanceof HushError && e.field === 'HUSH_CONSOLE_CLIPBOARD_SECONDS',
+        bad,
+      );
+  });
+
   it('bounds timeouts, connections and expensive crypto by default, and names a bad limit', () => {
     assert.deepEqual(loadConfig({}, {}).limits, {
       headersTimeoutSeconds: 10,

@@ -3,6 +3,7 @@ import { createContext, use, useCallback, useEffect, useMemo, useRef, useState, 
 import { api, csrf, onAuthRefused } from './api/client.ts';
 import { ApiError, unwrap } from './api/errors.ts';
 import type { operations } from './api/schema';
+import { setClipboardClearSeconds } from './components/common.tsx';
 
 export type Me = operations['users_me']['responses'][200]['content']['application/json'];
 export type Access = operations['users_me_access']['responses'][200]['content']['application/json'];
@@ -123,6 +124,11 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     if (failure instanceof ApiError && (failure.status === 401 || failure.status === 403))
       end('Your session has ended; sign in again.');
   }, [failure, end]);
+
+  const clipboardSeconds = access.data?.clipboard_clear_seconds;
+  useEffect(() => {
+    if (clipboardSeconds !== undefined) setClipboardClearSeconds(clipboardSeconds);
+  }, [clipboardSeconds]);
 
   const idleSeconds = access.data?.idle_timeout_seconds ?? 900;
   const onIdle = useCallback(() => {

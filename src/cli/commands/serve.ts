@@ -42,6 +42,7 @@ Environment:
   HUSH_PROVISION_RATE_LIMIT  password logins, token provisioning, Passbolt JWT logins per address per minute (default 10)
   HUSH_JWT_REFRESH_RATE_LIMIT  Passbolt JWT refreshes per address per minute (default 60)
   HUSH_CONSOLE_IDLE_MINUTES  minutes without input after which the web console signs out (default 15, at most 720)
+  HUSH_CONSOLE_CLIPBOARD_SECONDS  seconds after which the console clears a value it copied (default 30, 0 = never)
 
 Examples:
   hush serve

@@ -47,7 +47,12 @@ export function adminEngine(info: { version: string; engineNames: () => string[]
         await app.register(auditRoutes(identity));
         await app.register(sessionRoutes(ctx, identity));
         await app.register(meRoutes(identity));
-        await app.register(consoleRoutes(identity, ctx.config.consoleIdleMinutes));
+        await app.register(
+          consoleRoutes(identity, {
+            idleMinutes: ctx.config.consoleIdleMinutes,
+            clipboardSeconds: ctx.config.consoleClipboardSeconds,
+          }),
+        );
         await app.register(passwordRoutes(ctx, identity));
         await app.register(objectTypeRoutes(identity));
       };

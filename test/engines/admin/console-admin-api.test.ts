@@ -23,7 +23,10 @@ forEachDialect('the administration endpoints the console uses', (dialect) => {
   let hush: RunningHush;
   let dave: { id: number; token: string };
   before(async () => {
-    hush = await startHush({ databaseUrl: dialect.databaseUrl, env: { HUSH_CONSOLE_IDLE_MINUTES: '7' } });
+    hush = await startHush({
+      databaseUrl: dialect.databaseUrl,
+      env: { HUSH_CONSOLE_IDLE_MINUTES: '7', HUSH_CONSOLE_CLIPBOARD_SECONDS: '45' },
+    });
     dave = await userWithGrants(hush, 'dave', [], { user: { password: PASSWORD } });
   });
   after(() => hush.close());
@@ -31,6 +34,7 @@ forEachDialect('the administration endpoints the console uses', (dialect) => {
   it('serves the idle sign-out time from HUSH_CONSOLE_IDLE_MINUTES', async () => {
     const res = await hush.request('GET', '/api/users/me/access/', { token: dave.token });
     assert.equal(res.body.idle_timeout_seconds, 7 * 60);
+    assert.equal(res.body.clipboard_clear_seconds, 45);
   });
 
   it('changes the own password only with the current one, closing the other sessions, audited', async () => {

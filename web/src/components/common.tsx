@@ -90,7 +90,12 @@ export function ConfirmButton(props: {
 }
 
 /** Seconds after which a copied value is wiped from the clipboard, if it is still there and the browser lets us. */
-export const CLIPBOARD_CLEAR_SECONDS = 30;
+let clipboardClearSeconds = 30;
+
+/** The server's `clipboard_clear_seconds` (HUSH_CONSOLE_CLIPBOARD_SECONDS), set once the caller's access is known. */
+export function setClipboardClearSeconds(seconds: number): void {
+  clipboardClearSeconds = seconds;
+}
 
 export async function copyToClipboard(value: string, what: string): Promise<void> {
   try {
@@ -99,18 +104,22 @@ export async function copyToClipboard(value: string, what: string): Promise<void
     notifications.show({ color: 'red', title: 'Not copied', message: 'The browser refused access to the clipboard.' });
     return;
   }
+  const seconds = clipboardClearSeconds;
   notifications.show({
     title: 'Copied',
-    message: `${what} copied; the clipboard is cleared in ${CLIPBOARD_CLEAR_SECONDS} seconds.`,
+    message: seconds
+      ? `${what} copied; the clipboard is cleared in ${seconds} seconds.`
+      : `${what} copied; clear the clipboard yourself when done.`,
     autoClose: 3000,
   });
+  if (!seconds) return;
   window.setTimeout(() => {
     void (async () => {
       // Leave the clipboard alone if something else was copied since; clear it when it cannot be read back.
       const now = await navigator.clipboard.readText().catch(() => value);
       if (now === value) await navigator.clipboard.writeText('').catch(() => undefined);
     })();
-  }, CLIPBOARD_CLEAR_SECONDS * 1000);
+  }, seconds * 1000);
 }
 
 export const formatDate = (iso: string | null | undefined) => (iso ? new Date(iso).toLocaleString() : '—');

@@ -10,6 +10,9 @@ const Reach = Type.Union([Type.Literal('all'), Type.Literal('some'), Type.Litera
 export const AccessOut = Type.Object({
   user: Type.Object({ id: Type.Integer(), username: Type.String(), is_superuser: Type.Boolean(), kind: Type.String() }),
   idle_timeout_seconds: Type.Integer({ description: 'Inactivity after which the console signs out' }),
+  clipboard_clear_seconds: Type.Integer({
+    description: 'Seconds after which the console clears a value it copied; 0: it leaves the clipboard alone',
+  }),
   object_types: Type.Array(
     Type.Object({
       name: Type.String({ description: '`app_label.model`, as permissions name it' }),
@@ -26,8 +29,8 @@ export const AccessOut = Type.Object({
  */
 export function consoleRoutes(
   identity: IdentityPort,
-  // HUSH_CONSOLE_IDLE_MINUTES: served here so the console obeys the server (the session itself lasts longer).
-  idleMinutes: number,
+  // HUSH_CONSOLE_IDLE_MINUTES and HUSH_CONSOLE_CLIPBOARD_SECONDS: served here so the console obeys the server.
+  settings: { idleMinutes: number; clipboardSeconds: number },
 ): FastifyPluginAsyncTypebox {
   const { permissions, objectTypes } = identity;
   return async (app) => {
@@ -64,7 +67,8 @@ export function consoleRoutes(
             is_superuser: caller.user.isSuperuser,
             kind: caller.user.kind,
           },
-          idle_timeout_seconds: idleMinutes * 60,
+          idle_timeout_seconds: settings.idleMinutes * 60,
+          clipboard_clear_seconds: settings.clipboardSeconds,
           object_types: types,
         };
       },
