@@ -121,6 +121,41 @@ forEachDialect('passbolt GPGAuth login with gpg on the command line', (dialect) 
     assert.equal(garbage.body.header.message, 'The server verify token is missing or invalid.');
   });
 
+  it('stage 0: refuses a compressed message that inflates beyond a nonce, and still answers the next one', async () => {
+    const server = await fetch(`${hush.url}/auth/verify.json`).then((r) => r.json() as Promise<any>);
+    // 4 MB of one letter after a well-formed nonce compresses to a few KB: without a bound, the server would inflate
+    // whatever a caller sends (gigabytes from a few hundred KB) on its event loop.
+    const bomb = await gpg(
+      home,
+      ['--armor', '--trust-model', 'always', '--compress-algo', 'zlib', '--encrypt', '-r', server.body.fingerprint],
+      `${nonce()}\n${'A'.repeat(4 * 1024 * 1024)}`,
+    );
+    assert.equal(bomb.code, 0, bomb.stderr);
+    assert.ok(bomb.stdout.length < 64 * 1024, `the compressed message is ${bomb.stdout.length} characters`);
+    const refused = await form('/auth/verify.json', { keyid: fingerprint, server_verify_token: bomb.stdout });
+    assert.equal(refused.headers.get('x-gpgauth-verify-response'), null);
+    assert.equal(refused.headers.get('x-gpgauth-error'), 'true');
+
+    const token = nonce();
+    const enc = await gpg(
+      home,
+      ['--armor', '--trust-model', 'always', '--encrypt', '-r', server.body.fingerprint],
+      token,
+    );
+    const ok = await form('/auth/verify.json', { keyid: fingerprint, server_verify_token: enc.stdout });
+    assert.equal(ok.headers.get('x-gpgauth-verify-response'), token);
+  });
+
+  it("refuses another user's registration of a key already registered, so a fingerprint names one account", async () => {
+    await assert.rejects(
+      passboltUser(hush, 'mallory', await pair),
+      /key register failed: 400 .*already registered for another user/,
+    );
+    // The owner's login is unaffected.
+    const { stage2 } = await login();
+    assert.equal(stage2.headers.get('x-gpgauth-authenticated'), 'true');
+  });
+
   it('stages 1 and 2: a signed nonce gpg decrypts opens a cookie session that works, with CSRF on writes', async () => {
     const { stage1, clear, stage2, cookies } = await login();
     assert.equal(stage1.status, 200);

@@ -10,6 +10,23 @@ import { MSG } from './errors.js';
 /** Bounds every armored input: a secret or key larger than this is not a password manager entry. */
 export const MAX_ARMORED_CHARS = 256 * 1024;
 
+/**
+ * What the server decrypts comes from anyone (a login challenge): a compressed packet may not inflate beyond a nonce's
+ * needs (openpgp's default is unbounded, a few hundred KiB could inflate to gigabytes on the event loop), and a
+ * message may not carry many session-key packets, each one a private-key operation.
+ */
+export const UNTRUSTED_MESSAGE_CONFIG = { maxDecompressedMessageSize: 64 * 1024 } as const;
+const MAX_SESSION_KEY_PACKETS = 4;
+
+/** Reads an armored message sent by a caller, or undefined when it is not one the server will try to decrypt. */
+export async function readUntrustedMessage(armored: unknown): Promise<openpgp.Message<string> | undefined> {
+  if (typeof armored !== 'string' || armored.length > MAX_ARMORED_CHARS) return undefined;
+  const message = await openpgp.readMessage({ armoredMessage: armored }).catch(() => undefined);
+  if (!message) return undefined;
+  const sessionKeys = message.packets.filterByTag(openpgp.enums.packet.publicKeyEncryptedSessionKey).length;
+  return sessionKeys > MAX_SESSION_KEY_PACKETS ? undefined : message;
+}
+
 export interface PublicKeyInfo {
   armored: string;
   fingerprint: string;

@@ -50,8 +50,8 @@ export function createPassboltRepo(db: Kysely<PassboltTables>) {
       return q.orderBy('passbolt_accounts.created').orderBy('passbolt_accounts.id').execute();
     },
     /** The key with this fingerprint (upper-case hex), as GPGAuth names the user logging in. */
-    keyByFingerprint: (fingerprint: string) =>
-      db.selectFrom('passbolt_gpgkeys').selectAll().where('fingerprint', '=', fingerprint).executeTakeFirst(),
+    keysByFingerprint: (fingerprint: string, limit: number, trx: Db<PassboltTables> = db) =>
+      trx.selectFrom('passbolt_gpgkeys').selectAll().where('fingerprint', '=', fingerprint).limit(limit).execute(),
     keyOf: (accountId: string, trx: Db<PassboltTables> = db) =>
       trx.selectFrom('passbolt_gpgkeys').selectAll().where('account_id', '=', accountId).executeTakeFirst(),
     keysOf: (accountIds: readonly string[], trx: Db<PassboltTables> = db) =>

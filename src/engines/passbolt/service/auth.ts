@@ -4,7 +4,7 @@ import { HushError, nowIso, type AuditActor, type Caller } from '../../../core/p
 import { badRequest, MSG } from '../errors.js';
 import { PassboltAudit } from '../events.js';
 import { signJwt, verifyJwt, type AccessClaims } from '../jwt.js';
-import { MAX_ARMORED_CHARS } from '../openpgp.js';
+import { MAX_ARMORED_CHARS, readUntrustedMessage, UNTRUSTED_MESSAGE_CONFIG } from '../openpgp.js';
 import { audit, isUuid, type PassboltContext } from './context.js';
 import type { ServerKeys } from './server-keys.js';
 import type { PassboltTables } from '../tables.js';
@@ -121,9 +121,12 @@ export function createAuthService(pc: PassboltContext, keys: ServerKeys) {
         let clear: string;
         try {
           userPublic = await openpgp.readKey({ armoredKey: userKey.armored_key });
+          const message = await readUntrustedMessage(armored);
+          if (!message) throw new Error('not a message the server decrypts');
           const decrypted = await openpgp.decrypt({
-            message: await openpgp.readMessage({ armoredMessage: armored }),
+            message,
             decryptionKeys: server.privateKey,
+            config: UNTRUSTED_MESSAGE_CONFIG,
             verificationKeys: userPublic,
             expectSigned: true,
           });

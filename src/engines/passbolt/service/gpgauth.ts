@@ -1,7 +1,7 @@
 import * as openpgp from 'openpgp';
 import { HushError, nowIso, type AuditActor, type Caller, type UserRow } from '../../../core/ports.js';
 import { PassboltAudit } from '../events.js';
-import { MAX_ARMORED_CHARS } from '../openpgp.js';
+import { readUntrustedMessage, UNTRUSTED_MESSAGE_CONFIG } from '../openpgp.js';
 import type { AccountRow } from '../repo.js';
 import { audit, isUuid, type PassboltContext } from './context.js';
 import type { ServerKeys } from './server-keys.js';
@@ -83,24 +83,25 @@ export function createGpgAuthService(
     if (typeof keyid !== 'string') return { problem: 'No key id set.' };
     const fingerprint = keyid.toUpperCase();
     if (!FINGERPRINT.test(fingerprint)) return { problem: 'Invalid fingerprint.' };
-    const key = await repo.keyByFingerprint(fingerprint);
+    const matches = await repo.keysByFingerprint(fingerprint, 2);
+    // Two accounts holding one fingerprint (registered before uniqueness was checked) name nobody for certain.
+    const key = matches.length === 1 ? matches[0] : undefined;
     const account = key ? await repo.accountById(key.account_id) : undefined;
     const user = account ? await ctx.users.get(account.user_id).catch(() => undefined) : undefined;
     if (!key || !account || !user || user.is_active !== 1) return { problem: 'User not found.' };
     return { account, user, armoredKey: key.armored_key };
   }
 
-  const readMessage = async (armored: unknown) => {
-    if (typeof armored !== 'string' || armored.length > MAX_ARMORED_CHARS) return undefined;
-    return openpgp.readMessage({ armoredMessage: armored }).catch(() => undefined);
-  };
-
   async function stage0(fields: Record<string, unknown>, headers: Record<string, string>): Promise<StageResult> {
-    const message = await readMessage(fields.server_verify_token);
+    const message = await readUntrustedMessage(fields.server_verify_token);
     if (!message) throw new HushError('invalid', GPGAUTH_MSG.serverToken, { reason: 'gpgauth_server_token' });
     const server = await keys.openpgp();
     try {
-      const { data } = await openpgp.decrypt({ message, decryptionKeys: server.privateKey });
+      const { data } = await openpgp.decrypt({
+        message,
+        decryptionKeys: server.privateKey,
+        config: UNTRUSTED_MESSAGE_CONFIG,
+      });
       // Only a well-formed nonce is echoed: the server never decrypts arbitrary messages for a caller.
       if (isNonce(data)) headers['X-GPGAuth-Verify-Response'] = data;
       else headers['X-GPGAuth-Error'] = 'true';
@@ -114,11 +115,20 @@ export function createGpgAuthService(
     headers['X-GPGAuth-Progress'] = 'stage1';
     const token = pc.newId();
     const server = await keys.openpgp();
-    const encrypted = (await openpgp.encrypt({
-      message: await openpgp.createMessage({ text: `${NONCE_VERSION}|36|${token}|${NONCE_VERSION}` }),
-      encryptionKeys: await openpgp.readKey({ armoredKey }),
-      signingKeys: server.privateKey,
-    })) as string;
+    let encrypted: string;
+    try {
+      encrypted = (await openpgp.encrypt({
+        message: await openpgp.createMessage({ text: `${NONCE_VERSION}|36|${token}|${NONCE_VERSION}` }),
+        encryptionKeys: await openpgp.readKey({ armoredKey }),
+        signingKeys: server.privateKey,
+      })) as string;
+    } catch {
+      // An expired or revoked key has no key to encrypt to: the login cannot go on, and says why.
+      const message = `${GPGAUTH_MSG.noUser} The user's OpenPGP key cannot be encrypted to (expired or revoked).`;
+      headers['X-GPGAuth-Error'] = 'true';
+      headers['X-GPGAuth-Debug'] = message;
+      return { headers, outcome: 'refused' as const, message };
+    }
     await repo.db.transaction().execute(async (trx) => {
       // Spent and expired tokens are useless; each stage 1 clears them, as the JWT login does.
       await trx.deleteFrom('passbolt_auth_tokens').where('expires', '<', nowIso()).execute();

@@ -53,6 +53,10 @@ export function createUserService(pc: PassboltContext) {
             'conflict',
             'An OpenPGP key is already registered for this user; an administrator can replace it (hush admin passbolt key-set --replace).',
           );
+        // A fingerprint names one user: GPGAuth finds the account by it (Passbolt's IsNotUserKeyFingerprintRule).
+        const holders = await repo.keysByFingerprint(info.fingerprint, 2, trx);
+        if (holders.some((k) => k.account_id !== account.id))
+          throw new HushError('conflict', 'This OpenPGP key is already registered for another user.');
         if (existing) await repo.deleteKey(account.id, trx);
         const row = {
           id: pc.newId(),
