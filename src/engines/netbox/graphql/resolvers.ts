@@ -14,32 +14,61 @@ type Pagination = { offset?: number; limit?: number | null; start?: number | nul
 const DEFAULT_LIMIT = 100;
 const MAX_LIMIT = 1000;
 
-/** A strawberry-style lookup object as the REST filter parameters the services already understand. */
-function lookupParams(out: Query, field: string, lookup: Lookup | undefined): void {
-  if (!lookup) return;
-  const add = (key: string, v: unknown) => {
-    const list = (out[key] ??= []) as string[];
-    list.push(String(v));
-  };
-  const map: Record<string, string> = {
-    exact: '',
-    i_exact: '__ie',
-    contains: '__ic',
-    i_contains: '__ic',
-    starts_with: '__isw',
-    i_starts_with: '__isw',
-    ends_with: '__iew',
-    i_ends_with: '__iew',
-    gt: '__gt',
-    gte: '__gte',
-    lt: '__lt',
-    lte: '__lte',
-  };
-  for (const [op, v] of Object.entries(lookup)) {
-    if (v === null || v === undefined) continue;
-    if (op === 'in_list') for (const x of v as unknown[]) add(field, x);
-    else if (op in map) add(`${field}${map[op]}`, v);
+// Lookups with a REST parameter of the same meaning. Case-sensitive `contains`, `starts_with` and `ends_with` have
+// none (the REST lookups are case-insensitive), so they are refused rather than widened.
+const LOOKUP_SUFFIX: Record<string, string> = {
+  i_exact: '__ie',
+  i_contains: '__ic',
+  i_starts_with: '__isw',
+  i_ends_with: '__iew',
+  gt: '__gt',
+  gte: '__gte',
+  lt: '__lt',
+  lte: '__lte',
+};
+
+const refuse = (message: string) => new GraphQLError(message);
+
+/** Refuses a filter field the resolver does not apply: an ignored filter would widen a "select then delete". */
+function onlyFields(f: Lookup | null | undefined, allowed: readonly string[], path: string): void {
+  for (const [k, v] of Object.entries(f ?? {})) {
+    if (!allowed.includes(k)) throw refuse(`Filter ${path}${k} is not supported by Hush.`);
+    if (v === null) throw refuse(`Filter ${path}${k} is null; omit it to not filter.`);
   }
+}
+
+/**
+ * A strawberry-style lookup object as the REST filter parameters the services already understand. Lookups on one
+ * field AND together, as in strawberry-django. Returns false when the lookup can match nothing (an empty `in_list`,
+ * or `exact` outside `in_list`).
+ */
+function lookupParams(out: Query, field: string, lookup: Lookup | undefined, path = ''): boolean {
+  if (!lookup) return true;
+  let equal: string[] | undefined;
+  const narrow = (vs: string[]) => (equal = equal === undefined ? vs : equal.filter((x) => vs.includes(x)));
+  for (const [op, v] of Object.entries(lookup)) {
+    if (v === undefined) continue;
+    const name = `${path}${field}.${op}`;
+    if (v === null) throw refuse(`Lookup ${name} is null; omit it to not filter.`);
+    if (op === 'exact') narrow([String(v)]);
+    else if (op === 'in_list') narrow((v as unknown[]).map(String));
+    else if (op in LOOKUP_SUFFIX) {
+      const key = `${field}${LOOKUP_SUFFIX[op]}`;
+      if (out[key] !== undefined) throw refuse(`Lookup ${name} is given twice.`);
+      out[key] = [String(v)];
+    } else if (op === 'contains' || op === 'starts_with' || op === 'ends_with')
+      throw refuse(`Lookup ${name} (case-sensitive) is not supported by Hush; use i_${op}.`);
+    else throw refuse(`Lookup ${name} is not supported by Hush.`);
+  }
+  if (equal === undefined) return true;
+  if (!equal.length) return false;
+  if (out[field] !== undefined) {
+    const prior = out[field] as string[];
+    equal = equal.filter((x) => prior.includes(x));
+    if (!equal.length) return false;
+  }
+  out[field] = equal;
+  return true;
 }
 
 function page(p: Pagination, query: Query) {
@@ -112,11 +141,15 @@ export function createRoot(s: Services, caller: Caller) {
     };
   }
 
-  function roleQuery(f: Lookup | undefined): Query {
+  const ROLE_FIELDS = ['id', 'name', 'slug', 'description', 'parent_id'];
+  /** The REST query of a role filter, or undefined when it matches nothing. */
+  function roleQuery(f: Lookup | undefined, path = ''): Query | undefined {
+    onlyFields(f, ROLE_FIELDS, path);
     const q: Query = {};
-    for (const field of ['id', 'name', 'slug', 'description', 'parent_id'])
-      lookupParams(q, field, f?.[field] as Lookup | undefined);
-    return q;
+    let possible = true;
+    for (const field of ROLE_FIELDS)
+      possible = lookupParams(q, field, f?.[field] as Lookup | undefined, path) && possible;
+    return possible ? q : undefined;
   }
 
   const notFound = (model: string) => new GraphQLError(`${model} matching query does not exist.`);
@@ -132,21 +165,38 @@ export function createRoot(s: Services, caller: Caller) {
       return found[0];
     },
     secret_list: async ({ filters, pagination }: { filters?: Lookup; pagination?: Pagination }) => {
+      const fields = ['id', 'name', 'description', 'role_id', 'assigned_object_type_id', 'assigned_object_id'];
+      onlyFields(filters, [...fields, 'role', 'assigned_object_type'], '');
       const q: Query = {};
-      for (const field of ['id', 'name', 'description', 'role_id', 'assigned_object_type_id', 'assigned_object_id'])
-        lookupParams(q, field, filters?.[field] as Lookup | undefined);
+      let possible = true;
+      for (const field of fields) possible = lookupParams(q, field, filters?.[field] as Lookup | undefined) && possible;
+      const type = filters?.assigned_object_type as { app_label?: Lookup; model?: Lookup } | undefined;
+      if (type) {
+        // A content type is matched whole: a part alone (or any other lookup) would need a match Hush does not do.
+        onlyFields(type, ['app_label', 'model'], 'assigned_object_type.');
+        for (const part of ['app_label', 'model'] as const) {
+          const l = type[part];
+          if (!l || l.exact === undefined || l.exact === null)
+            throw refuse(
+              `Filter assigned_object_type needs both app_label.exact and model.exact; ${part}.exact is missing.`,
+            );
+          onlyFields(l, ['exact'], `assigned_object_type.${part}.`);
+        }
+        q.assigned_object_type = [`${String(type.app_label!.exact)}.${String(type.model!.exact)}`];
+      }
       const role = filters?.role as Lookup | undefined;
       if (role) {
+        const rq = roleQuery(role, 'role.');
         const sc = await scope(OT.role);
         const roles =
-          sc === 'all' || sc.size
-            ? (await s.roles.list(roleQuery(role), { limit: MAX_LIMIT, offset: 0 }, sc)).rows
-            : [];
-        q.role_id = roles.length ? roles.map((r) => String(r.id)) : ['0'];
+          rq && (sc === 'all' || sc.size) ? (await s.roles.list(rq, { limit: MAX_LIMIT, offset: 0 }, sc)).rows : [];
+        let roleIds = roles.map((r) => String(r.id));
+        // With role_id too, both must hold.
+        if (q.role_id !== undefined) roleIds = roleIds.filter((x) => (q.role_id as string[]).includes(x));
+        if (!roleIds.length) possible = false;
+        q.role_id = roleIds;
       }
-      const type = filters?.assigned_object_type as { app_label?: Lookup; model?: Lookup } | undefined;
-      if (type?.app_label?.exact && type.model?.exact)
-        q.assigned_object_type = [`${String(type.app_label.exact)}.${String(type.model.exact)}`];
+      if (!possible) return [];
       try {
         return await secrets(q, pagination);
       } catch (e) {
@@ -165,6 +215,7 @@ export function createRoot(s: Services, caller: Caller) {
       const sc = await scope(OT.role);
       if (sc !== 'all' && !sc.size) return [];
       const q = roleQuery(filters);
+      if (!q) return [];
       return (await s.roles.list(q, page(pagination, q), sc)).rows.map(roleObject);
     },
   };

@@ -47,14 +47,12 @@ export const SDL = /* GraphQL */ `
     name: StrFilterLookup
     slug: StrFilterLookup
     description: StrFilterLookup
-    comments: StrFilterLookup
     parent_id: IDFilterLookup
   }
   input SecretFilter {
     id: IDFilterLookup
     name: StrFilterLookup
     description: StrFilterLookup
-    comments: StrFilterLookup
     role: SecretRoleFilter
     role_id: IDFilterLookup
     assigned_object_type: ContentTypeFilter
