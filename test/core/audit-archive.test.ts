@@ -9,7 +9,7 @@ import { entryHash } from '../../src/core/audit/chain.js';
 import { systemActor } from '../../src/core/audit/log.js';
 import { applyAuditRetention } from '../../src/core/audit/retention.js';
 import { verifyAuditArchives } from '../../src/core/audit/verify-archive.js';
-import { verifyAuditChain } from '../../src/core/audit/verify.js';
+import { verifyAuditChain, walkAuditChain } from '../../src/core/audit/verify.js';
 import { loadConfig } from '../../src/core/config.js';
 import { createCore, type Core } from '../../src/core/index.js';
 import { forEachDialect } from '../helpers/dialects.js';
@@ -69,6 +69,7 @@ forEachDialect('audit archive', (dialect) => {
       ok: true,
       entries: 2,
       problems: [],
+      throughSeq: c.seq,
       archivedThrough: head.seq - 1,
     });
     // The oldest live entry, before the checkpoint that names where the archive ended, deleted:
@@ -177,6 +178,23 @@ forEachDialect('audit archive', (dialect) => {
     assert.equal((fs.statSync(archiveDir).mode & 0o777).toString(8), '700');
     const report = await verifyAuditArchives(core.db, [first, second, result.file!]);
     assert.equal(report.ok, true, JSON.stringify(report));
+  });
+
+  it('an archive committing between the batches of a verify is no tamper alarm: it walks again from the new start', async () => {
+    const cut = await appendThenCut(core, 'racing', 6);
+    for (let i = 0; i < 6; i++)
+      await core.audit.append(actor, [{ engine: 'test', action: 'thing.read', objectId: `after-${i}` }]);
+    let archived: Awaited<ReturnType<typeof archiveAuditLog>> | undefined;
+    const { report } = await walkAuditChain(core.db, {
+      batch: 3,
+      betweenBatches: async () => {
+        archived ??= await archiveAuditLog(core, { before: cut, file: path.join(dir, 'racing.jsonl'), actor });
+      },
+    });
+    assert.ok(archived?.checkpoint, 'an archive ran during the walk');
+    assert.equal(report.ok, true, JSON.stringify(report));
+    assert.equal(report.archivedThrough, archived.checkpoint.archived_through_seq);
+    assert.equal(report.throughSeq, archived.checkpoint.seq);
   });
 });
 

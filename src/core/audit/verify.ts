@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import { checkpointOf, type ArchiveCheckpoint } from './archive.js';
+import { AuditAction } from '../names.js';
 import { entryHash, GENESIS_HASH } from './chain.js';
 import type { AuditLogTable, AuditTables } from './tables.js';
 
@@ -8,6 +9,8 @@ export interface VerifyReport {
   entries: number;
   /** The first few breaks found, in chain order. */
   problems: { seq: number; problem: string }[];
+  /** The head entry the check walked to: entries appended after it (while it ran) are outside this check. */
+  throughSeq: number;
   /** Set when the live chain starts after archived entries: the last entry an archive removed. */
   archivedThrough?: number;
 }
@@ -83,27 +86,63 @@ export function checkChainStart(walk: ChainWalk): number | undefined {
   return first.seq - 1;
 }
 
+/** Test hooks for the walk: a smaller batch, and a call between batches (where other writers may commit). */
+export interface WalkOptions {
+  batch?: number;
+  betweenBatches?: () => Promise<void>;
+}
+
 /**
  * Walks the live chain from its first entry (docs/audit.md §6): the links between entries, where it starts (§8: after
  * the newest archive checkpoint), and that the head row names the last entry, which catches deleted tails.
+ *
+ * The batches are read outside any transaction, so the walk reads the head first and checks the chain up to it only
+ * (`throughSeq`): entries appended meanwhile are outside this check. An archive (or retention run) that commits during
+ * the walk moves the chain's start and appends its checkpoint after that head; when the walk finds problems and such
+ * a newer checkpoint exists, it walks once more from the new start and head before reporting.
  */
-export async function walkAuditChain(db: Kysely<AuditTables>): Promise<{ walk: ChainWalk; report: VerifyReport }> {
+export async function walkAuditChain(
+  db: Kysely<AuditTables>,
+  options: WalkOptions = {},
+): Promise<{ walk: ChainWalk; report: VerifyReport }> {
+  const once = await walkOnce(db, options);
+  if (once.report.ok || !(await archivedSince(db, once.report.throughSeq))) return once;
+  return walkOnce(db, options);
+}
+
+/** Whether an archive checkpoint was appended after entry `seq`: the chain's start may have moved since. */
+async function archivedSince(db: Kysely<AuditTables>, seq: number): Promise<boolean> {
+  const row = await db
+    .selectFrom('core_audit_log')
+    .select('seq')
+    .where('seq', '>', seq)
+    .where('engine', '=', 'core')
+    .where('action', '=', AuditAction.auditArchive)
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
+async function walkOnce(
+  db: Kysely<AuditTables>,
+  options: WalkOptions,
+): Promise<{ walk: ChainWalk; report: VerifyReport }> {
+  const batch = options.batch ?? BATCH;
   const walk = createChainWalk();
+  // The head first: every entry up to it committed with it (an append writes both in one transaction).
+  const head = await db.selectFrom('core_audit_head').selectAll().where('id', '=', 1).executeTakeFirst();
   for (let after = 0; ;) {
-    const rows = await db
-      .selectFrom('core_audit_log')
-      .selectAll()
-      .where('seq', '>', after)
-      .orderBy('seq')
-      .limit(BATCH)
-      .execute();
+    let q = db.selectFrom('core_audit_log').selectAll().where('seq', '>', after);
+    if (head) q = q.where('seq', '<=', head.seq);
+    const rows = await q.orderBy('seq').limit(batch).execute();
     if (!rows.length) break;
     for (const row of rows) walk.step(row);
     after = rows[rows.length - 1]!.seq;
+    if (rows.length < batch) break;
+    await options.betweenBatches?.();
   }
   const archivedThrough = checkChainStart(walk);
   const end = walk.last ?? { seq: 0, hash: GENESIS_HASH };
-  const head = await db.selectFrom('core_audit_head').selectAll().where('id', '=', 1).executeTakeFirst();
   if (!head) walk.report(0, 'the chain head record is missing');
   else if (head.seq !== end.seq || head.hash !== end.hash) {
     walk.report(
@@ -111,7 +150,12 @@ export async function walkAuditChain(db: Kysely<AuditTables>): Promise<{ walk: C
       `the newest entries were removed: the head names entry ${head.seq}, the log ends at ${end.seq}`,
     );
   }
-  const report: VerifyReport = { ok: walk.problems.length === 0, entries: walk.entries, problems: walk.problems };
+  const report: VerifyReport = {
+    ok: walk.problems.length === 0,
+    entries: walk.entries,
+    problems: walk.problems,
+    throughSeq: head?.seq ?? end.seq,
+  };
   if (archivedThrough !== undefined) report.archivedThrough = archivedThrough;
   return { walk, report };
 }

@@ -67,7 +67,9 @@ export function checkCursor(raw: string): ValueKey {
   }
   if (!Array.isArray(parts) || parts.length !== 3) throw bad();
   const [listId, createdAt, id] = parts as unknown[];
-  if (!Number.isSafeInteger(listId) || typeof createdAt !== 'string' || typeof id !== 'string') throw bad();
+  // list_id is a PostgreSQL int4: a larger number would be a database error, not a page.
+  if (!Number.isSafeInteger(listId) || (listId as number) < 1 || (listId as number) > 2147483647) throw bad();
+  if (typeof createdAt !== 'string' || typeof id !== 'string') throw bad();
   if (createdAt.length > 40 || id.length > 64) throw bad();
   return { list_id: listId as number, created_at: createdAt, id };
 }

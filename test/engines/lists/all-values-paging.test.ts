@@ -69,6 +69,21 @@ forEachDialect('lists: all-values pages by keyset', (dialect) => {
     assert.equal(ids.length, keys.length);
   });
 
+  it('an offset page says with a next link (the next offset) when more values follow it', async () => {
+    const pages = await followPages(hush, call, '/api/secrets/all-values?offset=0&limit=7');
+    assert.deepEqual(
+      pages.map((p) => p.length),
+      [7, 7, 7, 6],
+    );
+    const keyset = await followPages(hush, call, '/api/secrets/all-values?limit=7');
+    assert.deepEqual(pages, keyset);
+    const first = await call('GET', '/api/secrets/all-values?offset=0&limit=7');
+    assert.match(first.headers.get('link') ?? '', /[?&]offset=7(&|>)/);
+    const exact = await call('GET', `/api/secrets/all-values?offset=0&limit=${keys.length}`);
+    assert.equal(exact.body.length, keys.length);
+    assert.equal(exact.headers.get('link'), null);
+  });
+
   it("answers the seed's plain GET whole while it fits in one page, with no next link", async () => {
     const res = await call('GET', '/api/secrets/all-values');
     assert.equal(res.status, 200);
@@ -103,7 +118,14 @@ forEachDialect('lists: all-values pages by keyset', (dialect) => {
   });
 
   it('refuses a cursor it did not make, and after with offset, naming the field', async () => {
-    for (const q of ['after=bm9wZQ', 'after=!!', `after=${Buffer.from('[1,"x",2]').toString('base64url')}`]) {
+    for (const q of [
+      'after=bm9wZQ',
+      'after=!!',
+      `after=${Buffer.from('[1,"x",2]').toString('base64url')}`,
+      ...[2147483648, 0, -1, 9007199254740991].map(
+        (id) => `after=${Buffer.from(JSON.stringify([id, '2026-01-01T00:00:00.000Z', 'x'])).toString('base64url')}`,
+      ),
+    ]) {
       const res = await call('GET', `/api/secrets/all-values?${q}`);
       assert.equal(res.status, 400, q);
       assert.equal(res.body.error.field, 'after');

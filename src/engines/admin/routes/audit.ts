@@ -10,6 +10,9 @@ const AuditVerifyOut = Type.Object({
     description: 'true: every entry links to the previous one, hashes to what it says, and the head matches',
   }),
   entries: Type.Integer({ description: 'Entries checked' }),
+  through_seq: Type.Integer({
+    description: 'The head entry checked up to; entries appended while the check ran are outside it',
+  }),
   problems: Type.Array(Type.Object({ seq: Type.Integer(), problem: Type.String() }), {
     description: 'The first breaks found (at most 20), in chain order',
   }),
@@ -69,6 +72,7 @@ export function auditRoutes(identity: IdentityPort): FastifyPluginAsyncTypebox {
         return {
           ok: report.ok,
           entries: report.entries,
+          through_seq: report.throughSeq,
           problems: report.problems,
           checked_at: new Date().toISOString(),
         };

@@ -56,6 +56,10 @@ export function valueRoutes(values: ValueService): FastifyPluginAsyncTypebox {
           if (q.after !== undefined) throw invalid('after', 'give either after or offset, not both');
           const result = await values.all(callerOf(request), { limit, offset: q.offset });
           recordPlaintextReads(request, result.reads);
+          if (result.more) {
+            const next = requestUrlWith(request, { offset: String(q.offset + limit), limit: String(limit) });
+            void reply.header('link', `<${next}>; rel="next"`);
+          }
           return result.values;
         }
         const after = q.after === undefined ? undefined : checkCursor(q.after);

@@ -96,8 +96,12 @@ export function createValueService(lc: ListsContext) {
 
   return {
     /** An offset page of every visible value (`?offset=`, kept for clients that send it; slow at depth). */
+    /** An offset page of every visible value, and whether more follow it (one more row than asked tells). */
     async all(caller: Caller, page: { limit: number; offset: number }) {
-      return openAll(await repo.valuesIn(await lc.scope(caller), undefined, page));
+      const rows = await repo.valuesIn(await lc.scope(caller), undefined, { ...page, limit: page.limit + 1 });
+      const more = rows.length > page.limit;
+      if (more) rows.length = page.limit;
+      return { ...(await openAll(rows)), more };
     },
 
     /** A keyset page of every visible value, and the key the next one starts after (none on the last page). */
