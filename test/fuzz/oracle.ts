@@ -1,5 +1,6 @@
 import type { RawResponse } from './http.js';
 import type { FuzzRequest } from './requests.js';
+import { allEngines } from '../../src/engines/index.js';
 
 /**
  * What every answer must be, whatever was asked: an answer (not a dropped connection), never a 5xx, no stack trace
@@ -59,28 +60,15 @@ const INTERNALS: [RegExp, string][] = [
 
 export type Envelope = 'netbox' | 'passbolt' | 'phase' | 'lists';
 
-/** The longest prefix wins, as in the server's not-found handler; NetBox's envelope is also the admin's and the system's. */
-const PREFIXES: [string, Envelope][] = (
-  [
-    ['/api/secrets/lists', 'lists'],
-    ['/api/secrets/all-values', 'lists'],
-    ['/api/secrets/render', 'lists'],
-    ['/resources', 'passbolt'],
-    ['/resource-types', 'passbolt'],
-    ['/secrets/', 'passbolt'],
-    ['/share/', 'passbolt'],
-    ['/permissions/', 'passbolt'],
-    ['/users', 'passbolt'],
-    ['/gpgkeys', 'passbolt'],
-    ['/auth/', 'passbolt'],
-    ['/v1/', 'phase'],
-    ['/public/', 'phase'],
-    ['/service/v1/', 'phase'],
-    ['/service/public/v1/', 'phase'],
-    ['/service/secrets/', 'phase'],
-    ['/health/', 'phase'],
-  ] as [string, Envelope][]
-).sort((a, b) => b[0].length - a[0].length);
+/**
+ * Each engine's own prefixes, from the manifests the server mounts (so a path an engine takes over is checked in its
+ * envelope); the longest prefix wins, as in the server's not-found handler. NetBox's envelope is also the admin's
+ * and the system's.
+ */
+const ENVELOPES: Record<string, Envelope> = { lists: 'lists', passbolt: 'passbolt', phase: 'phase' };
+const PREFIXES: [string, Envelope][] = allEngines()
+  .flatMap((engine) => engine.prefixes.map((p): [string, Envelope] => [p, ENVELOPES[engine.name] ?? 'netbox']))
+  .sort((a, b) => b[0].length - a[0].length);
 
 /** Phase's root liveness answer is the core's (src/http/plugins/system.ts), so `/` has the system's envelope. */
 export const envelopeOf = (path: string): Envelope => PREFIXES.find(([p]) => path.startsWith(p))?.[1] ?? 'netbox';

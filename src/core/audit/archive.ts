@@ -105,8 +105,11 @@ export async function archiveAuditLog(
       fd = undefined;
       // The file takes its name before the entries are deleted: whatever happens to the commit, the entries are
       // then in the database, the file, or both, never in neither.
-      fs.renameSync(temp, target);
+      // A link, unlike a rename, fails when the name is taken (EEXIST): two archives racing for one name (several
+      // nodes' retention in the same second, two operators) never replace each other's file.
+      fs.linkSync(temp, target);
       renamed = true;
+      fs.unlinkSync(temp);
       syncDirectory(path.dirname(target));
 
       await trx.deleteFrom('core_audit_object').where('seq', '<=', through).execute();

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Kysely } from 'kysely';
@@ -12,7 +13,8 @@ export const RETENTION_INTERVAL_MS = 60 * 60 * 1000;
 /** The file one retention run writes: named for the cut, so runs never collide and sort in chain order. */
 export function retentionFileName(before: string, now: Date): string {
   const compact = (iso: string) => iso.replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
-  return `audit-before-${compact(before)}-at-${compact(now.toISOString())}.jsonl`;
+  // The random part keeps names apart when several nodes sharing the directory run in the same second.
+  return `audit-before-${compact(before)}-at-${compact(now.toISOString())}-${randomBytes(3).toString('hex')}.jsonl`;
 }
 
 /** One retention run: archives the entries older than `days` into `dir` (created 0700 if missing). */

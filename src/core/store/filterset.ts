@@ -175,12 +175,17 @@ export function intFilter(out: Conditions, query: Query, key: string, column: st
   nullFilter(out, query, key, column);
 }
 
+const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
+
 /** Date/time filters against ISO strings (stored as sortable ISO text); a bare date compares the date part. */
 export function dateFilter(out: Conditions, query: Query, key: string, column: string): void {
   const ops = { '': '=', __n: '<>', __lt: '<', __lte: '<=', __gt: '>', __gte: '>=' } as const;
   for (const [suffix, op] of Object.entries(ops)) {
     const parts = values(query, `${key}${suffix}`).map((v) => {
-      if (Number.isNaN(Date.parse(v))) throw invalid(`${key}${suffix}`, 'Enter a valid date/time.');
+      // Only ISO 8601 (a date, or a date and time): Date.parse also reads "0" or "12" as a year, which would widen
+      // a filter to every row.
+      if (!ISO_DATE_TIME.test(v) || Number.isNaN(Date.parse(v)))
+        throw invalid(`${key}${suffix}`, 'Enter a valid date/time.');
       const bare = /^\d{4}-\d{2}-\d{2}$/.test(v);
       const col = bare ? sql`substr(${sql.ref(column)}, 1, 10)` : sql.ref(column);
       // Stored values are `toISOString()` text, so a client's other spelling of an instant is normalised first.
