@@ -5,6 +5,7 @@ import type { Socket } from 'node:net';
 import type { EngineInstance } from '../core/ports.js';
 import { HushError } from '../core/errors.js';
 import { sendError } from './errors.js';
+import { DRAIN_MAX_BYTES, DRAIN_MAX_MS, drainUnreadBody } from './unread-body.js';
 import { NO_STORE, SECURITY_HEADERS } from './response-headers.js';
 
 type Renderer = EngineInstance['renderError'];
@@ -16,9 +17,34 @@ type Renderer = EngineInstance['renderError'];
 export function frameworkErrorHandler(rendererFor: (path: string) => Renderer) {
   return (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
     reply.headers({ ...SECURITY_HEADERS, 'cache-control': NO_STORE, 'x-request-id': String(request.id) });
-    // Fastify does not await this handler; sendError answers whatever happens, so nothing is left to reject.
-    void sendError(rendererFor((request.raw.url ?? '').split('?')[0] ?? ''), error, request, reply);
+    // No hook runs here, so the unread body is drained as the onSend hook does for routed requests. Fastify does not
+    // await this handler; sendError answers whatever happens, so nothing is left to reject.
+    void drainUnreadBody(request.raw).then(() =>
+      sendError(rendererFor((request.raw.url ?? '').split('?')[0] ?? ''), error, request, reply),
+    );
   };
+}
+
+/** Sockets answered by the client error handler: the parser may report the same error again for later bytes. */
+const answered = new WeakSet<Socket>();
+
+/**
+ * Ends the socket after its answer but goes on reading (and discarding) what the client is still sending, within
+ * the drain limits, so the close is not a reset that destroys the answer in the client's receive buffer.
+ */
+function lingerThenClose(socket: Socket): void {
+  answered.add(socket);
+  // The parser can read nothing more of this connection.
+  socket.removeAllListeners('data');
+  let drained = 0;
+  const timer = setTimeout(() => socket.destroy(), DRAIN_MAX_MS);
+  socket.on('data', (chunk: Buffer) => {
+    drained += chunk.length;
+    if (drained > DRAIN_MAX_BYTES) socket.destroy();
+  });
+  socket.once('close', () => clearTimeout(timer));
+  socket.end();
+  socket.resume();
 }
 
 /** What Node's HTTP parser could not read, by its error code; the rest is a plain bad request. */
@@ -55,7 +81,7 @@ export function clientErrorHandler(rendererFor: (path: string) => Renderer) {
     error: Error & { code?: string; rawPacket?: unknown },
     socket: Socket,
   ): void {
-    if (error.code === 'ECONNRESET' || socket.destroyed) return;
+    if (error.code === 'ECONNRESET' || socket.destroyed || answered.has(socket)) return;
     const { status, detail } = statusOfParseError(error.code);
     const id = randomUUID();
     this.log.debug({ reqId: id, code: error.code, status }, 'unparseable request refused');
@@ -91,6 +117,8 @@ export function clientErrorHandler(rendererFor: (path: string) => Renderer) {
         .map(([name, value]) => `${name}: ${value}\r\n`)
         .join('');
       socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\n${head}\r\n${body}`);
+      // A client too slow to send its request gets no more time; any other gets its answer before the close.
+      if (error.code !== 'ERR_HTTP_REQUEST_TIMEOUT') return lingerThenClose(socket);
     }
     socket.destroy();
   };

@@ -11,6 +11,7 @@ import { capConnections, socketTimeouts } from './connection-limits.js';
 import { installErrorRenderer, sendError } from './errors.js';
 import { clientErrorHandler, frameworkErrorHandler } from './framework-errors.js';
 import { installJsonBodyParser } from './json-body.js';
+import { installUnreadBodyDrain } from './unread-body.js';
 import { loggerOptions, type LogStream } from './logging.js';
 import { installChangeAudit, installPlaintextAudit } from './plugins/audit.js';
 import { installCaller, requireDeclaredAccess, requireOwnPrefix } from './plugins/caller.js';
@@ -104,6 +105,7 @@ export async function buildServer(
     if (!reply.hasHeader('cache-control')) reply.header('cache-control', NO_STORE);
     return payload;
   });
+  installUnreadBodyDrain(app);
   installJsonBodyParser(app);
   await app.register(cookie);
   await app.register(rateLimit, { global: false });

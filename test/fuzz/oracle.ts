@@ -28,19 +28,7 @@ export const KNOWN_FINDINGS: {
   id: string;
   checks: Check[];
   matches: (req: FuzzRequest, res: RawResponse, text: string) => boolean;
-}[] = [
-  {
-    // A request over the body limit (413) or the header limit (431) is refused before it is read, and the server
-    // closes the connection; a client still writing the rest may see the reset before it reads the answer. Node's
-    // HTTP server has no lingering close; until Hush drains such requests before closing, the race shows as a reset
-    // on a few percent of these requests, depending on timing (found by seeds 1493173012 and 2572376964).
-    id: 'early-refusal-reset',
-    checks: ['answered'],
-    matches: (req, res) =>
-      /ECONNRESET|EPIPE/.test(res.error ?? '') &&
-      (req.notes.includes('huge body') || req.notes.includes('very long query')),
-  },
-];
+}[] = [];
 
 /** Log waivers, by the log line's message (see KNOWN_FINDINGS for the rule on removing them). */
 export const KNOWN_LOG_FINDINGS: { id: string; matches: (line: Record<string, unknown>) => boolean }[] = [];
