@@ -123,4 +123,18 @@ forEachDialect('phase apps and environments', (dialect) => {
     assert.deepEqual([gone.status, gone.body.error], [404, 'Environment not found']);
     assert.equal((await admin('GET', '/v1/environments/')).status, 400);
   });
+
+  it('refuses deleting an environment to a user who may change its app but not delete it', async () => {
+    const app = await createApp(admin, 'keep-envs');
+    const env = await admin('POST', `/v1/environments/?app_id=${app.id}`, { name: 'qa' });
+    const editor = phaseAs(
+      hush,
+      await userWithGrants(hush, 'env-editor', 'person', [
+        { objectType: 'phase.app', actions: ['view', 'change'], objectId: app.id },
+      ]),
+    );
+    assert.equal((await editor('PUT', `/v1/environments/${env.body.id}/`, { name: 'uat' })).status, 200);
+    assert.notEqual((await editor('DELETE', `/v1/environments/${env.body.id}/`)).status, 204);
+    assert.equal((await admin('GET', `/v1/environments/${env.body.id}/`)).body.name, 'uat');
+  });
 });

@@ -203,11 +203,14 @@ export function createAppService(pc: PhaseContext) {
       return env;
     },
 
-    /** An environment whose app the caller may see; otherwise Phase's 404. */
+    /**
+     * An environment whose app the caller may see and act on as `action` says (deleting one, with all its secrets,
+     * needs delete on the app, not change); otherwise Phase's 404.
+     */
     async visibleEnv(caller: Caller, id: string, action: 'view' | 'change' | 'delete' = 'view'): Promise<EnvRow> {
       const env = isUuid(id) ? await repo.getEnv(id.toLowerCase()) : undefined;
       if (!env || !(await pc.tokenReaches(caller, env))) throw phaseError('not_found', ERR.envNotFoundById);
-      const app = await pc.visibleApp(caller, env.app_id, action === 'view' ? 'view' : 'change').catch(() => {
+      const app = await pc.visibleApp(caller, env.app_id, action).catch(() => {
         throw phaseError('not_found', ERR.envNotFoundById);
       });
       await requireSse(app);
