@@ -1,4 +1,4 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { defaultStatus, type HushError } from '../core/errors.js';
 import { pageOf } from './pagination.js';
 import { DetailError, Type } from './schemas.js';
@@ -48,6 +48,36 @@ export function apiVersionHook(version = NETBOX_API_VERSION) {
     reply.header('API-Version', version);
     done();
   };
+}
+
+/** DRF's JSON renderer takes at most this indent from `Accept: application/json; indent=N`. */
+const MAX_INDENT = 8;
+
+/** The `indent` parameter of the Accept header's `application/json`, as DRF reads it; undefined when absent. */
+export function acceptedIndent(accept: string | undefined): number | undefined {
+  for (const range of (accept ?? '').split(',')) {
+    const [type, ...params] = range.split(';').map((p) => p.trim());
+    if (type?.toLowerCase() !== 'application/json') continue;
+    for (const param of params) {
+      const match = /^indent\s*=\s*"?(\d{1,3})"?$/i.exec(param);
+      if (match) return Math.min(Number(match[1]), MAX_INDENT);
+    }
+  }
+  return undefined;
+}
+
+/**
+ * NetBox (DRF) pretty-prints when the client asks `Accept: application/json; indent=4`, as the seed's curl examples
+ * do: the same JSON, indented. Applied to the JSON answers of the scope, errors included.
+ */
+export function installIndentedJson(scope: FastifyInstance): void {
+  scope.addHook('onSend', async (request, reply, payload) => {
+    if (typeof payload !== 'string' || !payload) return payload;
+    const indent = acceptedIndent(request.headers.accept);
+    if (indent === undefined || !/^application\/json/.test(String(reply.getHeader('content-type') ?? '')))
+      return payload;
+    return JSON.stringify(JSON.parse(payload), null, indent);
+  });
 }
 
 /**

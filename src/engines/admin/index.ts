@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { EngineContext, EngineManifest, IdentityPort } from '../../core/ports.js';
 import { documentRoutes } from '../../http/docs.js';
-import { NetboxErrorOut } from '../../http/netbox-rest.js';
+import { installIndentedJson, NetboxErrorOut } from '../../http/netbox-rest.js';
 import { addApiVersion, renderAdminError } from './errors.js';
 import { AdminAudit } from './events.js';
 import { auditRoutes } from './routes/audit.js';
@@ -37,6 +37,7 @@ export function adminEngine(info: { version: string; engineNames: () => string[]
       const identity = identityOf(ctx);
       const routes: FastifyPluginAsyncTypebox = async (app) => {
         app.addHook('onRequest', addApiVersion);
+        installIndentedJson(app);
         documentRoutes(app, NetboxErrorOut);
         await app.register(
           rootRoutes({ version: info.version, engines: info.engineNames, database: ctx.dialect.name }),

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { documentRoutes } from '../../../http/docs.js';
-import { apiVersionHook } from '../../../http/netbox-rest.js';
+import { apiVersionHook, installIndentedJson } from '../../../http/netbox-rest.js';
 import { SecretsErrorOut } from '../schema.js';
 import type { Services } from './common.js';
 import { inventoryRoutes } from './inventory.js';
@@ -37,6 +37,7 @@ export function netboxRoutes(services: Services): FastifyPluginAsyncTypebox {
     app.addHook('onRequest', (request, reply, done) =>
       (request.url.startsWith('/api/secrets/') ? legacy : plugin)(request, reply, done),
     );
+    installIndentedJson(app);
     await app.register(rootRoutes());
     await app.register(keyRoutes(services));
     await app.register(userKeyRoutes(services));
