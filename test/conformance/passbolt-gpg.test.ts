@@ -1,31 +1,14 @@
 import assert from 'node:assert/strict';
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import { promisify } from 'node:util';
 import { after, before, it } from 'node:test';
+import { gpg } from '../helpers/gpg.js';
 import { forEachDialect } from '../helpers/dialects.js';
 import { startHush, tempDir, type RunningHush } from '../helpers/server.js';
 import { createResource, generateKeyPair, passboltUser, type PbUser } from '../engines/passbolt/helpers.js';
 
 const exec = promisify(execFile);
-
-/** Runs gpg with `input` on stdin in its own GNUPGHOME; never the user's keyring. */
-function gpg(home: string, args: string[], input: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      'gpg',
-      ['--homedir', home, '--batch', '--no-tty', '--pinentry-mode', 'loopback', '--passphrase', '', ...args],
-      { stdio: ['pipe', 'pipe', 'pipe'] },
-    );
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-    child.stdin.end(input);
-  });
-}
 
 // The seed's own check (docs/wire/passbolt.md §3): `echo "<data>" | gpg -d` prints the password.
 const pair = generateKeyPair('gpg-user');

@@ -1,35 +1,19 @@
 import assert from 'node:assert/strict';
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import { promisify } from 'node:util';
 import { after, before, it } from 'node:test';
+import { gpg } from '../helpers/gpg.js';
 import { forEachDialect } from '../helpers/dialects.js';
 import { startHush, tempDir, type RunningHush } from '../helpers/server.js';
 import { generateKeyPair, passboltUser, type PbUser } from '../engines/passbolt/helpers.js';
 
 const exec = promisify(execFile);
 
-/**
- * A GPGAuth login written from the Passbolt API documentation, independently of Hush's code: every OpenPGP step is
- * Debian's gpg on the command line, every request a form post (`curl -d` style), the session a cookie.
- */
-function gpg(home: string, args: string[], input: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      'gpg',
-      ['--homedir', home, '--batch', '--no-tty', '--pinentry-mode', 'loopback', '--passphrase', '', ...args],
-      { stdio: ['pipe', 'pipe', 'pipe'] },
-    );
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? -1, stdout, stderr }));
-    child.stdin.end(input);
-  });
-}
+// A GPGAuth login written from the Passbolt API documentation, independently of Hush's code: every OpenPGP step is
+// Debian's gpg on the command line (each in its own GNUPGHOME), every request a form post (`curl -d` style), the
+// session a cookie.
 
 const nonce = () => `gpgauthv1.3.0|36|${randomUUID()}|gpgauthv1.3.0`;
 

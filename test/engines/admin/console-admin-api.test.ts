@@ -67,6 +67,9 @@ forEachDialect('the administration endpoints the console uses', (dialect) => {
     assert.equal(entry.object_id, String(dave.id));
     assert.deepEqual(entry.details, { fields: ['password (changed)'], own: true, sessions_closed: 1 });
     assert.doesNotMatch(JSON.stringify(log.body), /long passphrase/);
+    // A misspelt filter is refused by name, never ignored (it would return the whole log).
+    const typo = await hush.request('GET', `/api/core/audit-log/?actor=dave&acton=user.update`);
+    assert.deepEqual([typo.status, Object.keys(typo.body)], [400, ['acton']]);
   });
 
   it('refuses a read-only token the password change', async () => {

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import type { IdentityPort } from '../../../core/ports.js';
+import { defineFilterSet, type IdentityPort } from '../../../core/ports.js';
 import { pageLinks, pageOf } from '../../../http/route-kit.js';
 import { paginated, Type } from '../../../http/schemas.js';
 import { AuditOut, AuditQuery } from '../schema.js';
@@ -19,6 +19,19 @@ const AuditVerifyOut = Type.Object({
   checked_at: Type.String(),
 });
 
+/**
+ * The audit log's filters, exact matches each (the schema types them): any other parameter is refused with 400
+ * naming it, as on every NetBox-style list, so a misspelt filter never returns the whole log.
+ */
+const AUDIT_FILTERS = defineFilterSet(
+  Object.fromEntries(
+    ['actor', 'engine', 'action', 'object_type', 'object_id', 'since', 'until'].map((name) => [
+      name,
+      { kind: 'search' } as const,
+    ]),
+  ),
+);
+
 /** The audit log, newest first. Entries never hold secret values, so reading them is not itself audited. */
 export function auditRoutes(identity: IdentityPort): FastifyPluginAsyncTypebox {
   return async (app) => {
@@ -35,6 +48,7 @@ export function auditRoutes(identity: IdentityPort): FastifyPluginAsyncTypebox {
       },
       async (request) => {
         const q = request.query;
+        AUDIT_FILTERS.check(q);
         const page = pageOf(q);
         const since = q.since === undefined ? undefined : new Date(q.since).toISOString();
         const until = q.until === undefined ? undefined : new Date(q.until).toISOString();
