@@ -97,6 +97,9 @@ describe('the console: Phase and secret lists', { skip, timeout: 300_000 }, () =
   }
 
   /** Every dialog gone (a confirmation inside another dialog closes with it). */
+  /** Clicks `button` in the confirmation dialog titled `title`, once it is open (not the button that opened it). */
+  const confirm = (title: RegExp, button: string) =>
+    page.getByRole('dialog', { name: title }).getByRole('button', { name: button, exact: true }).click();
   const closed = async () => {
     for (let i = 0; i < 100; i++) {
       if ((await page.getByRole('dialog').count()) === 0) return;
@@ -232,7 +235,7 @@ describe('the console: Phase and secret lists', { skip, timeout: 300_000 }, () =
 
     await page.getByRole('button', { name: 'Personal override of DB_HOST' }).click();
     await page.getByRole('button', { name: 'Remove override' }).click();
-    await page.getByRole('button', { name: 'Remove override' }).last().click();
+    await confirm(/^Remove your override of DB_HOST/, 'Remove override');
     await page.getByText('your override', { exact: true }).waitFor({ state: 'detached' });
     assert.equal((await secret('development', 'DB_HOST'))?.override, null);
   });
@@ -252,7 +255,7 @@ describe('the console: Phase and secret lists', { skip, timeout: 300_000 }, () =
     assert.match((await page.locator('.hush-diff-add').first().textContent()) ?? '', /db2/);
     await check('phase-history');
     await page.getByRole('button', { name: 'Restore version 1' }).click();
-    await page.getByRole('button', { name: 'Restore', exact: true }).last().click();
+    await confirm(/^Restore version 1 of /, 'Restore');
     await closed();
     assert.equal((await secret('development', 'DB_HOST'))?.value, 'db.internal');
   });
@@ -357,7 +360,7 @@ describe('the console: Phase and secret lists', { skip, timeout: 300_000 }, () =
     await page.goto(`${hush.url}/ui/#/phase/${scratch.body.id}`);
     await page.getByRole('button', { name: 'App settings' }).click();
     await page.getByRole('button', { name: 'Delete app' }).click();
-    await page.getByRole('button', { name: 'Delete app' }).last().click();
+    await confirm(/^Delete the app scratch/, 'Delete app');
     await page.getByRole('heading', { name: 'Phase apps' }).waitFor();
     assert.equal((await hush.request('GET', `/v1/apps/${scratch.body.id}/`)).status, 404);
   });
@@ -479,7 +482,7 @@ describe('the console: Phase and secret lists', { skip, timeout: 300_000 }, () =
     await page.locator('.hush-diff-add').first().waitFor();
     await check('lists-history');
     await page.getByRole('button', { name: 'Restore version 1' }).click();
-    await page.getByRole('button', { name: 'Restore', exact: true }).last().click();
+    await confirm(/^Restore version 1 of /, 'Restore');
     await closed();
     const restored = await hush.request('GET', '/api/secrets/lists/web/values/WEB_PASSWORD');
     assert.deepEqual([restored.body.secret_value, restored.body.version], ['s3cret-one', 3]);
@@ -514,7 +517,7 @@ describe('the console: Phase and secret lists', { skip, timeout: 300_000 }, () =
     // Deleting the list, after its confirmation, takes its values along.
     await page.goto(`${hush.url}/ui/#/lists/web-prod`);
     await page.getByRole('button', { name: 'Delete list' }).click();
-    await page.getByRole('button', { name: 'Delete list' }).last().click();
+    await confirm(/^Delete the list web-prod/, 'Delete list');
     await page.getByText('No secret lists yet.', { exact: false }).waitFor();
     assert.equal((await hush.request('GET', '/api/secrets/lists/web-prod')).status, 404);
   });

@@ -94,8 +94,27 @@ export async function launchChromium(): Promise<Browser> {
   });
 }
 
-/** axe-core's serious and critical findings on the page as it is now, as readable lines. */
+/**
+ * Waits until no animation or transition that ends (a spinner never does) runs in the page, seen twice 100 ms apart (a Mantine transition starts a
+ * frame after its element mounts). A dialog or notice half faded in or out has text at a fraction of its contrast,
+ * which axe-core reports as a real finding; the page a person reads is the settled one.
+ */
+export async function waitForStillness(page: Page, timeoutMs = 5_000): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  let still = 0;
+  while (still < 2) {
+    if (Date.now() > until) assert.fail(`the page was still animating after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const running = await page.evaluate<number>(
+      `document.getAnimations().filter((a) => (a.playState === 'running' || a.pending) && a.effect?.getComputedTiming().endTime !== Infinity).length`,
+    );
+    still = running === 0 ? still + 1 : 0;
+  }
+}
+
+/** axe-core's serious and critical findings on the page once it is still, as readable lines. */
 export async function accessibilityProblems(page: Page): Promise<string[]> {
+  await waitForStillness(page);
   const source = fs.readFileSync(path.join(repoRoot, 'web', 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
   // Evaluated through the DevTools protocol, which the page's CSP does not govern (a <script> would be refused).
   await page.evaluate(`${source}\n;void 0`);
