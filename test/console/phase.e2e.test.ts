@@ -252,7 +252,12 @@ describe('the console: Phase and secret lists', { skip, timeout: 300_000 }, () =
     assert.ok(!(await page.content()).includes('db2.internal'), 'the history shows values before a reveal');
     await page.getByRole('switch', { name: 'Reveal the values' }).click();
     await page.locator('.hush-diff-add').first().waitFor();
-    assert.match((await page.locator('.hush-diff-add').first().textContent()) ?? '', /db2/);
+    // Told apart by more than colour: named for a screen reader, underlined (removed parts are struck through).
+    assert.match((await page.locator('.hush-diff-add').first().textContent()) ?? '', /^added: .*db2/);
+    assert.equal(
+      await page.evaluate<string>(`getComputedStyle(document.querySelector('.hush-diff-add')).textDecorationLine`),
+      'underline',
+    );
     await check('phase-history');
     await page.getByRole('button', { name: 'Restore version 1' }).click();
     await confirm(/^Restore version 1 of /, 'Restore');
@@ -357,7 +362,30 @@ describe('the console: Phase and secret lists', { skip, timeout: 300_000 }, () =
     );
 
     const scratch = await hush.request('POST', '/v1/apps/', { body: { name: 'scratch' } });
-    await page.goto(`${hush.url}/ui/#/phase/${scratch.body.id}`);
+    // Renaming the open environment keeps it open, under its new name.
+    await page.goto(`${hush.url}/ui/#/phase/${scratch.body.id}/Staging`);
+    await page.getByRole('tab', { name: 'Staging', selected: true }).waitFor();
+    await page.getByRole('button', { name: 'App settings' }).click();
+    await page.getByRole('textbox', { name: 'Name of environment Staging' }).fill('Stage');
+    await page.getByRole('button', { name: 'Rename environment Staging' }).click();
+    await page.getByRole('button', { name: 'Delete environment Stage', exact: true }).waitFor();
+    await page.getByRole('button', { name: 'Close dialog' }).first().click();
+    await closed();
+    await page.getByRole('tab', { name: 'Stage', selected: true }).waitFor();
+    assert.match(page.url(), new RegExp(`#/phase/${scratch.body.id}/Stage$`));
+
+    // Server-side encryption off: the page says what that means and offers to turn it on again.
+    await page.getByRole('button', { name: 'App settings' }).click();
+    await page.getByRole('button', { name: 'Turn off SSE' }).click();
+    await confirm(/^Turn off server-side encryption for scratch/, 'Turn off SSE');
+    await closed();
+    await page.getByText('This app keeps its secrets end-to-end encrypted', { exact: false }).waitFor();
+    assert.equal((await hush.request('GET', `/v1/apps/${scratch.body.id}/`)).status, 403);
+    await check('phase-sse-off');
+    await page.getByRole('button', { name: 'Turn on server-side encryption' }).click();
+    await page.getByRole('tab', { name: 'Stage', selected: true }).waitFor();
+    assert.equal((await hush.request('GET', `/v1/apps/${scratch.body.id}/`)).body.sseEnabled, true);
+
     await page.getByRole('button', { name: 'App settings' }).click();
     await page.getByRole('button', { name: 'Delete app' }).click();
     await confirm(/^Delete the app scratch/, 'Delete app');

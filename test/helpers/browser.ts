@@ -28,7 +28,7 @@ export interface Locator {
   count(): Promise<number>;
   first(): Locator;
   last(): Locator;
-  getByRole(role: string, options?: { name?: string | RegExp; exact?: boolean }): Locator;
+  getByRole(role: string, options?: { name?: string | RegExp; exact?: boolean; selected?: boolean }): Locator;
   getByText(text: string | RegExp, options?: { exact?: boolean }): Locator;
 }
 
@@ -37,7 +37,7 @@ export interface Page {
   reload(): Promise<unknown>;
   url(): string;
   content(): Promise<string>;
-  getByRole(role: string, options?: { name?: string | RegExp; exact?: boolean }): Locator;
+  getByRole(role: string, options?: { name?: string | RegExp; exact?: boolean; selected?: boolean }): Locator;
   getByTestId(id: string): Locator;
   getByText(text: string | RegExp, options?: { exact?: boolean }): Locator;
   getByLabel(text: string | RegExp, options?: { exact?: boolean }): Locator;

@@ -20,13 +20,18 @@ function NavItem({ href, children, match }: { href: string; children: ReactNode;
 
 /**
  * A page that throws while rendering shows this instead of a blank console; the navigation stays usable, and going
- * to another page (the boundary is keyed by the address) starts afresh. The error's text is not shown: it could
+ * to another page starts afresh. The error's text is not shown: it could
  * quote data.
  */
-class PageErrorBoundary extends Component<{ children: ReactNode }, { failed: boolean }> {
+class PageErrorBoundary extends Component<{ children: ReactNode; resetOn: string }, { failed: boolean }> {
   override state = { failed: false };
   static getDerivedStateFromError() {
     return { failed: true };
+  }
+  // Another address clears a failure without remounting the page on every change of address (a tab, an open
+  // environment renamed), which would close its dialogs and drop what was typed.
+  override componentDidUpdate(previous: { resetOn: string }) {
+    if (this.state.failed && previous.resetOn !== this.props.resetOn) this.setState({ failed: false });
   }
   override render() {
     return this.state.failed ? (
@@ -113,7 +118,7 @@ export function Shell({ children }: { children: ReactNode }) {
         </Group>
       </header>
       <main className="hush-main" id="main" tabIndex={-1}>
-        <PageErrorBoundary key={location}>{children}</PageErrorBoundary>
+        <PageErrorBoundary resetOn={location}>{children}</PageErrorBoundary>
       </main>
     </>
   );

@@ -69,6 +69,35 @@ forEachDialect('phase apps and environments', (dialect) => {
     assert.equal((await admin('GET', `/v1/apps/${app.id}/`)).status, 404);
   });
 
+  it('turns SSE on for an app created without it, and off again, by a user who may change the app', async () => {
+    const app = await createApp(admin, 'sse-later', { sseEnabled: false });
+    const q = `?app_id=${app.id}&env=development`;
+    assert.equal((await admin('GET', `/v1/secrets/${q}`)).status, 400);
+    // Without SSE the app takes no other change than turning it on.
+    assert.equal((await admin('PUT', `/v1/apps/${app.id}/`, { name: 'renamed' })).status, 403);
+    assert.deepEqual((await admin('PUT', `/v1/apps/${app.id}/`, { sseEnabled: 'yes' })).body, {
+      error: "'sseEnabled' must be true or false.",
+    });
+    const viewer = phaseAs(
+      hush,
+      await userWithGrants(hush, 'sse-viewer', 'person', [
+        { objectType: 'phase.app', actions: ['view'], objectId: app.id },
+      ]),
+    );
+    assert.equal((await viewer('PUT', `/v1/apps/${app.id}/`, { sseEnabled: true })).status, 403);
+    const on = await admin('PUT', `/v1/apps/${app.id}/`, { sseEnabled: true });
+    assert.deepEqual([on.status, on.body.sseEnabled, on.body.name], [200, true, 'sse-later']);
+    assert.equal((await admin('GET', `/v1/secrets/${q}`)).status, 200);
+    const off = await admin('PUT', `/v1/apps/${app.id}/`, { sseEnabled: false });
+    assert.deepEqual([off.status, off.body.sseEnabled], [200, false]);
+    assert.equal((await admin('GET', `/v1/secrets/${q}`)).status, 400);
+    const audit = await hush.request('GET', `/api/core/audit-log/?engine=phase&action=app.update&object_id=${app.id}`);
+    assert.deepEqual(
+      audit.body.results.map((e: any) => e.details.sse_enabled),
+      [false, true],
+    );
+  });
+
   it('58 hides apps a user may not see and refuses changes without the permission', async () => {
     const app = await createApp(admin, 'guarded');
     const viewer = phaseAs(

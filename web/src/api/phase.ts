@@ -43,7 +43,7 @@ export const phase = {
   app: async (id: string) => unwrap(await api.GET('/v1/apps/{id}/', { params: { path: { id } } })),
   createApp: async (body: { name: string; description: string; sseEnabled: boolean }) =>
     unwrap(await api.POST('/v1/apps/', { body: untypedBody(body) })),
-  updateApp: async (id: string, body: { name: string; description: string }) =>
+  updateApp: async (id: string, body: { name?: string; description?: string; sseEnabled?: boolean }) =>
     unwrap(await api.PUT('/v1/apps/{id}/', { params: { path: { id } }, body: untypedBody(body) })),
   deleteApp: async (id: string) => unwrap(await api.DELETE('/v1/apps/{id}/', { params: { path: { id } } })),
 

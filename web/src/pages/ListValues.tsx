@@ -179,8 +179,9 @@ export function ListValues({ name }: { name: string }) {
                                     {v.secret_value}
                                   </Code>
                                 ) : (
-                                  <Text size="sm" aria-label="hidden value">
-                                    {MASK}
+                                  <Text size="sm">
+                                    <span aria-hidden="true">{MASK}</span>
+                                    <VisuallyHidden>hidden value</VisuallyHidden>
                                   </Text>
                                 )}
                               </Table.Td>

@@ -8,6 +8,7 @@ import { mayApp } from '../components/phase/access.ts';
 import { AppSettings } from '../components/phase/AppSettings.tsx';
 import { EnvCompare } from '../components/phase/EnvCompare.tsx';
 import { SecretsTable } from '../components/phase/SecretsTable.tsx';
+import { SseSwitch } from '../components/phase/SseSwitch.tsx';
 import { useSession } from '../session.tsx';
 
 /** `~compare` cannot be an environment's name (letters, digits, - and _ only), so it can share the address space. */
@@ -25,8 +26,11 @@ export function PhaseApp({ appId, envName }: { appId: string; envName: string | 
   const envs = useQuery({
     queryKey: ['phase', 'envs', appId],
     queryFn: () => phase.envs(appId),
-    enabled: app.isSuccess && app.data.sseEnabled,
+    enabled: app.isSuccess,
   });
+  // Phase's API refuses to read an app without SSE (403), but lists it: the list says what it is.
+  const listed = useQuery({ queryKey: ['phase', 'apps'], queryFn: phase.apps, enabled: app.isError });
+  const sseOff = app.isError ? listed.data?.find((a) => a.id === appId && !a.sseEnabled) : undefined;
   const comparing = envName === COMPARE;
   const current = comparing
     ? undefined
@@ -48,66 +52,72 @@ export function PhaseApp({ appId, envName }: { appId: string; envName: string | 
         </Anchor>
         <Text>{app.data?.name ?? '…'}</Text>
       </Breadcrumbs>
-      <QueryView query={app} label="the app">
-        {(a) => (
-          <>
-            <Group justify="space-between" wrap="wrap">
-              <Title order={1}>{a.name}</Title>
-              {manage && envs.data ? (
-                <Button variant="default" onClick={() => setSettings(true)}>
-                  App settings
-                </Button>
+      {sseOff ? (
+        <>
+          <Title order={1}>{sseOff.name}</Title>
+          <Text>
+            This app keeps its secrets end-to-end encrypted (SSE off): Phase's CLI and SDKs read them; its REST API and
+            this console read server-side-encrypted apps only.
+          </Text>
+          {mayApp(access, 'change', appId) ? <SseSwitch app={sseOff} /> : null}
+        </>
+      ) : (
+        <QueryView query={app} label="the app">
+          {(a) => (
+            <>
+              <Group justify="space-between" wrap="wrap">
+                <Title order={1}>{a.name}</Title>
+                {manage && envs.data ? (
+                  <Button variant="default" onClick={() => setSettings(true)}>
+                    App settings
+                  </Button>
+                ) : null}
+              </Group>
+              {a.description ? <Text c="dimmed">{a.description}</Text> : null}
+              {envs.data ? (
+                <AppSettings app={a} envs={envs.data} opened={settings} onClose={() => setSettings(false)} />
               ) : null}
-            </Group>
-            {a.description ? <Text c="dimmed">{a.description}</Text> : null}
-            {envs.data ? (
-              <AppSettings app={a} envs={envs.data} opened={settings} onClose={() => setSettings(false)} />
-            ) : null}
-            {!a.sseEnabled ? (
-              <Text>
-                This app keeps its secrets end-to-end encrypted (SSE off): read them with Phase's CLI or SDKs; the
-                console shows server-side-encrypted apps only.
-              </Text>
-            ) : envs.isError ? (
-              <ErrorAlert error={envs.error} title="Could not load the environments" />
-            ) : tab && envs.data ? (
-              <Tabs
-                value={tab}
-                onChange={(id) => {
-                  if (id === COMPARE) return navigate(`/phase/${appId}/${COMPARE}`);
-                  const env = envs.data.find((e) => e.id === id);
-                  if (env) navigate(`/phase/${appId}/${encodeURIComponent(env.name)}`);
-                }}
-              >
-                <Tabs.List aria-label="Environments">
+              {envs.isError ? (
+                <ErrorAlert error={envs.error} title="Could not load the environments" />
+              ) : tab && envs.data ? (
+                <Tabs
+                  value={tab}
+                  onChange={(id) => {
+                    if (id === COMPARE) return navigate(`/phase/${appId}/${COMPARE}`);
+                    const env = envs.data.find((e) => e.id === id);
+                    if (env) navigate(`/phase/${appId}/${encodeURIComponent(env.name)}`);
+                  }}
+                >
+                  <Tabs.List aria-label="Environments">
+                    {envs.data.map((e) => (
+                      <Tabs.Tab key={e.id} value={e.id}>
+                        {e.name}
+                      </Tabs.Tab>
+                    ))}
+                    {envs.data.length > 1 ? <Tabs.Tab value={COMPARE}>Compare</Tabs.Tab> : null}
+                  </Tabs.List>
+                  {/* A panel per tab (each tab names its panel), the secrets only in the shown one. */}
                   {envs.data.map((e) => (
-                    <Tabs.Tab key={e.id} value={e.id}>
-                      {e.name}
-                    </Tabs.Tab>
+                    <Tabs.Panel key={e.id} value={e.id} pt="md">
+                      {e.id === tab ? <SecretsTable appId={appId} env={e.name} envId={e.id} /> : null}
+                    </Tabs.Panel>
                   ))}
-                  {envs.data.length > 1 ? <Tabs.Tab value={COMPARE}>Compare</Tabs.Tab> : null}
-                </Tabs.List>
-                {/* A panel per tab (each tab names its panel), the secrets only in the shown one. */}
-                {envs.data.map((e) => (
-                  <Tabs.Panel key={e.id} value={e.id} pt="md">
-                    {e.id === tab ? <SecretsTable appId={appId} env={e.name} envId={e.id} /> : null}
+                  <Tabs.Panel value={COMPARE} pt="md">
+                    {comparing ? <EnvCompare appId={appId} envs={envs.data} /> : null}
                   </Tabs.Panel>
-                ))}
-                <Tabs.Panel value={COMPARE} pt="md">
-                  {comparing ? <EnvCompare appId={appId} envs={envs.data} /> : null}
-                </Tabs.Panel>
-              </Tabs>
-            ) : envs.data ? (
-              <Text c="dimmed">
-                You can reach no environment of this app.
-                {manage ? ' Add one in "App settings".' : ''}
-              </Text>
-            ) : (
-              <Text>Loading environments…</Text>
-            )}
-          </>
-        )}
-      </QueryView>
+                </Tabs>
+              ) : envs.data ? (
+                <Text c="dimmed">
+                  You can reach no environment of this app.
+                  {manage ? ' Add one in "App settings".' : ''}
+                </Text>
+              ) : (
+                <Text>Loading environments…</Text>
+              )}
+            </>
+          )}
+        </QueryView>
+      )}
     </Stack>
   );
 }

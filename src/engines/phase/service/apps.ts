@@ -140,10 +140,15 @@ export function createAppService(pc: PhaseContext) {
 
     async update(caller: Caller, actor: AuditActor, id: string, body: Record<string, unknown>): Promise<AppRow> {
       const app = await pc.visibleApp(caller, id, 'change');
-      await requireSse(app);
-      if (body.name === undefined && body.description === undefined)
+      const sse = body.sseEnabled;
+      if (sse !== undefined && typeof sse !== 'boolean')
+        throw phaseError('invalid', "'sseEnabled' must be true or false.");
+      // Beyond Phase's API (its console's app settings do it): an app without SSE takes one change, turning SSE on.
+      if (!(app.sse_enabled !== 1 && sse === true)) await requireSse(app);
+      if (body.name === undefined && body.description === undefined && sse === undefined)
         throw phaseError('invalid', "At least one of 'name' or 'description' must be provided.");
       const set: Partial<AppRow> = { updated_at: nowIso() };
+      if (sse !== undefined) set.sse_enabled = sse ? 1 : 0;
       if (body.name !== undefined) set.name = cleanName(body.name);
       const description = cleanDescription(body.description);
       if (description !== undefined) set.description = description;
@@ -151,6 +156,7 @@ export function createAppService(pc: PhaseContext) {
         await repo.updateApp(app.id, set, trx);
         await audit(trx, actor, PhaseAudit.appUpdate, PhaseObject.app, app.id, {
           fields: Object.keys(set).filter((k) => k !== 'updated_at'),
+          ...(sse === undefined ? {} : { sse_enabled: sse }),
         });
       });
       return { ...app, ...set };

@@ -19,6 +19,7 @@ import { phase, type PhaseApp, type PhaseEnv } from '../../api/phase.ts';
 import { useSession } from '../../session.tsx';
 import { ConfirmButton, ErrorAlert } from '../common.tsx';
 import { mayApp } from './access.ts';
+import { SseSwitch } from './SseSwitch.tsx';
 
 const ENV_NAME = /^[a-zA-Z0-9_-]{1,64}$/;
 const envNameProblem = (name: string) =>
@@ -36,10 +37,19 @@ function EnvRow({
   mayDelete: boolean;
 }) {
   const queryClient = useQueryClient();
+  const [location, navigate] = useLocation();
   const [name, setName] = useState(env.name);
   const rename = useMutation({
     mutationFn: () => phase.renameEnv(env.id, name.trim()),
-    onSuccess: () => queryClient.invalidateQueries({ queryKey: ['phase', 'envs', appId] }),
+    onSuccess: async (renamed) => {
+      // The open environment is named in the address: the list learns the new name before the address does, or
+      // the page would find no environment of the old name and fall back to the first.
+      const key = ['phase', 'envs', appId];
+      queryClient.setQueryData<PhaseEnv[]>(key, (envs) => envs?.map((e) => (e.id === env.id ? renamed : e)));
+      if (location.toLowerCase() === `/phase/${appId}/${encodeURIComponent(env.name)}`.toLowerCase())
+        navigate(`/phase/${appId}/${encodeURIComponent(renamed.name)}`, { replace: true });
+      await queryClient.invalidateQueries({ queryKey: key });
+    },
   });
   const problem = envNameProblem(name);
   return (
@@ -100,7 +110,6 @@ function EnvRow({
 /**
  * An app's settings: its name and description, its environments (add, rename, delete) and deleting the app, each
  * offered only when `GET /api/users/me/access/` says the user may, and each destructive step confirmed first.
- * Server-side encryption is chosen when an app is created: the API offers no switch afterwards.
  */
 export function AppSettings(props: { app: PhaseApp; envs: PhaseEnv[]; opened: boolean; onClose: () => void }) {
   const { app, envs, opened, onClose } = props;
@@ -227,6 +236,12 @@ export function AppSettings(props: { app: PhaseApp; envs: PhaseEnv[]; opened: bo
             </Group>
             {addEnv.isError ? <ErrorAlert error={addEnv.error} title="Environment not added" /> : null}
           </form>
+        ) : null}
+        {mayChange ? (
+          <>
+            <Divider />
+            <SseSwitch app={app} onTurnedOff={onClose} />
+          </>
         ) : null}
         {mayDelete ? (
           <>

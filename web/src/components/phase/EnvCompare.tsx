@@ -1,4 +1,4 @@
-import { Badge, Button, Code, Group, Stack, Switch, Table, Text, TextInput } from '@mantine/core';
+import { Badge, Button, Code, Group, Stack, Switch, Table, Text, TextInput, VisuallyHidden } from '@mantine/core';
 import { useQueries } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
 import { phase, type PhaseEnv, type PhaseSecret } from '../../api/phase.ts';
@@ -152,8 +152,9 @@ export function EnvCompare({ appId, envs: all }: { appId: string; envs: PhaseEnv
                             {s.value}
                           </Code>
                         ) : (
-                          <Text size="sm" aria-label="hidden value">
-                            {MASK}
+                          <Text size="sm">
+                            <span aria-hidden="true">{MASK}</span>
+                            <VisuallyHidden>hidden value</VisuallyHidden>
                           </Text>
                         )}
                       </Table.Td>

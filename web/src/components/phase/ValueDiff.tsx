@@ -1,9 +1,9 @@
-import { Code } from '@mantine/core';
+import { Code, VisuallyHidden } from '@mantine/core';
 import { diffLines, diffWordsWithSpace } from 'diff';
 
 /**
- * The change between two texts (jsdiff): removed parts struck through, added parts marked, by word within a line
- * and by line for multi-line values. Only rendered once the user revealed the values.
+ * The change between two texts (jsdiff): removed parts struck through, added parts underlined (not told apart by
+ * colour alone) and each named for a screen reader, by word within a line and by line for multi-line values. Only rendered once the user revealed the values.
  */
 export function ValueDiff({ before, after }: { before: string; after: string }) {
   const parts =
@@ -13,10 +13,12 @@ export function ValueDiff({ before, after }: { before: string; after: string }) 
       {parts.map((p, i) =>
         p.added ? (
           <ins key={i} className="hush-diff-add">
+            <VisuallyHidden>added: </VisuallyHidden>
             {p.value}
           </ins>
         ) : p.removed ? (
           <del key={i} className="hush-diff-del">
+            <VisuallyHidden>removed: </VisuallyHidden>
             {p.value}
           </del>
         ) : (
