@@ -13,6 +13,7 @@ import type {
 } from './ports.js';
 import type { ReferenceRegistry } from './references/registry.js';
 import { createReferenceRegistry } from './references/registry.js';
+import { createOverviewRegistry, type OverviewRegistry } from './overview.js';
 import { HUSH_VERSION } from './version.js';
 import type { AnyDb, Db } from './store/tx.js';
 
@@ -52,7 +53,7 @@ function engineAudit(core: Core, manifest: Pick<EngineManifest, 'name' | 'auditE
 }
 
 /** The admin engine's reach into the core's identity records: changes only through `identityAdmin`. */
-function identityPort(core: Core): IdentityPort {
+function identityPort(core: Core, overview: OverviewRegistry): IdentityPort {
   return {
     identityAdmin: core.identityAdmin,
     users: core.users,
@@ -60,6 +61,7 @@ function identityPort(core: Core): IdentityPort {
     permissions: core.permissions,
     objectTypes: core.objectTypes,
     audit: { list: (filter, page) => core.audit.list(filter, page), verify: () => core.audit.verify() },
+    overview: { counts: (caller) => overview.counts(caller) },
   };
 }
 
@@ -79,13 +81,14 @@ function sessionPort(core: Core): SessionPort {
 
 /**
  * What one engine receives (see EngineContext in ports.ts): services, never key material, and a store handle
- * typed with the engine's own tables. Pass the registry the server fills with the engines' reference kinds;
- * without one, templates can name nothing.
+ * typed with the engine's own tables. Pass the registries the server fills with the engines' reference kinds and
+ * overview counters; without them, templates can name nothing and the overview counts nothing.
  */
 export function engineContext<Tables>(
   core: Core,
   manifest: Pick<EngineManifest, 'name' | 'auditEvents' | 'identity'>,
   references: ReferenceRegistry = createReferenceRegistry(),
+  overview: OverviewRegistry = createOverviewRegistry(),
 ): EngineContext<Tables> {
   // The composed handle spans every engine's tables; the engine's view of it is narrowed to its own.
   const store = core.store.db as unknown as Kysely<Tables>;
@@ -105,6 +108,6 @@ export function engineContext<Tables>(
     tokens: core.tokens,
     sessions: sessionPort(core),
     gates: core.gates,
-    ...(manifest.identity ? { identity: identityPort(core) } : {}),
+    ...(manifest.identity ? { identity: identityPort(core, overview) } : {}),
   };
 }

@@ -7,6 +7,7 @@ import type { IdempotencyClaim } from './idempotency/store.js';
 import type { Caller } from './identity/caller.js';
 import type { ObjectTypeSpec } from './identity/object-types.js';
 import type { Core } from './index.js';
+import type { OverviewCount, OverviewRegistry } from './overview.js';
 import type { MigrationSet } from './store/migrate.js';
 import type { DialectCapabilities } from './store/dialect.js';
 import type { ReferenceRegistry, ReferenceResolver } from './references/registry.js';
@@ -24,6 +25,7 @@ export type { Db } from './store/tx.js';
 export type { IdempotencyClaim } from './idempotency/store.js';
 export type { ReferenceResolver, ReferenceRegistry } from './references/registry.js';
 export type { TemplateReference } from './references/template.js';
+export type { OverviewCount, EngineOverview } from './overview.js';
 export { defineAuditEvents } from './audit/events.js';
 export * from './store/filterset.js';
 
@@ -116,6 +118,8 @@ export interface SessionPort {
  */
 export type IdentityPort = Pick<Core, 'identityAdmin' | 'users' | 'tokens' | 'permissions' | 'objectTypes'> & {
   readonly audit: Pick<Core['audit'], 'list' | 'verify'>;
+  /** Every engine's overview counts for a caller. */
+  readonly overview: Pick<OverviewRegistry, 'counts'>;
 };
 
 /** One `hush admin <engine> <name>` command, declared in the manifest so `--help` needs no database. */
@@ -164,6 +168,11 @@ export interface EngineInstance {
   authenticate?(request: FastifyRequest): Promise<Caller | null | undefined>;
   /** Runs the manifest's `commands`, by name. */
   readonly commands?: Readonly<Record<string, (input: EngineCommandInput) => Promise<void>>>;
+  /**
+   * How many of the engine's objects the caller can reach, per kind, for the console's overview: counted through the
+   * same permission checks as the engine's lists, and without reading (or auditing) any secret.
+   */
+  overview?(caller: Caller): Promise<readonly OverviewCount[]>;
 }
 
 /** How a route says who may call it. Every route must declare one; the server refuses to start otherwise. */

@@ -6,6 +6,7 @@ import { defaultStatus, HushError } from '../core/errors.js';
 import type { Core } from '../core/index.js';
 import { engineContext } from '../core/engine-context.js';
 import { createReferenceRegistry } from '../core/references/registry.js';
+import { createOverviewRegistry } from '../core/overview.js';
 import type { EngineInstance, EngineManifest } from '../core/ports.js';
 import { capConnections, socketTimeouts } from './connection-limits.js';
 import { installErrorRenderer, sendError } from './errors.js';
@@ -60,12 +61,16 @@ export async function buildServer(
   const { config } = core;
   // Each engine is built once, before any route is registered, so every reference kind is known to every engine.
   const references = createReferenceRegistry();
+  const overview = createOverviewRegistry();
   const engines: { manifest: EngineManifest; instance: EngineInstance }[] = [];
   for (const manifest of manifests) {
-    const ctx = engineContext(core, manifest, references);
+    const ctx = engineContext(core, manifest, references, overview);
     engines.push({ manifest, instance: await manifest.create(ctx) });
   }
-  for (const { instance } of engines) for (const resolver of instance.references ?? []) references.register(resolver);
+  for (const { manifest, instance } of engines) {
+    for (const resolver of instance.references ?? []) references.register(resolver);
+    if (instance.overview) overview.register(manifest.name, (caller) => instance.overview!(caller));
+  }
 
   // Each engine renders its own errors for unrouted paths: the longest matching prefix picks the engine.
   const byPrefix = engines

@@ -167,6 +167,9 @@ describe('the console administration pages', { skip, timeout: 240_000 }, () => {
       0,
       'erin is shown the audit log on the overview',
     );
+    // Her figures are counted through her grants: the one app she may view, nothing of the other engines.
+    await page.getByRole('link', { name: /^1 app, \d+ environments?$/ }).waitFor();
+    await page.getByRole('link', { name: '0 lists' }).waitFor();
     for (const hidden of ['Users', 'Permissions', 'Audit log'])
       assert.equal(await page.getByRole('link', { name: hidden }).count(), 0, `erin is offered ${hidden}`);
     await page.getByRole('link', { name: 'Phase apps' }).first().click();
@@ -285,6 +288,8 @@ describe('the console administration pages', { skip, timeout: 240_000 }, () => {
       .getByText(newest[0]!.action, { exact: false })
       .first()
       .waitFor();
+    await page.getByRole('button', { name: 'Verify chain' }).click();
+    await page.getByText('The chain is intact').waitFor();
     await page.getByRole('link', { name: 'Audit log' }).click();
     await page.getByRole('heading', { name: 'Audit log' }).waitFor();
     await page.getByRole('textbox', { name: 'Action' }).fill('secret.read');

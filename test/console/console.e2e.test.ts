@@ -79,7 +79,11 @@ describe('the console in a browser', { skip, timeout: 180_000 }, () => {
   it('shows the overview: who, what they reach, server health and version (time to interactive printed)', async () => {
     // A fresh load of the page (signed in, the files cached), timed from the navigation until the data is shown.
     await page.reload();
-    await page.getByRole('link', { name: /^0 apps$/ }).waitFor();
+    // What each engine lets the user reach, counted by the server (GET /api/users/me/overview/).
+    await page.getByRole('link', { name: '0 apps, 0 environments' }).waitFor();
+    await page.getByRole('link', { name: '0 lists' }).waitFor();
+    await page.getByRole('link', { name: '0 secrets, 0 devices, 0 virtual machines' }).waitFor();
+    await page.getByRole('link', { name: '0 resources' }).waitFor();
     await page.getByText('ready', { exact: true }).waitFor();
     const tti = await page.evaluate<number>('Math.round(performance.now())');
     await page.getByText(/^Hush \d+\.\d+\.\d+/).waitFor();

@@ -6,6 +6,7 @@ import { listsMigrations } from './migrations/index.js';
 import { LISTS_PREFIXES, listsRoutes } from './routes/index.js';
 import { LIST_OBJECT } from './service/context.js';
 import { listsServices } from './service/index.js';
+import { listsOverview } from './service/overview.js';
 import type { ListsTables } from './tables.js';
 
 /**
@@ -40,6 +41,7 @@ export const listsEngine: EngineManifest<ListsTables> = {
       renderError: renderListsError,
       extractCredential: extractListsCredential,
       references: [services.resolver],
+      overview: (caller) => listsOverview(services, caller),
     };
   },
 };

@@ -5,6 +5,7 @@ import { netboxMigrations } from './migrations/index.js';
 import { NETBOX_PREFIXES, netboxRoutes } from './routes/index.js';
 import { OT } from './service/context.js';
 import { createServices } from './service/index.js';
+import { netboxOverview } from './service/overview.js';
 import type { NetboxTables } from './tables.js';
 
 /**
@@ -46,6 +47,10 @@ export const netboxEngine: EngineManifest<NetboxTables> = {
   auditEvents: NetboxAudit,
   create(ctx) {
     const services = createServices(ctx);
-    return { routes: netboxRoutes(services), renderError: renderNetboxEngineError };
+    return {
+      routes: netboxRoutes(services),
+      renderError: renderNetboxEngineError,
+      overview: (caller) => netboxOverview(services, caller),
+    };
   },
 };

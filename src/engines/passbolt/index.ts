@@ -6,6 +6,7 @@ import { PassboltAudit } from './events.js';
 import { passboltMigrations } from './migrations/index.js';
 import { PASSBOLT_PREFIXES, passboltRoutes } from './routes/index.js';
 import { passboltServices } from './service/index.js';
+import { passboltOverview } from './service/overview.js';
 import type { PassboltTables } from './tables.js';
 
 /** Passbolt API v2 (v4 server): end-to-end encrypted resources with one OpenPGP copy per user. See README.md. */
@@ -23,6 +24,7 @@ export const passboltEngine: EngineManifest<PassboltTables> = {
       renderError: renderPassboltError,
       authenticate: passboltAuthenticate(services.auth, ctx.sessions),
       commands: passboltCommandRunners(services, ctx.users),
+      overview: (caller) => passboltOverview(services, caller),
     };
   },
 };

@@ -7,6 +7,7 @@ import { phaseMigrations } from './migrations/index.js';
 import { PHASE_E2EE_PREFIX, PHASE_PREFIXES, PHASE_STATUS_PREFIXES, phaseRoutes } from './routes/index.js';
 import { PHASE_ENGINE, PhaseObject } from './service/context.js';
 import { createPhaseServices } from './services.js';
+import { phaseOverview } from './service/overview.js';
 import type { PhaseTables } from './tables.js';
 
 /** Phase's public REST API (apps, environments, server-side-encrypted secrets) and the end-to-end API its clients speak. See README.md. */
@@ -37,6 +38,7 @@ export const phaseEngine: EngineManifest<PhaseTables> = {
       renderError: renderPhaseError,
       extractCredential: extractPhaseCredential,
       commands: phaseCommandRunners(services),
+      overview: (caller) => phaseOverview(services.apps, caller),
     };
   },
 };

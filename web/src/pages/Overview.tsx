@@ -3,19 +3,35 @@ import { useQuery } from '@tanstack/react-query';
 import { Link } from 'wouter';
 import { api } from '../api/client.ts';
 import { unwrap } from '../api/errors.ts';
-import { phase } from '../api/phase.ts';
 import { RecentActivity } from '../components/admin/RecentActivity.tsx';
 import { ErrorAlert } from '../components/common.tsx';
 import { can, useSession, type Access } from '../session.tsx';
 
-/** Engines by the app label of their permission object types (`phase.app` → Phase). */
-const ENGINES: { name: string; labels: string[]; what: string }[] = [
-  { name: 'Phase', labels: ['phase'], what: 'apps, environments and secrets' },
-  { name: 'Secret lists', labels: ['lists'], what: 'lists and their values' },
-  { name: 'NetBox secrets', labels: ['netbox_secrets', 'dcim', 'virtualization'], what: 'secrets by device and role' },
-  { name: 'Passbolt', labels: ['passbolt'], what: 'resources shared by OpenPGP' },
+/**
+ * Engines by the app label of their permission object types (`phase.app` → Phase), the name their figures have in
+ * `GET /api/users/me/overview/`, and the page those figures link to.
+ */
+const ENGINES: { name: string; labels: string[]; what: string; engine?: string; href?: string }[] = [
+  { name: 'Phase', labels: ['phase'], what: 'apps, environments and secrets', engine: 'phase', href: '/phase' },
+  { name: 'Secret lists', labels: ['lists'], what: 'lists and their values', engine: 'lists', href: '/lists' },
+  {
+    name: 'NetBox secrets',
+    labels: ['netbox_secrets', 'dcim', 'virtualization'],
+    what: 'secrets by device and role',
+    engine: 'netbox',
+    href: '/netbox',
+  },
+  {
+    name: 'Passbolt',
+    labels: ['passbolt'],
+    what: 'resources shared by OpenPGP',
+    engine: 'passbolt',
+    href: '/passbolt',
+  },
   { name: 'Administration', labels: ['users', 'core'], what: 'users, tokens, permissions, audit log' },
 ];
+
+type Counts = { what: string; count: number }[];
 
 type Reach = { type: string; description: string; actions: { action: string; reach: string; count: number }[] };
 
@@ -54,16 +70,15 @@ function ReachList({ reach }: { reach: Reach[] }) {
   );
 }
 
-function PhaseCount() {
-  const apps = useQuery({ queryKey: ['phase', 'apps'], queryFn: phase.apps });
-  if (apps.isPending) return <Text size="sm">Counting apps…</Text>;
-  if (apps.isError) return <ErrorAlert error={apps.error} title="Could not list Phase apps" />;
+/** "3 apps, 5 environments": what the server counted for the caller in one engine, linked to its page. */
+function EngineCounts({ counts, href }: { counts: Counts; href: string }) {
+  const text = counts.map((c) => `${c.count} ${c.count === 1 ? c.what.replace(/s$/, '') : c.what}`).join(', ');
   return (
     <Text size="sm">
-      <Anchor component={Link} href="/phase">
-        {apps.data.length} {apps.data.length === 1 ? 'app' : 'apps'}
+      <Anchor component={Link} href={href}>
+        {text}
       </Anchor>{' '}
-      you can open.
+      you can see.
     </Text>
   );
 }
@@ -71,6 +86,11 @@ function PhaseCount() {
 /** Who you are, what you can reach in each engine, how the server is and, for auditors, what happened last. */
 export function Overview() {
   const { me, access } = useSession();
+  const overview = useQuery({
+    queryKey: ['overview'],
+    queryFn: async () => unwrap(await api.GET('/api/users/me/overview/')),
+  });
+  const countsOf = (engine: string | undefined) => overview.data?.engines.find((e) => e.engine === engine)?.counts;
   const status = useQuery({ queryKey: ['status'], queryFn: async () => unwrap(await api.GET('/api/status/')) });
   const ready = useQuery({
     queryKey: ['readyz'],
@@ -141,9 +161,11 @@ export function Overview() {
       <Title order={2} size="h3">
         What you can reach
       </Title>
+      {overview.isError ? <ErrorAlert error={overview.error} title="Could not count what you can reach" /> : null}
       <div className="hush-cards">
         {ENGINES.map((engine) => {
           const reach = reachOf(access, engine.labels);
+          const counts = countsOf(engine.engine);
           return (
             <Card withBorder key={engine.name}>
               <Title order={3} size="h4" mb={4}>
@@ -152,7 +174,7 @@ export function Overview() {
               <Text size="xs" c="dimmed" mb="xs">
                 {engine.what}
               </Text>
-              {engine.name === 'Phase' && can(access, 'phase.app', 'view') ? <PhaseCount /> : null}
+              {counts && engine.href ? <EngineCounts counts={counts} href={engine.href} /> : null}
               {me.user.is_superuser ? (
                 <Text size="sm">Everything: you are a superuser.</Text>
               ) : (

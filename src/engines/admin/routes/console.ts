@@ -22,6 +22,20 @@ export const AccessOut = Type.Object({
   ),
 });
 
+export const OverviewOut = Type.Object({
+  engines: Type.Array(
+    Type.Object({
+      engine: Type.String(),
+      counts: Type.Array(
+        Type.Object({
+          what: Type.String({ description: 'What is counted, plural: `apps`, `environments`, `lists`, `secrets`…' }),
+          count: Type.Integer({ minimum: 0 }),
+        }),
+      ),
+    }),
+  ),
+});
+
 /**
  * `GET /api/users/me/access/`: what the caller may do, per declared object type and action, so the console offers
  * only what the server would allow (the server checks every request anyway). Beyond NetBox; any authenticated caller
@@ -72,6 +86,24 @@ export function consoleRoutes(
           object_types: types,
         };
       },
+    );
+
+    // The console's front page: per engine, how many objects the caller can reach (counted as each engine's lists
+    // count them, nothing decrypted or audited). Beyond NetBox.
+    app.get(
+      '/api/users/me/overview/',
+      {
+        config: { hush: { access: 'authenticated' } },
+        schema: {
+          operationId: 'users_me_overview',
+          tags: ['users'],
+          summary: 'How many objects of each engine the caller can reach',
+          response: { 200: OverviewOut },
+        },
+      },
+      async (request) => ({
+        engines: (await identity.overview.counts(callerOf(request))).map((e) => ({ ...e, counts: [...e.counts] })),
+      }),
     );
   };
 }
