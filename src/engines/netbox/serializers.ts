@@ -219,3 +219,25 @@ export function legacySecretJson(request: FastifyRequest, s: SecretRow, c: Secre
     last_updated: s.last_updated,
   };
 }
+
+/**
+ * The legacy answer to a write (POST, PUT, PATCH, bulk included): NetBox 2.0–2.3 answered writes with
+ * `WritableSecretSerializer` (`utilities/api.py` `WritableSerializerMixin`, used for create, update and
+ * partial_update), which renders related objects as pks — the seed's `{"id", "device": 1827, "role": 1, "name",
+ * "plaintext"}` (v2.0 `secrets/api/serializers.py`; v2.3 adds `hash`, `created`, `last_updated`). Reads keep the
+ * nested shape. `assigned_object_type`/`_id` name a VM secret, for which `device` is null (2.11's writable fields).
+ */
+export function legacySecretWriteJson(s: SecretRow, plaintext: string | null) {
+  return {
+    id: s.id,
+    device: s.assigned_object_type === 'dcim.device' ? s.assigned_object_id : null,
+    role: s.role_id,
+    name: s.name,
+    plaintext,
+    hash: s.hash,
+    created: s.created.slice(0, 10),
+    last_updated: s.last_updated,
+    assigned_object_type: s.assigned_object_type,
+    assigned_object_id: s.assigned_object_id,
+  };
+}
