@@ -236,6 +236,11 @@ describe('NetBox seeds: every request, with real curl', { skip: seedSkip(PLUGIN_
         [null, 'MyTestDevice', 'MyTestDevice', 'login-creds'],
       );
       assert.match(plain.body.hash, /^pbkdf2_sha256\$1000\$/);
+      // The seed's time forms: `created` a date, `last_updated` with six fraction digits (each digit: any digit).
+      const form = (seedValue: string) => new RegExp(`^${seedValue.replace(/\d/g, '\\d').replace('.', '\\.')}$`);
+      const documentedRead = /"created": "([^"]+)",\n\s*"last_updated": "([^"]+)"/.exec(text)!;
+      assert.match(plain.body.created, form(documentedRead[1]!));
+      assert.match(plain.body.last_updated, form(documentedRead[2]!));
       assert.equal((await curl(replace(readDecrypted, withId))).body.plaintext, 'Drowssap1');
       for (const n of ['a', 'b', 'c'])
         await hush.request('POST', '/api/secrets/secrets/', {
