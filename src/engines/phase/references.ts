@@ -102,7 +102,8 @@ export function createResolver(deps: ResolverDeps) {
   return {
     /**
      * Resolves the references in `value`, a secret of `env` known as `identity`. With `caller`, references into
-     * environments the caller may not read stop the resolution (GET); without, they resolve (POST/PUT answers).
+     * environments the caller may not read stop the resolution (every /v1 answer, GET, POST and PUT alike);
+     * without, nothing is checked: only for answers whose references never leave `env` (one text for every caller).
      */
     resolve: (value: string, env: EnvRow, identity: string, caller: Caller | null) =>
       resolveIn(value, env, new Set([identity]), 0, { stopped: false, caller }),
