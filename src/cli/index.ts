@@ -54,6 +54,8 @@ ${EXIT_HELP}`,
 }
 
 export async function runCli(argv: string[]): Promise<void> {
-  const wantsAdmin = argv.slice(2).find((a) => !a.startsWith('-')) === 'admin';
+  // `hush help admin …` shows an admin command's help, which names the engines' object types and commands too.
+  const words = argv.slice(2).filter((a) => !a.startsWith('-'));
+  const wantsAdmin = words[0] === 'admin' || (words[0] === 'help' && words[1] === 'admin');
   await buildProgram(wantsAdmin ? await loadEngines() : []).parseAsync(argv);
 }

@@ -1,6 +1,5 @@
 import os from 'node:os';
 import type { AuditActor } from '../core/audit/log.js';
-import { objectTypesWith, type ObjectTypeRegistry } from '../core/identity/object-types.js';
 import type { EngineManifest } from '../core/ports.js';
 import type { Core } from '../core/index.js';
 import type { MigrationSet } from '../core/store/migrate.js';
@@ -40,11 +39,6 @@ export async function withLocalCore<T>(
 /** The engines this build serves, loaded on use so that `hush --help` and the client commands start fast. */
 export async function loadEngines(): Promise<EngineManifest[]> {
   return (await import('../engines/index.js')).allEngines();
-}
-
-/** The object types and actions permissions can name, as a server of this build checks them; no store needed. */
-export async function localObjectTypes(): Promise<ObjectTypeRegistry> {
-  return objectTypesWith((await loadEngines()).flatMap((e) => e.objectTypes ?? []));
 }
 
 /** Audit entries made from the command line name the operating-system account that ran it. */

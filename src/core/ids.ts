@@ -20,6 +20,24 @@ export function nowIso(): string {
   return new Date().toISOString();
 }
 
+const STORED_TIME = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d{1,6}))?Z$/;
+
+/**
+ * A stored time (`nowIso()` text) as NetBox's and Phase's APIs render one, both Django REST framework: six fraction
+ * digits, `"2017-03-21T19:28:44.265582Z"` (the seeds). Hush keeps milliseconds, so the last three digits are zeros.
+ * `zone` is `'+00:00'` for NetBox's GraphQL (strawberry's `isoformat()`). Python drops the fraction when it is exactly
+ * zero; Hush always writes six digits, which every client parsing the original's form parses, and which keeps one
+ * width. Null stays null; text that names no time is passed through unchanged.
+ */
+export function microsIso(stored: string, zone?: 'Z' | '+00:00'): string;
+export function microsIso(stored: string | null, zone?: 'Z' | '+00:00'): string | null;
+export function microsIso(stored: string | null, zone: 'Z' | '+00:00' = 'Z'): string | null {
+  if (stored === null) return null;
+  const match = STORED_TIME.exec(stored) ?? STORED_TIME.exec(isoTimeOf(stored) ?? '');
+  if (!match) return stored;
+  return `${match[1]}.${(match[2] ?? '').padEnd(6, '0')}${zone}`;
+}
+
 /** A lower-case hyphenated UUID4, the id format of engines whose originals use UUIDs (Phase). */
 export function newUuid(): string {
   return randomUUID();

@@ -39,6 +39,18 @@ describe('hush admin permission: only object types and actions the engines check
     assert.ok(!help.stdout.includes('phase.environment'));
   });
 
+  it('lists in --help every object type a grant may name, with its actions, and no other', async () => {
+    const help = (await runHush(['admin', 'permission', 'grant', '--help'])).stdout;
+    const listed = help.slice(help.indexOf('Object types (--object-type; any other is refused):'));
+    const rows = [...listed.matchAll(/^ {2}(\S+) +(\S+) {2}/gm)].map((m) => [m[1], m[2]]);
+    assert.deepEqual(
+      rows,
+      registry.list().map((t) => [t.name, t.actions.join(',')]),
+    );
+    assert.match(listed, /^ {2}phase\.secret +view,add,change,delete {2}--object-id: an environment id$/m);
+    assert.match(listed, /^ {2}users\.user +\S+ {2}whole only \(no --object-id\)$/m);
+  });
+
   it('lists every object type with its actions and what an object id names', async () => {
     const r = await runHush(['admin', 'permission', 'types']);
     assert.equal(r.status, 0, r.stderr);

@@ -216,10 +216,18 @@ describe('NetBox seeds: every request, with real curl', { skip: seedSkip(PLUGIN_
         '"role": 1': `"role": ${role.body.id}`,
       };
       const createdSecret = await curl(replace(create, values));
-      assert.deepEqual(
-        [createdSecret.status, createdSecret.body.name, createdSecret.body.plaintext],
-        [201, 'backup', 'Drowssap1'],
-      );
+      assert.equal(createdSecret.status, 201);
+      // The seed's documented answer, field by field, with its ids replaced: pks for `device` and `role` (NetBox 2.0–2.3's
+      // write serializer); the fields NetBox 2.3 added after them follow.
+      const documented = JSON.parse(/--data '\{[^\n]*\}'\n(\{[\s\S]*?\n\})\n```/.exec(text)![1]!);
+      assert.deepEqual(Object.keys(documented), ['id', 'device', 'role', 'name', 'plaintext']);
+      assert.deepEqual(Object.fromEntries(Object.keys(documented).map((k) => [k, createdSecret.body[k]])), {
+        ...documented,
+        id: createdSecret.body.id,
+        device: device.body.id,
+        role: role.body.id,
+      });
+      assert.deepEqual(Object.keys(createdSecret.body).slice(0, 5), Object.keys(documented));
       const withId = { ...values, '2587': String(createdSecret.body.id) };
       const plain = await curl(replace(readPlain, withId));
       assert.equal(plain.status, 200);
@@ -228,6 +236,11 @@ describe('NetBox seeds: every request, with real curl', { skip: seedSkip(PLUGIN_
         [null, 'MyTestDevice', 'MyTestDevice', 'login-creds'],
       );
       assert.match(plain.body.hash, /^pbkdf2_sha256\$1000\$/);
+      // The seed's time forms: `created` a date, `last_updated` with six fraction digits (each digit: any digit).
+      const form = (seedValue: string) => new RegExp(`^${seedValue.replace(/\d/g, '\\d').replace('.', '\\.')}$`);
+      const documentedRead = /"created": "([^"]+)",\n\s*"last_updated": "([^"]+)"/.exec(text)!;
+      assert.match(plain.body.created, form(documentedRead[1]!));
+      assert.match(plain.body.last_updated, form(documentedRead[2]!));
       assert.equal((await curl(replace(readDecrypted, withId))).body.plaintext, 'Drowssap1');
       for (const n of ['a', 'b', 'c'])
         await hush.request('POST', '/api/secrets/secrets/', {

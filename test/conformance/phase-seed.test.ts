@@ -57,6 +57,11 @@ describe('Phase seed: every cURL example, as written', { skip: seedSkip(SEED) },
       [created.body[0].key, created.body[0].path, created.body[0].override.value],
       ['DB_NAME', '/backend', 'postgres-dev'],
     );
+    // Times have the seed's form (six fraction digits, `Z`): each digit of the seed's own time stands for any digit.
+    const seedTime = /"createdAt": "([^"]+)"/.exec(readFileSync(SEED, 'utf8'))![1]!;
+    const shape = new RegExp(`^${seedTime.replace(/\d/g, '\\d').replace('.', '\\.')}$`);
+    for (const t of [created.body[0], created.body[0].override])
+      for (const f of ['createdAt', 'updatedAt']) assert.match(t[f], shape, f);
     const id = created.body[0].id as string;
     await hush.request('POST', `/v1/secrets/?app_id=${appId}&env=development`, {
       token: null,
@@ -75,6 +80,7 @@ describe('Phase seed: every cURL example, as written', { skip: seedSkip(SEED) },
       [updated.body[0].key, updated.body[0].path, updated.body[0].version],
       ['DB_NAME_POSTGRES', '/backend/db', 2],
     );
+    assert.match(updated.body[0].updatedAt, shape);
     const deleted = await run('DELETE', { [DOC_DELETE_ID]: id });
     assert.deepEqual([deleted.status, deleted.body], [200, { message: 'Deleted 1 secret' }]);
   });

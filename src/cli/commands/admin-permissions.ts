@@ -2,7 +2,9 @@ import { Command } from 'commander';
 import { invalid, notFound } from '../../core/errors.js';
 import type { PermissionId } from '../../core/ids.js';
 import { OPERATOR } from '../../core/identity/authority.js';
-import { cliActor, localObjectTypes, print, withLocalCore } from '../local-core.js';
+import { objectTypesWith, type ObjectTypeRegistry } from '../../core/identity/object-types.js';
+import type { EngineManifest } from '../../core/ports.js';
+import { cliActor, print, withLocalCore } from '../local-core.js';
 import { withStoreOptions } from '../options.js';
 
 /** What `--help` shows; a test holds every type named here to the registry, so no example grants nothing. */
@@ -16,24 +18,39 @@ Examples:
 
 Every object type, its actions and what --object-id names: hush admin permission types`;
 
+/**
+ * The object types this build's engines and core check, for `grant --help`: a type listed elsewhere (an audit
+ * entry's object type, such as phase.environment) may look grantable but no check reads it, so grants of it are
+ * refused (`ObjectTypeRegistry.check`) and only these are shown.
+ */
+export function grantableTypesHelp(types: ObjectTypeRegistry): string {
+  const specs = types.list();
+  const width = Math.max(...specs.map((t) => t.name.length));
+  const lines = specs.map(
+    (t) =>
+      `  ${t.name.padEnd(width)}  ${t.actions.join(',').padEnd(22)}  ${t.objectId ? `--object-id: ${t.objectId}` : 'whole only (no --object-id)'}`,
+  );
+  return `\nObject types (--object-type; any other is refused):\n${lines.join('\n')}`;
+}
+
 // Not the registry's field names (object_types, actions, constraints): refusals name the options typed.
 const CLI_FIELDS = { objectTypes: '--object-type', actions: '--actions', objectId: '--object-id' };
 
-export function permissionCommand(): Command {
+/** `engines`: the engines this build serves (their object types are what grants may name). */
+export function permissionCommand(engines: readonly EngineManifest[]): Command {
+  const types = objectTypesWith(engines.flatMap((e) => e.objectTypes ?? []));
   const permission = new Command('permission').description('Grant and revoke permissions.');
 
   permission.addCommand(
     withStoreOptions(new Command('grant'))
       .description('Grant a user actions on an object type (optionally on one object only).')
       .argument('<username>', 'who receives the grant')
-      .requiredOption(
-        '--object-type <type>',
-        'app_label.model, e.g. netbox_secrets.secret (all: hush admin permission types)',
-      )
+      .requiredOption('--object-type <type>', 'app_label.model, one of those listed below, e.g. netbox_secrets.secret')
       .requiredOption('--actions <list>', 'comma-separated: view,add,change,delete (what the type has)')
       .option('--object-id <id>', 'limit the grant to this one object (what the id names depends on the type)')
       .option('--name <name>', 'a name for the grant (default: derived from the others)')
       .addHelpText('after', GRANT_EXAMPLES)
+      .addHelpText('after', grantableTypesHelp(types))
       .action(async (username: string, o) =>
         withLocalCore(o, async (core) => {
           const actions = String(o.actions)
@@ -63,9 +80,9 @@ export function permissionCommand(): Command {
       .description('List the object types permissions can name, their actions, and what an object id names.')
       .addHelpText('after', '\nExample:\n  hush admin permission types')
       .action(async () => {
-        const types = (await localObjectTypes()).list();
-        const width = Math.max(...types.map((t) => t.name.length));
-        for (const t of types) {
+        const specs = types.list();
+        const width = Math.max(...specs.map((t) => t.name.length));
+        for (const t of specs) {
           print(`${t.name.padEnd(width)}  ${t.actions.join(',').padEnd(23)}  ${t.description}`);
           print(
             `${''.padEnd(width)}  ${''.padEnd(23)}  --object-id: ${t.objectId ?? '(not accepted: grants cover every object)'}`,

@@ -32,7 +32,7 @@ Examples:
   admin.addCommand(initCommand());
   admin.addCommand(userCommand());
   admin.addCommand(tokenCommand());
-  admin.addCommand(permissionCommand());
+  admin.addCommand(permissionCommand(engines));
   for (const c of keyCommands()) admin.addCommand(c);
   admin.addCommand(auditCommand());
   for (const c of engineCommands(engines)) admin.addCommand(c);

@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import type { AuditEntry, PermissionRecord, TokenRow, UserRow } from '../../core/ports.js';
+import { microsIso, type AuditEntry, type PermissionRecord, type TokenRow, type UserRow } from '../../core/ports.js';
 import { absoluteUrl } from '../../http/netbox-rest.js';
 
 export { absoluteUrl };
@@ -13,6 +13,7 @@ export function nestedUser(request: FastifyRequest, user: Pick<UserRow, 'id' | '
   };
 }
 
+/** Times as NetBox renders them (six fraction digits, `microsIso`); the audit log below keeps its stored text. */
 export function userJson(request: FastifyRequest, u: UserRow) {
   return {
     ...nestedUser(request, u),
@@ -23,8 +24,8 @@ export function userJson(request: FastifyRequest, u: UserRow) {
     is_staff: u.is_superuser === 1,
     is_superuser: u.is_superuser === 1,
     is_active: u.is_active === 1,
-    date_joined: u.created,
-    last_login: u.last_login,
+    date_joined: microsIso(u.created),
+    last_login: microsIso(u.last_login),
     has_password: u.password_hash !== null,
     groups: [] as never[],
     permissions: [] as never[],
@@ -38,9 +39,9 @@ export function tokenJson(request: FastifyRequest, t: TokenRow, owner: Pick<User
     url: absoluteUrl(request, `/api/users/tokens/${t.id}/`),
     display: `****${t.key_hint}`,
     user: nestedUser(request, owner),
-    created: t.created,
-    expires: t.expires,
-    last_used: t.last_used,
+    created: microsIso(t.created),
+    expires: microsIso(t.expires),
+    last_used: microsIso(t.last_used),
     write_enabled: t.write_enabled === 1,
     enabled: t.enabled === 1,
     description: t.description,
@@ -67,8 +68,8 @@ export function permissionJson(
     constraints: p.object_id === null ? null : { id: p.object_id },
     users: users.map((u) => nestedUser(request, u)),
     groups: [] as never[],
-    created: p.created,
-    last_updated: p.last_updated,
+    created: microsIso(p.created),
+    last_updated: microsIso(p.last_updated),
   };
 }
 

@@ -65,6 +65,20 @@ export const SecretOut = Type.Object({
   last_updated: Opt(Str),
 });
 
+/** The legacy API's answer to a write: related objects as pks (serializers.ts `legacySecretWriteJson`). */
+export const LegacySecretWriteOut = Type.Object({
+  id: Int,
+  device: Nullable(Int),
+  role: Int,
+  name: Str,
+  plaintext: Nullable(Str),
+  hash: Str,
+  created: Type.String({ description: 'A date, as NetBox 2.x renders it' }),
+  last_updated: Str,
+  assigned_object_type: Str,
+  assigned_object_id: Int,
+});
+
 export const UserKeyOut = Type.Object({
   id: Int,
   url: Str,

@@ -1,4 +1,5 @@
 import type { FastifyRequest } from 'fastify';
+import { microsIso } from '../../core/ports.js';
 import { absoluteUrl } from '../../http/netbox-rest.js';
 import type { InventoryRow, Kind } from './service/inventory.js';
 import type { RoleRow, RoleView } from './service/roles.js';
@@ -8,7 +9,8 @@ import type { UserKeyView } from './service/user-keys.js';
 /**
  * Rows → wire JSON for both APIs. Shapes follow docs/wire/netbox.md: §3.1 (plugin netbox-secrets v3.1.1
  * `api/serializers_/{keys,secrets,nested}.py`), §3.4 (NetBox v2.9.11 / v2.11.12 `secrets/api/serializers.py`)
- * and §1.6 (nested devices and VMs). Tags and custom fields are not modelled: always `[]` and `{}`.
+ * and §1.6 (nested devices and VMs). Tags and custom fields are not modelled: always `[]` and `{}`. Times are rendered
+ * with six fraction digits as DRF does (`microsIso`), dates (legacy `created`) as dates.
  */
 export const PLUGIN = '/api/plugins/secrets';
 export const LEGACY = '/api/secrets';
@@ -40,8 +42,8 @@ export function userKeyJson(request: FastifyRequest, k: UserKeyView, brief: bool
     public_key: k.public_key,
     is_active: k.master_key_cipher !== null,
     is_filled: k.public_key !== '',
-    created: k.created,
-    last_updated: k.last_updated,
+    created: microsIso(k.created),
+    last_updated: microsIso(k.last_updated),
     tags: [] as never[],
     custom_fields: {},
   };
@@ -59,7 +61,7 @@ export function sessionKeyJson(
     id: row.id,
     userkey: nestedUserKey(request, userKeyId, username),
     session_key: key ? key.toString('base64') : null,
-    created: row.created,
+    created: microsIso(row.created),
   };
 }
 
@@ -99,8 +101,8 @@ export function roleJson(request: FastifyRequest, r: RoleView, brief: boolean) {
     description: r.description,
     tags: [] as never[],
     custom_fields: {},
-    created: r.created,
-    last_updated: r.last_updated,
+    created: microsIso(r.created),
+    last_updated: microsIso(r.last_updated),
     secret_count: r.secretCount,
     owner: null,
     comments: r.comments,
@@ -122,8 +124,8 @@ export function legacyRoleJson(request: FastifyRequest, r: RoleView, brief: bool
     ...nested,
     description: r.description,
     custom_fields: {},
-    created: r.created,
-    last_updated: r.last_updated,
+    created: microsIso(r.created),
+    last_updated: microsIso(r.last_updated),
     secret_count: r.secretCount,
   };
 }
@@ -153,8 +155,8 @@ export function inventoryJson(request: FastifyRequest, kind: Kind, row: Inventor
     display: row.name,
     name: row.name,
     description: row.description,
-    created: row.created,
-    last_updated: row.last_updated,
+    created: microsIso(row.created),
+    last_updated: microsIso(row.last_updated),
     tags: [] as never[],
     custom_fields: {},
   };
@@ -187,8 +189,8 @@ export function secretJson(request: FastifyRequest, s: SecretRow, c: SecretRende
     comments: s.comments,
     tags: [] as never[],
     custom_fields: {},
-    created: s.created,
-    last_updated: s.last_updated,
+    created: microsIso(s.created),
+    last_updated: microsIso(s.last_updated),
   };
 }
 
@@ -216,6 +218,28 @@ export function legacySecretJson(request: FastifyRequest, s: SecretRow, c: Secre
     tags: [] as never[],
     custom_fields: {},
     created: s.created.slice(0, 10),
-    last_updated: s.last_updated,
+    last_updated: microsIso(s.last_updated),
+  };
+}
+
+/**
+ * The legacy answer to a write (POST, PUT, PATCH, bulk included): NetBox 2.0–2.3 answered writes with
+ * `WritableSecretSerializer` (`utilities/api.py` `WritableSerializerMixin`, used for create, update and
+ * partial_update), which renders related objects as pks — the seed's `{"id", "device": 1827, "role": 1, "name",
+ * "plaintext"}` (v2.0 `secrets/api/serializers.py`; v2.3 adds `hash`, `created`, `last_updated`). Reads keep the
+ * nested shape. `assigned_object_type`/`_id` name a VM secret, for which `device` is null (2.11's writable fields).
+ */
+export function legacySecretWriteJson(s: SecretRow, plaintext: string | null) {
+  return {
+    id: s.id,
+    device: s.assigned_object_type === 'dcim.device' ? s.assigned_object_id : null,
+    role: s.role_id,
+    name: s.name,
+    plaintext,
+    hash: s.hash,
+    created: s.created.slice(0, 10),
+    last_updated: microsIso(s.last_updated),
+    assigned_object_type: s.assigned_object_type,
+    assigned_object_id: s.assigned_object_id,
   };
 }

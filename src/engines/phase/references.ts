@@ -6,7 +6,8 @@ import type { EnvRow } from './repo.js';
  * Server-side secret references (docs/wire/phase.md §4.1): `${KEY}`, `${/path/KEY}`, `${ENV.KEY}`,
  * `${ENV./path/KEY}`, `${APP::ENV.KEY}`. Each referenced value is resolved in turn (depth ≤ 25); a reference that
  * cannot be resolved (missing, ambiguous, cyclic, no SSE) stays as written. When the caller may not read a
- * referenced environment, resolution stops there and that reference and every later one stay as written.
+ * referenced environment (its secrets, and its app, as Phase's SDKs need to resolve it: `canRead`), resolution stops
+ * there and that reference and every later one stay as written.
  * `${{…}}` belongs to the lists engine's templates and is never touched.
  */
 export const REFERENCE = /\$\{(?!\{)([^{}]*)\}/g;
@@ -23,6 +24,7 @@ export interface ResolverDeps {
   envByName(appId: string, name: string): Promise<EnvRow | undefined>;
   /** The env of an SSE app with this name, or undefined when there is none or more than one app has it. */
   envInAppByName(appName: string, envName: string): Promise<EnvRow | undefined>;
+  /** The caller may resolve references into `env`, another environment than the referencing secret's. */
   canRead(caller: Caller, env: EnvRow): Promise<boolean>;
   /** The raw (unresolved) value of the live secret at that place, with its identity for cycle detection. */
   lookup(target: ReferenceTarget): Promise<{ identity: string; value: string } | undefined>;
@@ -100,7 +102,8 @@ export function createResolver(deps: ResolverDeps) {
   return {
     /**
      * Resolves the references in `value`, a secret of `env` known as `identity`. With `caller`, references into
-     * environments the caller may not read stop the resolution (GET); without, they resolve (POST/PUT answers).
+     * environments the caller may not read stop the resolution (every /v1 answer, GET, POST and PUT alike);
+     * without, nothing is checked: only for answers whose references never leave `env` (one text for every caller).
      */
     resolve: (value: string, env: EnvRow, identity: string, caller: Caller | null) =>
       resolveIn(value, env, new Set([identity]), 0, { stopped: false, caller }),

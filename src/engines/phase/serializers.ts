@@ -1,8 +1,9 @@
+import { microsIso } from '../../core/ports.js';
 import type { AppRow, EnvRow, OverrideRow, SecretRow } from './repo.js';
 
 /**
- * Rows → Phase's camelCase wire objects (docs/wire/phase.md §1, §2.1). Hush stores ISO timestamps with
- * milliseconds; Phase prints microseconds. Both are ISO-8601 UTC with `Z`, which is all clients parse.
+ * Rows → Phase's camelCase wire objects (docs/wire/phase.md §1, §2.1). Times are rendered as Phase's DRF does, with
+ * six fraction digits and `Z` (`"2024-02-13T13:41:45.551255Z"`, the seed; `microsIso`): Hush stores milliseconds.
  */
 export function appJson(a: AppRow) {
   return {
@@ -10,8 +11,8 @@ export function appJson(a: AppRow) {
     name: a.name,
     description: a.description,
     sseEnabled: a.sse_enabled === 1,
-    createdAt: a.created_at,
-    updatedAt: a.updated_at,
+    createdAt: microsIso(a.created_at),
+    updatedAt: microsIso(a.updated_at),
   };
 }
 
@@ -21,8 +22,8 @@ export function envJson(e: EnvRow) {
     name: e.name,
     envType: e.env_type,
     index: e.position,
-    createdAt: e.created_at,
-    updatedAt: e.updated_at,
+    createdAt: microsIso(e.created_at),
+    updatedAt: microsIso(e.updated_at),
   };
 }
 
@@ -47,16 +48,16 @@ export function secretJson(s: PlainSecret) {
       id: s.override.id,
       value: s.override.value,
       isActive: s.override.isActive,
-      createdAt: s.override.created_at,
-      updatedAt: s.override.updated_at,
+      createdAt: microsIso(s.override.created_at),
+      updatedAt: microsIso(s.override.updated_at),
     },
     type: s.row.type,
     lifecycle: 'static' as const,
     path: s.row.path,
     keyDigest: s.row.key_digest,
     version: s.row.version,
-    createdAt: s.row.created_at,
-    updatedAt: s.row.updated_at,
+    createdAt: microsIso(s.row.created_at),
+    updatedAt: microsIso(s.row.updated_at),
     environment: s.row.environment_id,
     folder: s.row.folder_id,
   };

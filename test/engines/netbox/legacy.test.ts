@@ -34,14 +34,34 @@ forEachDialect('netbox legacy API, roles and inventory', (dialect) => {
     assert.equal((await s.plain('GET', `${L}/secret-roles/0/`)).status, 404);
   });
 
-  it('creates with `device`, echoes plaintext, renders the 2.9 shape plus 2.11 fields', async () => {
+  it('creates with `device`, answers with pks and the plaintext as the seed shows, reads the 2.9 shape plus 2.11 fields', async () => {
     const created = await s.call('POST', `${L}/secrets/`, {
       device: s.deviceId,
       role: s.roleId,
       name: 'backup',
       plaintext: 'Drowssap1',
     });
-    assert.deepEqual([created.status, created.body.plaintext, created.body.device.id], [201, 'Drowssap1', s.deviceId]);
+    // NetBox 2.0–2.3's WritableSecretSerializer: the seed's five fields first, related objects as pks.
+    assert.equal(created.status, 201);
+    assert.deepEqual(Object.keys(created.body), [
+      'id',
+      'device',
+      'role',
+      'name',
+      'plaintext',
+      'hash',
+      'created',
+      'last_updated',
+      'assigned_object_type',
+      'assigned_object_id',
+    ]);
+    assert.deepEqual(
+      [created.body.device, created.body.role, created.body.name, created.body.plaintext],
+      [s.deviceId, s.roleId, 'backup', 'Drowssap1'],
+    );
+    assert.deepEqual([created.body.assigned_object_type, created.body.assigned_object_id], ['dcim.device', s.deviceId]);
+    assert.match(created.body.hash, /^pbkdf2_sha256\$1000\$/);
+    assert.match(created.body.created, /^\d{4}-\d{2}-\d{2}$/);
     const plain = await s.plain('GET', `${L}/secrets/${created.body.id}/`);
     assert.deepEqual(plain.body.device, {
       id: s.deviceId,
@@ -105,7 +125,22 @@ forEachDialect('netbox legacy API, roles and inventory', (dialect) => {
       name: 'backup',
       plaintext: 'Drowssap2',
     });
-    assert.deepEqual([put.status, put.body.plaintext], [200, 'Drowssap2']);
+    assert.deepEqual(
+      [put.status, put.body.device, put.body.role, put.body.plaintext],
+      [200, s.deviceId, s.roleId, 'Drowssap2'],
+      'PUT answers with the write serializer too',
+    );
+    const patched = await s.plain('PATCH', `${L}/secrets/${id}/`, { name: 'backup' });
+    assert.deepEqual(
+      [patched.body.device, patched.body.role, patched.body.name, patched.body.plaintext],
+      [s.deviceId, s.roleId, 'backup', null],
+      'PATCH too; no plaintext was sent, so none is echoed',
+    );
+    const bulk = await s.call('PATCH', `${L}/secrets/`, [{ id, name: 'backup' }]);
+    assert.deepEqual(
+      bulk.body.map((b: any) => [b.id, b.device, b.role]),
+      [[id, s.deviceId, s.roleId]],
+    );
     for (const n of ['a', 'b', 'c'])
       await s.call('POST', `${L}/secrets/`, { device: s.deviceId, role: s.roleId, name: n, plaintext: n });
     const page = await s.call('GET', `${L}/secrets/?limit=3`);
@@ -125,13 +160,18 @@ forEachDialect('netbox legacy API, roles and inventory', (dialect) => {
     const d2 = await s.plain('POST', '/api/dcim/devices/', { name: 'Device 2' });
     const vm = await s.plain('POST', '/api/virtualization/virtual-machines/', { name: 'VM 1' });
     await s.call('POST', `${L}/secrets/`, { device: d2.body.id, role: s.roleId, name: 'd2', plaintext: 'x' });
-    await s.call('POST', `${L}/secrets/`, {
+    const vmCreated = await s.call('POST', `${L}/secrets/`, {
       assigned_object_type: 'virtualization.virtualmachine',
       assigned_object_id: vm.body.id,
       role: s.roleId,
       name: 'vm',
       plaintext: 'x',
     });
+    assert.deepEqual(
+      [vmCreated.body.device, vmCreated.body.assigned_object_type, vmCreated.body.assigned_object_id],
+      [null, 'virtualization.virtualmachine', vm.body.id],
+      'a VM secret has no device; its pks name it',
+    );
     const count = async (q: string) => (await s.plain('GET', `${L}/secrets/?${q}`)).body.count;
     assert.equal(await count(`device_id=${s.deviceId}&device_id=${d2.body.id}`), 5);
     assert.equal(await count('device=MyTestDevice&device=Device%202'), 5);

@@ -7,7 +7,7 @@ import { promisify } from 'node:util';
 import { after, before, it } from 'node:test';
 import { forEachDialect } from '../../helpers/dialects.js';
 import { startHush, type RunningHush } from '../../helpers/server.js';
-import { createApp, phaseAs, type PhaseCall } from './helpers.js';
+import { createApp, phaseAs, userWithGrants, type PhaseCall } from './helpers.js';
 
 // Phase's own node SDK (CommonJS) against Hush's end-to-end API, docs/wire/phase.md §5.
 interface PhaseSdk {
@@ -401,5 +401,45 @@ forEachDialect('phase node SDK 3.1.1', (dialect) => {
     // Revoked like any token: the SDK can no longer start a session.
     assert.equal((await hush.request('DELETE', `/api/users/tokens/${minted.id}/`)).status, 204);
     await assert.rejects(sdkFor(minted.token), /403: Token expired or deleted/);
+  });
+
+  it('a cross-app reference resolves alike through /v1 and the SDK: into an app the caller sees and may read', async () => {
+    // Carol may read Production of both apps but see only the shop app: the SDK cannot find billing (it looks apps up
+    // in those its token lists), so /v1 must not resolve into it either (issue 16 item 7).
+    await userWithGrants(hush, 'carol', 'person', [
+      { objectType: 'phase.app', actions: ['view'], objectId: app.id },
+      { objectType: 'phase.secret', actions: ['view'], objectId: app.envs.production! },
+      { objectType: 'phase.secret', actions: ['view'], objectId: other.envs.production! },
+    ]);
+    await admin('POST', `/v1/secrets/?app_id=${app.id}&env=production`, {
+      secrets: [{ key: 'XAPP', value: 'stripe=${billing::production.STRIPE_KEY}' }],
+    });
+    const minted = await mint('carol');
+    const bearer = phaseAs(hush, minted.token.split(':')[2]!, 'User');
+    const both = async () => {
+      const v1 = (await bearer('GET', `/v1/secrets/?app_id=${app.id}&env=production&key=XAPP`)).body[0]?.value;
+      const sdk = (await (await sdkFor(minted.token)).get({ appId: app.id, envName: 'Production' })).find(
+        (x) => x.key === 'XAPP',
+      )?.value;
+      return [v1, sdk];
+    };
+    assert.deepEqual(await both(), [
+      'stripe=${billing::production.STRIPE_KEY}',
+      'stripe=${billing::production.STRIPE_KEY}',
+    ]);
+    // Carol reads billing's secrets directly through /v1 all the same: the rule is about references only.
+    assert.equal((await bearer('GET', `/v1/secrets/?app_id=${other.id}&env=production`)).status, 200);
+
+    const carol = (await hush.request('GET', '/api/users/users/?username=carol')).body.results[0].id;
+    await hush.request('POST', '/api/users/permissions/', {
+      body: {
+        name: 'carol-billing',
+        object_types: ['phase.app'],
+        actions: ['view'],
+        users: [carol],
+        constraints: { id: other.id },
+      },
+    });
+    assert.deepEqual(await both(), ['stripe=sk_live_1', 'stripe=sk_live_1'], 'seeing billing too, both resolve it');
   });
 });

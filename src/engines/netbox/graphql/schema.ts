@@ -1,4 +1,5 @@
 import { buildSchema, GraphQLError, type GraphQLScalarType, type ASTVisitor, type ValidationContext } from 'graphql';
+import { microsIso } from '../../../core/ports.js';
 
 /**
  * The plugin's GraphQL types (docs/wire/netbox.md §5; plugin v3.1.1 `graphql/{schema,types,filters}.py`), with
@@ -120,7 +121,8 @@ export function buildNetboxSchema() {
   json.serialize = (v) => v;
   json.parseValue = (v) => v;
   const dateTime = schema.getType('DateTime') as GraphQLScalarType;
-  dateTime.serialize = (v) => v;
+  // NetBox's GraphQL renders times with strawberry's `isoformat()`: six fraction digits and `+00:00`, not DRF's `Z`.
+  dateTime.serialize = (v) => (typeof v === 'string' ? microsIso(v, '+00:00') : v);
   return schema;
 }
 

@@ -12,7 +12,17 @@ import { optionsAnswer, OptionsOut } from '../../../http/netbox-rest.js';
 import { IdParams, Type } from '../../../http/schemas.js';
 import { NETBOX_ENGINE, NetboxAudit } from '../events.js';
 import type { SecretRow } from '../repo.js';
-import { BriefQuery, ListQuery, oneOrMany, paginated, SecretListQuery, SecretOut, SecretReadQuery } from '../schema.js';
+import {
+  BriefQuery,
+  LegacySecretWriteOut,
+  ListQuery,
+  oneOrMany,
+  paginated,
+  SecretListQuery,
+  SecretOut,
+  SecretReadQuery,
+} from '../schema.js';
+import { legacySecretWriteJson } from '../serializers.js';
 import { OT } from '../service/context.js';
 import { KINDS } from '../service/inventory.js';
 import type { NewSecret, SecretInput } from '../service/secrets.js';
@@ -99,12 +109,17 @@ export function secretRoutes(s: Services, legacy: boolean): FastifyPluginAsyncTy
     };
   }
 
-  /** Plugin v3 re-reads written objects, so `plaintext` is null; NetBox 2.x echoes it (docs/wire/netbox.md §0). */
+  /**
+   * Plugin v3 re-reads written objects, so `plaintext` is null, and renders them as a GET does; NetBox 2.x echoes the
+   * plaintext sent (docs/wire/netbox.md §0) in its write serializer's flat shape (serializers.ts).
+   */
   async function writeAnswer(request: FastifyRequest, rows: SecretRow[], sent: ParsedSecret[]) {
-    const echo = legacy ? new Map(rows.map((r, i) => [r.id, sent[i]?.plaintext ?? null])) : undefined;
     recordPlaintextReads(request, []);
-    return renderSecrets(s, request, rows, echo, legacy);
+    if (legacy) return rows.map((r, i) => legacySecretWriteJson(r, sent[i]?.plaintext ?? null));
+    return renderSecrets(s, request, rows, undefined, false);
   }
+  // What a write answers with, per API (the OpenAPI document shows each).
+  const WriteOut = legacy ? LegacySecretWriteOut : SecretOut;
 
   return async (app) => {
     // pynetbox's `choices()`: `assigned_object_type` is the one choice field (the plugin's allowed content types).
@@ -196,7 +211,7 @@ export function secretRoutes(s: Services, legacy: boolean): FastifyPluginAsyncTy
         schema: {
           operationId: `${legacy ? 'legacy' : 'plugin'}_secrets_create`,
           tags: ['netbox'],
-          response: { 201: oneOrMany(SecretOut) },
+          response: { 201: oneOrMany(WriteOut) },
         },
       },
       async (request, reply) => {
@@ -226,7 +241,7 @@ export function secretRoutes(s: Services, legacy: boolean): FastifyPluginAsyncTy
           operationId: `${legacy ? 'legacy' : 'plugin'}_secrets_${partial ? 'partial_update' : 'update'}`,
           tags: ['netbox'],
           params: IdParams,
-          response: { 200: SecretOut },
+          response: { 200: WriteOut },
         },
         handler: async (request) => {
           const { caller, scope, actor } = await access(request);
@@ -249,7 +264,7 @@ export function secretRoutes(s: Services, legacy: boolean): FastifyPluginAsyncTy
         schema: {
           operationId: `${legacy ? 'legacy' : 'plugin'}_secrets_bulk_${partial ? 'partial_update' : 'update'}`,
           tags: ['netbox'],
-          response: { 200: Type.Array(SecretOut) },
+          response: { 200: Type.Array(WriteOut) },
         },
         handler: async (request) => {
           const { caller, scope, actor } = await access(request);

@@ -146,8 +146,16 @@ export function createPhaseContext(ctx: EngineContext<PhaseTables>) {
     /** Any secret access at all (view, add, change or delete) within the token's reach: who gets an env's keys. */
     canAccessEnv: hasAnySecretAccess,
 
-    canReadEnv: async (caller: Caller, env: EnvRow) =>
-      (await tokenReaches(caller, env)) && ctx.permissions.can(caller, 'view', PhaseObject.secret, env.id),
+    /**
+     * Whether a reference may resolve into `env`: its secrets readable and its app visible to the caller. Phase's SDKs
+     * resolve references themselves and find apps among those the token lists (`tokenInfo`: visible apps only), so
+     * /v1 holds server-side resolution to the same rule; otherwise a user who may read an app's secrets without
+     * seeing the app would get `${APP::ENV.KEY}` resolved through one path and not the other.
+     */
+    canResolveInto: async (caller: Caller, env: EnvRow) =>
+      (await tokenReaches(caller, env)) &&
+      (await ctx.permissions.can(caller, 'view', PhaseObject.secret, env.id)) &&
+      ctx.permissions.can(caller, 'view', PhaseObject.app, env.app_id),
 
     /** An app the caller may see (view on `phase.app`), else 404 as if it did not exist. */
     async visibleApp(caller: Caller, id: string, action: SecretAction = 'view'): Promise<AppRow> {

@@ -4,6 +4,7 @@ import {
   HushError,
   invalid,
   isPhaseCiphertext,
+  microsIso,
   type AuditActor,
   type AuditEvent,
   type Caller,
@@ -135,8 +136,8 @@ export function createE2eeService(pc: PhaseContext, secrets: SecretService, toke
             wrapped_salt: wrapped.wrappedSalt,
             user: caller.user.kind === 'person' ? caller.user.id : null,
             service_account: caller.user.kind === 'service' ? caller.user.id : null,
-            created_at: env.created_at,
-            updated_at: env.updated_at,
+            created_at: microsIso(env.created_at),
+            updated_at: microsIso(env.updated_at),
             deleted_at: null,
           });
         }

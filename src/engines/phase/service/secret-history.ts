@@ -1,4 +1,4 @@
-import { invalid, type AuditActor, type AuditEvent, type Caller } from '../../../core/ports.js';
+import { invalid, microsIso, type AuditActor, type AuditEvent, type Caller } from '../../../core/ports.js';
 import { ERR, phaseError } from '../errors.js';
 import type { EnvRow, PhaseRepo } from '../repo.js';
 import type { SecretJson } from '../serializers.js';
@@ -49,7 +49,7 @@ export function createSecretHistory(deps: {
         path: v.extra.path,
         type: v.extra.type,
         tags: JSON.parse(v.extra.tags) as string[],
-        createdAt: v.createdAt,
+        createdAt: microsIso(v.createdAt),
         actor: v.actorUserId,
       }));
       if (options.latest) return { versions, reads: deps.readEvents([id], env.id) };

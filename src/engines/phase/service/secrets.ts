@@ -64,7 +64,7 @@ export function createSecretService(pc: PhaseContext) {
       if (apps.length !== 1 || apps[0]!.sse_enabled !== 1) return undefined;
       return repo.findEnv(apps[0]!.id, envName.toLowerCase());
     },
-    canRead: pc.canReadEnv,
+    canRead: pc.canResolveInto,
     async lookup(target) {
       const [snapshot, digest] = await Promise.all([snapshots.of(target.env), pc.digest(target.env, target.key)]);
       const found = snapshot.byPlace.get(placeOf(target.path, digest));
