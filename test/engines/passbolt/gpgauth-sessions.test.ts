@@ -159,7 +159,7 @@ forEachDialect('passbolt GPGAuth sessions', (dialect) => {
     const log = await hush.request('GET', '/api/core/audit-log/?engine=passbolt&action=session.refused');
     const methods = new Set<string>();
     for (const e of log.body.results) {
-      assert.equal(e.user, null, JSON.stringify(e));
+      assert.equal(e.actor, null, JSON.stringify(e));
       assert.equal(e.username ?? null, null, JSON.stringify(e));
       methods.add(e.details.method);
       if (e.details.method === 'gpgauth') {

@@ -46,10 +46,12 @@ export function createAuthService(pc: PassboltContext, keys: ServerKeys) {
     trxWork?: (trx: Transaction<PassboltTables>) => Promise<void>,
   ) {
     const jwt = await keys.jwt();
+    const userKey = await repo.keyOf(accountId);
     const claims: AccessClaims = {
       iss: domainOf(origin),
       sub: accountId,
       exp: Math.floor(Date.now() / 1000) + ACCESS_TOKEN_SECONDS,
+      ...(userKey ? { key: userKey.id } : {}),
     };
     const accessToken = await signJwt(claims, jwt);
     const refreshToken = pc.newId();
@@ -262,11 +264,17 @@ export function createAuthService(pc: PassboltContext, keys: ServerKeys) {
       if (!claims || !isUuid(claims.sub)) return undefined;
       const found = await activeUserOf(claims.sub);
       if (!found) return undefined;
-      // A token issued (to the second) before the user's key was replaced belongs to the old key's holder; it is
-      // refused like an expired one, as the key change ends the refresh tokens and GPGAuth sessions (users.setKey).
+      // A token issued for a key since replaced belongs to the old key's holder; it is refused like an expired one, as
+      // the key change ends the refresh tokens and GPGAuth sessions (users.setKey). A token from before tokens named
+      // their key is judged by when it was issued, to the second.
       const key = await repo.keyOf(claims.sub);
-      const issuedMs = (claims.exp - ACCESS_TOKEN_SECONDS) * 1000;
-      if (!key || Date.parse(key.created) >= issuedMs + 1000) return undefined;
+      if (!key) return undefined;
+      if (
+        claims.key !== undefined
+          ? claims.key !== key.id
+          : Date.parse(key.created) >= (claims.exp - ACCESS_TOKEN_SECONDS) * 1000 + 1000
+      )
+        return undefined;
       const { user } = found;
       return {
         user: {
