@@ -65,17 +65,21 @@ function identityPort(core: Core, overview: OverviewRegistry): IdentityPort {
   };
 }
 
-/** Sessions opened in an engine's transaction: expired ones are cleared first, as the admin login does. */
-function sessionPort(core: Core): SessionPort {
+/**
+ * Sessions opened in an engine's transaction: expired ones are cleared first, as the admin login does. They are the
+ * engine's own: stamped with its name when opened, and accepted only by this port (never by the core's cookie).
+ */
+function sessionPort(core: Core, engine: string): SessionPort {
   const { sessions } = core;
   const identityDb = (trx: AnyDb) => trx as unknown as Db<IdentityTables>;
   return {
     async open(userId, trx) {
       await sessions.purgeExpired(identityDb(trx));
-      return sessions.open(userId as UserId, identityDb(trx));
+      return sessions.open(userId as UserId, identityDb(trx), engine);
     },
-    authenticate: (secret, csrfToken, unsafe) => sessions.authenticate(secret, csrfToken, unsafe),
+    authenticate: (secret, csrfToken, unsafe) => sessions.authenticate(secret, csrfToken, unsafe, engine),
     close: (sessionId, trx) => sessions.close(sessionId, identityDb(trx)),
+    closeAllOf: (userId, trx) => sessions.closeEngineSessions(userId as UserId, engine, identityDb(trx)),
   };
 }
 
@@ -106,7 +110,7 @@ export function engineContext<Tables>(
     references,
     users: core.users,
     tokens: core.tokens,
-    sessions: sessionPort(core),
+    sessions: sessionPort(core, manifest.name),
     gates: core.gates,
     ...(manifest.identity ? { identity: identityPort(core, overview) } : {}),
   };

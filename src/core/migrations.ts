@@ -3,6 +3,7 @@ import { auditScaleMigration } from './audit/migrations/0007_audit_scale.js';
 import { idempotencyMigration } from './idempotency/migrations/0006_idempotency.js';
 import { identityMigration } from './identity/migrations/0002_identity.js';
 import { tokenEngineMigration } from './identity/migrations/0005_token_engine.js';
+import { sessionEngineMigration } from './identity/migrations/0008_session_engine.js';
 import { keyringMigration } from './keyring/migrations/0003_keyring.js';
 import type { MigrationSet } from './store/migrate.js';
 import { locksMigration } from './store/migrations.js';
@@ -18,5 +19,6 @@ export const coreMigrations: MigrationSet = {
     tokenEngineMigration,
     idempotencyMigration,
     auditScaleMigration,
+    sessionEngineMigration,
   ],
 };

@@ -93,7 +93,8 @@ export interface EngineContext<Tables = unknown> {
   readonly users: Pick<Core['users'], 'get' | 'findByUsername'>;
   /**
    * The core's login sessions, for engines whose clients log in with a cookie of their own (Passbolt's GPGAuth):
-   * opened and closed inside the engine's transaction (with its audit entry), checked with their CSRF token.
+   * opened and closed inside the engine's transaction (with its audit entry), checked with their CSRF token, and
+   * confined to the engine that opened them.
    */
   readonly sessions: SessionPort;
   /** Minting core tokens inside the engine's transaction, for engines whose clients need tokens of their own format. */
@@ -110,6 +111,8 @@ export interface SessionPort {
   /** The session's caller; throws `unauthenticated` (reason `session_invalid`, `user_inactive`, `csrf_failed`). */
   authenticate(secret: string, csrfToken: string | undefined, unsafe: boolean): Promise<Caller>;
   close(sessionId: number, trx: AnyDb): Promise<void>;
+  /** Ends every session this engine opened for `userId` (their login credentials changed); returns how many. */
+  closeAllOf(userId: number, trx: AnyDb): Promise<number>;
 }
 
 /**

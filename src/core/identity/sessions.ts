@@ -16,9 +16,11 @@ const SESSION_TTL_MS = 12 * 60 * 60 * 1000;
 export function createSessions(deps: { db: Kysely<IdentityTables> }) {
   const { db } = deps;
   return {
+    /** `engine`: the engine whose login opens it (its sessions answer only there); null for the core's login. */
     async open(
       userId: UserId,
       trx: Db<IdentityTables> = db,
+      engine: string | null = null,
     ): Promise<{ secret: string; csrfToken: string; expires: string }> {
       const secret = randomBytes(32).toString('base64url');
       const csrfToken = randomBytes(24).toString('base64url');
@@ -31,13 +33,22 @@ export function createSessions(deps: { db: Kysely<IdentityTables> }) {
           csrf_hash: hashTokenKey(csrfToken),
           created: nowIso(),
           expires,
+          engine,
         })
         .execute();
       return { secret, csrfToken, expires };
     },
 
-    /** Resolves a cookie to a caller; `csrfToken` is required (and checked) for unsafe methods. */
-    async authenticate(secret: string, csrfToken: string | undefined, unsafe: boolean): Promise<Caller> {
+    /**
+     * Resolves a cookie to a caller; `csrfToken` is required (and checked) for unsafe methods. `engine` is where the
+     * cookie was presented: a session opened by another engine's login (or by the core's) is no session there.
+     */
+    async authenticate(
+      secret: string,
+      csrfToken: string | undefined,
+      unsafe: boolean,
+      engine: string | null = null,
+    ): Promise<Caller> {
       const row = await db
         .selectFrom('core_sessions')
         .innerJoin('core_users', 'core_users.id', 'core_sessions.user_id')
@@ -45,6 +56,7 @@ export function createSessions(deps: { db: Kysely<IdentityTables> }) {
           'core_sessions.id as session_id',
           'core_sessions.csrf_hash',
           'core_sessions.expires',
+          'core_sessions.engine',
           'core_users.id as user_id',
           'core_users.username',
           'core_users.kind',
@@ -53,7 +65,7 @@ export function createSessions(deps: { db: Kysely<IdentityTables> }) {
         ])
         .where('core_sessions.secret_hash', '=', hashTokenKey(secret))
         .executeTakeFirst();
-      if (!row || Date.parse(row.expires) <= Date.now())
+      if (!row || Date.parse(row.expires) <= Date.now() || (row.engine ?? null) !== engine)
         throw unauthenticated('Session expired or invalid; log in again.', 'session_invalid');
       if (row.is_active !== 1) throw unauthenticated('User inactive', 'user_inactive');
       if (unsafe && (!csrfToken || !digestsEqual(row.csrf_hash, hashTokenKey(csrfToken)))) {
@@ -84,6 +96,16 @@ export function createSessions(deps: { db: Kysely<IdentityTables> }) {
       let q = trx.deleteFrom('core_sessions').where('user_id', '=', userId);
       if (keep !== null) q = q.where('id', '!=', keep);
       const result = await q.executeTakeFirst();
+      return Number(result.numDeletedRows);
+    },
+
+    /** Closes every session `engine`'s login opened for `userId` (its credentials changed); returns how many. */
+    async closeEngineSessions(userId: UserId, engine: string, trx: Db<IdentityTables> = db): Promise<number> {
+      const result = await trx
+        .deleteFrom('core_sessions')
+        .where('user_id', '=', userId)
+        .where('engine', '=', engine)
+        .executeTakeFirst();
       return Number(result.numDeletedRows);
     },
 

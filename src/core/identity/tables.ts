@@ -36,6 +36,8 @@ export interface SessionTable {
   csrf_hash: string;
   created: string;
   expires: string;
+  /** The engine whose login opened it (0008_session_engine), or null for the core's (console) login. */
+  engine: string | null;
 }
 
 export interface PermissionTable {

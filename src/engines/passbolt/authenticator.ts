@@ -8,10 +8,17 @@ export const SESSION_COOKIE = 'passbolt_session';
 export const CSRF_COOKIE = 'csrfToken';
 
 /**
- * Routes that take no CSRF token (passbolt.security.csrfProtection.unlockedActions: AuthLogin.loginPost): a login
- * starts a new session, so a cookie left by an old one plays no part in it.
+ * Routes that take no CSRF token (passbolt.security.csrfProtection.unlockedActions: AuthLogin.loginPost) and look at
+ * no credential: a login starts a new session, so a cookie left by an old one (or the console's `hush_session`, which
+ * the same browser sends to every path) plays no part in it. The JWT login and refresh are the same for the same
+ * reason: their proof is in the body.
  */
-const SESSIONLESS = new Set(['passbolt_auth_login', 'passbolt_auth_verify_post']);
+const SESSIONLESS = new Set([
+  'passbolt_auth_login',
+  'passbolt_auth_verify_post',
+  'passbolt_jwt_login',
+  'passbolt_jwt_refresh',
+]);
 
 const operationOf = (request: FastifyRequest) =>
   (request.routeOptions.schema as { operationId?: string } | undefined)?.operationId;
@@ -25,6 +32,7 @@ const operationOf = (request: FastifyRequest) =>
 export function passboltAuthenticate(auth: AuthService, sessions: SessionPort) {
   return async (request: FastifyRequest): Promise<Caller | null | undefined> => {
     const isPublic = request.routeOptions.config.hush?.access === 'public';
+    if (SESSIONLESS.has(operationOf(request) ?? '')) return null;
     const authorization = request.headers.authorization;
     const match = /^\s*bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
     if (match && looksLikeJwt(match[1]!)) {
@@ -35,8 +43,10 @@ export function passboltAuthenticate(auth: AuthService, sessions: SessionPort) {
       return caller;
     }
     const secret = request.cookies?.[SESSION_COOKIE];
-    if (authorization !== undefined || !secret) return undefined;
-    if (SESSIONLESS.has(operationOf(request) ?? '')) return null;
+    if (authorization !== undefined) return undefined;
+    // Passbolt's open routes (server key, settings, logout) are for Passbolt's clients: the console's cookie is not
+    // theirs, and a stale one must not turn them into a 403 (nor a Passbolt logout end the console's session).
+    if (!secret) return isPublic ? null : undefined;
     const csrf = request.headers[CsrfHeader];
     const unsafe = !['GET', 'HEAD', 'OPTIONS'].includes(request.method);
     try {

@@ -5,7 +5,10 @@ export const PassboltAudit = defineAuditEvents({
   /** A JWT or GPGAuth login (`details.method`); JWT refreshes are not logged (they renew the same session every five minutes). */
   sessionLogin: 'session.login',
   sessionLogout: 'session.logout',
-  /** A GPGAuth stage 2 refused: a login token malformed, wrong, spent or expired, for a known user. */
+  /**
+   * A login refused for a known account (GPGAuth stage 2: a token malformed, wrong, spent or expired; JWT: a challenge
+   * refused), with no actor: the account tried and the reason are in `details`.
+   */
   sessionRefused: 'session.refused',
   resourceCreate: 'resource.create',
   resourceUpdate: 'resource.update',

@@ -13,6 +13,8 @@ export interface AccessClaims {
   iss: string;
   sub: string;
   exp: number;
+  /** The id of the user's OpenPGP key row when the token was issued: a token outlives no key replacement. */
+  key?: string;
 }
 
 /** The JWT key pair, parsed once when the server keys are loaded (server-keys.ts), and the public half as served. */
@@ -48,7 +50,7 @@ export async function jwtKeysOf(publicPem: string, privatePem: string): Promise<
 
 /** The header is `{"typ":"JWT","alg":"RS256"}` in that order and the claims are exactly iss, sub, exp: the wire format tokens have always had. */
 export function signJwt(claims: AccessClaims, keys: JwtKeys): Promise<string> {
-  return new SignJWT({ iss: claims.iss, sub: claims.sub, exp: claims.exp })
+  return new SignJWT({ iss: claims.iss, sub: claims.sub, exp: claims.exp, ...(claims.key ? { key: claims.key } : {}) })
     .setProtectedHeader({ typ: 'JWT', alg: ALG })
     .sign(keys.signing);
 }
@@ -77,6 +79,7 @@ export async function verifyJwt(token: string, keys: JwtKeys, now?: Date): Promi
       ...(now ? { currentDate: now } : {}),
     });
     if (typeof payload.sub !== 'string' || typeof payload.exp !== 'number') return undefined;
+    if (payload.key !== undefined && typeof payload.key !== 'string') return undefined;
     return payload as unknown as AccessClaims;
   } catch {
     return undefined;

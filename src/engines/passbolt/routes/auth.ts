@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { AuditActor, HushConfig } from '../../../core/ports.js';
+import type { HushConfig } from '../../../core/ports.js';
 import { auditActorOf, callerOf, publicOrigin, reachedOverHttps } from '../../../http/route-kit.js';
 import { ok } from '../envelope.js';
 import { envelope, Jwks, JwtKey, LoginChallenge, NoBody, ServerKey, tags, Tokens } from '../schema.js';
@@ -64,15 +64,8 @@ export function authRoutes(
     app.post(
       '/auth/jwt/login.json',
       { config: loginConfig, schema: { operationId: 'passbolt_jwt_login', tags, response: envelope(LoginChallenge) } },
-      async (request) => {
-        const base = auditActorOf(request);
-        const actorOf = (_accountId: string, userId: number, username: string): AuditActor => ({
-          ...base,
-          userId,
-          username,
-        });
-        return ok(request, await auth.login(bodyObject(request.body), originOf(request), actorOf));
-      },
+      async (request) =>
+        ok(request, await auth.login(bodyObject(request.body), originOf(request), auditActorOf(request))),
     );
 
     app.post(

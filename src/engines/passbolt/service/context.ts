@@ -1,6 +1,7 @@
 import {
   isUuid,
   newUuid,
+  type AuditActor,
   type AuditEvent,
   type Caller,
   type EngineAuditEvent,
@@ -18,6 +19,9 @@ export const PermissionType = { read: 1, update: 7, owner: 15 } as const;
 export const PERMISSION_TYPES: readonly number[] = [1, 7, 15];
 
 export const ENGINE = 'passbolt';
+/** The request's actor with no user: what a caller is until it has proved an identity (a login refused). */
+export const anonymous = (actor: AuditActor): AuditActor => ({ ...actor, userId: null, username: null, tokenId: null });
+
 /** A change's audit event; the engine's audit port stamps the engine's name. */
 export const audit = (
   action: string,

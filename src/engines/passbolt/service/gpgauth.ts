@@ -3,7 +3,7 @@ import { HushError, nowIso, type AuditActor, type Caller, type UserRow } from '.
 import { PassboltAudit } from '../events.js';
 import { readUntrustedMessage, UNTRUSTED_MESSAGE_CONFIG } from '../openpgp.js';
 import type { AccountRow } from '../repo.js';
-import { audit, isUuid, type PassboltContext } from './context.js';
+import { anonymous, audit, isUuid, type PassboltContext } from './context.js';
 import type { ServerKeys } from './server-keys.js';
 
 /**
@@ -79,7 +79,7 @@ export function createGpgAuthService(
   /** The active user owning the key with this fingerprint (`_identifyUserWithFingerprint`), or why there is none. */
   async function identify(
     keyid: unknown,
-  ): Promise<{ account: AccountRow; user: UserRow; armoredKey: string } | { problem: string }> {
+  ): Promise<{ account: AccountRow; user: UserRow; armoredKey: string; fingerprint: string } | { problem: string }> {
     if (typeof keyid !== 'string') return { problem: 'No key id set.' };
     const fingerprint = keyid.toUpperCase();
     if (!FINGERPRINT.test(fingerprint)) return { problem: 'Invalid fingerprint.' };
@@ -88,8 +88,10 @@ export function createGpgAuthService(
     const key = matches.length === 1 ? matches[0] : undefined;
     const account = key ? await repo.accountById(key.account_id) : undefined;
     const user = account ? await ctx.users.get(account.user_id).catch(() => undefined) : undefined;
-    if (!key || !account || !user || user.is_active !== 1) return { problem: 'User not found.' };
-    return { account, user, armoredKey: key.armored_key };
+    // Service accounts are for scripts with API tokens; Passbolt's users are people, so one is found by no key here.
+    if (!key || !account || !user || user.is_active !== 1 || user.kind !== 'person')
+      return { problem: 'User not found.' };
+    return { account, user, armoredKey: key.armored_key, fingerprint };
   }
 
   async function stage0(fields: Record<string, unknown>, headers: Record<string, string>): Promise<StageResult> {
@@ -150,7 +152,7 @@ export function createGpgAuthService(
   }
 
   async function stage2(
-    found: { account: AccountRow; user: UserRow },
+    found: { account: AccountRow; user: UserRow; fingerprint: string },
     result: unknown,
     headers: Record<string, string>,
     actor: AuditActor,
@@ -159,8 +161,14 @@ export function createGpgAuthService(
     const actorOfUser: AuditActor = { ...actor, userId: found.user.id, username: found.user.username };
     const refuse = async (reason: string): Promise<StageResult> => {
       headers['X-GPGAuth-Error'] = 'true';
-      await ctx.audit.append(actorOfUser, [
-        audit(PassboltAudit.sessionRefused, 'passbolt.user', found.account.id, { method: 'gpgauth', reason }),
+      // Naming a fingerprint proves nothing: the refusal is anonymous, and whom it was tried as is in its details.
+      await ctx.audit.append(anonymous(actor), [
+        audit(PassboltAudit.sessionRefused, 'passbolt.user', found.account.id, {
+          method: 'gpgauth',
+          reason,
+          fingerprint: found.fingerprint,
+          username: found.user.username,
+        }),
       ]);
       return { headers, outcome: 'refused', message: GPGAUTH_MSG.failed };
     };

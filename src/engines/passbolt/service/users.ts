@@ -57,7 +57,18 @@ export function createUserService(pc: PassboltContext) {
         const holders = await repo.keysByFingerprint(info.fingerprint, 2, trx);
         if (holders.some((k) => k.account_id !== account.id))
           throw new HushError('conflict', 'This OpenPGP key is already registered for another user.');
-        if (existing) await repo.deleteKey(account.id, trx);
+        if (existing) {
+          await repo.deleteKey(account.id, trx);
+          // Whoever logged in with the old key keeps no way in: its GPGAuth sessions, JWT refresh tokens and pending
+          // login nonces end with it (a key is replaced because it was lost or leaked).
+          await ctx.sessions.closeAllOf(userId, trx);
+          await trx
+            .updateTable('passbolt_auth_tokens')
+            .set({ active: 0 })
+            .where('account_id', '=', account.id)
+            .where('type', 'in', ['refresh', 'login'])
+            .execute();
+        }
         const row = {
           id: pc.newId(),
           account_id: account.id,
