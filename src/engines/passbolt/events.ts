@@ -20,6 +20,10 @@ export const PassboltAudit = defineAuditEvents({
   secretDelete: 'secret.delete',
   /** A secret copy handed out (encrypted to the caller, but still the resource's secret). */
   secretRead: 'secret.read',
+  /** Groups: created with their members, changed (renamed, members added or removed, roles), deleted. */
+  groupCreate: 'group.create',
+  groupUpdate: 'group.update',
+  groupDelete: 'group.delete',
   gpgkeyCreate: 'gpgkey.create',
   gpgkeyReplace: 'gpgkey.replace',
 });

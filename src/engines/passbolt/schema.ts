@@ -135,11 +135,52 @@ export const ResourceType = Type.Object({
   modified: Time,
 });
 
+export const Group = Type.Object({
+  id: Uuid,
+  name: Str,
+  deleted: Type.Boolean(),
+  created: Time,
+  modified: Time,
+  created_by: Uuid,
+  modified_by: Uuid,
+});
+export const GroupUser = Type.Object({
+  id: Uuid,
+  group_id: Uuid,
+  user_id: Uuid,
+  is_admin: Type.Boolean({ description: 'A group manager: may change the members' }),
+  created: Time,
+});
+/** A group with what `contain[…]` asked for. */
+export const GroupWithContain = Type.Object({
+  ...Group.properties,
+  groups_users: Type.Optional(
+    Type.Array(Type.Object({ ...GroupUser.properties, user: Type.Optional(Nullable(User)) })),
+  ),
+  my_group_user: Type.Optional(Nullable(GroupUser)),
+  modifier: Type.Optional(Nullable(BriefUser)),
+  creator: Type.Optional(Nullable(BriefUser)),
+});
+const SecretRef = Type.Object({ resource_id: Uuid, user_id: Uuid });
+/** PUT /groups/{id}/dry-run.json, in Passbolt's v1 shape (which the extension reads). */
+export const GroupDryRun = Type.Object({
+  'dry-run': Type.Object({
+    SecretsNeeded: Type.Array(Type.Object({ Secret: SecretRef }), {
+      description: 'The copies the update must carry: one per new member and resource they do not hold yet',
+    }),
+    Secrets: Type.Array(Type.Object({ Secret: Type.Array(Secret) }), {
+      description: "The caller's own copies of those resources, to decrypt and encrypt again for the new members",
+    }),
+  }),
+});
+/** A group as the share dialog's search shows it. */
+export const GroupAro = Type.Object({ ...Group.properties, user_count: Type.Integer() });
+
 /** A permission with what `contain[user]` / `contain[group]` asked for. */
 export const PermissionWithHolder = Type.Object({
   ...Permission.properties,
   user: Type.Optional(Nullable(BriefUser)),
-  group: Type.Optional(Type.Null()),
+  group: Type.Optional(Nullable(Group)),
 });
 
 /** A resource with what `contain[…]=1` asked for. */
@@ -152,7 +193,7 @@ export const ResourceWithContain = Type.Object({
       Type.Object({
         ...Permission.properties,
         user: Type.Optional(Nullable(BriefUser)),
-        group: Type.Optional(Type.Null()),
+        group: Type.Optional(Nullable(Group)),
       }),
     ),
   ),
@@ -221,16 +262,27 @@ export const UsersQuery = query({
   'filter[search]': 'Only users whose username or name contains this text',
 });
 
+export const GroupsQuery = query({
+  'contain[groups_users]': '1: with the members (also contain[group_user], the older name)',
+  'contain[groups_users.user]': '1: with the members and their users',
+  'contain[groups_users.user.profile]': '1: as contain[groups_users.user]',
+  'contain[my_group_user]': "1: with the caller's own membership",
+  'contain[modifier]': '1: with the last modifier',
+  'filter[has-users][]': 'Only groups with all these members (repeatable)',
+  'filter[has-managers][]': 'Only groups these users manage (repeatable)',
+});
+
 export const tags = ['passbolt'];
 
 export const PermissionQuery = query({
   'contain[user]': '1: with each holder',
   'contain[user.profile]': '1: as contain[user]',
-  'contain[group]': '1: with each group (always null: no groups)',
+  'contain[group]': '1: with each group (null for a user)',
 });
 export const SearchArosQuery = query({
-  'filter[search]': 'Users whose username or name contains this text',
+  'filter[search]': 'Users whose username or name, and groups whose name, contains this text',
   'contain[gpgkey]': 'accepted; users always come with their key',
   'contain[role]': 'accepted; users always come with their role',
-  'contain[groups_users]': 'accepted; no groups',
+  'contain[groups_users]': 'accepted',
+  'contain[user_count]': 'accepted; groups always come with their member count',
 });

@@ -1,6 +1,6 @@
 import type { UserRow } from '../../core/ports.js';
 import { uuid5 } from './envelope.js';
-import type { AccountRow, GpgkeyRow, PermissionRow, ResourceRow } from './repo.js';
+import type { AccountRow, GpgkeyRow, GroupRow, GroupUserRow, PermissionRow, ResourceRow } from './repo.js';
 
 /**
  * Rows → Passbolt v4 JSON (api-version=v2). Field names and shapes follow passbolt_api's entities
@@ -124,4 +124,27 @@ export function userJson(account: AccountRow, user: UserRow, key: GpgkeyRow | un
 export function briefUserJson(account: AccountRow, user: UserRow) {
   const { gpgkey: _gpgkey, role: _role, ...rest } = userJson(account, user, undefined);
   return rest;
+}
+
+export function groupJson(g: GroupRow) {
+  return {
+    id: g.id,
+    name: g.name,
+    // Deleted groups are removed, so every group shown is live.
+    deleted: false,
+    created: passboltTime(g.created),
+    modified: passboltTime(g.modified),
+    created_by: g.created_by,
+    modified_by: g.modified_by,
+  };
+}
+
+export function groupUserJson(m: GroupUserRow) {
+  return {
+    id: m.id,
+    group_id: m.group_id,
+    user_id: m.user_id,
+    is_admin: m.is_admin === 1,
+    created: passboltTime(m.created),
+  };
 }

@@ -49,6 +49,7 @@ export interface PassboltPermissionTable {
   id: string;
   aco: string;
   aco_foreign_key: string;
+  /** `User` or `Group`: whose id `aro_foreign_key` is (an account's or a group's). */
   aro: string;
   aro_foreign_key: string;
   /** 1 read, 7 update, 15 owner. */
@@ -65,6 +66,27 @@ export interface PassboltSecretTable {
   data_ct: string;
   created: string;
   modified: string;
+}
+
+/** A group of users (passbolt_api's groups); resources shared with it reach every member. */
+export interface PassboltGroupTable {
+  id: string;
+  name: string;
+  /** The name in lower case: unique, as Passbolt's names are unique whatever their case. */
+  name_key: string;
+  created: string;
+  modified: string;
+  created_by: string;
+  modified_by: string;
+}
+
+/** A member of a group; `is_admin` 1 makes them a group manager (they may change the members). */
+export interface PassboltGroupUserTable {
+  id: string;
+  group_id: string;
+  user_id: string;
+  is_admin: number;
+  created: string;
 }
 
 /** The server's OpenPGP key pair and its JWT signing key; private halves sealed by the keyring. */
@@ -96,6 +118,8 @@ export interface PassboltTables {
   passbolt_resources: PassboltResourceTable;
   passbolt_permissions: PassboltPermissionTable;
   passbolt_secrets: PassboltSecretTable;
+  passbolt_groups: PassboltGroupTable;
+  passbolt_groups_users: PassboltGroupUserTable;
   passbolt_server_keys: PassboltServerKeyTable;
   passbolt_auth_tokens: PassboltAuthTokenTable;
 }

@@ -8,6 +8,7 @@ import { ErrorEnvelope } from '../schema.js';
 import type { PassboltServices } from '../service/index.js';
 import { authRoutes } from './auth.js';
 import { gpgAuthRoutes, installGpgAuthHeaders } from './gpgauth.js';
+import { groupRoutes } from './groups.js';
 import { resourceRoutes } from './resources.js';
 import { settingsRoutes } from './settings.js';
 import { shareRoutes } from './share.js';
@@ -70,6 +71,7 @@ export function passboltRoutes(s: PassboltServices, config: HushConfig): Fastify
     requireActionNames(app);
     await app.register(resourceRoutes(s.reader, s.writer, s.users));
     await app.register(shareRoutes(s.share, s.users));
+    await app.register(groupRoutes(s.groups));
     await app.register(userRoutes(s.users));
     await app.register(authRoutes(s.auth, config));
     await app.register(gpgAuthRoutes(s.gpgauth, config));

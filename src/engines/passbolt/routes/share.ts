@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { auditActorOf, callerOf } from '../../../http/route-kit.js';
 import { ok } from '../envelope.js';
-import { envelope, IdParam, NoBody, SearchArosQuery, ShareSimulation, tags, User } from '../schema.js';
+import { envelope, GroupAro, IdParam, NoBody, SearchArosQuery, ShareSimulation, tags, User } from '../schema.js';
 import { Type } from '../../../http/schemas.js';
 import type { UserService } from '../service/users.js';
 import type { ShareService } from '../service/share.js';
@@ -21,7 +21,7 @@ export function shareRoutes(share: ShareService, users: UserService): FastifyPlu
           operationId: 'passbolt_share_search_aros',
           tags,
           querystring: SearchArosQuery,
-          response: envelope(Type.Array(User)),
+          response: envelope(Type.Array(Type.Union([User, GroupAro]))),
         },
       },
       async (request) => ok(request, await users.searchAros(request.query as Record<string, unknown>)),

@@ -2,6 +2,7 @@ import type { EngineContext } from '../../../core/ports.js';
 import type { PassboltTables } from '../tables.js';
 import { createAuthService } from './auth.js';
 import { createGpgAuthService } from './gpgauth.js';
+import { createGroupService } from './groups.js';
 import { createPassboltContext } from './context.js';
 import { createResourceReader } from './resources-read.js';
 import { createResourceWriter } from './resources-write.js';
@@ -21,6 +22,7 @@ export function passboltServices(ctx: EngineContext<PassboltTables>) {
     writer: createResourceWriter(pc, reader),
     users,
     share: createShareService(pc),
+    groups: createGroupService(pc, users),
     auth: createAuthService(pc, keys),
     gpgauth: createGpgAuthService(pc, keys, users.ofAccount),
   };

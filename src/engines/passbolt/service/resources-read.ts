@@ -4,7 +4,7 @@ import { MSG, notFoundError } from '../errors.js';
 import type { PermissionRow, ResourceFilter, ResourceRow, VisibleResource } from '../repo.js';
 import { resourceTypeById } from '../resource-types.js';
 import type { ResourceWithContain } from '../schema.js';
-import { briefUserJson, permissionJson, resourceJson, secretJson } from '../serializers.js';
+import { briefUserJson, groupJson, permissionJson, resourceJson, secretJson } from '../serializers.js';
 import { ENGINE, isUuid, readEvent, type PassboltContext } from './context.js';
 import { PassboltAudit } from '../events.js';
 import { truthy } from './validate.js';
@@ -75,6 +75,10 @@ export function createResourceReader(pc: PassboltContext) {
         }))
       : [];
     const users = await pc.usersOf(accounts);
+    const groupIds = [...(permissions?.values() ?? [])].flat().filter((p) => p.aro === 'Group');
+    const groups = contain.permissionsUser
+      ? new Map((await repo.groupsById(groupIds.map((p) => p.aro_foreign_key))).map((g) => [g.id, groupJson(g)]))
+      : new Map<string, ReturnType<typeof groupJson>>();
     const brief = (id: string) => {
       const account = accounts.find((a) => a.id === id);
       const user = users.get(id);
@@ -90,8 +94,8 @@ export function createResourceReader(pc: PassboltContext) {
           id: r.perm_id,
           aco: 'Resource',
           aco_foreign_key: r.id,
-          aro: 'User',
-          aro_foreign_key: accountId,
+          aro: r.perm_aro,
+          aro_foreign_key: r.perm_aro_foreign_key,
           type: r.perm_type,
           created: r.perm_created,
           modified: r.perm_modified,
@@ -101,10 +105,12 @@ export function createResourceReader(pc: PassboltContext) {
         const list = permissions.get(r.id) ?? [];
         json.permissions = list.map((p) =>
           contain.permissionsUser
-            ? { ...permissionJson(p), user: brief(p.aro_foreign_key), group: null }
+            ? p.aro === 'Group'
+              ? { ...permissionJson(p), user: null, group: groups.get(p.aro_foreign_key) ?? null }
+              : { ...permissionJson(p), user: brief(p.aro_foreign_key), group: null }
             : permissionJson(p),
         );
-        json.personal = list.length === 1;
+        json.personal = list.length === 1 && list[0]!.aro === 'User';
       }
       if (secrets) {
         const s = secrets.get(r.id);

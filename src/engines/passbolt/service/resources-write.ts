@@ -120,9 +120,9 @@ export function createResourceWriter(pc: PassboltContext, reader: ResourceReader
       const { items, failures: listFailures } = secretItems(body.secrets);
       failures.push(...listFailures);
       let secretRows: SecretRow[] | undefined;
-      // Everyone holding a permission, and of them those whose user is active: only they get a copy, as Passbolt's
+      // Everyone holding a permission (directly or as a group's member), and of them those whose user is active: only they get a copy, as Passbolt's
       // isSecretsProvidedRule counts active users only; inactive users' copies go with the old secret.
-      const holders = (await repo.permissionsOf([id])).map((p) => p.aro_foreign_key).sort();
+      const holders = (await repo.holdersOf([id])).get(id) ?? [];
       if (!failures.length && items) {
         const active = await pc.activeAccountIds(holders);
         const prepared = await prepareSecretCopies(pc, id, items, active, {
@@ -151,7 +151,7 @@ export function createResourceWriter(pc: PassboltContext, reader: ResourceReader
         if (!stillThere) throw new Error('resource vanished during update');
         const events = [audit(PassboltAudit.resourceUpdate, 'passbolt.resource', id)];
         if (secretRows) {
-          const holdersNow = (await repo.permissionsOf([id], trx)).map((p) => p.aro_foreign_key).sort();
+          const holdersNow = (await repo.holdersOf([id], trx)).get(id) ?? [];
           // A share committed between the check and now changed who holds the resource: refuse rather than miss someone.
           if (holdersNow.join() !== holders.join())
             throw validationError(MSG.resourceValidation, [

@@ -11,6 +11,8 @@ interface Plan {
   inserts: PermissionRow[];
   updates: { id: string; type: number }[];
   deletes: PermissionRow[];
+  /** The accounts that hold the resource once the change is made. */
+  after: string[];
   added: string[];
   removed: string[];
 }
@@ -18,7 +20,8 @@ interface Plan {
 /**
  * PUT /share/resource/{id}.json and its dry run (passbolt_api src/Controller/Share/ShareController.php,
  * src/Service/Resources/ResourcesShareService.php). Only owners may share; others get the same 404 as for a
- * resource that does not exist. Groups are not implemented: `aro` must be `User`.
+ * resource that does not exist. A permission's holder (`aro`) is a `User` or a `Group`; who gains or loses access is
+ * counted in users, a group standing for its members, so the copies asked for are one per user who newly holds it.
  */
 export function createShareService(pc: PassboltContext) {
   const { repo, ctx } = pc;
@@ -31,7 +34,7 @@ export function createShareService(pc: PassboltContext) {
       throw notFoundError(MSG.resourceNotFound);
 
     const current = await repo.permissionsOf([resourceId]);
-    const final = new Map(current.map((p) => [p.aro_foreign_key, p.type]));
+    const final = new Map(current.map((p) => [p.aro_foreign_key, { aro: p.aro, type: p.type }]));
     const failures: RuleFailure[] = [];
     const inserts: PermissionRow[] = [];
     const updates: { id: string; type: number }[] = [];
@@ -56,7 +59,7 @@ export function createShareService(pc: PassboltContext) {
           final.delete(existing.aro_foreign_key);
         } else if (typeOk) {
           if (type !== existing.type) updates.push({ id: existing.id, type });
-          final.set(existing.aro_foreign_key, type);
+          final.set(existing.aro_foreign_key, { aro: existing.aro, type });
         } else
           failures.push({
             path: `permissions.${i}.type`,
@@ -65,17 +68,15 @@ export function createShareService(pc: PassboltContext) {
           });
         continue;
       }
-      if (change.aro !== 'User') {
+      if (change.aro !== 'User' && change.aro !== 'Group') {
         failures.push({
           path: `permissions.${i}.aro`,
           rule: 'inList',
-          message:
-            change.aro === 'Group'
-              ? 'Groups are not supported by this server.'
-              : 'The access request object should be one of the following: User.',
+          message: 'The access request object should be one of the following: User, Group.',
         });
         continue;
       }
+      const aroKind = change.aro;
       if (!isUuid(change.aro_foreign_key)) {
         failures.push({
           path: `permissions.${i}.aro_foreign_key`,
@@ -93,8 +94,13 @@ export function createShareService(pc: PassboltContext) {
         continue;
       }
       const aro = String(change.aro_foreign_key).toLowerCase();
-      if (!(await pc.activeAccountIds([aro])).length) {
-        failures.push({ path: `permissions.${i}.aro_foreign_key`, rule: 'aro_exists', message: MSG.userHasNoKey });
+      const exists = aroKind === 'Group' ? !!(await repo.getGroup(aro)) : (await pc.activeAccountIds([aro])).length > 0;
+      if (!exists) {
+        failures.push({
+          path: `permissions.${i}.aro_foreign_key`,
+          rule: 'aro_exists',
+          message: aroKind === 'Group' ? 'The group does not exist.' : MSG.userHasNoKey,
+        });
         continue;
       }
       const existing = current.find((p) => p.aro_foreign_key === aro);
@@ -106,7 +112,7 @@ export function createShareService(pc: PassboltContext) {
           id: pc.newId(),
           aco: 'Resource',
           aco_foreign_key: resourceId,
-          aro: 'User',
+          aro: aroKind,
           aro_foreign_key: aro,
           type,
           created: now,
@@ -116,20 +122,30 @@ export function createShareService(pc: PassboltContext) {
         const pending = inserts.find((p) => p.aro_foreign_key === aro)!;
         pending.type = type;
       }
-      final.set(aro, type);
+      final.set(aro, { aro: aroKind, type });
     }
-    if (![...final.values()].includes(PermissionType.owner))
+    if (![...final.values()].some((p) => p.type === PermissionType.owner))
       failures.push({ path: 'permissions', rule: 'at_least_one_owner', message: MSG.atLeastOneOwner });
     if (failures.length) throw validationError(MSG.resourceValidation, failures);
-    const before = new Set(current.map((p) => p.aro_foreign_key));
+    const before = new Set((await repo.holdersOf([resourceId])).get(resourceId) ?? []);
+    const after = new Set(await usersOf(final));
     return {
       resourceId,
       inserts,
       updates,
       deletes,
-      added: [...final.keys()].filter((a) => !before.has(a)),
-      removed: [...before].filter((a) => !final.has(a)),
+      after: [...after].sort(),
+      added: [...after].filter((a) => !before.has(a)).sort(),
+      removed: [...before].filter((a) => !after.has(a)).sort(),
     };
+  }
+
+  /** The accounts a set of holders stands for: the users, and every member of the groups. */
+  async function usersOf(holders: Map<string, { aro: string }>, trx = repo.db) {
+    const groups = [...holders].filter(([, h]) => h.aro === 'Group').map(([id]) => id);
+    const members = (await repo.membersOf(groups, trx)).map((m) => m.user_id);
+    const direct = [...holders].filter(([, h]) => h.aro === 'User').map(([id]) => id);
+    return [...new Set([...direct, ...members])];
   }
 
   return {
@@ -147,7 +163,8 @@ export function createShareService(pc: PassboltContext) {
       const { items, failures } = secretItems(body.secrets ?? []);
       let rows: SecretRow[] = [];
       if (!failures.length && items) {
-        const prepared = await prepareSecretCopies(pc, p.resourceId, items, p.added, {
+        // Copies for the users who newly hold it and can log in (as for a secret update, inactive users get none).
+        const prepared = await prepareSecretCopies(pc, p.resourceId, items, await pc.activeAccountIds(p.added), {
           path: 'secrets',
           rule: 'secrets_provided',
           message: MSG.shareSecrets,
@@ -184,6 +201,16 @@ export function createShareService(pc: PassboltContext) {
         if (!after.some((x) => x.type === PermissionType.owner))
           throw validationError(MSG.resourceValidation, [
             { path: 'permissions', rule: 'at_least_one_owner', message: MSG.atLeastOneOwner },
+          ]);
+        // A group's members changed meanwhile: the copies would miss someone, or reach someone without access.
+        const holdersNow = (await repo.holdersOf([p.resourceId], trx)).get(p.resourceId) ?? [];
+        if (holdersNow.join() !== p.after.join())
+          throw validationError(MSG.resourceValidation, [
+            {
+              path: 'permissions',
+              rule: 'concurrent_change',
+              message: 'The permissions changed meanwhile; simulate and share again.',
+            },
           ]);
         await ctx.audit.appendWithin(trx, actor, [
           audit(PassboltAudit.resourceShare, 'passbolt.resource', p.resourceId, {

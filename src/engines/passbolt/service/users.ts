@@ -2,7 +2,8 @@ import { HushError, nowIso, type AuditActor, type Caller } from '../../../core/p
 import { MSG, notFoundError, validationError } from '../errors.js';
 import { readPublicKey } from '../openpgp.js';
 import type { AccountRow } from '../repo.js';
-import { gpgkeyJson, permissionJson, userJson } from '../serializers.js';
+import { gpgkeyJson, groupJson, permissionJson, userJson } from '../serializers.js';
+import { groupArosMatching } from './groups.js';
 import { PassboltAudit } from '../events.js';
 import { audit, isUuid, type PassboltContext } from './context.js';
 import { truthy } from './validate.js';
@@ -102,7 +103,7 @@ export function createUserService(pc: PassboltContext) {
         const resourceId = pc.checkUuid(Array.isArray(hasAccess) ? hasAccess[0] : hasAccess, MSG.resourceIdInvalid);
         const account = await pc.accountOf(caller);
         if (!account || !(await repo.permissionOf(resourceId, account.id))) return [];
-        return usersJson((await repo.permissionsOf([resourceId])).map((p) => p.aro_foreign_key));
+        return usersJson((await repo.holdersOf([resourceId])).get(resourceId) ?? []);
       }
       const search = query['filter[search]'];
       const all = await usersJson();
@@ -115,6 +116,8 @@ export function createUserService(pc: PassboltContext) {
 
     /** One account's user as Passbolt shows it (login answers), or undefined when gone or inactive. */
     ofAccount: async (accountId: string) => (await usersJson([accountId]))[0],
+    /** Those of `accountIds` that are active users, as Passbolt shows them (group members). */
+    ofAccounts: (accountIds: readonly string[]) => usersJson(accountIds),
 
     async view(caller: Caller, rawId: string) {
       if (rawId === 'me') {
@@ -142,10 +145,9 @@ export function createUserService(pc: PassboltContext) {
       return gpgkeyJson(key);
     },
 
-    /** GET /permissions/resource/{id}.json: who holds a resource the caller can see. */
     /**
-     * GET /permissions/resource/{id}.json: `contain[user]` or `contain[user.profile]` adds each holder (with its
-     * profile), `contain[group]` the group (always null: Hush has no groups yet).
+     * GET /permissions/resource/{id}.json: who holds a resource the caller can see; `contain[user]` or
+     * `contain[user.profile]` adds each holding user (with its profile), `contain[group]` each holding group.
      */
     async permissionsOf(caller: Caller, rawId: string, query: Record<string, unknown> = {}) {
       const resourceId = pc.checkUuid(rawId, MSG.resourceIdInvalid);
@@ -156,11 +158,21 @@ export function createUserService(pc: PassboltContext) {
       const withUser = truthy(query['contain[user]']) || truthy(query['contain[user.profile]']);
       const withGroup = truthy(query['contain[group]']);
       if (!withUser && !withGroup) return permissions;
-      const holders = withUser ? await usersJson(permissions.map((p) => p.aro_foreign_key)) : [];
+      const holders = withUser
+        ? await usersJson(permissions.filter((p) => p.aro === 'User').map((p) => p.aro_foreign_key))
+        : [];
+      const groups = withGroup
+        ? await repo.groupsById(permissions.filter((p) => p.aro === 'Group').map((p) => p.aro_foreign_key))
+        : [];
       return permissions.map((p) => {
-        const user = holders.find((u) => u.id === p.aro_foreign_key);
+        const user = p.aro === 'User' ? holders.find((u) => u.id === p.aro_foreign_key) : undefined;
         const brief = user ? (({ gpgkey: _k, role: _r, ...rest }) => rest)(user) : null;
-        return { ...p, ...(withUser ? { user: brief } : {}), ...(withGroup ? { group: null } : {}) };
+        const group = p.aro === 'Group' ? groups.find((g) => g.id === p.aro_foreign_key) : undefined;
+        return {
+          ...p,
+          ...(withUser ? { user: brief } : {}),
+          ...(withGroup ? { group: group ? groupJson(group) : null } : {}),
+        };
       });
     },
 
@@ -171,14 +183,16 @@ export function createUserService(pc: PassboltContext) {
     async searchAros(query: Record<string, unknown>) {
       const search = query['filter[search]'];
       const needle = typeof search === 'string' ? search.toLowerCase() : '';
-      const name = (u: { profile: { first_name: string; last_name: string } }) =>
-        `${u.profile.first_name} ${u.profile.last_name}`.toLowerCase();
-      return (await usersJson())
+      const users = (await usersJson())
         .filter((u) =>
           [u.username, u.profile.first_name, u.profile.last_name].some((t) => t.toLowerCase().includes(needle)),
         )
-        .sort((a, b) => name(a).localeCompare(name(b)))
+        .sort((a, b) => a.username.toLowerCase().localeCompare(b.username.toLowerCase()))
         .slice(0, SEARCH_AROS_LIMIT);
+      const groups = (await groupArosMatching(pc, needle)).slice(0, SEARCH_AROS_LIMIT);
+      // Users by username and groups by name, in one list (ShareSearchController::_formatResult).
+      const sortKey = (a: { username?: string; name?: string }) => (a.username ?? a.name ?? '').toLowerCase();
+      return [...users, ...groups].sort((a, b) => sortKey(a).localeCompare(sortKey(b)));
     },
   };
 }
