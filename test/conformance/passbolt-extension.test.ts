@@ -184,6 +184,13 @@ async function decryptSecret(armored: string, p: Profile) {
 it("creates, finds, shares, updates and deletes a resource through the extension's own services", async () => {
   const ada = await profileOf('ada.lovelace@example.com');
   const bob = await profileOf('bob.babbage@example.com');
+  const cleo = await profileOf('cleo.clark@example.com');
+  // Ada administers (a Hush superuser is a Passbolt admin): she may create groups.
+  const adaUser = (await hush.request('GET', '/api/users/users/?username=ada.lovelace@example.com')).body.results[0];
+  assert.equal(
+    (await hush.request('PATCH', `/api/users/users/${adaUser.id}/`, { body: { is_superuser: true } })).status,
+    200,
+  );
   await logIn(ada);
 
   // ResourceCreateService.save: a v4 resource (metadata in clear) with the creator's secret, answered with
@@ -270,7 +277,53 @@ it("creates, finds, shares, updates and deletes a resource through the extension
       [bob.id, 1],
     ].sort(),
   );
-  // Sharing with a group is not part of this test: Hush has no groups yet (issue 17 item 6).
+  // Groups: Ada, an administrator, makes a group with the extension's GroupApiService and shares the resource with it;
+  // then adds Cleo through the extension's update flow (GroupUpdateEntity from the diff, the dry run's needed secrets
+  // encrypted for her, one update per change), and Cleo reads her copy.
+  const groupsApi = new ext.GroupApiService(options());
+  const group = new ext.GroupEntity(
+    await groupsApi.create({ name: 'Operators', groups_users: [{ user_id: ada.id, is_admin: true }] }),
+  );
+  const toGroup = new ext.PermissionChangesCollection([
+    { aro: 'Group', aro_foreign_key: group.id, aco: 'Resource', aco_foreign_key: id, type: 7 },
+  ]);
+  const groupSimulated = await shares.simulateShareResource(id, toGroup.items);
+  assert.deepEqual(groupSimulated.changes.added, [], 'the only member holds it already');
+  await shares.shareResource(id, { permissions: toGroup.items, secrets: [] });
+  const kept = new ext.GroupsCollection(await groupsApi.findAll({ groups_users: true, my_group_user: true }));
+  const original = kept.items.find((g: any) => g.id === group.id);
+  assert.equal(original.myGroupUser.isAdmin, true);
+  const withCleo = new ext.GroupEntity({
+    ...original.toDto({ groups_users: true }),
+    groups_users: [...original.groupsUsers.toDto(), { user_id: cleo.id, is_admin: false }],
+  });
+  const groupUpdate = ext.GroupUpdateEntity.createFromGroupsDiff(original, withCleo);
+  const dryRun = new ext.GroupUpdateDryRunResultEntity(await groupsApi.updateDryRun(group.id, groupUpdate.toDto()));
+  assert.deepEqual(
+    dryRun.neededSecrets.items.map((n: any) => [n.resourceId, n.userId]),
+    [[id, cleo.id]],
+  );
+  const decrypted = await ext.DecryptMessageService.decrypt(
+    await ext.OpenpgpAssertion.readMessageOrFail(dryRun.secrets.items[0].data),
+    await privateKeyOf(ada),
+  );
+  groupUpdate.secrets = new ext.GroupUpdateSecretsCollection([
+    {
+      resource_id: id,
+      user_id: cleo.id,
+      data: await ext.EncryptMessageService.encrypt(
+        decrypted,
+        await ext.OpenpgpAssertion.readKeyOrFail(cleo.publicKey),
+        [await privateKeyOf(ada)],
+      ),
+    },
+  ]);
+  for (const operation of ext.GroupUpdatesCollection.createFromGroupUpdateEntity(groupUpdate).items)
+    new ext.GroupEntity(await groupsApi.update(operation.id, operation.toDto()));
+  await logIn(cleo);
+  const cleosCopy = new ext.SecretEntity(await new ext.SecretService(options()).findByResourceId(id));
+  assert.deepEqual(await decryptSecret(cleosCopy.data, cleo), { password: 's3cret', description: 'rotate monthly' });
+  useJar(ada.jar);
 
   // Bob, from his own browser, logs in and reads his copy.
   await logIn(bob);
@@ -281,10 +334,11 @@ it("creates, finds, shares, updates and deletes a resource through the extension
   useJar(ada.jar);
   const withAccess = new ext.UsersCollection(await new ext.UserService(options()).findAll({}, { 'has-access': id }));
   const holderIds = withAccess.items.map((u: any) => u.id).sort();
-  assert.deepEqual(holderIds, [ada.id, bob.id].sort());
+  assert.deepEqual(holderIds, [ada.id, bob.id, cleo.id].sort());
   const profiles = new Map([
     [ada.id, ada],
     [bob.id, bob],
+    [cleo.id, cleo],
   ]);
   const edited = new ext.ResourceEntity(created.toDto());
   edited.secrets = new ext.ResourceSecretsCollection(

@@ -29,3 +29,11 @@ export { default as EncryptMessageService } from 'passbolt-browser-extension/src
 export { default as DecryptMessageService } from 'passbolt-browser-extension/src/all/background_page/service/crypto/decryptMessageService';
 export { default as DecryptPrivateKeyService } from 'passbolt-browser-extension/src/all/background_page/service/crypto/decryptPrivateKeyService';
 export { OpenpgpAssertion } from 'passbolt-browser-extension/src/all/background_page/utils/openpgp/openpgpAssertions';
+// Groups: the API service, the entities the extension keeps and the update flow's entities (dry run, one update per change).
+export { default as GroupApiService } from 'passbolt-browser-extension/src/all/background_page/service/api/group/groupApiService';
+export { default as GroupEntity } from 'passbolt-browser-extension/src/all/background_page/model/entity/group/groupEntity';
+export { default as GroupsCollection } from 'passbolt-browser-extension/src/all/background_page/model/entity/group/groupsCollection';
+export { default as GroupUpdateEntity } from 'passbolt-browser-extension/src/all/background_page/model/entity/group/update/groupUpdateEntity';
+export { default as GroupUpdatesCollection } from 'passbolt-browser-extension/src/all/background_page/model/entity/group/update/groupUpdatesCollection';
+export { default as GroupUpdateDryRunResultEntity } from 'passbolt-browser-extension/src/all/background_page/model/entity/group/update/groupUpdateDryRunResultEntity';
+export { default as GroupUpdateSecretsCollection } from 'passbolt-browser-extension/src/all/background_page/model/entity/secret/groupUpdate/groupUpdateSecretsCollection';
