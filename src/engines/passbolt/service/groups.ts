@@ -1,43 +1,16 @@
-import { nowIso, readOfMany, type AuditActor, type AuditEvent, type Caller, type Db } from '../../../core/ports.js';
+import { nowIso, readOfMany, type AuditActor, type AuditEvent, type Caller } from '../../../core/ports.js';
 import { badRequest, forbiddenError, notFoundError, validationError, type RuleFailure } from '../errors.js';
 import { PassboltAudit } from '../events.js';
-import type { GroupRow, GroupUserRow, SecretRow } from '../repo.js';
-import { groupJson, groupUserJson, resourceJson, secretJson } from '../serializers.js';
-import type { PassboltTables } from '../tables.js';
+import type { GroupRow, SecretRow } from '../repo.js';
+import { resourceJson, secretJson } from '../serializers.js';
 import { audit, ENGINE, isUuid, PermissionType, type PassboltContext } from './context.js';
+import { createGroupMembers, GROUP_MSG } from './group-members.js';
+import { createGroupReader } from './groups-read.js';
 import { prepareSecretCopies } from './secret-copies.js';
 import type { UserService } from './users.js';
-import { bodyObject, secretItems, truthy } from './validate.js';
+import { bodyObject, secretItems } from './validate.js';
 
-/** Passbolt's answers (passbolt_api src/Controller/Groups/*, src/Service/Groups/*). */
-export const GROUP_MSG = {
-  idInvalid: 'The group id is not valid.',
-  notFound: 'The group does not exist.',
-  forbidden: 'You are not authorized to access that location.',
-  validation: 'Could not validate group data.',
-  deleteIdInvalid: 'The group identifier should be a valid UUID.',
-  deleteNotFound: 'The group does not exist or has been already deleted.',
-  soleOwner:
-    'The group cannot be deleted. You need to transfer the ownership of the resources this group is the only owner of.',
-  manager: 'The group should have at least one group manager.',
-  memberMissing: 'Cannot find the group user.',
-  userMissing: 'The user does not exist or has no OpenPGP key.',
-  secrets: 'The secrets of the resources shared with the group are required for every new member.',
-} as const;
-
-const NAME_MAX = 255;
-
-type Change =
-  | { kind: 'add'; index: number; userId: string; isAdmin: boolean }
-  | { kind: 'update'; index: number; member: GroupUserRow; isAdmin: boolean }
-  | { kind: 'delete'; index: number; member: GroupUserRow };
-
-/** Reads a repeatable filter as Passbolt clients send it (`filter[x][]=a&filter[x][]=b`, or one `filter[x]=a`). */
-function idsFilter(query: Record<string, unknown>, name: string): string[] | undefined {
-  const raw = query[`filter[${name}][]`] ?? query[`filter[${name}]`];
-  if (raw === undefined) return undefined;
-  return (Array.isArray(raw) ? raw : [raw]).filter(isUuid).map((s) => s.toLowerCase());
-}
+export { GROUP_MSG };
 
 /**
  * Groups (passbolt_api GroupsIndex/View/Add/Update/Delete): everyone sees every group; administrators create them
@@ -46,6 +19,10 @@ function idsFilter(query: Record<string, unknown>, name: string): string[] | und
  */
 export function createGroupService(pc: PassboltContext, users: UserService) {
   const { repo, ctx } = pc;
+
+  const reader = createGroupReader(pc, users);
+  const { decorate } = reader;
+  const { newMembers, checkName, readChanges, neededCopies, dropLostCopies } = createGroupMembers(pc);
 
   async function groupOrFail(rawId: string, invalid: string, missing: string): Promise<GroupRow> {
     if (!isUuid(rawId)) throw badRequest(invalid);
@@ -63,202 +40,11 @@ export function createGroupService(pc: PassboltContext, users: UserService) {
     return { account, members, isManager };
   }
 
-  async function decorate(rows: GroupRow[], query: Record<string, unknown>, caller: Caller) {
-    const c = (name: string) => truthy(query[`contain[${name}]`]);
-    const memberUsers = ['groups_users.user', 'groups_users.user.profile', 'group_user.user', 'group_user.user.profile']
-      .concat(['groups_users.user.gpgkey', 'group_user.user.gpgkey'])
-      .some(c);
-    const withMembers = memberUsers || c('groups_users') || c('group_user');
-    const withMine = c('my_group_user');
-    const withModifier = c('modifier') || c('modifier.profile');
-    const withCreator = c('creator') || c('creator.profile');
-    const members = withMembers || withMine ? await repo.membersOf(rows.map((g) => g.id)) : [];
-    const account = withMine ? await pc.accountOf(caller) : undefined;
-    const wanted = new Set<string>();
-    if (memberUsers) for (const m of members) wanted.add(m.user_id);
-    for (const g of rows) {
-      if (withModifier) wanted.add(g.modified_by);
-      if (withCreator) wanted.add(g.created_by);
-    }
-    const people = new Map((await users.ofAccounts([...wanted])).map((u) => [u.id, u]));
-    const brief = (id: string) => {
-      const u = people.get(id);
-      return u ? (({ gpgkey: _k, role: _r, ...rest }) => rest)(u) : null;
-    };
-    return rows.map((g) => {
-      const own = members.filter((m) => m.group_id === g.id);
-      return {
-        ...groupJson(g),
-        ...(withMembers
-          ? {
-              groups_users: own.map((m) => ({
-                ...groupUserJson(m),
-                ...(memberUsers ? { user: people.get(m.user_id) ?? null } : {}),
-              })),
-            }
-          : {}),
-        ...(withMine
-          ? { my_group_user: ((m) => (m ? groupUserJson(m) : null))(own.find((m) => m.user_id === account?.id)) }
-          : {}),
-        ...(withModifier ? { modifier: brief(g.modified_by) } : {}),
-        ...(withCreator ? { creator: brief(g.created_by) } : {}),
-      };
-    });
-  }
-
-  /** Members as `groups_users` entries give them, each an active user with a key; at least one manager. */
-  async function newMembers(raw: unknown, failures: RuleFailure[]) {
-    const list = Array.isArray(raw) ? raw : [];
-    if (!Array.isArray(raw) || !list.length || list.length > 10000)
-      failures.push({ path: 'groups_users', rule: '_required', message: 'The group users are required.' });
-    const seen = new Set<string>();
-    const out: { userId: string; isAdmin: boolean }[] = [];
-    for (const [i, item] of list.entries()) {
-      const m = bodyObject(item);
-      if (!isUuid(m.user_id)) {
-        failures.push({
-          path: `groups_users.${i}.user_id`,
-          rule: 'uuid',
-          message: 'The user identifier should be a valid UUID.',
-        });
-        continue;
-      }
-      const userId = m.user_id.toLowerCase();
-      if (seen.has(userId)) {
-        failures.push({
-          path: `groups_users.${i}.user_id`,
-          rule: 'group_user_unique',
-          message: 'The user is already a member of this group.',
-        });
-        continue;
-      }
-      seen.add(userId);
-      out.push({ userId, isAdmin: m.is_admin === true || m.is_admin === 1 || m.is_admin === '1' });
-    }
-    const active = new Set(await pc.activeAccountIds(out.map((m) => m.userId)));
-    out.forEach((m, i) => {
-      if (!active.has(m.userId))
-        failures.push({ path: `groups_users.${i}.user_id`, rule: 'user_exists', message: GROUP_MSG.userMissing });
-    });
-    if (out.length && !out.some((m) => m.isAdmin))
-      failures.push({ path: 'groups_users', rule: 'at_least_one_group_manager', message: GROUP_MSG.manager });
-    return out;
-  }
-
-  function checkName(raw: unknown, failures: RuleFailure[], required: boolean): string | undefined {
-    if (raw === undefined || raw === null) {
-      if (required) failures.push({ path: 'name', rule: '_required', message: 'A name is required.' });
-      return undefined;
-    }
-    const name = typeof raw === 'string' ? raw.trim() : '';
-    if (!name) failures.push({ path: 'name', rule: '_empty', message: 'The name should not be empty.' });
-    else if (name.length > NAME_MAX)
-      failures.push({
-        path: 'name',
-        rule: 'maxLength',
-        message: `The name length should be maximum ${NAME_MAX} characters.`,
-      });
-    return name || undefined;
-  }
-
-  /**
-   * The membership changes of an update (GroupsUsersChangeValidator: an add has `user_id` and no `id`, an update `id`
-   * and `is_admin`, a delete `id` and `delete`). Adds from someone who is no manager are ignored, as Passbolt turns them
-   * into requests to the managers.
-   */
-  async function readChanges(raw: unknown, members: GroupUserRow[], isManager: boolean, failures: RuleFailure[]) {
-    const list = raw === undefined || raw === null ? [] : Array.isArray(raw) ? raw : null;
-    if (!list || list.length > 10000) {
-      failures.push({
-        path: 'groups_users',
-        rule: '_invalid',
-        message: 'The group users should be a list of changes.',
-      });
-      return [];
-    }
-    const changes: Change[] = [];
-    for (const [index, item] of list.entries()) {
-      const c = bodyObject(item);
-      const has = (k: string) => c[k] !== undefined && c[k] !== null;
-      if (!has('id') && has('user_id') && !has('delete')) {
-        if (!isUuid(c.user_id)) {
-          failures.push({
-            path: `groups_users.${index}.user_id`,
-            rule: 'uuid',
-            message: 'The user identifier should be a valid UUID.',
-          });
-          continue;
-        }
-        const userId = c.user_id.toLowerCase();
-        if (members.some((m) => m.user_id === userId) || changes.some((x) => x.kind === 'add' && x.userId === userId)) {
-          failures.push({
-            path: `groups_users.${index}.user_id`,
-            rule: 'group_user_unique',
-            message: 'The user is already a member of this group.',
-          });
-          continue;
-        }
-        if (!(await pc.activeAccountIds([userId])).length) {
-          failures.push({ path: `groups_users.${index}.user_id`, rule: 'user_exists', message: GROUP_MSG.userMissing });
-          continue;
-        }
-        if (isManager) changes.push({ kind: 'add', index, userId, isAdmin: c.is_admin === true });
-        continue;
-      }
-      const member = isUuid(c.id) ? members.find((m) => m.id === String(c.id).toLowerCase()) : undefined;
-      if (!member || has('user_id')) {
-        failures.push({ path: `groups_users.${index}.id`, rule: 'exists', message: GROUP_MSG.memberMissing });
-        continue;
-      }
-      if (has('delete') && !has('is_admin')) changes.push({ kind: 'delete', index, member });
-      else if (has('is_admin') && !has('delete'))
-        changes.push({ kind: 'update', index, member, isAdmin: c.is_admin === true });
-      else failures.push({ path: `groups_users.${index}`, rule: '_invalid', message: 'The change is not valid.' });
-    }
-    const managers = new Set(members.filter((m) => m.is_admin === 1).map((m) => m.id));
-    for (const c of changes) {
-      if (c.kind === 'delete') managers.delete(c.member.id);
-      if (c.kind === 'update') c.isAdmin ? managers.add(c.member.id) : managers.delete(c.member.id);
-    }
-    if (!managers.size && !changes.some((c) => c.kind === 'add' && c.isAdmin))
-      failures.push({ path: 'groups_users', rule: 'at_least_one_group_manager', message: GROUP_MSG.manager });
-    return changes;
-  }
-
-  /** For each member being added, the group's resources they do not hold yet: the copies they must be given. */
-  async function neededCopies(groupId: string, adds: string[], trx: Db<PassboltTables> = repo.db) {
-    const resources = (await repo.resourcesOfGroup(groupId, trx)).map((r) => r.id).sort();
-    const holders = await repo.holdersOf(resources, trx);
-    const needed: { resource_id: string; user_id: string }[] = [];
-    for (const userId of adds)
-      for (const rid of resources)
-        if (!holders.get(rid)?.includes(userId)) needed.push({ resource_id: rid, user_id: userId });
-    return needed;
-  }
-
   return {
-    async list(caller: Caller, query: Record<string, unknown>) {
-      let rows = await repo.listGroups();
-      const hasUsers = idsFilter(query, 'has-users');
-      const hasManagers = idsFilter(query, 'has-managers');
-      if (hasUsers || hasManagers) {
-        const members = await repo.membersOf(rows.map((g) => g.id));
-        const holds = (g: GroupRow, ids: string[], managers: boolean) =>
-          ids.every((id) =>
-            members.some((m) => m.group_id === g.id && m.user_id === id && (!managers || m.is_admin === 1)),
-          );
-        rows = rows.filter(
-          (g) => (!hasUsers || holds(g, hasUsers, false)) && (!hasManagers || holds(g, hasManagers, true)),
-        );
-      }
-      if (query.order === 'Group.name DESC' || (Array.isArray(query.order) && query.order[0] === 'Group.name DESC'))
-        rows.reverse();
-      return decorate(rows, query, caller);
-    },
+    list: reader.list,
 
     async view(caller: Caller, rawId: string, query: Record<string, unknown>) {
-      const group = await groupOrFail(rawId, GROUP_MSG.idInvalid, GROUP_MSG.notFound);
-      return (await decorate([group], query, caller))[0]!;
+      return reader.view(caller, await groupOrFail(rawId, GROUP_MSG.idInvalid, GROUP_MSG.notFound), query);
     },
 
     /** POST /groups.json: administrators only; the members given, at least one of them a manager. */
@@ -500,32 +286,6 @@ export function createGroupService(pc: PassboltContext, users: UserService) {
       return null;
     },
   };
-
-  /**
-   * After members leave a group (or the group goes), the copies they no longer hold any permission for are removed,
-   * as Passbolt removes them; what they hold directly or through another group stays.
-   */
-  async function dropLostCopies(groupId: string, accountIds: string[], trx: Db<PassboltTables>, resources?: string[]) {
-    if (!accountIds.length) return [];
-    const rids = resources ?? (await repo.resourcesOfGroup(groupId, trx)).map((r) => r.id);
-    const holders = await repo.holdersOf(rids, trx);
-    const lost = new Map<string, string[]>();
-    for (const accountId of accountIds) {
-      const gone = rids.filter((rid) => !holders.get(rid)?.includes(accountId));
-      await repo.deleteSecretsOfAccount(accountId, gone, trx);
-      for (const rid of gone) lost.set(rid, [...(lost.get(rid) ?? []), accountId]);
-    }
-    return [...lost].map(([rid, recipients]) =>
-      audit(PassboltAudit.secretDelete, 'passbolt.resource', rid, { recipients }),
-    );
-  }
 }
 
 export type GroupService = ReturnType<typeof createGroupService>;
-
-/** A group as the share dialog's search lists it (ShareSearchController: groups with their member count). */
-export async function groupArosMatching(pc: PassboltContext, needle: string) {
-  const groups = (await pc.repo.listGroups()).filter((g) => g.name.toLowerCase().includes(needle));
-  const members = await pc.repo.membersOf(groups.map((g) => g.id));
-  return groups.map((g) => ({ ...groupJson(g), user_count: members.filter((m) => m.group_id === g.id).length }));
-}

@@ -3,7 +3,7 @@ import { MSG, notFoundError, validationError } from '../errors.js';
 import { readPublicKey } from '../openpgp.js';
 import type { AccountRow } from '../repo.js';
 import { gpgkeyJson, groupJson, permissionJson, userJson } from '../serializers.js';
-import { groupArosMatching } from './groups.js';
+import { groupArosMatching } from './groups-read.js';
 import { PassboltAudit } from '../events.js';
 import { audit, isUuid, type PassboltContext } from './context.js';
 import { truthy } from './validate.js';
