@@ -81,6 +81,19 @@ describe('the NetBox and Passbolt pages in a browser', { skip, timeout: 240_000 
       body: { armored_key: pair.publicKey },
     });
     assert.equal(reg.status, 200, JSON.stringify(reg.body));
+    // A team Bob belongs to: the resource is shared with the group, which reaches him.
+    const group = await hush.request('POST', '/groups.json', {
+      token: null,
+      headers: { authorization: `Bearer ${hush.token}` },
+      body: {
+        name: 'Reviewers',
+        groups_users: [
+          { user_id: reg.body.body.user_id, is_admin: true },
+          { user_id: bob.id, is_admin: false },
+        ],
+      },
+    });
+    assert.equal(group.status, 200, JSON.stringify(group.body));
 
     browser = await launchChromium();
     ({ context, page } = await openConsolePage(browser, { problems }));
@@ -259,10 +272,10 @@ describe('the NetBox and Passbolt pages in a browser', { skip, timeout: 240_000 
     await page.getByText(PASSBOLT_VALUE).waitFor({ state: 'detached' });
   });
 
-  it('shares with a colleague: simulated first, then a copy encrypted for them in the browser', async () => {
+  it("shares with a colleague's group: simulated first, then a copy encrypted for each new member in the browser", async () => {
     await page.getByRole('button', { name: 'Share orders database' }).click();
-    await page.getByRole('combobox', { name: 'Add a user' }).click();
-    await page.getByRole('option', { name: 'Bob Test' }).click();
+    await page.getByRole('combobox', { name: 'Add a user or group' }).click();
+    await page.getByRole('option', { name: 'Reviewers (group)' }).click();
     await page.getByRole('button', { name: 'Add', exact: true }).click();
     await page.getByRole('button', { name: 'Preview changes' }).click();
     await expect(page.getByText('Bob Test gains access', { exact: false }));
@@ -272,6 +285,13 @@ describe('the NetBox and Passbolt pages in a browser', { skip, timeout: 240_000 
     const bobCopy = await bob.call('GET', `/secrets/resource/${resourceId}.json`);
     assert.equal(bobCopy.status, 200, JSON.stringify(bobCopy.body));
     assert.equal(JSON.parse(await decryptWith(bobCopy.body.body.data, bob.privateKey)).password, PASSBOLT_VALUE);
+    const holders = await bob.call('GET', `/permissions/resource/${resourceId}.json`);
+    assert.deepEqual(holders.body.body.map((p: any) => p.aro).sort(), ['Group', 'User']);
+    // The dialog names the group's permission by the group's name.
+    await page.getByRole('button', { name: 'Share orders database' }).click();
+    await page.getByRole('cell', { name: 'Reviewers (group)', exact: true }).waitFor();
+    await page.getByRole('button', { name: 'Cancel' }).click();
+    await page.getByRole('dialog').waitFor({ state: 'detached' });
   });
 
   it('edits the password: encrypted again for everyone with access', async () => {

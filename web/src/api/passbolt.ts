@@ -24,7 +24,7 @@ export interface SecretCopy {
 }
 /** A share change: a new holder, or an existing permission changed or removed. */
 export type ShareChange =
-  | { aro: 'User'; aro_foreign_key: string; aco: 'Resource'; aco_foreign_key: string; type: PermissionType }
+  | { aro: 'User' | 'Group'; aro_foreign_key: string; aco: 'Resource'; aco_foreign_key: string; type: PermissionType }
   | { id: string; type?: PermissionType; delete?: true };
 
 const body = <T>(b: { body: T }) => b.body;
@@ -57,6 +57,8 @@ export const passbolt = {
   secret: async (id: string) =>
     body(unwrap(await api.GET('/secrets/resource/{id}.json', { params: { path: { id } } }))).data,
   users: async () => body(unwrap(await api.GET('/users.json'))),
+  /** Every group (every user sees them all), to share with and to name a group's permission. */
+  groups: async () => body(unwrap(await api.GET('/groups.json'))),
   usersWithAccess: async (id: string) =>
     body(unwrap(await api.GET('/users.json', { params: { query: { 'filter[has-access]': id } } }))),
   permissions: async (id: string) =>

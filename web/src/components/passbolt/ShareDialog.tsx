@@ -27,13 +27,14 @@ export function ShareDialog(props: {
   const queryClient = useQueryClient();
   const opened = resource !== null;
   const users = useQuery({ queryKey: ['passbolt', 'users'], queryFn: passbolt.users, enabled: opened });
+  const groups = useQuery({ queryKey: ['passbolt', 'groups'], queryFn: passbolt.groups, enabled: opened });
   const current = useQuery({
     queryKey: ['passbolt', 'permissions', resource?.id],
     queryFn: () => passbolt.permissions(resource!.id),
     enabled: opened,
     gcTime: 0,
   });
-  const [adding, setAdding] = useState<{ userId: string; type: PermissionType }[]>([]);
+  const [adding, setAdding] = useState<{ aro: 'User' | 'Group'; id: string; type: PermissionType }[]>([]);
   const [removing, setRemoving] = useState<ReadonlySet<string>>(new Set());
   const [pick, setPick] = useState<string | null>(null);
   const [pickType, setPickType] = useState<string>('1');
@@ -45,14 +46,17 @@ export function ShareDialog(props: {
     setPreview(null);
   }, [resource]);
 
+  // A user by their name; a group by its name, marked as a group (sharing with it reaches every member).
   const nameOf = (id: string) => {
     const u = users.data?.find((x) => x.id === id);
-    return u ? `${u.profile.first_name} ${u.profile.last_name}`.trim() || u.username : id;
+    if (u) return `${u.profile.first_name} ${u.profile.last_name}`.trim() || u.username;
+    const g = groups.data?.find((x) => x.id === id);
+    return g ? `${g.name} (group)` : id;
   };
   const changes = (): ShareChange[] => [
     ...adding.map((a) => ({
-      aro: 'User' as const,
-      aro_foreign_key: a.userId,
+      aro: a.aro,
+      aro_foreign_key: a.id,
       aco: 'Resource' as const,
       aco_foreign_key: resource!.id,
       type: a.type,
@@ -83,9 +87,12 @@ export function ShareDialog(props: {
   });
 
   const holders = new Set(current.data?.map((p) => p.aro_foreign_key) ?? []);
-  const candidates = (users.data ?? [])
-    .filter((u) => !holders.has(u.id) && !adding.some((a) => a.userId === u.id))
-    .map((u) => ({ value: u.id, label: nameOf(u.id) }));
+  const candidates = [
+    ...(users.data ?? []).map((u) => ({ aro: 'User' as const, id: u.id })),
+    ...(groups.data ?? []).map((g) => ({ aro: 'Group' as const, id: g.id })),
+  ]
+    .filter((c) => !holders.has(c.id) && !adding.some((a) => a.id === c.id))
+    .map((c) => ({ value: `${c.aro}:${c.id}`, label: nameOf(c.id) }));
   const dirty = adding.length > 0 || removing.size > 0;
 
   return (
@@ -127,17 +134,17 @@ export function ShareDialog(props: {
               </Table.Tr>
             ))}
             {adding.map((a) => (
-              <Table.Tr key={a.userId}>
-                <Table.Td>{nameOf(a.userId)} (new)</Table.Td>
+              <Table.Tr key={a.id}>
+                <Table.Td>{nameOf(a.id)} (new)</Table.Td>
                 <Table.Td>{PERMISSION_TYPES[a.type]}</Table.Td>
                 <Table.Td>
                   <Button
                     size="xs"
                     variant="subtle"
-                    aria-label={`Undo adding ${nameOf(a.userId)}`}
+                    aria-label={`Undo adding ${nameOf(a.id)}`}
                     onClick={() => {
                       setPreview(null);
-                      setAdding((l) => l.filter((x) => x.userId !== a.userId));
+                      setAdding((l) => l.filter((x) => x.id !== a.id));
                     }}
                   >
                     Undo
@@ -149,8 +156,8 @@ export function ShareDialog(props: {
         </Table>
         <Group align="flex-end" wrap="wrap">
           <Select
-            label="Add a user"
-            placeholder={candidates.length ? 'Choose a user' : 'Everyone with a key has access'}
+            label="Add a user or group"
+            placeholder={candidates.length ? 'Choose a user or group' : 'Everyone with a key has access'}
             data={candidates}
             value={pick}
             onChange={setPick}
@@ -163,7 +170,8 @@ export function ShareDialog(props: {
             disabled={!pick}
             onClick={() => {
               setPreview(null);
-              setAdding((l) => [...l, { userId: pick!, type: Number(pickType) as PermissionType }]);
+              const [aro, id] = pick!.split(':') as ['User' | 'Group', string];
+              setAdding((l) => [...l, { aro, id, type: Number(pickType) as PermissionType }]);
               setPick(null);
             }}
           >
