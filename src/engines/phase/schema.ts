@@ -6,6 +6,9 @@ const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => T
 export const SecretsQuery = Type.Object({
   app_id: Type.Optional(Type.String({ maxLength: 100, description: 'App id (UUID)' })),
   env: Type.Optional(Type.String({ maxLength: 64, description: 'Environment name, case-insensitive' })),
+  secret_id: Type.Optional(
+    Type.String({ maxLength: 100, description: "A secret id: its environment, before app_id and env (or 'Secret-Id')" }),
+  ),
   path: Type.Optional(Type.String({ maxLength: 1024, description: 'Exact folder, e.g. /backend; absent = all paths' })),
   key: Type.Optional(Type.String({ maxLength: 256, description: 'Key, case-insensitive' })),
   tags: Type.Optional(Type.String({ maxLength: 4000, description: 'Comma-separated tag names; a secret matches ANY' })),
@@ -20,7 +23,11 @@ export const HistoryQuery = Type.Object({
 });
 
 /** The end-to-end API's fallback when no `Environment` header is sent. */
-export const EnvQuery = Type.Object({ app_id: SecretsQuery.properties.app_id, env: SecretsQuery.properties.env });
+export const EnvQuery = Type.Object({
+  app_id: SecretsQuery.properties.app_id,
+  env: SecretsQuery.properties.env,
+  secret_id: SecretsQuery.properties.secret_id,
+});
 
 export const Override = Type.Object({
   id: Type.String(),
@@ -119,6 +126,7 @@ export const MintedTokenOut = Type.Object({
 
 /** Request headers of the end-to-end API (docs/wire/phase.md §5.2); all optional, read by the handlers. */
 export const EnvHeader = Type.Object({
+  'secret-id': Type.Optional(Type.String({ description: 'A secret id: its environment, before any other' })),
   environment: Type.Optional(Type.String({ description: 'Environment id; else app_id and env in the query' })),
 });
 export const ListHeaders = Type.Object({

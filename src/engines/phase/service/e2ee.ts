@@ -96,15 +96,21 @@ export function createE2eeService(pc: PhaseContext, secrets: SecretService, toke
   }
 
   return {
-    /** `Environment: <id>` (or `app_id` + `env`), with the same access rules as /v1 but no SSE requirement. */
+    /**
+     * `Secret-Id: <secret id>`, else `Environment: <id>`, else `app_id` + `env` (docs/wire/phase.md §3.1), with the
+     * same access rules as /v1 but no SSE requirement.
+     */
     async environment(
       caller: Caller,
-      header: string | undefined,
+      headers: { secretId?: string | undefined; environment?: string | undefined },
       query: { app_id?: string; env?: string },
       action: 'view' | 'add' | 'change' | 'delete',
     ) {
       let env: EnvRow | undefined;
-      if (header) {
+      const header = headers.environment;
+      if (headers.secretId) {
+        env = (await pc.envOfSecret(headers.secretId)).env;
+      } else if (header) {
         // Phase resolves this header while authenticating, so an unknown id is a 401 (docs/wire/phase.md §3.1).
         env = isUuid(header) ? await repo.getEnv(header.toLowerCase()) : undefined;
         if (!env) throw new HushError('unauthenticated', ERR.envNotFoundById, { reason: 'env_unknown' });
