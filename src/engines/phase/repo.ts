@@ -83,7 +83,9 @@ export function createPhaseRepo(db: Kysely<PhaseTables>) {
         .select('environment_id')
         .where('id', '=', secretId)
         .executeTakeFirst();
-      return row ? db.selectFrom('phase_environments').selectAll().where('id', '=', row.environment_id).executeTakeFirst() : undefined;
+      return row
+        ? db.selectFrom('phase_environments').selectAll().where('id', '=', row.environment_id).executeTakeFirst()
+        : undefined;
     },
     getEnv: (id: string, trx: Db<PhaseTables> = db) =>
       trx.selectFrom('phase_environments').selectAll().where('id', '=', id).executeTakeFirst(),

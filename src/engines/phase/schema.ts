@@ -7,7 +7,10 @@ export const SecretsQuery = Type.Object({
   app_id: Type.Optional(Type.String({ maxLength: 100, description: 'App id (UUID)' })),
   env: Type.Optional(Type.String({ maxLength: 64, description: 'Environment name, case-insensitive' })),
   secret_id: Type.Optional(
-    Type.String({ maxLength: 100, description: "A secret id: its environment, before app_id and env (or 'Secret-Id')" }),
+    Type.String({
+      maxLength: 100,
+      description: "A secret id: its environment, before app_id and env (or 'Secret-Id')",
+    }),
   ),
   path: Type.Optional(Type.String({ maxLength: 1024, description: 'Exact folder, e.g. /backend; absent = all paths' })),
   key: Type.Optional(Type.String({ maxLength: 256, description: 'Key, case-insensitive' })),

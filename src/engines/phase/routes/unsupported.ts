@@ -52,7 +52,12 @@ export function dynamicSecretRoutes(pc: PhaseContext): FastifyPluginAsyncTypebox
  * Phase's external-identity logins (`/identities/external/v1/aws/iam/auth/`, `…/azure/entra/auth/`), which its CLI
  * and golang-sdk call without a token: refused with 400 and a message naming the way Hush does log in.
  */
-export const IDENTITY_PREFIXES = ['/identities', '/public/identities', '/service/identities', '/service/public/identities'];
+export const IDENTITY_PREFIXES = [
+  '/identities',
+  '/public/identities',
+  '/service/identities',
+  '/service/public/identities',
+];
 export function externalIdentityRoutes(): FastifyPluginAsyncTypebox {
   return async (app) => {
     for (const prefix of IDENTITY_PREFIXES) {
