@@ -37,7 +37,8 @@ export function dynamicSecretRoutes(pc: PhaseContext): FastifyPluginAsyncTypebox
             operationId,
             tags: ['phase'],
             summary: 'Not supported: Hush has no dynamic secrets (400 with a message)',
-            hide: url !== canonical,
+            // A refusal whatever is sent, so no operation of the document (test/http/openapi.test.ts).
+            hide: true,
             querystring: EnvQuery,
             response: { 400: PhaseErrorOut },
           },
@@ -72,7 +73,7 @@ export function externalIdentityRoutes(): FastifyPluginAsyncTypebox {
                 operationId: `phase_identity_${provider.replace('/', '_')}`,
                 tags: ['phase'],
                 summary: 'Not supported: Hush has no external identities (400 with a message)',
-                hide: url !== canonical || prefix !== IDENTITY_PREFIXES[0],
+                hide: true,
                 response: { 400: PhaseErrorOut },
               },
             },
