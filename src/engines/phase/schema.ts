@@ -186,8 +186,9 @@ export const E2eeSecretList = Type.Union([Type.Array(E2eeSnake), Type.Array(E2ee
 /** `GET /service/secrets/tokens/`: the caller's key share and, per app, the environment keys wrapped to it. */
 export const TokenInfoOut = Type.Object({
   wrapped_key_share: Type.String(),
-  user_id: Type.Optional(Type.Integer({ description: 'For a person' })),
-  account_id: Type.Optional(Type.Integer({ description: 'For a service account' })),
+  // Strings, as Phase's UUIDs are: the golang-sdk decodes them into Go strings and fails on a number.
+  user_id: Type.Optional(Type.String({ description: "For a person: the user's id, as text" })),
+  account_id: Type.Optional(Type.String({ description: 'For a service account: its user id, as text' })),
   // Optional only so that fast-json-stringify keeps the order above: they are always there.
   offline_enabled: Type.Optional(Type.Boolean()),
   organisation: Type.Optional(Type.Object({ id: Type.String(), name: Type.String() })),
@@ -212,8 +213,8 @@ export const TokenInfoOut = Type.Object({
             identity_key: Type.String({ description: "The environment's public key (hex)" }),
             wrapped_seed: Type.String({ description: "The environment's seed sealed to the token's public key" }),
             wrapped_salt: Type.String(),
-            user: Nullable(Type.Integer()),
-            service_account: Nullable(Type.Integer()),
+            user: Nullable(Type.String()),
+            service_account: Nullable(Type.String()),
             created_at: Type.String(),
             updated_at: Type.String(),
             deleted_at: Type.Null(),

@@ -63,7 +63,10 @@ forEachDialect("Phase's own clients", (dialect) => {
       // The answer fields both clients decode (misc.AppKeyResponse; the python dicts).
       const body = user.body;
       assert.match(body.wrapped_key_share, /^[0-9a-f]+$/);
-      assert.equal(typeof (person ? body.user_id : body.account_id), 'number');
+      // The golang-sdk decodes into typed Go fields: a number where it expects a string fails the whole answer.
+      assert.equal(typeof (person ? body.user_id : body.account_id), 'string');
+      assert.ok(!((person ? 'account_id' : 'user_id') in body));
+      assert.equal(typeof body.organisation.id, 'string');
       assert.deepEqual(Object.keys(body.organisation).sort(), ['id', 'name']);
       assert.equal(body.offline_enabled, false);
       const shop = (body.apps as any[]).find((a) => a.id === app.id);
@@ -88,6 +91,10 @@ forEachDialect("Phase's own clients", (dialect) => {
         );
         assert.equal(k.paths, null, 'Phase never fills `paths`');
         assert.equal(k.deleted_at, null);
+        for (const f of ['id', 'identity_key', 'wrapped_seed', 'wrapped_salt', 'created_at', 'updated_at'])
+          assert.equal(typeof k[f], 'string', f);
+        assert.equal(typeof k[person ? 'user' : 'service_account'], 'string');
+        assert.equal(k[person ? 'service_account' : 'user'], null);
         for (const f of ['id', 'name', 'env_type', 'updated_at']) assert.ok(k.environment[f], f);
       }
 

@@ -140,8 +140,9 @@ export function createE2eeService(pc: PhaseContext, secrets: SecretService, toke
             identity_key: wrapped.identityKey,
             wrapped_seed: wrapped.wrappedSeed,
             wrapped_salt: wrapped.wrappedSalt,
-            user: caller.user.kind === 'person' ? caller.user.id : null,
-            service_account: caller.user.kind === 'service' ? caller.user.id : null,
+            // Text, as Phase's ids are (the golang-sdk decodes `user` into a Go string).
+            user: caller.user.kind === 'person' ? String(caller.user.id) : null,
+            service_account: caller.user.kind === 'service' ? String(caller.user.id) : null,
             created_at: microsIso(env.created_at),
             updated_at: microsIso(env.updated_at),
             deleted_at: null,
@@ -158,7 +159,9 @@ export function createE2eeService(pc: PhaseContext, secrets: SecretService, toke
       }
       return {
         wrapped_key_share: token.wrapped_key_share,
-        ...(caller.user.kind === 'person' ? { user_id: caller.user.id } : { account_id: caller.user.id }),
+        ...(caller.user.kind === 'person'
+          ? { user_id: String(caller.user.id) }
+          : { account_id: String(caller.user.id) }),
         offline_enabled: false,
         organisation: { id: 'hush', name: 'Hush' },
         apps: answer,
