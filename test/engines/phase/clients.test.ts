@@ -257,6 +257,10 @@ forEachDialect("Phase's own clients", (dialect) => {
     const unknown = await client.send('GET', `${base}?app_id=00000000-0000-0000-0000-000000000009&env=dev`);
     assert.deepEqual(unknown.body, { error: 'App with ID 00000000-0000-0000-0000-000000000009 not found' });
     assert.equal((await client.send('GET', base)).status, 403);
+    // Phase's authentication also takes the environment from an `Environment` header.
+    const byHeader = await client.send('GET', base, { environment: ctx.envId });
+    assert.equal(byHeader.status, 400);
+    assert.ok(String(byHeader.body.error).startsWith(DYNAMIC));
     assert.equal((await phaseAs(hush, 'nope', 'ServiceAccount')('GET', `${base}?${q}`)).status, 401);
 
     for (const path of [

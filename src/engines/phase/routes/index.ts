@@ -58,7 +58,7 @@ export function phaseRoutes(s: PhaseServices): FastifyPluginAsyncTypebox {
         secretRoutes(s.pc, s.secrets, s.overrides),
         appRoutes(s.apps),
         importRoutes(s.pc, s.imports),
-        dynamicSecretRoutes(s.pc),
+        dynamicSecretRoutes(s.e2ee),
       ]) {
         await app.register(prefix === PHASE_PREFIXES[0] ? plugin : undocumented(plugin), { prefix });
       }

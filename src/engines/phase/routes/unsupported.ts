@@ -3,21 +3,28 @@ import type { FastifyRequest } from 'fastify';
 import { callerOf } from '../../../http/route-kit.js';
 import { ERR, phaseError } from '../errors.js';
 import { EnvQuery, PhaseErrorOut } from '../schema.js';
-import type { PhaseContext, SecretAction } from '../service/context.js';
+import type { SecretAction } from '../service/context.js';
+import type { E2eeService } from '../service/e2ee.js';
+import { header } from './request-env.js';
 
 type Query = { app_id?: string; env?: string };
 
 /**
  * Phase's dynamic-secret endpoints (`/v1/secrets/dynamic/`, `/v1/secrets/dynamic/leases/`), which its Go CLI and
  * golang-sdk call (README "Phase's clients"). Hush has no dynamic secrets, so after Phase's own checks (credentials,
- * the environment from `app_id` + `env`, access to it) every call is refused with 400 and a message saying so,
+ * the environment from an `Environment` header or `app_id` + `env`, access to it) every call is refused with 400
+ * and a message saying so,
  * rather than a bare 404 that reads like a wrong id. `secret_id` here names a dynamic secret, none of which exist, so
  * it does not pick the environment as it does elsewhere.
  */
-export function dynamicSecretRoutes(pc: PhaseContext): FastifyPluginAsyncTypebox {
+export function dynamicSecretRoutes(e2ee: E2eeService): FastifyPluginAsyncTypebox {
   async function refuse(request: FastifyRequest, action: SecretAction): Promise<never> {
-    const { env } = await pc.resolveEnv(request.query as Query);
-    await pc.requireSecretAccess(callerOf(request), env, action);
+    await e2ee.environment(
+      callerOf(request),
+      { environment: header(request, 'environment') },
+      request.query as Query,
+      action,
+    );
     throw phaseError('invalid', ERR.dynamicUnsupported);
   }
   const routes: [string, 'GET' | 'PUT' | 'DELETE', SecretAction, string][] = [
