@@ -39,6 +39,13 @@ export const ERR = {
   unseal: 'Sealed secrets cannot be unsealed. Delete and recreate the secret instead.',
   tagTooLong: (name: string) => `Tag name exceeds 64 characters: '${name.slice(0, 32)}'…`,
   envNotFoundById: 'Environment not found',
+  secretIdUnknown: 'Secret not found',
+  // Beyond Phase: what Hush answers where Phase would serve a feature Hush lacks (README "Phase's clients").
+  dynamicUnsupported:
+    'Dynamic secrets are not supported by this server (Hush keeps static secrets only): there are no dynamic secrets or leases to list, lease, renew or revoke.',
+  identitiesUnsupported:
+    'External identities (AWS IAM, Azure Entra) are not supported by this server (Hush): authenticate with a Phase-format token (hush admin phase token-create, or POST /v1/tokens/).',
+  leaseTtl: 'lease_ttl must be a valid integer (seconds)',
   envNameInvalid:
     'Environment name is invalid. Only letters, numbers, hyphens and underscores are allowed (max 64 characters).',
   envNameTaken: (n: string) => `An environment named '${n}' already exists in this app.`,

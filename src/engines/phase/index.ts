@@ -5,6 +5,7 @@ import { renderPhaseError } from './errors.js';
 import { PhaseAudit } from './events.js';
 import { phaseMigrations } from './migrations/index.js';
 import { PHASE_E2EE_PREFIX, PHASE_PREFIXES, PHASE_STATUS_PREFIXES, phaseRoutes } from './routes/index.js';
+import { IDENTITY_PREFIXES } from './routes/unsupported.js';
 import { PHASE_ENGINE, PhaseObject } from './service/context.js';
 import { createPhaseServices } from './services.js';
 import { phaseOverview } from './service/overview.js';
@@ -13,7 +14,10 @@ import type { PhaseTables } from './tables.js';
 /** Phase's public REST API (apps, environments, server-side-encrypted secrets) and the end-to-end API its clients speak. See README.md. */
 export const phaseEngine: EngineManifest<PhaseTables> = {
   name: PHASE_ENGINE,
-  prefixes: [...[...PHASE_PREFIXES, PHASE_E2EE_PREFIX].map((p) => `${p}/`), ...PHASE_STATUS_PREFIXES],
+  prefixes: [
+    ...[...PHASE_PREFIXES, PHASE_E2EE_PREFIX, ...IDENTITY_PREFIXES].map((p) => `${p}/`),
+    ...PHASE_STATUS_PREFIXES,
+  ],
   migrations: phaseMigrations,
   objectTypes: [
     {

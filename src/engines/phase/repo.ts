@@ -76,6 +76,17 @@ export function createPhaseRepo(db: Kysely<PhaseTables>) {
         .orderBy('position')
         .orderBy('created_at')
         .execute(),
+    /** The environment a secret belongs to, deleted or not (Phase's `Secret-Id` header looks it up so). */
+    envOfSecret: async (secretId: string): Promise<EnvRow | undefined> => {
+      const row = await db
+        .selectFrom('phase_secrets')
+        .select('environment_id')
+        .where('id', '=', secretId)
+        .executeTakeFirst();
+      return row
+        ? db.selectFrom('phase_environments').selectAll().where('id', '=', row.environment_id).executeTakeFirst()
+        : undefined;
+    },
     getEnv: (id: string, trx: Db<PhaseTables> = db) =>
       trx.selectFrom('phase_environments').selectAll().where('id', '=', id).executeTakeFirst(),
     findEnv: (appId: string, nameLower: string, trx: Db<PhaseTables> = db) =>
@@ -92,10 +103,15 @@ export function createPhaseRepo(db: Kysely<PhaseTables>) {
         .set({ name, name_lower: name.toLowerCase(), updated_at: nowIso() })
         .where('id', '=', id)
         .execute(),
+    /**
+     * Every write of an environment's secrets (or of an override) bumps its revision and, as Phase's `Secret.save()`
+     * does, its `updated_at`: Phase's Kubernetes operator polls `/service/secrets/tokens/` and re-syncs only when an
+     * environment's `updated_at` has grown (README "Phase's clients").
+     */
     bumpRevision: (id: string, trx: Db<PhaseTables>) =>
       trx
         .updateTable('phase_environments')
-        .set((eb) => ({ revision: eb('revision', '+', 1) }))
+        .set((eb) => ({ revision: eb('revision', '+', 1), updated_at: nowIso() }))
         .where('id', '=', id)
         .execute(),
     deleteEnv: (id: string, trx: Db<PhaseTables>) =>

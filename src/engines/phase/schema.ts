@@ -6,6 +6,12 @@ const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(t: T) => T
 export const SecretsQuery = Type.Object({
   app_id: Type.Optional(Type.String({ maxLength: 100, description: 'App id (UUID)' })),
   env: Type.Optional(Type.String({ maxLength: 64, description: 'Environment name, case-insensitive' })),
+  secret_id: Type.Optional(
+    Type.String({
+      maxLength: 100,
+      description: "A secret id: its environment, before app_id and env (or 'Secret-Id')",
+    }),
+  ),
   path: Type.Optional(Type.String({ maxLength: 1024, description: 'Exact folder, e.g. /backend; absent = all paths' })),
   key: Type.Optional(Type.String({ maxLength: 256, description: 'Key, case-insensitive' })),
   tags: Type.Optional(Type.String({ maxLength: 4000, description: 'Comma-separated tag names; a secret matches ANY' })),
@@ -20,7 +26,11 @@ export const HistoryQuery = Type.Object({
 });
 
 /** The end-to-end API's fallback when no `Environment` header is sent. */
-export const EnvQuery = Type.Object({ app_id: SecretsQuery.properties.app_id, env: SecretsQuery.properties.env });
+export const EnvQuery = Type.Object({
+  app_id: SecretsQuery.properties.app_id,
+  env: SecretsQuery.properties.env,
+  secret_id: SecretsQuery.properties.secret_id,
+});
 
 export const Override = Type.Object({
   id: Type.String(),
@@ -119,6 +129,7 @@ export const MintedTokenOut = Type.Object({
 
 /** Request headers of the end-to-end API (docs/wire/phase.md §5.2); all optional, read by the handlers. */
 export const EnvHeader = Type.Object({
+  'secret-id': Type.Optional(Type.String({ description: 'A secret id: its environment, before any other' })),
   environment: Type.Optional(Type.String({ description: 'Environment id; else app_id and env in the query' })),
 });
 export const ListHeaders = Type.Object({
@@ -175,8 +186,9 @@ export const E2eeSecretList = Type.Union([Type.Array(E2eeSnake), Type.Array(E2ee
 /** `GET /service/secrets/tokens/`: the caller's key share and, per app, the environment keys wrapped to it. */
 export const TokenInfoOut = Type.Object({
   wrapped_key_share: Type.String(),
-  user_id: Type.Optional(Type.Integer({ description: 'For a person' })),
-  account_id: Type.Optional(Type.Integer({ description: 'For a service account' })),
+  // Strings, as Phase's UUIDs are: the golang-sdk decodes them into Go strings and fails on a number.
+  user_id: Type.Optional(Type.String({ description: "For a person: the user's id, as text" })),
+  account_id: Type.Optional(Type.String({ description: 'For a service account: its user id, as text' })),
   // Optional only so that fast-json-stringify keeps the order above: they are always there.
   offline_enabled: Type.Optional(Type.Boolean()),
   organisation: Type.Optional(Type.Object({ id: Type.String(), name: Type.String() })),
@@ -201,8 +213,8 @@ export const TokenInfoOut = Type.Object({
             identity_key: Type.String({ description: "The environment's public key (hex)" }),
             wrapped_seed: Type.String({ description: "The environment's seed sealed to the token's public key" }),
             wrapped_salt: Type.String(),
-            user: Nullable(Type.Integer()),
-            service_account: Nullable(Type.Integer()),
+            user: Nullable(Type.String()),
+            service_account: Nullable(Type.String()),
             created_at: Type.String(),
             updated_at: Type.String(),
             deleted_at: Type.Null(),

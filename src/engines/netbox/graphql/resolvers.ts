@@ -3,8 +3,8 @@ import { isHushError, type Caller } from '../../../core/ports.js';
 import type { Query } from '../filters.js';
 import { secretDisplay } from '../serializers.js';
 import { OT } from '../service/context.js';
-import { kindOf } from '../service/inventory.js';
-import type { RoleRow, SecretRow } from '../repo.js';
+import { KINDS, kindOf, type Kind } from '../service/inventory.js';
+import type { InventoryRow, RoleRow, SecretRow } from '../repo.js';
 import type { Services } from '../service/index.js';
 
 type Lookup = Record<string, unknown>;
@@ -141,6 +141,45 @@ export function createRoot(s: Services, caller: Caller) {
     };
   }
 
+  function inventoryObject(kind: Kind, row: InventoryRow): Record<string, unknown> {
+    return {
+      id: row.id,
+      display: row.name,
+      class_type: kind.label,
+      name: row.name,
+      description: row.description,
+      created: row.created,
+      last_updated: row.last_updated,
+      tags: [],
+      custom_field_data: {},
+    };
+  }
+
+  /** Devices or VMs as the REST list gives them: the caller's `view` scope of the kind, NetBox's filters. */
+  async function inventory(kind: Kind, filters: Lookup | undefined, p: Pagination) {
+    const fields = ['id', 'name', 'description'];
+    onlyFields(filters, fields, '');
+    const q: Query = {};
+    let possible = true;
+    for (const field of fields) possible = lookupParams(q, field, filters?.[field] as Lookup | undefined) && possible;
+    if (!possible) return [];
+    const sc = await scope(kind.objectType);
+    if (sc !== 'all' && !sc.size) return [];
+    return (await s.inventory.list(kind, q, page(p, q), sc)).rows.map((r) => inventoryObject(kind, r));
+  }
+
+  async function inventoryItem(kind: Kind, id: string) {
+    // An id no column can hold matches nothing, as an unknown one does (see `secret`).
+    const found = await inventory(kind, { id: { exact: String(Number(id) || 0) } }, { limit: 1 }).catch(
+      (e: unknown) => {
+        if (isHushError(e) && e.kind === 'invalid') return [];
+        throw e;
+      },
+    );
+    if (!found.length) throw notFound(kind.label);
+    return found[0];
+  }
+
   const ROLE_FIELDS = ['id', 'name', 'slug', 'description', 'parent_id'];
   /** The REST query of a role filter, or undefined when it matches nothing. */
   function roleQuery(f: Lookup | undefined, path = ''): Query | undefined {
@@ -211,6 +250,12 @@ export function createRoot(s: Services, caller: Caller) {
       if (!row || (sc !== 'all' && !sc.has(row.id))) throw notFound('SecretRole');
       return roleObject(row);
     },
+    device: ({ id }: { id: string }) => inventoryItem(KINDS['dcim.device'], id),
+    device_list: ({ filters, pagination }: { filters?: Lookup; pagination?: Pagination }) =>
+      inventory(KINDS['dcim.device'], filters, pagination),
+    virtual_machine: ({ id }: { id: string }) => inventoryItem(KINDS['virtualization.virtualmachine'], id),
+    virtual_machine_list: ({ filters, pagination }: { filters?: Lookup; pagination?: Pagination }) =>
+      inventory(KINDS['virtualization.virtualmachine'], filters, pagination),
     secret_role_list: async ({ filters, pagination }: { filters?: Lookup; pagination?: Pagination }) => {
       const sc = await scope(OT.role);
       if (sc !== 'all' && !sc.size) return [];

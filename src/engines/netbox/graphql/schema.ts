@@ -4,7 +4,8 @@ import { microsIso } from '../../../core/ports.js';
 /**
  * The plugin's GraphQL types (docs/wire/netbox.md §5; plugin v3.1.1 `graphql/{schema,types,filters}.py`), with
  * NetBox's snake_case names. `SecretType` has no `plaintext`, `hash` or `ciphertext`: asking for them is a
- * validation error, as in the original.
+ * validation error, as in the original. NetBox's own `device`/`device_list` and `virtual_machine`/`virtual_machine_list`
+ * are there too (NetBox 4.6 `dcim/graphql`, `virtualization/graphql`), over Hush's minimal inventory.
  */
 export const SDL = /* GraphQL */ `
   scalar JSON
@@ -61,6 +62,17 @@ export const SDL = /* GraphQL */ `
     assigned_object_id: IntFilterLookup
   }
 
+  input DeviceFilter {
+    id: IDFilterLookup
+    name: StrFilterLookup
+    description: StrFilterLookup
+  }
+  input VirtualMachineFilter {
+    id: IDFilterLookup
+    name: StrFilterLookup
+    description: StrFilterLookup
+  }
+
   type ContentTypeType {
     id: ID!
     app_label: String!
@@ -107,11 +119,41 @@ export const SDL = /* GraphQL */ `
     custom_field_data: JSON
   }
 
+  # NetBox's DeviceType and VirtualMachineType, with the fields Hush's minimal inventory holds (id, name,
+  # description, times); the rest of NetBox's (site, rack, status…) is not modelled, so asking for it is a
+  # validation error rather than an invented value.
+  type DeviceType {
+    id: ID!
+    display: String!
+    class_type: String!
+    name: String
+    description: String!
+    created: DateTime
+    last_updated: DateTime
+    tags: [TagType!]!
+    custom_field_data: JSON
+  }
+  type VirtualMachineType {
+    id: ID!
+    display: String!
+    class_type: String!
+    name: String!
+    description: String!
+    created: DateTime
+    last_updated: DateTime
+    tags: [TagType!]!
+    custom_field_data: JSON
+  }
+
   type Query {
     secret(id: ID!): SecretType!
     secret_list(filters: SecretFilter, pagination: OffsetPaginationInput): [SecretType!]!
     secret_role(id: ID!): SecretRoleType!
     secret_role_list(filters: SecretRoleFilter, pagination: OffsetPaginationInput): [SecretRoleType!]!
+    device(id: ID!): DeviceType!
+    device_list(filters: DeviceFilter, pagination: OffsetPaginationInput): [DeviceType!]!
+    virtual_machine(id: ID!): VirtualMachineType!
+    virtual_machine_list(filters: VirtualMachineFilter, pagination: OffsetPaginationInput): [VirtualMachineType!]!
   }
 `;
 

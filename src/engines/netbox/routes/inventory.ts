@@ -98,9 +98,11 @@ export function inventoryRoutes(s: Services): FastifyPluginAsyncTypebox {
           handler: async (request) => {
             const { scope, actor } = await access(request);
             const items = bulkItems(request.body);
+            // Checked here for NetBox's order of errors (a missing object before a bad body), and again inside the
+            // write's transaction, which is what counts (service/inventory.ts).
             for (const item of items) await s.inventory.get(kind, item.id, scope);
             const checked = items.map((i) => ({ id: i.id, body: asBody(i.body, INVENTORY_FIELDS) }));
-            const rows = await s.inventory.saveMany(actor, kind, checked, method === 'PATCH');
+            const rows = await s.inventory.saveMany(actor, kind, checked, method === 'PATCH', scope);
             return rows.map((row) => inventoryJson(request, kind, row, false));
           },
         });
@@ -116,7 +118,7 @@ export function inventoryRoutes(s: Services): FastifyPluginAsyncTypebox {
           const { scope, actor } = await access(request);
           const ids = bulkItems(request.body).map((i) => i.id);
           for (const id of ids) await s.inventory.get(kind, id, scope);
-          await s.inventory.removeMany(callerOf(request), actor, kind, ids);
+          await s.inventory.removeMany(callerOf(request), actor, kind, ids, scope);
           return reply.status(204).send(null);
         },
       );
@@ -157,7 +159,14 @@ export function inventoryRoutes(s: Services): FastifyPluginAsyncTypebox {
             return inventoryJson(
               request,
               kind,
-              await s.inventory.save(actor, kind, id, asBody(request.body, INVENTORY_FIELDS), method === 'PATCH'),
+              await s.inventory.save(
+                actor,
+                kind,
+                id,
+                asBody(request.body, INVENTORY_FIELDS),
+                method === 'PATCH',
+                scope,
+              ),
               false,
             );
           },
@@ -179,7 +188,7 @@ export function inventoryRoutes(s: Services): FastifyPluginAsyncTypebox {
           const { scope, actor } = await access(request);
           const id = request.params.id;
           await s.inventory.get(kind, id, scope);
-          await s.inventory.remove(callerOf(request), actor, kind, id);
+          await s.inventory.remove(callerOf(request), actor, kind, id, scope);
           return reply.status(204).send(null);
         },
       );

@@ -9,6 +9,9 @@ import { inIds, OT, type NetboxContext } from './context.js';
 
 export type { InventoryRow } from '../repo.js';
 
+/** One audit entry as this engine appends it (the core adds the engine's name). */
+type EngineEvent = Parameters<NetboxContext['audit']['appendWithin']>[2][number];
+
 /** The two kinds of object a secret can be assigned to (the plugin's default `apps`), with their content-type ids. */
 export const KINDS = {
   'dcim.device': {
@@ -110,16 +113,23 @@ export function createInventoryService(nc: NetboxContext) {
       id: number | undefined,
       body: Record<string, unknown>,
       partial: boolean,
+      scope: 'all' | Set<number> = 'all',
     ): Promise<InventoryRow> {
-      return (await service.saveMany(actor, kind, [{ id, body }], partial))[0]!;
+      return (await service.saveMany(actor, kind, [{ id, body }], partial, scope))[0]!;
     },
 
-    /** Creates (`id` undefined) or updates every item in one transaction: all or nothing (NetBox's bulk writes). */
+    /**
+     * Creates (`id` undefined) or updates every item in one transaction: all or nothing (NetBox's bulk writes). Each
+     * object updated is found inside the transaction, by the UPDATE itself (which also holds its row until COMMIT):
+     * one deleted by another request since the caller's view checked it is a 404 and nothing is written, never a
+     * write to nothing. `scope` is the ids the caller may change.
+     */
     async saveMany(
       actor: AuditActor,
       kind: Kind,
       items: readonly { id: number | undefined; body: Record<string, unknown> }[],
       partial: boolean,
+      scope: 'all' | Set<number> = 'all',
     ): Promise<InventoryRow[]> {
       // Every item is checked before anything is written; a bad one names its place in the list.
       const inputs = items.map((item, i) => {
@@ -133,7 +143,11 @@ export function createInventoryService(nc: NetboxContext) {
       const now = nowIso();
       return repo.db.transaction().execute(async (trx) => {
         const out: InventoryRow[] = [];
-        for (const input of inputs) out.push(await saveOne(trx, input, now));
+        const events: EngineEvent[] = [];
+        for (const input of inputs) out.push(await saveOne(trx, input, now, events));
+        // The audit lock is taken last, once every row this transaction writes is held: taken between two rows, it
+        // would wait in a cycle with a concurrent delete of the second row waiting for the audit lock (PostgreSQL).
+        await nc.audit.appendWithin(trx, actor, events);
         return out;
       });
 
@@ -145,6 +159,7 @@ export function createInventoryService(nc: NetboxContext) {
           description,
         }: { id: number | undefined; name?: string | undefined; description?: string | undefined },
         now: string,
+        events: EngineEvent[],
       ): Promise<InventoryRow> {
         let rowId = id;
         if (rowId === undefined) {
@@ -157,16 +172,16 @@ export function createInventoryService(nc: NetboxContext) {
           const set: Updateable<NetboxInventoryTable> = { last_updated: now };
           if (name !== undefined) set.name = name.trim();
           if (description !== undefined) set.description = description;
-          await repo.updateInventory(kind.table, rowId, set, trx);
+          if (scope !== 'all' && !scope.has(rowId)) throw notFoundModel(kind.label);
+          const [result] = await repo.updateInventory(kind.table, rowId, set, trx);
+          if (!Number(result?.numUpdatedRows ?? 0)) throw notFoundModel(kind.label);
         }
-        await nc.audit.appendWithin(trx, actor, [
-          {
-            action: id === undefined ? NetboxAudit.inventoryCreate : NetboxAudit.inventoryUpdate,
-            objectType: kind.objectType,
-            objectId: rowId,
-            details: { name: name ?? null },
-          },
-        ]);
+        events.push({
+          action: id === undefined ? NetboxAudit.inventoryCreate : NetboxAudit.inventoryUpdate,
+          objectType: kind.objectType,
+          objectId: rowId,
+          details: { name: name ?? null },
+        });
         return (await repo.inventoryById(kind.table, rowId, trx))!;
       }
     },
@@ -176,26 +191,48 @@ export function createInventoryService(nc: NetboxContext) {
      * but only for a caller who may delete each of them: NetBox asks for no permission on what a delete cascades to,
      * which would let `dcim.device delete` destroy secrets its holder cannot even see. Each secret deleted is audited.
      */
-    async remove(caller: Caller, actor: AuditActor, kind: Kind, id: number): Promise<void> {
-      await service.removeMany(caller, actor, kind, [id]);
+    async remove(
+      caller: Caller,
+      actor: AuditActor,
+      kind: Kind,
+      id: number,
+      scope: 'all' | Set<number> = 'all',
+    ): Promise<void> {
+      await service.removeMany(caller, actor, kind, [id], scope);
     },
 
-    /** Deletes every object (and its secrets, as `remove` says) in one transaction: all or nothing. */
-    async removeMany(caller: Caller, actor: AuditActor, kind: Kind, ids: readonly number[]): Promise<void> {
+    /**
+     * Deletes every object (and its secrets, as `remove` says) in one transaction: all or nothing. The object row is
+     * deleted first, inside the transaction, so one already gone is a 404 and nothing is written, and the secrets
+     * are read while the row is held: what is checked and audited is what goes. `scope`: the ids the caller may
+     * delete.
+     */
+    async removeMany(
+      caller: Caller,
+      actor: AuditActor,
+      kind: Kind,
+      ids: readonly number[],
+      scope: 'all' | Set<number> = 'all',
+    ): Promise<void> {
       const kindName = `${kind.appLabel}.${kind.model}`;
       // Asked before the transaction (on SQLite a permission query inside it would wait for it), applied inside it.
       const deletable = await nc.ctx.permissions.scope(caller, 'delete', OT.secret);
       await repo.db.transaction().execute(async (trx) => {
-        for (const id of new Set(ids)) await removeOne(trx, id);
+        const events: EngineEvent[] = [];
+        for (const id of new Set(ids)) await removeOne(trx, id, events);
+        // Last, once every row is held (see saveMany).
+        await nc.audit.appendWithin(trx, actor, events);
       });
 
-      async function removeOne(trx: Parameters<typeof repo.secretsAssignedTo>[2], id: number) {
+      async function removeOne(trx: Parameters<typeof repo.secretsAssignedTo>[2], id: number, events: EngineEvent[]) {
+        if (scope !== 'all' && !scope.has(id)) throw notFoundModel(kind.label);
+        const [deleted] = await repo.deleteInventory(kind.table, id, trx);
+        if (!Number(deleted?.numDeletedRows ?? 0)) throw notFoundModel(kind.label);
         const secrets = await repo.secretsAssignedTo(kindName, id, trx);
         const denied = deletable === 'all' ? 0 : secrets.filter((s) => !deletable.includes(String(s.id))).length;
         if (denied) throw forbidden(MSG.cascadeDenied(kind.label, secrets.length, denied));
         await repo.deleteSecretsAssignedTo(kindName, id, trx);
-        await repo.deleteInventory(kind.table, id, trx);
-        await nc.audit.appendWithin(trx, actor, [
+        events.push(
           {
             action: NetboxAudit.inventoryDelete,
             objectType: kind.objectType,
@@ -208,7 +245,7 @@ export function createInventoryService(nc: NetboxContext) {
             objectId: s.id,
             details: { cascade: kindName },
           })),
-        ]);
+        );
       }
     },
   };

@@ -9,6 +9,7 @@ import { importRoutes } from './import.js';
 import { secretRoutes } from './secrets.js';
 import { serviceSecretRoutes } from './service-secrets.js';
 import { phaseTokenRoutes } from './tokens.js';
+import { dynamicSecretRoutes, externalIdentityRoutes } from './unsupported.js';
 
 /** Phase mounts the same views under four prefixes (docs/wire/phase.md §2.0). */
 export const PHASE_PREFIXES = ['/v1', '/public/v1', '/service/v1', '/service/public/v1'] as const;
@@ -57,11 +58,13 @@ export function phaseRoutes(s: PhaseServices): FastifyPluginAsyncTypebox {
         secretRoutes(s.pc, s.secrets, s.overrides),
         appRoutes(s.apps),
         importRoutes(s.pc, s.imports),
+        dynamicSecretRoutes(s.e2ee),
       ]) {
         await app.register(prefix === PHASE_PREFIXES[0] ? plugin : undocumented(plugin), { prefix });
       }
     }
     await app.register(serviceSecretRoutes(s.e2ee));
     await app.register(phaseTokenRoutes(s));
+    await app.register(externalIdentityRoutes());
   };
 }

@@ -9,6 +9,7 @@ import type { PhaseContext, SecretAction } from '../service/context.js';
 import type { OverrideService } from '../service/overrides.js';
 import { readEvents, type SecretService } from '../service/secrets.js';
 import { parseCreate, parseDelete, parseUpdate } from '../validate.js';
+import { secretIdOf } from './request-env.js';
 
 type Query = { app_id?: string; env?: string };
 
@@ -28,10 +29,14 @@ export function secretRoutes(
   secrets: SecretService,
   overrides: OverrideService,
 ): FastifyPluginAsyncTypebox {
-  /** Phase's order of checks (docs/wire/phase.md §2.0): environment, then access, then SSE. */
+  /**
+   * Phase's order of checks (docs/wire/phase.md §2.0): environment (from `Secret-Id`, else `app_id` + `env`), then
+   * access, then SSE.
+   */
   async function environmentFor(request: FastifyRequest, action: SecretAction) {
     const caller = callerOf(request);
-    const { app, env } = await pc.resolveEnv(request.query as Query);
+    const secretId = secretIdOf(request);
+    const { app, env } = secretId ? await pc.envOfSecret(secretId) : await pc.resolveEnv(request.query as Query);
     await pc.requireSecretAccess(caller, env, action);
     if (app.sse_enabled !== 1) throw phaseError('invalid', ERR.sseOff);
     return { caller, env, actor: auditActorOf(request) };

@@ -4,13 +4,25 @@ import type { SecretAction } from '../service/context.js';
 import { auditActorOf, callerOf, noChangeMade, recordPlaintextReads } from '../../../http/route-kit.js';
 import { E2eeSecretList, EmptyOut, EnvHeader, EnvQuery, ListHeaders, TokenInfoOut } from '../schema.js';
 import type { E2eeService } from '../service/e2ee.js';
+import { ERR, phaseError } from '../errors.js';
+import { header, phaseHeader, secretIdOf } from './request-env.js';
 
 type Query = { app_id?: string; env?: string };
 
-const header = (request: FastifyRequest, name: string): string | undefined => {
-  const value = request.headers[name];
-  return Array.isArray(value) ? value[0] : value;
-};
+/** A header Phase counts as set: present with any value but `false` (any case). */
+const isOn = (value: string | undefined) => value !== undefined && value.toLowerCase() !== 'false';
+
+/**
+ * `Dynamic: true` (or `Include-Dynamic`), which the golang-sdk sends for `phase secrets list --dynamic`, asks Phase to
+ * append the environment's dynamic secrets, with `Lease: true` a lease of each and `Lease-Ttl` its TTL. Hush has no
+ * dynamic secrets, so the answer is the static list, as Phase's for an environment without any; a TTL that is not
+ * an integer is refused as Phase refuses it.
+ */
+function checkDynamicHeaders(request: FastifyRequest): void {
+  if (!isOn(phaseHeader(request, 'dynamic')) && !isOn(phaseHeader(request, 'include-dynamic'))) return;
+  const ttl = phaseHeader(request, 'lease-ttl');
+  if (ttl && !/^\s*[+-]?\d+\s*$/.test(ttl)) throw phaseError('invalid', ERR.leaseTtl);
+}
 
 /**
  * Phase's end-to-end-encrypted API (docs/wire/phase.md §5.2), which its CLI, SDKs and Kubernetes operator speak:
@@ -19,7 +31,12 @@ const header = (request: FastifyRequest, name: string): string | undefined => {
 export function serviceSecretRoutes(e2ee: E2eeService): FastifyPluginAsyncTypebox {
   async function environmentFor(request: FastifyRequest, action: SecretAction) {
     const caller = callerOf(request);
-    const env = await e2ee.environment(caller, header(request, 'environment'), request.query as Query, action);
+    const env = await e2ee.environment(
+      caller,
+      { secretId: secretIdOf(request), environment: header(request, 'environment') },
+      request.query as Query,
+      action,
+    );
     return { caller, env, actor: auditActorOf(request) };
   }
 
@@ -58,6 +75,7 @@ export function serviceSecretRoutes(e2ee: E2eeService): FastifyPluginAsyncTypebo
       },
       async (request, reply) => {
         const { caller, env } = await environmentFor(request, 'view');
+        checkDynamicHeaders(request);
         const tags = header(request, 'tags');
         const result = await e2ee.list(
           caller,

@@ -132,6 +132,17 @@ export function createPhaseContext(ctx: EngineContext<PhaseTables>) {
       return { app, env };
     },
 
+    /**
+     * A `Secret-Id` header or `secret_id` query names the environment through one of its secrets, before any other
+     * way of naming it (docs/wire/phase.md §3.1); an unknown id is 404 `Secret not found`.
+     */
+    async envOfSecret(secretId: string): Promise<{ app: AppRow; env: EnvRow }> {
+      const env = isUuid(secretId) ? await repo.envOfSecret(secretId.toLowerCase()) : undefined;
+      const app = env && (await repo.getApp(env.app_id));
+      if (!env || !app) throw phaseError('not_found', ERR.secretIdUnknown);
+      return { app, env };
+    },
+
     /** Phase's two-step check: any access to the environment, then the action (docs/wire/phase.md §2.0 step 6). */
     async requireSecretAccess(caller: Caller, env: EnvRow, action: SecretAction): Promise<void> {
       if (!(await hasAnySecretAccess(caller, env))) {

@@ -96,15 +96,21 @@ export function createE2eeService(pc: PhaseContext, secrets: SecretService, toke
   }
 
   return {
-    /** `Environment: <id>` (or `app_id` + `env`), with the same access rules as /v1 but no SSE requirement. */
+    /**
+     * `Secret-Id: <secret id>`, else `Environment: <id>`, else `app_id` + `env` (docs/wire/phase.md §3.1), with the
+     * same access rules as /v1 but no SSE requirement.
+     */
     async environment(
       caller: Caller,
-      header: string | undefined,
+      headers: { secretId?: string | undefined; environment?: string | undefined },
       query: { app_id?: string; env?: string },
       action: 'view' | 'add' | 'change' | 'delete',
     ) {
       let env: EnvRow | undefined;
-      if (header) {
+      const header = headers.environment;
+      if (headers.secretId) {
+        env = (await pc.envOfSecret(headers.secretId)).env;
+      } else if (header) {
         // Phase resolves this header while authenticating, so an unknown id is a 401 (docs/wire/phase.md §3.1).
         env = isUuid(header) ? await repo.getEnv(header.toLowerCase()) : undefined;
         if (!env) throw new HushError('unauthenticated', ERR.envNotFoundById, { reason: 'env_unknown' });
@@ -134,8 +140,9 @@ export function createE2eeService(pc: PhaseContext, secrets: SecretService, toke
             identity_key: wrapped.identityKey,
             wrapped_seed: wrapped.wrappedSeed,
             wrapped_salt: wrapped.wrappedSalt,
-            user: caller.user.kind === 'person' ? caller.user.id : null,
-            service_account: caller.user.kind === 'service' ? caller.user.id : null,
+            // Text, as Phase's ids are (the golang-sdk decodes `user` into a Go string).
+            user: caller.user.kind === 'person' ? String(caller.user.id) : null,
+            service_account: caller.user.kind === 'service' ? String(caller.user.id) : null,
             created_at: microsIso(env.created_at),
             updated_at: microsIso(env.updated_at),
             deleted_at: null,
@@ -152,7 +159,9 @@ export function createE2eeService(pc: PhaseContext, secrets: SecretService, toke
       }
       return {
         wrapped_key_share: token.wrapped_key_share,
-        ...(caller.user.kind === 'person' ? { user_id: caller.user.id } : { account_id: caller.user.id }),
+        ...(caller.user.kind === 'person'
+          ? { user_id: String(caller.user.id) }
+          : { account_id: String(caller.user.id) }),
         offline_enabled: false,
         organisation: { id: 'hush', name: 'Hush' },
         apps: answer,
