@@ -222,6 +222,9 @@ export function table(results: ScenarioResult[]): string {
   );
 }
 
+const cpuTimes = (cpu: number | null, base: number) =>
+  cpu === null || base <= 0 ? '—' : `${(cpu / base).toFixed(1)}×`;
+
 /** The line under the table for a scenario measured against the bare RSA-OAEP decryption loop. */
 export function rsaNote(r: ScenarioResult): string | undefined {
   if (!r.rsaLoop) return undefined;
@@ -229,7 +232,9 @@ export function rsaNote(r: ScenarioResult): string | undefined {
   return (
     `${r.name}: a bare RSA-OAEP-2048 decryption loop (one core, key already parsed) ran ` +
     `${int(r.rsaLoop.opsPerSec)}/s (spread ${r.rsaLoop.spreadPercent.toFixed(1)} %, ${int(r.rsaLoop.cpuMicrosPerOp)} µs ` +
-    `CPU each); Hush answered ${ratio(r.rsaRatioPercent)} of that rate${floor}`
+    `CPU each); Hush answered ${ratio(r.rsaRatioPercent)} of that rate${floor}; ` +
+    `Hush's CPU per request is ${cpuTimes(r.hush.summary.cpuMicrosPerRequest, r.rsaLoop.cpuMicrosPerOp)} ` +
+    `the loop's per decryption`
   );
 }
 
@@ -286,6 +291,7 @@ export async function writeResults(
   results: ScenarioResult[],
   oneShots: OneShotResult[],
   problems: string[],
+  floorAudit: { entries: number; ok: boolean } | null,
 ): Promise<string> {
   const file = fileURLToPath(new URL('../../bench/results/latest.json', import.meta.url));
   await mkdir(path.dirname(file), { recursive: true });
@@ -297,6 +303,7 @@ export async function writeResults(
     problems,
     scenarios: results,
     oneShots,
+    floorAudit,
   };
   await writeFile(file, `${JSON.stringify(document, null, 2)}\n`);
   return file;

@@ -173,14 +173,26 @@ async function main(): Promise<number> {
     oneShotResults.push(oneShotResult(name, requests.at(-1)!, hushFigures, figures));
   }
 
+  // The floor's answers are only a floor if it really wrote what it claims: every audit entry, chained.
+  let floorAudit: Awaited<ReturnType<Floor['verifyAudit']>> | null = null;
+  if (floor) {
+    progress('verifying the floor audit chain');
+    floorAudit = await floor.verifyAudit();
+    if (!floorAudit.ok) problems.push(`floor audit chain broken at entry ${floorAudit.firstBad ?? 'head'}`);
+  }
+
   const m = machine();
   const notes = results.map(rsaNote).filter((n) => n !== undefined);
+  if (floorAudit)
+    notes.push(
+      `floor audit chain: ${floorAudit.entries.toLocaleString('en-US')} entries, ${floorAudit.ok ? 'verified' : 'BROKEN'}`,
+    );
   const notesText = notes.length ? `${notes.join('\n')}\n\n` : '';
   const oneShotText = oneShotResults.length ? `one-shot requests:\n\n${oneShotTable(oneShotResults)}\n\n` : '';
   process.stdout.write(
     `\n${describeRun(m, config, HUSH_LOG_LEVEL)}\n\n${table(results)}\n\n${notesText}${oneShotText}`,
   );
-  const file = await writeResults(m, config, HUSH_LOG_LEVEL, results, oneShotResults, problems);
+  const file = await writeResults(m, config, HUSH_LOG_LEVEL, results, oneShotResults, problems, floorAudit);
   progress(`figures written to ${file}`);
 
   if (problems.length === 0) return 0;

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describeExit, stopChild, tail, watchExit } from '../child.js';
 import type { Cleanup } from '../cleanup.js';
-import type { FloorScenario, FloorStart, RsaLoopAnswer, RsaLoopRequest } from './types.js';
+import type { FloorScenario, FloorStart, RsaLoopAnswer, RsaLoopRequest, VerifyAnswer, VerifyRequest } from './types.js';
 
 export { floors } from './specs.js';
 
@@ -16,6 +16,8 @@ export interface Floor {
   pathFor(scenarioName: string): string;
   /** The bare RSA-OAEP decryption loop of a session-key scenario, run in the floor's process while it is idle. */
   rsaLoop(scenarioName: string, seconds: number): Promise<RsaLoopAnswer['rsa']>;
+  /** Walks the floor's audit chain: every entry it wrote, relinked and rehashed. */
+  verifyAudit(): Promise<VerifyAnswer['audit']>;
 }
 
 const START_TIMEOUT_MS = 30_000;
@@ -60,6 +62,11 @@ export async function startFloor(scenarios: FloorScenario[], cleanup: Cleanup): 
       const request: RsaLoopRequest = { rsaLoop: { scenario, seconds } };
       child.send(request);
       return (await next<RsaLoopAnswer>('RSA loop result', seconds * 1000 + START_TIMEOUT_MS)).rsa;
+    },
+    async verifyAudit() {
+      const request: VerifyRequest = { verifyAudit: true };
+      child.send(request);
+      return (await next<VerifyAnswer>('audit verification', 120_000)).audit;
     },
   };
 }

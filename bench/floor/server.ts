@@ -12,8 +12,8 @@ import {
   type Handler,
   type RsaMaterial,
 } from './handlers.js';
-import { createStore, openDatabase } from './store.js';
-import type { FloorStart, RsaLoopAnswer, RsaLoopRequest } from './types.js';
+import { createStore, openDatabase, type Store } from './store.js';
+import type { FloorStart, RsaLoopAnswer, RsaLoopRequest, VerifyAnswer, VerifyRequest } from './types.js';
 
 const send = process.send?.bind(process);
 if (!send) {
@@ -24,10 +24,11 @@ process.on('disconnect', () => process.exit(0));
 
 const handlers = new Map<string, { handler: Handler; headers: Record<string, string> }>();
 const rsa = new Map<string, RsaMaterial>();
+let store: Store | undefined;
 
 function start(message: FloorStart): void {
   const db = openDatabase(message.databaseFile);
-  const store = createStore(db);
+  store = createStore(db);
   // Stands in for the keyring's data key: in memory, never stored beside the data.
   const rootKey = randomBytes(32);
   for (const s of message.scenarios) {
@@ -73,7 +74,12 @@ function start(message: FloorStart): void {
   });
 }
 
-process.on('message', (message: FloorStart | RsaLoopRequest) => {
+process.on('message', (message: FloorStart | RsaLoopRequest | VerifyRequest) => {
+  if ('verifyAudit' in message) {
+    const answer: VerifyAnswer = { audit: store?.verify() ?? { entries: 0, ok: true, firstBad: null } };
+    send(answer);
+    return;
+  }
   if ('rsaLoop' in message) {
     const material = rsa.get(message.rsaLoop.scenario);
     if (!material) throw new Error(`no RSA material for ${message.rsaLoop.scenario}`);

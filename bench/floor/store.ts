@@ -132,7 +132,39 @@ export function createStore(db: Database.Database) {
     }
   }
 
+  /** Recomputes every entry's hash from its columns and its predecessor's hash, and checks the head. */
+  function verify(): { entries: number; ok: boolean; firstBad: number | null } {
+    let prev = '0'.repeat(64);
+    let entries = 0;
+    for (const row of db.prepare('SELECT * FROM audit_log ORDER BY seq').iterate() as Iterable<
+      Record<string, unknown>
+    >) {
+      const fields = [
+        row.seq,
+        row.at,
+        row.actor_user_id,
+        row.actor_username,
+        row.token_id,
+        row.engine,
+        row.action,
+        row.object_type,
+        row.object_id,
+        row.client_ip,
+        row.request_id,
+        row.details,
+        row.prev_hash,
+      ];
+      const hash = createHash('sha256').update(JSON.stringify(fields)).digest('hex');
+      if (row.prev_hash !== prev || row.hash !== hash) return { entries, ok: false, firstBad: Number(row.seq) };
+      prev = hash;
+      entries += 1;
+    }
+    const head = headStatement.get()!;
+    return { entries, ok: head.hash === prev && head.seq === entries, firstBad: null };
+  }
+
   return {
+    verify,
     /** The token's user, when the token's digest names an unexpired token of an active user. */
     caller(token: string): Caller | undefined {
       return tokenStatement.get(sha256(token), Date.now());

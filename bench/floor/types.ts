@@ -90,3 +90,12 @@ export interface RsaLoopRequest {
 export interface RsaLoopAnswer {
   rsa: { operations: number; seconds: number; cpuMicros: number };
 }
+
+/** Asks the floor to walk its audit chain, to show that the entries it wrote per request are whole and linked. */
+export interface VerifyRequest {
+  verifyAudit: true;
+}
+
+export interface VerifyAnswer {
+  audit: { entries: number; ok: boolean; firstBad: number | null };
+}
