@@ -46,6 +46,8 @@ export interface ScenarioResult {
   ratioPercent: number;
   /** Hush median req/s ÷ floor median req/s × 100 */
   floorRatioPercent: number | null;
+  /** floor CPU µs/req ÷ Hush CPU µs/req × 100: the same ratio by CPU, which a busy machine disturbs far less */
+  floorCpuRatioPercent: number | null;
   /** Hush median req/s ÷ the bare RSA loop's median operations per second × 100 */
   rsaRatioPercent: number | null;
 }
@@ -143,6 +145,10 @@ export function scenarioResult(
     rsaLoop,
     ratioPercent: percent(rate, ceiling.summary.requestsPerSec),
     floorRatioPercent: floor ? percent(rate, floor.summary.requestsPerSec) : null,
+    floorCpuRatioPercent:
+      floor?.summary.cpuMicrosPerRequest && hush.summary.cpuMicrosPerRequest
+        ? percent(floor.summary.cpuMicrosPerRequest, hush.summary.cpuMicrosPerRequest)
+        : null,
     rsaRatioPercent: rsaLoop ? percent(rate, rsaLoop.opsPerSec) : null,
   };
 }
@@ -196,6 +202,7 @@ export function table(results: ScenarioResult[]): string {
     'floor req/s',
     'floor CPU µs/req',
     'Hush/floor',
+    'by CPU',
     'non-2xx',
   ];
   return markdown(
@@ -216,6 +223,7 @@ export function table(results: ScenarioResult[]): string {
         f ? int(f.requestsPerSec) : '—',
         micros(f?.cpuMicrosPerRequest ?? null),
         ratio(r.floorRatioPercent),
+        ratio(r.floorCpuRatioPercent),
         String(h.non2xx),
       ];
     }),
@@ -278,7 +286,7 @@ export function describeRun(m: Machine, config: BenchConfig, logLevel: string): 
       `per server and scenario a ${warmup} warm-up, then ${config.repeats} runs of ${config.durationSec} s taking ` +
       `turns (Hush, ceiling, floor, Hush, …)`,
     `req/s, p50, p99 and CPU: medians of the runs; spread: (max − min) ÷ median of req/s; CPU µs/req: the server ` +
-      `process's user + system time (/proc/<pid>/stat) over the run ÷ its requests`,
+      `process's user + system time (/proc/<pid>/stat) over the run ÷ its requests; by CPU: floor CPU ÷ Hush CPU`,
     `one-shot requests: ${config.oneShotRuns} timed runs each after 1 warm-up run, one request at a time`,
   ].join('\n');
 }
