@@ -225,7 +225,8 @@ export function sessionKeyHandler(
     const created = new Date().toISOString().replace('Z', '000Z');
     const id = replace.immediate(actor, sha256(sessionKey), masked, created);
     const answer = { ...(s.template as object), id, session_key: sessionKey.toString('base64'), created };
-    return { status: 200, body: JSON.stringify(answer) };
+    // 201, as NetBox answers a new session key.
+    return { status: 201, body: JSON.stringify(answer) };
   };
   return { handler, rsa: { privateKey, masterKeyCipher } };
 }
