@@ -9,6 +9,8 @@ declare module 'autocannon' {
     pipelining?: number;
     /** seconds */
     duration?: number;
+    /** requests to send in all; replaces `duration` when set */
+    amount?: number;
     /** seconds per request */
     timeout?: number;
   }

@@ -5,6 +5,8 @@ import type { Cleanup } from './cleanup.js';
 
 export interface Ceiling {
   baseUrl: string;
+  /** the server's process id, whose CPU time the run reads */
+  pid: number | undefined;
   /** path on the ceiling server that answers like the given scenario */
   pathFor(scenarioName: string): string;
 }
@@ -41,5 +43,5 @@ export async function startCeiling(bodies: Map<string, string>, cleanup: Cleanup
     }),
   ]).finally(() => clearTimeout(timer));
   if (!port) throw new Error('ceiling server reported no port');
-  return { baseUrl: `http://127.0.0.1:${port}`, pathFor: ceilingPath };
+  return { baseUrl: `http://127.0.0.1:${port}`, pid: child.pid, pathFor: ceilingPath };
 }

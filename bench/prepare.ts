@@ -63,17 +63,32 @@ export async function prepareOneShot(shot: OneShot, ctx: ScenarioContext, runs: 
   });
 }
 
+/** One answer: its body and its headers (names in lower case). */
+export interface Sample {
+  body: string;
+  headers: Record<string, string>;
+}
+
 /** Sends the request once; a non-2xx here would make the whole measurement meaningless, so it stops the run. */
+export async function sampleAnswer(
+  baseUrl: string,
+  path: string,
+  request: PreparedRequest,
+  label: string,
+): Promise<Sample> {
+  const init: RequestInit = { method: request.method, headers: request.headers };
+  if (request.body !== undefined) init.body = request.body;
+  const res = await fetch(`${baseUrl}${path}`, init);
+  const text = await res.text();
+  if (!res.ok) throw new Error(`${label}: ${request.method} ${path} answered ${res.status}: ${snippet(text)}`);
+  return { body: text, headers: Object.fromEntries(res.headers) };
+}
+
 export async function sampleBody(
   baseUrl: string,
   path: string,
   request: PreparedRequest,
   label: string,
 ): Promise<string> {
-  const init: RequestInit = { method: request.method, headers: request.headers };
-  if (request.body !== undefined) init.body = request.body;
-  const res = await fetch(`${baseUrl}${path}`, init);
-  const text = await res.text();
-  if (!res.ok) throw new Error(`${label}: ${request.method} ${path} answered ${res.status}: ${snippet(text)}`);
-  return text;
+  return (await sampleAnswer(baseUrl, path, request, label)).body;
 }

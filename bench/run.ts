@@ -1,13 +1,23 @@
-// `npm run bench`: Hush and a bare node:http ceiling, each in its own child process, loaded by autocannon from here.
+// `npm run bench`: Hush, a bare node:http ceiling and a minimal floor server, each in its own child process, loaded
+// by autocannon from here; see bench/README.md for the order of events and what each figure means.
 import { startCeiling } from './ceiling.js';
 import { Cleanup } from './cleanup.js';
-import { loadConfig } from './config.js';
-import { startHush } from './hush-process.js';
-import { failures, measure, type Measurement } from './load.js';
+import { loadConfig, type BenchConfig } from './config.js';
+import { floors, startFloor, type Floor } from './floor/index.js';
+import type { FloorScenario } from './floor/types.js';
+import { HUSH_LOG_LEVEL, startHush } from './hush-process.js';
+import { failures, measureOnce, warmUp, type LoadFigures } from './load.js';
 import { timeOneShot, type OneShotFigures } from './oneshot.js';
-import { prepare, prepareOneShot, sampleBody, scenarioContext, type PreparedRequest } from './prepare.js';
-import { describeRun, machine, oneShotResult, oneShotTable, scenarioResult, table, writeResults } from './report.js';
-import type { OneShotResult, ScenarioResult } from './report.js';
+import {
+  prepare,
+  prepareOneShot,
+  sampleAnswer,
+  scenarioContext,
+  type PreparedRequest,
+  type Sample,
+} from './prepare.js';
+import { describeRun, machine, oneShotResult, oneShotTable, rsaNote, table, writeResults } from './report.js';
+import { scenarioResult, type OneShotResult, type RsaLoopRun, type ScenarioResult, type ServerRuns } from './report.js';
 import { oneShots as allOneShots, scenarios as allScenarios } from './scenarios.js';
 
 // `npm run bench -- phase lists` runs the scenarios and one-shots whose names contain one of the words.
@@ -20,22 +30,60 @@ const oneShots = chosen(allOneShots);
 const cleanup = new Cleanup();
 const progress = (text: string) => process.stderr.write(`bench: ${text}\n`);
 
-/** The ceiling is only a fair bound when it sends as many bytes as Hush did. */
-function checkSameSize(label: string, ceilingBytes: number, hushBytes: number): void {
-  if (ceilingBytes !== hushBytes) throw new Error(`ceiling ${label}: ${ceilingBytes} bytes, Hush ${hushBytes}`);
+/** The ceiling and the floor are only fair bounds when they send as many bytes as Hush did. */
+function checkSameSize(label: string, otherBytes: number, hushBytes: number): void {
+  if (otherBytes !== hushBytes) throw new Error(`${label}: ${otherBytes} bytes, Hush ${hushBytes}`);
 }
 
-function problemsOf(label: string, m: Measurement): string[] {
-  if (failures(m) === 0) return [];
-  const { warmup, measured } = m;
-  const counts: Record<string, number> = { ...warmup.statusCodes };
-  for (const [code, count] of Object.entries(measured.statusCodes)) counts[code] = (counts[code] ?? 0) + count;
-  const codes = JSON.stringify(counts);
-  const errors = [...new Set([...warmup.errorSamples, ...measured.errorSamples])].join('; ');
+function problemsOf(label: string, runs: LoadFigures[]): string[] {
+  if (!runs.some((r) => failures(r) > 0)) return [];
+  const counts: Record<string, number> = {};
+  for (const run of runs)
+    for (const [code, count] of Object.entries(run.statusCodes)) counts[code] = (counts[code] ?? 0) + count;
+  const errors = [...new Set(runs.flatMap((r) => r.errorSamples))].join('; ');
+  const non2xx = runs.reduce((n, r) => n + r.non2xx, 0);
+  const errorCount = runs.reduce((n, r) => n + r.errors, 0);
   return [
-    `${label}: ${warmup.non2xx + measured.non2xx} non-2xx, ${warmup.errors + measured.errors} errors ` +
-      `(warm-up included; status codes ${codes}${errors ? `; ${errors}` : ''})`,
+    `${label}: ${non2xx} non-2xx, ${errorCount} errors ` +
+      `(warm-up included; status codes ${JSON.stringify(counts)}${errors ? `; ${errors}` : ''})`,
   ];
+}
+
+interface Target {
+  label: 'Hush' | 'ceiling' | 'floor';
+  url: string;
+  pid: number | undefined;
+}
+
+/**
+ * Each server is warmed up once, then the servers take turns (Hush, ceiling, floor, Hush, …) for `repeats` measured
+ * runs each, so a disturbance of the machine spreads over all of them instead of falling on one.
+ */
+async function runScenario(
+  name: string,
+  request: PreparedRequest,
+  connections: number,
+  targets: Target[],
+  config: BenchConfig,
+  rsa: (() => Promise<RsaLoopRun>) | undefined,
+) {
+  const runs = new Map<string, ServerRuns>();
+  for (const target of targets) {
+    progress(`${name}: ${target.label} warm-up`);
+    runs.set(target.label, { warmup: await warmUp(target.url, request, connections, config), runs: [] });
+  }
+  const rsaRuns: RsaLoopRun[] = [];
+  for (let i = 1; i <= config.repeats; i++) {
+    for (const target of targets) {
+      progress(`${name}: ${target.label} run ${i}/${config.repeats}`);
+      runs.get(target.label)!.runs.push(await measureOnce(target.url, request, connections, config, target.pid));
+    }
+    if (rsa) {
+      progress(`${name}: bare RSA-OAEP decrypt loop ${i}/${config.repeats}`);
+      rsaRuns.push(await rsa());
+    }
+  }
+  return { runs, rsaRuns };
 }
 
 async function main(): Promise<number> {
@@ -45,19 +93,14 @@ async function main(): Promise<number> {
     throw new Error('scenario and one-shot names must be unique (ceiling routes)');
   if (!names.length) throw new Error(`no scenario or one-shot name contains ${filters.join(', ')}`);
 
-  progress(`starting Hush (${config.hushEntry})`);
+  progress(`starting Hush (${config.hushEntry}, log level ${HUSH_LOG_LEVEL})`);
   const hush = await startHush(config.hushEntry, cleanup);
   const ctx = scenarioContext(hush.baseUrl, hush.adminToken);
 
-  // Every Hush body is needed before the ceiling starts: the ceiling answers each scenario with the same bytes.
   const prepared = new Map<string, PreparedRequest>();
+  for (const scenario of scenarios) prepared.set(scenario.name, await prepare(scenario, ctx));
+  // One-shots are timed against Hush here: the ceiling answers each with Hush's last answer.
   const bodies = new Map<string, string>();
-  for (const scenario of scenarios) {
-    const request = await prepare(scenario, ctx);
-    prepared.set(scenario.name, request);
-    bodies.set(scenario.name, await sampleBody(hush.baseUrl, request.path, request, `scenario ${scenario.name}`));
-  }
-  // One-shots are timed against Hush here, for the same reason: the ceiling answers each with Hush's last answer.
   const shots = new Map<string, { requests: PreparedRequest[]; hush: OneShotFigures }>();
   for (const shot of oneShots) {
     const requests = await prepareOneShot(shot, ctx, config.oneShotRuns);
@@ -66,30 +109,59 @@ async function main(): Promise<number> {
     shots.set(shot.name, { requests, hush: timing.figures });
     bodies.set(shot.name, timing.answer);
   }
+  // Sampled only now, after every setup and one-shot: a later setup can grow an earlier scenario's answer (a user
+  // created for one scenario is in every later listing of users).
+  const samples = new Map<string, Sample>();
+  for (const [name, request] of prepared) {
+    const sample = await sampleAnswer(hush.baseUrl, request.path, request, `scenario ${name}`);
+    samples.set(name, sample);
+    bodies.set(name, sample.body);
+  }
   const ceiling = await startCeiling(bodies, cleanup);
+  const floorSpecs: FloorScenario[] = [];
+  for (const [name, request] of prepared) {
+    const build = floors[name];
+    if (build) floorSpecs.push(build(name, samples.get(name)!, request));
+  }
+  let floor: Floor | undefined;
+  if (floorSpecs.length) {
+    progress(`starting the floor server (${floorSpecs.map((s) => s.name).join(', ')})`);
+    floor = await startFloor(floorSpecs, cleanup);
+  }
 
   const results: ScenarioResult[] = [];
   const problems: string[] = [];
   for (const scenario of scenarios) {
     const request = prepared.get(scenario.name)!;
-    const hushBody = bodies.get(scenario.name)!;
+    const hushBytes = Buffer.byteLength(samples.get(scenario.name)!.body);
+    const targets: Target[] = [{ label: 'Hush', url: `${hush.baseUrl}${request.path}`, pid: hush.pid }];
     const ceilingPath = ceiling.pathFor(scenario.name);
-    const ceilingBody = await sampleBody(ceiling.baseUrl, ceilingPath, request, `ceiling ${scenario.name}`);
-    checkSameSize(scenario.name, Buffer.byteLength(ceilingBody), Buffer.byteLength(hushBody));
+    const ceilingSample = await sampleAnswer(ceiling.baseUrl, ceilingPath, request, `ceiling ${scenario.name}`);
+    checkSameSize(`ceiling ${scenario.name}`, Buffer.byteLength(ceilingSample.body), hushBytes);
+    targets.push({ label: 'ceiling', url: `${ceiling.baseUrl}${ceilingPath}`, pid: ceiling.pid });
+    const hasFloor = floor !== undefined && floorSpecs.some((s) => s.name === scenario.name);
+    if (floor && hasFloor) {
+      const floorPath = floor.pathFor(scenario.name);
+      const floorSample = await sampleAnswer(floor.baseUrl, floorPath, request, `floor ${scenario.name}`);
+      checkSameSize(`floor ${scenario.name}`, Buffer.byteLength(floorSample.body), hushBytes);
+      targets.push({ label: 'floor', url: `${floor.baseUrl}${floorPath}`, pid: floor.pid });
+    }
+    const isSessionKey = floorSpecs.some((s) => s.name === scenario.name && s.kind === 'session-key');
+    const rsa = floor && isSessionKey ? () => floor.rsaLoop(scenario.name, config.durationSec) : undefined;
 
     const connections = scenario.connections ?? config.connections;
-    progress(`${scenario.name}: Hush ${request.method} ${request.path}, ${connections} connections`);
-    const hushFigures = await measure(`${hush.baseUrl}${request.path}`, request, connections, config);
-    progress(`${scenario.name}: ceiling`);
-    const ceilingFigures = await measure(`${ceiling.baseUrl}${ceilingPath}`, request, connections, config);
-
+    progress(`${scenario.name}: ${request.method} ${request.path}, ${connections} connections`);
+    const { runs, rsaRuns } = await runScenario(scenario.name, request, connections, targets, config, rsa);
     results.push(
-      scenarioResult(scenario.name, request, connections, Buffer.byteLength(hushBody), hushFigures, ceilingFigures),
+      scenarioResult(scenario.name, request, connections, hushBytes, {
+        hush: runs.get('Hush')!,
+        ceiling: runs.get('ceiling')!,
+        floor: runs.get('floor') ?? null,
+        rsaLoop: rsa ? rsaRuns : null,
+      }),
     );
-    problems.push(
-      ...problemsOf(`${scenario.name} (Hush)`, hushFigures),
-      ...problemsOf(`${scenario.name} (ceiling)`, ceilingFigures),
-    );
+    for (const [label, server] of runs)
+      problems.push(...problemsOf(`${scenario.name} (${label})`, [server.warmup, ...server.runs]));
   }
 
   // The same bodies, one at a time, to the ceiling, which ignores them but must still receive them whole.
@@ -97,14 +169,30 @@ async function main(): Promise<number> {
   for (const [name, { requests, hush: hushFigures }] of shots) {
     progress(`${name}: ceiling`);
     const { figures } = await timeOneShot(ceiling.baseUrl, () => ceiling.pathFor(name), requests, `ceiling ${name}`);
-    checkSameSize(name, figures.responseBytes, hushFigures.responseBytes);
+    checkSameSize(`ceiling ${name}`, figures.responseBytes, hushFigures.responseBytes);
     oneShotResults.push(oneShotResult(name, requests.at(-1)!, hushFigures, figures));
   }
 
+  // The floor's answers are only a floor if it really wrote what it claims: every audit entry, chained.
+  let floorAudit: Awaited<ReturnType<Floor['verifyAudit']>> | null = null;
+  if (floor) {
+    progress('verifying the floor audit chain');
+    floorAudit = await floor.verifyAudit();
+    if (!floorAudit.ok) problems.push(`floor audit chain broken at entry ${floorAudit.firstBad ?? 'head'}`);
+  }
+
   const m = machine();
+  const notes = results.map(rsaNote).filter((n) => n !== undefined);
+  if (floorAudit)
+    notes.push(
+      `floor audit chain: ${floorAudit.entries.toLocaleString('en-US')} entries, ${floorAudit.ok ? 'verified' : 'BROKEN'}`,
+    );
+  const notesText = notes.length ? `${notes.join('\n')}\n\n` : '';
   const oneShotText = oneShotResults.length ? `one-shot requests:\n\n${oneShotTable(oneShotResults)}\n\n` : '';
-  process.stdout.write(`\n${describeRun(m, config)}\n\n${table(results)}\n\n${oneShotText}`);
-  const file = await writeResults(m, config, results, oneShotResults, problems);
+  process.stdout.write(
+    `\n${describeRun(m, config, HUSH_LOG_LEVEL)}\n\n${table(results)}\n\n${notesText}${oneShotText}`,
+  );
+  const file = await writeResults(m, config, HUSH_LOG_LEVEL, results, oneShotResults, problems, floorAudit);
   progress(`figures written to ${file}`);
 
   if (problems.length === 0) return 0;

@@ -63,6 +63,12 @@ export const asListsAdmin = (ctx: ScenarioContext): Record<string, string> => ({
   Authorization: `Bearer ${ctx.adminToken}`,
 });
 
+/** The lists-render-100 values, as the scenario stores them (the floor stores the same). */
+export const renderValues = Array.from({ length: 100 }, (_, i) => ({
+  key: `BENCH_SECRET_${i}`,
+  value: `value-${i}-${'x'.repeat(24)}`,
+}));
+
 /** A cloud-init script writing `n` secrets, each line with one `${{secret.KEY}}` reference. */
 function cloudInit(n: number): string {
   const lines = ['#cloud-config', 'write_files:', '  - path: /etc/app.env', '    content: |'];
@@ -138,11 +144,8 @@ export const scenarios: Scenario[] = [
     body: JSON.stringify({ template: cloudInit(100) }),
     async setup(ctx) {
       await ctx.api('POST', '/api/secrets/lists', { name: 'bench-render-100' });
-      for (let i = 0; i < 100; i++) {
-        await ctx.api('POST', '/api/secrets/lists/bench-render-100/values', {
-          secret_key: `BENCH_SECRET_${i}`,
-          secret_value: `value-${i}-${'x'.repeat(24)}`,
-        });
+      for (const { key, value } of renderValues) {
+        await ctx.api('POST', '/api/secrets/lists/bench-render-100/values', { secret_key: key, secret_value: value });
       }
       const check = (await ctx.api('POST', '/api/secrets/render', { template: cloudInit(100) })) as {
         rendered: string;
