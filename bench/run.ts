@@ -212,10 +212,13 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 }
 
 // `npm run bench -- scale [--scale F]` is the scale run (bench/scale/main.ts), not a scenario filter.
+// `npm run bench -- writers` measures changes across processes on one PostgreSQL (bench/writers/main.ts).
 const entry =
   process.argv[2] === 'scale'
     ? () => import('./scale/main.js').then((m) => m.runScale(process.argv.slice(3), cleanup, progress))
-    : main;
+    : process.argv[2] === 'writers'
+      ? () => import('./writers/main.js').then((m) => m.runWriters(process.argv.slice(3), cleanup, progress))
+      : main;
 
 void entry()
   .catch((err: unknown) => {
