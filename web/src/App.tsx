@@ -5,7 +5,10 @@ import { useHashLocation } from 'wouter/use-hash-location';
 import { ListValues } from './pages/ListValues.tsx';
 import { Lists } from './pages/Lists.tsx';
 import { ListsRender } from './pages/ListsRender.tsx';
+import { NOUNS, placeKey, placeOf } from './components/netbox/objects.ts';
+import type { ObjectKind } from './api/netbox.ts';
 import { NetboxKeys } from './pages/NetboxKeys.tsx';
+import { NetboxObjects } from './pages/NetboxObjects.tsx';
 import { NetboxRoles } from './pages/NetboxRoles.tsx';
 import { NetboxSecrets } from './pages/NetboxSecrets.tsx';
 import { Overview } from './pages/Overview.tsx';
@@ -24,6 +27,8 @@ const AdminPermissions = lazy(async () => ({
 }));
 const AdminAudit = lazy(async () => ({ default: (await import('./pages/AdminAudit.tsx')).AdminAudit }));
 const Account = lazy(async () => ({ default: (await import('./pages/Account.tsx')).Account }));
+
+const KINDS = Object.keys(NOUNS) as ObjectKind[];
 
 function NotFound() {
   return (
@@ -77,8 +82,22 @@ function Pages() {
             <ListsRender />
           </Route>
           <Route path="/netbox">
-            <NetboxSecrets />
+            <NetboxSecrets key="all" />
           </Route>
+          {/* Keyed, so moving between kinds or objects starts afresh (no value shown for one stays for another). */}
+          {KINDS.map((kind) => (
+            <Route key={kind} path={`/netbox/${NOUNS[kind].path}`}>
+              <NetboxObjects key={kind} kind={kind} />
+            </Route>
+          ))}
+          {KINDS.map((kind) => (
+            <Route key={`${kind}-secrets`} path={`/netbox/${NOUNS[kind].path}/:id`}>
+              {(p) => {
+                const place = placeOf(kind, p.id);
+                return place ? <NetboxSecrets key={placeKey(place)} place={place} /> : <NotFound />;
+              }}
+            </Route>
+          ))}
           <Route path="/netbox/keys">
             <NetboxKeys />
           </Route>
