@@ -104,7 +104,7 @@ export function NetboxObjects({ kind }: { kind: ObjectKind }) {
             <Stack>
               <Text size="sm" aria-live="polite">
                 {data.count} {data.count === 1 ? noun.one : noun.many}
-                {q ? ` match “${q}”` : ''}
+                {q ? ` ${data.count === 1 ? 'matches' : 'match'} “${q}”` : ''}
                 {pages > 1 ? `; page ${page} of ${pages}` : ''}.
               </Text>
               <div className="hush-table-wrap">

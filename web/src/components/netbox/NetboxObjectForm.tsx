@@ -40,6 +40,8 @@ export function NetboxObjectForm(props: {
       close();
     },
   });
+  // The value is read in the handler: React clears the event's currentTarget before an updater runs.
+  const set = (field: keyof ObjectFields, value: string) => setDraft((d) => ({ ...d, [field]: value }));
   const submit = (e: FormEvent) => {
     e.preventDefault();
     save.mutate({ name: draft.name.trim(), description: draft.description });
@@ -54,14 +56,14 @@ export function NetboxObjectForm(props: {
             label="Name"
             required
             value={draft.name}
-            onChange={(e) => setDraft((d) => ({ ...d, name: e.currentTarget.value }))}
+            onChange={(e) => set('name', e.currentTarget.value)}
             maxLength={64}
             data-autofocus
           />
           <Textarea
             label="Description"
             value={draft.description}
-            onChange={(e) => setDraft((d) => ({ ...d, description: e.currentTarget.value }))}
+            onChange={(e) => set('description', e.currentTarget.value)}
             autosize
             minRows={2}
             maxLength={200}
