@@ -8,7 +8,6 @@ import { ListsRender } from './pages/ListsRender.tsx';
 import { NOUNS, placeKey, placeOf } from './components/netbox/objects.ts';
 import type { ObjectKind } from './api/netbox.ts';
 import { NetboxKeys } from './pages/NetboxKeys.tsx';
-import { NetboxObjects } from './pages/NetboxObjects.tsx';
 import { NetboxRoles } from './pages/NetboxRoles.tsx';
 import { NetboxSecrets } from './pages/NetboxSecrets.tsx';
 import { Overview } from './pages/Overview.tsx';
@@ -26,6 +25,8 @@ const AdminPermissions = lazy(async () => ({
   default: (await import('./pages/AdminPermissions.tsx')).AdminPermissions,
 }));
 const AdminAudit = lazy(async () => ({ default: (await import('./pages/AdminAudit.tsx')).AdminAudit }));
+// The devices and VMs pages too (paging, their forms): the secrets page is where NetBox work starts.
+const NetboxObjects = lazy(async () => ({ default: (await import('./pages/NetboxObjects.tsx')).NetboxObjects }));
 const Account = lazy(async () => ({ default: (await import('./pages/Account.tsx')).Account }));
 
 const KINDS = Object.keys(NOUNS) as ObjectKind[];
