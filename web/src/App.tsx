@@ -5,6 +5,8 @@ import { useHashLocation } from 'wouter/use-hash-location';
 import { ListValues } from './pages/ListValues.tsx';
 import { Lists } from './pages/Lists.tsx';
 import { ListsRender } from './pages/ListsRender.tsx';
+import { NOUNS, placeKey, placeOf } from './components/netbox/objects.ts';
+import type { ObjectKind } from './api/netbox.ts';
 import { NetboxKeys } from './pages/NetboxKeys.tsx';
 import { NetboxRoles } from './pages/NetboxRoles.tsx';
 import { NetboxSecrets } from './pages/NetboxSecrets.tsx';
@@ -23,7 +25,11 @@ const AdminPermissions = lazy(async () => ({
   default: (await import('./pages/AdminPermissions.tsx')).AdminPermissions,
 }));
 const AdminAudit = lazy(async () => ({ default: (await import('./pages/AdminAudit.tsx')).AdminAudit }));
+// The devices and VMs pages too (paging, their forms): the secrets page is where NetBox work starts.
+const NetboxObjects = lazy(async () => ({ default: (await import('./pages/NetboxObjects.tsx')).NetboxObjects }));
 const Account = lazy(async () => ({ default: (await import('./pages/Account.tsx')).Account }));
+
+const KINDS = Object.keys(NOUNS) as ObjectKind[];
 
 function NotFound() {
   return (
@@ -77,8 +83,22 @@ function Pages() {
             <ListsRender />
           </Route>
           <Route path="/netbox">
-            <NetboxSecrets />
+            <NetboxSecrets key="all" />
           </Route>
+          {/* Keyed, so moving between kinds or objects starts afresh (no value shown for one stays for another). */}
+          {KINDS.map((kind) => (
+            <Route key={kind} path={`/netbox/${NOUNS[kind].path}`}>
+              <NetboxObjects key={kind} kind={kind} />
+            </Route>
+          ))}
+          {KINDS.map((kind) => (
+            <Route key={`${kind}-secrets`} path={`/netbox/${NOUNS[kind].path}/:id`}>
+              {(p) => {
+                const place = placeOf(kind, p.id);
+                return place ? <NetboxSecrets key={placeKey(place)} place={place} /> : <NotFound />;
+              }}
+            </Route>
+          ))}
           <Route path="/netbox/keys">
             <NetboxKeys />
           </Route>

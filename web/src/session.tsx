@@ -32,6 +32,15 @@ export function can(access: Access, type: string, action: string): boolean {
   return reach !== undefined && reach !== 'none';
 }
 
+/**
+ * May the signed-in user do `action` on the object `id` of `type`? A grant for every object of the type, or one
+ * naming this object (an object-scoped grant lists its ids); the server checks each request anyway.
+ */
+export function canOn(access: Access, type: string, action: string, id: string | number): boolean {
+  const reach = access.object_types.find((t) => t.name === type)?.actions.find((a) => a.action === action);
+  return reach?.reach === 'all' || (reach?.object_ids.includes(String(id)) ?? false);
+}
+
 const ACTIVITY = ['pointerdown', 'keydown', 'wheel', 'touchstart', 'scroll'] as const;
 
 /** Calls `onIdle` once no input has come for `ms` (checked every few seconds, so it also fires after a sleep). */

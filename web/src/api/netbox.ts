@@ -10,6 +10,7 @@ export type NetboxRole = Json<'plugin_secret_roles_list', 200>['results'][number
 export type NetboxUserKey = Json<'plugin_user_keys_list', 200>['results'][number];
 export type NetboxSessionKey = Json<'plugin_session_key_read', 200>;
 export type NetboxObject = Json<'device_list', 200>['results'][number];
+export type NetboxObjectPage = Json<'device_list', 200>;
 
 /** What a secret is assigned to: NetBox's content types of the two kinds the plugin allows. */
 export const OBJECT_KINDS = {
@@ -17,6 +18,22 @@ export const OBJECT_KINDS = {
   'virtualization.virtualmachine': 'Virtual machine',
 } as const;
 export type ObjectKind = keyof typeof OBJECT_KINDS;
+
+/** Where a secret belongs: a device or a virtual machine, by id. */
+export interface Place {
+  kind: ObjectKind;
+  id: number;
+}
+
+/** NetBox's secret filters by assigned object (the plugin's `device_id`, `virtual_machine_id`). */
+const placeFilter = (place: Place) =>
+  place.kind === 'dcim.device' ? { device_id: String(place.id) } : { virtual_machine_id: String(place.id) };
+
+/** A device's or VM's editable fields (Hush's minimal inventory, docs/wire/netbox.md §3.5). */
+export interface ObjectFields {
+  name: string;
+  description: string;
+}
 
 /** The fields the console writes (the plugin's serializer, docs/wire/netbox.md §3.1). */
 export interface SecretFields {
@@ -40,8 +57,18 @@ const P = '/api/plugins/secrets';
  */
 export const netbox = {
   // Listing never decrypts (`omit=plaintext`): a plaintext is fetched, and audited, one secret at a time.
-  secrets: async () =>
-    unwrap(await api.GET(`${P}/secrets/`, { params: { query: { ...ALL, omit: 'plaintext' } } })).results,
+  // Filtered by the server when a device or VM is given, so its secrets are all there past the first page's 1000.
+  secrets: async (place?: Place) =>
+    unwrap(
+      await api.GET(`${P}/secrets/`, {
+        params: { query: { ...ALL, omit: 'plaintext', ...(place ? placeFilter(place) : {}) } },
+      }),
+    ).results,
+  /** How many secrets a device or VM holds (what deleting it deletes too). */
+  secretCount: async (place: Place) =>
+    unwrap(
+      await api.GET(`${P}/secrets/`, { params: { query: { limit: '1', omit: 'plaintext', ...placeFilter(place) } } }),
+    ).count,
   plaintext: async (id: number) =>
     unwrap(await api.GET(`${P}/secrets/{id}/`, { params: { path: { id } } })).plaintext ?? null,
   createSecret: async (fields: SecretFields) => unwrap(await api.POST(`${P}/secrets/`, { body: untypedBody(fields) })),
@@ -57,6 +84,53 @@ export const netbox = {
   devices: async () => unwrap(await api.GET('/api/dcim/devices/', { params: { query: ALL } })).results,
   virtualMachines: async () =>
     unwrap(await api.GET('/api/virtualization/virtual-machines/', { params: { query: ALL } })).results,
+  object: async ({ kind, id }: Place) => {
+    const params = { path: { id } };
+    return unwrap(
+      kind === 'dcim.device'
+        ? await api.GET('/api/dcim/devices/{id}/', { params })
+        : await api.GET('/api/virtualization/virtual-machines/{id}/', { params }),
+    );
+  },
+  /** One page of devices or VMs, by name, searched by the server (`q`: the name contains it). */
+  objectPage: async (kind: ObjectKind, page: { q: string; limit: number; offset: number }) => {
+    const query = {
+      limit: String(page.limit),
+      offset: String(page.offset),
+      ordering: 'name,id',
+      ...(page.q ? { q: page.q } : {}),
+    };
+    return unwrap(
+      kind === 'dcim.device'
+        ? await api.GET('/api/dcim/devices/', { params: { query } })
+        : await api.GET('/api/virtualization/virtual-machines/', { params: { query } }),
+    );
+  },
+  createObject: async (kind: ObjectKind, fields: ObjectFields) => {
+    const body = untypedBody(fields);
+    return unwrap(
+      kind === 'dcim.device'
+        ? await api.POST('/api/dcim/devices/', { body })
+        : await api.POST('/api/virtualization/virtual-machines/', { body }),
+    );
+  },
+  updateObject: async ({ kind, id }: Place, fields: Partial<ObjectFields>) => {
+    const args = { params: { path: { id } }, body: untypedBody(fields) };
+    return unwrap(
+      kind === 'dcim.device'
+        ? await api.PATCH('/api/dcim/devices/{id}/', args)
+        : await api.PATCH('/api/virtualization/virtual-machines/{id}/', args),
+    );
+  },
+  /** Deletes the object and its secrets (the server refuses unless the caller may delete each of them). */
+  deleteObject: async ({ kind, id }: Place) => {
+    const params = { path: { id } };
+    return unwrap(
+      kind === 'dcim.device'
+        ? await api.DELETE('/api/dcim/devices/{id}/', { params })
+        : await api.DELETE('/api/virtualization/virtual-machines/{id}/', { params }),
+    );
+  },
 
   userKeys: async () => unwrap(await api.GET(`${P}/user-keys/`, { params: { query: ALL } })).results,
   createUserKey: async (publicKey: string) =>

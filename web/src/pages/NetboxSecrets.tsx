@@ -1,9 +1,30 @@
-import { Badge, Button, Code, Group, Select, Stack, Table, Text, TextInput, VisuallyHidden } from '@mantine/core';
+import {
+  Anchor,
+  Badge,
+  Button,
+  Code,
+  Group,
+  Select,
+  Stack,
+  Table,
+  Text,
+  TextInput,
+  VisuallyHidden,
+} from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useMemo, useState } from 'react';
-import { netbox, OBJECT_KINDS, type NetboxSecret, type ObjectKind } from '../api/netbox.ts';
+import { Link, useLocation } from 'wouter';
+import {
+  netbox,
+  OBJECT_KINDS,
+  type NetboxObject,
+  type NetboxSecret,
+  type ObjectKind,
+  type Place,
+} from '../api/netbox.ts';
 import { ConfirmButton, ErrorAlert, QueryView, copyToClipboard } from '../components/common.tsx';
 import { NetboxHeader } from '../components/netbox/NetboxNav.tsx';
+import { nounOf, placeKey, secretsPathOf } from '../components/netbox/objects.ts';
 import { NetboxSecretForm } from '../components/netbox/NetboxSecretForm.tsx';
 import { UnlockPanel, useSessionKey } from '../components/netbox/UnlockPanel.tsx';
 import { can, useSession } from '../session.tsx';
@@ -12,23 +33,45 @@ const MASK = '••••••••';
 const T = 'netbox_secrets.secret';
 
 /** Where a secret belongs, as one key for the filter: `dcim.device:4`. */
-const placeOf = (s: NetboxSecret) => `${s.assigned_object_type}:${s.assigned_object_id}`;
+const placeOfSecret = (s: NetboxSecret) =>
+  placeKey({ kind: s.assigned_object_type ?? '', id: s.assigned_object_id ?? 0 });
 
 /**
  * NetBox secrets by device or virtual machine and role. The list never carries values; "Show" fetches one value
- * (one audited read, with the session key), "Hide" drops it from the page and from memory.
+ * (one audited read, with the session key), "Hide" drops it from the page and from memory. With a `place` (the
+ * address `/netbox/devices/4` or `/netbox/vms/2`), the server lists that object's secrets only (the plugin's
+ * `device_id` / `virtual_machine_id` filters); the picker changes the address, so the filter survives a reload.
  */
-export function NetboxSecrets() {
+export function NetboxSecrets({ place }: { place?: Place }) {
   const { access } = useSession();
   const queryClient = useQueryClient();
+  const [, navigate] = useLocation();
   const session = useSessionKey();
   const unlocked = Boolean(session.data);
   const mayView = can(access, T, 'view');
-  const secrets = useQuery({ queryKey: ['netbox', 'secrets'], queryFn: netbox.secrets, enabled: mayView });
+  const secrets = useQuery({
+    queryKey: ['netbox', 'secrets', place ? placeKey(place) : 'all'],
+    queryFn: () => netbox.secrets(place),
+    enabled: mayView,
+  });
   const roles = useQuery({ queryKey: ['netbox', 'roles'], queryFn: netbox.roles });
-  const devices = useQuery({ queryKey: ['netbox', 'devices'], queryFn: netbox.devices });
-  const vms = useQuery({ queryKey: ['netbox', 'vms'], queryFn: netbox.virtualMachines });
-  const [place, setPlace] = useState<string | null>(null);
+  // The pickers list every device and VM the user may see (none asked for without the grant: a 403 is no list).
+  const devices = useQuery({
+    queryKey: ['netbox', 'devices'],
+    queryFn: netbox.devices,
+    enabled: can(access, 'dcim.device', 'view'),
+  });
+  const vms = useQuery({
+    queryKey: ['netbox', 'vms'],
+    queryFn: netbox.virtualMachines,
+    enabled: can(access, 'virtualization.virtualmachine', 'view'),
+  });
+  const object = useQuery({
+    queryKey: ['netbox', 'object', place?.kind, place?.id],
+    queryFn: () => netbox.object(place!),
+    enabled: Boolean(place) && can(access, place?.kind ?? '', 'view'),
+    retry: false,
+  });
   const [role, setRole] = useState<string | null>(null);
   const [filter, setFilter] = useState('');
   const [values, setValues] = useState<ReadonlyMap<number, string | null>>(new Map());
@@ -56,23 +99,43 @@ export function NetboxSecrets() {
 
   const places = useMemo(() => {
     const seen = new Map<string, string>();
+    const add = (kind: ObjectKind, id: number, name: string) =>
+      seen.set(placeKey({ kind, id }), `${name} (${OBJECT_KINDS[kind]})`);
+    for (const d of devices.data ?? []) add('dcim.device', d.id, d.display ?? d.name ?? `#${d.id}`);
+    for (const v of vms.data ?? []) add('virtualization.virtualmachine', v.id, v.display ?? v.name ?? `#${v.id}`);
     for (const s of secrets.data ?? []) {
-      const kind = OBJECT_KINDS[s.assigned_object_type as ObjectKind] ?? s.assigned_object_type;
-      seen.set(placeOf(s), `${s.assigned_object?.display ?? `#${s.assigned_object_id}`} (${kind})`);
+      const kind = s.assigned_object_type;
+      if (kind && kind in OBJECT_KINDS && s.assigned_object_id !== undefined && !seen.has(placeOfSecret(s)))
+        add(kind as ObjectKind, s.assigned_object_id, s.assigned_object?.display ?? `#${s.assigned_object_id}`);
     }
+    if (place && !seen.has(placeKey(place))) add(place.kind, place.id, object.data?.display ?? `#${place.id}`);
     return [...seen].map(([value, label]) => ({ value, label })).sort((a, b) => a.label.localeCompare(b.label));
-  }, [secrets.data]);
+  }, [devices.data, vms.data, secrets.data, place, object.data]);
   const visible = useMemo(() => {
     const needle = filter.trim().toLowerCase();
     return (secrets.data ?? []).filter(
       (s) =>
-        (!place || placeOf(s) === place) &&
         (!role || String(s.role?.id) === role) &&
         (!needle || `${s.name} ${s.description}`.toLowerCase().includes(needle)),
     );
-  }, [secrets.data, place, role, filter]);
+  }, [secrets.data, role, filter]);
+  const choosePlace = (key: string | null) => {
+    const [kind, id] = key ? (key.split(':') as [ObjectKind, string]) : [];
+    navigate(kind && id ? secretsPathOf({ kind, id: Number(id) }) : '/netbox');
+  };
+  const placeName =
+    place &&
+    (object.data?.display ??
+      secrets.data?.find((s) => placeOfSecret(s) === placeKey(place))?.assigned_object?.display ??
+      `#${place.id}`);
 
-  const objects = { 'dcim.device': devices.data ?? [], 'virtualization.virtualmachine': vms.data ?? [] };
+  // The object whose secrets are shown is offered for a new one even past the pickers' first 1000.
+  const withPlace = (kind: ObjectKind, list: NetboxObject[]) =>
+    place?.kind === kind && object.data && !list.some((o) => o.id === place.id) ? [...list, object.data] : list;
+  const objects = {
+    'dcim.device': withPlace('dcim.device', devices.data ?? []),
+    'virtualization.virtualmachine': withPlace('virtualization.virtualmachine', vms.data ?? []),
+  };
 
   if (!mayView) {
     return (
@@ -86,6 +149,19 @@ export function NetboxSecrets() {
   return (
     <Stack>
       <NetboxHeader title="NetBox secrets" />
+      {place ? (
+        <Group gap="xs" wrap="wrap">
+          <Text>
+            The secrets of the {nounOf(place.kind).one} <strong>{placeName}</strong>.
+          </Text>
+          <Anchor component={Link} href="/netbox">
+            All secrets
+          </Anchor>
+        </Group>
+      ) : null}
+      {object.isError ? (
+        <ErrorAlert error={object.error} title={`Could not load the ${nounOf(place!.kind).one}`} />
+      ) : null}
       <UnlockPanel />
       <QueryView query={secrets} label="NetBox secrets">
         {(list) => (
@@ -96,8 +172,8 @@ export function NetboxSecrets() {
                   aria-label="Device or virtual machine"
                   placeholder="All devices and VMs"
                   data={places}
-                  value={place}
-                  onChange={setPlace}
+                  value={place ? placeKey(place) : null}
+                  onChange={choosePlace}
                   clearable
                   searchable
                   w={240}
@@ -132,7 +208,7 @@ export function NetboxSecrets() {
             {show.isError ? <ErrorAlert error={show.error} title="Value not shown" /> : null}
             {list.length === 0 ? (
               <Text c="dimmed">
-                No NetBox secrets yet.{' '}
+                {place ? `No secrets for ${placeName} yet.` : 'No NetBox secrets yet.'}{' '}
                 {mayAdd
                   ? roles.data?.length
                     ? 'Unlock, then add one with "New secret".'
@@ -247,6 +323,7 @@ export function NetboxSecrets() {
         onClose={() => setEditing(null)}
         roles={roles.data ?? []}
         objects={objects}
+        preset={place}
       />
     </Stack>
   );

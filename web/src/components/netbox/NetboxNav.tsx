@@ -1,14 +1,18 @@
 import { Button, Group, Title } from '@mantine/core';
-import { Link, useRoute } from 'wouter';
+import { Link, useLocation } from 'wouter';
 
+// One device's or VM's secrets (`/netbox/devices/4`) are the secrets page, filtered.
 const PAGES = [
-  { href: '/netbox', label: 'Secrets' },
-  { href: '/netbox/keys', label: 'User keys' },
-  { href: '/netbox/roles', label: 'Roles' },
+  { href: '/netbox', label: 'Secrets', match: /^\/netbox(\/(devices|vms)\/[^/]+)?\/?$/ },
+  { href: '/netbox/devices', label: 'Devices', match: /^\/netbox\/devices\/?$/ },
+  { href: '/netbox/vms', label: 'Virtual machines', match: /^\/netbox\/vms\/?$/ },
+  { href: '/netbox/keys', label: 'User keys', match: /^\/netbox\/keys\/?$/ },
+  { href: '/netbox/roles', label: 'Roles', match: /^\/netbox\/roles\/?$/ },
 ] as const;
 
-function Item({ href, label }: { href: string; label: string }) {
-  const [active] = useRoute(href);
+function Item({ href, label, match }: { href: string; label: string; match: RegExp }) {
+  const [location] = useLocation();
+  const active = match.test(location);
   return (
     <Button
       component={Link}

@@ -8,6 +8,7 @@ import {
   type NetboxRole,
   type NetboxSecret,
   type ObjectKind,
+  type Place,
 } from '../../api/netbox.ts';
 import { ErrorAlert } from '../common.tsx';
 
@@ -31,8 +32,13 @@ export function NetboxSecretForm(props: {
   onClose: () => void;
   roles: NetboxRole[];
   objects: Record<ObjectKind, NetboxObject[]>;
+  /** A new secret's device or VM, when the page shows one's secrets. */
+  preset?: Place | undefined;
 }) {
   const { secret, opened, onClose, roles, objects } = props;
+  // By value: the page's `place` is a new object on each of its renders.
+  const presetKind = props.preset?.kind;
+  const presetId = props.preset?.id;
   const queryClient = useQueryClient();
   const [draft, setDraft] = useState<Draft>(empty);
   useEffect(() => {
@@ -47,9 +53,13 @@ export function NetboxSecretForm(props: {
             description: secret.description ?? '',
             plaintext: '',
           }
-        : { ...empty, roleId: roles.length === 1 ? String(roles[0]!.id) : '' },
+        : {
+            ...empty,
+            ...(presetKind && presetId ? { kind: presetKind, objectId: String(presetId) } : {}),
+            roleId: roles.length === 1 ? String(roles[0]!.id) : '',
+          },
     );
-  }, [opened, secret, roles]);
+  }, [opened, secret, roles, presetKind, presetId]);
 
   const save = useMutation({
     mutationFn: (d: Draft) => {
