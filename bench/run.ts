@@ -1,5 +1,6 @@
 // `npm run bench`: Hush, a bare node:http ceiling and a minimal floor server, each in its own child process, loaded
 // by autocannon from here; see bench/README.md for the order of events and what each figure means.
+import fs from 'node:fs';
 import { startCeiling } from './ceiling.js';
 import { Cleanup } from './cleanup.js';
 import { loadConfig, type BenchConfig } from './config.js';
@@ -183,6 +184,12 @@ async function main(): Promise<number> {
 
   const m = machine();
   const notes = results.map(rsaNote).filter((n) => n !== undefined);
+  // Issue 18 item 6: Hush's memory after the whole mixed load (peak and now), from its own /proc status.
+  const memory = hush.pid ? hushMemory(hush.pid) : undefined;
+  if (memory)
+    notes.push(
+      `Hush memory after all scenarios: peak RSS ${memory.peak.toFixed(0)} MiB, now ${memory.now.toFixed(0)} MiB (target: under 250 MiB)`,
+    );
   if (floorAudit)
     notes.push(
       `floor audit chain: ${floorAudit.entries.toLocaleString('en-US')} entries, ${floorAudit.ok ? 'verified' : 'BROKEN'}`,
@@ -212,6 +219,17 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
 }
 
 // `npm run bench -- scale [--scale F]` is the scale run (bench/scale/main.ts), not a scenario filter.
+/** VmHWM and VmRSS of a process (kB in /proc → MiB); undefined when /proc is not there. */
+function hushMemory(pid: number): { peak: number; now: number } | undefined {
+  try {
+    const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+    const field = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN) / 1024;
+    return { peak: field('VmHWM'), now: field('VmRSS') };
+  } catch {
+    return undefined;
+  }
+}
+
 // `npm run bench -- writers` measures changes across processes on one PostgreSQL (bench/writers/main.ts).
 const entry =
   process.argv[2] === 'scale'
