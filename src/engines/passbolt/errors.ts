@@ -47,6 +47,9 @@ export function validationError(message: string, failures: RuleFailure[]): HushE
 }
 
 export const badRequest = (message: string): HushError => new HushError('invalid', message);
+/** A 400 whose body Passbolt shapes itself (CustomValidationException): sent as given. */
+export const customValidationError = (message: string, body: Record<string, unknown>): HushError =>
+  new HushError('invalid', message, { reason: 'passbolt_body', details: { body } });
 export const notFoundError = (message: string): HushError => new HushError('not_found', message);
 export const forbiddenError = (message: string): HushError => new HushError('forbidden', message);
 
@@ -85,7 +88,12 @@ export function renderPassboltError(error: HushError, request: FastifyRequest) {
   if (error.kind === 'not_found' && message === 'Not found.') message = MSG.notFound;
   if (error.kind === 'invalid' && error.reason !== 'passbolt_validation' && error.problems.length)
     message = 'Could not validate the request data.';
-  const body = error.kind === 'invalid' ? nest(error.problems, error.reason === 'passbolt_validation') : null;
+  const body =
+    error.reason === 'passbolt_body'
+      ? (error.details?.body ?? null)
+      : error.kind === 'invalid'
+        ? nest(error.problems, error.reason === 'passbolt_validation')
+        : null;
   return {
     status,
     body: phpJsonBody(request, { header: header(request, 'error', status, message), body }),

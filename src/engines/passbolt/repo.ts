@@ -15,6 +15,8 @@ export interface ResourceFilter {
   ownedByMe?: boolean | undefined;
   sharedWithMe?: boolean | undefined;
   search?: string | undefined;
+  /** Only resources this group holds a permission on (the extension's group filter). */
+  sharedWithGroup?: string | undefined;
 }
 
 /** A resource the caller can see, with the caller's own permission row. */
@@ -106,6 +108,16 @@ export function createPassboltRepo(db: Kysely<PassboltTables>) {
         .where('passbolt_resources.deleted', '=', 0);
       if (filter.hasIds) q = q.where('passbolt_resources.id', 'in', filter.hasIds.length ? filter.hasIds : ['']);
       if (filter.ownedByMe) q = q.where('passbolt_permissions.type', '=', 15);
+      if (filter.sharedWithGroup) {
+        const groupId = filter.sharedWithGroup;
+        q = q.where('passbolt_resources.id', 'in', (eb) =>
+          eb
+            .selectFrom('passbolt_permissions as gp')
+            .select('gp.aco_foreign_key')
+            .where('gp.aro', '=', 'Group')
+            .where('gp.aro_foreign_key', '=', groupId),
+        );
+      }
       if (filter.sharedWithMe) q = q.where('passbolt_resources.created_by', '!=', accountId);
       if (filter.search)
         q = q.where((eb) =>
@@ -278,6 +290,26 @@ export function createPassboltRepo(db: Kysely<PassboltTables>) {
         .where('passbolt_permissions.aro_foreign_key', '=', groupId)
         .where('passbolt_resources.deleted', '=', 0)
         .execute(),
+
+    /**
+     * Row locks that order the transactions whose copies depend on who holds a resource (PostgreSQL's READ COMMITTED
+     * lets two such transactions each pass their re-check otherwise; SQLite has one writer anyway). A resource is
+     * always locked before groups, and groups in id order, so two of them cannot deadlock.
+     */
+    lockResource: (id: string, trx: Db<PassboltTables>) =>
+      trx
+        .updateTable('passbolt_resources')
+        .set({ modified: sql`modified` })
+        .where('id', '=', id)
+        .execute(),
+    async lockGroups(ids: readonly string[], trx: Db<PassboltTables>) {
+      for (const id of [...new Set(ids)].sort())
+        await trx
+          .updateTable('passbolt_groups')
+          .set({ modified: sql`modified` })
+          .where('id', '=', id)
+          .execute();
+    },
 
     insertResource: (row: ResourceRow, trx: Db<PassboltTables>) =>
       trx.insertInto('passbolt_resources').values(row).execute(),

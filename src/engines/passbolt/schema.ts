@@ -256,6 +256,7 @@ export const ResourcesQuery = query({
   'filter[is-owned-by-me]': '1: only resources the caller owns',
   'filter[is-shared-with-me]': '1: only resources shared with the caller',
   'filter[search]': 'Only resources whose name contains this text (case-insensitive)',
+  'filter[is-shared-with-group]': 'Only resources this group holds a permission on',
 });
 export const UsersQuery = query({
   'filter[has-access]': 'Only the users holding this resource id',

@@ -182,6 +182,11 @@ forEachDialect('passbolt GPGAuth sessions', (dialect) => {
     assert.equal(stage1.status, 400);
     assert.equal(stage1.body.header.status, 'error');
     assert.equal(stage1.body.header.message, 'There is no user associated with this key. User not found.');
+    // Nor with Passbolt's JWT login: the same rule for both of Passbolt's logins.
+    await assert.rejects(
+      jwtLogin(hush, { id: reg.body.body.user_id, privateKey: (await keys.bot).privateKey } as PbUser),
+      /404/,
+    );
     assert.equal(stage1.headers.get('x-gpgauth-error'), 'true');
     assert.equal(stage1.headers.get('x-gpgauth-authenticated'), 'false');
     assert.equal(stage1.headers.get('x-gpgauth-user-auth-token'), null);

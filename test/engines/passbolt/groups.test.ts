@@ -205,6 +205,16 @@ forEachDialect('passbolt groups', (dialect) => {
     assert.equal(await readSecret(ada, owned), 'x', 'ada holds it through the group now');
     const refused = await ada.call('DELETE', `/groups/${soloId}.json`);
     assert.equal(refused.status, 400, JSON.stringify(refused.body));
+    // Passbolt's shape, which the extension's transfer dialog reads: the resources under errors.resources.sole_owner.
+    assert.deepEqual(
+      refused.body.body.errors.resources.sole_owner.map((r: any) => r.id),
+      [owned],
+    );
+    const onlyGroups = await ada.call('GET', `/resources.json?filter[is-shared-with-group]=${soloId}`);
+    assert.deepEqual(
+      onlyGroups.body.body.map((r: any) => r.id),
+      [owned],
+    );
 
     const dry = await ada.call('DELETE', `/groups/${groupId}/dry-run.json`);
     assert.equal(dry.status, 200);
@@ -222,5 +232,66 @@ forEachDialect('passbolt groups', (dialect) => {
       await hush.request('GET', '/api/core/audit-log/?engine=passbolt&object_type=passbolt.group')
     ).body.results.map((e: any) => e.action);
     for (const a of ['group.create', 'group.update', 'group.delete']) assert.ok(actions.includes(a), a);
+  });
+
+  it('names only members who can log in as gaining access, and needs copies for them only', async () => {
+    const dora = await passboltUser(hush, 'dora');
+    const mixed = await ada.call('POST', '/groups.json', {
+      name: 'Mixed',
+      groups_users: [
+        { user_id: ada.id, is_admin: true },
+        { user_id: dora.id, is_admin: false },
+      ],
+    });
+    assert.equal(mixed.status, 200, JSON.stringify(mixed.body));
+    const doraUser = (await hush.request('GET', '/api/users/users/?username=dora')).body.results[0];
+    assert.equal(
+      (await hush.request('PATCH', `/api/users/users/${doraUser.id}/`, { body: { is_active: false } })).status,
+      200,
+    );
+    const id = await createResource(ada, 'for the mixed group', 'm1x');
+    const change = {
+      permissions: [
+        { aro: 'Group', aro_foreign_key: mixed.body.body.id, aco: 'Resource', aco_foreign_key: id, type: 1 },
+      ],
+    };
+    const sim = await ada.call('POST', `/share/simulate/resource/${id}.json`, change);
+    assert.deepEqual(sim.body.body.changes.added, [], 'dora is deactivated');
+    assert.equal((await ada.call('PUT', `/share/resource/${id}.json`, change)).status, 200);
+  });
+
+  it('keeps every holder with a copy when a member is added while the group is given a resource', async () => {
+    const erin = await passboltUser(hush, 'erin');
+    for (let round = 0; round < 4; round++) {
+      const team = await ada.call('POST', '/groups.json', {
+        name: `Race ${round}`,
+        groups_users: [{ user_id: ada.id, is_admin: true }],
+      });
+      const teamId = team.body.body.id;
+      const first = await createResource(ada, `race ${round} a`, 'r-a');
+      const shareFirst = await ada.call('PUT', `/share/resource/${first}.json`, {
+        permissions: [{ aro: 'Group', aro_foreign_key: teamId, aco: 'Resource', aco_foreign_key: first, type: 1 }],
+      });
+      assert.equal(shareFirst.status, 200);
+      const second = await createResource(ada, `race ${round} b`, 'r-b');
+      // At once: Erin joins (with her copy of the first resource), and the group is given the second one (with no
+      // copy for her: the share was planned before she joined).
+      const [join, give] = await Promise.all([
+        ada.call('PUT', `/groups/${teamId}.json`, {
+          groups_users: [{ user_id: erin.id, is_admin: false }],
+          secrets: [{ resource_id: first, user_id: erin.id, data: await encryptFor('r-a', erin.publicKey) }],
+        }),
+        ada.call('PUT', `/share/resource/${second}.json`, {
+          permissions: [{ aro: 'Group', aro_foreign_key: teamId, aco: 'Resource', aco_foreign_key: second, type: 1 }],
+        }),
+      ]);
+      assert.ok(
+        [join.status, give.status].every((s) => s === 200 || s === 400),
+        `${join.status} ${give.status}`,
+      );
+      // Whatever won: every resource Erin can see, she can read.
+      const visible = (await erin.call('GET', '/resources.json')).body.body.map((r: any) => r.id);
+      for (const id of visible) assert.equal(typeof (await readSecret(erin, id)), 'string', `round ${round}: ${id}`);
+    }
   });
 });

@@ -90,7 +90,8 @@ export function createAuthService(pc: PassboltContext, keys: ServerKeys) {
     const accountId = body.user_id.toLowerCase();
     const found = await activeUserOf(accountId);
     const userKey = found ? await repo.keyOf(accountId) : undefined;
-    if (!found || !userKey) throw new HushError('not_found', MSG.userNotFound);
+    // Service accounts use Hush tokens, as at GPGAuth: Passbolt's logins are for people.
+    if (!found || !userKey || found.user.kind !== 'person') throw new HushError('not_found', MSG.userNotFound);
     const armored = body.challenge;
     if (
       typeof armored !== 'string' ||

@@ -39,7 +39,7 @@ export function createGroupMembers(pc: PassboltContext) {
     if (!Array.isArray(raw) || !list.length || list.length > 10000)
       failures.push({ path: 'groups_users', rule: '_required', message: 'The group users are required.' });
     const seen = new Set<string>();
-    const out: { userId: string; isAdmin: boolean }[] = [];
+    const out: { userId: string; isAdmin: boolean; index: number }[] = [];
     for (const [i, item] of list.entries()) {
       const m = bodyObject(item);
       if (!isUuid(m.user_id)) {
@@ -60,13 +60,12 @@ export function createGroupMembers(pc: PassboltContext) {
         continue;
       }
       seen.add(userId);
-      out.push({ userId, isAdmin: m.is_admin === true || m.is_admin === 1 || m.is_admin === '1' });
+      out.push({ userId, isAdmin: m.is_admin === true || m.is_admin === 1 || m.is_admin === '1', index: i });
     }
     const active = new Set(await pc.activeAccountIds(out.map((m) => m.userId)));
-    out.forEach((m, i) => {
+    for (const m of out)
       if (!active.has(m.userId))
-        failures.push({ path: `groups_users.${i}.user_id`, rule: 'user_exists', message: GROUP_MSG.userMissing });
-    });
+        failures.push({ path: `groups_users.${m.index}.user_id`, rule: 'user_exists', message: GROUP_MSG.userMissing });
     if (out.length && !out.some((m) => m.isAdmin))
       failures.push({ path: 'groups_users', rule: 'at_least_one_group_manager', message: GROUP_MSG.manager });
     return out;

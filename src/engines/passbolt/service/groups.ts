@@ -1,8 +1,24 @@
-import { nowIso, readOfMany, type AuditActor, type AuditEvent, type Caller } from '../../../core/ports.js';
-import { badRequest, forbiddenError, notFoundError, validationError, type RuleFailure } from '../errors.js';
+import {
+  isUniqueViolation,
+  nowIso,
+  readOfMany,
+  type AuditActor,
+  type AuditEvent,
+  type Caller,
+  type Db,
+} from '../../../core/ports.js';
+import type { PassboltTables } from '../tables.js';
+import {
+  badRequest,
+  customValidationError,
+  forbiddenError,
+  notFoundError,
+  validationError,
+  type RuleFailure,
+} from '../errors.js';
 import { PassboltAudit } from '../events.js';
 import type { GroupRow, SecretRow } from '../repo.js';
-import { resourceJson, secretJson } from '../serializers.js';
+import { permissionJson, resourceJson, secretJson } from '../serializers.js';
 import { audit, ENGINE, isUuid, PermissionType, type PassboltContext } from './context.js';
 import { createGroupMembers, GROUP_MSG } from './group-members.js';
 import { createGroupReader } from './groups-read.js';
@@ -11,6 +27,8 @@ import type { UserService } from './users.js';
 import { bodyObject, secretItems } from './validate.js';
 
 export { GROUP_MSG };
+
+const NAME_TAKEN = 'The name is already used by another group.';
 
 /**
  * Groups (passbolt_api GroupsIndex/View/Add/Update/Delete): everyone sees every group; administrators create them
@@ -40,6 +58,50 @@ export function createGroupService(pc: PassboltContext, users: UserService) {
     return { account, members, isManager };
   }
 
+  /** A unique index refusing a write (two requests creating the same name or member at once) is the same refusal. */
+  async function uniqueAsRefusal<T>(failure: RuleFailure, work: () => Promise<T>): Promise<T> {
+    try {
+      return await work();
+    } catch (e) {
+      if (isUniqueViolation(e)) throw validationError(GROUP_MSG.validation, [failure]);
+      throw e;
+    }
+  }
+
+  /**
+   * What deleting a group touches, or Passbolt's refusal (GroupsDeleteController::_validateDelete) when the group is
+   * the only owner of a resource: the body names those resources, as the extension's transfer dialog reads them.
+   */
+  async function deletable(groupId: string, trx: Db<PassboltTables> = repo.db) {
+    const members = await repo.membersOf([groupId], trx);
+    const held = await repo.resourcesOfGroup(groupId, trx);
+    const permissions = await repo.permissionsOf(
+      held.map((r) => r.id),
+      trx,
+    );
+    const soleOwned = held.filter(
+      (r) =>
+        r.type === PermissionType.owner &&
+        !permissions.some(
+          (p) => p.aco_foreign_key === r.id && p.aro_foreign_key !== groupId && p.type === PermissionType.owner,
+        ),
+    );
+    if (soleOwned.length) {
+      const resources = (await Promise.all(soleOwned.map((r) => repo.getResource(r.id, trx)))).flatMap((r) =>
+        r
+          ? [
+              {
+                ...resourceJson(r),
+                permissions: permissions.filter((p) => p.aco_foreign_key === r.id).map(permissionJson),
+              },
+            ]
+          : [],
+      );
+      throw customValidationError(GROUP_MSG.soleOwner, { errors: { resources: { sole_owner: resources } } });
+    }
+    return { members, held };
+  }
+
   return {
     list: reader.list,
 
@@ -56,7 +118,7 @@ export function createGroupService(pc: PassboltContext, users: UserService) {
       const name = checkName(body.name, failures, true);
       const members = await newMembers(body.groups_users, failures);
       if (name && (await repo.groupByName(name)))
-        failures.push({ path: 'name', rule: 'group_unique', message: 'The name is already used by another group.' });
+        failures.push({ path: 'name', rule: 'group_unique', message: NAME_TAKEN });
       if (failures.length) throw validationError(GROUP_MSG.validation, failures);
       const now = nowIso();
       const group: GroupRow = {
@@ -68,29 +130,29 @@ export function createGroupService(pc: PassboltContext, users: UserService) {
         created_by: account.id,
         modified_by: account.id,
       };
-      await repo.db.transaction().execute(async (trx) => {
-        if (await repo.groupByName(group.name, trx))
-          throw validationError(GROUP_MSG.validation, [
-            { path: 'name', rule: 'group_unique', message: 'The name is already used by another group.' },
+      await uniqueAsRefusal({ path: 'name', rule: 'group_unique', message: NAME_TAKEN }, () =>
+        repo.db.transaction().execute(async (trx) => {
+          if (await repo.groupByName(group.name, trx))
+            throw validationError(GROUP_MSG.validation, [{ path: 'name', rule: 'group_unique', message: NAME_TAKEN }]);
+          await repo.insertGroup(group, trx);
+          await repo.insertMembers(
+            members.map((m) => ({
+              id: pc.newId(),
+              group_id: group.id,
+              user_id: m.userId,
+              is_admin: m.isAdmin ? 1 : 0,
+              created: now,
+            })),
+            trx,
+          );
+          await ctx.audit.appendWithin(trx, actor, [
+            audit(PassboltAudit.groupCreate, 'passbolt.group', group.id, {
+              members: members.map((m) => m.userId),
+              managers: members.filter((m) => m.isAdmin).map((m) => m.userId),
+            }),
           ]);
-        await repo.insertGroup(group, trx);
-        await repo.insertMembers(
-          members.map((m) => ({
-            id: pc.newId(),
-            group_id: group.id,
-            user_id: m.userId,
-            is_admin: m.isAdmin ? 1 : 0,
-            created: now,
-          })),
-          trx,
-        );
-        await ctx.audit.appendWithin(trx, actor, [
-          audit(PassboltAudit.groupCreate, 'passbolt.group', group.id, {
-            members: members.map((m) => m.userId),
-            managers: members.filter((m) => m.isAdmin).map((m) => m.userId),
-          }),
-        ]);
-      });
+        }),
+      );
       return (await decorate([group], { ...query, 'contain[groups_users]': '1' }, caller))[0]!;
     },
 
@@ -135,8 +197,7 @@ export function createGroupService(pc: PassboltContext, users: UserService) {
       const name = caller.user.isSuperuser ? checkName(body.name, failures, false) : undefined;
       if (name && name !== group.name) {
         const other = await repo.groupByName(name);
-        if (other && other.id !== group.id)
-          failures.push({ path: 'name', rule: 'group_unique', message: 'The name is already used by another group.' });
+        if (other && other.id !== group.id) failures.push({ path: 'name', rule: 'group_unique', message: NAME_TAKEN });
       }
       const changes = await readChanges(body.groups_users, members, isManager, failures);
       const adds = changes.flatMap((c) => (c.kind === 'add' ? [c.userId] : []));
@@ -169,67 +230,78 @@ export function createGroupService(pc: PassboltContext, users: UserService) {
       if (failures.length) throw validationError(GROUP_MSG.validation, failures);
       const now = nowIso();
       const removed = changes.flatMap((c) => (c.kind === 'delete' ? [c.member.user_id] : []));
-      await repo.db.transaction().execute(async (trx) => {
-        // What the copies were made for must still hold: the same resources, the same holders, the same members.
-        const neededNow = adds.length ? await neededCopies(group.id, adds, trx) : [];
-        const membersNow = await repo.membersOf([group.id], trx);
-        const key = (list: { resource_id: string; user_id: string }[]) =>
-          list
-            .map((n) => `${n.resource_id}:${n.user_id}`)
-            .sort()
-            .join();
-        if (
-          key(neededNow) !== key(needed) ||
-          membersNow
-            .map((m) => `${m.id}:${m.is_admin}`)
-            .sort()
-            .join() !==
-            members
+      const clash = name
+        ? { path: 'name', rule: 'group_unique', message: NAME_TAKEN }
+        : { path: 'groups_users', rule: 'group_user_unique', message: 'The user is already a member of this group.' };
+      await uniqueAsRefusal(clash, () =>
+        repo.db.transaction().execute(async (trx) => {
+          // Under the group's lock (shares with the group and secret updates of its resources take it too), what the
+          // copies were made for must still hold: the same resources, the same holders, the same members.
+          await repo.lockGroups([group.id], trx);
+          if (name && name !== group.name) {
+            const other = await repo.groupByName(name, trx);
+            if (other && other.id !== group.id) throw validationError(GROUP_MSG.validation, [clash]);
+          }
+          const neededNow = adds.length ? await neededCopies(group.id, adds, trx) : [];
+          const membersNow = await repo.membersOf([group.id], trx);
+          const key = (list: { resource_id: string; user_id: string }[]) =>
+            list
+              .map((n) => `${n.resource_id}:${n.user_id}`)
+              .sort()
+              .join();
+          if (
+            key(neededNow) !== key(needed) ||
+            membersNow
               .map((m) => `${m.id}:${m.is_admin}`)
               .sort()
-              .join()
-        )
-          throw validationError(GROUP_MSG.validation, [
-            {
-              path: 'groups_users',
-              rule: 'concurrent_change',
-              message: 'The group changed meanwhile; simulate and update again.',
-            },
-          ]);
-        const set: Partial<GroupRow> = { modified: now, modified_by: account?.id ?? group.modified_by };
-        if (name) Object.assign(set, { name, name_key: name.toLowerCase() });
-        await repo.updateGroup(group.id, set, trx);
-        await repo.insertMembers(
-          changes.flatMap((c) =>
-            c.kind === 'add'
-              ? [{ id: pc.newId(), group_id: group.id, user_id: c.userId, is_admin: c.isAdmin ? 1 : 0, created: now }]
-              : [],
-          ),
-          trx,
-        );
-        for (const c of changes) if (c.kind === 'update') await repo.setMemberAdmin(c.member.id, c.isAdmin, trx);
-        await repo.deleteMembers(
-          changes.flatMap((c) => (c.kind === 'delete' ? [c.member.id] : [])),
-          trx,
-        );
-        await repo.insertSecrets(rows, trx);
-        const events = [
-          audit(PassboltAudit.groupUpdate, 'passbolt.group', group.id, {
-            renamed: !!name && name !== group.name,
-            added: adds,
-            removed,
-            roles_changed: changes.filter((c) => c.kind === 'update').length,
-          }),
-        ];
-        for (const rid of new Set(rows.map((r) => r.resource_id)))
-          events.push(
-            audit(PassboltAudit.secretCreate, 'passbolt.resource', rid, {
-              recipients: rows.filter((r) => r.resource_id === rid).map((r) => r.user_id),
-            }),
+              .join() !==
+              members
+                .map((m) => `${m.id}:${m.is_admin}`)
+                .sort()
+                .join()
+          )
+            throw validationError(GROUP_MSG.validation, [
+              {
+                path: 'groups_users',
+                rule: 'concurrent_change',
+                message: 'The group changed meanwhile; simulate and update again.',
+              },
+            ]);
+          const set: Partial<GroupRow> = { modified: now, modified_by: account?.id ?? group.modified_by };
+          if (name) Object.assign(set, { name, name_key: name.toLowerCase() });
+          await repo.updateGroup(group.id, set, trx);
+          await repo.insertMembers(
+            changes.flatMap((c) =>
+              c.kind === 'add'
+                ? [{ id: pc.newId(), group_id: group.id, user_id: c.userId, is_admin: c.isAdmin ? 1 : 0, created: now }]
+                : [],
+            ),
+            trx,
           );
-        events.push(...(await dropLostCopies(group.id, removed, trx)));
-        await ctx.audit.appendWithin(trx, actor, events);
-      });
+          for (const c of changes) if (c.kind === 'update') await repo.setMemberAdmin(c.member.id, c.isAdmin, trx);
+          await repo.deleteMembers(
+            changes.flatMap((c) => (c.kind === 'delete' ? [c.member.id] : [])),
+            trx,
+          );
+          await repo.insertSecrets(rows, trx);
+          const events = [
+            audit(PassboltAudit.groupUpdate, 'passbolt.group', group.id, {
+              renamed: !!name && name !== group.name,
+              added: adds,
+              removed,
+              roles_changed: changes.filter((c) => c.kind === 'update').length,
+            }),
+          ];
+          for (const rid of new Set(rows.map((r) => r.resource_id)))
+            events.push(
+              audit(PassboltAudit.secretCreate, 'passbolt.resource', rid, {
+                recipients: rows.filter((r) => r.resource_id === rid).map((r) => r.user_id),
+              }),
+            );
+          events.push(...(await dropLostCopies(group.id, removed, trx)));
+          await ctx.audit.appendWithin(trx, actor, events);
+        }),
+      );
       const [json] = await decorate(
         [(await repo.getGroup(group.id))!],
         { 'contain[groups_users.user.profile]': '1' },
@@ -246,29 +318,16 @@ export function createGroupService(pc: PassboltContext, users: UserService) {
         if (!caller.user.isSuperuser) throw forbiddenError(GROUP_MSG.forbidden);
         throw notFoundError(GROUP_MSG.deleteNotFound);
       }
-      const { members } = await managerOrAdmin(caller, group.id);
-      const held = await repo.resourcesOfGroup(group.id);
-      const owners = await repo.permissionsOf(held.map((r) => r.id));
-      const soleOwned = held.filter(
-        (r) =>
-          r.type === PermissionType.owner &&
-          !owners.some(
-            (p) => p.aco_foreign_key === r.id && p.aro_foreign_key !== group.id && p.type === PermissionType.owner,
-          ),
-      );
-      if (soleOwned.length) {
-        const resources = await Promise.all(soleOwned.map((r) => repo.getResource(r.id)));
-        throw validationError(GROUP_MSG.soleOwner, [
-          ...resources.flatMap((r, i) =>
-            r ? [{ path: `resources.sole_owner.${i}.id`, rule: 'sole_owner', message: r.id }] : [],
-          ),
-        ]);
-      }
+      await managerOrAdmin(caller, group.id);
+      const first = await deletable(group.id);
       if (dryRun) {
-        const resources = await Promise.all(held.map((r) => repo.getResource(r.id)));
+        const resources = await Promise.all(first.held.map((r) => repo.getResource(r.id)));
         return resources.flatMap((r) => (r ? [resourceJson(r)] : []));
       }
       await repo.db.transaction().execute(async (trx) => {
+        // Under the group's lock, what was checked is checked again: members and shares may have changed meanwhile.
+        await repo.lockGroups([group.id], trx);
+        const { members, held } = await deletable(group.id, trx);
         await repo.deleteGroup(group.id, trx);
         const events = [
           audit(PassboltAudit.groupDelete, 'passbolt.group', group.id, { members: members.map((m) => m.user_id) }),

@@ -29,6 +29,7 @@ export function parseListQuery(query: Record<string, unknown>): { contain: Conta
       ? undefined
       : (Array.isArray(hasIdRaw) ? hasIdRaw : [hasIdRaw]).filter(isUuid).map((s) => s.toLowerCase());
   const search = query['filter[search]'];
+  const group = query['filter[is-shared-with-group]'];
   return {
     contain: {
       secret: c('secret'),
@@ -44,6 +45,9 @@ export function parseListQuery(query: Record<string, unknown>): { contain: Conta
       ownedByMe: truthy(query['filter[is-owned-by-me]']),
       sharedWithMe: truthy(query['filter[is-shared-with-me]']),
       search: typeof search === 'string' && search.length <= 255 ? search : undefined,
+      // A value that is no UUID matches no group, so it lists nothing rather than everything.
+      sharedWithGroup:
+        group === undefined ? undefined : isUuid(group) ? group.toLowerCase() : '00000000-0000-0000-0000-000000000000',
     },
   };
 }

@@ -147,6 +147,11 @@ export function createResourceWriter(pc: PassboltContext, reader: ResourceReader
       await inTransaction(async (trx) => {
         // The row lock (PostgreSQL) / write lock (SQLite) taken here orders concurrent updates and shares.
         await repo.updateResource(id, set, trx);
+        // The groups holding it too: a member added meanwhile would otherwise keep a copy of the old secret.
+        await repo.lockGroups(
+          (await repo.permissionsOf([id], trx)).filter((p) => p.aro === 'Group').map((p) => p.aro_foreign_key),
+          trx,
+        );
         const stillThere = await repo.getResource(id, trx);
         if (!stillThere) throw new Error('resource vanished during update');
         const events = [audit(PassboltAudit.resourceUpdate, 'passbolt.resource', id)];

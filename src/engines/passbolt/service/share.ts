@@ -13,6 +13,9 @@ interface Plan {
   deletes: PermissionRow[];
   /** The accounts that hold the resource once the change is made. */
   after: string[];
+  /** The groups holding it once the change is made. */
+  groups: string[];
+  ownerId: string;
   added: string[];
   removed: string[];
 }
@@ -135,8 +138,11 @@ export function createShareService(pc: PassboltContext) {
       updates,
       deletes,
       after: [...after].sort(),
-      added: [...after].filter((a) => !before.has(a)).sort(),
+      // Only users who can log in get a copy (as for a secret update), so only they are named as gaining access.
+      added: (await pc.activeAccountIds([...after].filter((a) => !before.has(a)))).sort(),
       removed: [...before].filter((a) => !after.has(a)).sort(),
+      groups: [...final].filter(([, h]) => h.aro === 'Group').map(([id]) => id),
+      ownerId: account!.id,
     };
   }
 
@@ -164,7 +170,7 @@ export function createShareService(pc: PassboltContext) {
       let rows: SecretRow[] = [];
       if (!failures.length && items) {
         // Copies for the users who newly hold it and can log in (as for a secret update, inactive users get none).
-        const prepared = await prepareSecretCopies(pc, p.resourceId, items, await pc.activeAccountIds(p.added), {
+        const prepared = await prepareSecretCopies(pc, p.resourceId, items, p.added, {
           path: 'secrets',
           rule: 'secrets_provided',
           message: MSG.shareSecrets,
@@ -174,8 +180,16 @@ export function createShareService(pc: PassboltContext) {
       }
       if (failures.length) throw validationError(MSG.resourceValidation, failures);
       await repo.db.transaction().execute(async (trx) => {
-        // Re-read under the write: a concurrent share must not leave a user with access and no copy, or the reverse.
+        // Locks first (the resource, then every group holding it before or after), then re-read under them: a
+        // concurrent share, group change or secret update must not leave a user with access and no copy, or the reverse.
+        await repo.lockResource(p.resourceId, trx);
         const now = await repo.permissionsOf([p.resourceId], trx);
+        await repo.lockGroups(
+          [...p.groups, ...now.filter((x) => x.aro === 'Group').map((x) => x.aro_foreign_key)],
+          trx,
+        );
+        const still = await repo.permissionOf(p.resourceId, p.ownerId, trx);
+        if (!still || still.type !== PermissionType.owner) throw notFoundError(MSG.resourceNotFound);
         const expectedBefore = new Set([...p.deletes.map((d) => d.id), ...p.updates.map((u) => u.id)]);
         if (
           ![...expectedBefore].every((id) => now.some((x) => x.id === id)) ||
