@@ -1,4 +1,11 @@
-import { forbidden, readOfMany, type AuditEvent, type Caller, type EngineContext } from '../../../core/ports.js';
+import {
+  createRevisionCache,
+  forbidden,
+  readOfMany,
+  type AuditEvent,
+  type Caller,
+  type EngineContext,
+} from '../../../core/ports.js';
 import { listNotFound } from '../errors.js';
 import { ListsAudit } from '../events.js';
 import { createListsRepo, type ListRow, type ListScope } from '../repo.js';
@@ -38,10 +45,25 @@ export interface ValueContent {
   secret_value: string;
 }
 
+/** Values kept decrypted at most (a few hundred bytes each): bounded far below the memory target. */
+const MAX_CACHED_VALUES = 20_000;
+
 /** What the lists services share: repo, the value history (core versions), and the access rules. */
 export function createListsContext(ctx: EngineContext<ListsTables>) {
   const repo = createListsRepo(ctx.store());
   const versions = ctx.versions.table<ValueContent>({ table: 'lists_value_versions', ownerColumn: 'value_id' });
+  // Decrypted values, kept per version under the same rules as Phase's snapshots (HUSH_PLAINTEXT_CACHE_SECONDS): a
+  // render or listing asked again and again decrypts each value once; a write by any process makes a new version,
+  // which the row read by every request names. The key also carries the end of the ciphertext (that encryption's
+  // tag), so a ciphertext swapped in the database is decrypted, and refused, instead of answered from memory.
+  const opened = createRevisionCache<ValueContent>({
+    idleMs: ctx.config.plaintextCacheSeconds * 1000,
+    maxEntries: MAX_CACHED_VALUES,
+  });
+  const openValue = (row: { id: string; version: number; content_ct: string }) =>
+    opened.get(`${row.id}:${row.content_ct.slice(-32)}`, row.version, () =>
+      versions.open(row.id, row.version, row.content_ct),
+    );
 
   async function scope(caller: Caller, action: ListAction = 'view'): Promise<ListScope> {
     const s = await ctx.permissions.scope(caller, action, LIST_OBJECT);
@@ -54,6 +76,7 @@ export function createListsContext(ctx: EngineContext<ListsTables>) {
     ctx,
     repo,
     versions,
+    openValue,
     scope,
     canSee,
 

@@ -15,11 +15,7 @@ export function createSecretResolver(lc: ListsContext): ReferenceResolver {
       if (!keys.length) return { values, reads: [] };
       const [rows, scope] = await Promise.all([lc.repo.valuesByKeys(keys), lc.scope(caller)]);
       const visible = scope === 'all' ? rows : rows.filter((r) => scope.includes(r.list_id));
-      await Promise.all(
-        visible.map(async (r) =>
-          values.set(r.secret_key, (await lc.versions.open(r.id, r.version, r.content_ct)).secret_value),
-        ),
-      );
+      await Promise.all(visible.map(async (r) => values.set(r.secret_key, (await lc.openValue(r)).secret_value)));
       return { values, reads: valueReads(visible, { via: 'render' }) };
     },
   };

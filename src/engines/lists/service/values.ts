@@ -35,8 +35,7 @@ export function createValueService(lc: ListsContext) {
     details: { list: list.id, key: v.secret_key, ...(v.version ? { version: v.version } : {}), ...extra },
   });
 
-  const open = async (row: ValueRow): Promise<ValueJson> =>
-    valueJson(row, (await versions.open(row.id, row.version, row.content_ct)).secret_value);
+  const open = async (row: ValueRow): Promise<ValueJson> => valueJson(row, (await lc.openValue(row)).secret_value);
 
   async function openAll(rows: ValueRow[]): Promise<{ values: ValueJson[]; reads: AuditEvent[] }> {
     return { values: await Promise.all(rows.map(open)), reads: valueReads(rows) };
