@@ -1,6 +1,7 @@
 import type { Kysely, Selectable } from 'kysely';
 import { nowIso } from '../ids.js';
 import { LockName } from '../names.js';
+import { literalCount } from '../store/page-sql.js';
 import { preparedQuery } from '../store/prepared.js';
 import { takeLock, type AnyDb, type Db } from '../store/tx.js';
 import type { Page } from '../store/constraint.js';
@@ -261,7 +262,12 @@ export function createAuditLog(deps: { db: Kysely<AuditTables> }) {
       const q = auditQuery(db, filter);
       const [{ n }, rows] = await Promise.all([
         q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
-        q.selectAll().orderBy('seq', 'desc').limit(page.limit).offset(page.offset).execute(),
+        q
+          .selectAll()
+          .orderBy('seq', 'desc')
+          .limit(literalCount(page.limit))
+          .offset(literalCount(page.offset))
+          .execute(),
       ]);
       return { count: Number(n), rows };
     },

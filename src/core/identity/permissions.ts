@@ -3,6 +3,7 @@ import { conflict, forbidden, notFound } from '../errors.js';
 import { nowIso, type PermissionId } from '../ids.js';
 import { isUniqueViolation, type Page } from '../store/constraint.js';
 import { and, type Query } from '../store/filterset.js';
+import { literalCount } from '../store/page-sql.js';
 import { preparedQuery } from '../store/prepared.js';
 import type { Db } from '../store/tx.js';
 import { permissionConditions, permissionOrdering } from './list-filters.js';
@@ -149,7 +150,7 @@ export function createPermissions(deps: { db: Kysely<IdentityTables>; objectType
       for (const o of permissionOrdering(query)) ordered = ordered.orderBy(sql.ref(o.column), o.desc ? 'desc' : 'asc');
       const [{ n }, rows] = await Promise.all([
         q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
-        ordered.orderBy('name').limit(page.limit).offset(page.offset).execute(),
+        ordered.orderBy('name').limit(literalCount(page.limit)).offset(literalCount(page.offset)).execute(),
       ]);
       return { count: Number(n), rows: await Promise.all(rows.map((r) => get(r.id))) };
     },

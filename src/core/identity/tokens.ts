@@ -4,6 +4,7 @@ import { nowIso, type TokenId, type UserId } from '../ids.js';
 import { isUniqueViolation, type Page } from '../store/constraint.js';
 import { isStoreFault, StoreFaultReason } from '../store/faults.js';
 import { and, type Query } from '../store/filterset.js';
+import { literalCount } from '../store/page-sql.js';
 import { preparedQuery } from '../store/prepared.js';
 import type { Db } from '../store/tx.js';
 import { tokenConditions, tokenOrdering } from './list-filters.js';
@@ -163,7 +164,7 @@ export function createTokens(deps: { db: Kysely<IdentityTables>; permissions: Pi
       for (const o of tokenOrdering(query)) ordered = ordered.orderBy(sql.ref(o.column), o.desc ? 'desc' : 'asc');
       const [{ n }, rows] = await Promise.all([
         q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
-        ordered.orderBy('id').limit(page.limit).offset(page.offset).execute(),
+        ordered.orderBy('id').limit(literalCount(page.limit)).offset(literalCount(page.offset)).execute(),
       ]);
       return { count: Number(n), rows };
     },
