@@ -1,4 +1,4 @@
-import type { FastifyServerOptions } from 'fastify';
+import { LogController, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
 import type { HushConfig } from '../core/config.js';
 
 /**
@@ -25,6 +25,22 @@ const REDACTED_PATHS = [
   '*.refresh_token',
   '*.challenge',
 ];
+
+/**
+ * One line per request instead of Fastify's two ("incoming request" and "request completed"): the request's method
+ * and path, its status and time, once it is answered. Serialising and writing a log line is a sizeable share of a
+ * cheap request's CPU at the default `info` level (issue 18). Everything else Fastify logs (errors, a refused
+ * request, a stream that failed) is unchanged.
+ */
+export class OneLinePerRequest extends LogController {
+  override incomingRequest(): void {}
+
+  override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
+    if (error)
+      reply.log.error({ req: request, res: reply, err: error, responseTime: reply.elapsedTime }, 'request errored');
+    else reply.log.info({ req: request, res: reply, responseTime: reply.elapsedTime }, 'request completed');
+  }
+}
 
 /** A destination for log lines (pino's `DestinationStream`). */
 export interface LogStream {

@@ -13,7 +13,7 @@ import { installErrorRenderer, sendError } from './errors.js';
 import { clientErrorHandler, frameworkErrorHandler } from './framework-errors.js';
 import { installJsonBodyParser } from './json-body.js';
 import { installUnreadBodyDrain } from './unread-body.js';
-import { loggerOptions, type LogStream } from './logging.js';
+import { loggerOptions, OneLinePerRequest, type LogStream } from './logging.js';
 import { installChangeAudit, installPlaintextAudit } from './plugins/audit.js';
 import { installCaller, requireDeclaredAccess, requireOwnPrefix } from './plugins/caller.js';
 import { installIdempotency } from './plugins/idempotency.js';
@@ -82,6 +82,7 @@ export async function buildServer(
   };
   const app = Fastify({
     logger: options.logger === false ? false : loggerOptions(config, options.logStream),
+    logController: new OneLinePerRequest(),
     bodyLimit: config.bodyLimitBytes,
     trustProxy: config.trustProxy,
     // The client's X-Request-ID is used only when it looks like an id (response-headers.ts).

@@ -1,13 +1,15 @@
 import type { Kysely, Selectable } from 'kysely';
 import { nowIso } from '../ids.js';
 import { LockName } from '../names.js';
+import { literalCount } from '../store/page-sql.js';
+import { preparedQuery } from '../store/prepared.js';
 import { takeLock, type AnyDb, type Db } from '../store/tx.js';
 import type { Page } from '../store/constraint.js';
 import { entryHash } from './chain.js';
 import { eventObjectIds } from './objects.js';
 import { auditQuery, type AuditFilter } from './query.js';
 import { createChangeLedger } from './request-changes.js';
-import type { AuditLogTable, AuditTables } from './tables.js';
+import type { AuditLogTable, AuditObjectTable, AuditTables } from './tables.js';
 import { verifyAuditChain, type VerifyReport } from './verify.js';
 
 /** What happened. `details` is free-form context and must never hold a secret value; an event about many objects lists their ids as `details.objects`, where `object_id` filters find them. */
@@ -49,12 +51,67 @@ export type AuditEntry = Selectable<AuditLogTable>;
 
 export const systemActor: AuditActor = { userId: null, username: null, tokenId: null, clientIp: null, requestId: null };
 
-// Rows per INSERT statement: 14 parameters each stays far below PostgreSQL's 65,535-parameter limit.
-const ROWS_PER_INSERT = 500;
+// Most rows per INSERT statement: 14 parameters each stays far below PostgreSQL's 65,535-parameter limit.
+const ROWS_PER_INSERT = 512;
 // Two parameters per (object id, entry) row of the side table.
-const LINKS_PER_INSERT = 5000;
+const LINKS_PER_INSERT = 4096;
 // Events per group-commit transaction; the rest wait for the next one.
 const EVENTS_PER_COMMIT = 5000;
+
+const LOG_COLUMNS = [
+  'seq',
+  'at',
+  'actor_user_id',
+  'actor_username',
+  'token_id',
+  'engine',
+  'action',
+  'object_type',
+  'object_id',
+  'client_ip',
+  'request_id',
+  'details',
+  'prev_hash',
+  'hash',
+] as const;
+
+/**
+ * Inserts rows into `table` in statements of a power of two rows each (at most `max`), each size compiled once:
+ * `values` gives a row's values in the order of `columns`.
+ */
+function chunkedInsert<T extends keyof AuditTables, R>(
+  db: Kysely<AuditTables>,
+  table: T,
+  max: number,
+  values: (row: R) => unknown[],
+  columns: readonly string[],
+) {
+  const bySize = new Map<number, (handle: AnyDb, ...args: unknown[]) => Promise<unknown>>();
+  const statement = (size: number) => {
+    let run = bySize.get(size);
+    if (!run) {
+      run = preparedQuery(db, size * columns.length, (q, ...args: unknown[]) =>
+        q
+          .insertInto(table)
+          .values(
+            Array.from({ length: size }, (_, r) =>
+              Object.fromEntries(columns.map((c, i) => [c, args[r * columns.length + i]])),
+            ) as never,
+          ),
+      );
+      bySize.set(size, run);
+    }
+    return run;
+  };
+  return async (trx: AnyDb, rows: readonly R[]): Promise<void> => {
+    for (let at = 0; at < rows.length;) {
+      let size = max;
+      while (size > rows.length - at) size >>= 1;
+      await statement(size)(trx, ...rows.slice(at, at + size).flatMap(values));
+      at += size;
+    }
+  };
+}
 
 interface Pending {
   actor: AuditActor;
@@ -66,6 +123,42 @@ export function createAuditLog(deps: { db: Kysely<AuditTables> }) {
   const { db } = deps;
   const changes = createChangeLedger();
 
+  // Every plaintext read and every change runs these: compiled once (prepared.ts), not built per request. Rows are
+  // inserted in statements of 2^k rows (100 rows: 64 + 32 + 4), so the SQL texts are a fixed two dozen whatever the batch.
+  const readHead = preparedQuery(db, 0, (q) => q.selectFrom('core_audit_head').selectAll().where('id', '=', 1));
+  const setHead = preparedQuery(db, 2, (q, seq: number, hash: string) =>
+    q.updateTable('core_audit_head').set({ seq, hash }).where('id', '=', 1),
+  );
+  const insertRows = chunkedInsert(
+    db,
+    'core_audit_log',
+    ROWS_PER_INSERT,
+    (row: AuditLogTable) => [
+      row.seq,
+      row.at,
+      row.actor_user_id,
+      row.actor_username,
+      row.token_id,
+      row.engine,
+      row.action,
+      row.object_type,
+      row.object_id,
+      row.client_ip,
+      row.request_id,
+      row.details,
+      row.prev_hash,
+      row.hash,
+    ],
+    LOG_COLUMNS,
+  );
+  const insertLinks = chunkedInsert(
+    db,
+    'core_audit_object',
+    LINKS_PER_INSERT,
+    (link: AuditObjectTable) => [link.object_id, link.seq],
+    ['object_id', 'seq'],
+  );
+
   /** Appends entries after the chain head, under the audit lock, inside `trx`. */
   async function appendEntries(
     callerTrx: AnyDb,
@@ -75,7 +168,8 @@ export function createAuditLog(deps: { db: Kysely<AuditTables> }) {
     // `trx` is the caller's transaction, typed with the caller's own tables; the audit tables are reached through it.
     const trx = callerTrx as Db<AuditTables>;
     await takeLock(trx as never, LockName.audit);
-    const head = await trx.selectFrom('core_audit_head').selectAll().where('id', '=', 1).executeTakeFirstOrThrow();
+    const head = (await readHead(trx)).rows[0];
+    if (!head) throw new Error('The audit chain has no head row.');
     let { seq, hash } = head;
     const at = nowIso();
     const rows: AuditLogTable[] = [];
@@ -101,19 +195,9 @@ export function createAuditLog(deps: { db: Kysely<AuditTables> }) {
       rows.push({ ...row, hash });
       for (const object_id of eventObjectIds(event)) links.push({ object_id, seq });
     }
-    for (let i = 0; i < rows.length; i += ROWS_PER_INSERT) {
-      await trx
-        .insertInto('core_audit_log')
-        .values(rows.slice(i, i + ROWS_PER_INSERT))
-        .execute();
-    }
-    for (let i = 0; i < links.length; i += LINKS_PER_INSERT) {
-      await trx
-        .insertInto('core_audit_object')
-        .values(links.slice(i, i + LINKS_PER_INSERT))
-        .execute();
-    }
-    await trx.updateTable('core_audit_head').set({ seq, hash }).where('id', '=', 1).execute();
+    await insertRows(trx, rows);
+    await insertLinks(trx, links);
+    await setHead(trx, seq, hash);
   }
 
   /**
@@ -178,7 +262,12 @@ export function createAuditLog(deps: { db: Kysely<AuditTables> }) {
       const q = auditQuery(db, filter);
       const [{ n }, rows] = await Promise.all([
         q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
-        q.selectAll().orderBy('seq', 'desc').limit(page.limit).offset(page.offset).execute(),
+        q
+          .selectAll()
+          .orderBy('seq', 'desc')
+          .limit(literalCount(page.limit))
+          .offset(literalCount(page.offset))
+          .execute(),
       ]);
       return { count: Number(n), rows };
     },

@@ -3,6 +3,8 @@ import { conflict, forbidden, notFound } from '../errors.js';
 import { nowIso, type PermissionId } from '../ids.js';
 import { isUniqueViolation, type Page } from '../store/constraint.js';
 import { and, type Query } from '../store/filterset.js';
+import { literalCount } from '../store/page-sql.js';
+import { preparedQuery } from '../store/prepared.js';
 import type { Db } from '../store/tx.js';
 import { permissionConditions, permissionOrdering } from './list-filters.js';
 import { requireGrantable, type Authority } from './authority.js';
@@ -72,24 +74,27 @@ export function createPermissions(deps: { db: Kysely<IdentityTables>; objectType
         .execute();
   }
 
+  // Every permission check of a caller who is not a superuser runs this one: compiled once (prepared.ts).
+  const grantsOf = preparedQuery(db, 1, (q, userId: number) =>
+    q
+      .selectFrom('core_permissions')
+      .innerJoin('core_permission_users', 'core_permission_users.permission_id', 'core_permissions.id')
+      .select(['object_types', 'actions', 'object_id'])
+      .where('core_permission_users.user_id', '=', userId)
+      .where('enabled', '=', 1),
+  );
+
   /** `trx`: the transaction an identity write runs in (on SQLite a query outside it would wait for it forever). */
   function loadGrants(caller: Caller, trx: Db<IdentityTables> = db): Promise<Grant[]> {
     let grants = grantCache.get(caller);
     if (!grants) {
-      grants = trx
-        .selectFrom('core_permissions')
-        .innerJoin('core_permission_users', 'core_permission_users.permission_id', 'core_permissions.id')
-        .select(['object_types', 'actions', 'object_id'])
-        .where('core_permission_users.user_id', '=', caller.user.id)
-        .where('enabled', '=', 1)
-        .execute()
-        .then((rows) =>
-          rows.map((r) => ({
-            objectTypes: JSON.parse(r.object_types),
-            actions: JSON.parse(r.actions),
-            objectId: r.object_id,
-          })),
-        );
+      grants = grantsOf(trx, caller.user.id).then(({ rows }) =>
+        rows.map((r) => ({
+          objectTypes: JSON.parse(r.object_types),
+          actions: JSON.parse(r.actions),
+          objectId: r.object_id,
+        })),
+      );
       grantCache.set(caller, grants);
     }
     return grants;
@@ -145,7 +150,7 @@ export function createPermissions(deps: { db: Kysely<IdentityTables>; objectType
       for (const o of permissionOrdering(query)) ordered = ordered.orderBy(sql.ref(o.column), o.desc ? 'desc' : 'asc');
       const [{ n }, rows] = await Promise.all([
         q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
-        ordered.orderBy('name').limit(page.limit).offset(page.offset).execute(),
+        ordered.orderBy('name').limit(literalCount(page.limit)).offset(literalCount(page.offset)).execute(),
       ]);
       return { count: Number(n), rows: await Promise.all(rows.map((r) => get(r.id))) };
     },

@@ -4,6 +4,8 @@ import { nowIso, type TokenId, type UserId } from '../ids.js';
 import { isUniqueViolation, type Page } from '../store/constraint.js';
 import { isStoreFault, StoreFaultReason } from '../store/faults.js';
 import { and, type Query } from '../store/filterset.js';
+import { literalCount } from '../store/page-sql.js';
+import { preparedQuery } from '../store/prepared.js';
 import type { Db } from '../store/tx.js';
 import { tokenConditions, tokenOrdering } from './list-filters.js';
 import { requireTokenWrite, type Authority } from './authority.js';
@@ -56,6 +58,28 @@ export function createTokens(deps: { db: Kysely<IdentityTables>; permissions: Pi
     if (!row) throw notFound('Token');
     return row;
   }
+
+  // Every authenticated request runs this one: compiled once (prepared.ts).
+  const callerByDigest = preparedQuery(db, 1, (q, digest: string) =>
+    q
+      .selectFrom('core_tokens')
+      .innerJoin('core_users', 'core_users.id', 'core_tokens.user_id')
+      .select([
+        'core_tokens.id as token_id',
+        'core_tokens.key_hash',
+        'core_tokens.expires',
+        'core_tokens.enabled',
+        'core_tokens.write_enabled',
+        'core_tokens.last_used',
+        'core_tokens.engine',
+        'core_users.id as user_id',
+        'core_users.username',
+        'core_users.kind',
+        'core_users.is_superuser',
+        'core_users.is_active',
+      ])
+      .where('core_tokens.key_hash', '=', digest),
+  );
 
   const owner = (userId: number, trx: Db<IdentityTables>) => async () => {
     const row = await trx
@@ -140,7 +164,7 @@ export function createTokens(deps: { db: Kysely<IdentityTables>; permissions: Pi
       for (const o of tokenOrdering(query)) ordered = ordered.orderBy(sql.ref(o.column), o.desc ? 'desc' : 'asc');
       const [{ n }, rows] = await Promise.all([
         q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
-        ordered.orderBy('id').limit(page.limit).offset(page.offset).execute(),
+        ordered.orderBy('id').limit(literalCount(page.limit)).offset(literalCount(page.offset)).execute(),
       ]);
       return { count: Number(n), rows };
     },
@@ -170,25 +194,7 @@ export function createTokens(deps: { db: Kysely<IdentityTables>; permissions: Pi
      */
     async authenticate(key: string): Promise<Caller> {
       const digest = hashTokenKey(key);
-      const row = await db
-        .selectFrom('core_tokens')
-        .innerJoin('core_users', 'core_users.id', 'core_tokens.user_id')
-        .select([
-          'core_tokens.id as token_id',
-          'core_tokens.key_hash',
-          'core_tokens.expires',
-          'core_tokens.enabled',
-          'core_tokens.write_enabled',
-          'core_tokens.last_used',
-          'core_tokens.engine',
-          'core_users.id as user_id',
-          'core_users.username',
-          'core_users.kind',
-          'core_users.is_superuser',
-          'core_users.is_active',
-        ])
-        .where('core_tokens.key_hash', '=', digest)
-        .executeTakeFirst();
+      const row = (await callerByDigest(db, digest)).rows[0];
       if (!row || !digestsEqual(row.key_hash, digest)) throw unauthenticated('Invalid token', TokenFailure.invalid);
       const now = Date.now();
       if (row.expires !== null && Date.parse(row.expires) <= now)

@@ -8,6 +8,7 @@ import { userConditions, userOrdering } from './list-filters.js';
 import { requireUserWrite, type Authority } from './authority.js';
 import { hashPassword, verifyPassword, type PasswordGate } from './secrets.js';
 import type { IdentityTables, UserTable } from './tables.js';
+import { literalCount } from '../store/page-sql.js';
 
 export type UserRow = Selectable<UserTable>;
 
@@ -70,7 +71,7 @@ export function createUsers(deps: { db: Kysely<IdentityTables>; passwordGate: Pa
       for (const o of userOrdering(query)) ordered = ordered.orderBy(sql.ref(o.column), o.desc ? 'desc' : 'asc');
       const [{ n }, rows] = await Promise.all([
         q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
-        ordered.orderBy('username').limit(page.limit).offset(page.offset).execute(),
+        ordered.orderBy('username').limit(literalCount(page.limit)).offset(literalCount(page.offset)).execute(),
       ]);
       return { count: Number(n), rows };
     },

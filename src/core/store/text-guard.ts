@@ -14,10 +14,12 @@ import { HushError } from '../errors.js';
  * before it runs, on both dialects, so the same input gets the same answer everywhere: a 400. Secret values are
  * sealed before they are stored, so a NUL inside one is still kept.
  */
+export const nulInText = (): HushError =>
+  new HushError('invalid', 'Text may not contain the NUL character (U+0000).', { reason: 'nul_in_text' });
+
 export const textGuard: KyselyPlugin = {
   transformQuery(args: PluginTransformQueryArgs): RootOperationNode {
-    if (holdsNul(args.node))
-      throw new HushError('invalid', 'Text may not contain the NUL character (U+0000).', { reason: 'nul_in_text' });
+    if (holdsNul(args.node)) throw nulInText();
     return args.node;
   },
   transformResult: async (args: PluginTransformResultArgs): Promise<QueryResult<UnknownRow>> => args.result,

@@ -1,5 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
-import type { Db } from '../../core/ports.js';
+import { literalCount, type Db } from '../../core/ports.js';
 import type { ListsListTable, ListsTables, ListsValueTable } from './tables.js';
 
 /** A list with the number of values it holds. */
@@ -95,7 +95,7 @@ export function createListsRepo(db: Kysely<ListsTables>) {
       let q = inScope(values(db), 'lists_values.list_id', scope);
       if (listId !== undefined) q = q.where('lists_values.list_id', '=', listId);
       q = q.orderBy('lists_values.list_id').orderBy('lists_values.created_at').orderBy('lists_values.id');
-      if (page) q = q.limit(page.limit).offset(page.offset);
+      if (page) q = q.limit(literalCount(page.limit)).offset(literalCount(page.offset));
       return q.execute();
     },
     /**

@@ -7,7 +7,7 @@ import {
   type SqlBool,
   type Updateable,
 } from 'kysely';
-import type { Db } from '../../core/ports.js';
+import { literalCount, type Db } from '../../core/ports.js';
 import type {
   NetboxInventoryTable,
   NetboxSecretRoleTable,
@@ -97,8 +97,8 @@ export function createNetboxRepo(db: Kysely<NetboxTables>) {
           .orderBy(roleName)
           .orderBy('netbox_secrets.name')
           .orderBy('netbox_secrets.id')
-          .limit(page.limit)
-          .offset(page.offset)
+          .limit(literalCount(page.limit))
+          .offset(literalCount(page.offset))
           .execute(),
       ]);
       return { count: count(n), rows: results };
@@ -174,7 +174,7 @@ export function createNetboxRepo(db: Kysely<NetboxTables>) {
       for (const o of order) rows = rows.orderBy(o.column as 'id', dir(o.desc));
       const [{ n }, results] = await Promise.all([
         base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
-        rows.orderBy('name').orderBy('id').limit(page.limit).offset(page.offset).execute(),
+        rows.orderBy('name').orderBy('id').limit(literalCount(page.limit)).offset(literalCount(page.offset)).execute(),
       ]);
       return { count: count(n), rows: results };
     },
@@ -254,7 +254,7 @@ export function createNetboxRepo(db: Kysely<NetboxTables>) {
       for (const o of order) rows = rows.orderBy(o.column as 'id', dir(o.desc));
       const [{ n }, results] = await Promise.all([
         base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
-        rows.orderBy('name').orderBy('id').limit(page.limit).offset(page.offset).execute(),
+        rows.orderBy('name').orderBy('id').limit(literalCount(page.limit)).offset(literalCount(page.offset)).execute(),
       ]);
       return { count: count(n), rows: results };
     },
