@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import net from 'node:net';
 import { after, describe, it } from 'node:test';
 import { spawnServer } from '../helpers/process.js';
 import { rawRequest } from '../helpers/raw-http.js';
@@ -94,6 +95,37 @@ describe('no request content in the log', () => {
     for (const needle of [marker, [...Buffer.from(marker)].join(',')]) {
       const at = log.indexOf(needle);
       assert.equal(at, -1, `the log quotes request content: …${log.slice(Math.max(0, at - 300), at + 100)}…`);
+    }
+  });
+
+  it('logs a request the client abandoned before its answer as "request aborted"', async () => {
+    const server = await spawnServer(['--data-dir', dir], { HUSH_BOOTSTRAP_TOKEN: randomToken() });
+    try {
+      // A body announced and never sent: the server waits for it, then the client hangs up.
+      const { hostname, port } = new URL(server.url);
+      await new Promise<void>((resolve, reject) => {
+        const socket = net.connect(Number(port), hostname, () => {
+          socket.write('POST /api/users/users/ HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n');
+          socket.write('Content-Length: 100\r\n\r\n{"user');
+          setTimeout(() => {
+            socket.destroy();
+            resolve();
+          }, 300);
+        });
+        socket.on('error', reject);
+      });
+      for (let i = 0; !server.stdout().includes('request aborted'); i++) {
+        assert.ok(i < 50, `no "request aborted" line:\n${server.stdout().slice(-1500)}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      const line = server
+        .stdout()
+        .split('\n')
+        .find((l) => l.includes('request aborted'))!;
+      assert.match(line, /"method":"POST","path":"\/api\/users\/users\/"/);
+      assert.ok(!line.includes('"user'), 'no body in the line');
+    } finally {
+      await server.stop();
     }
   });
 });

@@ -98,7 +98,8 @@ export function openStore(options: StoreOptions): Store {
   return store(db, sqliteCapabilities, file, health, hasRoom);
 }
 
-// Statements Hush issues are a bounded set of shapes; beyond this many, the oldest is dropped.
+// Beyond this many statements the least recently used is dropped: page bounds are written into the SQL
+// (page-sql.ts), so a client paging through many offsets makes many texts, and must not push out the hot ones.
 const STATEMENT_CACHE_SIZE = 500;
 
 /**
@@ -111,11 +112,14 @@ function withStatementCache(database: SQLite.Database): SqliteDatabase {
     close: () => database.close(),
     prepare(sqlText: string) {
       let statement = cache.get(sqlText);
-      if (!statement) {
+      if (statement) {
+        // Re-inserting keeps the Map in least-recently-used order.
+        cache.delete(sqlText);
+      } else {
         statement = database.prepare(sqlText);
         if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value!);
-        cache.set(sqlText, statement);
       }
+      cache.set(sqlText, statement);
       return statement;
     },
   };
