@@ -29,6 +29,7 @@ export type { OverviewCount, EngineOverview } from './overview.js';
 export { defineAuditEvents } from './audit/events.js';
 export * from './store/filterset.js';
 export { literalCount } from './store/page-sql.js';
+export { preparedQuery } from './store/prepared.js';
 
 // What engines use from the core besides the contract: they import nothing else of it (scripts/check-source.mjs).
 export * from './errors.js';

@@ -63,6 +63,20 @@ forEachDialect('queries compiled once', (dialect) => {
     await assert.rejects(byName(db, 'a\u0000b'), { kind: 'invalid', reason: 'nul_in_text' });
   });
 
+  it('refuses a NUL anywhere in a built query: a value, a raw literal, an identifier, a compiled query run as is', async () => {
+    const nul = { kind: 'invalid', reason: 'nul_in_text' };
+    await assert.rejects(db.selectFrom('prepared_things').selectAll().where('name', '=', 'a\u0000b').execute(), nul);
+    await assert.rejects(
+      db.insertInto('prepared_things').values({ id: 9, name: 'x', kind: 'a\u0000b' }).execute(),
+      nul,
+    );
+    await assert.rejects(sql`select ${sql.lit('a\u0000b')} as v`.execute(db), nul);
+    await assert.rejects(db.selectFrom('prepared_things').select(sql.ref('a\u0000b').as('v')).execute(), nul);
+    const compiled = db.selectFrom('prepared_things').selectAll().where('name', '=', 'a\u0000b').compile();
+    await assert.rejects(db.executeQuery(compiled), nul);
+    assert.equal((await db.selectFrom('prepared_things').selectAll().where('id', '=', 9).execute()).length, 0);
+  });
+
   it('writes page bounds into the SQL text, and only non-negative safe integers', async () => {
     const q = db.selectFrom('prepared_things').selectAll().orderBy('id').limit(literalCount(2)).offset(literalCount(1));
     assert.match(q.compile().sql, /limit 2 offset 1$/);

@@ -6,7 +6,6 @@ import pg from 'pg';
 import { postgresCapabilities, sqliteCapabilities, type DialectCapabilities } from './dialect.js';
 import { withFaultHandling } from './fault-dialect.js';
 import { createStoreHealth, postgresHasRoom, sqliteHasRoom, type StoreHealth } from './health.js';
-import { textGuard } from './text-guard.js';
 import type { AnyTables } from './tx.js';
 
 export interface Store {
@@ -64,7 +63,6 @@ export function openStore(options: StoreOptions): Store {
         onFault: health.onFault,
         onWriteSaved: health.onWriteSaved,
       }),
-      plugins: [textGuard],
     });
     // Probing writes, so it runs only while a write has failed for lack of space.
     const hasRoom = async () => health.storageFullSince === undefined || postgresHasRoom(db);
@@ -88,7 +86,7 @@ export function openStore(options: StoreOptions): Store {
     // better-sqlite3 knows whether SQLite ended the transaction by itself (it does after SQLITE_FULL).
     transactionEnded: () => !database.inTransaction,
   });
-  const db = new Kysely<AnyTables>({ dialect, plugins: [textGuard] });
+  const db = new Kysely<AnyTables>({ dialect });
   const hasRoom = async () => {
     const room = await sqliteHasRoom(db, options.dataDir);
     // Measured, not guessed: the space is back.

@@ -1,6 +1,7 @@
 import { HushError } from '../errors.js';
 import type { CompiledQuery, DatabaseConnection, Dialect, Driver, QueryResult, TransactionSettings } from 'kysely';
 import { storeFaultError, storeFaultOf, type StoreFault } from './faults.js';
+import { refuseNulIn } from './text-guard.js';
 import { noteChangeSaved } from './write-outcome.js';
 
 /** What the store learns from its driver, for its health (see health.ts). */
@@ -34,6 +35,8 @@ class GuardedConnection implements DatabaseConnection {
   ) {}
 
   async executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
+    // Every query passes here, built or prepared: refused before it reaches the database (text-guard.ts).
+    refuseNulIn(query);
     let result: QueryResult<R>;
     try {
       result = await this.inner.executeQuery<R>(query);
@@ -48,6 +51,7 @@ class GuardedConnection implements DatabaseConnection {
   }
 
   async *streamQuery<R>(query: CompiledQuery, chunkSize?: number): AsyncIterableIterator<QueryResult<R>> {
+    refuseNulIn(query);
     try {
       yield* this.inner.streamQuery<R>(query, chunkSize);
     } catch (e) {

@@ -1,5 +1,4 @@
 import type { Compilable, CompiledQuery, Kysely, QueryResult } from 'kysely';
-import { nulInText } from './text-guard.js';
 import type { AnyDb } from './tx.js';
 
 /** Stands for the `index`-th argument while a query is built; the compiled query has it where the value goes. */
@@ -21,7 +20,7 @@ interface Template {
  * `build` gets one placeholder per argument and must use each only as a value (a comparison, an inserted column),
  * never to choose the query's shape. The SQL text is the dialect's (`?` or `$1`), so one prepared query belongs to
  * one store; SQLite's statement cache (db.ts) then reuses the prepared statement too. The values are checked for
- * NUL as every other query's are (text-guard.ts), which compiled once would otherwise skip.
+ * NUL by the store's driver, as every other query's are (text-guard.ts).
  */
 export function preparedQuery<DB, A extends readonly unknown[], R>(
   db: Kysely<DB>,
@@ -41,7 +40,6 @@ export function preparedQuery<DB, A extends readonly unknown[], R>(
       };
     }
     const parameters = template.parameters.map((p) => (p instanceof Slot ? args[p.index] : p));
-    for (const p of parameters) if (typeof p === 'string' && p.includes('\u0000')) return Promise.reject(nulInText());
     return handle.executeQuery<R>({ ...template, parameters });
   };
 }

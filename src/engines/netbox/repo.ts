@@ -7,7 +7,7 @@ import {
   type SqlBool,
   type Updateable,
 } from 'kysely';
-import { literalCount, type Db } from '../../core/ports.js';
+import { literalCount, preparedQuery, type Db } from '../../core/ports.js';
 import type {
   NetboxInventoryTable,
   NetboxSecretRoleTable,
@@ -33,6 +33,9 @@ export interface Page {
 }
 
 type D = Db<NetboxTables>;
+
+/** Distinct pages (limit, offset) of the plain secret listing kept compiled; all are dropped when it fills. */
+const MAX_PLAIN_PAGES = 64;
 
 const dir = (desc: boolean) => (desc ? 'desc' : 'asc');
 const count = (n: unknown) => Number(n);
@@ -60,6 +63,47 @@ export const secretWhere = {
 /** Queries on netbox_* tables only (docs/architecture.md §6); the services hold the rules, the crypto and the audit. */
 export function createNetboxRepo(db: Kysely<NetboxTables>) {
   const roleName = sql`(select r.name from netbox_secret_roles r where r.id = netbox_secrets.role_id)`;
+
+  // Every request reading plaintext or opening a session runs these (the caller's user key and session key, the
+  // roles, an unfiltered count, the session-key replacement): compiled once (core/store/prepared.ts).
+  const userKeyOf = preparedQuery(db, 1, (q, userId: number) =>
+    q.selectFrom('netbox_user_keys').selectAll().where('user_id', '=', userId),
+  );
+  const sessionKeyOf = preparedQuery(db, 1, (q, userId: number) =>
+    q
+      .selectFrom('netbox_session_keys')
+      .innerJoin('netbox_user_keys', 'netbox_user_keys.id', 'netbox_session_keys.userkey_id')
+      .select([
+        'netbox_session_keys.id',
+        'netbox_session_keys.userkey_id',
+        'netbox_session_keys.seal_id',
+        'netbox_session_keys.cipher',
+        'netbox_session_keys.hash',
+        'netbox_session_keys.created',
+        'netbox_user_keys.user_id',
+      ])
+      .where('netbox_user_keys.user_id', '=', userId),
+  );
+  const everyRole = preparedQuery(db, 0, (q) => q.selectFrom('netbox_secret_roles').selectAll());
+  const everySecretCount = preparedQuery(db, 0, (q) =>
+    q.selectFrom('netbox_secrets').select((eb) => eb.fn.countAll<number>().as('n')),
+  );
+  const touchUserKey = preparedQuery(db, 2, (q, id: number, lastUpdated: string) =>
+    q.updateTable('netbox_user_keys').set({ last_updated: lastUpdated }).where('id', '=', id),
+  );
+  const dropSessionKeysOf = preparedQuery(db, 1, (q, userKeyId: number) =>
+    q.deleteFrom('netbox_session_keys').where('userkey_id', '=', userKeyId),
+  );
+  const plainPages = new Map<string, (handle: D) => Promise<{ rows: SecretRow[] }>>();
+  const addSessionKey = preparedQuery(
+    db,
+    5,
+    (q, userkeyId: number, sealId: string, cipher: string, hash: string, created: string) =>
+      q
+        .insertInto('netbox_session_keys')
+        .values({ userkey_id: userkeyId, seal_id: sealId, cipher, hash, created })
+        .returningAll(),
+  );
 
   return {
     db,
@@ -91,15 +135,28 @@ export function createNetboxRepo(db: Kysely<NetboxTables>) {
             ? rows.orderBy(roleName, dir(o.desc))
             : rows.orderBy(`netbox_secrets.${o.column}` as 'netbox_secrets.id', dir(o.desc));
       }
-      const [{ n }, results] = await Promise.all([
-        base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
-        rows
+      const paged = (q: typeof rows) =>
+        q
           .orderBy(roleName)
           .orderBy('netbox_secrets.name')
           .orderBy('netbox_secrets.id')
           .limit(literalCount(page.limit))
-          .offset(literalCount(page.offset))
-          .execute(),
+          .offset(literalCount(page.offset));
+      if (!where && !order.length) {
+        // The plain listing (a client paging through every secret): its count and its page, compiled once per page.
+        const pageKey = `${page.limit}:${page.offset}`;
+        let pageOf = plainPages.get(pageKey);
+        if (!pageOf) {
+          if (plainPages.size >= MAX_PLAIN_PAGES) plainPages.clear();
+          pageOf = preparedQuery(db, 0, (q) => paged(q.selectFrom('netbox_secrets').selectAll('netbox_secrets')));
+          plainPages.set(pageKey, pageOf);
+        }
+        const [counted, listed] = await Promise.all([everySecretCount(db), pageOf(db)]);
+        return { count: count(counted.rows[0]!.n), rows: listed.rows };
+      }
+      const [{ n }, results] = await Promise.all([
+        base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+        paged(rows).execute(),
       ]);
       return { count: count(n), rows: results };
     },
@@ -112,15 +169,7 @@ export function createNetboxRepo(db: Kysely<NetboxTables>) {
     },
     deleteSecrets: (ids: number[], trx: D) => trx.deleteFrom('netbox_secrets').where('id', 'in', ids).execute(),
 
-    secretCount: async (trx: D = db) =>
-      count(
-        (
-          await trx
-            .selectFrom('netbox_secrets')
-            .select((eb) => eb.fn.countAll<number>().as('n'))
-            .executeTakeFirstOrThrow()
-        ).n,
-      ),
+    secretCount: async (trx: D = db) => count((await everySecretCount(trx)).rows[0]!.n),
     /** The first secrets by id (of the given roles, if any), to name in a "dependent objects" refusal. */
     firstSecrets: (limit: number, roleIds?: number[], trx: D = db) => {
       let q = trx.selectFrom('netbox_secrets').select(['id', 'name']);
@@ -160,7 +209,7 @@ export function createNetboxRepo(db: Kysely<NetboxTables>) {
 
     // --- secret roles ---
 
-    allRoles: () => db.selectFrom('netbox_secret_roles').selectAll().execute(),
+    allRoles: async (): Promise<RoleRow[]> => (await everyRole(db)).rows,
     roleIds: async () => (await db.selectFrom('netbox_secret_roles').select('id').execute()).map((r) => r.id),
     roleExists: async (id: number) =>
       (await db.selectFrom('netbox_secret_roles').select('id').where('id', '=', id).executeTakeFirst()) !== undefined,
@@ -188,8 +237,8 @@ export function createNetboxRepo(db: Kysely<NetboxTables>) {
     // --- user keys ---
 
     userKeyById: (id: number) => db.selectFrom('netbox_user_keys').selectAll().where('id', '=', id).executeTakeFirst(),
-    userKeyByUser: (userId: number, trx: D = db) =>
-      trx.selectFrom('netbox_user_keys').selectAll().where('user_id', '=', userId).executeTakeFirst(),
+    userKeyByUser: async (userId: number, trx: D = db): Promise<UserKeyRow | undefined> =>
+      (await userKeyOf(trx, userId)).rows[0],
     userKeysByIds: (ids: number[]) => db.selectFrom('netbox_user_keys').selectAll().where('id', 'in', ids).execute(),
     allUserKeys: () => db.selectFrom('netbox_user_keys').selectAll().execute(),
     activeUserKeyIds: async (trx: D = db) =>
@@ -205,21 +254,8 @@ export function createNetboxRepo(db: Kysely<NetboxTables>) {
 
     // --- session keys ---
 
-    currentSessionKey: (userId: number, trx: D = db): Promise<CurrentSessionKey | undefined> =>
-      trx
-        .selectFrom('netbox_session_keys')
-        .innerJoin('netbox_user_keys', 'netbox_user_keys.id', 'netbox_session_keys.userkey_id')
-        .select([
-          'netbox_session_keys.id',
-          'netbox_session_keys.userkey_id',
-          'netbox_session_keys.seal_id',
-          'netbox_session_keys.cipher',
-          'netbox_session_keys.hash',
-          'netbox_session_keys.created',
-          'netbox_user_keys.user_id',
-        ])
-        .where('netbox_user_keys.user_id', '=', userId)
-        .executeTakeFirst(),
+    currentSessionKey: async (userId: number, trx: D = db): Promise<CurrentSessionKey | undefined> =>
+      (await sessionKeyOf(trx, userId)).rows[0],
     /**
      * Replaces a user key's session key. The no-op update of the user key first serialises concurrent replacements
      * for one user (PostgreSQL row lock), so the one-per-user rule never races.
@@ -229,17 +265,13 @@ export function createNetboxRepo(db: Kysely<NetboxTables>) {
       values: Omit<Insertable<NetboxSessionKeyTable>, 'userkey_id'>,
       trx: D,
     ): Promise<SessionKeyRow> {
-      await trx
-        .updateTable('netbox_user_keys')
-        .set({ last_updated: userKey.last_updated })
-        .where('id', '=', userKey.id)
-        .execute();
-      await trx.deleteFrom('netbox_session_keys').where('userkey_id', '=', userKey.id).execute();
-      return trx
-        .insertInto('netbox_session_keys')
-        .values({ ...values, userkey_id: userKey.id })
-        .returningAll()
-        .executeTakeFirstOrThrow();
+      await touchUserKey(trx, userKey.id, userKey.last_updated);
+      await dropSessionKeysOf(trx, userKey.id);
+      const inserted = (
+        await addSessionKey(trx, userKey.id, values.seal_id, values.cipher, values.hash, values.created)
+      ).rows[0];
+      if (!inserted) throw new Error('The session key insert returned no row.');
+      return inserted;
     },
     deleteSessionKey: (id: number, trx: D) => trx.deleteFrom('netbox_session_keys').where('id', '=', id).execute(),
     deleteSessionKeysOf: (userKeyId: number, trx: D) =>

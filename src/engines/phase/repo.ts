@@ -1,5 +1,5 @@
 import type { Kysely, Selectable } from 'kysely';
-import { newUuid, nowIso, type Db } from '../../core/ports.js';
+import { newUuid, nowIso, preparedQuery, type Db } from '../../core/ports.js';
 import type {
   PhaseAppTable,
   PhaseEnvironmentTable,
@@ -47,6 +47,22 @@ export function createPhaseRepo(db: Kysely<PhaseTables>) {
       .select(secretColumns)
       .where('phase_secrets.deleted_at', 'is', null);
 
+  // Every request naming an environment runs these (app, environment, the caller's overrides): compiled once
+  // (core/store/prepared.ts).
+  const appById = preparedQuery(db, 1, (q, id: string) => q.selectFrom('phase_apps').selectAll().where('id', '=', id));
+  const envById = preparedQuery(db, 1, (q, id: string) =>
+    q.selectFrom('phase_environments').selectAll().where('id', '=', id),
+  );
+  const envByName = preparedQuery(db, 2, (q, appId: string, nameLower: string) =>
+    q.selectFrom('phase_environments').selectAll().where('app_id', '=', appId).where('name_lower', '=', nameLower),
+  );
+  const envIdOfSecret = preparedQuery(db, 1, (q, secretId: string) =>
+    q.selectFrom('phase_secrets').select('environment_id').where('id', '=', secretId),
+  );
+  const overriddenBy = preparedQuery(db, 1, (q, userId: number) =>
+    q.selectFrom('phase_overrides').select('secret_id').where('user_id', '=', userId),
+  );
+
   return {
     db,
 
@@ -55,8 +71,8 @@ export function createPhaseRepo(db: Kysely<PhaseTables>) {
       if (ids !== 'all') q = q.where('id', 'in', ids.length ? ids : ['']);
       return q.orderBy('created_at', 'desc').orderBy('id').execute();
     },
-    getApp: (id: string, trx: Db<PhaseTables> = db) =>
-      trx.selectFrom('phase_apps').selectAll().where('id', '=', id).executeTakeFirst(),
+    getApp: async (id: string, trx: Db<PhaseTables> = db): Promise<AppRow | undefined> =>
+      (await appById(trx, id)).rows[0],
     appsByName: (nameLower: string) =>
       db
         .selectFrom('phase_apps')
@@ -78,24 +94,13 @@ export function createPhaseRepo(db: Kysely<PhaseTables>) {
         .execute(),
     /** The environment a secret belongs to, deleted or not (Phase's `Secret-Id` header looks it up so). */
     envOfSecret: async (secretId: string): Promise<EnvRow | undefined> => {
-      const row = await db
-        .selectFrom('phase_secrets')
-        .select('environment_id')
-        .where('id', '=', secretId)
-        .executeTakeFirst();
-      return row
-        ? db.selectFrom('phase_environments').selectAll().where('id', '=', row.environment_id).executeTakeFirst()
-        : undefined;
+      const row = (await envIdOfSecret(db, secretId)).rows[0];
+      return row ? (await envById(db, row.environment_id)).rows[0] : undefined;
     },
-    getEnv: (id: string, trx: Db<PhaseTables> = db) =>
-      trx.selectFrom('phase_environments').selectAll().where('id', '=', id).executeTakeFirst(),
-    findEnv: (appId: string, nameLower: string, trx: Db<PhaseTables> = db) =>
-      trx
-        .selectFrom('phase_environments')
-        .selectAll()
-        .where('app_id', '=', appId)
-        .where('name_lower', '=', nameLower)
-        .executeTakeFirst(),
+    getEnv: async (id: string, trx: Db<PhaseTables> = db): Promise<EnvRow | undefined> =>
+      (await envById(trx, id)).rows[0],
+    findEnv: async (appId: string, nameLower: string, trx: Db<PhaseTables> = db): Promise<EnvRow | undefined> =>
+      (await envByName(trx, appId, nameLower)).rows[0],
     insertEnv: (row: EnvRow, trx: Db<PhaseTables>) => trx.insertInto('phase_environments').values(row).execute(),
     renameEnv: (id: string, name: string, trx: Db<PhaseTables>) =>
       trx
@@ -215,11 +220,7 @@ export function createPhaseRepo(db: Kysely<PhaseTables>) {
         : Promise.resolve([] as OverrideRow[]),
     /** The secrets the user has overrides on, anywhere: a handful per person, found through the user index. */
     overriddenSecretIds: async (userId: number): Promise<Set<string>> =>
-      new Set(
-        (await db.selectFrom('phase_overrides').select('secret_id').where('user_id', '=', userId).execute()).map(
-          (r) => r.secret_id,
-        ),
-      ),
+      new Set((await overriddenBy(db, userId)).rows.map((r) => r.secret_id)),
     overrideOf: (secretId: string, userId: number, trx: Db<PhaseTables>) =>
       trx
         .selectFrom('phase_overrides')
