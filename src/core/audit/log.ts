@@ -9,7 +9,7 @@ import { entryHash } from './chain.js';
 import { eventObjectIds } from './objects.js';
 import { auditQuery, type AuditFilter } from './query.js';
 import { createChangeLedger } from './request-changes.js';
-import type { AuditLogTable, AuditObjectTable, AuditTables } from './tables.js';
+import { AUDIT_LOG_COLUMNS, type AuditLogTable, type AuditObjectTable, type AuditTables } from './tables.js';
 import { verifyAuditChain, type VerifyReport } from './verify.js';
 
 /** What happened. `details` is free-form context and must never hold a secret value; an event about many objects lists their ids as `details.objects`, where `object_id` filters find them. */
@@ -58,34 +58,14 @@ const LINKS_PER_INSERT = 4096;
 // Events per group-commit transaction; the rest wait for the next one.
 const EVENTS_PER_COMMIT = 5000;
 
-const LOG_COLUMNS = [
-  'seq',
-  'at',
-  'actor_user_id',
-  'actor_username',
-  'token_id',
-  'engine',
-  'action',
-  'object_type',
-  'object_id',
-  'client_ip',
-  'request_id',
-  'details',
-  'prev_hash',
-  'hash',
-] as const;
-
-/**
- * Inserts rows into `table` in statements of a power of two rows each (at most `max`), each size compiled once:
- * `values` gives a row's values in the order of `columns`.
- */
-function chunkedInsert<T extends keyof AuditTables, R>(
+/** Inserts rows into `table` in statements of a power of two rows each (at most `max`), each size compiled once. */
+function chunkedInsert<T extends keyof AuditTables, R extends object>(
   db: Kysely<AuditTables>,
   table: T,
   max: number,
-  values: (row: R) => unknown[],
-  columns: readonly string[],
+  columns: readonly (keyof R & string)[],
 ) {
+  const values = (row: R) => columns.map((c) => row[c]);
   const bySize = new Map<number, (handle: AnyDb, ...args: unknown[]) => Promise<unknown>>();
   const statement = (size: number) => {
     let run = bySize.get(size);
@@ -129,35 +109,16 @@ export function createAuditLog(deps: { db: Kysely<AuditTables> }) {
   const setHead = preparedQuery(db, 2, (q, seq: number, hash: string) =>
     q.updateTable('core_audit_head').set({ seq, hash }).where('id', '=', 1),
   );
-  const insertRows = chunkedInsert(
+  const insertRows = chunkedInsert<'core_audit_log', AuditLogTable>(
     db,
     'core_audit_log',
     ROWS_PER_INSERT,
-    (row: AuditLogTable) => [
-      row.seq,
-      row.at,
-      row.actor_user_id,
-      row.actor_username,
-      row.token_id,
-      row.engine,
-      row.action,
-      row.object_type,
-      row.object_id,
-      row.client_ip,
-      row.request_id,
-      row.details,
-      row.prev_hash,
-      row.hash,
-    ],
-    LOG_COLUMNS,
+    AUDIT_LOG_COLUMNS,
   );
-  const insertLinks = chunkedInsert(
-    db,
-    'core_audit_object',
-    LINKS_PER_INSERT,
-    (link: AuditObjectTable) => [link.object_id, link.seq],
-    ['object_id', 'seq'],
-  );
+  const insertLinks = chunkedInsert<'core_audit_object', AuditObjectTable>(db, 'core_audit_object', LINKS_PER_INSERT, [
+    'object_id',
+    'seq',
+  ]);
 
   /** Appends entries after the chain head, under the audit lock, inside `trx`. */
   async function appendEntries(

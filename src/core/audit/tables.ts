@@ -32,3 +32,21 @@ export interface AuditTables {
   core_audit_head: AuditHeadTable;
   core_audit_object: AuditObjectTable;
 }
+
+/** The log's columns in chain order: what an archive line holds and what an append inserts. */
+export const AUDIT_LOG_COLUMNS = [
+  'seq',
+  'at',
+  'actor_user_id',
+  'actor_username',
+  'token_id',
+  'engine',
+  'action',
+  'object_type',
+  'object_id',
+  'client_ip',
+  'request_id',
+  'details',
+  'prev_hash',
+  'hash',
+] as const satisfies readonly (keyof AuditLogTable)[];

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import readline from 'node:readline';
 import type { Kysely } from 'kysely';
 import { GENESIS_HASH } from './chain.js';
-import type { AuditLogTable, AuditTables } from './tables.js';
+import { AUDIT_LOG_COLUMNS, type AuditLogTable, type AuditTables } from './tables.js';
 import { createChainWalk, walkAuditChain, type ChainWalk, type VerifyReport } from './verify.js';
 
 export interface ArchiveReport {
@@ -14,23 +14,6 @@ export interface ArchiveReport {
   problems: { seq: number; problem: string }[];
 }
 
-const COLUMNS: (keyof AuditLogTable)[] = [
-  'seq',
-  'at',
-  'actor_user_id',
-  'actor_username',
-  'token_id',
-  'engine',
-  'action',
-  'object_type',
-  'object_id',
-  'client_ip',
-  'request_id',
-  'details',
-  'prev_hash',
-  'hash',
-];
-
 /** One line of an archive as a row, or why it is not one. */
 function rowOf(line: string): AuditLogTable | string {
   let value: unknown;
@@ -41,10 +24,10 @@ function rowOf(line: string): AuditLogTable | string {
   }
   if (!value || typeof value !== 'object') return 'is not an entry';
   const row = value as Record<string, unknown>;
-  const missing = COLUMNS.filter((c) => !(c in row));
+  const missing = AUDIT_LOG_COLUMNS.filter((c) => !(c in row));
   if (missing.length) return `lacks ${missing.join(', ')}`;
   if (typeof row.seq !== 'number') return 'has no numeric seq';
-  return Object.fromEntries(COLUMNS.map((c) => [c, row[c]])) as unknown as AuditLogTable;
+  return Object.fromEntries(AUDIT_LOG_COLUMNS.map((c) => [c, row[c]])) as unknown as AuditLogTable;
 }
 
 /** Reads one archive file line by line (memory stays flat at any size) into a walk of its own. */

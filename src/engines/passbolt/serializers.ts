@@ -148,3 +148,9 @@ export function groupUserJson(m: GroupUserRow) {
     created: passboltTime(m.created),
   };
 }
+
+/** A user as a resource or group contains it (creator, modifier, holder): without role and key. */
+export function briefOf<U extends { gpgkey: unknown; role: unknown }>(user: U): Omit<U, 'gpgkey' | 'role'> {
+  const { gpgkey: _key, role: _role, ...brief } = user;
+  return brief;
+}

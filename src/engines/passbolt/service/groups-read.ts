@@ -1,6 +1,6 @@
 import type { Caller } from '../../../core/ports.js';
 import type { GroupRow } from '../repo.js';
-import { groupJson, groupUserJson } from '../serializers.js';
+import { briefOf, groupJson, groupUserJson } from '../serializers.js';
 import { isUuid, type PassboltContext } from './context.js';
 import type { UserService } from './users.js';
 import { truthy } from './validate.js';
@@ -36,7 +36,7 @@ export function createGroupReader(pc: PassboltContext, users: UserService) {
     const people = new Map((await users.ofAccounts([...wanted])).map((u) => [u.id, u]));
     const brief = (id: string) => {
       const u = people.get(id);
-      return u ? (({ gpgkey: _k, role: _r, ...rest }) => rest)(u) : null;
+      return u ? briefOf(u) : null;
     };
     return rows.map((g) => {
       const own = members.filter((m) => m.group_id === g.id);

@@ -42,19 +42,19 @@ export function createGroupService(pc: PassboltContext, users: UserService) {
   const { decorate } = reader;
   const { newMembers, checkName, readChanges, neededCopies, dropLostCopies } = createGroupMembers(pc);
 
-  async function groupOrFail(rawId: string, invalid: string, missing: string): Promise<GroupRow> {
-    if (!isUuid(rawId)) throw badRequest(invalid);
+  async function groupOrFail(rawId: string): Promise<GroupRow> {
+    if (!isUuid(rawId)) throw badRequest(GROUP_MSG.idInvalid);
     const group = await repo.getGroup(rawId.toLowerCase());
-    if (!group) throw notFoundError(missing);
+    if (!group) throw notFoundError(GROUP_MSG.notFound);
     return group;
   }
 
   /** Administrators, and the group's managers, may change a group; others get Passbolt's 403. */
-  async function managerOrAdmin(caller: Caller, groupId: string, forbidden = GROUP_MSG.forbidden) {
+  async function managerOrAdmin(caller: Caller, groupId: string) {
     const account = await pc.accountOf(caller);
     const members = await repo.membersOf([groupId]);
     const isManager = !!account && members.some((m) => m.user_id === account.id && m.is_admin === 1);
-    if (!isManager && !caller.user.isSuperuser) throw forbiddenError(forbidden);
+    if (!isManager && !caller.user.isSuperuser) throw forbiddenError(GROUP_MSG.forbidden);
     return { account, members, isManager };
   }
 
@@ -106,7 +106,7 @@ export function createGroupService(pc: PassboltContext, users: UserService) {
     list: reader.list,
 
     async view(caller: Caller, rawId: string, query: Record<string, unknown>) {
-      return reader.view(caller, await groupOrFail(rawId, GROUP_MSG.idInvalid, GROUP_MSG.notFound), query);
+      return reader.view(caller, await groupOrFail(rawId), query);
     },
 
     /** POST /groups.json: administrators only; the members given, at least one of them a manager. */
@@ -158,7 +158,7 @@ export function createGroupService(pc: PassboltContext, users: UserService) {
 
     /** PUT /groups/{id}/dry-run.json: the copies an update adding members must carry, and the caller's own to make them from. */
     async dryRun(caller: Caller, rawId: string, rawBody: unknown, reads: AuditEvent[]) {
-      const group = await groupOrFail(rawId, GROUP_MSG.idInvalid, GROUP_MSG.notFound);
+      const group = await groupOrFail(rawId);
       const { account, members, isManager } = await managerOrAdmin(caller, group.id);
       const failures: RuleFailure[] = [];
       const changes = await readChanges(bodyObject(rawBody).groups_users, members, isManager, failures);
@@ -190,7 +190,7 @@ export function createGroupService(pc: PassboltContext, users: UserService) {
      * members removed (with the copies they no longer hold): one transaction.
      */
     async update(caller: Caller, actor: AuditActor, rawId: string, rawBody: unknown) {
-      const group = await groupOrFail(rawId, GROUP_MSG.idInvalid, GROUP_MSG.notFound);
+      const group = await groupOrFail(rawId);
       const { account, members, isManager } = await managerOrAdmin(caller, group.id);
       const body = bodyObject(rawBody);
       const failures: RuleFailure[] = [];

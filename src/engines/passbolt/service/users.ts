@@ -2,7 +2,7 @@ import { HushError, nowIso, type AuditActor, type Caller } from '../../../core/p
 import { MSG, notFoundError, validationError } from '../errors.js';
 import { readPublicKey } from '../openpgp.js';
 import type { AccountRow } from '../repo.js';
-import { gpgkeyJson, groupJson, permissionJson, userJson } from '../serializers.js';
+import { briefOf, gpgkeyJson, groupJson, permissionJson, userJson } from '../serializers.js';
 import { groupArosMatching } from './groups-read.js';
 import { PassboltAudit } from '../events.js';
 import { audit, isUuid, type PassboltContext } from './context.js';
@@ -166,7 +166,7 @@ export function createUserService(pc: PassboltContext) {
         : [];
       return permissions.map((p) => {
         const user = p.aro === 'User' ? holders.find((u) => u.id === p.aro_foreign_key) : undefined;
-        const brief = user ? (({ gpgkey: _k, role: _r, ...rest }) => rest)(user) : null;
+        const brief = user ? briefOf(user) : null;
         const group = p.aro === 'Group' ? groups.find((g) => g.id === p.aro_foreign_key) : undefined;
         return {
           ...p,
