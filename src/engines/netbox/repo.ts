@@ -163,10 +163,9 @@ export function createNetboxRepo(db: Kysely<NetboxTables>) {
 
     insertSecret: (values: Insertable<NetboxSecretTable>, trx: D) =>
       trx.insertInto('netbox_secrets').values(values).returningAll().executeTakeFirstOrThrow(),
-    async updateSecret(id: number, set: Updateable<NetboxSecretTable>, trx: D): Promise<SecretRow> {
-      await trx.updateTable('netbox_secrets').set(set).where('id', '=', id).execute();
-      return trx.selectFrom('netbox_secrets').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
-    },
+    /** The updated row, or undefined when no such secret is left (deleted since the caller read it). */
+    updateSecret: (id: number, set: Updateable<NetboxSecretTable>, trx: D): Promise<SecretRow | undefined> =>
+      trx.updateTable('netbox_secrets').set(set).where('id', '=', id).returningAll().executeTakeFirst(),
     deleteSecrets: (ids: number[], trx: D) => trx.deleteFrom('netbox_secrets').where('id', 'in', ids).execute(),
 
     secretCount: async (trx: D = db) => count((await everySecretCount(trx)).rows[0]!.n),

@@ -2,13 +2,14 @@ import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
 import { forEachDialect } from '../../helpers/dialects.js';
 import { startHush, type RunningHush } from '../../helpers/server.js';
+import { P, secretBody, unlockedAdmin } from './helpers.js';
 
 /**
  * Bulk (and single) device/VM writes find each object inside their own transaction (service/inventory.ts): an object
  * deleted by a concurrent request between the route's check and the write is a 404 with nothing written, never a
  * write to nothing, a 500, or a second delete audited.
  */
-forEachDialect('netbox inventory writes racing a delete', (dialect) => {
+forEachDialect('netbox writes racing a delete', (dialect) => {
   let hush: RunningHush;
   before(async () => {
     hush = await startHush({ databaseUrl: dialect.databaseUrl });
@@ -68,4 +69,19 @@ forEachDialect('netbox inventory writes racing a delete', (dialect) => {
       }
     });
   }
+
+  it('secrets: a PATCH racing a delete of the same secret is a 404 or a write, never a 500', async () => {
+    const nb = await unlockedAdmin(hush);
+    for (let round = 0; round < 8; round++) {
+      const made = await nb.call('POST', `${P}/secrets/`, secretBody(nb.deviceId, nb.roleId, `race-${round}`));
+      assert.equal(made.status, 201, JSON.stringify(made.body));
+      const id = made.body.id as number;
+      const [patched, removed] = await Promise.all([
+        nb.call('PATCH', `${P}/secrets/${id}/`, { description: 'renamed' }),
+        nb.plain('DELETE', `${P}/secrets/${id}/`),
+      ]);
+      assert.equal(removed.status, 204, JSON.stringify(removed.body));
+      assert.ok([200, 404].includes(patched.status), `${patched.status} ${JSON.stringify(patched.body)}`);
+    }
+  });
 });

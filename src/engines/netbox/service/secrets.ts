@@ -263,6 +263,8 @@ export function createSecretService(nc: NetboxContext, inventory: InventoryServi
           const events = [];
           for (const c of changes) {
             const row = await repo.updateSecret(c.id, c.set, trx);
+            // Deleted by another request since it was read: the same 404 as a secret that never was, nothing written.
+            if (!row) throw notFoundModel('Secret');
             const fields = Object.keys(c.set).filter(
               (k) => !['last_updated', 'seal_id', 'ciphertext', 'hash'].includes(k),
             );
