@@ -56,7 +56,7 @@ export async function createCore(
     const users = createUsers({ db, passwordGate: gates.credentials });
     const tokens = createTokens({ db, permissions });
     const sessions = createSessions({ db });
-    const audit = createAuditLog({ db });
+    const audit = createAuditLog({ db, dialect: store.dialect });
     return {
       config,
       store,

@@ -1,5 +1,6 @@
 import { auditMigration } from './audit/migrations/0004_audit.js';
 import { auditScaleMigration } from './audit/migrations/0007_audit_scale.js';
+import { auditStripesMigration } from './audit/migrations/0009_audit_stripes.js';
 import { idempotencyMigration } from './idempotency/migrations/0006_idempotency.js';
 import { identityMigration } from './identity/migrations/0002_identity.js';
 import { tokenEngineMigration } from './identity/migrations/0005_token_engine.js';
@@ -20,5 +21,6 @@ export const coreMigrations: MigrationSet = {
     idempotencyMigration,
     auditScaleMigration,
     sessionEngineMigration,
+    auditStripesMigration,
   ],
 };

@@ -30,6 +30,7 @@ export const AuditAction = defineAuditEvents({
 
 /** Rows of `core_locks`: updating one serialises writers on both dialects (row lock on PostgreSQL, write lock on SQLite). */
 export const LockName = {
+  /** No longer taken (since core migration 0009 an append locks its stripe's head row); its row stays. */
   audit: 'audit-chain',
   bootstrap: 'bootstrap',
   keyring: 'keyring',

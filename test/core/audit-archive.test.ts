@@ -55,7 +55,17 @@ forEachDialect('audit archive', (dialect) => {
   it('moves the older entries to the file, leaves a checkpoint, and the live chain still verifies', async () => {
     const cut = await appendThenCut(core, 'old', 10);
     await core.audit.append(actor, [{ engine: 'test', action: 'thing.read', objectId: 'new-0' }]);
-    const head = await core.db.selectFrom('core_audit_head').selectAll().executeTakeFirstOrThrow();
+    // The newest entry, in whichever stripe.
+    const head = {
+      seq: Number(
+        (
+          await core.db
+            .selectFrom('core_audit_head')
+            .select((eb) => eb.fn.max('seq').as('seq'))
+            .executeTakeFirstOrThrow()
+        ).seq,
+      ),
+    };
     const result = await archiveAuditLog(core, { before: cut, file: first, actor });
     const c = result.checkpoint!;
     // Everything up to the entry before `new-0`, which stays, as does the checkpoint after it.
@@ -75,7 +85,8 @@ forEachDialect('audit archive', (dialect) => {
     // The oldest live entry, before the checkpoint that names where the archive ended, deleted:
     const oldest = await core.db.selectFrom('core_audit_log').selectAll().orderBy('seq').executeTakeFirstOrThrow();
     await core.db.deleteFrom('core_audit_log').where('seq', '=', oldest.seq).execute();
-    assert.match((await verifyAuditChain(core.db)).problems[0]!.problem, /oldest entries were removed/);
+    // It was its stripe's only entry, so that stripe's head names an entry the log no longer has.
+    assert.match((await verifyAuditChain(core.db)).problems[0]!.problem, /entries were removed/);
     await core.db.insertInto('core_audit_log').values(oldest).execute();
 
     const both = await verifyAuditArchives(core.db, [first]);
@@ -144,7 +155,7 @@ forEachDialect('audit archive', (dialect) => {
       for (const row of doomed) await core.db.deleteFrom('core_audit_log').where('seq', '=', row.seq).execute();
       const report = await verifyAuditChain(core.db);
       assert.equal(report.ok, false);
-      assert.match(report.problems[0]!.problem, problem);
+      assert.match(report.problems.map((p) => p.problem).join('\n'), problem);
       for (const row of doomed) await core.db.insertInto('core_audit_log').values(row).execute();
       assert.equal((await verifyAuditChain(core.db)).ok, true);
     }
@@ -152,7 +163,7 @@ forEachDialect('audit archive', (dialect) => {
     await core.db.deleteFrom('core_audit_log').where('seq', '=', rows[2]!.seq).execute();
     const middle = await verifyAuditChain(core.db);
     assert.equal(middle.ok, false);
-    assert.match(middle.problems[0]!.problem, /missing/);
+    assert.match(middle.problems[0]!.problem, /does not link|entries were removed/);
     await core.db.insertInto('core_audit_log').values(rows[2]!).execute();
   });
 

@@ -40,17 +40,21 @@ forEachDialect('audit chain', (dialect) => {
     assert.deepEqual(report, { ok: true, entries: 25, problems: [], throughSeq: 25 });
   });
 
-  it('verifies up to the head it read first: appends committing between its batches are no tamper alarm', async () => {
-    const head = await core.db.selectFrom('core_audit_head').selectAll().executeTakeFirstOrThrow();
+  const heads = () => core.db.selectFrom('core_audit_head').selectAll().orderBy('id').execute();
+
+  it('verifies up to the heads it read first: appends committing between its batches are no tamper alarm', async () => {
+    const before = await heads();
+    const top = Math.max(...before.map((h) => h.seq));
     let n = 0;
     const { report } = await walkAuditChain(core.db, {
       batch: 4,
       betweenBatches: () => core.audit.append(actor, [{ engine: 'test', action: 'racing', objectId: n++ }]),
     });
     assert.ok(n > 1, 'appends raced the walk');
-    assert.deepEqual(report, { ok: true, entries: head.seq, problems: [], throughSeq: head.seq });
+    assert.deepEqual(report, { ok: true, entries: top, problems: [], throughSeq: top });
     await sql`delete from core_audit_log where action = 'racing'`.execute(core.db);
-    await sql`update core_audit_head set seq = ${head.seq}, hash = ${head.hash} where id = 1`.execute(core.db);
+    for (const h of before)
+      await sql`update core_audit_head set seq = ${h.seq}, hash = ${h.hash} where id = ${h.id}`.execute(core.db);
     assert.equal((await verifyAuditChain(core.db)).ok, true);
   });
 
@@ -78,7 +82,8 @@ forEachDialect('audit chain', (dialect) => {
     await sql`delete from core_audit_log where seq = 3`.execute(core.db);
     const middle = await verifyAuditChain(core.db);
     assert.equal(middle.ok, false);
-    assert.match(middle.problems.map((p) => p.problem).join('\n'), /missing/);
+    // Entry 3 is its stripe's only entry (objectId 2) or links to the next one of its stripe: either way it is seen.
+    assert.match(middle.problems.map((p) => p.problem).join('\n'), /does not link|entries were removed/);
 
     const dataDir2 = tempDir();
     const fresh = await createCore(loadConfig({ dataDir: dataDir2 }, {}));
@@ -95,7 +100,7 @@ forEachDialect('audit chain', (dialect) => {
   });
 
   it('rolls the audit entry back with the change it describes', async () => {
-    const head = await core.db.selectFrom('core_audit_head').selectAll().executeTakeFirstOrThrow();
+    const head = await heads();
     await assert.rejects(
       core.db.transaction().execute(async (trx) => {
         await core.audit.appendWithin(trx, actor, [{ engine: 'test', action: 'doomed' }]);
@@ -103,7 +108,6 @@ forEachDialect('audit chain', (dialect) => {
       }),
       /the change failed/,
     );
-    const after = await core.db.selectFrom('core_audit_head').selectAll().executeTakeFirstOrThrow();
-    assert.deepEqual(after, head);
+    assert.deepEqual(await heads(), head);
   });
 });

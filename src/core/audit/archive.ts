@@ -2,8 +2,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Kysely } from 'kysely';
 import { HushError } from '../errors.js';
-import { AuditAction, LockName } from '../names.js';
-import { takeLock, type AnyTables } from '../store/tx.js';
+import { AuditAction } from '../names.js';
+import type { AnyTables } from '../store/tx.js';
+import { FIRST_STRIPE, GENESIS_HASH } from './chain.js';
 import type { AuditActor, AuditLog } from './log.js';
 import type { AuditTables } from './tables.js';
 
@@ -19,6 +20,12 @@ export interface ArchiveCheckpoint {
   entries: number;
   before: string;
   file: string;
+  /**
+   * Per stripe (by number), the hash its first entry left in the log links to: its last archived entry's, or for a
+   * stripe this archive took nothing from, what the previous archive named. A stripe not listed starts from the
+   * genesis hash. Absent in checkpoints written before stripes: the archived head was then the one chain's.
+   */
+  stripe_starts?: Record<string, string>;
 }
 
 export interface ArchiveResult {
@@ -40,12 +47,24 @@ export function checkpointOf(row: { engine: string; action: string; details: str
   return undefined;
 }
 
+/** The hash each stripe's first remaining entry links to, after the archive that left `checkpoint`. */
+export function stripeStartsOf(checkpoint: ArchiveCheckpoint): Map<number, string> {
+  if (!checkpoint.stripe_starts || typeof checkpoint.stripe_starts !== 'object')
+    return new Map([[FIRST_STRIPE, checkpoint.archived_head_hash]]);
+  return new Map(
+    Object.entries(checkpoint.stripe_starts)
+      .filter(([, hash]) => typeof hash === 'string')
+      .map(([stripe, hash]) => [Number(stripe), hash]),
+  );
+}
+
 /**
  * Moves the entries older than `before` (an ISO time) to `file`, one JSON object per line in chain order, and
- * removes them from the database, in one transaction under the audit lock: a checkpoint entry appended in the same
- * transaction names the last archived entry and its hash, which the first remaining entry links to, so the live
- * chain still verifies and an archive file can be checked against it. The archived part is always a prefix of the
- * chain: it ends before the first entry at or after `before`.
+ * removes them from the database, in one transaction holding every stripe's head (in ascending order, so it never
+ * deadlocks with an append, which holds one): a checkpoint entry appended in the same transaction names the last
+ * archived entry and its hash, and per stripe the hash its first remaining entry links to, so the live chain still
+ * verifies and an archive file can be checked against it. The archived part is always a prefix of the chain in
+ * `seq` order: it ends before the first entry at or after `before`.
  *
  * The file is written next to its final name, fsynced and renamed before the entries are deleted; a failure before
  * the rename removes the partial file, a later one keeps the complete file, and the database is as it was unless the
@@ -63,8 +82,18 @@ export async function archiveAuditLog(
   let renamed = false;
   try {
     const result = await deps.db.transaction().execute(async (anyTrx): Promise<ArchiveResult> => {
-      await takeLock(anyTrx, LockName.audit);
       const trx = anyTrx as unknown as Kysely<AuditTables>;
+      const stripes = await trx.selectFrom('core_audit_head').select('id').orderBy('id').execute();
+      let top = 0;
+      for (const { id } of stripes) {
+        const head = await trx
+          .updateTable('core_audit_head')
+          .set((eb) => ({ seq: eb.ref('seq') }))
+          .where('id', '=', id)
+          .returning('seq')
+          .executeTakeFirstOrThrow();
+        top = Math.max(top, head.seq);
+      }
       const bounds = await trx
         .selectFrom('core_audit_log')
         .select((eb) => [
@@ -78,9 +107,20 @@ export async function archiveAuditLog(
         .executeTakeFirstOrThrow();
       if (bounds.first === null) return { entries: 0 };
       const first = Number(bounds.first);
-      const head = await trx.selectFrom('core_audit_head').selectAll().where('id', '=', 1).executeTakeFirstOrThrow();
-      const through = bounds.newer === null ? head.seq : Number(bounds.newer) - 1;
+      const through = bounds.newer === null ? top : Number(bounds.newer) - 1;
       if (through < first) return { entries: 0 };
+      // Where each stripe starts now: what the newest checkpoint named (the genesis hash if none), moved along by
+      // every entry archived below.
+      const previous = await trx
+        .selectFrom('core_audit_log')
+        .select(['engine', 'action', 'details'])
+        .where('engine', '=', 'core')
+        .where('action', '=', AuditAction.auditArchive)
+        .orderBy('seq', 'desc')
+        .limit(1)
+        .executeTakeFirst();
+      const previousCheckpoint = previous && checkpointOf(previous);
+      const starts = previousCheckpoint ? stripeStartsOf(previousCheckpoint) : new Map<number, string>();
 
       fd = fs.openSync(temp, 'wx', 0o600);
       let lastHash = '';
@@ -99,6 +139,7 @@ export async function archiveAuditLog(
         entries += rows.length;
         after = rows[rows.length - 1]!.seq;
         lastHash = rows[rows.length - 1]!.hash;
+        for (const r of rows) starts.set(r.stripe, r.hash);
       }
       fs.fsyncSync(fd);
       fs.closeSync(fd);
@@ -121,12 +162,17 @@ export async function archiveAuditLog(
         entries,
         before: options.before,
         file: path.basename(target),
+        stripe_starts: Object.fromEntries(
+          [...starts].filter(([, hash]) => hash !== GENESIS_HASH).sort(([a], [b]) => a - b),
+        ),
       };
       await deps.audit.appendWithin(anyTrx, options.actor, [
         { engine: 'core', action: AuditAction.auditArchive, objectType: 'core.auditlog', details: { ...checkpoint } },
       ]);
-      const seq = (await trx.selectFrom('core_audit_head').select('seq').where('id', '=', 1).executeTakeFirstOrThrow())
-        .seq;
+      // The checkpoint names no object: it is in the first stripe, whose head is now the checkpoint.
+      const seq = (
+        await trx.selectFrom('core_audit_head').select('seq').where('id', '=', FIRST_STRIPE).executeTakeFirstOrThrow()
+      ).seq;
       return { entries, checkpoint: { ...checkpoint, seq } };
     });
     return result;

@@ -1,11 +1,11 @@
-import type { Kysely, Selectable } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import { nowIso } from '../ids.js';
-import { LockName } from '../names.js';
 import { literalCount } from '../store/page-sql.js';
 import { preparedQuery } from '../store/prepared.js';
-import { takeLock, type AnyDb, type Db } from '../store/tx.js';
+import type { DialectCapabilities } from '../store/dialect.js';
+import type { AnyDb, Db } from '../store/tx.js';
 import type { Page } from '../store/constraint.js';
-import { entryHash } from './chain.js';
+import { entryHash, FIRST_STRIPE } from './chain.js';
 import { eventObjectIds } from './objects.js';
 import { auditQuery, type AuditFilter } from './query.js';
 import { createChangeLedger } from './request-changes.js';
@@ -99,15 +99,51 @@ interface Pending {
   done: (error?: unknown) => void;
 }
 
-export function createAuditLog(deps: { db: Kysely<AuditTables> }) {
+/**
+ * Which stripe an entry about `event` goes to when it opens a transaction's appends: the same object always maps to
+ * the same stripe (FNV-1a of engine, type and id), so unrelated objects spread over the stripes; an event about no
+ * object (a login, a token change) goes to the first.
+ */
+export function stripeFor(event: AuditEvent, stripes: number): number {
+  if (event.objectId === undefined || stripes <= 1) return FIRST_STRIPE;
+  const key = `${event.engine}\n${event.objectType ?? ''}\n${String(event.objectId)}`;
+  let h = 0x811c9dc5;
+  for (let i = 0; i < key.length; i++) h = Math.imul(h ^ key.charCodeAt(i), 0x01000193);
+  return FIRST_STRIPE + ((h >>> 0) % stripes);
+}
+
+export function createAuditLog(deps: { db: Kysely<AuditTables>; dialect: Pick<DialectCapabilities, 'name'> }) {
   const { db } = deps;
   const changes = createChangeLedger();
 
   // Every plaintext read and every change runs these: compiled once (prepared.ts), not built per request. Rows are
   // inserted in statements of 2^k rows (100 rows: 64 + 32 + 4), so the SQL texts are a fixed two dozen whatever the batch.
-  const readHead = preparedQuery(db, 0, (q) => q.selectFrom('core_audit_head').selectAll().where('id', '=', 1));
-  const setHead = preparedQuery(db, 2, (q, seq: number, hash: string) =>
-    q.updateTable('core_audit_head').set({ seq, hash }).where('id', '=', 1),
+  // Locking a stripe is a no-op update of its head row that returns the head: on PostgreSQL the row lock is held to
+  // commit, on SQLite the update takes the database's write lock, as every write does.
+  const lockHead = preparedQuery(db, 1, (q, stripe: number) =>
+    q
+      .updateTable('core_audit_head')
+      .set((eb) => ({ seq: eb.ref('seq') }))
+      .where('id', '=', stripe)
+      .returning(['seq', 'hash']),
+  );
+  const setHead = preparedQuery(db, 3, (q, stripe: number, seq: number, hash: string) =>
+    q.updateTable('core_audit_head').set({ seq, hash }).where('id', '=', stripe),
+  );
+  // `seq` is unique and ordered across stripes. PostgreSQL's sequence hands numbers out without a lock held to
+  // commit (a rollback leaves a gap, which the chain tolerates: it is checked by links); on SQLite, the only
+  // writer counts on from the newest head.
+  const nextSeqs =
+    deps.dialect.name === 'postgres'
+      ? preparedQuery(db, 1, (q, n: number) =>
+          q.selectFrom(sql`generate_series(1, ${n})`.as('g')).select(sql<number>`nextval('core_audit_seq')`.as('seq')),
+        )
+      : undefined;
+  const topSeq = preparedQuery(db, 0, (q) =>
+    q.selectFrom('core_audit_head').select((eb) => eb.fn.max('seq').as('seq')),
+  );
+  const stripeCount = preparedQuery(db, 0, (q) =>
+    q.selectFrom('core_audit_head').select((eb) => eb.fn.countAll<number>().as('n')),
   );
   const insertRows = chunkedInsert<'core_audit_log', AuditLogTable>(
     db,
@@ -120,7 +156,19 @@ export function createAuditLog(deps: { db: Kysely<AuditTables> }) {
     'seq',
   ]);
 
-  /** Appends entries after the chain head, under the audit lock, inside `trx`. */
+  // Stripes change only by a migration, which runs before any log is created: counted once.
+  let stripes: number | undefined;
+  // The stripe each open transaction appends to. One transaction holds one stripe's lock, however many appends it
+  // makes, so two transactions never wait for each other's stripes in opposite orders (no deadlock).
+  const stripeOfTransaction = new WeakMap<object, number>();
+
+  async function allocate(trx: AnyDb, n: number): Promise<number[]> {
+    if (nextSeqs) return (await nextSeqs(trx, n)).rows.map((r) => Number(r.seq)).sort((a, b) => a - b);
+    const top = Number((await topSeq(trx)).rows[0]?.seq ?? 0);
+    return Array.from({ length: n }, (_, i) => top + 1 + i);
+  }
+
+  /** Appends entries after their stripe's head, holding that head's row lock, inside `trx`. */
   async function appendEntries(
     callerTrx: AnyDb,
     entries: readonly { actor: AuditActor; event: AuditEvent }[],
@@ -128,15 +176,21 @@ export function createAuditLog(deps: { db: Kysely<AuditTables> }) {
     if (!entries.length) return;
     // `trx` is the caller's transaction, typed with the caller's own tables; the audit tables are reached through it.
     const trx = callerTrx as Db<AuditTables>;
-    await takeLock(trx as never, LockName.audit);
-    const head = (await readHead(trx)).rows[0];
-    if (!head) throw new Error('The audit chain has no head row.');
-    let { seq, hash } = head;
+    stripes ??= Number((await stripeCount(trx)).rows[0]?.n ?? 1);
+    let stripe = stripeOfTransaction.get(trx);
+    if (stripe === undefined) {
+      stripe = stripeFor(entries[0]!.event, stripes);
+      stripeOfTransaction.set(trx, stripe);
+    }
+    const head = (await lockHead(trx, stripe)).rows[0];
+    if (!head) throw new Error(`The audit chain has no head row for stripe ${stripe}.`);
+    let { hash } = head;
+    const seqs = await allocate(trx, entries.length);
     const at = nowIso();
     const rows: AuditLogTable[] = [];
     const links: { object_id: string; seq: number }[] = [];
-    for (const { actor, event } of entries) {
-      seq += 1;
+    entries.forEach(({ actor, event }, i) => {
+      const seq = seqs[i]!;
       const row = {
         seq,
         at,
@@ -151,14 +205,15 @@ export function createAuditLog(deps: { db: Kysely<AuditTables> }) {
         request_id: actor.requestId,
         details: JSON.stringify(event.details ?? {}),
         prev_hash: hash,
+        stripe,
       };
       hash = entryHash(row);
       rows.push({ ...row, hash });
       for (const object_id of eventObjectIds(event)) links.push({ object_id, seq });
-    }
+    });
     await insertRows(trx, rows);
     await insertLinks(trx, links);
-    await setHead(trx, seq, hash);
+    await setHead(trx, stripe, seqs[seqs.length - 1]!, hash);
   }
 
   /**

@@ -35,7 +35,7 @@ export async function applyAuditRetention(
 }
 
 /**
- * Runs retention now and then hourly until stopped. Every server of a shared database may run it: the audit lock
+ * Runs retention now and then hourly until stopped. Every server of a shared database may run it: holding every stripe's head
  * makes one of them archive a given stretch, the others find nothing older and write no file. Each server writes
  * into its own HUSH_AUDIT_ARCHIVE_DIR, so with several servers the archives are spread over their machines (or one
  * shared directory). A failed run is reported and retried at the next interval; nothing is removed unarchived.

@@ -13,8 +13,11 @@ export interface AuditLogTable {
   details: string;
   prev_hash: string;
   hash: string;
+  /** The chain (stripe) the entry links into (migration 0009); 1 for every entry written before stripes. */
+  stripe: number;
 }
 
+/** One row per stripe: `id` is the stripe, `seq` and `hash` its newest entry's (0 and the genesis hash if none). */
 export interface AuditHeadTable {
   id: number;
   seq: number;
@@ -49,4 +52,5 @@ export const AUDIT_LOG_COLUMNS = [
   'details',
   'prev_hash',
   'hash',
+  'stripe',
 ] as const satisfies readonly (keyof AuditLogTable)[];

@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import readline from 'node:readline';
 import type { Kysely } from 'kysely';
-import { GENESIS_HASH } from './chain.js';
+import { stripeStartsOf } from './archive.js';
+import { FIRST_STRIPE, GENESIS_HASH } from './chain.js';
 import { AUDIT_LOG_COLUMNS, type AuditLogTable, type AuditTables } from './tables.js';
 import { createChainWalk, walkAuditChain, type ChainWalk, type VerifyReport } from './verify.js';
 
@@ -24,10 +25,15 @@ function rowOf(line: string): AuditLogTable | string {
   }
   if (!value || typeof value !== 'object') return 'is not an entry';
   const row = value as Record<string, unknown>;
-  const missing = AUDIT_LOG_COLUMNS.filter((c) => !(c in row));
+  // Archives written before stripes have no `stripe`: every entry was then in the first.
+  const missing = AUDIT_LOG_COLUMNS.filter((c) => !(c in row) && c !== 'stripe');
   if (missing.length) return `lacks ${missing.join(', ')}`;
   if (typeof row.seq !== 'number') return 'has no numeric seq';
-  return Object.fromEntries(AUDIT_LOG_COLUMNS.map((c) => [c, row[c]])) as unknown as AuditLogTable;
+  if (row.stripe !== undefined && typeof row.stripe !== 'number') return 'has no numeric stripe';
+  return {
+    ...(Object.fromEntries(AUDIT_LOG_COLUMNS.map((c) => [c, row[c]])) as unknown as AuditLogTable),
+    stripe: (row.stripe as number | undefined) ?? FIRST_STRIPE,
+  };
 }
 
 /** Reads one archive file line by line (memory stays flat at any size) into a walk of its own. */
@@ -47,9 +53,10 @@ async function walkFile(file: string): Promise<ChainWalk> {
 
 /**
  * Verifies archive files written by `hush admin audit archive` (docs/audit.md §8), oldest first, against each other
- * and the live chain: each file's entries must chain; a file starting at entry 1 starts from the genesis hash, and
- * each later file links to the one before; each file's last entry must be the archived head a checkpoint in a later
- * file or in the live chain names, so an archive rewritten as a whole (hashes recomputed) is caught too. The live
+ * and the live chain: each file's entries must chain, stripe by stripe; a file starting at entry 1 starts from the
+ * genesis hash, and each stripe of a later file links to where the one before left it; each file's last entry, and
+ * each stripe's last entry in it, must be what a checkpoint in a later file or in the live chain names, so an
+ * archive rewritten as a whole (hashes recomputed) is caught too. The live
  * chain is verified as by `verifyAuditChain`.
  */
 export async function verifyAuditArchives(
@@ -60,26 +67,51 @@ export async function verifyAuditArchives(
   for (const file of files) walks.push(await walkFile(file));
   const live = await walkAuditChain(db);
   const segments = [...walks, live.walk];
+  // The checkpoint (in a later file or the live log) that names each file's last entry and hash.
+  const namers = walks.map((walk, i) => {
+    const last = walk.last;
+    if (!last) return undefined;
+    for (const s of segments.slice(i + 1)) {
+      const c = s.checkpoints.find((c) => c.archived_through_seq === last.seq && c.archived_head_hash === last.hash);
+      if (c) return c;
+    }
+    return undefined;
+  });
   const archives = files.map((file, i): ArchiveReport => {
     const walk = walks[i]!;
     const { first, last } = walk;
+    const namer = namers[i];
     if (!first || !last) walk.report(0, 'holds no entries');
     else {
-      const before = i > 0 ? walks[i - 1]!.last : undefined;
       if (first.seq === 1 && first.prev_hash !== GENESIS_HASH)
         walk.report(1, 'the first entry does not start from the genesis hash');
-      if (before && (first.seq !== before.seq + 1 || first.prev_hash !== before.hash))
-        walk.report(first.seq, `does not continue ${files[i - 1]} (its last entry is ${before.seq})`);
-      const named = segments
-        .slice(i + 1)
-        .some((s) =>
-          s.checkpoints.some((c) => c.archived_through_seq === last.seq && c.archived_head_hash === last.hash),
-        );
-      if (!named)
+      const before = i > 0 ? walks[i - 1]!.last : undefined;
+      if (before) {
+        // Each stripe continues from where the previous file left it, as that file's checkpoint records.
+        const previous = namers[i - 1];
+        const starts = previous ? stripeStartsOf(previous) : new Map<number, string>();
+        const broken =
+          first.seq <= before.seq ||
+          [...walk.firstOf].some(
+            ([stripe, row]) =>
+              row.prev_hash !== (starts.get(stripe) ?? walks[i - 1]!.lastOf.get(stripe)?.hash ?? GENESIS_HASH),
+          );
+        if (broken) walk.report(first.seq, `does not continue ${files[i - 1]} (its last entry is ${before.seq})`);
+      }
+      if (!namer)
         walk.report(
           last.seq,
           "no checkpoint in a later archive or in the live log names this file's last entry and hash: the file was changed, or is not an archive of this instance",
         );
+      else if (namer.stripe_starts) {
+        const starts = stripeStartsOf(namer);
+        for (const [stripe, row] of walk.lastOf)
+          if (starts.get(stripe) !== row.hash)
+            walk.report(
+              row.seq,
+              `stripe ${stripe}: the checkpoint that names this file does not name this stripe's last entry: the file was changed`,
+            );
+      }
     }
     return {
       file,

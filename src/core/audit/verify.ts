@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { checkpointOf, type ArchiveCheckpoint } from './archive.js';
+import { checkpointOf, stripeStartsOf, type ArchiveCheckpoint } from './archive.js';
 import { AuditAction } from '../names.js';
 import { entryHash, GENESIS_HASH } from './chain.js';
 import type { AuditLogTable, AuditTables } from './tables.js';
@@ -19,12 +19,16 @@ const BATCH = 1000;
 const MAX_PROBLEMS = 20;
 
 /**
- * A walk along consecutive entries: each must follow the previous one (no gap in `seq`), name the previous hash, and
- * hash to what it says. It remembers the checkpoints it passes, which name where earlier archives ended.
+ * A walk along entries in `seq` order: each must name the hash of the previous entry of its own stripe and hash to
+ * what it says, and `seq` must grow. Numbers may skip (a rolled-back append on PostgreSQL leaves a gap), so what
+ * catches a deleted entry is the next entry of its stripe no longer linking, and for the newest, the stripe's head.
+ * It remembers each stripe's first and last entry and the checkpoints it passes, which name where archives ended.
  */
 export function createChainWalk() {
   const problems: VerifyReport['problems'] = [];
   const checkpoints: (ArchiveCheckpoint & { seq: number })[] = [];
+  const firstOf = new Map<number, AuditLogTable>();
+  const lastOf = new Map<number, AuditLogTable>();
   let first: AuditLogTable | undefined;
   let last: AuditLogTable | undefined;
   let entries = 0;
@@ -35,6 +39,9 @@ export function createChainWalk() {
     problems,
     checkpoints,
     report,
+    /** Each stripe's first and last entry in this walk. */
+    firstOf,
+    lastOf,
     get entries() {
       return entries;
     },
@@ -47,14 +54,19 @@ export function createChainWalk() {
     step(row: AuditLogTable): void {
       entries += 1;
       if (!first) first = row;
-      else if (last) {
-        if (row.seq !== last.seq + 1) report(row.seq, `entries ${last.seq + 1}..${row.seq - 1} are missing`);
-        if (row.prev_hash !== last.hash) report(row.seq, 'does not link to the previous entry (prev_hash differs)');
-      }
+      if (last && row.seq <= last.seq) report(row.seq, `comes after entry ${last.seq} (entries are out of order)`);
+      const before = lastOf.get(row.stripe);
+      if (!before) firstOf.set(row.stripe, row);
+      else if (row.prev_hash !== before.hash)
+        report(
+          row.seq,
+          `stripe ${row.stripe}: does not link to the previous entry of its stripe, ${before.seq} (prev_hash differs): entries between them were removed or changed`,
+        );
       const { hash, ...rest } = row;
       if (entryHash(rest) !== hash) report(row.seq, 'was modified (its hash does not match its contents)');
       const checkpoint = checkpointOf(row);
       if (checkpoint) checkpoints.push({ ...checkpoint, seq: row.seq });
+      lastOf.set(row.stripe, row);
       last = row;
     },
   };
@@ -62,28 +74,29 @@ export function createChainWalk() {
 export type ChainWalk = ReturnType<typeof createChainWalk>;
 
 /**
- * Where a chain may start: at entry 1 after the genesis hash, or right after the entries the newest checkpoint says
- * were archived, linking to the archived head. Anything else means the oldest entries were removed.
+ * Where each stripe may start: from the genesis hash, or, after an archive, from the hash the newest checkpoint
+ * names for it (the stripe's last archived entry). Anything else means a stripe's oldest entries were removed.
+ * Returns the last entry archived, when an archive has run.
  */
 export function checkChainStart(walk: ChainWalk): number | undefined {
-  const { first } = walk;
-  if (!first) return undefined;
   const newest = walk.checkpoints[walk.checkpoints.length - 1];
-  if (first.seq === 1) {
-    if (first.prev_hash !== GENESIS_HASH) walk.report(1, 'the first entry does not start from the genesis hash');
-    return undefined;
-  }
-  if (!newest) {
-    walk.report(first.seq, `entries 1..${first.seq - 1} are missing and no archive checkpoint names them`);
-  } else if (newest.archived_through_seq !== first.seq - 1) {
+  const starts = newest ? stripeStartsOf(newest) : undefined;
+  for (const [stripe, first] of walk.firstOf) {
+    if (first.prev_hash === (starts?.get(stripe) ?? GENESIS_HASH)) continue;
     walk.report(
       first.seq,
-      `the oldest entries were removed: the last archive ended at entry ${newest.archived_through_seq}, the log starts at ${first.seq}`,
+      newest
+        ? `stripe ${stripe}: the oldest entries were removed: its first entry does not link to the archived head the last archive names (prev_hash differs)`
+        : `stripe ${stripe}: the oldest entries were removed: its first entry does not start from the genesis hash and no archive checkpoint names them`,
     );
-  } else if (newest.archived_head_hash !== first.prev_hash) {
-    walk.report(first.seq, 'does not link to the archived head its checkpoint names (prev_hash differs)');
   }
-  return first.seq - 1;
+  const first = walk.first;
+  if (newest && first && first.seq <= newest.archived_through_seq)
+    walk.report(
+      first.seq,
+      `was archived (the last archive ended at entry ${newest.archived_through_seq}) but is still in the log`,
+    );
+  return newest?.archived_through_seq;
 }
 
 /** Test hooks for the walk: a smaller batch, and a call between batches (where other writers may commit). */
@@ -129,32 +142,48 @@ async function walkOnce(
 ): Promise<{ walk: ChainWalk; report: VerifyReport }> {
   const batch = options.batch ?? BATCH;
   const walk = createChainWalk();
-  // The head first: every entry up to it committed with it (an append writes both in one transaction).
-  const head = await db.selectFrom('core_audit_head').selectAll().where('id', '=', 1).executeTakeFirst();
+  // The heads first: every entry of a stripe up to its head committed with it (an append writes both in one
+  // transaction); a later entry is outside this check.
+  const heads = new Map((await db.selectFrom('core_audit_head').selectAll().execute()).map((h) => [h.id, h] as const));
+  const through = heads.size ? Math.max(...[...heads.values()].map((h) => h.seq)) : undefined;
   for (let after = 0; ;) {
     let q = db.selectFrom('core_audit_log').selectAll().where('seq', '>', after);
-    if (head) q = q.where('seq', '<=', head.seq);
+    if (through !== undefined) q = q.where('seq', '<=', through);
     const rows = await q.orderBy('seq').limit(batch).execute();
     if (!rows.length) break;
-    for (const row of rows) walk.step(row);
+    for (const row of rows) {
+      const head = heads.get(row.stripe);
+      if (head && row.seq > head.seq) continue;
+      if (!head && heads.size) walk.report(row.seq, `stripe ${row.stripe}: has no head record`);
+      walk.step(row);
+    }
     after = rows[rows.length - 1]!.seq;
     if (rows.length < batch) break;
     await options.betweenBatches?.();
   }
   const archivedThrough = checkChainStart(walk);
-  const end = walk.last ?? { seq: 0, hash: GENESIS_HASH };
-  if (!head) walk.report(0, 'the chain head record is missing');
-  else if (head.seq !== end.seq || head.hash !== end.hash) {
+  if (!heads.size) walk.report(0, 'the chain head record is missing');
+  const newest = walk.checkpoints[walk.checkpoints.length - 1];
+  const starts = newest ? stripeStartsOf(newest) : undefined;
+  for (const head of heads.values()) {
+    const end = walk.lastOf.get(head.id);
+    if (end && head.seq === end.seq && head.hash === end.hash) continue;
+    // A stripe with no entry left ends where it starts: the genesis hash, or its archived head.
+    if (!end && head.hash === (starts?.get(head.id) ?? GENESIS_HASH)) continue;
     walk.report(
       head.seq,
-      `the newest entries were removed: the head names entry ${head.seq}, the log ends at ${end.seq}`,
+      end
+        ? `stripe ${head.id}: the newest entries were removed: its head names entry ${head.seq}, the stripe ends at ${end.seq}`
+        : newest
+          ? `stripe ${head.id}: entries were removed: its head names entry ${head.seq}, the stripe has no entries and does not end at its archived head`
+          : `stripe ${head.id}: entries were removed: its head names entry ${head.seq}, the stripe has no entries and no archive checkpoint names them`,
     );
   }
   const report: VerifyReport = {
     ok: walk.problems.length === 0,
     entries: walk.entries,
     problems: walk.problems,
-    throughSeq: head?.seq ?? end.seq,
+    throughSeq: through ?? walk.last?.seq ?? 0,
   };
   if (archivedThrough !== undefined) report.archivedThrough = archivedThrough;
   return { walk, report };

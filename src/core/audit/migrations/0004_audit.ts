@@ -7,7 +7,7 @@ export const auditMigration: HushMigration = {
   async up(db: Kysely<any>) {
     await db.schema
       .createTable('core_audit_log')
-      // Assigned under the audit lock as head + 1, so a gap means a deleted entry.
+      // Assigned under the audit lock as head + 1 (until 0009_audit_stripes: unique and increasing since, not gap-free).
       .addColumn('seq', 'integer', (c) => c.primaryKey())
       .addColumn('at', 'text', (c) => c.notNull())
       .addColumn('actor_user_id', 'integer')

@@ -7,11 +7,12 @@ import { auditJson } from '../serializers.js';
 
 const AuditVerifyOut = Type.Object({
   ok: Type.Boolean({
-    description: 'true: every entry links to the previous one, hashes to what it says, and the head matches',
+    description:
+      'true: every entry links to the previous one of its stripe, hashes to what it says, and every stripe ends at its head',
   }),
   entries: Type.Integer({ description: 'Entries checked' }),
   through_seq: Type.Integer({
-    description: 'The head entry checked up to; entries appended while the check ran are outside it',
+    description: 'The newest entry checked up to; entries appended while the check ran are outside it',
   }),
   problems: Type.Array(Type.Object({ seq: Type.Integer(), problem: Type.String() }), {
     description: 'The first breaks found (at most 20), in chain order',

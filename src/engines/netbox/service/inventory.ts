@@ -145,7 +145,7 @@ export function createInventoryService(nc: NetboxContext) {
         const out: InventoryRow[] = [];
         const events: EngineEvent[] = [];
         for (const input of inputs) out.push(await saveOne(trx, input, now, events));
-        // The audit lock is taken last, once every row this transaction writes is held: taken between two rows, it
+        // The audit lock (the stripe's head row) is taken last, once every row this transaction writes is held: taken between two rows, it
         // would wait in a cycle with a concurrent delete of the second row waiting for the audit lock (PostgreSQL).
         await nc.audit.appendWithin(trx, actor, events);
         return out;
