@@ -10,6 +10,7 @@ import path from 'node:path';
 import pg from 'pg';
 import { startThrowawayCluster } from '../../test/helpers/postgres.js';
 import { describeExit, stopChild, tail, watchExit } from '../child.js';
+import { cpuMicros } from '../cpu.js';
 import type { Cleanup } from '../cleanup.js';
 
 const ENTRY = path.resolve(import.meta.dirname, '../../src/cli/bin.js');
@@ -48,7 +49,7 @@ async function startServer(databaseUrl: string, dataDir: string, token: string, 
     const ok = await fetch(`${url}/readyz`)
       .then((r) => r.arrayBuffer().then(() => r.status === 200))
       .catch(() => false);
-    if (ok) return url;
+    if (ok) return { url, pid: child.pid };
     if (Date.now() > deadline) throw new Error(`Hush was not ready within 60 s\n${stderr()}`);
     await new Promise((r) => setTimeout(r, 50));
   }
@@ -65,19 +66,25 @@ interface RoundResult {
   lockWaitShare: number;
   lockKinds: Record<string, number>;
   samples: number;
+  /** Hush backends active in PostgreSQL per sample, on average: low means the writers wait elsewhere (Hush's CPU). */
+  activeMean: number;
+  /** CPU µs of all Hush processes per write (their own accounting, bench/cpu.ts). */
+  cpuPerWrite: number;
 }
 
 const percentile = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0;
 
 async function round(
-  servers: string[],
+  servers: { url: string; pid: number | undefined }[],
   envs: { appId: string; env: string }[],
   token: string,
   seconds: number,
   admin: pg.Pool,
   tag: string,
 ): Promise<Omit<RoundResult, 'processes'>> {
+  const cpuOf = () => servers.reduce((sum, s) => sum + (cpuMicros(s.pid) ?? 0), 0);
+  const cpuBefore = cpuOf();
   const until = Date.now() + seconds * 1000;
   const latencies: number[] = [];
   const lockKinds: Record<string, number> = {};
@@ -108,7 +115,7 @@ async function round(
   let failures = 0;
   await Promise.all(
     envs.map(async ({ appId, env }, i) => {
-      const base = servers[i % servers.length]!;
+      const base = servers[i % servers.length]!.url;
       for (let n = 0; Date.now() < until; n++) {
         const started = performance.now();
         const res = await fetch(`${base}/v1/secrets/?app_id=${appId}&env=${env}`, {
@@ -122,6 +129,7 @@ async function round(
       }
     }),
   );
+  const cpuSpent = cpuOf() - cpuBefore;
   sampling = false;
   await sampler;
   if (failures) throw new Error(`${failures} writes failed`);
@@ -135,6 +143,8 @@ async function round(
     lockWaitShare: active ? waiting / active : 0,
     lockKinds,
     samples,
+    activeMean: samples ? active / samples : 0,
+    cpuPerWrite: latencies.length ? cpuSpent / latencies.length : 0,
   };
 }
 
@@ -156,7 +166,7 @@ export async function runWriters(args: string[], cleanup: Cleanup, progress: (li
   progress('writers: starting the first process');
   const servers = [await startServer(databaseUrl, dataDir, token, cleanup)];
   const call = async (method: string, url: string, body?: unknown) => {
-    const res = await fetch(`${servers[0]}${url}`, {
+    const res = await fetch(`${servers[0]!.url}${url}`, {
       method,
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
@@ -186,13 +196,25 @@ export async function runWriters(args: string[], cleanup: Cleanup, progress: (li
     r.perSecond.toFixed(0),
     r.p50.toFixed(1),
     r.p99.toFixed(1),
+    r.cpuPerWrite.toFixed(0),
+    r.activeMean.toFixed(1),
     `${(100 * r.lockWaitShare).toFixed(0)} %`,
     Object.entries(r.lockKinds)
       .sort((a, b) => b[1] - a[1])
       .map(([k, n]) => `${k} ${n}`)
       .join(', ') || '—',
   ]);
-  const head = ['processes', 'writers', 'writes/s', 'p50 ms', 'p99 ms', 'waiting on a lock', 'lock kinds (samples)'];
+  const head = [
+    'processes',
+    'writers',
+    'writes/s',
+    'p50 ms',
+    'p99 ms',
+    'Hush CPU µs/write',
+    'active in PostgreSQL',
+    'of which waiting on a lock',
+    'lock kinds (samples)',
+  ];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;
   console.log(
