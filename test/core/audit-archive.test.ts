@@ -132,10 +132,9 @@ forEachDialect('audit archive', (dialect) => {
       fs.writeFileSync(first, rows.map((r) => `${JSON.stringify(r)}\n`).join(''));
       const rehashed = await verifyAuditArchives(core.db, [first, second]);
       assert.equal(rehashed.ok, false);
-      assert.deepEqual(
-        rehashed.archives.map((a) => a.ok),
-        [false, false],
-      );
+      // The second file is flagged too where one of its stripes continues from a rehashed entry, which depends on
+      // which stripes the reads went to (on PostgreSQL, any free one): the rewritten file itself always is.
+      assert.equal(rehashed.archives[0]!.ok, false);
       assert.match(rehashed.archives[0]!.problems.map((p) => p.problem).join('\n'), /no checkpoint/);
     } finally {
       fs.writeFileSync(first, original);

@@ -139,6 +139,21 @@ export function createAuditLog(deps: { db: Kysely<AuditTables>; dialect: Pick<Di
           q.selectFrom(sql`generate_series(1, ${n})`.as('g')).select(sql<number>`nextval('core_audit_seq')`.as('seq')),
         )
       : undefined;
+  // A batch of reads may go to any stripe (it is in no object's history of changes): on PostgreSQL it takes the
+  // first head no other transaction holds, starting from a rotating one, instead of queueing behind a change.
+  const lockFreeHead =
+    deps.dialect.name === 'postgres'
+      ? preparedQuery(db, 2, (q, from: number, count: number) =>
+          q
+            .selectFrom('core_audit_head')
+            .select(['id', 'seq', 'hash'])
+            .orderBy(sql`(id + ${from}) % ${count}`)
+            .limit(1)
+            .forUpdate()
+            .skipLocked(),
+        )
+      : undefined;
+  let rotation = 0;
   const topSeq = preparedQuery(db, 0, (q) =>
     q.selectFrom('core_audit_head').select((eb) => eb.fn.max('seq').as('seq')),
   );
@@ -168,21 +183,34 @@ export function createAuditLog(deps: { db: Kysely<AuditTables>; dialect: Pick<Di
     return Array.from({ length: n }, (_, i) => top + 1 + i);
   }
 
-  /** Appends entries after their stripe's head, holding that head's row lock, inside `trx`. */
+  /**
+   * Appends entries after their stripe's head, holding that head's row lock, inside `trx`. `anyStripe`: the caller's
+   * transaction holds nothing else and appends once (a group commit of reads), so any free stripe will do.
+   */
   async function appendEntries(
     callerTrx: AnyDb,
     entries: readonly { actor: AuditActor; event: AuditEvent }[],
+    anyStripe = false,
   ): Promise<void> {
     if (!entries.length) return;
     // `trx` is the caller's transaction, typed with the caller's own tables; the audit tables are reached through it.
     const trx = callerTrx as Db<AuditTables>;
     stripes ??= Number((await stripeCount(trx)).rows[0]?.n ?? 1);
     let stripe = stripeOfTransaction.get(trx);
+    let head: { seq: number; hash: string } | undefined;
+    if (stripe === undefined && anyStripe && lockFreeHead) {
+      rotation = (rotation + 1) % stripes;
+      const free = (await lockFreeHead(trx, rotation, stripes)).rows[0];
+      if (free) {
+        stripe = free.id;
+        head = free;
+      }
+    }
     if (stripe === undefined) {
       stripe = stripeFor(entries[0]!.event, stripes);
       stripeOfTransaction.set(trx, stripe);
     }
-    const head = (await lockHead(trx, stripe)).rows[0];
+    head ??= (await lockHead(trx, stripe)).rows[0];
     if (!head) throw new Error(`The audit chain has no head row for stripe ${stripe}.`);
     let { hash } = head;
     const seqs = await allocate(trx, entries.length);
@@ -234,6 +262,7 @@ export function createAuditLog(deps: { db: Kysely<AuditTables>; dialect: Pick<Di
           appendEntries(
             trx,
             batch.flatMap((p) => p.events.map((event) => ({ actor: p.actor, event }))),
+            true,
           ),
         );
         for (const p of batch) p.done();
