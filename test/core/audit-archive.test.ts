@@ -208,6 +208,87 @@ forEachDialect('audit archive', (dialect) => {
   });
 });
 
+forEachDialect('audit archive in chunks', (dialect) => {
+  let dir: string;
+  let core: Core;
+  before(async () => {
+    dir = tempDir();
+    core = await createCore(loadConfig({ dataDir: dir, databaseUrl: dialect.databaseUrl }, {}));
+  });
+  after(async () => {
+    await core.close();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+  const live = async () => (await core.db.selectFrom('core_audit_log').select('seq').execute()).length;
+  const checkpoints = async () =>
+    (await core.db.selectFrom('core_audit_log').select('seq').where('action', '=', 'audit_log.archive').execute())
+      .length;
+
+  it('a failure in the first chunk leaves no file and the log as it was', async () => {
+    const cut = await appendThenCut(core, 'a', 10);
+    const before = await live();
+    const file = path.join(dir, 'none.jsonl');
+    await assert.rejects(
+      archiveAuditLog(core, {
+        before: cut,
+        file,
+        actor,
+        chunk: 3,
+        afterChunkWritten: () => {
+          throw new Error('disk on fire');
+        },
+      }),
+      /disk on fire/,
+    );
+    assert.equal(fs.existsSync(file), false);
+    assert.deepEqual(
+      fs.readdirSync(dir).filter((f) => f.includes('none')),
+      [],
+    );
+    assert.equal(await live(), before);
+    assert.equal((await verifyAuditChain(core.db)).ok, true);
+  });
+
+  it('a failure in a later chunk keeps the committed chunks in the file, cut at the last checkpoint', async () => {
+    const cut = new Date().toISOString();
+    await sleep(5);
+    const file = path.join(dir, 'part.jsonl');
+    await assert.rejects(
+      archiveAuditLog(core, {
+        before: cut,
+        file,
+        actor,
+        chunk: 3,
+        afterChunkWritten: (n) => {
+          if (n === 2) throw new Error('disk on fire');
+        },
+      }),
+      /disk on fire/,
+    );
+    assert.equal(lines(file).length, 3, 'chunk 1 only');
+    assert.equal(await checkpoints(), 1);
+    assert.equal((await verifyAuditChain(core.db)).ok, true);
+    const report = await verifyAuditArchives(core.db, [file]);
+    assert.equal(report.ok, true, JSON.stringify(report));
+  });
+
+  it('moves a prefix in chunks, one checkpoint each, and the file and the chain verify', async () => {
+    const cut = await appendThenCut(core, 'b', 4);
+    const file = path.join(dir, 'rest.jsonl');
+    const result = await archiveAuditLog(core, { before: cut, file, actor, chunk: 3 });
+    // 7 left from 'a', the first run's checkpoint, 4 of 'b': 12 entries in 4 chunks.
+    assert.equal(result.entries, 12);
+    assert.equal(lines(file).length, 12);
+    assert.equal(result.checkpoint!.entries, 12);
+    assert.equal(result.checkpoint!.archived_from_seq, JSON.parse(lines(file)[0]!).seq);
+    assert.equal(result.checkpoint!.archived_through_seq, JSON.parse(lines(file).at(-1)!).seq);
+    assert.equal(await checkpoints(), 4, 'the chunks checkpoints are newer than the cut, so they stay');
+    const report = await verifyAuditArchives(core.db, [path.join(dir, 'part.jsonl'), file]);
+    assert.equal(report.ok, true, JSON.stringify(report));
+    assert.equal(report.live.archivedThrough, result.checkpoint!.archived_through_seq);
+  });
+});
+
 describe('audit retention configuration', () => {
   it('refuses a retention without an archive directory, naming the variable', () => {
     assert.throws(

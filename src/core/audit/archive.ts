@@ -58,129 +58,198 @@ export function stripeStartsOf(checkpoint: ArchiveCheckpoint): Map<number, strin
   );
 }
 
+/** Test hooks: a smaller chunk, and a call after each chunk is in the file and before its entries are deleted. */
+export interface ArchiveOptions {
+  before: string;
+  file: string;
+  actor: AuditActor;
+  /** Entries per transaction (default CHUNK). */
+  chunk?: number;
+  afterChunkWritten?: (chunk: number) => void | Promise<void>;
+}
+
+// Entries moved per transaction: the heads (on SQLite, the database's write lock) are held for one chunk at a time,
+// so writers wait at most a chunk's copy, not the whole archive's.
+const CHUNK = 10_000;
+
+/** Locks every stripe's head, in ascending order (an append holds one, so this never deadlocks); the newest seq. */
+async function lockEveryHead(trx: Kysely<AuditTables>): Promise<number> {
+  const stripes = await trx.selectFrom('core_audit_head').select('id').orderBy('id').execute();
+  let top = 0;
+  for (const { id } of stripes) {
+    const head = await trx
+      .updateTable('core_audit_head')
+      .set((eb) => ({ seq: eb.ref('seq') }))
+      .where('id', '=', id)
+      .returning('seq')
+      .executeTakeFirstOrThrow();
+    top = Math.max(top, head.seq);
+  }
+  return top;
+}
+
 /**
  * Moves the entries older than `before` (an ISO time) to `file`, one JSON object per line in chain order, and
- * removes them from the database, in one transaction holding every stripe's head (in ascending order, so it never
- * deadlocks with an append, which holds one): a checkpoint entry appended in the same transaction names the last
- * archived entry and its hash, and per stripe the hash its first remaining entry links to, so the live chain still
- * verifies and an archive file can be checked against it. The archived part is always a prefix of the chain in
- * `seq` order: it ends before the first entry at or after `before`.
+ * removes them from the database. The archived part is always a prefix of the chain in `seq` order: it ends before
+ * the first entry at or after `before`, as found when the archive starts.
  *
- * The file is written next to its final name, fsynced and renamed before the entries are deleted; a failure before
- * the rename removes the partial file, a later one keeps the complete file, and the database is as it was unless the
- * commit went through. An existing `file` is never overwritten.
+ * It goes in chunks of CHUNK entries, each one transaction holding every stripe's head: the chunk's lines are
+ * appended to the file and synced, its entries deleted, and a checkpoint entry appended that names the file's range
+ * so far (its first and last entry, the last one's hash) and per stripe the hash its first remaining entry links
+ * to; so after every chunk the live chain verifies and the file can be checked against it.
+ *
+ * The first chunk is written next to the final name, synced and linked to it before any entry is deleted: the
+ * entries are always in the database, the file, or both, never in neither. A chunk that fails before its commit
+ * is cut from the file again (the file then ends at the last committed checkpoint, or is removed if none committed);
+ * a failure of the commit itself keeps the lines, since the commit may have gone through (verify then reports an
+ * overlap if it did not). An existing `file` is never overwritten.
  */
 export async function archiveAuditLog(
   deps: { db: Kysely<AnyTables>; audit: Pick<AuditLog, 'appendWithin'> },
-  options: { before: string; file: string; actor: AuditActor },
+  options: ArchiveOptions,
 ): Promise<ArchiveResult> {
   const target = path.resolve(options.file);
   if (fs.existsSync(target))
     throw new HushError('conflict', `${target} already exists; an archive never overwrites a file`);
   const temp = `${target}.partial-${process.pid}`;
+  const chunkSize = options.chunk ?? CHUNK;
   let fd: number | undefined;
-  let renamed = false;
+  let linked = false;
+  // Bytes of the file that belong to committed chunks.
+  let committedBytes = 0;
+  let written = 0;
+  let bound: number | undefined;
+  let firstSeq: number | undefined;
+  let entries = 0;
+  let checkpoint: (ArchiveCheckpoint & { seq: number }) | undefined;
   try {
-    const result = await deps.db.transaction().execute(async (anyTrx): Promise<ArchiveResult> => {
-      const trx = anyTrx as unknown as Kysely<AuditTables>;
-      const stripes = await trx.selectFrom('core_audit_head').select('id').orderBy('id').execute();
-      let top = 0;
-      for (const { id } of stripes) {
-        const head = await trx
-          .updateTable('core_audit_head')
-          .set((eb) => ({ seq: eb.ref('seq') }))
-          .where('id', '=', id)
-          .returning('seq')
-          .executeTakeFirstOrThrow();
-        top = Math.max(top, head.seq);
-      }
-      const bounds = await trx
-        .selectFrom('core_audit_log')
-        .select((eb) => [
-          eb.fn.min('seq').as('first'),
-          eb
-            .selectFrom('core_audit_log as n')
-            .select((e) => e.fn.min('n.seq').as('m'))
-            .where('n.at', '>=', options.before)
-            .as('newer'),
-        ])
-        .executeTakeFirstOrThrow();
-      if (bounds.first === null) return { entries: 0 };
-      const first = Number(bounds.first);
-      const through = bounds.newer === null ? top : Number(bounds.newer) - 1;
-      if (through < first) return { entries: 0 };
-      // Where each stripe starts now: what the newest checkpoint named (the genesis hash if none), moved along by
-      // every entry archived below.
-      const previous = await trx
-        .selectFrom('core_audit_log')
-        .select(['engine', 'action', 'details'])
-        .where('engine', '=', 'core')
-        .where('action', '=', AuditAction.auditArchive)
-        .orderBy('seq', 'desc')
-        .limit(1)
-        .executeTakeFirst();
-      const previousCheckpoint = previous && checkpointOf(previous);
-      const starts = previousCheckpoint ? stripeStartsOf(previousCheckpoint) : new Map<number, string>();
+    for (let chunk = 1; ; chunk++) {
+      let inCommit = false;
+      const more = await deps.db
+        .transaction()
+        .execute(async (anyTrx): Promise<boolean> => {
+          const trx = anyTrx as unknown as Kysely<AuditTables>;
+          const top = await lockEveryHead(trx);
+          const first = await trx
+            .selectFrom('core_audit_log')
+            .select((eb) => eb.fn.min('seq').as('seq'))
+            .executeTakeFirstOrThrow();
+          if (first.seq === null) return false;
+          const from = Number(first.seq);
+          if (bound === undefined) {
+            // Once, at the start: the archive's own checkpoints (and everything else appended meanwhile) come after.
+            const newer = await trx
+              .selectFrom('core_audit_log')
+              .select((eb) => eb.fn.min('seq').as('seq'))
+              .where('at', '>=', options.before)
+              .executeTakeFirstOrThrow();
+            bound = newer.seq === null ? top : Number(newer.seq) - 1;
+            firstSeq = from;
+          }
+          if (bound < from) return false;
+          // Where each stripe starts now: what the newest checkpoint named (the genesis hash if none), moved along
+          // by every entry archived below.
+          const previous = await trx
+            .selectFrom('core_audit_log')
+            .select(['engine', 'action', 'details'])
+            .where('engine', '=', 'core')
+            .where('action', '=', AuditAction.auditArchive)
+            .orderBy('seq', 'desc')
+            .limit(1)
+            .executeTakeFirst();
+          const previousCheckpoint = previous && checkpointOf(previous);
+          // Another archive (another node's retention) took the next stretch since this one's last chunk: this file
+          // ends at its last checkpoint, and the other file continues it.
+          if (
+            checkpoint &&
+            (previousCheckpoint?.file !== checkpoint.file ||
+              previousCheckpoint.archived_through_seq !== checkpoint.archived_through_seq)
+          )
+            return false;
+          const starts = previousCheckpoint ? stripeStartsOf(previousCheckpoint) : new Map<number, string>();
 
-      fd = fs.openSync(temp, 'wx', 0o600);
-      let lastHash = '';
-      let entries = 0;
-      for (let after = first - 1; after < through;) {
-        const rows = await trx
-          .selectFrom('core_audit_log')
-          .selectAll()
-          .where('seq', '>', after)
-          .where('seq', '<=', through)
-          .orderBy('seq')
-          .limit(BATCH)
-          .execute();
-        if (!rows.length) break;
-        fs.writeSync(fd, rows.map((r) => `${JSON.stringify(r)}\n`).join(''));
-        entries += rows.length;
-        after = rows[rows.length - 1]!.seq;
-        lastHash = rows[rows.length - 1]!.hash;
-        for (const r of rows) starts.set(r.stripe, r.hash);
-      }
-      fs.fsyncSync(fd);
-      fs.closeSync(fd);
-      fd = undefined;
-      // The file takes its name before the entries are deleted: whatever happens to the commit, the entries are
-      // then in the database, the file, or both, never in neither.
-      // A link, unlike a rename, fails when the name is taken (EEXIST): two archives racing for one name (several
-      // nodes' retention in the same second, two operators) never replace each other's file.
-      fs.linkSync(temp, target);
-      renamed = true;
-      fs.unlinkSync(temp);
-      syncDirectory(path.dirname(target));
+          fd ??= fs.openSync(temp, 'wx', 0o600);
+          let through = from - 1;
+          let lastHash = '';
+          let taken = 0;
+          while (taken < chunkSize) {
+            const rows = await trx
+              .selectFrom('core_audit_log')
+              .selectAll()
+              .where('seq', '>', through)
+              .where('seq', '<=', bound)
+              .orderBy('seq')
+              .limit(Math.min(BATCH, chunkSize - taken))
+              .execute();
+            if (!rows.length) break;
+            const text = rows.map((r) => `${JSON.stringify(r)}\n`).join('');
+            fs.writeSync(fd, text);
+            written += Buffer.byteLength(text);
+            taken += rows.length;
+            through = rows[rows.length - 1]!.seq;
+            lastHash = rows[rows.length - 1]!.hash;
+            for (const r of rows) starts.set(r.stripe, r.hash);
+          }
+          if (!taken) return false;
+          fs.fsyncSync(fd);
+          if (!linked) {
+            // A link, unlike a rename, fails when the name is taken (EEXIST): two archives racing for one name
+            // (several nodes' retention in the same second, two operators) never replace each other's file.
+            fs.linkSync(temp, target);
+            linked = true;
+            fs.unlinkSync(temp);
+            syncDirectory(path.dirname(target));
+          }
+          await options.afterChunkWritten?.(chunk);
 
-      await trx.deleteFrom('core_audit_object').where('seq', '<=', through).execute();
-      await trx.deleteFrom('core_audit_log').where('seq', '<=', through).execute();
-      const checkpoint: ArchiveCheckpoint = {
-        archived_from_seq: first,
-        archived_through_seq: through,
-        archived_head_hash: lastHash,
-        entries,
-        before: options.before,
-        file: path.basename(target),
-        stripe_starts: Object.fromEntries(
-          [...starts].filter(([, hash]) => hash !== GENESIS_HASH).sort(([a], [b]) => a - b),
-        ),
-      };
-      await deps.audit.appendWithin(anyTrx, options.actor, [
-        { engine: 'core', action: AuditAction.auditArchive, objectType: 'core.auditlog', details: { ...checkpoint } },
-      ]);
-      // The checkpoint names no object: it is in the first stripe, whose head is now the checkpoint.
-      const seq = (
-        await trx.selectFrom('core_audit_head').select('seq').where('id', '=', FIRST_STRIPE).executeTakeFirstOrThrow()
-      ).seq;
-      return { entries, checkpoint: { ...checkpoint, seq } };
-    });
-    return result;
+          await trx.deleteFrom('core_audit_object').where('seq', '<=', through).execute();
+          await trx.deleteFrom('core_audit_log').where('seq', '<=', through).execute();
+          const details: ArchiveCheckpoint = {
+            archived_from_seq: firstSeq!,
+            archived_through_seq: through,
+            archived_head_hash: lastHash,
+            entries: entries + taken,
+            before: options.before,
+            file: path.basename(target),
+            stripe_starts: Object.fromEntries(
+              [...starts].filter(([, hash]) => hash !== GENESIS_HASH).sort(([a], [b]) => a - b),
+            ),
+          };
+          await deps.audit.appendWithin(anyTrx, options.actor, [
+            { engine: 'core', action: AuditAction.auditArchive, objectType: 'core.auditlog', details: { ...details } },
+          ]);
+          // The checkpoint names no object: it is in the first stripe, whose head is now the checkpoint.
+          const head = await trx
+            .selectFrom('core_audit_head')
+            .select('seq')
+            .where('id', '=', FIRST_STRIPE)
+            .executeTakeFirstOrThrow();
+          checkpoint = { ...details, seq: head.seq };
+          entries += taken;
+          inCommit = true;
+          return through < bound;
+        })
+        .catch((e: unknown) => {
+          // Rolled back for certain unless the commit itself failed: this chunk's lines go again.
+          if (!inCommit && fd !== undefined && written > committedBytes) {
+            fs.ftruncateSync(fd, committedBytes);
+            fs.fsyncSync(fd);
+            written = committedBytes;
+          }
+          throw e;
+        });
+      committedBytes = written;
+      if (!more) break;
+    }
+    if (fd !== undefined) fs.closeSync(fd);
+    fd = undefined;
+    if (!entries) fs.rmSync(temp, { force: true });
+    return entries && checkpoint ? { entries, checkpoint } : { entries: 0 };
   } catch (e) {
     if (fd !== undefined) fs.closeSync(fd);
-    // A complete archive is kept even when the transaction failed: its entries may also still be in the database
-    // (a rollback), which verify reports as an overlap, but a commit whose answer was lost could have removed them.
-    if (!renamed) fs.rmSync(temp, { force: true });
+    if (!linked) fs.rmSync(temp, { force: true });
+    // Nothing committed and nothing in doubt: no file, as for an archive that found nothing.
+    else if (committedBytes === 0 && written === 0) fs.rmSync(target, { force: true });
     throw e;
   }
 }
