@@ -1,4 +1,10 @@
-import { LogController, type FastifyReply, type FastifyRequest, type FastifyServerOptions } from 'fastify';
+import {
+  LogController,
+  type FastifyBaseLogger,
+  type FastifyReply,
+  type FastifyRequest,
+  type FastifyServerOptions,
+} from 'fastify';
 import type { HushConfig } from '../core/config.js';
 
 /**
@@ -33,6 +39,21 @@ const REDACTED_PATHS = [
  * Everything else Fastify logs (errors, a refused request, a stream that failed) is unchanged.
  */
 export class OneLinePerRequest extends LogController {
+  /**
+   * The "request completed" line goes through a child of the server's logger without pino's redaction: that line is
+   * the `req` and `res` serializers' fixed fields (request id, method, path without its query, client address; status)
+   * and the response time, none of which any redaction path names, so redacting it changed nothing but cost a third
+   * of a cheap request's logging (pino's redaction walks every path for every key of the line: about 10 µs of
+   * CPU per request, issue 18). Every other line (errors, aborted requests, handlers' own lines) keeps the redaction.
+   */
+  private readonly completedLoggers = new WeakMap<FastifyBaseLogger, FastifyBaseLogger>();
+
+  private completedLogger(root: FastifyBaseLogger): FastifyBaseLogger {
+    let logger = this.completedLoggers.get(root);
+    if (!logger) this.completedLoggers.set(root, (logger = root.child({}, { redact: [] })));
+    return logger;
+  }
+
   // A request that is never answered (the client went away, a timeout cut it) gets no "completed" line: it is logged
   // when its connection closes instead, so aborted and hung work still leaves a trace.
   override incomingRequest(request: FastifyRequest, reply: FastifyReply): void {
@@ -45,7 +66,13 @@ export class OneLinePerRequest extends LogController {
   override requestCompleted(error: Error | null | undefined, request: FastifyRequest, reply: FastifyReply): void {
     if (error)
       reply.log.error({ req: request, res: reply, err: error, responseTime: reply.elapsedTime }, 'request errored');
-    else reply.log.info({ req: request, res: reply, responseTime: reply.elapsedTime }, 'request completed');
+    // The same line as `reply.log` writes: the request id is that logger's only binding, written right after the
+    // server's own (pid, hostname), where it is here.
+    else
+      this.completedLogger(request.server.log).info(
+        { reqId: request.id, req: request, res: reply, responseTime: reply.elapsedTime },
+        'request completed',
+      );
   }
 }
 

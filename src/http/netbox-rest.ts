@@ -55,7 +55,8 @@ const MAX_INDENT = 8;
 
 /** The `indent` parameter of the Accept header's `application/json`, as DRF reads it; undefined when absent. */
 export function acceptedIndent(accept: string | undefined): number | undefined {
-  for (const range of (accept ?? '').split(',')) {
+  if (!accept || !/indent/i.test(accept)) return undefined;
+  for (const range of accept.split(',')) {
     const [type, ...params] = range.split(';').map((p) => p.trim());
     if (type?.toLowerCase() !== 'application/json') continue;
     for (const param of params) {
@@ -71,12 +72,12 @@ export function acceptedIndent(accept: string | undefined): number | undefined {
  * do: the same JSON, indented. Applied to the JSON answers of the scope, errors included.
  */
 export function installIndentedJson(scope: FastifyInstance): void {
-  scope.addHook('onSend', async (request, reply, payload) => {
-    if (typeof payload !== 'string' || !payload) return payload;
-    const indent = acceptedIndent(request.headers.accept);
+  // Takes `done` rather than being async: it never waits, and runs on every request of the scope (issue 18).
+  scope.addHook('onSend', (request, reply, payload, done) => {
+    const indent = typeof payload === 'string' && payload ? acceptedIndent(request.headers.accept) : undefined;
     if (indent === undefined || !/^application\/json/.test(String(reply.getHeader('content-type') ?? '')))
-      return payload;
-    return JSON.stringify(JSON.parse(payload), null, indent);
+      done(null, payload);
+    else done(null, JSON.stringify(JSON.parse(payload as string), null, indent));
   });
 }
 

@@ -15,15 +15,18 @@ export const DRAIN_MAX_MS = 5_000;
  * bytes and time so a client cannot hold the answer back for long.
  */
 export function installUnreadBodyDrain(app: FastifyInstance): void {
-  app.addHook('onSend', async (request, _reply, payload) => {
-    await drainUnreadBody(request.raw);
-    return payload;
+  // Most requests have read their body (or had none): they pass without a promise (issue 18).
+  app.addHook('onSend', (request, _reply, payload, done) => {
+    if (bodyDone(request.raw)) done(null, payload);
+    else void drainUnreadBody(request.raw).then(() => done(null, payload));
   });
 }
 
+const bodyDone = (raw: IncomingMessage) => raw.complete || raw.destroyed || raw.readableEnded;
+
 /** Waits until `raw`'s body has been read to its end, discarding it, within the byte and time limits above. */
 export async function drainUnreadBody(raw: IncomingMessage): Promise<void> {
-  if (raw.complete || raw.destroyed || raw.readableEnded) return;
+  if (bodyDone(raw)) return;
   const declared = Number(raw.headers['content-length']);
   if (Number.isFinite(declared) && declared - raw.socket.bytesRead > DRAIN_MAX_BYTES) return;
   let drained = 0;

@@ -98,6 +98,56 @@ describe('no request content in the log', () => {
     }
   });
 
+  it('writes one "request completed" line per answer with only its fixed fields, no header or query value', async () => {
+    const token = randomToken();
+    const marker = `hunter2-${randomToken().slice(0, 8)}`;
+    const own = tempDir();
+    const server = await spawnServer(['--data-dir', own], { HUSH_BOOTSTRAP_TOKEN: token });
+    try {
+      const res = await fetch(`${server.url}/api/users/users/?username=${marker}`, {
+        headers: {
+          authorization: `Token ${token}`,
+          'x-session-key': marker,
+          cookie: `hush_session=${marker}`,
+          'x-csrf-token': marker,
+        },
+      });
+      await res.text();
+      assert.equal(res.status, 200);
+      const requestId = res.headers.get('x-request-id');
+      let line: Record<string, unknown> | undefined;
+      for (let i = 0; !line; i++) {
+        assert.ok(i < 50, `no "request completed" line:\n${server.stdout().slice(-1500)}`);
+        line = server
+          .stdout()
+          .split('\n')
+          .filter((l) => l.includes('request completed'))
+          .map((l) => JSON.parse(l) as Record<string, unknown>)
+          .find((l) => l.reqId === requestId);
+        if (!line) await new Promise((r) => setTimeout(r, 100));
+      }
+      assert.deepEqual(Object.keys(line), [
+        'level',
+        'time',
+        'pid',
+        'hostname',
+        'reqId',
+        'req',
+        'res',
+        'responseTime',
+        'msg',
+      ]);
+      assert.deepEqual(line.req, { id: requestId, method: 'GET', path: '/api/users/users/', ip: '127.0.0.1' });
+      assert.deepEqual(line.res, { statusCode: 200 });
+      assert.equal(typeof line.responseTime, 'number');
+      for (const needle of [marker, token])
+        assert.ok(!server.stdout().includes(needle), 'no credential or query value');
+    } finally {
+      await server.stop();
+      fs.rmSync(own, { recursive: true, force: true });
+    }
+  });
+
   it('logs a request the client abandoned before its answer as "request aborted"', async () => {
     const server = await spawnServer(['--data-dir', dir], { HUSH_BOOTSTRAP_TOKEN: randomToken() });
     try {

@@ -9,6 +9,10 @@ import { requireUserWrite, type Authority } from './authority.js';
 import { hashPassword, verifyPassword, type PasswordGate } from './secrets.js';
 import type { IdentityTables, UserTable } from './tables.js';
 import { literalCount } from '../store/page-sql.js';
+import { preparedQuery } from '../store/prepared.js';
+
+/** Plain pages (no filter, default order) kept compiled, by limit and offset; a client rarely pages through more. */
+const MAX_PLAIN_PAGES = 64;
 
 export type UserRow = Selectable<UserTable>;
 
@@ -50,6 +54,28 @@ export function createUsers(deps: { db: Kysely<IdentityTables>; passwordGate: Pa
     return row;
   }
 
+  const everyUserCount = preparedQuery(db, 0, (q) =>
+    q.selectFrom('core_users').select((eb) => eb.fn.countAll<number>().as('n')),
+  );
+  const plainPages = new Map<string, (handle: Db<IdentityTables>) => Promise<{ rows: UserRow[] }>>();
+  const plainPage = (page: Page) => {
+    const key = `${page.limit}:${page.offset}`;
+    let pageOf = plainPages.get(key);
+    if (!pageOf) {
+      if (plainPages.size >= MAX_PLAIN_PAGES) plainPages.clear();
+      pageOf = preparedQuery(db, 0, (q) =>
+        q
+          .selectFrom('core_users')
+          .selectAll()
+          .orderBy('username')
+          .limit(literalCount(page.limit))
+          .offset(literalCount(page.offset)),
+      );
+      plainPages.set(key, pageOf);
+    }
+    return pageOf;
+  };
+
   return {
     get,
     findByUsername: (username: string, trx: Db<IdentityTables> = db) =>
@@ -66,9 +92,15 @@ export function createUsers(deps: { db: Kysely<IdentityTables>; passwordGate: Pa
     /** A page of users matching NetBox's UserFilterSet parameters (list-filters.ts); unknown ones are refused. */
     async list(page: Page, query: Query = {}): Promise<{ count: number; rows: UserRow[] }> {
       const where = and(await userConditions(db, query));
+      const order = userOrdering(query);
+      if (!where && !order.length) {
+        // The plain listing (the console's users page, a client paging through everyone): compiled once per page.
+        const [counted, listed] = await Promise.all([everyUserCount(db), plainPage(page)(db)]);
+        return { count: Number(counted.rows[0]!.n), rows: listed.rows };
+      }
       const q = where ? db.selectFrom('core_users').where(where) : db.selectFrom('core_users');
       let ordered = q.selectAll();
-      for (const o of userOrdering(query)) ordered = ordered.orderBy(sql.ref(o.column), o.desc ? 'desc' : 'asc');
+      for (const o of order) ordered = ordered.orderBy(sql.ref(o.column), o.desc ? 'desc' : 'asc');
       const [{ n }, rows] = await Promise.all([
         q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
         ordered.orderBy('username').limit(literalCount(page.limit)).offset(literalCount(page.offset)).execute(),

@@ -37,8 +37,7 @@ export function installPlaintextAudit(
   engine: { name: string; auditEvents: Readonly<Record<string, string>> },
 ): void {
   const declared = new Set(Object.values(engine.auditEvents));
-  scope.addHook('onSend', async (request, reply, payload) => {
-    if (!request.routeOptions.config.hush?.returnsPlaintext || reply.statusCode >= 300) return payload;
+  const recordReads = async (request: FastifyRequest, payload: unknown) => {
     if (request.auditReads === undefined) {
       throw new HushError('internal', 'Internal server error.', {
         reason: 'plaintext_not_audited',
@@ -61,6 +60,12 @@ export function installPlaintextAudit(
     }
     if (request.auditReads.length) await core.audit.append(auditActorOf(request), request.auditReads);
     return payload;
+  };
+  // Takes `done`, so the answers of the routes that reveal nothing pass without a promise (issue 18); the others
+  // wait for their entries' commit as before.
+  scope.addHook('onSend', (request, reply, payload, done) => {
+    if (!request.routeOptions.config.hush?.returnsPlaintext || reply.statusCode >= 300) done(null, payload);
+    else recordReads(request, payload).then((p) => done(null, p), done);
   });
 }
 
@@ -75,18 +80,22 @@ export function recordPlaintextReads(request: FastifyRequest, events: readonly A
  * `appendWithin` is then a failing request in the first test that makes the change, not a silent hole in the log.
  */
 export function installChangeAudit(scope: FastifyInstance, core: Core): void {
-  scope.addHook('onSend', async (request, reply, payload) => {
+  // Takes `done` rather than being async: it never waits, and runs on every request (issue 18). A throw is caught by
+  // Fastify's hook runner and rendered as a rejection would be.
+  scope.addHook('onSend', (request, reply, payload, done) => {
     // Taken on every request, so the ledger forgets each one as it is answered.
     const appended = core.audit.changesOf(changeKeyOf(request));
-    if (!request.routeOptions.config.hush?.changesData) return payload;
     if (
+      !request.routeOptions.config.hush?.changesData ||
       reply.statusCode < 200 ||
       reply.statusCode >= 300 ||
       appended > 0 ||
       request.unchanged ||
       reply.getHeader(REPLAYED_HEADER) !== undefined
-    )
-      return payload;
+    ) {
+      done(null, payload);
+      return;
+    }
     throw new HushError('internal', 'Internal server error.', {
       reason: 'change_not_audited',
       cause: new Error(

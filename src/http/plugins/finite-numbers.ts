@@ -7,7 +7,9 @@ import type { FastifyInstance } from 'fastify';
  * meant to be infinite; after validation, such a value is refused exactly as a schema failure would be.
  */
 export function installFiniteNumberCheck(app: FastifyInstance): void {
-  app.addHook('preHandler', async (request) => {
+  // Takes `done` rather than being async: it never waits, and runs on every request (issue 18). A throw is caught by
+  // Fastify's hook runner and rendered as a rejection would be.
+  app.addHook('preHandler', (request, _reply, done) => {
     for (const [context, data] of [
       ['params', request.params],
       ['querystring', request.query],
@@ -21,6 +23,7 @@ export function installFiniteNumberCheck(app: FastifyInstance): void {
         });
       }
     }
+    done();
   });
 }
 

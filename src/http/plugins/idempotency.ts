@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { HushError, invalid } from '../../core/errors.js';
 import type { Core } from '../../core/index.js';
 import { requestDigest } from '../../core/idempotency/store.js';
@@ -33,12 +33,10 @@ export function installIdempotency(scope: FastifyInstance, core: Core): void {
       );
     }
   });
-  scope.addHook('preHandler', async (request, reply) => {
-    request.idempotency = undefined;
-    const raw = request.headers[IDEMPOTENCY_HEADER];
-    if (!request.routeOptions.config.hush?.idempotent || raw === undefined || !request.caller) return;
+  /** Claims the key, or answers with the stored reply (then true: the request is answered). */
+  const claimOrReplay = async (request: FastifyRequest, reply: FastifyReply, raw: string | string[]) => {
     const claim = {
-      userId: request.caller.user.id,
+      userId: request.caller!.user.id,
       key: parseKey(raw),
       digest: requestDigest(request.method, request.url, request.body),
     };
@@ -50,8 +48,24 @@ export function installIdempotency(scope: FastifyInstance, core: Core): void {
         { reason: 'idempotency_key_reused' },
       );
     }
-    if (stored) return reply.code(stored.status).header(REPLAYED_HEADER, 'true').send(stored.body);
+    if (stored) {
+      reply.code(stored.status).header(REPLAYED_HEADER, 'true').send(stored.body);
+      return true;
+    }
     await core.idempotency.purgeExpired();
     request.idempotency = claim;
+    return false;
+  };
+  // Takes `done`, so the requests without a key (nearly all) pass without a promise (issue 18). A replayed answer
+  // is sent from the hook, which then does not call `done`, as Fastify asks of a hook that answers.
+  scope.addHook('preHandler', (request, reply, done) => {
+    request.idempotency = undefined;
+    const raw = request.headers[IDEMPOTENCY_HEADER];
+    if (!request.routeOptions.config.hush?.idempotent || raw === undefined || !request.caller) done();
+    else
+      claimOrReplay(request, reply, raw).then(
+        (answered) => answered || done(),
+        (error: Error) => done(error),
+      );
   });
 }

@@ -16,7 +16,7 @@ export function createMetrics() {
     registry,
     /** Observes every request by its route template (never the raw URL, which would explode label cardinality). */
     install(app: FastifyInstance) {
-      app.addHook('onResponse', async (request, reply) => {
+      app.addHook('onResponse', (request, reply, done) => {
         duration.observe(
           {
             method: request.method,
@@ -25,6 +25,7 @@ export function createMetrics() {
           },
           reply.elapsedTime / 1000,
         );
+        done();
       });
     },
   };
