@@ -27,7 +27,22 @@ const CONCURRENCY = 4;
 const MiB = 1024 * 1024;
 
 async function memoryOf(server: HushProcess, token: string): Promise<{ rss: number; heap: number }> {
-  const text = await (await fetch(`${server.url}/metrics`, { headers: { authorization: `Token ${token}` } })).text();
+  const get = async () =>
+    (await fetch(`${server.url}/metrics`, { headers: { authorization: `Token ${token}` } })).text();
+  // fetch reuses the fixtures' keep-alive connection, which the server may close just as it is reused (seen once on a
+  // loaded machine as a bare 'fetch failed'): one retry on a live server, and the cause and the server's state if not.
+  const text = await get().catch(async (first: unknown) => {
+    if (server.child.exitCode !== null)
+      throw new Error(`the server exited (${server.child.exitCode})`, { cause: first });
+    return get().catch((second: unknown) => {
+      throw new Error(
+        `GET /metrics failed twice, the server is ${server.child.exitCode === null ? 'running' : 'gone'}`,
+        {
+          cause: (second as { cause?: unknown }).cause ?? second,
+        },
+      );
+    });
+  });
   const metric = (name: string) => Number(new RegExp(`^${name} (\\S+)`, 'm').exec(text)?.[1]);
   return { rss: metric('hush_process_resident_memory_bytes'), heap: metric('hush_nodejs_heap_size_used_bytes') };
 }
