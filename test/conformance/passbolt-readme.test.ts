@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import * as openpgp from 'openpgp';
+import { runHush, runProcess } from '../helpers/process.js';
 import { startHush, tempDir, type RunningHush } from '../helpers/server.js';
 import { userWithGrants } from '../helpers/users.js';
 import { generateKeyPair } from '../engines/passbolt/helpers.js';
@@ -23,30 +24,10 @@ function block(after: string): string {
   return code[1]!;
 }
 
-/** Runs a command without blocking this process's event loop: the server under test lives in it. */
-function run(
-  command: string,
-  args: string[],
-  env: Record<string, string>,
-  input?: string,
-): Promise<{ status: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (status) => resolve({ status, stdout, stderr }));
-    child.stdin.end(input ?? '');
-  });
-}
-
+// Run without blocking this process's event loop: the server under test lives in it.
 const sh = (script: string, env: Record<string, string>, input?: string) =>
-  run('bash', ['-euo', 'pipefail', '-c', script], env, input);
-const HUSH_BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../src/cli/bin.js');
-const hushCli = (args: string[], input?: string) =>
-  run(process.execPath, [HUSH_BIN, ...args], { HUSH_LOG_LEVEL: 'silent' }, input);
+  runProcess('bash', ['-euo', 'pipefail', '-c', script], { env: { ...process.env, ...env }, input });
+const hushCli = (args: string[], input?: string) => runHush(args, { HUSH_LOG_LEVEL: 'silent' }, input);
 
 describe('README Passbolt flow with curl, jq and gpg', () => {
   let hush: RunningHush;

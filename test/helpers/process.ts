@@ -76,12 +76,21 @@ export function runCli(
   args: string[],
   options: { env: NodeJS.ProcessEnv; input?: string | undefined },
 ): Promise<CliRun> {
-  const child = spawn(process.execPath, [HUSH_BIN, ...args], { env: options.env, stdio: ['pipe', 'pipe', 'pipe'] });
+  return runProcess(process.execPath, [HUSH_BIN, ...args], options);
+}
+
+/** Runs any program to completion with exactly `env` and `input` on its standard input (see runCli for why async). */
+export function runProcess(
+  command: string,
+  args: string[],
+  options: { env: NodeJS.ProcessEnv; input?: string | undefined },
+): Promise<CliRun> {
+  const child = spawn(command, args, { env: options.env, stdio: ['pipe', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
   child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-  // A command that exits without reading its input closes the pipe: not an error of the test.
+  // A command that exits without reading its input closes the pipe: its exit status tells the test, not EPIPE.
   child.stdin.on('error', () => {});
   child.stdin.end(options.input ?? '');
   const hung = setTimeout(() => child.kill('SIGKILL'), HUNG_AFTER_MS);
