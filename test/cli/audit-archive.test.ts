@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { after, before, describe, it } from 'node:test';
 import { runHush } from '../helpers/process.js';
 import { tempDir } from '../helpers/server.js';
@@ -48,5 +49,56 @@ describe('hush admin audit archive and verify --archive', () => {
     const tampered = await admin('audit', 'verify', '--archive', file);
     assert.equal(tampered.status, 2);
     assert.match(tampered.stdout, /BROKEN/);
+  });
+
+  it('verify --anchor saves every stripe head, and a later run catches a stripe rewound behind the saved head', async () => {
+    const anchor = path.join(dir, 'anchor.json');
+    const stripeWithTwo = () => {
+      const db = new Database(path.join(dir, 'hush.db'), { readonly: true });
+      try {
+        const row = db
+          .prepare('select stripe from core_audit_log group by stripe having count(*) >= 2 limit 1')
+          .get() as { stripe: number } | undefined;
+        return row?.stripe;
+      } finally {
+        db.close();
+      }
+    };
+    // Users until two entries share a stripe (16 stripes: at most 17 of them).
+    for (let i = 0; stripeWithTwo() === undefined; i++)
+      assert.equal((await admin('user', 'create', `anchor-${i}`)).status, 0);
+    const stripe = stripeWithTwo()!;
+    const first = await admin('audit', 'verify', '--anchor', anchor);
+    assert.equal(first.status, 0, first.stdout + first.stderr);
+    const saved = JSON.parse(fs.readFileSync(anchor, 'utf8')) as { heads: { stripe: number; seq: number }[] };
+    assert.equal(saved.heads.length, 16);
+    assert.equal((fs.statSync(anchor).mode & 0o777).toString(8), '600');
+
+    // The newest entry of that stripe, deleted, and the stripe's head moved back to the entry before it.
+    const db = new Database(path.join(dir, 'hush.db'));
+    try {
+      const [newest, previous] = db
+        .prepare('select seq, hash from core_audit_log where stripe = ? order by seq desc limit 2')
+        .all(stripe) as { seq: number; hash: string }[];
+      db.prepare('delete from core_audit_log where seq = ?').run(newest!.seq);
+      db.prepare('update core_audit_head set seq = ?, hash = ? where id = ?').run(
+        previous!.seq,
+        previous!.hash,
+        stripe,
+      );
+    } finally {
+      db.close();
+    }
+    assert.equal((await admin('audit', 'verify')).status, 0, 'the walk alone cannot tell');
+    const before = fs.readFileSync(anchor, 'utf8');
+    const caught = await admin('audit', 'verify', '--anchor', anchor);
+    assert.equal(caught.status, 2, caught.stdout);
+    assert.match(caught.stdout, new RegExp(`stripe ${stripe}: its head moved back`));
+    assert.equal(fs.readFileSync(anchor, 'utf8'), before, 'a failed check keeps the anchor it was compared with');
+
+    fs.writeFileSync(anchor, '{"heads": "none"}');
+    const unreadable = await admin('audit', 'verify', '--anchor', anchor);
+    assert.equal(unreadable.status, 1);
+    assert.match(unreadable.stderr, /--anchor/);
   });
 });

@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { sql } from 'kysely';
 import { after, before, it } from 'node:test';
+import { checkAnchor } from '../../src/core/audit/anchor.js';
 import { stripeFor, systemActor, type AuditEvent } from '../../src/core/audit/log.js';
 import { verifyAuditChain } from '../../src/core/audit/verify.js';
 import { loadConfig } from '../../src/core/config.js';
@@ -106,6 +107,68 @@ forEachDialect('audit stripes', (dialect) => {
       assert.equal((await verifyAuditChain(core.db)).ok, false, `moved to stripe ${to}`);
       await sql`update core_audit_log set stripe = ${entry.stripe} where seq = ${entry.seq}`.execute(core.db);
     }
+    assert.equal((await verifyAuditChain(core.db)).ok, true);
+  });
+
+  it('detects a row written past its stripe head, above the newest entry or (PostgreSQL) in a gap of the sequence', async () => {
+    const all = await rows();
+    const top = all.at(-1)!;
+    const stripe = top.stripe === STRIPES ? 2 : top.stripe + 1;
+    const forged = { ...top, seq: top.seq + 5, stripe, details: '{"note":"alice read prod-db"}', hash: 'junk' };
+    await core.db.insertInto('core_audit_log').values(forged).execute();
+    const past = await verifyAuditChain(core.db);
+    assert.equal(past.ok, false);
+    assert.match(
+      past.problems.map((p) => p.problem).join('\n'),
+      new RegExp(`^stripe ${stripe}: is past its stripe's head`, 'm'),
+    );
+    await core.db.deleteFrom('core_audit_log').where('seq', '=', forged.seq).execute();
+    if (dialect.name === 'postgres') {
+      // A number the sequence handed out and nobody used (a rolled-back append), below a newer entry of another stripe.
+      const gap = Number((await sql<{ n: string }>`select nextval('core_audit_seq') as n`.execute(core.db)).rows[0]!.n);
+      await core.db
+        .transaction()
+        .execute((trx) => core.audit.appendWithin(trx, actor, [about(idsInDifferentStripes(1)[0]!)]));
+      const low = (await core.db.selectFrom('core_audit_head').selectAll().orderBy('seq').executeTakeFirstOrThrow()).id;
+      await core.db
+        .insertInto('core_audit_log')
+        .values({ ...forged, seq: gap, stripe: low })
+        .execute();
+      const inGap = await verifyAuditChain(core.db);
+      assert.equal(inGap.ok, false);
+      assert.match(inGap.problems.map((p) => p.problem).join('\n'), /is past its stripe's head/);
+      await core.db.deleteFrom('core_audit_log').where('seq', '=', gap).execute();
+    }
+    assert.equal((await verifyAuditChain(core.db)).ok, true);
+  });
+
+  it("a stripe's newest entries deleted and its head moved back pass the walk, but not a saved anchor", async () => {
+    const anchor = (await verifyAuditChain(core.db)).heads;
+    const all = await rows();
+    const stripe = anchor.find((h) => all.filter((r) => r.stripe === h.stripe).length >= 2)!.stripe;
+    const [previous, newest] = all.filter((r) => r.stripe === stripe).slice(-2);
+    await core.db.deleteFrom('core_audit_log').where('seq', '=', newest!.seq).execute();
+    await sql`update core_audit_head set seq = ${previous!.seq}, hash = ${previous!.hash} where id = ${stripe}`.execute(
+      core.db,
+    );
+    const report = await verifyAuditChain(core.db);
+    // Consistent by itself: no key makes a rewritten stripe end differently from an intact one.
+    assert.equal(report.ok, true);
+    const problems = await checkAnchor(core.db, report, anchor);
+    assert.match(problems.map((p) => p.problem).join('\n'), new RegExp(`^stripe ${stripe}: its head moved back`, 'm'));
+    // Put back, the saved heads hold again; heads that moved on since are fine.
+    await core.db.insertInto('core_audit_log').values(newest!).execute();
+    await sql`update core_audit_head set seq = ${newest!.seq}, hash = ${newest!.hash} where id = ${stripe}`.execute(
+      core.db,
+    );
+    await core.db.transaction().execute((trx) => core.audit.appendWithin(trx, actor, [about(`anchor-${stripe}`)]));
+    const later = await verifyAuditChain(core.db);
+    assert.deepEqual(await checkAnchor(core.db, later, anchor), []);
+    // The entry a saved head names, rewritten in place with a recomputed hash: the anchor still has the old one.
+    await sql`update core_audit_log set hash = ${'0'.repeat(64)} where seq = ${newest!.seq}`.execute(core.db);
+    const rewritten = await checkAnchor(core.db, later, anchor);
+    assert.match(rewritten.map((p) => p.problem).join('\n'), /is changed: the stripe was rewritten/);
+    await sql`update core_audit_log set hash = ${newest!.hash} where seq = ${newest!.seq}`.execute(core.db);
     assert.equal((await verifyAuditChain(core.db)).ok, true);
   });
 

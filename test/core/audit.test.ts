@@ -28,6 +28,8 @@ forEachDialect('audit chain', (dialect) => {
       await core.audit.append(actor, [{ engine: 'test', action: 'thing.read', objectType: 'test.thing', objectId: i }]);
   };
 
+  const heads = () => core.db.selectFrom('core_audit_head').selectAll().orderBy('id').execute();
+
   it('chains entries and verifies an untouched log', async () => {
     await appendFive();
     // Concurrent appends from one process must still produce one unbroken chain.
@@ -36,11 +38,14 @@ forEachDialect('audit chain', (dialect) => {
         core.audit.append(actor, [{ engine: 'test', action: 'burst', objectId: i }]),
       ),
     );
-    const report = await verifyAuditChain(core.db);
+    const { heads: checked, ...report } = await verifyAuditChain(core.db);
     assert.deepEqual(report, { ok: true, entries: 25, problems: [], throughSeq: 25 });
+    // Every stripe's head, as the table has them: what an anchor saves.
+    assert.deepEqual(
+      checked,
+      (await heads()).map((h) => ({ stripe: h.id, seq: h.seq, hash: h.hash })),
+    );
   });
-
-  const heads = () => core.db.selectFrom('core_audit_head').selectAll().orderBy('id').execute();
 
   it('verifies up to the heads it read first: appends committing between its batches are no tamper alarm', async () => {
     const before = await heads();
@@ -51,7 +56,13 @@ forEachDialect('audit chain', (dialect) => {
       betweenBatches: () => core.audit.append(actor, [{ engine: 'test', action: 'racing', objectId: n++ }]),
     });
     assert.ok(n > 1, 'appends raced the walk');
-    assert.deepEqual(report, { ok: true, entries: top, problems: [], throughSeq: top });
+    const { heads: checked, ...rest } = report;
+    assert.deepEqual(rest, { ok: true, entries: top, problems: [], throughSeq: top });
+    // The heads the walk read first, not those the racing appends moved.
+    assert.deepEqual(
+      checked,
+      before.map((h) => ({ stripe: h.id, seq: h.seq, hash: h.hash })),
+    );
     await sql`delete from core_audit_log where action = 'racing'`.execute(core.db);
     for (const h of before)
       await sql`update core_audit_head set seq = ${h.seq}, hash = ${h.hash} where id = ${h.id}`.execute(core.db);

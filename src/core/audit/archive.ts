@@ -182,9 +182,14 @@ export async function archiveAuditLog(
               .limit(Math.min(BATCH, chunkSize - taken))
               .execute();
             if (!rows.length) break;
-            const text = rows.map((r) => `${JSON.stringify(r)}\n`).join('');
-            fs.writeSync(fd, text);
-            written += Buffer.byteLength(text);
+            const text = Buffer.from(rows.map((r) => `${JSON.stringify(r)}\n`).join(''));
+            // `written` moves only by what reached the file: a short write (a full disk) never counts as archived.
+            for (let at = 0; at < text.length;) {
+              const n = fs.writeSync(fd, text, at);
+              if (n <= 0) throw new Error(`${target}: the file took no more bytes`);
+              at += n;
+              written += n;
+            }
             taken += rows.length;
             through = rows[rows.length - 1]!.seq;
             lastHash = rows[rows.length - 1]!.hash;
@@ -192,6 +197,9 @@ export async function archiveAuditLog(
           }
           if (!taken) return false;
           fs.fsyncSync(fd);
+          // What the deletes below rely on: every line of this chunk is on disk, after the committed ones.
+          const size = fs.fstatSync(fd).size;
+          if (size !== written) throw new Error(`${target} holds ${size} bytes where ${written} were written`);
           if (!linked) {
             // A link, unlike a rename, fails when the name is taken (EEXIST): two archives racing for one name
             // (several nodes' retention in the same second, two operators) never replace each other's file.

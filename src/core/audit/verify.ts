@@ -13,10 +13,17 @@ export interface VerifyReport {
   throughSeq: number;
   /** Set when the live chain starts after archived entries: the last entry an archive removed. */
   archivedThrough?: number;
+  /**
+   * Every stripe's head as checked. Kept outside the database (`hush admin audit verify --anchor FILE`), they let a
+   * later check catch a stripe whose newest entries were removed together with its head moved back (anchor.ts).
+   */
+  heads: { stripe: number; seq: number; hash: string }[];
 }
 
 const BATCH = 1000;
 const MAX_PROBLEMS = 20;
+// Entries above their stripe's head kept for the check after the walk: those committed while it ran, a handful.
+const MAX_LATER = 10_000;
 
 /**
  * A walk along entries in `seq` order: each must name the hash of the previous entry of its own stripe and hash to
@@ -142,6 +149,7 @@ async function walkOnce(
 ): Promise<{ walk: ChainWalk; report: VerifyReport }> {
   const batch = options.batch ?? BATCH;
   const walk = createChainWalk();
+  const later: AuditLogTable[] = [];
   // The heads first: every entry of a stripe up to its head committed with it (an append writes both in one
   // transaction); a later entry is outside this check.
   const heads = new Map((await db.selectFrom('core_audit_head').selectAll().execute()).map((h) => [h.id, h] as const));
@@ -153,7 +161,11 @@ async function walkOnce(
     if (!rows.length) break;
     for (const row of rows) {
       const head = heads.get(row.stripe);
-      if (head && row.seq > head.seq) continue;
+      if (head && row.seq > head.seq) {
+        // Committed after the heads were read, or never appended through its head: told apart once the walk ends.
+        if (later.length < MAX_LATER) later.push(row);
+        continue;
+      }
       if (!head && heads.size) walk.report(row.seq, `stripe ${row.stripe}: has no head record`);
       walk.step(row);
     }
@@ -161,6 +173,7 @@ async function walkOnce(
     if (rows.length < batch) break;
     await options.betweenBatches?.();
   }
+  await checkAboveHeads(db, walk, later, through ?? 0);
   const archivedThrough = checkChainStart(walk);
   if (!heads.size) walk.report(0, 'the chain head record is missing');
   const newest = walk.checkpoints[walk.checkpoints.length - 1];
@@ -184,9 +197,43 @@ async function walkOnce(
     entries: walk.entries,
     problems: walk.problems,
     throughSeq: through ?? walk.last?.seq ?? 0,
+    heads: [...heads.values()].sort((a, b) => a.id - b.id).map((h) => ({ stripe: h.id, seq: h.seq, hash: h.hash })),
   };
   if (archivedThrough !== undefined) report.archivedThrough = archivedThrough;
   return { walk, report };
+}
+
+/**
+ * An append writes its entry and moves its stripe's head in one transaction, so once the walk is over every
+ * committed entry has a seq at or below its stripe's head as read now. One above it was written around the chain
+ * (an INSERT into a gap PostgreSQL's sequence left, or past the newest entry): it would show in the log without
+ * having been checked, so it is a problem here rather than at the next append of its stripe.
+ */
+async function checkAboveHeads(
+  db: Kysely<AuditTables>,
+  walk: ChainWalk,
+  skipped: readonly AuditLogTable[],
+  through: number,
+): Promise<void> {
+  const newer = await db
+    .selectFrom('core_audit_log')
+    .select(['seq', 'stripe'])
+    .where('seq', '>', through)
+    .orderBy('seq')
+    .limit(MAX_LATER)
+    .execute();
+  if (!skipped.length && !newer.length) return;
+  const heads = new Map(
+    (await db.selectFrom('core_audit_head').select(['id', 'seq']).execute()).map((h) => [h.id, h.seq] as const),
+  );
+  for (const row of [...skipped, ...newer]) {
+    const head = heads.get(row.stripe);
+    if (head !== undefined && row.seq > head)
+      walk.report(
+        row.seq,
+        `stripe ${row.stripe}: is past its stripe's head (entry ${head}): it was written into the log without being appended to the chain`,
+      );
+  }
 }
 
 /** Verifies the live chain; see walkAuditChain. */

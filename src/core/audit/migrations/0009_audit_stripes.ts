@@ -28,7 +28,13 @@ export const auditStripesMigration: HushMigration = {
       .values(Array.from({ length: STRIPES - 1 }, (_, i) => ({ id: i + 2, seq: 0, hash: GENESIS_HASH })))
       .execute();
     if (dialect.name === 'postgres') {
-      await sql`create sequence core_audit_seq`.execute(db);
+      // No default once the existing entries have theirs: a node still running the build before this one inserts
+      // without a stripe (it locks only the old chain row, which this build no longer takes), and must fail rather
+      // than fork stripe 1. SQLite has one writer at a time, so an old node's append there stays a valid link.
+      await sql`alter table core_audit_log alter column stripe drop default`.execute(db);
+      // CACHE 1 (PostgreSQL's default, stated so nobody raises it): with a cache per backend, numbers would no longer
+      // follow the order appends take their stripe's head, and verify would see entries out of chain order.
+      await sql`create sequence core_audit_seq cache 1`.execute(db);
       // Continues after the newest entry (setval's third argument false: the next value is exactly 1 on a new log).
       await sql`select setval('core_audit_seq', coalesce((select max(seq) from core_audit_head), 0) + 1, false)`.execute(
         db,

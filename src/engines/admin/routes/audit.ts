@@ -17,6 +17,10 @@ const AuditVerifyOut = Type.Object({
   problems: Type.Array(Type.Object({ seq: Type.Integer(), problem: Type.String() }), {
     description: 'The first breaks found (at most 20), in chain order',
   }),
+  heads: Type.Array(Type.Object({ stripe: Type.Integer(), seq: Type.Integer(), hash: Type.String() }), {
+    description:
+      "Every stripe's head as checked: a copy kept outside the database lets a later check (hush admin audit verify --anchor) catch a stripe whose newest entries were removed and its head moved back",
+  }),
   checked_at: Type.String(),
 });
 
@@ -89,6 +93,7 @@ export function auditRoutes(identity: IdentityPort): FastifyPluginAsyncTypebox {
           entries: report.entries,
           through_seq: report.throughSeq,
           problems: report.problems,
+          heads: report.heads,
           checked_at: new Date().toISOString(),
         };
       },
