@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { pageCursor } from '../../src/engines/lists/serializers.js';
 import type { Cleanup } from '../cleanup.js';
-import { apiOf, fillPhase, fillStore } from './fill.js';
+import { apiOf, fillPhase, fillStore, type StoreFill } from './fill.js';
 import { memoryOf, startScaleServer } from './server.js';
 
 const FULL = { phaseSecrets: 1_000_000, listValues: 1_000_000, auditEntries: 2_000_000 };
@@ -23,12 +23,25 @@ interface Figure {
   peakRssGrowthMiB: number;
 }
 
-function argsOf(argv: string[]): { scale: number; keep: boolean; entry: string } {
+function argsOf(argv: string[]): { scale: number; keep: boolean; reuse: string | undefined; entry: string } {
   const at = argv.indexOf('--scale');
   const scale = at >= 0 ? Number(argv[at + 1]) : 1;
   if (!(scale > 0 && scale <= 1)) throw new Error(`--scale must be a number in (0, 1], got ${argv[at + 1]}`);
-  return { scale, keep: argv.includes('--keep'), entry: process.env.BENCH_HUSH_ENTRY ?? 'dist/src/cli/bin.js' };
+  const reuseAt = argv.indexOf('--reuse');
+  const reuse = reuseAt >= 0 ? argv[reuseAt + 1] : undefined;
+  if (reuseAt >= 0 && !reuse) throw new Error('--reuse needs the data dir a --keep run printed');
+  return { scale, keep: argv.includes('--keep'), reuse, entry: process.env.BENCH_HUSH_ENTRY ?? 'dist/src/cli/bin.js' };
 }
+
+/** What a --keep run leaves beside the data, so that --reuse can measure the same database again without a fill. */
+interface Filled {
+  sizes: { phaseSecrets: number; listValues: number; auditEntries: number };
+  token: string;
+  listPath: string;
+  store: StoreFill;
+  fillSeconds: number;
+}
+const FILLED = 'scale-fill.json';
 
 function databaseMiB(dataDir: string): number {
   return (
@@ -52,28 +65,37 @@ async function freePort(): Promise<number> {
 }
 
 export async function runScale(argv: string[], cleanup: Cleanup, progress: (t: string) => void): Promise<number> {
-  const { scale, keep, entry } = argsOf(argv);
-  const sizes = {
-    phaseSecrets: Math.round(FULL.phaseSecrets * scale),
-    listValues: Math.round(FULL.listValues * scale),
-    auditEntries: Math.round(FULL.auditEntries * scale),
-  };
-  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'hush-scale-'));
-  if (keep) progress(`data dir kept: ${dataDir}`);
-  else cleanup.defer(() => rm(dataDir, { recursive: true, force: true }));
-  const token = randomBytes(20).toString('hex');
+  const { scale, keep, reuse, entry } = argsOf(argv);
   const port = await freePort();
-  const fillStarted = performance.now();
-
-  progress(`filling ${JSON.stringify(sizes)} into ${dataDir}`);
-  let server = await startScaleServer(entry, dataDir, port, token, cleanup);
-  const { listPath } = await fillPhase(apiOf(server.baseUrl, token), sizes.phaseSecrets, progress);
-  await server.stop();
-  const store = await fillStore(dataDir, sizes, progress);
-  const fillSeconds = (performance.now() - fillStarted) / 1000;
+  let filled: Filled;
+  let dataDir: string;
+  if (reuse) {
+    dataDir = path.resolve(reuse);
+    filled = JSON.parse(fs.readFileSync(path.join(dataDir, FILLED), 'utf8')) as Filled;
+    progress(`measuring the data a --keep run filled in ${dataDir}`);
+  } else {
+    const sizes = {
+      phaseSecrets: Math.round(FULL.phaseSecrets * scale),
+      listValues: Math.round(FULL.listValues * scale),
+      auditEntries: Math.round(FULL.auditEntries * scale),
+    };
+    dataDir = await mkdtemp(path.join(os.tmpdir(), 'hush-scale-'));
+    if (keep) progress(`data dir kept: ${dataDir} (measure it again with --reuse ${dataDir})`);
+    else cleanup.defer(() => rm(dataDir, { recursive: true, force: true }));
+    const token = randomBytes(20).toString('hex');
+    const fillStarted = performance.now();
+    progress(`filling ${JSON.stringify(sizes)} into ${dataDir}`);
+    const filler = await startScaleServer(entry, dataDir, port, token, cleanup);
+    const { listPath } = await fillPhase(apiOf(filler.baseUrl, token), sizes.phaseSecrets, progress);
+    await filler.stop();
+    const store = await fillStore(dataDir, sizes, progress);
+    filled = { sizes, token, listPath, store, fillSeconds: (performance.now() - fillStarted) / 1000 };
+    if (keep) fs.writeFileSync(path.join(dataDir, FILLED), `${JSON.stringify(filled)}\n`, { mode: 0o600 });
+  }
+  const { sizes, token, listPath, store, fillSeconds } = filled;
 
   progress('restarting Hush on the filled database');
-  server = await startScaleServer(entry, dataDir, port, token, cleanup);
+  const server = await startScaleServer(entry, dataDir, port, token, cleanup);
   const rssAtStart = memoryOf(server.pid, 'VmRSS');
   const q = (params: Record<string, string>) => new URLSearchParams(params).toString();
   const requests: [string, string][] = [
@@ -118,7 +140,7 @@ export async function runScale(argv: string[], cleanup: Cleanup, progress: (t: s
   }
   const result = {
     at: new Date().toISOString(),
-    scale,
+    scale: sizes.auditEntries / FULL.auditEntries,
     sizes,
     fillSeconds,
     startupMs: server.startupMs,
@@ -131,7 +153,7 @@ export async function runScale(argv: string[], cleanup: Cleanup, progress: (t: s
 
   const f1 = (n: number) => n.toFixed(1);
   const lines = [
-    `scale ${scale}: ${sizes.phaseSecrets} Phase secrets, ${sizes.listValues} list values, ${sizes.auditEntries} audit entries (+ those the fill wrote); filled in ${f1(fillSeconds)} s`,
+    `scale ${result.scale}: ${sizes.phaseSecrets} Phase secrets, ${sizes.listValues} list values, ${sizes.auditEntries} audit entries (+ those the fill wrote); filled in ${f1(fillSeconds)} s`,
     `start-up ${f1(result.startupMs)} ms (target < 3,000), RSS ${f1(rssAtStart)} MiB after start, ${f1(result.rssAtEndMiB)} MiB at the end; database ${f1(result.databaseMiB)} MiB`,
     '',
     '| request | first ms | median ms (runs 2-3) | KiB | peak RSS growth MiB |',

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import { CompiledQuery, type Kysely } from 'kysely';
 import { after, before, it } from 'node:test';
 import { systemActor } from '../../src/core/audit/log.js';
-import { auditQuery, type AuditFilter } from '../../src/core/audit/query.js';
+import { auditQuery, timeBounds, type AuditFilter } from '../../src/core/audit/query.js';
 import type { AuditTables } from '../../src/core/audit/tables.js';
 import { loadConfig } from '../../src/core/config.js';
 import { createCore, type Core } from '../../src/core/index.js';
@@ -27,8 +27,10 @@ const FILTERS: Record<string, AuditFilter> = {
 
 /** The plan of the page query and of the count query, as one text. */
 async function plans(db: Kysely<AuditTables>, dialect: 'sqlite' | 'postgres', filter: AuditFilter): Promise<string> {
-  const page = auditQuery(db, filter).selectAll().orderBy('seq', 'desc').limit(50).offset(0).compile();
-  const count = auditQuery(db, filter)
+  // The queries the audit log runs: with the seq bounds its time filters resolve to first.
+  const bounds = await timeBounds(db, filter);
+  const page = auditQuery(db, filter, bounds).selectAll().orderBy('seq', 'desc').limit(50).offset(0).compile();
+  const count = auditQuery(db, filter, bounds)
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .compile();
   const lines: string[] = [];
@@ -118,4 +120,55 @@ forEachDialect('audit log filters use an index', (dialect) => {
       ['obj-1008', 'obj-1007'],
     );
   });
+});
+
+forEachDialect('audit log time filters', (dialect) => {
+  let dataDir: string;
+  let core: Core;
+  const base = Date.parse('2030-01-01T00:00:00.000Z');
+  const at = (seconds: number) => new Date(base + seconds * 1000).toISOString();
+  // Entry i was written at second i, but for two whose clocks were off: one ahead by 15 s, one behind by 15 s.
+  const times = Array.from({ length: 30 }, (_, i) => (i === 10 ? 25 : i === 20 ? 5 : i));
+
+  before(async () => {
+    dataDir = tempDir();
+    core = await createCore(loadConfig({ dataDir, databaseUrl: dialect.databaseUrl }, {}));
+    for (let i = 0; i < times.length; i++)
+      await core.db
+        .transaction()
+        .execute((trx) => core.audit.appendWithin(trx, systemActor, [{ engine: 'test', action: `t${i}` }]));
+    // Rewritten times break the entries' hashes, which a query does not look at.
+    for (let i = 0; i < times.length; i++)
+      await core.db
+        .updateTable('core_audit_log')
+        .set({ at: at(times[i]!) })
+        .where('action', '=', `t${i}`)
+        .execute();
+  });
+  after(async () => {
+    await core.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  for (const [name, since, until] of [
+    ['since', 22, undefined],
+    ['until', undefined, 8],
+    ['both', 4, 12],
+    ['nothing inside', 40, undefined],
+  ] as const) {
+    it(`${name}: exactly the entries whose time is inside, out of order or not`, async () => {
+      const filter: AuditFilter = {
+        ...(since === undefined ? {} : { since: at(since) }),
+        ...(until === undefined ? {} : { until: at(until) }),
+      };
+      const found = await core.audit.list(filter, { limit: 100, offset: 0 });
+      const expected = times
+        .map((t, i) => ({ t, i }))
+        .filter(({ t }) => (since === undefined || t >= since) && (until === undefined || t < until))
+        .map(({ i }) => `t${i}`)
+        .sort();
+      assert.deepEqual(found.rows.map((r) => r.action).sort(), expected);
+      assert.equal(found.count, expected.length);
+    });
+  }
 });

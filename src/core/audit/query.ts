@@ -14,11 +14,13 @@ export interface AuditFilter {
 /**
  * The entries matching `filter`, as one query both the page and its count start from. Every filter reads an index
  * of migration 0007 (test/core/audit-indexes.test.ts checks the plans on both dialects): an object id through the
- * `core_audit_object` side table, the others through a `(column, seq)` index or `at`'s.
+ * `core_audit_object` side table, the others through a `(column, seq)` index or `at`'s. `bounds`: what timeBounds
+ * found for the filter's times.
  */
 export function auditQuery(
   db: Kysely<AuditTables>,
   filter: AuditFilter,
+  bounds: SeqBounds = {},
 ): SelectQueryBuilder<AuditTables, 'core_audit_log', object> {
   let q = db.selectFrom('core_audit_log');
   if (filter.actor !== undefined) {
@@ -35,26 +37,66 @@ export function auditQuery(
   if (filter.engine !== undefined) q = q.where('engine', '=', filter.engine);
   if (filter.action !== undefined) q = q.where('action', '=', filter.action);
   if (filter.objectType !== undefined) q = q.where('object_type', '=', filter.objectType);
-  // A time bound becomes a bound on `seq` too, found through `at`'s index: entries are appended in time order, so
-  // the page reads a range of the primary key rather than every newer entry. The seq bound is the first (last)
-  // entry inside the range, so it stays exact even if two nodes' clocks disagree; the `at` test decides.
+  // A time bound becomes a bound on `seq` too (timeBounds), so the page reads a range of the primary key rather than
+  // every newer entry; the `at` test still decides which entries are in.
+  if (filter.since !== undefined) q = q.where('at', '>=', filter.since);
+  if (filter.until !== undefined) q = q.where('at', '<', filter.until);
+  if (bounds.fromSeq !== undefined) q = q.where('seq', '>=', bounds.fromSeq);
+  if (bounds.toSeq !== undefined) q = q.where('seq', '<=', bounds.toSeq);
+  return q;
+}
+
+/** The `seq` range that holds a time filter's entries; an empty range when no entry is inside the times. */
+export interface SeqBounds {
+  fromSeq?: number;
+  toSeq?: number;
+}
+
+/**
+ * How many entries out of time order a time filter still finds exactly. An entry's time is taken after its number,
+ * so concurrent appends on PostgreSQL land a few entries out of order; nodes' clocks differ by milliseconds (seconds
+ * after a clock step), which at any plausible rate is far fewer entries than this.
+ */
+export const TIME_ORDER_SLACK = 10_000;
+
+/**
+ * The lowest `seq` of the entries at or after `since` and the highest before `until`, each found among the
+ * TIME_ORDER_SLACK entries nearest that bound by time (a range read of the index on `at`): the lowest number of the
+ * whole range would read all of it (half a second at 3M entries; bench/README.md "Scale"). Exact unless an entry is
+ * more than TIME_ORDER_SLACK entries out of time order.
+ */
+export async function timeBounds(db: Kysely<AuditTables>, filter: AuditFilter): Promise<SeqBounds> {
+  const bounds: SeqBounds = {};
   if (filter.since !== undefined) {
-    const since = filter.since;
-    q = q.where('at', '>=', since).where('seq', '>=', (eb) =>
-      eb
-        .selectFrom('core_audit_log as s')
-        .select((e) => e.fn.min('s.seq').as('first'))
-        .where('s.at', '>=', since),
-    );
+    const nearest = db
+      .selectFrom('core_audit_log')
+      .select('seq')
+      .where('at', '>=', filter.since)
+      .orderBy('at')
+      .limit(TIME_ORDER_SLACK)
+      .as('w');
+    const low = await db
+      .selectFrom(nearest)
+      .select((eb) => eb.fn.min('w.seq').as('seq'))
+      .executeTakeFirst();
+    // No entry at or after `since`: a range nothing is in.
+    if (low?.seq == null) return { fromSeq: 1, toSeq: 0 };
+    bounds.fromSeq = Number(low.seq);
   }
   if (filter.until !== undefined) {
-    const until = filter.until;
-    q = q.where('at', '<', until).where('seq', '<=', (eb) =>
-      eb
-        .selectFrom('core_audit_log as u')
-        .select((e) => e.fn.max('u.seq').as('last'))
-        .where('u.at', '<', until),
-    );
+    const nearest = db
+      .selectFrom('core_audit_log')
+      .select('seq')
+      .where('at', '<', filter.until)
+      .orderBy('at', 'desc')
+      .limit(TIME_ORDER_SLACK)
+      .as('w');
+    const high = await db
+      .selectFrom(nearest)
+      .select((eb) => eb.fn.max('w.seq').as('seq'))
+      .executeTakeFirst();
+    // seq starts at 1: 0 is a bound nothing is under.
+    bounds.toSeq = high?.seq == null ? 0 : Number(high.seq);
   }
-  return q;
+  return bounds;
 }
