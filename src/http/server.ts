@@ -13,7 +13,7 @@ import { installErrorRenderer, sendError } from './errors.js';
 import { clientErrorHandler, frameworkErrorHandler } from './framework-errors.js';
 import { installJsonBodyParser } from './json-body.js';
 import { installUnreadBodyDrain } from './unread-body.js';
-import { loggerOptions, OneLinePerRequest, type LogStream } from './logging.js';
+import { lazyRequestLogger, loggerOptions, OneLinePerRequest, type LogStream } from './logging.js';
 import { installChangeAudit, installPlaintextAudit } from './plugins/audit.js';
 import { installCaller, requireDeclaredAccess, requireOwnPrefix } from './plugins/caller.js';
 import { installIdempotency } from './plugins/idempotency.js';
@@ -83,6 +83,7 @@ export async function buildServer(
   const app = Fastify({
     logger: options.logger === false ? false : loggerOptions(config, options.logStream),
     logController: new OneLinePerRequest(),
+    childLoggerFactory: lazyRequestLogger,
     bodyLimit: config.bodyLimitBytes,
     trustProxy: config.trustProxy,
     // The client's X-Request-ID is used only when it looks like an id (response-headers.ts).
@@ -102,7 +103,7 @@ export async function buildServer(
   app.decorateRequest('unchanged', false);
   installPublicUrl(app, config.publicUrl);
   const routeTable = installRouteTable(app);
-  installWriteOutcome(app);
+  installWriteOutcome(app, core);
   app.decorateRequest('idempotency', undefined);
   // Hooks of every request take `done` instead of returning a promise: an async hook costs a promise and a turn of
   // the microtask queue even when it has nothing to wait for (issue 18).

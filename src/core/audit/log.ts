@@ -9,6 +9,7 @@ import { entryHash, FIRST_STRIPE } from './chain.js';
 import { eventObjectIds } from './objects.js';
 import { auditQuery, timeBounds, type AuditFilter } from './query.js';
 import { createChangeLedger } from './request-changes.js';
+import { afterCommit } from '../store/after-commit.js';
 import { AUDIT_LOG_COLUMNS, type AuditLogTable, type AuditObjectTable, type AuditTables } from './tables.js';
 import { verifyAuditChain, type VerifyReport } from './verify.js';
 
@@ -283,11 +284,17 @@ export function createAuditLog(deps: { db: Kysely<AuditTables>; dialect: Pick<Di
         trx,
         events.map((event) => ({ actor, event })),
       );
-      changes.note(actor.changeKey ?? null, events.length);
+      const key = actor.changeKey;
+      if (key === undefined || !events.length) return;
+      changes.note(key, events.length);
+      await afterCommit(trx, () => changes.noteSaved(key));
     },
 
     /** How many change entries the request with `changeKey` appended with `appendWithin`; asked once, when answered. */
     changesOf: (changeKey: string): number => changes.take(changeKey),
+
+    /** Whether a transaction with change entries of the request `changeKey` has committed (write-outcome.ts). */
+    changeSaved: (changeKey: string): boolean => changes.saved(changeKey),
 
     /** Appends in a transaction of its own (plaintext reads, which change nothing else), batched with concurrent ones. */
     append(actor: AuditActor, events: readonly AuditEvent[]): Promise<void> {

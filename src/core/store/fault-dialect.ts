@@ -2,7 +2,6 @@ import { HushError } from '../errors.js';
 import type { CompiledQuery, DatabaseConnection, Dialect, Driver, QueryResult, TransactionSettings } from 'kysely';
 import { storeFaultError, storeFaultOf, type StoreFault } from './faults.js';
 import { refuseNulIn } from './text-guard.js';
-import { noteChangeSaved } from './write-outcome.js';
 
 /** What the store learns from its driver, for its health (see health.ts). */
 export interface FaultHooks {
@@ -23,11 +22,13 @@ const READ_ONLY_SQL = /^\s*(select|pragma|show|explain)\b/i;
 
 const isWrite = (query: CompiledQuery) => query.query.kind !== 'SelectQueryNode' && !READ_ONLY_SQL.test(query.sql);
 
-class GuardedConnection implements DatabaseConnection {
+export class GuardedConnection implements DatabaseConnection {
   /** The socket died: the server ended its transaction, and the pool drops the client on release. */
   lost = false;
   inTransaction = false;
   wroteInTransaction = false;
+  /** Run once the open transaction commits, dropped if it rolls back (after-commit.ts). */
+  afterCommit: (() => void)[] = [];
 
   constructor(
     readonly inner: DatabaseConnection,
@@ -120,6 +121,7 @@ class FaultTranslatingDriver implements Driver {
     }
     c.inTransaction = true;
     c.wroteInTransaction = false;
+    c.afterCommit = [];
   }
 
   async commitTransaction(connection: DatabaseConnection): Promise<void> {
@@ -131,15 +133,16 @@ class FaultTranslatingDriver implements Driver {
       throw this.translate(e, c, { duringCommit: storeFaultOf(e) === 'database_unavailable' });
     }
     c.inTransaction = false;
-    if (c.wroteInTransaction) {
-      this.hooks.onWriteSaved();
-      noteChangeSaved();
-    }
+    if (c.wroteInTransaction) this.hooks.onWriteSaved();
+    const committed = c.afterCommit;
+    c.afterCommit = [];
+    for (const callback of committed) callback();
   }
 
   async rollbackTransaction(connection: DatabaseConnection): Promise<void> {
     const c = connection as GuardedConnection;
     c.inTransaction = false;
+    c.afterCommit = [];
     // Nothing is left to roll back; trying would throw an error that hides the one being handled.
     if (c.lost || this.hooks.transactionEnded?.()) return;
     try {

@@ -8,7 +8,7 @@ import { undeclaredAuditEvent } from '../../core/engine-context.js';
 // Keys the change ledger by request object, never by the id a client may choose (AuditActor.changeKey).
 const changeKeys = new WeakMap<FastifyRequest, string>();
 let nextChangeKey = 0;
-function changeKeyOf(request: FastifyRequest): string {
+export function changeKeyOf(request: FastifyRequest): string {
   let key = changeKeys.get(request);
   if (key === undefined) changeKeys.set(request, (key = String((nextChangeKey += 1))));
   return key;

@@ -1,26 +1,25 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { HushError } from '../../core/errors.js';
+import type { Core } from '../../core/index.js';
 import { isStoreFault, StoreFaultReason } from '../../core/store/faults.js';
-import { trackWrites, type WriteOutcome } from '../../core/store/write-outcome.js';
+import { changeKeyOf } from './audit.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
-    /** Whether this request has committed a change (core/store/write-outcome.ts); set from the first handler hook on. */
-    writeOutcome: WriteOutcome | undefined;
+    /** Whether a transaction holding this request's change entries has committed (core/store/after-commit.ts). */
+    changeSaved(): boolean;
   }
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
 /**
- * Tracks the commits each request makes. Installed as a pre-handler hook because the body is read before it: the
- * socket's callbacks that deliver the body would not carry the request's context along.
+ * Every change commits with its audit entry (docs/audit.md §3), and the audit log learns when a transaction holding a
+ * request's entries commits: so whether a request has saved a change is known without following its async calls.
  */
-export function installWriteOutcome(app: FastifyInstance): void {
-  app.decorateRequest('writeOutcome', undefined);
-  app.addHook('preHandler', (request, _reply, done) => {
-    request.writeOutcome = { saved: false };
-    trackWrites(request.writeOutcome, done);
+export function installWriteOutcome(app: FastifyInstance, core: Core): void {
+  app.decorateRequest('changeSaved', function (this: FastifyRequest) {
+    return core.audit.changeSaved(changeKeyOf(this));
   });
 }
 
@@ -30,7 +29,7 @@ export function installWriteOutcome(app: FastifyInstance): void {
  * repeating the change would apply it twice.
  */
 export function afterSavedChange(error: HushError, request: FastifyRequest): HushError {
-  if (!request.writeOutcome?.saved || SAFE_METHODS.has(request.method)) return error;
+  if (SAFE_METHODS.has(request.method) || !request.changeSaved()) return error;
   if (error.kind !== 'internal' && error.kind !== 'unavailable') return error;
   const what = isStoreFault(error, StoreFaultReason.storageFull)
     ? 'Storage full: the'
