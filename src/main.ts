@@ -80,7 +80,8 @@ function retentionOf(
  * lines not yet written (the audit log, in the database, is the record that must not be lost).
  */
 function asyncStdout(): LogStream {
-  return pino.destination({ dest: 1, sync: false });
+  // A log collector that stops reading must not grow the process without bound: past 16 MiB waiting, lines are dropped.
+  return pino.destination({ dest: 1, sync: false, maxLength: 16 * 1024 * 1024 });
 }
 
 /** config → buildApp → listen → first admin, and a clean shutdown on SIGINT/SIGTERM. */

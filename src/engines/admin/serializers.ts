@@ -13,10 +13,17 @@ export function nestedUser(request: FastifyRequest, user: Pick<UserRow, 'id' | '
   };
 }
 
-/** Times as NetBox renders them (six fraction digits, `microsIso`); the audit log below keeps its stored text. */
+/**
+ * Times as NetBox renders them (six fraction digits, `microsIso`); the audit log below keeps its stored text. The
+ * nested fields are written out, not spread from nestedUser: V8 builds a spread followed by a dozen more fields in
+ * dictionary mode, 9 µs per user where this takes well under one (issue 18).
+ */
 export function userJson(request: FastifyRequest, u: UserRow) {
   return {
-    ...nestedUser(request, u),
+    id: u.id,
+    url: absoluteUrl(request, `/api/users/users/${u.id}/`),
+    display: u.username,
+    username: u.username,
     first_name: u.first_name,
     last_name: u.last_name,
     email: u.email,
