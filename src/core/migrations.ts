@@ -1,6 +1,7 @@
 import { auditMigration } from './audit/migrations/0004_audit.js';
 import { auditScaleMigration } from './audit/migrations/0007_audit_scale.js';
 import { auditStripesMigration } from './audit/migrations/0009_audit_stripes.js';
+import { auditObjectSetsMigration } from './audit/migrations/0010_audit_object_sets.js';
 import { idempotencyMigration } from './idempotency/migrations/0006_idempotency.js';
 import { identityMigration } from './identity/migrations/0002_identity.js';
 import { tokenEngineMigration } from './identity/migrations/0005_token_engine.js';
@@ -22,5 +23,6 @@ export const coreMigrations: MigrationSet = {
     auditScaleMigration,
     sessionEngineMigration,
     auditStripesMigration,
+    auditObjectSetsMigration,
   ],
 };

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { CompiledQuery, type Kysely } from 'kysely';
 import { after, before, it } from 'node:test';
-import { systemActor } from '../../src/core/audit/log.js';
+import { readOfMany, systemActor } from '../../src/core/audit/log.js';
+import { verifyAuditChain } from '../../src/core/audit/verify.js';
 import { auditQuery, timeBounds, type AuditFilter } from '../../src/core/audit/query.js';
 import type { AuditTables } from '../../src/core/audit/tables.js';
 import { loadConfig } from '../../src/core/config.js';
@@ -171,4 +172,58 @@ forEachDialect('audit log time filters', (dialect) => {
       assert.equal(found.count, expected.length);
     });
   }
+});
+
+forEachDialect('audit object sets', (dialect) => {
+  let dataDir: string;
+  let core: Core;
+  before(async () => {
+    dataDir = tempDir();
+    core = await createCore(loadConfig({ dataDir, databaseUrl: dialect.databaseUrl }, {}));
+  });
+  after(async () => {
+    await core.close();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  });
+  const ids = (prefix: string) => Array.from({ length: 100 }, (_, i) => `${prefix}-${i}`);
+  const listing = (objects: string[]) => readOfMany({ engine: 'test', action: 'thing.list' }, objects);
+  const members = async () => (await core.db.selectFrom('core_audit_set_member').select('set_id').execute()).length;
+
+  it('stores the ids of a listing read again and again once, and finds every read under each id', async () => {
+    const a = ids('a');
+    await core.audit.append(systemActor, listing(a));
+    await core.audit.append(systemActor, listing([...a].reverse()));
+    assert.equal(await members(), 100, 'one set, whatever the order of its ids');
+    assert.equal((await core.db.selectFrom('core_audit_entry_set').select('seq').execute()).length, 2);
+    assert.equal((await core.db.selectFrom('core_audit_object').select('seq').execute()).length, 0);
+    const found = await core.audit.list({ objectId: 'a-37' }, { limit: 10, offset: 0 });
+    assert.equal(found.count, 2);
+    assert.deepEqual(
+      found.rows.map((r) => r.action),
+      ['thing.list', 'thing.list'],
+    );
+    assert.equal((await core.audit.list({ objectId: 'a-100' }, { limit: 10, offset: 0 })).count, 0);
+  });
+
+  it('writes a set again after the transaction that first wrote it rolled back', async () => {
+    const b = ids('b');
+    await assert.rejects(
+      core.db.transaction().execute(async (trx) => {
+        await core.audit.appendWithin(trx, systemActor, listing(b));
+        throw new Error('the change failed');
+      }),
+      /the change failed/,
+    );
+    assert.equal(await members(), 100, 'the rolled-back set left nothing');
+    await core.db.transaction().execute((trx) => core.audit.appendWithin(trx, systemActor, listing(b)));
+    assert.equal(await members(), 200);
+    assert.equal((await core.audit.list({ objectId: 'b-5' }, { limit: 10, offset: 0 })).count, 1);
+    assert.equal((await verifyAuditChain(core.db)).ok, true);
+  });
+
+  it('an entry about a few objects keeps a row per object', async () => {
+    await core.audit.append(systemActor, listing(['c-1', 'c-2', 'c-3']));
+    assert.equal((await core.db.selectFrom('core_audit_object').select('seq').execute()).length, 3);
+    assert.equal((await core.audit.list({ objectId: 'c-2' }, { limit: 10, offset: 0 })).count, 1);
+  });
 });

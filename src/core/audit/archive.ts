@@ -211,6 +211,8 @@ export async function archiveAuditLog(
           await options.afterChunkWritten?.(chunk);
 
           await trx.deleteFrom('core_audit_object').where('seq', '<=', through).execute();
+          // A set's members stay: later entries may name the same set, and a set is only its ids.
+          await trx.deleteFrom('core_audit_entry_set').where('seq', '<=', through).execute();
           await trx.deleteFrom('core_audit_log').where('seq', '<=', through).execute();
           const details: ArchiveCheckpoint = {
             archived_from_seq: firstSeq!,

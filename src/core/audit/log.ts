@@ -10,7 +10,14 @@ import { eventObjectIds } from './objects.js';
 import { auditQuery, timeBounds, type AuditFilter } from './query.js';
 import { createChangeLedger } from './request-changes.js';
 import { afterCommit } from '../store/after-commit.js';
-import { AUDIT_LOG_COLUMNS, type AuditLogTable, type AuditObjectTable, type AuditTables } from './tables.js';
+import { createKnownSets, setIdOf, SET_THRESHOLD } from './sets.js';
+import {
+  AUDIT_LOG_COLUMNS,
+  type AuditEntrySetTable,
+  type AuditLogTable,
+  type AuditObjectTable,
+  type AuditTables,
+} from './tables.js';
 import { verifyAuditChain, type VerifyReport } from './verify.js';
 
 /** What happened. `details` is free-form context and must never hold a secret value; an event about many objects lists their ids as `details.objects`, where `object_id` filters find them. */
@@ -56,6 +63,8 @@ export const systemActor: AuditActor = { userId: null, username: null, tokenId: 
 const ROWS_PER_INSERT = 512;
 // Two parameters per (object id, entry) row of the side table.
 const LINKS_PER_INSERT = 4096;
+// Rows per INSERT of a set's members: written once per distinct set, so a plain statement.
+const MEMBERS_PER_INSERT = 500;
 // Events per group-commit transaction; the rest wait for the next one.
 const EVENTS_PER_COMMIT = 5000;
 
@@ -172,6 +181,14 @@ export function createAuditLog(deps: { db: Kysely<AuditTables>; dialect: Pick<Di
     'seq',
   ]);
 
+  const insertEntrySets = chunkedInsert<'core_audit_entry_set', AuditEntrySetTable>(
+    db,
+    'core_audit_entry_set',
+    LINKS_PER_INSERT,
+    ['set_id', 'seq'],
+  );
+  const knownSets = createKnownSets();
+
   // Stripes change only by a migration, which runs before any log is created: counted once.
   let stripes: number | undefined;
   // The stripe each open transaction appends to. One transaction holds one stripe's lock, however many appends it
@@ -218,6 +235,8 @@ export function createAuditLog(deps: { db: Kysely<AuditTables>; dialect: Pick<Di
     const at = nowIso();
     const rows: AuditLogTable[] = [];
     const links: { object_id: string; seq: number }[] = [];
+    const entrySets: AuditEntrySetTable[] = [];
+    const newSets = new Map<string, string[]>();
     entries.forEach(({ actor, event }, i) => {
       const seq = seqs[i]!;
       const row = {
@@ -238,11 +257,38 @@ export function createAuditLog(deps: { db: Kysely<AuditTables>; dialect: Pick<Di
       };
       hash = entryHash(row);
       rows.push({ ...row, hash });
-      for (const object_id of eventObjectIds(event)) links.push({ object_id, seq });
+      const ids = eventObjectIds(event);
+      if (ids.length > SET_THRESHOLD) {
+        const set_id = setIdOf(ids);
+        entrySets.push({ set_id, seq });
+        if (!knownSets.has(set_id)) newSets.set(set_id, ids);
+      } else for (const object_id of ids) links.push({ object_id, seq });
     });
     await insertRows(trx, rows);
     await insertLinks(trx, links);
+    if (newSets.size) await writeSets(trx, newSets);
+    await insertEntrySets(trx, entrySets);
     await setHead(trx, stripe, seqs[seqs.length - 1]!, hash);
+  }
+
+  /**
+   * The members of object sets this process has not seen committed: written if no process has yet (the set's id
+   * is its content's digest), in one order everywhere so that two transactions writing one set never deadlock, and
+   * known once this transaction commits.
+   */
+  async function writeSets(trx: Db<AuditTables>, sets: ReadonlyMap<string, readonly string[]>): Promise<void> {
+    const members = [...sets]
+      .flatMap(([set_id, ids]) => ids.map((object_id) => ({ object_id, set_id })))
+      .sort((a, b) => (a.object_id < b.object_id ? -1 : a.object_id > b.object_id ? 1 : a.set_id < b.set_id ? -1 : 1));
+    for (let i = 0; i < members.length; i += MEMBERS_PER_INSERT)
+      await trx
+        .insertInto('core_audit_set_member')
+        .values(members.slice(i, i + MEMBERS_PER_INSERT))
+        .onConflict((oc) => oc.doNothing())
+        .execute();
+    await afterCommit(trx, () => {
+      for (const setId of sets.keys()) knownSets.add(setId);
+    });
   }
 
   /**

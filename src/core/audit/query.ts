@@ -30,8 +30,23 @@ export function auditQuery(
   if (filter.objectId !== undefined) {
     const objectId = filter.objectId;
     // The entry's own object and every id a read of many names (docs/audit.md §5).
+    // An entry about few objects has a row per object; one about many names an object set (migration 0010).
     q = q.where('seq', 'in', (eb) =>
-      eb.selectFrom('core_audit_object').select('core_audit_object.seq').where('object_id', '=', objectId),
+      eb
+        .selectFrom('core_audit_object')
+        .select('core_audit_object.seq')
+        .where('core_audit_object.object_id', '=', objectId)
+        .unionAll(
+          eb
+            .selectFrom('core_audit_entry_set')
+            .select('core_audit_entry_set.seq')
+            .where('core_audit_entry_set.set_id', 'in', (e) =>
+              e
+                .selectFrom('core_audit_set_member')
+                .select('core_audit_set_member.set_id')
+                .where('core_audit_set_member.object_id', '=', objectId),
+            ),
+        ),
     );
   }
   if (filter.engine !== undefined) q = q.where('engine', '=', filter.engine);

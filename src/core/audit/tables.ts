@@ -30,10 +30,24 @@ export interface AuditObjectTable {
   seq: number;
 }
 
+/** Which object sets hold an object (migration 0010). */
+export interface AuditSetMemberTable {
+  object_id: string;
+  set_id: string;
+}
+
+/** The object set an entry about many objects names (migration 0010). */
+export interface AuditEntrySetTable {
+  set_id: string;
+  seq: number;
+}
+
 export interface AuditTables {
   core_audit_log: AuditLogTable;
   core_audit_head: AuditHeadTable;
   core_audit_object: AuditObjectTable;
+  core_audit_set_member: AuditSetMemberTable;
+  core_audit_entry_set: AuditEntrySetTable;
 }
 
 /** The log's columns in chain order: what an archive line holds and what an append inserts. */
