@@ -29,7 +29,10 @@ export function installWriteOutcome(app: FastifyInstance, core: Core): void {
  * repeating the change would apply it twice.
  */
 export function afterSavedChange(error: HushError, request: FastifyRequest): HushError {
-  if (SAFE_METHODS.has(request.method) || !request.changeSaved()) return error;
+  // A framework error (a malformed URL, say) comes with a request Fastify built before routing, without the
+  // server's decorations: no handler ran, so nothing was saved.
+  if (SAFE_METHODS.has(request.method) || typeof request.changeSaved !== 'function' || !request.changeSaved())
+    return error;
   if (error.kind !== 'internal' && error.kind !== 'unavailable') return error;
   const what = isStoreFault(error, StoreFaultReason.storageFull)
     ? 'Storage full: the'
