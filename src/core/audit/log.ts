@@ -7,7 +7,7 @@ import type { AnyDb, Db } from '../store/tx.js';
 import type { Page } from '../store/constraint.js';
 import { entryHash, FIRST_STRIPE } from './chain.js';
 import { eventObjectIds } from './objects.js';
-import { auditQuery, timeBounds, type AuditFilter } from './query.js';
+import { auditQuery, queryBounds, type AuditFilter } from './query.js';
 import { createChangeLedger } from './request-changes.js';
 import { afterCommit } from '../store/after-commit.js';
 import { createKnownSets, setIdOf, SET_THRESHOLD } from './sets.js';
@@ -357,7 +357,7 @@ export function createAuditLog(deps: { db: Kysely<AuditTables>; dialect: Pick<Di
     },
 
     async list(filter: AuditFilter, page: Page): Promise<{ count: number; rows: AuditEntry[] }> {
-      const q = auditQuery(db, filter, await timeBounds(db, filter));
+      const q = auditQuery(db, filter, await queryBounds(db, filter));
       const [{ n }, rows] = await Promise.all([
         q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
         q

@@ -30,13 +30,17 @@ export function auditQuery(
   if (filter.objectId !== undefined) {
     const objectId = filter.objectId;
     // The entry's own object and every id a read of many names (docs/audit.md §5).
-    // An entry about few objects has a row per object; one about many names an object set (migration 0010).
-    q = q.where('seq', 'in', (eb) =>
-      eb
+    // An entry about few objects has a row per object; one about many names an object set (migration 0010), whose
+    // ids the bounds looked up first: named as values, the planner sees how few entries they are, where a join
+    // through the set tables made PostgreSQL guess thousands and walk the log newest first (150 ms at 1M entries).
+    const sets = bounds.objectSets;
+    q = q.where('seq', 'in', (eb) => {
+      const own = eb
         .selectFrom('core_audit_object')
         .select('core_audit_object.seq')
-        .where('core_audit_object.object_id', '=', objectId)
-        .unionAll(
+        .where('core_audit_object.object_id', '=', objectId);
+      if (sets === undefined)
+        return own.unionAll(
           eb
             .selectFrom('core_audit_entry_set')
             .select('core_audit_entry_set.seq')
@@ -46,8 +50,15 @@ export function auditQuery(
                 .select('core_audit_set_member.set_id')
                 .where('core_audit_set_member.object_id', '=', objectId),
             ),
-        ),
-    );
+        );
+      if (!sets.length) return own;
+      return own.unionAll(
+        eb
+          .selectFrom('core_audit_entry_set')
+          .select('core_audit_entry_set.seq')
+          .where('core_audit_entry_set.set_id', 'in', sets),
+      );
+    });
   }
   if (filter.engine !== undefined) q = q.where('engine', '=', filter.engine);
   if (filter.action !== undefined) q = q.where('action', '=', filter.action);
@@ -61,10 +72,31 @@ export function auditQuery(
   return q;
 }
 
-/** The `seq` range that holds a time filter's entries; an empty range when no entry is inside the times. */
+/**
+ * What a filter resolves to before its query is built (queryBounds): the `seq` range that holds a time filter's
+ * entries (an empty range when no entry is inside the times), and the object sets holding a filtered object.
+ */
 export interface SeqBounds {
   fromSeq?: number;
   toSeq?: number;
+  /** Undefined: not looked up (the query then joins through the set tables itself). */
+  objectSets?: string[];
+}
+
+// More sets than this holding one object are joined in the query rather than named as values.
+const MAX_NAMED_SETS = 1000;
+
+/** timeBounds, and the object sets holding `filter.objectId`. */
+export async function queryBounds(db: Kysely<AuditTables>, filter: AuditFilter): Promise<SeqBounds> {
+  const bounds = await timeBounds(db, filter);
+  if (filter.objectId === undefined) return bounds;
+  const sets = await db
+    .selectFrom('core_audit_set_member')
+    .select('set_id')
+    .where('object_id', '=', filter.objectId)
+    .limit(MAX_NAMED_SETS + 1)
+    .execute();
+  return sets.length > MAX_NAMED_SETS ? bounds : { ...bounds, objectSets: sets.map((r) => r.set_id) };
 }
 
 /**

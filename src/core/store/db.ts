@@ -62,6 +62,7 @@ export function openStore(options: StoreOptions): Store {
       dialect: withFaultHandling(new PostgresDialect({ pool }), {
         onFault: health.onFault,
         onWriteSaved: health.onWriteSaved,
+        errorAbortsTransaction: true,
       }),
     });
     // Probing writes, so it runs only while a write has failed for lack of space.

@@ -15,6 +15,11 @@ export interface FaultHooks {
    * active", an error that replaces the one that explains what happened.
    */
   transactionEnded?(): boolean;
+  /**
+   * True on PostgreSQL: after a statement fails, the transaction is aborted, and a COMMIT then rolls back without an
+   * error (a caught failure inside a transaction); what waits for the commit must not run.
+   */
+  errorAbortsTransaction?: boolean;
 }
 
 // A statement that cannot change anything; everything else counts as a write.
@@ -29,6 +34,8 @@ export class GuardedConnection implements DatabaseConnection {
   wroteInTransaction = false;
   /** Run once the open transaction commits, dropped if it rolls back (after-commit.ts). */
   afterCommit: (() => void)[] = [];
+  /** A statement of the open transaction failed (and was caught, if the transaction still commits). */
+  failedInTransaction = false;
 
   constructor(
     readonly inner: DatabaseConnection,
@@ -42,6 +49,7 @@ export class GuardedConnection implements DatabaseConnection {
     try {
       result = await this.inner.executeQuery<R>(query);
     } catch (e) {
+      if (this.inTransaction) this.failedInTransaction = true;
       throw this.driver.translate(e, this);
     }
     if (isWrite(query)) {
@@ -122,6 +130,7 @@ class FaultTranslatingDriver implements Driver {
     c.inTransaction = true;
     c.wroteInTransaction = false;
     c.afterCommit = [];
+    c.failedInTransaction = false;
   }
 
   async commitTransaction(connection: DatabaseConnection): Promise<void> {
@@ -134,7 +143,7 @@ class FaultTranslatingDriver implements Driver {
     }
     c.inTransaction = false;
     if (c.wroteInTransaction) this.hooks.onWriteSaved();
-    const committed = c.afterCommit;
+    const committed = c.failedInTransaction && this.hooks.errorAbortsTransaction ? [] : c.afterCommit;
     c.afterCommit = [];
     for (const callback of committed) callback();
   }
