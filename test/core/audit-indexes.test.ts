@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
+import path from 'node:path';
 import { CompiledQuery, sql, type Kysely } from 'kysely';
 import { after, before, it } from 'node:test';
+import { archiveAuditLog } from '../../src/core/audit/archive.js';
 import { readOfMany, systemActor } from '../../src/core/audit/log.js';
 import { verifyAuditChain } from '../../src/core/audit/verify.js';
 import { auditQuery, queryBounds, type AuditFilter } from '../../src/core/audit/query.js';
@@ -255,5 +257,50 @@ forEachDialect('audit object sets', (dialect) => {
     await core.audit.append(systemActor, listing(['c-1', 'c-2', 'c-3']));
     assert.equal((await core.db.selectFrom('core_audit_object').select('seq').execute()).length, 3);
     assert.equal((await core.audit.list({ objectId: 'c-2' }, { limit: 10, offset: 0 })).count, 1);
+  });
+
+  const membersOf = async (prefix: string) =>
+    (
+      await core.db
+        .selectFrom('core_audit_set_member')
+        .select('set_id')
+        .where('object_id', '=', `${prefix}-0`)
+        .execute()
+    ).length;
+  const pause = () => new Promise((resolve) => setTimeout(resolve, 5));
+
+  it('an archive removes the members of the sets no remaining entry names, when its cut is old enough', async () => {
+    await core.audit.append(systemActor, listing(ids('x')));
+    await core.audit.append(systemActor, listing(ids('y')));
+    await pause();
+    const cut = new Date().toISOString();
+    await pause();
+    await core.audit.append(systemActor, listing(ids('y')));
+    const result = await archiveAuditLog(core, {
+      before: cut,
+      file: path.join(dataDir, 'sets.jsonl'),
+      actor: systemActor,
+      now: new Date(Date.parse(cut) + 60 * 60 * 1000),
+    });
+    assert.ok(result.entries > 0);
+    assert.equal(await membersOf('x'), 0, 'x is named by archived entries only');
+    assert.equal(await membersOf('y'), 1, 'y is still named by the entry after the cut');
+    assert.equal((await core.audit.list({ objectId: 'y-42' }, { limit: 10, offset: 0 })).count, 1);
+    assert.equal((await core.audit.list({ objectId: 'x-42' }, { limit: 10, offset: 0 })).count, 0);
+    assert.equal((await verifyAuditChain(core.db)).ok, true);
+  });
+
+  it('an archive with a recent cut keeps every set: another process may still take it as written', async () => {
+    await core.audit.append(systemActor, listing(ids('z')));
+    await pause();
+    const cut = new Date().toISOString();
+    await archiveAuditLog(core, {
+      before: cut,
+      file: path.join(dataDir, 'recent.jsonl'),
+      actor: systemActor,
+      now: new Date(Date.parse(cut) + 60 * 1000),
+    });
+    assert.equal((await core.audit.list({ objectId: 'z-1' }, { limit: 10, offset: 0 })).count, 0, 'archived');
+    assert.equal(await membersOf('z'), 1);
   });
 });

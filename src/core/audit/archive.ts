@@ -5,6 +5,7 @@ import { HushError } from '../errors.js';
 import { AuditAction } from '../names.js';
 import type { AnyTables } from '../store/tx.js';
 import { FIRST_STRIPE, GENESIS_HASH } from './chain.js';
+import { KNOWN_SET_TTL_MS } from './sets.js';
 import type { AuditActor, AuditLog } from './log.js';
 import type { AuditTables } from './tables.js';
 
@@ -66,6 +67,8 @@ export interface ArchiveOptions {
   /** Entries per transaction (default CHUNK). */
   chunk?: number;
   afterChunkWritten?: (chunk: number) => void | Promise<void>;
+  /** The time now (tests); decides whether the cut is old enough to remove unnamed object sets. */
+  now?: Date;
 }
 
 // Entries moved per transaction: the heads (on SQLite, the database's write lock) are held for one chunk at a time,
@@ -112,6 +115,8 @@ export async function archiveAuditLog(
   if (fs.existsSync(target))
     throw new HushError('conflict', `${target} already exists; an archive never overwrites a file`);
   const temp = `${target}.partial-${process.pid}`;
+  // Whether sets left unnamed may lose their members (sets.ts KNOWN_SET_TTL_MS): only for a cut old enough.
+  const setsMayGo = new Date(options.before).getTime() < (options.now ?? new Date()).getTime() - 2 * KNOWN_SET_TTL_MS;
   const chunkSize = options.chunk ?? CHUNK;
   let fd: number | undefined;
   let linked = false;
@@ -211,8 +216,7 @@ export async function archiveAuditLog(
           await options.afterChunkWritten?.(chunk);
 
           await trx.deleteFrom('core_audit_object').where('seq', '<=', through).execute();
-          // A set's members stay: later entries may name the same set, and a set is only its ids.
-          await trx.deleteFrom('core_audit_entry_set').where('seq', '<=', through).execute();
+          await deleteEntrySets(trx, through, setsMayGo);
           await trx.deleteFrom('core_audit_log').where('seq', '<=', through).execute();
           const details: ArchiveCheckpoint = {
             archived_from_seq: firstSeq!,
@@ -261,6 +265,32 @@ export async function archiveAuditLog(
     // Nothing committed and nothing in doubt: no file, as for an archive that found nothing.
     else if (committedBytes === 0 && written === 0) fs.rmSync(target, { force: true });
     throw e;
+  }
+}
+
+// Set ids per statement when removing the members of sets no entry names any more.
+const SETS_PER_STATEMENT = 500;
+
+/**
+ * Removes the object-set rows of the archived entries, and, when `setsMayGo`, the members of each of their sets that
+ * no remaining entry names: the side tables shrink with the log, as `core_audit_object` does.
+ */
+async function deleteEntrySets(trx: Kysely<AuditTables>, through: number, setsMayGo: boolean): Promise<void> {
+  const sets = setsMayGo
+    ? (
+        await trx.selectFrom('core_audit_entry_set').select('set_id').distinct().where('seq', '<=', through).execute()
+      ).map((r) => r.set_id)
+    : [];
+  await trx.deleteFrom('core_audit_entry_set').where('seq', '<=', through).execute();
+  for (let i = 0; i < sets.length; i += SETS_PER_STATEMENT) {
+    const part = sets.slice(i, i + SETS_PER_STATEMENT);
+    await trx
+      .deleteFrom('core_audit_set_member')
+      .where('set_id', 'in', part)
+      .where('set_id', 'not in', (eb) =>
+        eb.selectFrom('core_audit_entry_set').select('core_audit_entry_set.set_id').where('set_id', 'in', part),
+      )
+      .execute();
   }
 }
 

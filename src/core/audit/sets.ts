@@ -14,17 +14,28 @@ export function setIdOf(ids: readonly string[]): string {
 }
 
 /**
- * The sets this process knows to be committed, so that a set read again and again is written once: added only after
- * the transaction that wrote (or found) its members commits. The oldest are forgotten beyond `capacity`; forgetting
- * one costs a write that finds it there already.
+ * How long this process trusts its memory that a set is written. An archive removes the members of sets no entry
+ * names any more, but only when its cut is older than twice this (archive.ts): every process's memory of such a set
+ * has expired by then, so none appends an entry naming a set whose members are gone.
  */
-export function createKnownSets(capacity = 10_000) {
-  const known = new Set<string>();
+export const KNOWN_SET_TTL_MS = 10 * 60 * 1000;
+
+/**
+ * The sets this process knows to be committed, so that a set read again and again is written once: added only after
+ * the transaction that wrote (or found) its members commits, forgotten after KNOWN_SET_TTL_MS, and the oldest beyond
+ * `capacity`; forgetting one costs a write that finds it there already.
+ */
+export function createKnownSets(capacity = 10_000, ttlMs = KNOWN_SET_TTL_MS) {
+  const known = new Map<string, number>();
   return {
-    has: (setId: string) => known.has(setId),
-    add(setId: string) {
-      known.add(setId);
-      if (known.size > capacity) known.delete(known.values().next().value as string);
+    has(setId: string): boolean {
+      const at = known.get(setId);
+      return at !== undefined && performance.now() - at < ttlMs;
+    },
+    add(setId: string): void {
+      known.delete(setId);
+      known.set(setId, performance.now());
+      if (known.size > capacity) known.delete(known.keys().next().value as string);
     },
   };
 }
