@@ -319,4 +319,21 @@ forEachDialect('netbox user keys, session keys, key pairs', (dialect) => {
     assert.ok(!text.includes('PRIVATE KEY') && !text.includes('PUBLIC KEY'));
     assert.ok(!text.includes(setup.sessionKey));
   });
+
+  it("answers concurrent creates of one user's key with one 201 and 400s, never a 5xx", async () => {
+    const racer = await userWithGrants(hush, 'key-racer', [
+      { objectTypes: ['netbox_secrets.userkey'], actions: ['view', 'add', 'change'] },
+    ]);
+    const call = as(hush, racer.token);
+    const answers = await Promise.all(
+      Array.from({ length: 4 }, () => call('POST', `${P}/user-keys/`, { public_key: rsaPair().publicKey })),
+    );
+    assert.deepEqual(
+      answers.map((a) => a.status).sort(),
+      [201, 400, 400, 400],
+      JSON.stringify(answers.map((a) => a.body)),
+    );
+    for (const a of answers.filter((x) => x.status === 400))
+      assert.deepEqual(a.body, { user: ['User key with this user already exists.'] });
+  });
 });

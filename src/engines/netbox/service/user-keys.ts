@@ -1,5 +1,6 @@
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import {
+  isUniqueViolation,
   HushError,
   invalid,
   nowIso,
@@ -193,8 +194,9 @@ export function createUserKeyService(nc: NetboxContext) {
             trx,
           );
         } catch (e) {
-          if ((await repo.userKeyByUser(userId, trx)) !== undefined)
-            throw invalid('user', 'User key with this user already exists.');
+          // A concurrent create for the same user won (the check above ran before the lock). No query here: on
+          // PostgreSQL the failed insert has aborted the transaction, and one would fail and hide this answer.
+          if (isUniqueViolation(e)) throw invalid('user', 'User key with this user already exists.');
           throw e;
         }
         const events: EngineAuditEvent[] = [
