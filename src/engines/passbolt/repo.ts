@@ -1,5 +1,5 @@
 import { sql, type Kysely, type Selectable, type SqlBool } from 'kysely';
-import type { Db } from '../../core/ports.js';
+import { preparedQuery, type Db } from '../../core/ports.js';
 import type { PassboltTables } from './tables.js';
 
 export type AccountRow = Selectable<PassboltTables['passbolt_accounts']>;
@@ -46,11 +46,25 @@ function strongestPerResource<R extends { id: string; perm_type: number }>(rows:
 
 /** Queries on passbolt_* tables only (docs/architecture.md §6). Writes take the caller's transaction. */
 export function createPassboltRepo(db: Kysely<PassboltTables>) {
+  // Run by every request (the caller's account) and every secret read: compiled once (core prepared.ts).
+  const accountOfUser = preparedQuery(db, 1, (q, userId: number) =>
+    q.selectFrom('passbolt_accounts').selectAll().where('user_id', '=', userId),
+  );
+  const secretHeldBy = preparedQuery(db, 2, (q, resourceId: string, accountId: string) =>
+    q
+      .selectFrom('passbolt_secrets')
+      .innerJoin('passbolt_resources', 'passbolt_resources.id', 'passbolt_secrets.resource_id')
+      .innerJoin('passbolt_permissions', 'passbolt_permissions.aco_foreign_key', 'passbolt_secrets.resource_id')
+      .selectAll('passbolt_secrets')
+      .where('passbolt_secrets.resource_id', '=', resourceId)
+      .where('passbolt_secrets.user_id', '=', accountId)
+      .where(heldBy(accountId))
+      .where('passbolt_resources.deleted', '=', 0),
+  );
   return {
     db,
 
-    accountByUserId: (userId: number, trx: Db<PassboltTables> = db) =>
-      trx.selectFrom('passbolt_accounts').selectAll().where('user_id', '=', userId).executeTakeFirst(),
+    accountByUserId: async (userId: number, trx: Db<PassboltTables> = db) => (await accountOfUser(trx, userId)).rows[0],
     accountById: (id: string, trx: Db<PassboltTables> = db) =>
       trx.selectFrom('passbolt_accounts').selectAll().where('id', '=', id).executeTakeFirst(),
     insertAccount: (row: AccountRow, trx: Db<PassboltTables>) =>
@@ -192,17 +206,8 @@ export function createPassboltRepo(db: Kysely<PassboltTables>) {
         .where('user_id', '=', accountId)
         .executeTakeFirst(),
     /** The caller's copy of a live resource they hold a permission on, in one query (GET /secrets/resource/{id}.json). */
-    visibleSecret: (resourceId: string, accountId: string) =>
-      db
-        .selectFrom('passbolt_secrets')
-        .innerJoin('passbolt_resources', 'passbolt_resources.id', 'passbolt_secrets.resource_id')
-        .innerJoin('passbolt_permissions', 'passbolt_permissions.aco_foreign_key', 'passbolt_secrets.resource_id')
-        .selectAll('passbolt_secrets')
-        .where('passbolt_secrets.resource_id', '=', resourceId)
-        .where('passbolt_secrets.user_id', '=', accountId)
-        .where(heldBy(accountId))
-        .where('passbolt_resources.deleted', '=', 0)
-        .executeTakeFirst(),
+    visibleSecret: async (resourceId: string, accountId: string) =>
+      (await secretHeldBy(db, resourceId, accountId)).rows[0],
     /** The caller's secret for each of `resourceIds` (one query for a whole list page). */
     secretsFor: (resourceIds: readonly string[], accountId: string) =>
       db
