@@ -12,6 +12,7 @@ import { verifyAuditArchives } from '../../src/core/audit/verify-archive.js';
 import { verifyAuditChain, walkAuditChain } from '../../src/core/audit/verify.js';
 import { loadConfig } from '../../src/core/config.js';
 import { createCore, type Core } from '../../src/core/index.js';
+import { suiteCore } from '../helpers/core.js';
 import { forEachDialect } from '../helpers/dialects.js';
 import { tempDir } from '../helpers/server.js';
 
@@ -291,27 +292,18 @@ forEachDialect('audit archive in chunks', (dialect) => {
 });
 
 forEachDialect('audit archive verify: interrupted archives and the first file', (dialect) => {
-  let dir: string;
-  let core: Core;
-  before(async () => {
-    dir = tempDir();
-    core = await createCore(loadConfig({ dataDir: dir, databaseUrl: dialect.databaseUrl }, {}));
-  });
-  after(async () => {
-    await core.close();
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
+  const suite = suiteCore(dialect);
   const change = (id: string) =>
-    core.db
+    suite.core.db
       .transaction()
       .execute((trx) =>
-        core.audit.appendWithin(trx, actor, [
+        suite.core.audit.appendWithin(trx, actor, [
           { engine: 'test', action: 'thing.update', objectType: 't', objectId: id },
         ]),
       );
   /** The next `n` live entries as an archive writes them: what a crash after a chunk's write leaves in its file. */
   const nextLines = async (n: number) =>
-    (await core.db.selectFrom('core_audit_log').selectAll().orderBy('seq').limit(n).execute())
+    (await suite.core.db.selectFrom('core_audit_log').selectAll().orderBy('seq').limit(n).execute())
       .map((r) => `${JSON.stringify(r)}\n`)
       .join('');
   const text = (report: { archives: { problems: { problem: string }[]; warnings: string[] }[] }) =>
@@ -319,9 +311,9 @@ forEachDialect('audit archive verify: interrupted archives and the first file', 
 
   it('an archive stopped before its first commit left a file: every line is still in the log, a note and no alarm', async () => {
     for (let i = 0; i < 6; i++) await change(`early-${i}`);
-    const file = path.join(dir, 'stopped-first.jsonl');
+    const file = path.join(suite.dir, 'stopped-first.jsonl');
     fs.writeFileSync(file, await nextLines(3));
-    const report = await verifyAuditArchives(core.db, [file]);
+    const report = await verifyAuditArchives(suite.core.db, [file]);
     assert.equal(report.ok, true, JSON.stringify(report));
     assert.match(report.archives[0]!.warnings.join('\n'), /holds no archived entries/);
     fs.rmSync(file);
@@ -330,9 +322,9 @@ forEachDialect('audit archive verify: interrupted archives and the first file', 
   it('an archive stopped after a later chunk: the lines past its checkpoint are a note while the log or the next file has them', async () => {
     const cut = new Date().toISOString();
     await sleep(5);
-    const file = path.join(dir, 'stopped.jsonl');
+    const file = path.join(suite.dir, 'stopped.jsonl');
     await assert.rejects(
-      archiveAuditLog(core, {
+      archiveAuditLog(suite.core, {
         before: cut,
         file,
         actor,
@@ -345,7 +337,7 @@ forEachDialect('audit archive verify: interrupted archives and the first file', 
     );
     // What the process would have left had it died instead of failing: chunk 2's lines, synced, not committed.
     fs.appendFileSync(file, await nextLines(2));
-    const stopped = await verifyAuditArchives(core.db, [file]);
+    const stopped = await verifyAuditArchives(suite.core.db, [file]);
     assert.equal(stopped.ok, true, JSON.stringify(stopped));
     assert.match(
       stopped.archives[0]!.warnings.join('\n'),
@@ -354,18 +346,18 @@ forEachDialect('audit archive verify: interrupted archives and the first file', 
 
     // The next archive takes those entries again, into its own file: the pair verifies, and the first file alone now
     // holds lines that are nowhere else but in that file, which verify checks when given both.
-    const next = path.join(dir, 'next.jsonl');
-    await archiveAuditLog(core, { before: cut, file: next, actor });
-    const pair = await verifyAuditArchives(core.db, [file, next]);
+    const next = path.join(suite.dir, 'next.jsonl');
+    await archiveAuditLog(suite.core, { before: cut, file: next, actor });
+    const pair = await verifyAuditArchives(suite.core.db, [file, next]);
     assert.equal(pair.ok, true, JSON.stringify(pair));
     assert.match(text(pair), /still in the live log or the next file/);
-    const alone = await verifyAuditArchives(core.db, [file]);
+    const alone = await verifyAuditArchives(suite.core.db, [file]);
     assert.equal(alone.ok, false);
     assert.match(text(alone), /neither in the live log nor in the next file/);
   });
 
   it('detects lines removed from the start of the first file given, and the first entry of any one stripe in it', async () => {
-    const rows = await core.db.selectFrom('core_audit_log').select('stripe').execute();
+    const rows = await suite.core.db.selectFrom('core_audit_log').select('stripe').execute();
     const used = new Set(rows.map((r) => r.stripe));
     // Two changes of one object, in a stripe no earlier entry of the file is in: its first entry is not the file's.
     let id = '';
@@ -378,11 +370,11 @@ forEachDialect('audit archive verify: interrupted archives and the first file', 
     await sleep(5);
     const cut = new Date().toISOString();
     await sleep(5);
-    const file = path.join(dir, 'starts.jsonl');
-    await archiveAuditLog(core, { before: cut, file, actor });
+    const file = path.join(suite.dir, 'starts.jsonl');
+    await archiveAuditLog(suite.core, { before: cut, file, actor });
     const original = fs.readFileSync(file, 'utf8');
     const all = lines(file);
-    assert.equal((await verifyAuditArchives(core.db, [file])).ok, true);
+    assert.equal((await verifyAuditArchives(suite.core.db, [file])).ok, true);
     try {
       const firstOfStripe = all.findIndex((l) => JSON.parse(l).object_id === id);
       assert.ok(firstOfStripe > 0);
@@ -393,7 +385,7 @@ forEachDialect('audit archive verify: interrupted archives and the first file', 
           .map((l) => `${l}\n`)
           .join(''),
       );
-      const report = await verifyAuditArchives(core.db, [file]);
+      const report = await verifyAuditArchives(suite.core.db, [file]);
       assert.equal(report.ok, false);
       assert.match(text(report), /the oldest entries were removed/);
 
@@ -404,7 +396,7 @@ forEachDialect('audit archive verify: interrupted archives and the first file', 
           .map((l) => `${l}\n`)
           .join(''),
       );
-      const cut2 = await verifyAuditArchives(core.db, [file]);
+      const cut2 = await verifyAuditArchives(suite.core.db, [file]);
       assert.equal(cut2.ok, false);
       assert.match(text(cut2), /lines were removed from or added to its start|the oldest entries were removed/);
     } finally {

@@ -10,6 +10,7 @@ import { auditQuery, queryBounds, type AuditFilter } from '../../src/core/audit/
 import type { AuditTables } from '../../src/core/audit/tables.js';
 import { loadConfig } from '../../src/core/config.js';
 import { createCore, type Core } from '../../src/core/index.js';
+import { suiteCore } from '../helpers/core.js';
 import { forEachDialect } from '../helpers/dialects.js';
 import { tempDir } from '../helpers/server.js';
 
@@ -140,31 +141,24 @@ forEachDialect('audit log filters use an index', (dialect) => {
 });
 
 forEachDialect('audit log time filters', (dialect) => {
-  let dataDir: string;
-  let core: Core;
+  const suite = suiteCore(dialect);
   const base = Date.parse('2030-01-01T00:00:00.000Z');
   const at = (seconds: number) => new Date(base + seconds * 1000).toISOString();
   // Entry i was written at second i, but for two whose clocks were off: one ahead by 15 s, one behind by 15 s.
   const times = Array.from({ length: 30 }, (_, i) => (i === 10 ? 25 : i === 20 ? 5 : i));
 
   before(async () => {
-    dataDir = tempDir();
-    core = await createCore(loadConfig({ dataDir, databaseUrl: dialect.databaseUrl }, {}));
     for (let i = 0; i < times.length; i++)
-      await core.db
+      await suite.core.db
         .transaction()
-        .execute((trx) => core.audit.appendWithin(trx, systemActor, [{ engine: 'test', action: `t${i}` }]));
+        .execute((trx) => suite.core.audit.appendWithin(trx, systemActor, [{ engine: 'test', action: `t${i}` }]));
     // Rewritten times break the entries' hashes, which a query does not look at.
     for (let i = 0; i < times.length; i++)
-      await core.db
+      await suite.core.db
         .updateTable('core_audit_log')
         .set({ at: at(times[i]!) })
         .where('action', '=', `t${i}`)
         .execute();
-  });
-  after(async () => {
-    await core.close();
-    fs.rmSync(dataDir, { recursive: true, force: true });
   });
 
   for (const [name, since, until] of [
@@ -178,7 +172,7 @@ forEachDialect('audit log time filters', (dialect) => {
         ...(since === undefined ? {} : { since: at(since) }),
         ...(until === undefined ? {} : { until: at(until) }),
       };
-      const found = await core.audit.list(filter, { limit: 100, offset: 0 });
+      const found = await suite.core.audit.list(filter, { limit: 100, offset: 0 });
       const expected = times
         .map((t, i) => ({ t, i }))
         .filter(({ t }) => (since === undefined || t >= since) && (until === undefined || t < until))
@@ -191,50 +185,42 @@ forEachDialect('audit log time filters', (dialect) => {
 });
 
 forEachDialect('audit object sets', (dialect) => {
-  let dataDir: string;
-  let core: Core;
-  before(async () => {
-    dataDir = tempDir();
-    core = await createCore(loadConfig({ dataDir, databaseUrl: dialect.databaseUrl }, {}));
-  });
-  after(async () => {
-    await core.close();
-    fs.rmSync(dataDir, { recursive: true, force: true });
-  });
+  const suite = suiteCore(dialect);
   const ids = (prefix: string) => Array.from({ length: 100 }, (_, i) => `${prefix}-${i}`);
   const listing = (objects: string[]) => readOfMany({ engine: 'test', action: 'thing.list' }, objects);
-  const members = async () => (await core.db.selectFrom('core_audit_set_member').select('set_id').execute()).length;
+  const members = async () =>
+    (await suite.core.db.selectFrom('core_audit_set_member').select('set_id').execute()).length;
 
   it('stores the ids of a listing read again and again once, and finds every read under each id', async () => {
     const a = ids('a');
-    await core.audit.append(systemActor, listing(a));
-    await core.audit.append(systemActor, listing([...a].reverse()));
+    await suite.core.audit.append(systemActor, listing(a));
+    await suite.core.audit.append(systemActor, listing([...a].reverse()));
     assert.equal(await members(), 100, 'one set, whatever the order of its ids');
-    assert.equal((await core.db.selectFrom('core_audit_entry_set').select('seq').execute()).length, 2);
-    assert.equal((await core.db.selectFrom('core_audit_object').select('seq').execute()).length, 0);
-    const found = await core.audit.list({ objectId: 'a-37' }, { limit: 10, offset: 0 });
+    assert.equal((await suite.core.db.selectFrom('core_audit_entry_set').select('seq').execute()).length, 2);
+    assert.equal((await suite.core.db.selectFrom('core_audit_object').select('seq').execute()).length, 0);
+    const found = await suite.core.audit.list({ objectId: 'a-37' }, { limit: 10, offset: 0 });
     assert.equal(found.count, 2);
     assert.deepEqual(
       found.rows.map((r) => r.action),
       ['thing.list', 'thing.list'],
     );
-    assert.equal((await core.audit.list({ objectId: 'a-100' }, { limit: 10, offset: 0 })).count, 0);
+    assert.equal((await suite.core.audit.list({ objectId: 'a-100' }, { limit: 10, offset: 0 })).count, 0);
   });
 
   it('writes a set again after the transaction that first wrote it rolled back', async () => {
     const b = ids('b');
     await assert.rejects(
-      core.db.transaction().execute(async (trx) => {
-        await core.audit.appendWithin(trx, systemActor, listing(b));
+      suite.core.db.transaction().execute(async (trx) => {
+        await suite.core.audit.appendWithin(trx, systemActor, listing(b));
         throw new Error('the change failed');
       }),
       /the change failed/,
     );
     assert.equal(await members(), 100, 'the rolled-back set left nothing');
-    await core.db.transaction().execute((trx) => core.audit.appendWithin(trx, systemActor, listing(b)));
+    await suite.core.db.transaction().execute((trx) => suite.core.audit.appendWithin(trx, systemActor, listing(b)));
     assert.equal(await members(), 200);
-    assert.equal((await core.audit.list({ objectId: 'b-5' }, { limit: 10, offset: 0 })).count, 1);
-    assert.equal((await verifyAuditChain(core.db)).ok, true);
+    assert.equal((await suite.core.audit.list({ objectId: 'b-5' }, { limit: 10, offset: 0 })).count, 1);
+    assert.equal((await verifyAuditChain(suite.core.db)).ok, true);
   });
 
   it(
@@ -242,26 +228,26 @@ forEachDialect('audit object sets', (dialect) => {
     { skip: dialect.name !== 'postgres' && 'SQLite keeps a transaction going after a failed statement' },
     async () => {
       const d = ids('d');
-      await core.db.transaction().execute(async (trx) => {
-        await core.audit.appendWithin(trx, { ...systemActor, changeKey: 'caught-failure' }, listing(d));
+      await suite.core.db.transaction().execute(async (trx) => {
+        await suite.core.audit.appendWithin(trx, { ...systemActor, changeKey: 'caught-failure' }, listing(d));
         await sql`select 1 / 0`.execute(trx).catch(() => undefined);
       });
-      assert.equal(core.audit.changeSaved('caught-failure'), false);
-      assert.equal((await core.audit.list({ objectId: 'd-9' }, { limit: 10, offset: 0 })).count, 0);
-      await core.audit.append(systemActor, listing(d));
-      assert.equal((await core.audit.list({ objectId: 'd-9' }, { limit: 10, offset: 0 })).count, 1);
+      assert.equal(suite.core.audit.changeSaved('caught-failure'), false);
+      assert.equal((await suite.core.audit.list({ objectId: 'd-9' }, { limit: 10, offset: 0 })).count, 0);
+      await suite.core.audit.append(systemActor, listing(d));
+      assert.equal((await suite.core.audit.list({ objectId: 'd-9' }, { limit: 10, offset: 0 })).count, 1);
     },
   );
 
   it('an entry about a few objects keeps a row per object', async () => {
-    await core.audit.append(systemActor, listing(['c-1', 'c-2', 'c-3']));
-    assert.equal((await core.db.selectFrom('core_audit_object').select('seq').execute()).length, 3);
-    assert.equal((await core.audit.list({ objectId: 'c-2' }, { limit: 10, offset: 0 })).count, 1);
+    await suite.core.audit.append(systemActor, listing(['c-1', 'c-2', 'c-3']));
+    assert.equal((await suite.core.db.selectFrom('core_audit_object').select('seq').execute()).length, 3);
+    assert.equal((await suite.core.audit.list({ objectId: 'c-2' }, { limit: 10, offset: 0 })).count, 1);
   });
 
   const membersOf = async (prefix: string) =>
     (
-      await core.db
+      await suite.core.db
         .selectFrom('core_audit_set_member')
         .select('set_id')
         .where('object_id', '=', `${prefix}-0`)
@@ -270,37 +256,37 @@ forEachDialect('audit object sets', (dialect) => {
   const pause = () => new Promise((resolve) => setTimeout(resolve, 5));
 
   it('an archive removes the members of the sets no remaining entry names, when its cut is old enough', async () => {
-    await core.audit.append(systemActor, listing(ids('x')));
-    await core.audit.append(systemActor, listing(ids('y')));
+    await suite.core.audit.append(systemActor, listing(ids('x')));
+    await suite.core.audit.append(systemActor, listing(ids('y')));
     await pause();
     const cut = new Date().toISOString();
     await pause();
-    await core.audit.append(systemActor, listing(ids('y')));
-    const result = await archiveAuditLog(core, {
+    await suite.core.audit.append(systemActor, listing(ids('y')));
+    const result = await archiveAuditLog(suite.core, {
       before: cut,
-      file: path.join(dataDir, 'sets.jsonl'),
+      file: path.join(suite.dir, 'sets.jsonl'),
       actor: systemActor,
       now: new Date(Date.parse(cut) + 60 * 60 * 1000),
     });
     assert.ok(result.entries > 0);
     assert.equal(await membersOf('x'), 0, 'x is named by archived entries only');
     assert.equal(await membersOf('y'), 1, 'y is still named by the entry after the cut');
-    assert.equal((await core.audit.list({ objectId: 'y-42' }, { limit: 10, offset: 0 })).count, 1);
-    assert.equal((await core.audit.list({ objectId: 'x-42' }, { limit: 10, offset: 0 })).count, 0);
-    assert.equal((await verifyAuditChain(core.db)).ok, true);
+    assert.equal((await suite.core.audit.list({ objectId: 'y-42' }, { limit: 10, offset: 0 })).count, 1);
+    assert.equal((await suite.core.audit.list({ objectId: 'x-42' }, { limit: 10, offset: 0 })).count, 0);
+    assert.equal((await verifyAuditChain(suite.core.db)).ok, true);
   });
 
   it('an archive with a recent cut keeps every set: another process may still take it as written', async () => {
-    await core.audit.append(systemActor, listing(ids('z')));
+    await suite.core.audit.append(systemActor, listing(ids('z')));
     await pause();
     const cut = new Date().toISOString();
-    await archiveAuditLog(core, {
+    await archiveAuditLog(suite.core, {
       before: cut,
-      file: path.join(dataDir, 'recent.jsonl'),
+      file: path.join(suite.dir, 'recent.jsonl'),
       actor: systemActor,
       now: new Date(Date.parse(cut) + 60 * 1000),
     });
-    assert.equal((await core.audit.list({ objectId: 'z-1' }, { limit: 10, offset: 0 })).count, 0, 'archived');
+    assert.equal((await suite.core.audit.list({ objectId: 'z-1' }, { limit: 10, offset: 0 })).count, 0, 'archived');
     assert.equal(await membersOf('z'), 1);
   });
 });

@@ -14,8 +14,8 @@ export interface AuditFilter {
 /**
  * The entries matching `filter`, as one query both the page and its count start from. Every filter reads an index
  * of migration 0007 (test/core/audit-indexes.test.ts checks the plans on both dialects): an object id through the
- * `core_audit_object` side table, the others through a `(column, seq)` index or `at`'s. `bounds`: what timeBounds
- * found for the filter's times.
+ * `core_audit_object` side table, the others through a `(column, seq)` index or `at`'s. `bounds`: what queryBounds
+ * found for the filter.
  */
 export function auditQuery(
   db: Kysely<AuditTables>,
@@ -39,24 +39,20 @@ export function auditQuery(
         .selectFrom('core_audit_object')
         .select('core_audit_object.seq')
         .where('core_audit_object.object_id', '=', objectId);
-      if (sets === undefined)
-        return own.unionAll(
-          eb
-            .selectFrom('core_audit_entry_set')
-            .select('core_audit_entry_set.seq')
-            .where('core_audit_entry_set.set_id', 'in', (e) =>
-              e
-                .selectFrom('core_audit_set_member')
-                .select('core_audit_set_member.set_id')
-                .where('core_audit_set_member.object_id', '=', objectId),
-            ),
-        );
-      if (!sets.length) return own;
+      if (sets?.length === 0) return own;
       return own.unionAll(
         eb
           .selectFrom('core_audit_entry_set')
           .select('core_audit_entry_set.seq')
-          .where('core_audit_entry_set.set_id', 'in', sets),
+          .where(
+            'core_audit_entry_set.set_id',
+            'in',
+            sets ??
+              eb
+                .selectFrom('core_audit_set_member')
+                .select('core_audit_set_member.set_id')
+                .where('core_audit_set_member.object_id', '=', objectId),
+          ),
       );
     });
   }
@@ -115,35 +111,28 @@ export const TIME_ORDER_SLACK = 10_000;
 export async function timeBounds(db: Kysely<AuditTables>, filter: AuditFilter): Promise<SeqBounds> {
   const bounds: SeqBounds = {};
   if (filter.since !== undefined) {
-    const nearest = db
-      .selectFrom('core_audit_log')
-      .select('seq')
-      .where('at', '>=', filter.since)
-      .orderBy('at')
-      .limit(TIME_ORDER_SLACK)
-      .as('w');
-    const low = await db
-      .selectFrom(nearest)
-      .select((eb) => eb.fn.min('w.seq').as('seq'))
-      .executeTakeFirst();
+    const low = await edgeSeq(db, 'min', filter.since);
     // No entry at or after `since`: a range nothing is in.
-    if (low?.seq == null) return { fromSeq: 1, toSeq: 0 };
-    bounds.fromSeq = Number(low.seq);
+    if (low === undefined) return { fromSeq: 1, toSeq: 0 };
+    bounds.fromSeq = low;
   }
-  if (filter.until !== undefined) {
-    const nearest = db
-      .selectFrom('core_audit_log')
-      .select('seq')
-      .where('at', '<', filter.until)
-      .orderBy('at', 'desc')
-      .limit(TIME_ORDER_SLACK)
-      .as('w');
-    const high = await db
-      .selectFrom(nearest)
-      .select((eb) => eb.fn.max('w.seq').as('seq'))
-      .executeTakeFirst();
-    // seq starts at 1: 0 is a bound nothing is under.
-    bounds.toSeq = high?.seq == null ? 0 : Number(high.seq);
-  }
+  // seq starts at 1: 0 is a bound nothing is under.
+  if (filter.until !== undefined) bounds.toSeq = (await edgeSeq(db, 'max', filter.until)) ?? 0;
   return bounds;
+}
+
+/** The lowest seq among the TIME_ORDER_SLACK entries from `at` on ('min'), or the highest of those before it ('max'). */
+async function edgeSeq(db: Kysely<AuditTables>, edge: 'min' | 'max', at: string): Promise<number | undefined> {
+  const nearest = db
+    .selectFrom('core_audit_log')
+    .select('seq')
+    .where('at', edge === 'min' ? '>=' : '<', at)
+    .orderBy('at', edge === 'min' ? 'asc' : 'desc')
+    .limit(TIME_ORDER_SLACK)
+    .as('w');
+  const row = await db
+    .selectFrom(nearest)
+    .select((eb) => (edge === 'min' ? eb.fn.min('w.seq') : eb.fn.max('w.seq')).as('seq'))
+    .executeTakeFirst();
+  return row?.seq == null ? undefined : Number(row.seq);
 }

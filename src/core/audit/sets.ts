@@ -4,12 +4,12 @@ import { createHash } from 'node:crypto';
 export const SET_THRESHOLD = 8;
 
 /**
- * A set's id: SHA-256 of its ids, sorted and joined by newlines (no id holds one: they are database ids and UUIDs),
- * base64url. The same ids give the same id in every process, so writing a set is idempotent.
+ * A set's id: SHA-256 of its ids, sorted, as a JSON array (unambiguous whatever an id holds), base64url. The same ids
+ * give the same id in every process, so writing a set is idempotent.
  */
 export function setIdOf(ids: readonly string[]): string {
   return createHash('sha256')
-    .update([...ids].sort().join('\n'))
+    .update(JSON.stringify([...ids].sort()))
     .digest('base64url');
 }
 
