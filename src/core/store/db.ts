@@ -1,11 +1,19 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, type Dialect, type SqliteDatabase } from 'kysely';
+import {
+  Kysely,
+  PostgresDialect,
+  SqliteDialect,
+  type Dialect,
+  type SqliteDatabase,
+  type SqliteStatement,
+} from 'kysely';
 import pg from 'pg';
 import { postgresCapabilities, sqliteCapabilities, type DialectCapabilities } from './dialect.js';
 import { withFaultHandling } from './fault-dialect.js';
 import { createStoreHealth, postgresHasRoom, sqliteHasRoom, type StoreHealth } from './health.js';
+import { rowStatement } from './sqlite-rows.js';
 import type { AnyTables } from './tx.js';
 
 export interface Store {
@@ -106,7 +114,7 @@ const STATEMENT_CACHE_SIZE = 500;
  * Statements are reusable (all calls are synchronous), so each distinct SQL text is prepared once.
  */
 function withStatementCache(database: SQLite.Database): SqliteDatabase {
-  const cache = new Map<string, SQLite.Statement>();
+  const cache = new Map<string, SqliteStatement>();
   return {
     close: () => database.close(),
     prepare(sqlText: string) {
@@ -115,7 +123,7 @@ function withStatementCache(database: SQLite.Database): SqliteDatabase {
         // Re-inserting keeps the Map in least-recently-used order.
         cache.delete(sqlText);
       } else {
-        statement = database.prepare(sqlText);
+        statement = rowStatement(database.prepare(sqlText));
         if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value!);
       }
       cache.set(sqlText, statement);

@@ -1,4 +1,5 @@
 import {
+  type Cipher,
   createCipheriv,
   createDecipheriv,
   createHash,
@@ -51,14 +52,50 @@ export function encryptSecret(masterKey: Buffer, plaintext: string): Buffer {
   return Buffer.concat([iv, cipher.update(frame(plaintext)), cipher.final()]);
 }
 
-/** The framed plaintext, or undefined when the bytes cannot be a NetBox ciphertext. Check the hash afterwards. */
-export function decryptSecret(masterKey: Buffer, ciphertext: Buffer): string | undefined {
-  if (ciphertext.length < IV_BYTES + 2) return undefined;
-  const decipher = createDecipheriv('aes-256-cfb8', masterKey, ciphertext.subarray(0, IV_BYTES));
-  const framed = Buffer.concat([decipher.update(ciphertext.subarray(IV_BYTES)), decipher.final()]);
-  const length = (framed[0]! << 8) + framed[1]!;
-  if (length + 2 > framed.length) return undefined;
-  return framed.subarray(2, 2 + length).toString('utf8');
+/**
+ * The framed plaintext of each ciphertext (IV ‖ AES-256-CFB8), or undefined where the bytes cannot be a NetBox
+ * ciphertext; check the hash afterwards. One AES context serves them all: in CFB8 each plaintext byte is its
+ * ciphertext byte XOR the first byte of AES(key, the 16 bytes before it in IV ‖ ciphertext), bytes all known before
+ * decrypting, so the blocks go through AES-ECB in one pass instead of one cipher object and one serial AES call per
+ * byte for each value (a page of 100 secrets spent ~1.5 ms there, issue 18). Two passes: the 2-byte length of every
+ * frame first, then only the bytes it covers, never the random pad.
+ */
+export function decryptSecrets(masterKey: Buffer, ciphertexts: readonly Buffer[]): (string | undefined)[] {
+  const ecb = createCipheriv('aes-256-ecb', masterKey, null).setAutoPadding(false);
+  const usable = ciphertexts.map((c) => c.length >= IV_BYTES + 2);
+  const lengths = cfb8Range(
+    ecb,
+    ciphertexts,
+    ciphertexts.map((_, i) => (usable[i] ? 2 : 0)),
+    0,
+  );
+  const sizes = ciphertexts.map((c, i) => {
+    if (!usable[i]) return 0;
+    const length = (lengths[i]![0]! << 8) + lengths[i]![1]!;
+    usable[i] = length + 2 <= c.length - IV_BYTES;
+    return usable[i] ? length : 0;
+  });
+  const texts = cfb8Range(ecb, ciphertexts, sizes, 2);
+  return texts.map((bytes, i) => (usable[i] ? bytes.toString('utf8') : undefined));
+}
+
+/** Of each ciphertext, `counts[i]` plaintext bytes from frame offset `from`: the CFB8 keystream by one ECB pass. */
+function cfb8Range(ecb: Cipher, ciphertexts: readonly Buffer[], counts: readonly number[], from: number): Buffer[] {
+  let total = 0;
+  for (const n of counts) total += n;
+  const blocks = Buffer.allocUnsafe(total * IV_BYTES);
+  let at = 0;
+  ciphertexts.forEach((c, v) => {
+    // The register before frame byte j is bytes j…j+15 of IV ‖ ciphertext.
+    for (let j = from; j < from + counts[v]!; j++) for (let k = 0; k < IV_BYTES; k++) blocks[at++] = c[j + k]!;
+  });
+  const keystream = ecb.update(blocks);
+  at = 0;
+  return ciphertexts.map((c, v) => {
+    const out = Buffer.allocUnsafe(counts[v]!);
+    for (let j = 0; j < out.length; j++, at += IV_BYTES) out[j] = c[IV_BYTES + from + j]! ^ keystream[at]!;
+    return out;
+  });
 }
 
 function salt(): string {

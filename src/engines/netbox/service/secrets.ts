@@ -1,6 +1,6 @@
 import type { Updateable } from 'kysely';
 import { HushError, invalid, isUniqueViolation, newUuid, nowIso, type AuditActor } from '../../../core/ports.js';
-import { checkSecretHash, decryptSecret, encryptSecret, hashSecret } from '../crypto.js';
+import { checkSecretHash, decryptSecrets, encryptSecret, hashSecret } from '../crypto.js';
 import { notFoundModel } from '../errors.js';
 import { NetboxAudit } from '../events.js';
 import { and, defineFilterSet, ordering, values, type Conditions, type Query } from '../filters.js';
@@ -76,19 +76,22 @@ export function createSecretService(nc: NetboxContext, inventory: InventoryServi
     verified.set(sealed, hash);
   }
 
-  async function plaintextOf(row: SecretRow, masterKey: Buffer): Promise<string | null> {
+  /** The keyring's seal opened: NetBox's own ciphertext, or null when it does not open (moved or corrupt bytes). */
+  async function opened(row: SecretRow): Promise<Buffer | null> {
     try {
-      const bytes = await nc.secretsCipher.open(row.ciphertext, { row: row.seal_id, column: COLUMN });
-      const plaintext = decryptSecret(masterKey, bytes);
-      if (plaintext === undefined) return null;
-      if (verified.get(row.ciphertext) === row.hash) return plaintext;
-      // The plugin gives null on a hash mismatch (wrong key or corrupt data), never a 500 (docs/wire/netbox.md §2.2).
-      if (!checkSecretHash(plaintext, row.hash)) return null;
-      remember(row.ciphertext, row.hash);
-      return plaintext;
+      return await nc.secretsCipher.open(row.ciphertext, { row: row.seal_id, column: COLUMN });
     } catch {
       return null;
     }
+  }
+
+  function verifiedPlaintext(row: SecretRow, plaintext: string | undefined): string | null {
+    if (plaintext === undefined) return null;
+    if (verified.get(row.ciphertext) === row.hash) return plaintext;
+    // The plugin gives null on a hash mismatch (wrong key or corrupt data), never a 500 (docs/wire/netbox.md §2.2).
+    if (!checkSecretHash(plaintext, row.hash)) return null;
+    remember(row.ciphertext, row.hash);
+    return plaintext;
   }
 
   async function seal(masterKey: Buffer, plaintext: string) {
@@ -187,8 +190,24 @@ export function createSecretService(nc: NetboxContext, inventory: InventoryServi
 
     /** Plaintexts for the rows the master key opens; null where it does not (the plugin's silent failure). */
     async reveal(rows: SecretRow[], masterKey: Buffer): Promise<Map<number, string | null>> {
+      const sealed: Buffer[] = [];
+      const openedRows: SecretRow[] = [];
       const out = new Map<number, string | null>();
-      for (const row of rows) out.set(row.id, await plaintextOf(row, masterKey));
+      for (const row of rows) {
+        const bytes = await opened(row);
+        out.set(row.id, null);
+        if (bytes) {
+          sealed.push(bytes);
+          openedRows.push(row);
+        }
+      }
+      let plaintexts: (string | undefined)[] = [];
+      try {
+        plaintexts = decryptSecrets(masterKey, sealed);
+      } catch {
+        // A key AES refuses opens nothing: every value is null, as for a wrong key.
+      }
+      openedRows.forEach((row, i) => out.set(row.id, verifiedPlaintext(row, plaintexts[i])));
       return out;
     },
 
