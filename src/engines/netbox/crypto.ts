@@ -1,7 +1,6 @@
 import {
   type Cipher,
   createCipheriv,
-  createDecipheriv,
   createHash,
   pbkdf2Sync,
   randomBytes,
