@@ -24,7 +24,10 @@ export async function buildApp(
 ): Promise<App> {
   const engines = options.engines ?? allEngines();
   const migrations = engines.map((e) => e.migrations).filter((m): m is MigrationSet => m !== undefined);
-  const core = await createCore(config, migrations, { objectTypes: engines.flatMap((e) => e.objectTypes ?? []) });
+  const core = await createCore(config, migrations, {
+    objectTypes: engines.flatMap((e) => e.objectTypes ?? []),
+    server: true,
+  });
   try {
     const server = await buildServer(core, engines, {
       version: HUSH_VERSION,

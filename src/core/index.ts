@@ -29,16 +29,22 @@ export type CoreTables = IdentityTables & KeyringTables & AuditTables & Idempote
  * admin command needs; nothing here listens on a socket. `objectTypes`: what the engines' manifests declare
  * (permissions can name only these and the core's own). With `create: false` (admin commands) an instance must
  * already exist: nothing is created (no directory, database, tables or key file), and the error names where it looked.
+ * `server`: a long-running server's core, whose SQLite WAL is checkpointed by a thread of its own (wal-checkpointer.ts).
  */
 export async function createCore(
   config: HushConfig,
   engineMigrations: readonly MigrationSet[] = [],
-  options: { create?: boolean; objectTypes?: readonly ObjectTypeSpec[] } = {},
+  options: { create?: boolean; objectTypes?: readonly ObjectTypeSpec[]; server?: boolean } = {},
 ) {
   const create = options.create ?? true;
   const objectTypes = objectTypesWith(options.objectTypes ?? []);
   if (!create && !config.databaseUrl && sqliteMissing(config.dataDir)) throw noInstance(config, undefined);
-  const store = openStore({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, mustExist: !create });
+  const store = openStore({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    mustExist: !create,
+    backgroundCheckpoints: options.server ?? false,
+  });
   try {
     const existed = await hasInstance(store.db);
     if (!existed && !create) throw noInstance(config, store.location);

@@ -14,6 +14,7 @@ import { postgresCapabilities, sqliteCapabilities, type DialectCapabilities } fr
 import { withFaultHandling } from './fault-dialect.js';
 import { createStoreHealth, postgresHasRoom, sqliteHasRoom, type StoreHealth } from './health.js';
 import { rowStatement } from './sqlite-rows.js';
+import { startWalCheckpointer } from './wal-checkpointer.js';
 import type { AnyTables } from './tx.js';
 
 export interface Store {
@@ -36,6 +37,8 @@ export interface StoreOptions {
   maxConnections?: number;
   /** Refuse to create the SQLite file (and its directory) when it does not exist yet. */
   mustExist?: boolean;
+  /** SQLite: WAL checkpoints on a thread of their own (wal-checkpointer.ts), for a long-running server. */
+  backgroundCheckpoints?: boolean;
 }
 
 /** Where the embedded database of a data directory lives. */
@@ -96,13 +99,14 @@ export function openStore(options: StoreOptions): Store {
     transactionEnded: () => !database.inTransaction,
   });
   const db = new Kysely<AnyTables>({ dialect });
+  const checkpointer = options.backgroundCheckpoints ? startWalCheckpointer(database, file) : undefined;
   const hasRoom = async () => {
     const room = await sqliteHasRoom(db, options.dataDir);
     // Measured, not guessed: the space is back.
     if (room) health.storageFullSince = undefined;
     return room;
   };
-  return store(db, sqliteCapabilities, file, health, hasRoom);
+  return store(db, sqliteCapabilities, file, health, hasRoom, () => checkpointer?.stop());
 }
 
 // Beyond this many statements the least recently used is dropped: page bounds are written into the SQL
@@ -138,6 +142,11 @@ function store(
   location: string,
   health: StoreHealth,
   hasRoom: () => Promise<boolean>,
+  beforeClose?: () => Promise<void> | undefined,
 ): Store {
-  return { db, dialect, location, health, hasRoom, close: () => db.destroy() };
+  const close = async () => {
+    await beforeClose?.();
+    await db.destroy();
+  };
+  return { db, dialect, location, health, hasRoom, close };
 }
