@@ -6,6 +6,7 @@ import { after, before, it } from 'node:test';
 import { archiveAuditLog } from '../../src/core/audit/archive.js';
 import { readOfMany, systemActor } from '../../src/core/audit/log.js';
 import { verifyAuditChain } from '../../src/core/audit/verify.js';
+import { verifyAuditArchives } from '../../src/core/audit/verify-archive.js';
 import { auditQuery, queryBounds, type AuditFilter } from '../../src/core/audit/query.js';
 import type { AuditTables } from '../../src/core/audit/tables.js';
 import { loadConfig } from '../../src/core/config.js';
@@ -274,6 +275,83 @@ forEachDialect('audit object sets', (dialect) => {
     assert.equal((await suite.core.audit.list({ objectId: 'y-42' }, { limit: 10, offset: 0 })).count, 1);
     assert.equal((await suite.core.audit.list({ objectId: 'x-42' }, { limit: 10, offset: 0 })).count, 0);
     assert.equal((await verifyAuditChain(suite.core.db)).ok, true);
+  });
+
+  const storedDetails = async (action: string) =>
+    JSON.parse(
+      (
+        await suite.core.db
+          .selectFrom('core_audit_log')
+          .select('details')
+          .where('action', '=', action)
+          .orderBy('seq', 'desc')
+          .executeTakeFirstOrThrow()
+      ).details,
+    ) as Record<string, unknown>;
+
+  it('keeps the set id in the entry, not the ids; shows the ids; verify checks the members against the id', async () => {
+    const e = ids('e');
+    await suite.core.audit.append(
+      systemActor,
+      readOfMany({ engine: 'test', action: 'compact.list', details: { page: 1 } }, e),
+    );
+    const stored = await storedDetails('compact.list');
+    assert.equal(stored.objects, undefined, 'no ids in the entry');
+    assert.equal(stored.objects_count, 100);
+    assert.equal(stored.page, 1, "the event's other details stay");
+    assert.ok(JSON.stringify(stored).length < 150, JSON.stringify(stored));
+    const shown = (await suite.core.audit.list({ objectId: 'e-3' }, { limit: 10, offset: 0 })).rows[0]!;
+    assert.deepEqual(JSON.parse(shown.details).objects, [...e].sort());
+    assert.equal((await verifyAuditChain(suite.core.db)).ok, true);
+
+    const setId = stored.objects_set as string;
+    const member = suite.core.db.deleteFrom('core_audit_set_member').where('set_id', '=', setId);
+    await member.where('object_id', '=', 'e-5').execute();
+    const removed = await verifyAuditChain(suite.core.db);
+    assert.equal(removed.ok, false);
+    assert.match(removed.problems[0]!.problem, new RegExp(`object set ${setId}, whose members were changed`));
+    await suite.core.db.insertInto('core_audit_set_member').values({ object_id: 'e-5x', set_id: setId }).execute();
+    assert.equal((await verifyAuditChain(suite.core.db)).ok, false, 'a member changed: still its count, not its id');
+    await member.execute();
+    assert.match((await verifyAuditChain(suite.core.db)).problems[0]!.problem, /whose members are missing/);
+    await suite.core.db
+      .insertInto('core_audit_set_member')
+      .values(e.map((object_id) => ({ object_id, set_id: setId })))
+      .execute();
+    assert.equal((await verifyAuditChain(suite.core.db)).ok, true, 'the members put back');
+  });
+
+  it('an archive line carries the ids of its set, and verify --archive checks them against the id', async () => {
+    const f = ids('f');
+    await suite.core.audit.append(systemActor, readOfMany({ engine: 'test', action: 'archived.list' }, f));
+    await pause();
+    const file = path.join(suite.dir, 'with-sets.jsonl');
+    const cut = new Date().toISOString();
+    await archiveAuditLog(suite.core, {
+      before: cut,
+      file,
+      actor: systemActor,
+      now: new Date(Date.parse(cut) + 3600_000),
+    });
+    const lines = fs
+      .readFileSync(file, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    const line = lines.find((l) => l.action === 'archived.list');
+    assert.deepEqual(line.objects, [...f].sort());
+    assert.equal(JSON.parse(line.details).objects_count, 100);
+    assert.equal((await verifyAuditArchives(suite.core.db, [file])).ok, true);
+    const tampered = path.join(suite.dir, 'with-sets-tampered.jsonl');
+    fs.writeFileSync(
+      tampered,
+      lines
+        .map((l) => JSON.stringify(l === line ? { ...l, objects: [...l.objects.slice(1), 'f-999'] } : l))
+        .join('\n') + '\n',
+    );
+    const report = await verifyAuditArchives(suite.core.db, [tampered]);
+    assert.equal(report.ok, false);
+    assert.match(report.archives[0]!.problems.map((p) => p.problem).join('\n'), /whose members were changed/);
   });
 
   it('an archive with a recent cut keeps every set: another process may still take it as written', async () => {

@@ -5,9 +5,9 @@ import { HushError } from '../errors.js';
 import { AuditAction } from '../names.js';
 import type { AnyTables } from '../store/tx.js';
 import { FIRST_STRIPE, GENESIS_HASH } from './chain.js';
-import { KNOWN_SET_TTL_MS } from './sets.js';
+import { KNOWN_SET_TTL_MS, membersOfSets, objectSetOf } from './sets.js';
 import type { AuditActor, AuditLog } from './log.js';
-import type { AuditTables } from './tables.js';
+import type { AuditLogTable, AuditTables } from './tables.js';
 
 // Entries read from the database and written to the file per step, so memory stays flat at any size.
 const BATCH = 1000;
@@ -187,7 +187,7 @@ export async function archiveAuditLog(
               .limit(Math.min(BATCH, chunkSize - taken))
               .execute();
             if (!rows.length) break;
-            const text = Buffer.from(rows.map((r) => `${JSON.stringify(r)}\n`).join(''));
+            const text = Buffer.from((await archiveLines(trx, rows)).join(''));
             // `written` moves only by what reached the file: a short write (a full disk) never counts as archived.
             for (let at = 0; at < text.length;) {
               const n = fs.writeSync(fd, text, at);
@@ -266,6 +266,26 @@ export async function archiveAuditLog(
     else if (committedBytes === 0 && written === 0) fs.rmSync(target, { force: true });
     throw e;
   }
+}
+
+/**
+ * The archive's lines for `rows`: each entry as stored, and one that names an object set also with the set's ids as
+ * `objects` (not a column: the hash covers the set's id, which is their digest), so a file stands on its own after the
+ * set's members are gone from the database, and `verify --archive` checks them against the id.
+ */
+async function archiveLines(trx: Kysely<AuditTables>, rows: readonly AuditLogTable[]): Promise<string[]> {
+  const refs = rows.map((r) => objectSetOf(r.details));
+  const members = refs.some(Boolean)
+    ? await membersOfSets(
+        trx,
+        refs.flatMap((ref) => (ref ? [ref.objects_set] : [])),
+      )
+    : new Map<string, string[]>();
+  return rows.map((row, i) => {
+    const ref = refs[i];
+    const line = ref ? { ...row, objects: members.get(ref.objects_set) ?? [] } : row;
+    return `${JSON.stringify(line)}\n`;
+  });
 }
 
 // Set ids per statement when removing the members of sets no entry names any more.

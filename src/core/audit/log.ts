@@ -6,11 +6,11 @@ import type { DialectCapabilities } from '../store/dialect.js';
 import type { AnyDb, Db } from '../store/tx.js';
 import type { Page } from '../store/constraint.js';
 import { entryHash, FIRST_STRIPE } from './chain.js';
-import { eventObjectIds } from './objects.js';
+import { listedObjectIds, objectIdsOf } from './objects.js';
 import { auditQuery, queryBounds, type AuditFilter } from './query.js';
 import { createChangeLedger } from './request-changes.js';
 import { afterCommit } from '../store/after-commit.js';
-import { createKnownSets, setIdOf, SET_THRESHOLD } from './sets.js';
+import { createKnownSets, membersOfSets, objectSetOf, setIdOf, SET_THRESHOLD, type ObjectSetRef } from './sets.js';
 import {
   AUDIT_LOG_COLUMNS,
   type AuditEntrySetTable,
@@ -37,6 +37,25 @@ export interface AuditEvent {
 export function readOfMany(event: AuditEvent, objectIds: readonly string[]): AuditEvent[] {
   if (!objectIds.length) return [];
   return [{ ...event, details: { ...event.details, objects: objectIds } }];
+}
+
+/**
+ * Entries as the API shows them: one that names an object set gets its members back as `details.objects` (sorted),
+ * beside the set's id and size that its stored text, and its hash, hold.
+ */
+async function withSetMembers(db: Kysely<AuditTables>, rows: AuditEntry[]): Promise<AuditEntry[]> {
+  const refs = rows.map((r) => objectSetOf(r.details));
+  if (!refs.some(Boolean)) return rows;
+  const members = await membersOfSets(
+    db,
+    refs.flatMap((ref) => (ref ? [ref.objects_set] : [])),
+  );
+  return rows.map((row, i) => {
+    const ref = refs[i];
+    if (!ref) return row;
+    const details = JSON.parse(row.details) as Record<string, unknown>;
+    return { ...row, details: JSON.stringify({ ...details, objects: members.get(ref.objects_set) ?? [] }) };
+  });
 }
 
 /** Who and from where; the same for every event of one request. */
@@ -239,6 +258,18 @@ export function createAuditLog(deps: { db: Kysely<AuditTables>; dialect: Pick<Di
     const newSets = new Map<string, string[]>();
     entries.forEach(({ actor, event }, i) => {
       const seq = seqs[i]!;
+      const objectId = event.objectId === undefined ? null : String(event.objectId);
+      const listed = listedObjectIds(event.details);
+      let details = event.details ?? {};
+      if (listed.length > SET_THRESHOLD) {
+        // A read of many: its ids go into (or are found in) an object set, and the entry keeps the set's id.
+        const set_id = setIdOf(listed);
+        const { objects: _ids, ...rest } = details;
+        details = { ...rest, objects_set: set_id, objects_count: listed.length } satisfies ObjectSetRef;
+        entrySets.push({ set_id, seq });
+        if (!knownSets.has(set_id)) newSets.set(set_id, listed);
+        if (objectId !== null) links.push({ object_id: objectId, seq });
+      } else for (const object_id of objectIdsOf(objectId, details)) links.push({ object_id, seq });
       const row = {
         seq,
         at,
@@ -248,21 +279,15 @@ export function createAuditLog(deps: { db: Kysely<AuditTables>; dialect: Pick<Di
         engine: event.engine,
         action: event.action,
         object_type: event.objectType ?? null,
-        object_id: event.objectId === undefined ? null : String(event.objectId),
+        object_id: objectId,
         client_ip: actor.clientIp,
         request_id: actor.requestId,
-        details: JSON.stringify(event.details ?? {}),
+        details: JSON.stringify(details),
         prev_hash: hash,
         stripe,
       };
       hash = entryHash(row);
       rows.push({ ...row, hash });
-      const ids = eventObjectIds(event);
-      if (ids.length > SET_THRESHOLD) {
-        const set_id = setIdOf(ids);
-        entrySets.push({ set_id, seq });
-        if (!knownSets.has(set_id)) newSets.set(set_id, ids);
-      } else for (const object_id of ids) links.push({ object_id, seq });
     });
     await insertRows(trx, rows);
     await insertLinks(trx, links);
@@ -367,7 +392,7 @@ export function createAuditLog(deps: { db: Kysely<AuditTables>; dialect: Pick<Di
           .offset(literalCount(page.offset))
           .execute(),
       ]);
-      return { count: Number(n), rows };
+      return { count: Number(n), rows: await withSetMembers(db, rows) };
     },
 
     /** Walks the whole chain (what `hush admin audit verify` runs): a read of every entry, in batches. */

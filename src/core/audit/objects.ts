@@ -1,5 +1,3 @@
-import type { AuditEvent } from './log.js';
-
 /**
  * The object ids an entry is about, each once: its own `object_id` and the ids a read of many names in
  * `details.objects` (readOfMany). They go into `core_audit_object`, the side table an `object_id` search reads
@@ -14,7 +12,7 @@ export function objectIdsOf(objectId: string | null, details: Record<string, unk
   return [...ids];
 }
 
-/** The same, for an event before it becomes a row. */
-export function eventObjectIds(event: AuditEvent): string[] {
-  return objectIdsOf(event.objectId === undefined ? null : String(event.objectId), event.details);
+/** The ids a read of many names in `details.objects`, each once, as text: what its object set holds. */
+export function listedObjectIds(details: Record<string, unknown> | undefined): string[] {
+  return objectIdsOf(null, details);
 }

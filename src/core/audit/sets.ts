@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { AuditTables } from './tables.js';
 
 /** Entries naming more objects than this get an object set (migration 0010); fewer get one row per object. */
 export const SET_THRESHOLD = 8;
@@ -38,4 +40,59 @@ export function createKnownSets(capacity = 10_000, ttlMs = KNOWN_SET_TTL_MS) {
       if (known.size > capacity) known.delete(known.keys().next().value as string);
     },
   };
+}
+
+/**
+ * An entry about more than SET_THRESHOLD objects stores its set's id and size in place of the ids (docs/audit.md §5):
+ * a listing of 100 secrets read again and again is one set, so each read's entry stays a few hundred bytes instead
+ * of several kilobytes of ids. The hash covers the set's id, which is the digest of its ids, so the ids are as
+ * tamper-evident as when they were inline; `verify` checks the members against it.
+ */
+export interface ObjectSetRef {
+  objects_set: string;
+  objects_count: number;
+}
+
+/** The set an entry's stored `details` names, or undefined (parsed only when the text can hold one). */
+export function objectSetOf(details: string): ObjectSetRef | undefined {
+  if (!details.includes('"objects_set"')) return undefined;
+  try {
+    const d = JSON.parse(details) as Partial<ObjectSetRef>;
+    if (typeof d.objects_set === 'string' && typeof d.objects_count === 'number')
+      return { objects_set: d.objects_set, objects_count: d.objects_count };
+  } catch {
+    // Unreadable details name no set; the entry's own hash check reports what is wrong with it.
+  }
+  return undefined;
+}
+
+/** Why `members` (the stored ones, or an archive line's) are not the set `ref` names; undefined when they are. */
+export function objectSetProblem(ref: ObjectSetRef, members: readonly string[] | undefined): string | undefined {
+  if (!members?.length) return `names object set ${ref.objects_set}, whose members are missing`;
+  if (members.length !== ref.objects_count || setIdOf(members) !== ref.objects_set)
+    return `names object set ${ref.objects_set}, whose members were changed (they no longer match its id)`;
+  return undefined;
+}
+
+// Set ids per query when reading members.
+const SETS_PER_QUERY = 500;
+
+/** The members of each of `setIds` that has any, sorted (migration 0011's index on `set_id`). */
+export async function membersOfSets(db: Kysely<AuditTables>, setIds: Iterable<string>): Promise<Map<string, string[]>> {
+  const ids = [...new Set(setIds)];
+  const members = new Map<string, string[]>();
+  for (let i = 0; i < ids.length; i += SETS_PER_QUERY) {
+    const rows = await db
+      .selectFrom('core_audit_set_member')
+      .select(['set_id', 'object_id'])
+      .where('set_id', 'in', ids.slice(i, i + SETS_PER_QUERY))
+      .execute();
+    for (const r of rows) {
+      const list = members.get(r.set_id);
+      if (list) list.push(r.object_id);
+      else members.set(r.set_id, [r.object_id]);
+    }
+  }
+  for (const list of members.values()) list.sort();
+  return members;
 }

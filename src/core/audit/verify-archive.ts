@@ -3,6 +3,7 @@ import readline from 'node:readline';
 import type { Kysely } from 'kysely';
 import { stripeStartsOf, type ArchiveCheckpoint } from './archive.js';
 import { FIRST_STRIPE, GENESIS_HASH } from './chain.js';
+import { objectSetOf, objectSetProblem } from './sets.js';
 import { AUDIT_LOG_COLUMNS, type AuditLogTable, type AuditTables } from './tables.js';
 import { createChainWalk, walkAuditChain, type ChainWalk, type VerifyReport } from './verify.js';
 
@@ -17,8 +18,8 @@ export interface ArchiveReport {
   warnings: string[];
 }
 
-/** One line of an archive as a row, or why it is not one. */
-function rowOf(line: string): AuditLogTable | string {
+/** One line of an archive as a row (with the ids of the object set it names, if any), or why it is not one. */
+function rowOf(line: string): { row: AuditLogTable; objects: unknown } | string {
   let value: unknown;
   try {
     value = JSON.parse(line);
@@ -33,8 +34,11 @@ function rowOf(line: string): AuditLogTable | string {
   if (typeof row.seq !== 'number') return 'has no numeric seq';
   if (row.stripe !== undefined && typeof row.stripe !== 'number') return 'has no numeric stripe';
   return {
-    ...(Object.fromEntries(AUDIT_LOG_COLUMNS.map((c) => [c, row[c]])) as unknown as AuditLogTable),
-    stripe: (row.stripe as number | undefined) ?? FIRST_STRIPE,
+    row: {
+      ...(Object.fromEntries(AUDIT_LOG_COLUMNS.map((c) => [c, row[c]])) as unknown as AuditLogTable),
+      stripe: (row.stripe as number | undefined) ?? FIRST_STRIPE,
+    },
+    objects: row.objects,
   };
 }
 
@@ -69,12 +73,18 @@ async function walkFile(file: string, named: Map<number, ArchiveCheckpoint[]>): 
   for await (const line of eachLine(file)) {
     n += 1;
     if (!line.trim()) continue;
-    const row = rowOf(line);
-    if (typeof row === 'string') {
-      walk.report(walk.last ? walk.last.seq + 1 : 0, `line ${n} ${row}`);
+    const read = rowOf(line);
+    if (typeof read === 'string') {
+      walk.report(walk.last ? walk.last.seq + 1 : 0, `line ${n} ${read}`);
       continue;
     }
+    const { row } = read;
     walk.step(row);
+    // The line carries the ids of the object set the entry names (archive.ts), which must still be that set.
+    const ref = objectSetOf(row.details);
+    const ids = Array.isArray(read.objects) ? read.objects.filter((id) => typeof id === 'string') : undefined;
+    const problem = ref && objectSetProblem(ref, ids);
+    if (problem) walk.report(row.seq, `line ${n} ${problem}`);
     const namer = named.get(row.seq)?.find((c) => c.archived_head_hash === row.hash);
     if (namer) {
       found.namer = namer;
@@ -111,8 +121,8 @@ async function inFile(file: string, rows: readonly AuditLogTable[]): Promise<Set
   const wanted = new Map(rows.map((r) => [r.seq, r.hash] as const));
   const held = new Set<number>();
   for await (const line of eachLine(file)) {
-    const row = line.trim() ? rowOf(line) : undefined;
-    if (row && typeof row !== 'string' && wanted.get(row.seq) === row.hash) held.add(row.seq);
+    const read = line.trim() ? rowOf(line) : undefined;
+    if (read && typeof read !== 'string' && wanted.get(read.row.seq) === read.row.hash) held.add(read.row.seq);
   }
   return held;
 }

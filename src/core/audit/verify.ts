@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import { checkpointOf, stripeStartsOf, type ArchiveCheckpoint } from './archive.js';
 import { AuditAction } from '../names.js';
 import { entryHash, GENESIS_HASH } from './chain.js';
+import { membersOfSets, objectSetOf, objectSetProblem } from './sets.js';
 import type { AuditLogTable, AuditTables } from './tables.js';
 
 export interface VerifyReport {
@@ -106,6 +107,34 @@ export function checkChainStart(walk: ChainWalk): number | undefined {
   return newest?.archived_through_seq;
 }
 
+// Object sets whose verdict a walk keeps: a listing read again and again names one set, checked once.
+const MAX_CHECKED_SETS = 50_000;
+
+/**
+ * Entries that name an object set (sets.ts `ObjectSetRef`) are checked against its stored members: their digest
+ * must be the set's id, so a member added, changed or removed is reported at every entry naming that set.
+ */
+async function checkObjectSets(
+  db: Kysely<AuditTables>,
+  walk: ChainWalk,
+  rows: readonly AuditLogTable[],
+  checked: Map<string, string | undefined>,
+): Promise<void> {
+  const named = rows.flatMap((row) => {
+    const ref = objectSetOf(row.details);
+    return ref ? [{ row, ref, key: `${ref.objects_set}:${ref.objects_count}` }] : [];
+  });
+  if (!named.length) return;
+  const unknown = named.filter((n) => !checked.has(n.key)).map((n) => n.ref.objects_set);
+  const members = unknown.length ? await membersOfSets(db, unknown) : new Map<string, string[]>();
+  if (checked.size > MAX_CHECKED_SETS) checked.clear();
+  for (const { row, ref, key } of named) {
+    if (!checked.has(key)) checked.set(key, objectSetProblem(ref, members.get(ref.objects_set)));
+    const problem = checked.get(key);
+    if (problem) walk.report(row.seq, problem);
+  }
+}
+
 /** Test hooks for the walk: a smaller batch, and a call between batches (where other writers may commit). */
 export interface WalkOptions {
   batch?: number;
@@ -150,6 +179,7 @@ async function walkOnce(
   const batch = options.batch ?? BATCH;
   const walk = createChainWalk();
   const later: AuditLogTable[] = [];
+  const checkedSets = new Map<string, string | undefined>();
   // The heads first: every entry of a stripe up to its head committed with it (an append writes both in one
   // transaction); a later entry is outside this check.
   const heads = new Map((await db.selectFrom('core_audit_head').selectAll().execute()).map((h) => [h.id, h] as const));
@@ -159,6 +189,7 @@ async function walkOnce(
     if (through !== undefined) q = q.where('seq', '<=', through);
     const rows = await q.orderBy('seq').limit(batch).execute();
     if (!rows.length) break;
+    await checkObjectSets(db, walk, rows, checkedSets);
     for (const row of rows) {
       const head = heads.get(row.stripe);
       if (head && row.seq > head.seq) {

@@ -33,6 +33,9 @@ export function startWalCheckpointer(database: SQLite.Database, file: string): {
       if (stopped) return;
       stopped = true;
       const exited = new Promise((resolve) => worker.once('exit', resolve));
+      // Unreferenced, the worker would not keep the process alive while it is awaited: a caller waiting for it to
+      // close (a start that failed, reporting why) would see the process end first, silently, with status 0.
+      worker.ref();
       worker.postMessage('stop');
       await exited;
     },
