@@ -10,7 +10,7 @@ import { listedObjectIds, objectIdsOf } from './objects.js';
 import { auditQuery, queryBounds, type AuditFilter } from './query.js';
 import { createChangeLedger } from './request-changes.js';
 import { afterCommit } from '../store/after-commit.js';
-import { createKnownSets, membersOfSets, objectSetOf, setIdOf, SET_THRESHOLD, type ObjectSetRef } from './sets.js';
+import { createKnownSets, setIdOf, SET_THRESHOLD, withSetMembers, type ObjectSetRef } from './sets.js';
 import {
   AUDIT_LOG_COLUMNS,
   type AuditEntrySetTable,
@@ -37,25 +37,6 @@ export interface AuditEvent {
 export function readOfMany(event: AuditEvent, objectIds: readonly string[]): AuditEvent[] {
   if (!objectIds.length) return [];
   return [{ ...event, details: { ...event.details, objects: objectIds } }];
-}
-
-/**
- * Entries as the API shows them: one that names an object set gets its members back as `details.objects` (sorted),
- * beside the set's id and size that its stored text, and its hash, hold.
- */
-async function withSetMembers(db: Kysely<AuditTables>, rows: AuditEntry[]): Promise<AuditEntry[]> {
-  const refs = rows.map((r) => objectSetOf(r.details));
-  if (!refs.some(Boolean)) return rows;
-  const members = await membersOfSets(
-    db,
-    refs.flatMap((ref) => (ref ? [ref.objects_set] : [])),
-  );
-  return rows.map((row, i) => {
-    const ref = refs[i];
-    if (!ref) return row;
-    const details = JSON.parse(row.details) as Record<string, unknown>;
-    return { ...row, details: JSON.stringify({ ...details, objects: members.get(ref.objects_set) ?? [] }) };
-  });
 }
 
 /** Who and from where; the same for every event of one request. */

@@ -96,3 +96,22 @@ export async function membersOfSets(db: Kysely<AuditTables>, setIds: Iterable<st
   for (const list of members.values()) list.sort();
   return members;
 }
+
+/**
+ * Entries as the API shows them: one that names an object set gets its members back as `details.objects` (sorted),
+ * beside the set's id and size that its stored text, and its hash, hold.
+ */
+export async function withSetMembers<R extends { details: string }>(db: Kysely<AuditTables>, rows: R[]): Promise<R[]> {
+  const refs = rows.map((r) => objectSetOf(r.details));
+  if (!refs.some(Boolean)) return rows;
+  const members = await membersOfSets(
+    db,
+    refs.flatMap((ref) => (ref ? [ref.objects_set] : [])),
+  );
+  return rows.map((row, i) => {
+    const ref = refs[i];
+    if (!ref) return row;
+    const details = JSON.parse(row.details) as Record<string, unknown>;
+    return { ...row, details: JSON.stringify({ ...details, objects: members.get(ref.objects_set) ?? [] }) };
+  });
+}
