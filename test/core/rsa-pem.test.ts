@@ -4,6 +4,13 @@ import { describe, it } from 'node:test';
 import { parseRsaPrivateKey, rsaOaepDecrypt, rsaOaepEncrypt } from '../../src/core/keyring/rsa.js';
 import { rsaPrivateKeyJwk } from '../../src/core/keyring/rsa-pem.js';
 
+/** A PKCS#1 key whose version 0 is written `02 02 00 00` (the outer SEQUENCE, `30 82 LL LL`, one byte longer). */
+function nonMinimalVersion(der: Buffer): Buffer {
+  const head = Buffer.from([0x30, 0x82, 0, 0]);
+  head.writeUInt16BE(der.readUInt16BE(2) + 1, 2);
+  return Buffer.concat([head, Buffer.from([0x02, 0x02, 0x00, 0x00]), der.subarray(7)]);
+}
+
 const pair = (bits: number) => generateKeyPairSync('rsa', { modulusLength: bits });
 
 /** OpenSSL's verdict on a PEM: the key's JWK, or undefined when it refuses it. */
@@ -43,6 +50,12 @@ describe('RSA private keys read from PEM without the OpenSSL decoders (src/core/
       wrap(body.slice(0, -4)),
       wrap(`${body}*`),
       wrap(randomBytes(600).toString('base64')),
+      // Layouts and encodings OpenSSL refuses: one line, the end marker not on a line of its own, a tab, a version
+      // written with a needless leading zero.
+      pkcs1.replace(/\n/g, ''),
+      pkcs1.replace('\n-----END', '-----END'),
+      pkcs1.replace('\n', '\n\t'),
+      wrap(nonMinimalVersion(der).toString('base64')),
     ];
     for (const pem of others) {
       assert.equal(rsaPrivateKeyJwk(pem), undefined, pem.slice(0, 60));

@@ -125,9 +125,10 @@ async function checkObjectSets(
     return ref ? [{ row, ref, key: `${ref.objects_set}:${ref.objects_count}` }] : [];
   });
   if (!named.length) return;
+  // Forgotten before the members are read, so every set left unchecked is among those read.
+  if (checked.size > MAX_CHECKED_SETS) checked.clear();
   const unknown = named.filter((n) => !checked.has(n.key)).map((n) => n.ref.objects_set);
   const members = unknown.length ? await membersOfSets(db, unknown) : new Map<string, string[]>();
-  if (checked.size > MAX_CHECKED_SETS) checked.clear();
   for (const { row, ref, key } of named) {
     if (!checked.has(key)) checked.set(key, objectSetProblem(ref, members.get(ref.objects_set)));
     const problem = checked.get(key);

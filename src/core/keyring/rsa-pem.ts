@@ -9,9 +9,11 @@ import type { JsonWebKey } from 'node:crypto';
  * bytes) is left to OpenSSL, which decides as before.
  */
 export function rsaPrivateKeyJwk(pem: string): JsonWebKey | undefined {
-  const match = /^\s*-----BEGIN (RSA PRIVATE KEY|PRIVATE KEY)-----([A-Za-z0-9+/=\s]*)-----END \1-----\s*$/.exec(pem);
+  // The layout OpenSSL reads: the markers on lines of their own, base64 lines between them, LF or CRLF.
+  const match =
+    /^\s*-----BEGIN (RSA PRIVATE KEY|PRIVATE KEY)-----\r?\n((?:[A-Za-z0-9+/=]+\r?\n)+)-----END \1-----\s*$/.exec(pem);
   if (!match) return undefined;
-  const base64 = match[2]!.replace(/\s+/g, '');
+  const base64 = match[2]!.replace(/\r?\n/g, '');
   if (!/^[A-Za-z0-9+/]*={0,2}$/.test(base64) || base64.length % 4 !== 0) return undefined;
   const der = Buffer.from(base64, 'base64');
   try {
@@ -46,12 +48,12 @@ class Der {
 
   /** The next element, which must have `tag`: a reader over its contents. */
   take(tag: Tag): Der {
-    if (this.bytes[this.at] !== tag) throw new Error('unexpected tag');
+    if (this.at + 2 > this.end || this.bytes[this.at] !== tag) throw new Error('unexpected tag');
     let length = this.bytes[this.at + 1]!;
     let start = this.at + 2;
     if (length & 0x80) {
       const octets = length & 0x7f;
-      if (octets < 1 || octets > 3) throw new Error('unsupported length');
+      if (octets < 1 || octets > 3 || start + octets > this.end) throw new Error('unsupported length');
       length = 0;
       for (let i = 0; i < octets; i++) length = length * 256 + this.bytes[start + i]!;
       start += octets;
@@ -69,6 +71,8 @@ class Der {
   unsigned(): Buffer {
     const value = this.take(Tag.integer).contents();
     if (value.length === 0 || value[0]! & 0x80) throw new Error('not a non-negative integer');
+    // DER's one encoding: a leading zero only before a high bit.
+    if (value[0] === 0 && value.length > 1 && !(value[1]! & 0x80)) throw new Error('not minimally encoded');
     return value[0] === 0 && value.length > 1 ? value.subarray(1) : value;
   }
 }

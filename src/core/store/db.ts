@@ -112,6 +112,7 @@ export function openStore(options: StoreOptions): Store {
 // Beyond this many statements the least recently used is dropped: page bounds are written into the SQL
 // (page-sql.ts), so a client paging through many offsets makes many texts, and must not push out the hot ones.
 const STATEMENT_CACHE_SIZE = 500;
+const SCHEMA_CHANGE = /^\s*(create|alter|drop)\s/i;
 
 /**
  * Kysely prepares every query anew; with better-sqlite3 that preparation costs more than running the query.
@@ -127,6 +128,8 @@ function withStatementCache(database: SQLite.Database): SqliteDatabase {
         // Re-inserting keeps the Map in least-recently-used order.
         cache.delete(sqlText);
       } else {
+        // A schema change (a migration) may change what a cached `select *` returns: start the cache afresh.
+        if (SCHEMA_CHANGE.test(sqlText)) cache.clear();
         statement = rowStatement(database.prepare(sqlText));
         if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value!);
       }

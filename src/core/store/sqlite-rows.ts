@@ -1,6 +1,8 @@
 import type SQLite from 'better-sqlite3';
 import type { SqliteStatement } from 'kysely';
 
+const columnNames = (statement: SQLite.Statement): string[] => statement.columns().map((c) => c.name);
+
 /**
  * A prepared statement for Kysely's SQLite driver that reads rows as arrays and names their columns in JS.
  * better-sqlite3 builds each row object in C++ one property at a time, which costs about twice what the same rows
@@ -10,11 +12,14 @@ import type { SqliteStatement } from 'kysely';
  */
 export function rowStatement(statement: SQLite.Statement): SqliteStatement {
   if (!statement.reader) return statement;
-  const names = statement.columns().map((c) => c.name);
+  let names = columnNames(statement);
   // `__proto__` assigned as a property would set the prototype instead: leave such a statement to better-sqlite3.
   if (names.includes('__proto__')) return statement;
   statement.raw(true);
   const named = (values: unknown[]): Record<string, unknown> => {
+    // SQLite prepares a statement again after a schema change, and `*` may then stand for other columns: the names
+    // are read again when the count differs (db.ts also drops cached statements when this process changes a schema).
+    if (values.length !== names.length) names = columnNames(statement);
     const row: Record<string, unknown> = {};
     for (let i = 0; i < names.length; i++) row[names[i]!] = values[i];
     return row;

@@ -23,24 +23,35 @@ export function startWalCheckpointer(database: SQLite.Database, file: string): {
     resourceLimits: { maxOldGenerationSizeMb: 16, maxYoungGenerationSizeMb: 4 },
   });
   let stopped = false;
+  let exited = false;
   database.pragma(`wal_autocheckpoint = ${BACKSTOP_PAGES}`);
   const fallBack = () => {
-    if (!stopped && database.open) database.pragma(`wal_autocheckpoint = ${DEFAULT_AUTOCHECKPOINT_PAGES}`);
+    if (stopped || !database.open) return;
+    try {
+      database.pragma(`wal_autocheckpoint = ${DEFAULT_AUTOCHECKPOINT_PAGES}`);
+    } catch {
+      // The connection is busy (an open iterator): its next commit still checkpoints past the backstop.
+    }
   };
   // A worker that fails to start or dies leaves checkpoints to the commits again, as SQLite does by default.
   worker.on('error', fallBack);
-  worker.on('exit', fallBack);
+  worker.on('exit', () => {
+    exited = true;
+    fallBack();
+  });
   worker.unref();
   return {
     async stop() {
       if (stopped) return;
       stopped = true;
-      const exited = new Promise((resolve) => worker.once('exit', resolve));
+      // A worker that is gone already (it failed to start, or died) emits no second exit.
+      if (exited) return;
+      const done = new Promise((resolve) => worker.once('exit', resolve));
       // Unreferenced, the worker would not keep the process alive while it is awaited: a caller waiting for it to
       // close (a start that failed, reporting why) would see the process end first, silently, with status 0.
       worker.ref();
       worker.postMessage('stop');
-      await exited;
+      await done;
     },
   };
 }

@@ -1,6 +1,7 @@
 import {
   type Cipher,
   createCipheriv,
+  createDecipheriv,
   createHash,
   pbkdf2Sync,
   randomBytes,
@@ -61,6 +62,51 @@ export function encryptSecret(masterKey: Buffer, plaintext: string): Buffer {
  */
 export function decryptSecrets(masterKey: Buffer, ciphertexts: readonly Buffer[]): (string | undefined)[] {
   const ecb = createCipheriv('aes-256-ecb', masterKey, null).setAutoPadding(false);
+  const out: (string | undefined)[] = new Array(ciphertexts.length);
+  // Sixteen bytes of ECB input per byte decrypted: values go in groups of at most BATCH_BYTES of ciphertext, and a
+  // long value through OpenSSL's own CFB8, so a page of large secrets never takes a gigabyte of blocks.
+  let group: number[] = [];
+  let groupBytes = 0;
+  const flush = () => {
+    const texts = cfb8Batch(
+      ecb,
+      group.map((i) => ciphertexts[i]!),
+    );
+    group.forEach((i, k) => (out[i] = texts[k]));
+    group = [];
+    groupBytes = 0;
+  };
+  ciphertexts.forEach((c, i) => {
+    if (c.length > BATCH_VALUE_BYTES) {
+      out[i] = cfb8One(masterKey, c);
+      return;
+    }
+    if (groupBytes + c.length > BATCH_BYTES) flush();
+    group.push(i);
+    groupBytes += c.length;
+  });
+  if (group.length) flush();
+  return out;
+}
+
+// Ciphertexts up to this size are batched (a password, a token: the frame is 64 bytes), longer ones decrypted alone.
+const BATCH_VALUE_BYTES = 1024;
+// Ciphertext bytes per ECB pass: 16 times as many bytes of blocks, 1 MiB at most.
+const BATCH_BYTES = 64 * 1024;
+
+/** The plaintext of one frame as the plugin reads it: 2-byte length, the text, pad; undefined when it cannot be one. */
+function unframe(framed: Buffer): string | undefined {
+  const length = (framed[0]! << 8) + framed[1]!;
+  return length + 2 > framed.length ? undefined : framed.subarray(2, 2 + length).toString('utf8');
+}
+
+function cfb8One(masterKey: Buffer, ciphertext: Buffer): string | undefined {
+  const decipher = createDecipheriv('aes-256-cfb8', masterKey, ciphertext.subarray(0, IV_BYTES));
+  return unframe(Buffer.concat([decipher.update(ciphertext.subarray(IV_BYTES)), decipher.final()]));
+}
+
+/** decryptSecrets for one group of short ciphertexts: both passes through `ecb`. */
+function cfb8Batch(ecb: Cipher, ciphertexts: readonly Buffer[]): (string | undefined)[] {
   const usable = ciphertexts.map((c) => c.length >= IV_BYTES + 2);
   const lengths = cfb8Range(
     ecb,

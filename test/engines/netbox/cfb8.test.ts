@@ -42,6 +42,14 @@ describe('NetBox secret decryption in one ECB pass (src/engines/netbox/crypto.ts
     assert.deepEqual(decryptSecrets(key, inputs), expected);
   });
 
+  it('a page larger than one ECB pass, and values longer than the batch takes, decrypt as OpenSSL does', () => {
+    const key = randomBytes(MASTER_KEY_BYTES);
+    const plaintexts = Array.from({ length: 150 }, (_, i) => randomBytes(i % 3 ? 900 : 40).toString('base64'));
+    plaintexts.push('l'.repeat(60_000));
+    const ciphertexts = plaintexts.map((p) => encryptSecret(key, p));
+    assert.deepEqual(decryptSecrets(key, ciphertexts), plaintexts);
+  });
+
   it('opens nothing with another key, and a value decrypted alone equals the same value in a batch', () => {
     const key = randomBytes(MASTER_KEY_BYTES);
     const ciphertext = encryptSecret(key, 'only with the right key');
