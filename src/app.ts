@@ -26,7 +26,7 @@ export async function buildApp(
   const migrations = engines.map((e) => e.migrations).filter((m): m is MigrationSet => m !== undefined);
   const core = await createCore(config, migrations, {
     objectTypes: engines.flatMap((e) => e.objectTypes ?? []),
-    server: true,
+    checkpointThread: config.sqliteCheckpointThread,
   });
   try {
     const server = await buildServer(core, engines, {

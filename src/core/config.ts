@@ -27,6 +27,8 @@ export interface HushConfig {
   readonly provisionRateLimit: number;
   /** Seconds an engine may keep decrypted data of an unused object in memory (0: never); see core/cache. */
   readonly plaintextCacheSeconds: number;
+  /** SQLite: WAL checkpoints on a thread of the server's own (core/store/wal-checkpointer.ts); off by default. */
+  readonly sqliteCheckpointThread: boolean;
   /**
    * Audit entries older than this many days are archived to `auditArchiveDir` and removed, hourly, by every server
    * (core/audit/retention.ts); undefined (the default) keeps everything.
@@ -65,6 +67,13 @@ function parseNonNegativeInt(raw: string, field: string): number {
   if (!Number.isInteger(n) || n < 0)
     throw invalid(field, `must be a whole number of seconds (0 or more), got "${raw}"`);
   return n;
+}
+
+/** An on/off setting: unset, `0` or `false` is off, `1` or `true` on; anything else is refused, naming the variable. */
+function parseSwitch(raw: string | undefined, field: string): boolean {
+  if (raw === undefined || raw === '' || raw === '0' || raw === 'false') return false;
+  if (raw === '1' || raw === 'true') return true;
+  throw invalid(field, `must be 1 or 0 (true or false), got "${raw}"`);
 }
 
 /** 15 minutes, as a bank's web app; the login session itself lasts 12 hours (core/identity/sessions.ts). */
@@ -178,6 +187,7 @@ export function loadConfig(flags: ConfigInput = {}, env: NodeJS.ProcessEnv = pro
     plaintextCacheSeconds: env.HUSH_PLAINTEXT_CACHE_SECONDS
       ? parseNonNegativeInt(env.HUSH_PLAINTEXT_CACHE_SECONDS, 'HUSH_PLAINTEXT_CACHE_SECONDS')
       : 300,
+    sqliteCheckpointThread: parseSwitch(env.HUSH_SQLITE_CHECKPOINT_THREAD, 'HUSH_SQLITE_CHECKPOINT_THREAD'),
     auditRetentionDays,
     auditArchiveDir,
     consoleIdleMinutes: env.HUSH_CONSOLE_IDLE_MINUTES

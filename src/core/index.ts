@@ -29,12 +29,13 @@ export type CoreTables = IdentityTables & KeyringTables & AuditTables & Idempote
  * admin command needs; nothing here listens on a socket. `objectTypes`: what the engines' manifests declare
  * (permissions can name only these and the core's own). With `create: false` (admin commands) an instance must
  * already exist: nothing is created (no directory, database, tables or key file), and the error names where it looked.
- * `server`: a long-running server's core, whose SQLite WAL is checkpointed by a thread of its own (wal-checkpointer.ts).
+ * `checkpointThread`: a long-running server's core whose SQLite WAL is checkpointed by a thread of its own (wal-checkpointer.ts;
+ * the server sets it from HUSH_SQLITE_CHECKPOINT_THREAD).
  */
 export async function createCore(
   config: HushConfig,
   engineMigrations: readonly MigrationSet[] = [],
-  options: { create?: boolean; objectTypes?: readonly ObjectTypeSpec[]; server?: boolean } = {},
+  options: { create?: boolean; objectTypes?: readonly ObjectTypeSpec[]; checkpointThread?: boolean } = {},
 ) {
   const create = options.create ?? true;
   const objectTypes = objectTypesWith(options.objectTypes ?? []);
@@ -43,7 +44,7 @@ export async function createCore(
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
     mustExist: !create,
-    backgroundCheckpoints: options.server ?? false,
+    backgroundCheckpoints: options.checkpointThread ?? false,
   });
   try {
     const existed = await hasInstance(store.db);

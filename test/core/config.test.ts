@@ -141,4 +141,16 @@ describe('config', () => {
       );
     }
   });
+
+  it('HUSH_SQLITE_CHECKPOINT_THREAD: off unless 1 or true, and a 400-style error naming it otherwise', () => {
+    assert.equal(loadConfig({}, {}).sqliteCheckpointThread, false);
+    for (const on of ['1', 'true'])
+      assert.equal(loadConfig({}, { HUSH_SQLITE_CHECKPOINT_THREAD: on }).sqliteCheckpointThread, true);
+    for (const off of ['0', 'false', ''])
+      assert.equal(loadConfig({}, { HUSH_SQLITE_CHECKPOINT_THREAD: off }).sqliteCheckpointThread, false);
+    assert.throws(
+      () => loadConfig({}, { HUSH_SQLITE_CHECKPOINT_THREAD: 'yes' }),
+      (e: unknown) => e instanceof HushError && e.field === 'HUSH_SQLITE_CHECKPOINT_THREAD',
+    );
+  });
 });

@@ -23,7 +23,7 @@ describe('SQLite WAL checkpoints on a thread of their own (src/core/store/wal-ch
   let server: Core;
   before(async () => {
     dir = tempDir();
-    server = await createCore(loadConfig({ dataDir: dir }, {}), [], { server: true });
+    server = await createCore(loadConfig({ dataDir: dir }, {}), [], { checkpointThread: true });
   });
   after(async () => {
     await server.close();
@@ -48,7 +48,7 @@ describe('SQLite WAL checkpoints on a thread of their own (src/core/store/wal-ch
       const admin = await createCore(loadConfig({ dataDir: adminDir }, {}));
       assert.equal(await autocheckpoint(admin), 1000);
       await admin.close();
-      const other = await createCore(loadConfig({ dataDir: adminDir }, {}), [], { server: true });
+      const other = await createCore(loadConfig({ dataDir: adminDir }, {}), [], { checkpointThread: true });
       await other.close();
       // The thread's connection is closed too: the last connection's close checkpointed and removed the WAL.
       assert.equal(fs.existsSync(path.join(adminDir, 'hush.db-wal')), false);
