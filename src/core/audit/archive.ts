@@ -5,7 +5,7 @@ import { HushError } from '../errors.js';
 import { AuditAction } from '../names.js';
 import type { AnyTables } from '../store/tx.js';
 import { FIRST_STRIPE, GENESIS_HASH } from './chain.js';
-import { KNOWN_SET_TTL_MS, membersOfSets, objectSetOf } from './sets.js';
+import { KNOWN_SET_TTL_MS, setMembersOfRows } from './sets.js';
 import type { AuditActor, AuditLog } from './log.js';
 import type { AuditLogTable, AuditTables } from './tables.js';
 
@@ -274,18 +274,8 @@ export async function archiveAuditLog(
  * set's members are gone from the database, and `verify --archive` checks them against the id.
  */
 async function archiveLines(trx: Kysely<AuditTables>, rows: readonly AuditLogTable[]): Promise<string[]> {
-  const refs = rows.map((r) => objectSetOf(r.details));
-  const members = refs.some(Boolean)
-    ? await membersOfSets(
-        trx,
-        refs.flatMap((ref) => (ref ? [ref.objects_set] : [])),
-      )
-    : new Map<string, string[]>();
-  return rows.map((row, i) => {
-    const ref = refs[i];
-    const line = ref ? { ...row, objects: members.get(ref.objects_set) ?? [] } : row;
-    return `${JSON.stringify(line)}\n`;
-  });
+  const members = await setMembersOfRows(trx, rows);
+  return rows.map((row, i) => `${JSON.stringify(members[i] ? { ...row, objects: members[i] } : row)}\n`);
 }
 
 // Set ids per statement when removing the members of sets no entry names any more.

@@ -102,16 +102,25 @@ export async function membersOfSets(db: Kysely<AuditTables>, setIds: Iterable<st
  * beside the set's id and size that its stored text, and its hash, hold.
  */
 export async function withSetMembers<R extends { details: string }>(db: Kysely<AuditTables>, rows: R[]): Promise<R[]> {
+  const members = await setMembersOfRows(db, rows);
+  return rows.map((row, i) => {
+    const ids = members[i];
+    if (!ids) return row;
+    const details = JSON.parse(row.details) as Record<string, unknown>;
+    return { ...row, details: JSON.stringify({ ...details, objects: ids }) };
+  });
+}
+
+/** For each row, the ids of the object set its `details` names (empty when they are gone), or undefined for none. */
+export async function setMembersOfRows(
+  db: Kysely<AuditTables>,
+  rows: readonly { details: string }[],
+): Promise<(string[] | undefined)[]> {
   const refs = rows.map((r) => objectSetOf(r.details));
-  if (!refs.some(Boolean)) return rows;
+  if (!refs.some(Boolean)) return refs.map(() => undefined);
   const members = await membersOfSets(
     db,
     refs.flatMap((ref) => (ref ? [ref.objects_set] : [])),
   );
-  return rows.map((row, i) => {
-    const ref = refs[i];
-    if (!ref) return row;
-    const details = JSON.parse(row.details) as Record<string, unknown>;
-    return { ...row, details: JSON.stringify({ ...details, objects: members.get(ref.objects_set) ?? [] }) };
-  });
+  return refs.map((ref) => ref && (members.get(ref.objects_set) ?? []));
 }
